@@ -1,0 +1,65 @@
+"""Format loaders: each turns a file into a list of `Block`s (paragraph text or real table rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.errors import UnreadableReportError, UnsupportedFormatError
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of a source document in reading order.
+
+    Either `text` (raw text, layout line breaks kept; normalisation happens later) or `rows`
+    (the real cells of a table, one tuple per printed row, '' for a blank cell). `page` is the
+    1-based page number where the source has pages.
+    """
+
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    page: int | None = None
+
+
+Loader = Callable[[Path], list[Block]]
+
+
+def _loaders() -> dict[str, Loader]:
+    from corpus.loaders import docx, html, pdf, text
+
+    return {
+        ".txt": text.load,
+        ".md": text.load,
+        ".pdf": pdf.load,
+        ".docx": docx.load,
+        ".html": html.load,
+        ".htm": html.load,
+    }
+
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+
+
+def load_blocks(path: Path) -> list[Block]:
+    """Read a file into blocks, choosing the loader by extension; errors say what was wrong."""
+    if not path.exists():
+        raise UnreadableReportError(f"{path}: no such file")
+    if path.is_dir():
+        raise UnreadableReportError(f"{path}: is a directory, not a report file")
+    suffix = path.suffix.lower()
+    loaders = _loaders()
+    if suffix not in loaders:
+        raise UnsupportedFormatError(
+            f"{path}: unsupported extension {suffix or '(none)'}; reportqa reads {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if path.stat().st_size == 0:
+        raise UnreadableReportError(f"{path}: the file is empty")
+    blocks = loaders[suffix](path)
+    if not any(b.text.strip() or b.rows for b in blocks):
+        raise UnreadableReportError(f"{path}: no text could be read from the file")
+    return blocks
+
+
+__all__ = ["SUPPORTED_SUFFIXES", "Block", "load_blocks"]

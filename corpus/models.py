@@ -1,0 +1,129 @@
+"""The facts a report yields: text with offsets, sections, pages, metadata, table cells, checks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+TABLE_ACTIVE = "主动公开"
+TABLE_REQUESTS = "申请"
+TABLE_REVIEW = "复议诉讼"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level section (一、… 六、) as a span of the normalised text."""
+
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the source as a span of the normalised text (1-based number)."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a standard table: canonical keys, the printed value, and where it was printed."""
+
+    table: str
+    row: str
+    col: str
+    value: float | int | None
+    quote: str
+    page: int | None = None
+    start: int = 0
+    end: int = 0
+    unit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The cell as in the `parse --json` contract."""
+        return {
+            "table": self.table,
+            "row": self.row,
+            "col": self.col,
+            "value": self.value,
+            "quote": self.quote,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one arithmetic or prose-vs-table check."""
+
+    rule: str
+    ok: bool
+    detail: str
+    cells: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as in the `parse --json` contract."""
+        return {"rule": self.rule, "ok": self.ok, "detail": self.detail, "cells": list(self.cells)}
+
+
+@dataclass
+class Report:
+    """A report read from one file: normalised text and everything parsed from it."""
+
+    id: str
+    source: str
+    text: str
+    title: str = ""
+    agency: str = ""
+    year: int | None = None
+    sections: list[Section] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    checks: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding a character offset, or None where the source has no pages."""
+        for page in self.pages:
+            if page.start <= offset < page.end:
+                return page.number
+        return None
+
+    def section_at(self, offset: int) -> str:
+        """The title of the section holding a character offset ('' before the first one)."""
+        title = ""
+        for section in self.sections:
+            if section.start <= offset:
+                title = section.title
+        return title
+
+    def cell(self, table: str, row: str, col: str) -> Cell | None:
+        """The cell with these canonical keys, or None when it was not parsed."""
+        for c in self.cells:
+            if (c.table, c.row, c.col) == (table, row, col):
+                return c
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `reportqa parse --json` contract."""
+        return {
+            "report": {
+                "id": self.id,
+                "title": self.title,
+                "agency": self.agency,
+                "year": self.year,
+                "source": self.source,
+                "versions": dict(self.versions),
+            },
+            "sections": [asdict(s) for s in self.sections],
+            "pages": [asdict(p) for p in self.pages],
+            "cells": [c.to_dict() for c in self.cells],
+            "checks": [f.to_dict() for f in self.checks],
+            "warnings": list(self.warnings),
+        }
