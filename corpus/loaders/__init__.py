@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,20 +27,16 @@ class Block:
 Loader = Callable[[Path], list[Block]]
 
 
-def _loaders() -> dict[str, Loader]:
-    from corpus.loaders import docx, html, pdf, text
-
-    return {
-        ".txt": text.load,
-        ".md": text.load,
-        ".pdf": pdf.load,
-        ".docx": docx.load,
-        ".html": html.load,
-        ".htm": html.load,
-    }
+# Loader modules by extension, imported when first needed (pdfplumber and lxml are slow to import).
+_MODULES = {".txt": "text", ".md": "text", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
 
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+def _loader(suffix: str) -> Loader:
+    module = importlib.import_module(f"corpus.loaders.{_MODULES[suffix]}")
+    return module.load  # type: ignore[no-any-return]
+
+
+SUPPORTED_SUFFIXES = tuple(_MODULES)
 
 
 def load_blocks(path: Path) -> list[Block]:
@@ -49,14 +46,13 @@ def load_blocks(path: Path) -> list[Block]:
     if path.is_dir():
         raise UnreadableReportError(f"{path}: is a directory, not a report file")
     suffix = path.suffix.lower()
-    loaders = _loaders()
-    if suffix not in loaders:
+    if suffix not in _MODULES:
         raise UnsupportedFormatError(
             f"{path}: unsupported extension {suffix or '(none)'}; reportqa reads {', '.join(SUPPORTED_SUFFIXES)}"
         )
     if path.stat().st_size == 0:
         raise UnreadableReportError(f"{path}: the file is empty")
-    blocks = loaders[suffix](path)
+    blocks = _loader(suffix)(path)
     if not any(b.text.strip() or b.rows for b in blocks):
         raise UnreadableReportError(f"{path}: no text could be read from the file")
     return blocks

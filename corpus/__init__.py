@@ -1,0 +1,24 @@
+"""The corpus layer: read report files into `Report`s with typed table cells and checks."""
+
+from corpus.collection import BUNDLED_CORPUS, iter_reports, read_corpus, report_files
+from corpus.errors import CorpusError, QuestionError, ReportQAError, UnreadableReportError, UnsupportedFormatError
+from corpus.models import Cell, Finding, Report, Section
+from corpus.reader import content_hash, read_report
+
+__all__ = [
+    "BUNDLED_CORPUS",
+    "Cell",
+    "CorpusError",
+    "Finding",
+    "QuestionError",
+    "Report",
+    "ReportQAError",
+    "Section",
+    "UnreadableReportError",
+    "UnsupportedFormatError",
+    "content_hash",
+    "iter_reports",
+    "read_corpus",
+    "read_report",
+    "report_files",
+]

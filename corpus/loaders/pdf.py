@@ -1,0 +1,211 @@
+"""PDF reports via pdfplumber: running text and ruled tables, per page, in vertical order.
+
+Only drawn rulings count as table borders. These reports (exported from WPS/Word) paint a white,
+unstroked rectangle behind every line of prose and behind every table cell; pdfplumber's default
+"lines" strategy would turn each page of prose into a one-column table. So the page is filtered
+to real rulings (lines, stroked rectangles and curves, thin dark filled bars) before tables are
+looked for. A table that runs over a page break has no drawn border at the break; that border is
+added back where several vertical rulings stop (or start) at the same height with nothing
+closing them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.page import Page
+from pdfplumber.table import Table
+from pdfplumber.utils.exceptions import PdfminerException
+
+from corpus.errors import UnreadableReportError
+from corpus.loaders import Block
+
+log = logging.getLogger(__name__)
+
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "edge_min_length": 3,
+    "intersection_tolerance": 3,
+}
+_THIN = 2.0  # a filled rectangle at most this thick is a ruling drawn as a bar
+_MIN_RULE = 10.0  # vertical rulings shorter than this do not open or close a table
+_ALIGN = 1.5  # rulings ending within this many points of each other end "together"
+_CLOSED = 3.0  # a horizontal ruling this close to an open end already closes it
+
+
+def load(path: Path) -> list[Block]:
+    """Text blocks and table-row blocks of every page, in reading order; pages are 1-based."""
+    _check_signature(path)
+    try:
+        with pdfplumber.open(path) as pdf:
+            if not pdf.pages:
+                raise UnreadableReportError(f"{path}: the PDF has no pages")
+            blocks: list[Block] = []
+            for number, page in enumerate(pdf.pages, start=1):
+                blocks.extend(_page_blocks(page, number))
+            return blocks
+    except UnreadableReportError:
+        raise
+    except PdfminerException as exc:
+        raise _pdf_error(path, exc.args[0] if exc.args else exc) from exc
+    except Exception as exc:  # pdfminer raises many kinds of error on damaged files
+        log.debug("pdfminer failed on %s", path, exc_info=True)
+        raise _pdf_error(path, exc) from exc
+
+
+def _check_signature(path: Path) -> None:
+    """Refuse files that do not carry the %PDF header near their start."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise UnreadableReportError(f"{path}: not a PDF file (no %PDF header)")
+
+
+def _pdf_error(path: Path, cause: object) -> UnreadableReportError:
+    """A one-line error naming the file and what was wrong with it."""
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return UnreadableReportError(f"{path}: the PDF is encrypted (a password is needed to open it)")
+    detail = str(cause).strip().replace("\n", " ") or "damaged file"
+    name = type(cause).__name__
+    return UnreadableReportError(f"{path}: not a readable PDF ({name}: {detail})")
+
+
+def _page_blocks(page: Page, number: int) -> list[Block]:
+    """Blocks of one page: text runs split at each table, tables as row blocks."""
+    tables = sorted(find_tables(page), key=lambda t: t.bbox[1])
+    bboxes = [t.bbox for t in tables]
+    blocks: list[Block] = []
+    for k in range(len(tables) + 1):
+        text = _band_text(page, bboxes, k)
+        if text.strip():
+            blocks.append(Block(text=text, page=number))
+        if k < len(tables):
+            rows = table_rows(tables[k])
+            if rows:
+                blocks.append(Block(rows=rows, page=number))
+    return blocks
+
+
+def find_tables(page: Page) -> list[Table]:
+    """The ruled tables of a page that have at least two columns."""
+    ruled = page.filter(_is_ruling)
+    settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_closing_edges(ruled.edges))
+    return [t for t in ruled.find_tables(settings) if any(len(r) > 1 for r in table_rows(t))]
+
+
+def table_rows(table: Table) -> tuple[tuple[str, ...], ...]:
+    """The printed cells of each row; grid positions covered by a merged cell are left out."""
+    rows = []
+    for row in table.extract():
+        cells = tuple(_cell_text(c) for c in row if c is not None)
+        if cells:
+            rows.append(cells)
+    return tuple(rows)
+
+
+def _latin(char: str) -> bool:
+    """True for an ASCII letter or digit."""
+    return char.isascii() and char.isalnum()
+
+
+def _cell_text(text: str) -> str:
+    """Join the lines of a wrapped cell: no separator, except a space between two Latin words."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    out = ""
+    for line in lines:
+        if out and line and _latin(out[-1]) and _latin(line[0]):
+            out += " "
+        out += line
+    return out.strip()
+
+
+def _is_ruling(obj: dict[str, Any]) -> bool:
+    """Keep every object except rectangles/curves that are only backgrounds, not drawn borders."""
+    if obj.get("object_type") not in ("rect", "curve"):
+        return True
+    if obj.get("stroke") and not _is_white(obj.get("stroking_color")):
+        return True
+    thin = min(float(obj.get("width", 0)), float(obj.get("height", 0))) <= _THIN
+    return bool(obj.get("fill")) and thin and not _is_white(obj.get("non_stroking_color"))
+
+
+def _is_white(color: object) -> bool:
+    """True for a white (or near-white) gray, RGB or CMYK colour; patterns count as not white."""
+    if isinstance(color, int | float):
+        color = (color,)
+    if not isinstance(color, Sequence) or isinstance(color, str) or not color:
+        return False
+    try:
+        values = [float(v) for v in color]
+    except (TypeError, ValueError):
+        return False
+    if len(values) == 4:
+        return max(values) <= 0.05
+    return min(values) >= 0.95
+
+
+def _closing_edges(edges: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal borders for table ends left open at a page break."""
+    edges = list(edges)
+    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= _MIN_RULE]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    added = []
+    for key in ("top", "bottom"):
+        for group in _aligned(verticals, key):
+            y = sum(e[key] for e in group) / len(group)
+            x0 = min(e["x0"] for e in group)
+            x1 = max(e["x1"] for e in group)
+            if not any(
+                abs(h["top"] - y) <= _CLOSED and h["x0"] <= x0 + _CLOSED and h["x1"] >= x1 - _CLOSED
+                for h in horizontals
+            ):
+                added.append(_h_edge(x0, x1, y))
+    return added
+
+
+def _aligned(verticals: list[dict[str, Any]], key: str) -> list[list[dict[str, Any]]]:
+    """Groups of three or more vertical rulings whose `key` end lies at the same height."""
+    groups: list[list[dict[str, Any]]] = []
+    for edge in sorted(verticals, key=lambda e: e[key]):
+        if groups and edge[key] - groups[-1][-1][key] <= _ALIGN:
+            groups[-1].append(edge)
+        else:
+            groups.append([edge])
+    return [g for g in groups if len(g) >= 3]
+
+
+def _h_edge(x0: float, x1: float, y: float) -> dict[str, Any]:
+    """A synthetic horizontal edge in pdfplumber's edge format."""
+    return {
+        "object_type": "explicit_edge",
+        "orientation": "h",
+        "x0": x0,
+        "x1": x1,
+        "top": y,
+        "bottom": y,
+        "width": x1 - x0,
+        "height": 0,
+    }
+
+
+def _band_text(page: Page, bboxes: list[tuple[float, float, float, float]], band: int) -> str:
+    """Text of the characters outside every table whose band (tables started above them) is `band`."""
+
+    def keep(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        if any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes):
+            return False
+        return sum(1 for b in bboxes if b[1] <= y) == band
+
+    return str(page.filter(keep).extract_text())

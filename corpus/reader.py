@@ -1,0 +1,68 @@
+"""Read one report file into a `Report`: load, normalise, find sections and metadata, parse tables, check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from corpus.checks import run_checks
+from corpus.errors import UnreadableReportError
+from corpus.loaders import load_blocks
+from corpus.metadata import read_metadata
+from corpus.models import Report
+from corpus.normalize import normalise_blocks
+from corpus.sections import find_sections
+from corpus.tables import extract_tables
+
+log = logging.getLogger(__name__)
+
+
+def report_id(path: Path, root: Path | None = None) -> str:
+    """A stable id: the path relative to the corpus root (or the file name)."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _sidecar(path: Path) -> dict[str, object]:
+    """Optional `<file>.meta.json` beside a report overriding agency, year or title."""
+    meta = path.with_name(path.name + ".meta.json")
+    if not meta.exists():
+        return {}
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UnreadableReportError(f"{meta}: not valid JSON ({exc})") from exc
+    return {k: v for k, v in data.items() if k in ("agency", "year", "title")}
+
+
+def read_report(path: str | Path, root: Path | None = None, agency: str | None = None, year: int | None = None) -> Report:
+    """Read and parse one report file; raises `UnreadableReportError` with a one-line reason."""
+    path = Path(path)
+    blocks = load_blocks(path)
+    normalised = normalise_blocks(blocks)
+    report = Report(id=report_id(path, root), source=str(path), text=normalised.text, pages=normalised.pages)
+    report.sections = find_sections(report.text)
+    meta = read_metadata(report.text)
+    overrides = _sidecar(path)
+    report.title = str(overrides.get("title") or meta.title)
+    report.agency = agency or str(overrides.get("agency") or meta.agency)
+    year_value = year or overrides.get("year") or meta.year
+    report.year = int(str(year_value)) if year_value else None
+    tables = extract_tables(report)
+    report.cells, report.versions, report.warnings = tables.cells, tables.versions, tables.warnings
+    if not report.sections:
+        report.warnings.append("none of the standard sections (一、总体情况 …) found")
+    report.checks = run_checks(report)
+    log.debug("read %s: %d cells, %d warnings", report.id, len(report.cells), len(report.warnings))
+    return report
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes: the identity used by incremental indexing."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

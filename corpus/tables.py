@@ -1,0 +1,288 @@
+"""Table cells from normalised report text: rows anchored on their printed labels, values read after them.
+
+One mechanism serves every format: real table rows arrive as `| a | b |` lines (PDF, DOCX, HTML,
+markdown and pipe dumps), tab rows stay tab-separated, and layout text keeps its numbers in reading
+order. For each row label found in its section, the values are what follows it up to the next label.
+A row is kept only when exactly its number of cells is read; otherwise it is reported as unparsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus import rowsplit
+from corpus.models import TABLE_ACTIVE, TABLE_REQUESTS, TABLE_REVIEW, Cell, Report, Section
+from corpus.table_spec import (
+    ACTIVE_2019,
+    ACTIVE_2021,
+    NUMBERING,
+    OTHER_2021,
+    REQUEST_ROWS,
+    REVIEW_COLS,
+    REVIEW_ROWS,
+    RowSpec,
+)
+
+# A minus sign right after a digit starts a new (negative) cell in run-together rows ("35-15").
+_NUMBER = re.compile(r"(?:(?<=\d)-|(?<![\d.])-?)\d+(?:\.\d+)?(?:\s*(?:万元|亿元|元))?")
+_LEADING_ZERO = re.compile(r"^-?0\d")
+_UNIT = re.compile(r"(万元|亿元|元)$")
+Value = float | int | None
+
+
+@dataclass
+class _Match:
+    spec: RowSpec
+    index: int
+    start: int
+    end: int
+    values: list[tuple[str, Value]] = field(default_factory=list)
+    value_end: int = 0
+
+
+@dataclass
+class TableResult:
+    """Cells of the three tables, the template version of each, and what could not be read."""
+
+    cells: list[Cell] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _to_value(token: str) -> Value:
+    number = _UNIT.sub("", token).strip()
+    return float(number) if "." in number else int(number)
+
+
+def _cell_values(line: str, first: bool) -> tuple[list[tuple[str, Value]], int]:
+    """Values of one line of a row — cells of a `|`/tab row (blank -> None), numbers of a text line —
+    and the offset in the line where the last value ends."""
+    sep = "|" if "|" in line else "\t" if "\t" in line else None
+    if sep is None:
+        found = list(_NUMBER.finditer(line))
+        return [(m.group(), _to_value(m.group())) for m in found], found[-1].end() if found else 0
+    parts = line.split(sep)
+    # The piece before the first separator is the label's remnant (or the `|` line's empty edge).
+    if sep == "|" or first:
+        parts = parts[1:]
+    if parts and not parts[-1].strip():
+        parts = parts[:-1]
+    out: list[tuple[str, Value]] = []
+    for part in parts:
+        cell = part.strip()
+        if cell in ("", "-", "—", "/"):
+            out.append(("", None))
+        elif _NUMBER.fullmatch(cell):
+            out.append((cell, _to_value(cell)))
+    return out, len(line.rstrip())
+
+
+def _read_values(text: str, start: int, stop: int, expected: int) -> tuple[list[tuple[str, Value]], int]:
+    """Values after a label up to `stop`, line by line until a full row is read; and where they end."""
+    values: list[tuple[str, Value]] = []
+    pos, end = start, start
+    for i, line in enumerate(text[start:stop].split("\n")):
+        line_values, last = _cell_values(line, first=i == 0)
+        has_number = any(v is not None for _, v in line_values)
+        is_row = "|" in line or "\t" in line
+        # A line of only blank cells belongs to the row on the label's own line; later it is a spacer.
+        if i == 0 or has_number or not is_row:
+            values += line_values
+            if line_values:
+                end = pos + last
+        pos += len(line) + 1
+        if not is_row and len([v for v in values if v is not None]) >= expected:
+            break
+    return values, end
+
+
+def _trim(values: list[tuple[str, Value]], expected: int) -> list[tuple[str, Value]]:
+    """Drop blank edge cells left by merged label cells and trailing separators, while too many."""
+    while len(values) > expected and values and values[0][1] is None:
+        values = values[1:]
+    while len(values) > expected and values and values[-1][1] is None:
+        values = values[:-1]
+    return values
+
+
+def _find_rows(text: str, lo: int, hi: int, specs: tuple[RowSpec, ...]) -> list[_Match]:
+    """Label matches in [lo, hi), keeping those with values, in table order (a longest ordered chain)."""
+    hits = [
+        _Match(spec, i, m.start(), m.end())
+        for i, spec in enumerate(specs)
+        for m in re.finditer(NUMBERING + f"(?:{spec.label})", text[lo:hi])
+    ]
+    for h in hits:
+        h.start += lo
+        h.end += lo
+    hits.sort(key=lambda h: (h.start, -h.end))
+    hits = [h for i, h in enumerate(hits) if not any(o.start <= h.start < o.end for o in hits[:i])]
+    for i, h in enumerate(hits):
+        stop = hits[i + 1].start if i + 1 < len(hits) else hi
+        h.values, h.value_end = _read_values(text, h.end, stop, len(h.spec.cols))
+    hits = [h for h in hits if h.values]
+    return _ordered_chain(hits)
+
+
+def _ordered_chain(hits: list[_Match]) -> list[_Match]:
+    """The longest subsequence with strictly increasing row index: drops stray and repeated labels."""
+    if not hits:
+        return []
+    best = [1] * len(hits)
+    prev = [-1] * len(hits)
+    for i in range(len(hits)):
+        for j in range(i):
+            if hits[j].index < hits[i].index and best[j] + 1 > best[i]:
+                best[i], prev[i] = best[j] + 1, j
+    i = max(range(len(hits)), key=lambda k: best[k])
+    chain = []
+    while i >= 0:
+        chain.append(hits[i])
+        i = prev[i]
+    return chain[::-1]
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    return re.sub(r"[ \t]*[\t\n][ \t\n]*", " ", text[start:end]).strip()
+
+
+def _row_cells(
+    report: Report, table: str, m: _Match, run_together: bool, fits: rowsplit.Constraint
+) -> tuple[list[Cell], str | None]:
+    """Cells of one matched row, or a warning saying why the row could not be read with certainty."""
+    spec = m.spec
+    values = _trim(m.values, len(spec.cols))
+    quote = _quote(report.text, m.start, m.value_end or m.end)
+    if len(values) != len(spec.cols) or any(_LEADING_ZERO.match(t) for t, _ in values):
+        tokens = [t for t, v in values if v is not None]
+        split = rowsplit.unique_split(tokens, len(spec.cols), fits) if run_together else None
+        if split is None:
+            return [], f"{table} · {spec.key}: read {len(values)} values for {len(spec.cols)} columns, row left unparsed: 「{quote}」"
+        values = [(str(v), v) for v in split]
+    page = report.page_at(m.start)
+    cells = []
+    for col, (token, value) in zip(spec.cols, values, strict=True):
+        unit_match = _UNIT.search(token)
+        unit = unit_match.group(1) if unit_match else spec.unit
+        cells.append(Cell(table, spec.key, col, value, quote, page, m.start, m.value_end or m.end, unit))
+    return cells, None
+
+
+def _span(sections: list[Section], numeral: str) -> tuple[int, int] | None:
+    for s in sections:
+        if s.title.startswith(numeral):
+            return s.start, s.end
+    return None
+
+
+def _runs_together(report: Report) -> bool:
+    """Evidence that a converter ran cells together: a digit string with a leading zero ("0000000")
+    somewhere in the table sections (二 to 四)."""
+    spans = [s for s in report.sections if s.title[0] in "二三四"]
+    lo, hi = (spans[0].start, spans[-1].end) if spans else (0, len(report.text))
+    return re.search(r"(?<![\d.])0\d", report.text[lo:hi]) is not None
+
+
+def extract_tables(report: Report) -> TableResult:
+    """Every cell of the three standard tables that can be read with certainty."""
+    result = TableResult()
+    text = report.text
+    _requests(report, result)
+    _active(report, result)
+    _review(report, result)
+    if not result.cells and text:
+        result.warnings.append("no standard disclosure tables found: is this a 政府信息公开工作年度报告?")
+    return result
+
+
+def _requests(report: Report, result: TableResult) -> None:
+    span = _span(report.sections, "三") or (0, len(report.text))
+    matches = _find_rows(report.text, span[0], span[1], REQUEST_ROWS)
+    if not matches:
+        return
+    run_together = _runs_together(report)
+    keys = {m.spec.key for m in matches}
+    result.versions[TABLE_REQUESTS] = "2021" if keys & set(OTHER_2021) else "2019"
+    for m in matches:
+        cells, warning = _row_cells(report, TABLE_REQUESTS, m, run_together, rowsplit.row_total_fits)
+        result.cells += cells
+        if warning:
+            result.warnings.append(warning)
+
+
+def _active(report: Report, result: TableResult) -> None:
+    span = _span(report.sections, "二")
+    if span is None:
+        return
+    lo, hi = span
+    first = report.text.find("第二十条", lo, hi)
+    lo = first if first >= 0 else lo
+    region = report.text[lo:hi]
+    if re.search(r"本年制发|本年废止|现行有效", region):
+        version, specs = "2021", ACTIVE_2021
+    elif re.search(r"本年新制作|本年新公开|对外公开总数|上一年项目数量", region):
+        version, specs = "2019", ACTIVE_2019
+    else:
+        return
+    matches = _find_rows(report.text, lo, hi, specs)
+    if not matches:
+        return
+    result.versions[TABLE_ACTIVE] = version
+    run_together = _runs_together(report)
+    for m in matches:
+        cells, warning = _row_cells(report, TABLE_ACTIVE, m, run_together, rowsplit.no_constraint)
+        result.cells += cells
+        if warning:
+            result.warnings.append(warning)
+
+
+def _review(report: Report, result: TableResult) -> None:
+    span = _span(report.sections, "四")
+    if span is None:
+        return
+    lo, hi = span
+    values: list[tuple[str, Value]] = []
+    first_at = last_at = -1
+    pos = lo
+    for line in report.text[lo:hi].split("\n"):
+        line_values = _numeric_line(line)
+        if line_values:
+            values += line_values
+            first_at = pos if first_at < 0 else first_at
+            last_at = pos + len(line)
+        pos += len(line) + 1
+    if not values:
+        return
+    n = len(REVIEW_ROWS) * len(REVIEW_COLS)
+    values = _trim(values, n)
+    quote = _quote(report.text, first_at, last_at)
+    if len(values) != n or any(_LEADING_ZERO.match(t) for t, _ in values):
+        tokens = [t for t, v in values if v is not None]
+        split = rowsplit.unique_split(tokens, n, rowsplit.review_fits) if _runs_together(report) else None
+        if split is None:
+            result.warnings.append(f"{TABLE_REVIEW}: read {len(values)} values for {n} cells, table left unparsed: 「{quote}」")
+            return
+        values = [(str(v), v) for v in split]
+    page = report.page_at(first_at)
+    for i, (_, value) in enumerate(values):
+        row, col = REVIEW_ROWS[i // 5], REVIEW_COLS[i % 5]
+        result.cells.append(Cell(TABLE_REVIEW, row, col, value, quote, page, first_at, last_at, "件"))
+    result.versions[TABLE_REVIEW] = "standard"
+
+
+def _numeric_line(line: str) -> list[tuple[str, Value]]:
+    """The values of a line of the 复议诉讼 table: an all-number row, or the numbers after its last label word."""
+    if "|" in line or "\t" in line:
+        sep = "|" if "|" in line else "\t"
+        parts = line.split(sep)
+        if sep == "|":
+            parts = parts[1:-1] if len(parts) > 2 else parts
+        cells = [p.strip() for p in parts]
+        if cells and all(c == "" or _NUMBER.fullmatch(c) for c in cells) and any(cells):
+            return [(c, _to_value(c) if c else None) for c in cells]
+        return []
+    tail = re.search(r"((?:\s*-?\d+)+)\s*$", line)
+    if not tail:
+        return []
+    return [(m.group(), _to_value(m.group())) for m in _NUMBER.finditer(tail.group(1))]
