@@ -2,7 +2,8 @@
 
 from corpus.collection import BUNDLED_CORPUS, iter_reports, read_corpus, report_files
 from corpus.errors import CorpusError, QuestionError, ReportQAError, UnreadableReportError, UnsupportedFormatError
-from corpus.models import Cell, Finding, Report, Section
+from corpus.models import Cell, Finding, Report, Section, report_from_state, report_to_state
+from corpus.settings import Settings
 from corpus.reader import content_hash, read_report
 
 __all__ = [
@@ -21,4 +22,7 @@ __all__ = [
     "read_corpus",
     "read_report",
     "report_files",
+    "report_from_state",
+    "report_to_state",
+    "Settings",
 ]

@@ -127,3 +127,19 @@ class Report:
             "checks": [f.to_dict() for f in self.checks],
             "warnings": list(self.warnings),
         }
+
+
+def report_to_state(report: Report) -> dict[str, Any]:
+    """Everything needed to rebuild a `Report` without re-reading its file (stored in the index)."""
+    state = asdict(report)
+    return state
+
+
+def report_from_state(state: dict[str, Any]) -> Report:
+    """The inverse of `report_to_state`."""
+    data = dict(state)
+    data["sections"] = [Section(**s) for s in data.get("sections", [])]
+    data["pages"] = [Page(**p) for p in data.get("pages", [])]
+    data["cells"] = [Cell(**c) for c in data.get("cells", [])]
+    data["checks"] = [Finding(**{**f, "cells": tuple(f.get("cells", ()))}) for f in data.get("checks", [])]
+    return Report(**data)
