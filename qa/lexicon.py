@@ -1,0 +1,142 @@
+"""Everyday wording -> canonical table rows and columns (the spec's keys). One place for the vocabulary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.table_spec import OTHER_2021
+
+
+@dataclass(frozen=True)
+class RowTerm:
+    """A pattern of everyday words and the (table, row) it names."""
+
+    pattern: str
+    table: str
+    row: str
+
+
+# Order matters: the first match wins, so specific wording comes before general.
+ROW_TERMS: tuple[RowTerm, ...] = tuple(
+    RowTerm(p, t, r)
+    for p, t, r in (
+        (r"上一?年(?:度)?结转|去年结转|上年度结转|结转(?:自|过来)", "申请", "上年结转政府信息公开申请数量"),
+        (r"没有?答复|未答复|还没(?:有)?办完|没办完|未办结|结转|继续办理|下一?年(?:度)?(?:继续)?办理|尚未办理完", "申请", "结转下年度继续办理"),
+        (r"国家秘密", "申请", "不予公开/属于国家秘密"),
+        (r"其他法律行政法规|法律法规禁止", "申请", "不予公开/其他法律行政法规禁止公开"),
+        (r"三安全一稳定|危及", "申请", "不予公开/危及“三安全一稳定”"),
+        (r"第三方", "申请", "不予公开/保护第三方合法权益"),
+        (r"内部事务|内部信息", "申请", "不予公开/属于三类内部事务信息"),
+        (r"过程性", "申请", "不予公开/属于四类过程性信息"),
+        (r"执法案卷", "申请", "不予公开/属于行政执法案卷"),
+        (r"行政查询", "申请", "不予公开/属于行政查询事项"),
+        (r"不掌握|没有掌握", "申请", "无法提供/本机关不掌握相关政府信息"),
+        (r"另行制作|没有现成", "申请", "无法提供/没有现成信息需要另行制作"),
+        (r"仍不明确|补正后", "申请", "无法提供/补正后申请内容仍不明确"),
+        (r"信访|举报|投诉", "申请", "不予处理/信访举报投诉类申请"),
+        (r"重复申请", "申请", "不予处理/重复申请"),
+        (r"出版物", "申请", "不予处理/要求提供公开出版物"),
+        (r"大量反复", "申请", "不予处理/无正当理由大量反复申请"),
+        (r"确认或重新出具|重新出具", "申请", "不予处理/要求行政机关确认或重新出具已获取信息"),
+        (r"逾期不补正", "申请", OTHER_2021[0]),
+        (r"缴纳费用|收费通知", "申请", OTHER_2021[1]),
+        (r"其他处理", "申请", "其他处理"),
+        (r"部分公开", "申请", "部分公开"),
+        (r"予以公开|同意公开|全部公开", "申请", "予以公开"),
+        (r"复议后(?:提起)?(?:起诉|诉讼)", "复议诉讼", "行政诉讼/复议后起诉"),
+        (r"直接起诉|未经复议", "复议诉讼", "行政诉讼/未经复议直接起诉"),
+        (r"复议", "复议诉讼", "行政复议"),
+        (r"诉讼|起诉", "复议诉讼", "行政诉讼"),  # both 诉讼 rows together
+        (r"行政规范性文件|规范性文件", "主动公开", "规范性文件"),
+        (r"规章", "主动公开", "规章"),
+        (r"行政许可", "主动公开", "行政许可"),
+        (r"其他对外管理服务", "主动公开", "其他对外管理服务事项"),
+        (r"行政处罚", "主动公开", "行政处罚"),
+        (r"行政强制", "主动公开", "行政强制"),
+        (r"行政事业性收费|收费金额", "主动公开", "行政事业性收费"),
+        (r"集中采购|政府采购", "主动公开", "政府集中采购"),
+        (r"办理结果总计|办结|已答复|答复了|处理了|办理了", "申请", "总计"),
+        (r"(?:收到|受理|新收|接到|提交|提出|申请数量|申请总数|多少(?:件|个)?(?:政府信息公开)?申请)", "申请", "本年新收政府信息公开申请数量"),
+    )
+)
+
+REQUEST_COL_TERMS: tuple[tuple[str, str], ...] = (
+    (r"自然人|个人|公民|群众", "自然人"),
+    (r"商业企业|企业|公司", "商业企业"),
+    (r"科研机构|科研", "科研机构"),
+    (r"社会公益组织|公益组织", "社会公益组织"),
+    (r"法律服务机构|律所|律师事务所|律师", "法律服务机构"),
+    (r"其他组织|其他申请人|其他类", "其他"),
+)
+
+REVIEW_COL_TERMS: tuple[tuple[str, str], ...] = (
+    (r"维持", "结果维持"),
+    (r"纠正", "结果纠正"),
+    (r"其他结果", "其他结果"),
+    (r"尚未审结|未审结|还在审|没有审结", "尚未审结"),
+)
+
+# 主动公开 columns by version, keyed by everyday words; the first column is the default.
+ACTIVE_COL_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "规章": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开总", "对外公开总数量"),
+             (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
+    "规范性文件": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开总", "对外公开总数量"),
+               (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
+    "行政许可": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
+    "其他对外管理服务事项": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
+    "行政处罚": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
+    "行政强制": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
+    "行政事业性收费": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
+    "政府集中采购": ((r"金额|多少钱|总额", "采购总金额"), (r"项目|个|数量", "采购项目数量")),
+}
+
+# Default column of each 主动公开 row, by template version.
+ACTIVE_DEFAULT: dict[tuple[str, str], str] = {
+    ("2021", "规章"): "本年制发件数",
+    ("2021", "规范性文件"): "本年制发件数",
+    ("2021", "行政许可"): "本年处理决定数量",
+    ("2021", "行政处罚"): "本年处理决定数量",
+    ("2021", "行政强制"): "本年处理决定数量",
+    ("2021", "行政事业性收费"): "本年收费金额",
+    ("2019", "规章"): "本年新制作数量",
+    ("2019", "规范性文件"): "本年新制作数量",
+    ("2019", "行政许可"): "处理决定数量",
+    ("2019", "其他对外管理服务事项"): "处理决定数量",
+    ("2019", "行政处罚"): "处理决定数量",
+    ("2019", "行政强制"): "处理决定数量",
+    ("2019", "行政事业性收费"): "上一年项目数量",
+    ("2019", "政府集中采购"): "采购项目数量",
+}
+
+# Figures that only prose gives: a question with these words goes to the text route.
+PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|信函|占比|百分之|比例|发稿|阅读|建议|提案|条信息|篇|场|培训|微信|微博|网站|专栏|地址|电话|邮编|哪个部门|哪些问题|问题|改进|措施|原因|为什么|怎么|如何|内容|主要涉及")
+
+
+def match_row(question: str) -> RowTerm | None:
+    """The table row a question names, or None."""
+    for term in ROW_TERMS:
+        if re.search(term.pattern, question):
+            return term
+    return None
+
+
+def match_col(question: str, table: str, row: str, version: str | None) -> str | None:
+    """The column a question names (None: the table's default)."""
+    if table == "申请":
+        terms = REQUEST_COL_TERMS
+    elif table == "复议诉讼":
+        terms = REVIEW_COL_TERMS
+    else:
+        terms = ACTIVE_COL_TERMS.get(row, ())
+    for pattern, col in terms:
+        if re.search(pattern, question):
+            return col
+    return None
+
+
+def default_col(table: str, row: str, version: str | None) -> str:
+    """The column answered when the question names none: 总计, or the row's main figure."""
+    if table != "主动公开":
+        return "总计"
+    return ACTIVE_DEFAULT.get((version or "2021", row)) or ACTIVE_DEFAULT.get(("2019", row)) or "本年处理决定数量"

@@ -1,0 +1,136 @@
+"""Which reports a question is about: agency names (full, short, one-character near-misses) and years."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus import Report
+
+# Words that shorten agency names in everyday use.
+_ABBREVIATIONS = (
+    ("发展和改革局", "发改局"),
+    ("发展和改革委员会", "发改委"),
+    ("科学技术委员会", "科委"),
+    ("人民政府办公厅", "政府办公厅"),
+    ("人民政府办公室", "政府办"),
+    ("人民政府", "政府"),
+)
+_SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|区|州|盟|旗|综合实验区|新区)")
+# A place named in a question: "北京市", "洪泽区" (two or three characters before the suffix).
+_NAMED_PLACE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3}(?:省|市|县|区))|([\u4e00-\u9fff]{2,3}(?:省|市|县|区))(?=\d|[\u4e00-\u9fff]{0,6}(?:局|委|厅|政府))")
+
+
+def aliases(agency: str) -> set[str]:
+    """Names a user may call an agency by: 淮安市洪泽区人民政府 -> 洪泽区人民政府, 洪泽区, 洪泽 …"""
+    names = {agency}
+    for long, short in _ABBREVIATIONS:
+        for name in list(names):
+            if long in name:
+                names.add(name.replace(long, short))
+    for name in list(names):
+        rest = name
+        while True:
+            m = _PLACE.match(rest)
+            if not m or m.end() == len(rest):
+                break
+            rest = rest[m.end() :]
+            names.add(rest)
+    for name in list(names):
+        for suffix in _SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                names.add(name[: -len(suffix)])
+    for name in list(names):
+        bare = re.sub(r"(?:省|市|县|区|综合实验区)$", "", name)
+        if len(bare) >= 2 and bare != name:
+            names.add(bare)
+    generic = "人民政府办公厅办公室"
+    return {n for n in names if len(n) >= 2 and n not in generic and not n.startswith("人民")}
+
+
+def _near(a: str, b: str) -> bool:
+    """Same length, at most one character different (沭阳县 / 沐阳县)."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The reports a question selects, with what it named and what it named that the corpus lacks."""
+
+    reports: tuple[Report, ...]
+    agencies: tuple[str, ...]
+    years: tuple[int, ...]
+    unknown_agency: str | None = None
+    unknown_year: int | None = None
+
+
+class Catalog:
+    """The corpus's agencies and years, one report per (agency, year) where twins exist."""
+
+    def __init__(self, reports: list[Report]) -> None:
+        self.all = reports
+        best: dict[tuple[str, int | None], Report] = {}
+        for report in reports:
+            key = (report.agency, report.year)
+            if not report.agency:
+                continue
+            current = best.get(key)
+            # Twins (a PDF and its text extraction): keep the one with more cells, then the one with pages.
+            if current is None or (len(report.cells), bool(report.pages)) > (len(current.cells), bool(current.pages)):
+                best[key] = report
+        self.reports = sorted(best.values(), key=lambda r: (r.agency, r.year or 0))
+        self.alias_map: dict[str, set[str]] = {}
+        for report in self.reports:
+            for name in aliases(report.agency):
+                self.alias_map.setdefault(name, set()).add(report.agency)
+
+    def _matches(self, question: str, near: bool) -> tuple[set[str], list[str]]:
+        found: set[str] = set()
+        used: list[str] = []
+        for name in sorted(self.alias_map, key=len, reverse=True):
+            if near and len(name) < 3:
+                continue
+            for i in range(len(question) - len(name) + 1):
+                window = question[i : i + len(name)]
+                hit = window == name if not near else _near(window, name) and window != name
+                if hit and not any(window in u for u in used):
+                    found |= self.alias_map[name]
+                    used.append(window)
+                    break
+        return found, used
+
+    def resolve(self, question: str) -> Resolved:
+        """Select reports by the agencies and years a question names; flag names the corpus lacks."""
+        years = sorted({int(y) for y in re.findall(r"(20\d\d)\s*年?", question)})
+        exact, used = self._matches(question, near=False)
+        near, near_used = self._matches(question, near=True)
+
+        def pick(agencies: set[str]) -> list[Report]:
+            chosen = [r for r in self.reports if not agencies or r.agency in agencies]
+            return [r for r in chosen if r.year in years] if years else chosen
+
+        agencies = exact
+        candidates = pick(exact) if exact else []
+        if near and not candidates:
+            agencies = exact | near
+            candidates = pick(agencies)
+            used += near_used
+        unknown = self._unknown_place(question, used)
+        if unknown:
+            return Resolved((), (), tuple(years), unknown_agency=unknown)
+        if not agencies:
+            candidates = pick(set())
+        in_scope = [r for r in self.reports if not agencies or r.agency in agencies]
+        unknown_year = next((y for y in years if not any(r.year == y for r in in_scope)), None)
+        return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year)
+
+    def _unknown_place(self, question: str, used: list[str]) -> str | None:
+        """A place the question names that no report's agency contains (北京市 in a Shanghai corpus)."""
+        for m in _NAMED_PLACE.finditer(question):
+            place = m.group(1) or m.group(2)
+            if any(place in u or u in place for u in used):
+                continue
+            if not any(place in name or _near(place, name[: len(place)]) for name in self.alias_map):
+                return place
+        return None
