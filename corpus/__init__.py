@@ -1,10 +1,16 @@
 """The corpus layer: read report files into `Report`s with typed table cells and checks."""
 
 from corpus.collection import BUNDLED_CORPUS, iter_reports, read_corpus, report_files
-from corpus.errors import CorpusError, QuestionError, ReportQAError, UnreadableReportError, UnsupportedFormatError
+from corpus.errors import (
+    CorpusError,
+    QuestionError,
+    ReportQAError,
+    UnreadableReportError,
+    UnsupportedFormatError,
+)
 from corpus.models import Cell, Finding, Report, Section, report_from_state, report_to_state
-from corpus.settings import Settings
 from corpus.reader import content_hash, read_report
+from corpus.settings import Settings
 
 __all__ = [
     "BUNDLED_CORPUS",

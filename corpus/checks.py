@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from corpus.models import TABLE_REQUESTS, TABLE_REVIEW, Cell, Finding, Report
+from corpus.models import TABLE_REQUESTS, TABLE_REVIEW, Finding, Report
 from corpus.table_spec import DISPOSITION_LEAVES, OTHER_2021, REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS
 
 NEW, CARRIED_IN, TOTAL, CARRIED_OUT = (

@@ -56,8 +56,10 @@ def _to_value(token: str) -> Value:
 
 
 def _cell_values(line: str, first: bool) -> tuple[list[tuple[str, Value]], int]:
-    """Values of one line of a row — cells of a `|`/tab row (blank -> None), numbers of a text line —
-    and the offset in the line where the last value ends."""
+    """Values of one line of a row, and the offset in the line where the last value ends.
+
+    Cells of a `|`/tab row (blank -> None), numbers of a text line.
+    """
     sep = "|" if "|" in line else "\t" if "\t" in line else None
     if sep is None:
         found = list(_NUMBER.finditer(line))
@@ -106,12 +108,27 @@ def _trim(values: list[tuple[str, Value]], expected: int) -> list[tuple[str, Val
     return values
 
 
+def _spaced(pattern: str) -> str:
+    """Let a label pattern match across the line breaks and spaces of a wrapped or split label.
+
+    Character classes are left as they are.
+    """
+    out, in_class = [], False
+    for i, ch in enumerate(pattern):
+        out.append(ch)
+        in_class = (in_class or ch == "[") and ch != "]"
+        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+        if not in_class and "\u4e00" <= ch <= "\u9fff" and "\u4e00" <= nxt <= "\u9fff":
+            out.append(r"\s*")
+    return "".join(out)
+
+
 def _find_rows(text: str, lo: int, hi: int, specs: tuple[RowSpec, ...]) -> list[_Match]:
     """Label matches in [lo, hi), keeping those with values, in table order (a longest ordered chain)."""
     hits = [
         _Match(spec, i, m.start(), m.end())
         for i, spec in enumerate(specs)
-        for m in re.finditer(NUMBERING + f"(?:{spec.label})", text[lo:hi])
+        for m in re.finditer(NUMBERING + f"(?:{_spaced(spec.label)})", text[lo:hi])
     ]
     for h in hits:
         h.start += lo
@@ -177,8 +194,10 @@ def _span(sections: list[Section], numeral: str) -> tuple[int, int] | None:
 
 
 def _runs_together(report: Report) -> bool:
-    """Evidence that a converter ran cells together: a digit string with a leading zero ("0000000")
-    somewhere in the table sections (二 to 四)."""
+    """Evidence that a converter ran cells together.
+
+    A digit string with a leading zero ("0000000") somewhere in the table sections (二 to 四).
+    """
     spans = [s for s in report.sections if s.title[0] in "二三四"]
     lo, hi = (spans[0].start, spans[-1].end) if spans else (0, len(report.text))
     return re.search(r"(?<![\d.])0\d", report.text[lo:hi]) is not None
