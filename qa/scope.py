@@ -23,7 +23,7 @@ _NAMED_PLACE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3}(?:省|市|
 
 
 def aliases(agency: str) -> set[str]:
-    """Names a user may call an agency by: 淮安市洪泽区人民政府 -> 洪泽区人民政府, 洪泽区, 洪泽 …"""
+    """Names a user may call an agency by (淮安市洪泽区人民政府 -> 洪泽区人民政府, 洪泽区, 洪泽)."""
     names = {agency}
     for long, short in _ABBREVIATIONS:
         for name in list(names):
@@ -134,3 +134,19 @@ class Catalog:
             if not any(place in name or _near(place, name[: len(place)]) for name in self.alias_map):
                 return place
         return None
+
+    def select(self, agencies: tuple[str, ...], years: tuple[int, ...]) -> list[Report]:
+        """Reports of these agencies (all when empty) in these years (all when empty)."""
+        return [
+            r for r in self.reports if (not agencies or r.agency in agencies) and (not years or r.year in years)
+        ]
+
+    def restricted(self, report_ids: set[str]) -> Catalog:
+        """A catalog of only these reports (a UI filter or an eval item's `reports`)."""
+        return Catalog([r for r in self.all if r.id in report_ids])
+
+    def strip_names(self, question: str) -> str:
+        """The question without the agency names and years it uses to select reports (they are scope, not content)."""
+        for name in sorted(self.alias_map, key=len, reverse=True):
+            question = question.replace(name, "")
+        return re.sub(r"20\d\d\s*年?度?", "", question)
