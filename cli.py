@@ -67,6 +67,89 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assistant(args: argparse.Namespace) -> Any:
+    from corpus import Settings
+    from qa import Assistant
+
+    settings = Settings.from_env()
+    return Assistant.from_corpus(Path(args.corpus) if args.corpus else settings.corpus, settings=settings)
+
+
+def _print_answer(answer: dict[str, Any]) -> None:
+    print(answer["answer"])
+    for n, c in enumerate(answer["citations"], start=1):
+        where = " · ".join(str(x) for x in (c["title"] or c["report_id"], c["section"], f"第{c['page']}页" if c["page"] else None) if x)
+        cell = f" [{c['cell']['table']} · {c['cell']['row']} · {c['cell']['col']}]" if c.get("cell") else ""
+        print(f"  [{n}] {where}{cell}\n      「{c['quote']}」")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """`reportqa ask QUESTION [--corpus DIR] [--json]`."""
+    from corpus import QuestionError
+
+    if not args.question.strip():
+        raise QuestionError("the question is empty: ask something like 「有多少件申请没有答复？」")
+    answer = _assistant(args).ask(args.question).to_dict()
+    if args.json:
+        _print_json(answer)
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """`reportqa index DIR`: build or update the index, with a progress bar and a summary."""
+    from corpus import Settings
+    from index import CorpusIndex, make_embeddings
+
+    settings = Settings.from_env()
+    index = CorpusIndex.load(Path(args.dir), make_embeddings(settings), settings.home, progress=True)
+    summary = index.update()
+    print(
+        f"{summary.reports} reports, {summary.chunks} chunks in {summary.seconds:.1f} s "
+        f"(added {summary.added}, replaced {summary.replaced}, removed {summary.removed}, unchanged {summary.unchanged})"
+    )
+    for rid, why in sorted(index.skipped.items()):
+        print(f"  skipped {rid}: {why}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """`reportqa eval [--gold FILE] [--corpus DIR] [--k 5] [--json]`."""
+    from eval import load_gold, run_eval
+    from eval.report import print_table
+
+    items = load_gold(args.gold)
+    if args.limit:
+        items = items[: args.limit]
+    assistant = _assistant(args)
+    result = run_eval(assistant, items, k=args.k, baselines=not args.no_baselines, progress=not args.json).to_dict()
+    if args.json:
+        _print_json(result)
+    else:
+        print_table(result)
+    return 0
+
+
+def _register_qa(sub: Any) -> None:
+    q = sub.add_parser("ask", help="answer a question with cited figures")
+    q.add_argument("question")
+    q.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_ask)
+    i = sub.add_parser("index", help="build or update the index of a directory of reports")
+    i.add_argument("dir")
+    i.set_defaults(func=cmd_index)
+    e = sub.add_parser("eval", help="run the gold Q&A set and the baselines")
+    e.add_argument("--gold", help="a gold JSONL file (default: the shipped gold set)")
+    e.add_argument("--corpus", help="directory of reports (default: the bundled corpus)")
+    e.add_argument("--k", type=int, default=5)
+    e.add_argument("--limit", type=int, default=0, help="only the first N items")
+    e.add_argument("--no-baselines", action="store_true")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_eval)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="reportqa", description="Exact, cited answers from government disclosure reports.")
@@ -85,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_qa]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,9 +14,18 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
 from qa.answer import Answer, Scope, abstain
-from qa.lexicon import PROSE_ONLY, RowTerm, match_col, match_row
+from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
+from qa.lexicon import PROSE_ONLY, RowTerm, leftover, match_col, match_cols, match_rows
 from qa.scope import Catalog, Resolved
-from qa.table_route import compare_answer, label, make_lookup_tool, resolve_col, single_answer
+from qa.table_route import (
+    combine_answer,
+    compare_answer,
+    label,
+    make_lookup_tool,
+    read_figure,
+    resolve_col,
+    single_answer,
+)
 from qa.text_route import extract_answer
 
 log = logging.getLogger(__name__)
@@ -96,6 +105,14 @@ class Assistant:
             answer.question = data["question"]
         return answer
 
+    def retrieve(self, question: str, reports: list[str] | None = None) -> list[Any]:
+        """The passages the text route reads for a question (top k, in the question's scope)."""
+        catalog = self.catalog.restricted(set(reports)) if reports else self.catalog
+        resolved = catalog.resolve(question)
+        restricted = resolved.agencies or resolved.years or reports
+        ids = [r.id for r in resolved.reports] if restricted else None
+        return list(self._retrieve({"question": question, "report_ids": ids})["docs"])
+
     # -- asking
 
     def ask(self, question: str, history: list[Answer] | None = None, reports: list[str] | None = None) -> Answer:
@@ -115,7 +132,7 @@ class Assistant:
         resolved = catalog.resolve(question)
         if resolved.unknown_agency:
             return abstain(question, f"语料中没有「{resolved.unknown_agency}」的报告")
-        term = match_row(question)
+        terms = match_rows(question)
         reports, scope = self._scope(question, resolved, previous, catalog)
         if resolved.unknown_year and not reports:
             who = "、".join(resolved.agencies) or "任何机关"
@@ -123,14 +140,34 @@ class Assistant:
         if not reports:
             return abstain(question, "语料中没有符合条件的报告")
         col = None
-        if term is None and previous is not None and previous.scope.row and not previous.abstained and previous.route == "table":
-            term = RowTerm("", previous.scope.table or "申请", previous.scope.row)
-            col = match_col(question, term.table, term.row, None) or previous.scope.col
-        if term is not None and not PROSE_ONLY.search(question):
-            answer = self._table(question, term, col, reports, resolved, scope)
+        follow_up = previous is not None and not previous.abstained and previous.route == "table" and previous.scope.row
+        if not terms and follow_up and previous is not None and previous.scope.row:
+            terms = [RowTerm("", previous.scope.table or "申请", previous.scope.row)]
+            col = match_col(question, terms[0].table, terms[0].row, None) or previous.scope.col
+        if terms and self._table_can_answer(question, terms, catalog) and not PROSE_ONLY.search(question):
+            answer = self._table(question, terms, col, reports, resolved, scope)
+            if answer is not None and answer.value is None and not answer.abstained:
+                # A blank cell: the prose may still state the figure (garbled conversions lose cells).
+                text_answer = self._text(question, reports, catalog, resolved)
+                return answer if text_answer.abstained else text_answer
             if answer is not None:
                 return answer
         return self._text(question, reports, catalog, resolved)
+
+    def _table_can_answer(self, question: str, terms: list[RowTerm], catalog: Catalog) -> bool:
+        """No qualifier beyond row, column and scope ("来自外国人", "通过网络" send it to the text route)."""
+        import re as _re
+
+        content = catalog.strip_names(question)
+        used = [m.group() for t in terms if t.pattern for m in _re.finditer(t.pattern, content)]
+        for t in terms:
+            used += [m.group() for c in match_cols(content, t.table, t.row) for m in _re.finditer(_col_pattern(t.table, t.row, c), content)]
+        vocabulary = "".join(f"{t.table}{t.row}行政复议行政诉讼{''.join(REQUEST_COLS + REVIEW_COLS)}" for t in terms)
+        rest = leftover(content, used, vocabulary)
+        if len(rest) >= 2:
+            log.debug("table route declined, leftover %r", rest)
+            return False
+        return True
 
     def _scope(
         self, question: str, resolved: Resolved, previous: Answer | None, catalog: Catalog
@@ -144,10 +181,28 @@ class Assistant:
         return reports, Scope(tuple(r.id for r in reports), tuple(agencies), tuple(years))
 
     def _table(
-        self, question: str, term: RowTerm, col: str | None, reports: list[Report], resolved: Resolved, scope: Scope
+        self, question: str, terms: list[RowTerm], col: str | None, reports: list[Report], resolved: Resolved, scope: Scope
     ) -> Answer | None:
+        term = terms[0]
         if len(reports) == 1:
             report = reports[0]
+            if len(terms) > 1:
+                figures = []
+                for t in terms:
+                    figure = read_figure(report, t.table, t.row, resolve_col(question, t, report))
+                    if figure is None:
+                        return None
+                    figures.append((t.row, figure[0], figure[1]))
+                return combine_answer(question, report, figures, scope)
+            cols = match_cols(question, term.table, term.row)
+            if col is None and len(cols) == 2:
+                figures = []
+                for c in cols:
+                    figure = read_figure(report, term.table, term.row, c)
+                    if figure is None:
+                        return None
+                    figures.append((f"{term.row} · {c}", figure[0], figure[1]))
+                return combine_answer(question, report, figures, scope)
             return single_answer(question, report, term, col or resolve_col(question, term, report), scope)
         named_many = len(resolved.agencies) > 1 or len(resolved.years) > 1
         if named_many or (_COMPARE.search(question) and (resolved.agencies or resolved.years)):
@@ -169,3 +224,11 @@ class Assistant:
             report = self.index.reports[answer.citations[0].report_id]
             answer.answer = f"{answer.answer}（出自{label(report)}报告）"
         return answer
+
+
+def _col_pattern(table: str, row: str, col: str) -> str:
+    """The everyday-word pattern that named a column (for removing it from the question)."""
+    from qa.lexicon import ACTIVE_COL_TERMS, REQUEST_COL_TERMS, REVIEW_COL_TERMS
+
+    terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())
+    return next((p for p, c in terms if c == col), "(?!)")

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from corpus.table_spec import OTHER_2021
 
 
+# "多少件申请" names the 新收 row only when the question names no other row.
+WEAK_NEW = r"申请数量|申请总数|多少(?:件|个)?(?:政府信息公开)?申请"
+
+
 @dataclass(frozen=True)
 class RowTerm:
     """A pattern of everyday words and the (table, row) it names."""
@@ -23,6 +27,9 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
     for p, t, r in (
         (r"上一?年(?:度)?结转|去年结转|上年度结转|结转(?:自|过来)", "申请", "上年结转政府信息公开申请数量"),
         (r"没有?答复|未答复|还没(?:有)?办完|没办完|未办结|结转|继续办理|下一?年(?:度)?(?:继续)?办理|尚未办理完", "申请", "结转下年度继续办理"),
+        (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}不予公开|不予公开(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "不予公开"),
+        (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}无法提供|无法提供(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "无法提供"),
+        (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}不予处理|不予处理(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "不予处理"),
         (r"国家秘密", "申请", "不予公开/属于国家秘密"),
         (r"其他法律行政法规|法律法规禁止", "申请", "不予公开/其他法律行政法规禁止公开"),
         (r"三安全一稳定|危及", "申请", "不予公开/危及“三安全一稳定”"),
@@ -41,6 +48,7 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"确认或重新出具|重新出具", "申请", "不予处理/要求行政机关确认或重新出具已获取信息"),
         (r"逾期不补正", "申请", OTHER_2021[0]),
         (r"缴纳费用|收费通知", "申请", OTHER_2021[1]),
+        (r"其他处理\W{0,2}中的\W{0,2}其他|其他处理/其他", "申请", OTHER_2021[2]),
         (r"其他处理", "申请", "其他处理"),
         (r"部分公开", "申请", "部分公开"),
         (r"予以公开|同意公开|全部公开", "申请", "予以公开"),
@@ -56,8 +64,9 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"行政强制", "主动公开", "行政强制"),
         (r"行政事业性收费|收费金额", "主动公开", "行政事业性收费"),
         (r"集中采购|政府采购", "主动公开", "政府集中采购"),
-        (r"办理结果总计|办结|已答复|答复了|处理了|办理了", "申请", "总计"),
-        (r"(?:收到|受理|新收|接到|提交|提出|申请数量|申请总数|多少(?:件|个)?(?:政府信息公开)?申请)", "申请", "本年新收政府信息公开申请数量"),
+        (r"办理结果总计|[(（]总计[)）]|办理完成|完成办理|办结|已答复|答复了|处理了|办理了", "申请", "总计"),
+        (r"收到|受理|新收|接到|提交|提出", "申请", "本年新收政府信息公开申请数量"),
+        (WEAK_NEW, "申请", "本年新收政府信息公开申请数量"),
     )
 )
 
@@ -77,17 +86,20 @@ REVIEW_COL_TERMS: tuple[tuple[str, str], ...] = (
     (r"尚未审结|未审结|还在审|没有审结", "尚未审结"),
 )
 
+# The 2019 template's item counts: only when the question says so ("增加了多少件" is a comparison).
+_ITEM_COLS = ((r"上一年项目|上年项目|项目数量", "上一年项目数量"), (r"增减|增/减|项目.{0,4}[增减]", "本年增/减"))
+
 # 主动公开 columns by version, keyed by everyday words; the first column is the default.
 ACTIVE_COL_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
     "规章": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开总", "对外公开总数量"),
              (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
     "规范性文件": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开总", "对外公开总数量"),
                (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
-    "行政许可": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
-    "其他对外管理服务事项": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
-    "行政处罚": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
-    "行政强制": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
-    "行政事业性收费": ((r"上一年|项目数量", "上一年项目数量"), (r"增|减", "本年增/减")),
+    "行政许可": _ITEM_COLS,
+    "其他对外管理服务事项": _ITEM_COLS,
+    "行政处罚": _ITEM_COLS,
+    "行政强制": _ITEM_COLS,
+    "行政事业性收费": _ITEM_COLS,
     "政府集中采购": ((r"金额|多少钱|总额", "采购总金额"), (r"项目|个|数量", "采购项目数量")),
 }
 
@@ -110,7 +122,7 @@ ACTIVE_DEFAULT: dict[tuple[str, str], str] = {
 }
 
 # Figures that only prose gives: a question with these words goes to the text route.
-PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|信函|占比|百分之|比例|发稿|阅读|建议|提案|条信息|篇|场|培训|微信|微博|网站|专栏|地址|电话|邮编|哪个部门|哪些问题|问题|改进|措施|原因|为什么|怎么|如何|内容|主要涉及")
+PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|信函|占比|百分之|比例|发稿|阅读|建议|提案|条信息|篇|场|培训|微信|微博|网站|专栏|地址|电话|邮编|邮箱|哪个部门|哪些问题|问题|改进|措施|原因|为什么|怎么|如何|主要涉及")
 
 
 def match_row(question: str) -> RowTerm | None:
@@ -140,3 +152,69 @@ def default_col(table: str, row: str, version: str | None) -> str:
     if table != "主动公开":
         return "总计"
     return ACTIVE_DEFAULT.get((version or "2021", row)) or ACTIVE_DEFAULT.get(("2019", row)) or "本年处理决定数量"
+
+
+def match_rows(question: str) -> list[RowTerm]:
+    """Every table row a question names, in the order it names them ("予以公开和部分公开")."""
+    found: list[tuple[int, RowTerm]] = []
+    taken: list[tuple[int, int]] = []
+    for term in ROW_TERMS:
+        for m in re.finditer(term.pattern, question):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if any(t.row == term.row for _, t in found):
+                continue
+            found.append((m.start(), term))
+            taken.append((m.start(), m.end()))
+    if len(found) > 1:
+        found = [(at, t) for at, t in found if t.pattern != WEAK_NEW]
+    return [t for _, t in sorted(found, key=lambda x: x[0])]
+
+
+def match_cols(question: str, table: str, row: str) -> list[str]:
+    """Every column a question names, in order ("纠正数比维持数少多少")."""
+    terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())
+    found = []
+    for pattern, col in terms:
+        m = re.search(pattern, question)
+        if m:
+            found.append((m.start(), col))
+    return [c for _, c in sorted(found)]
+
+
+# Words a table question may contain besides its row, column and scope: anything else is a qualifier the
+# table cannot answer ("来自外国人", "通过网络提交"), so the question goes to the text route.
+FILLER = re.compile(
+    r"政府信息公开|信息公开|政府信息|政府|公开|申请人?|多少|几|件|个|的|有|是|因|被|了|中|其中|数量|总数|总共|一共|共计|共|"
+    r"合计|全年|本年度?|年度|年|报告|情况|办理|结果|处理|决定|事项|属于|理由|涉及|提出|提交|收到的|那|呢|吗|\?|？|，|,|、|。|"
+    r"请问|请|告诉|我|一下|总计|数|为|达到|达|多|少|比|和|与|及|加|起来|各种|各类|所有|全部|等|哪个|哪一|谁|更|"
+    r"增加|减少|变化|相差|差|名义|以|作出|作为|由|对|在|里|按|分别|各|项|类|方面|人|"
+    r"新收|收到|受理|接到|上一?年|去年|结转|下一?年|继续|没有|还没|未|答复|办完|办结|不予|无法提供|"
+    r"予以|部分|其他|原因|申请内容|内容|一栏|机关|本机关|要求|而|来自|相关|金额|万元|过来|到|新|法人|或|类|引起|下一|"
+    r"“|”|\"|（|）|\(|\)|\s"
+)
+
+
+def _drop_runs(text: str, vocabulary: str) -> str:
+    """Remove every run of two or more characters that the vocabulary (the printed labels) contains."""
+    out, i = [], 0
+    while i < len(text):
+        j = i + 2
+        while j <= len(text) and text[i:j] in vocabulary:
+            j += 1
+        if j - 1 - i >= 2:
+            out.append(" ")
+            i = j - 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def leftover(question: str, used: list[str], vocabulary: str = "") -> str:
+    """What a question says beyond its row, column, label words and filler (empty: the table can answer)."""
+    rest = question
+    for text in sorted(used, key=len, reverse=True):
+        rest = rest.replace(text, " ")
+    rest = _drop_runs(rest, vocabulary) if vocabulary else rest
+    return re.sub(r"\s+", "", FILLER.sub(" ", rest))

@@ -149,4 +149,7 @@ class Catalog:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
         for name in sorted(self.alias_map, key=len, reverse=True):
             question = question.replace(name, "")
+        _, near = self._matches(question, near=True)
+        for window in near:
+            question = question.replace(window, "")
         return re.sub(r"20\d\d\s*年?度?", "", question)

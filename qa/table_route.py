@@ -58,7 +58,14 @@ def read_figure(report: Report, table: str, row: str, col: str) -> tuple[float |
         total = None if all(v is None for v in values) else sum(v or 0 for v in values)
         return total, found
     cell = find_cell(report, table, row, col)
-    return (cell.value, [cell]) if cell is not None else None
+    if cell is not None:
+        return cell.value, [cell]
+    # A group row (不予公开, 无法提供, 不予处理, or the 2021 template's 其他处理) is the sum of its parts.
+    parts = [c for c in report.cells if c.table == table and c.col == col and c.row.startswith(row + "/")]
+    if not parts:
+        return None
+    values = [c.value for c in parts]
+    return (None if all(v is None for v in values) else sum(v or 0 for v in values)), parts
 
 
 def resolve_col(question: str, term: RowTerm, report: Report) -> str:
@@ -144,6 +151,24 @@ def compare_answer(question: str, reports: list[Report], term: RowTerm, scope: S
         scope=scope,
         chart=chart,
     )
+
+
+def combine_answer(question: str, report: Report, figures: list[tuple[str, float | int | None, list[Cell]]], scope: Scope) -> Answer | None:
+    """Sum of several rows, or the difference of two columns, of one report ("予以公开和部分公开合计")."""
+    if any(v is None for _, v, _ in figures) or len(figures) < 2:
+        return None
+    cells = [c for _, _, cs in figures for c in cs]
+    unit = _unit(cells) or "件"
+    listed = "；".join(f"{name} {format_number(v)}{unit}" for name, v, _ in figures)
+    if _DIFF.search(question) and len(figures) == 2:
+        value: float | int = abs((figures[0][1] or 0) - (figures[1][1] or 0))
+        text = f"相差 {format_number(value)}{unit}（{label(report)}：{listed}）"
+    else:
+        value = sum(v or 0 for _, v, _ in figures)
+        text = f"合计 {format_number(value)}{unit}（{label(report)}：{listed}）"
+    return Answer(question=question, answer=text, value=value, unit=unit, route="table",
+                  citations=[cite_cell(report, c) for c in cells], scope=scope,
+                  chart=[{"label": name, "value": v} for name, v, _ in figures])
 
 
 def lookup_cell_value(reports: list[Report], agency: str, year: int, row: str, col: str = "总计") -> dict[str, object]:
