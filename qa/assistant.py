@@ -13,8 +13,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
-from qa.answer import Answer, Scope, abstain
 from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
+from qa.answer import Answer, Scope, abstain
 from qa.lexicon import PROSE_ONLY, RowTerm, leftover, match_col, match_cols, match_rows
 from qa.scope import Catalog, Resolved
 from qa.table_route import (

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from corpus.table_spec import OTHER_2021
 
-
 # "多少件申请" names the 新收 row only when the question names no other row.
 WEAK_NEW = r"申请数量|申请总数|多少(?:件|个)?(?:政府信息公开)?申请"
 

@@ -18,8 +18,10 @@ _ABBREVIATIONS = (
 )
 _SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|区|州|盟|旗|综合实验区|新区)")
-# A place named in a question: "北京市", "洪泽区" (two or three characters before the suffix).
-_NAMED_PLACE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3}(?:省|市|县|区))|([\u4e00-\u9fff]{2,3}(?:省|市|县|区))(?=\d|[\u4e00-\u9fff]{0,6}(?:局|委|厅|政府))")
+# A place named in a question: "北京市", "洪泽区". Characters that never occur in a place name keep
+# phrases like 「2023年全区」 or 「多少件市政府规章」 from reading as one.
+_NOT_IN_PLACE = "年了几件多少对通过和全场代表办在的是为与及各本该我其从向将把被共说中里上下新"
+_NAMED_PLACE = re.compile(rf"((?:(?![{_NOT_IN_PLACE}])[\u4e00-\u9fff]){{2,3}}(?:省|市|县|区))")
 
 
 def aliases(agency: str) -> set[str]:
@@ -81,22 +83,36 @@ class Catalog:
                 best[key] = report
         self.reports = sorted(best.values(), key=lambda r: (r.agency, r.year or 0))
         self.alias_map: dict[str, set[str]] = {}
+        # Weak names: the place an agency is in ("上海" for 上海市司法局), used when no strong name fits.
+        self.place_map: dict[str, set[str]] = {}
         for report in self.reports:
             for name in aliases(report.agency):
                 self.alias_map.setdefault(name, set()).add(report.agency)
+            place = _PLACE.match(report.agency)
+            if place and place.end() < len(report.agency):
+                for name in {place.group(), re.sub(r"(?:省|市|县|区)$", "", place.group())}:
+                    if len(name) >= 2:
+                        self.place_map.setdefault(name, set()).add(report.agency)
 
-    def _matches(self, question: str, near: bool) -> tuple[set[str], list[str]]:
+    def _matches(self, question: str, near: bool, names: dict[str, set[str]] | None = None) -> tuple[set[str], list[str]]:
+        """Agencies whose names occur in the question (or, with `near`, occur but for one character)."""
+        names = self.alias_map if names is None else names
         found: set[str] = set()
         used: list[str] = []
-        for name in sorted(self.alias_map, key=len, reverse=True):
+        taken: list[tuple[int, int]] = []
+        if near:  # a near-miss never overlaps an exact name ("沭阳县发改局" is not also 沐阳县)
+            for name in names:
+                taken += [(m.start(), m.end()) for m in re.finditer(re.escape(name), question)]
+        for name in sorted(names, key=len, reverse=True):
             if near and len(name) < 3:
                 continue
             for i in range(len(question) - len(name) + 1):
                 window = question[i : i + len(name)]
                 hit = window == name if not near else _near(window, name) and window != name
-                if hit and not any(window in u for u in used):
-                    found |= self.alias_map[name]
+                if hit and not any(a < i + len(name) and i < b for a, b in taken):
+                    found |= names[name]
                     used.append(window)
+                    taken.append((i, i + len(name)))
                     break
         return found, used
 
@@ -105,17 +121,18 @@ class Catalog:
         years = sorted({int(y) for y in re.findall(r"(20\d\d)\s*年?", question)})
         exact, used = self._matches(question, near=False)
         near, near_used = self._matches(question, near=True)
+        agencies = exact | near
+        used += near_used
 
         def pick(agencies: set[str]) -> list[Report]:
             chosen = [r for r in self.reports if not agencies or r.agency in agencies]
             return [r for r in chosen if r.year in years] if years else chosen
 
-        agencies = exact
-        candidates = pick(exact) if exact else []
-        if near and not candidates:
-            agencies = exact | near
-            candidates = pick(agencies)
-            used += near_used
+        candidates = pick(agencies) if agencies else []
+        if not agencies:
+            weak, weak_used = self._matches(question, near=False, names=self.place_map)
+            if weak and pick(weak):
+                agencies, candidates, used = weak, pick(weak), used + weak_used
         unknown = self._unknown_place(question, used)
         if unknown:
             return Resolved((), (), tuple(years), unknown_agency=unknown)
@@ -128,10 +145,11 @@ class Catalog:
     def _unknown_place(self, question: str, used: list[str]) -> str | None:
         """A place the question names that no report's agency contains (北京市 in a Shanghai corpus)."""
         for m in _NAMED_PLACE.finditer(question):
-            place = m.group(1) or m.group(2)
+            place = m.group(1)
             if any(place in u or u in place for u in used):
                 continue
-            if not any(place in name or _near(place, name[: len(place)]) for name in self.alias_map):
+            known = list(self.alias_map) + list(self.place_map)
+            if not any(place in name or _near(place, name[: len(place)]) for name in known):
                 return place
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -10,12 +11,20 @@ from langchain_core.documents import Document
 from corpus import Report
 from qa.answer import Answer, Citation, Scope, format_number
 
-_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_SENTENCE = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])?[^，,。;；]{0,24}$")
+# Contact details and descriptions are answered with the sentence, not a number.
+_DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|哪些|什么|怎么|如何|为什么|哪类|哪方面")
+# A growth rate is not the level: "增长 55.7%,达 20.4 万" answers 达到多少 with 20.4万.
+_CHANGE_WORDS = re.compile(r"增长|下降|上升|同比|增加|减少|提升|回落")
 _FIGURE = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(%|万元|亿元|万人次|万|亿|人次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时|余)?"
 )
-_STOP = set("的了是在和与及或有多少几个什么哪些哪个请问吗呢年度报告我局本局全年共计其中一下是否怎么如何为")
-_GENERIC = {"政府信息", "公开", "政府", "信息", "情况", "工作", "多少", "报告", "年度", "申请", "数量", "哪些", "什么"}
+_STOP = set("的了是在和与及或有多少几个什么哪些哪个请问吗呢年度报告我局本局全年共计其中一下是否怎么如何为对打里说")
+_GENERIC = {
+    "政府信息", "公开", "政府", "信息", "情况", "工作", "多少", "报告", "年度", "申请", "数量", "哪些", "什么",
+    "几件", "几个", "可以", "已经", "哪类", "哪个", "哪方面", "叫", "名字", "是从", "提出", "提交", "通过", "共有", "一共",
+}
 _NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|总数|次数|人数")
 _MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
 
@@ -35,7 +44,9 @@ def terms(question: str) -> list[str]:
     import jieba
 
     words = [w.strip() for w in jieba.lcut(re.sub(r"20\d\d年?", "", question))]
-    return [w for w in words if w and w not in _GENERIC and not all(ch in _STOP for ch in w) and re.search(r"\w", w)]
+    words = [w for w in words if w and w not in _GENERIC and not all(ch in _STOP for ch in w) and re.search(r"\w", w)]
+    longer = [w for w in words if len(w) >= 2]
+    return longer or words
 
 
 def _sentences(doc: Document, report: Report) -> list[Sentence]:
@@ -45,19 +56,39 @@ def _sentences(doc: Document, report: Report) -> list[Sentence]:
     return [Sentence(report.id, m.group().strip(), start + m.start(), start + m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
 
 
-def _score(sentence: str, words: list[str]) -> float:
-    if not words:
+def _weights(words: list[str], sentences: list[str]) -> dict[str, float]:
+    """Rarer words weigh more (inverse sentence frequency over the retrieved passages), longer words too."""
+    n = max(1, len(sentences))
+    weights = {}
+    for w in words:
+        df = sum(1 for s in sentences if w in s)
+        weights[w] = len(w) * math.log(1 + n / (1 + df))
+        if w.isdigit():  # a number in the question names a thing ("12348热线"); it is not what is asked
+            weights[w] *= 0.3
+    return weights
+
+
+def _score(sentence: str, weights: dict[str, float]) -> float:
+    total = sum(weights.values())
+    if not total:
         return 0.0
-    hit = sum(len(w) for w in words if w in sentence)
-    return hit / sum(len(w) for w in words)
+    return sum(v for w, v in weights.items() if w in sentence) / total
 
 
-def _figure(sentence: Sentence, words: list[str]) -> tuple[float, str | None, int, int] | None:
-    """The number nearest after the question's words in the sentence, with its unit and span."""
-    anchors = [sentence.text.find(w) + len(w) for w in words if w in sentence.text]
+def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float, str | None, int, int] | None:
+    """The number nearest after the question's words in the sentence, with its unit and span.
+
+    Numbers the question itself states (「12348热线」) and growth rates (unless asked for) are skipped.
+    """
+    anchors = [sentence.text.find(w) + len(w) for w in words if len(w) >= 2 and w in sentence.text]
+    asked_change = bool(_CHANGE_WORDS.search(question))
     best = None
     for m in _FIGURE.finditer(sentence.text):
         if re.fullmatch(r"20\d\d", m.group(1)) and sentence.text[m.end(1) : m.end(1) + 1] == "年":
+            continue
+        if m.group(1) in question:
+            continue
+        if not asked_change and _CHANGE_WORDS.search(sentence.text[max(0, m.start() - 4) : m.start()]):
             continue
         after = [m.start() - a for a in anchors if m.start() >= a]
         distance = min(after) if after else 1000 + min((abs(m.start() - a) for a in anchors), default=0)
@@ -76,34 +107,34 @@ def _plain(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def extract_answer(question: str, docs: list[Document], reports: dict[str, Report], min_score: float = 0.6) -> Answer | None:
+def extract_answer(question: str, docs: list[Document], reports: dict[str, Report], min_score: float = 0.5) -> Answer | None:
     """The best sentence of the retrieved passages and, for a figure question, its figure; None if unsure."""
     words = terms(question)
-    candidates: list[tuple[float, int, Sentence]] = []
+    candidates: list[tuple[int, Sentence]] = []
     for rank, doc in enumerate(docs):
         report = reports.get(str(doc.metadata.get("report_id")))
         if report is None or doc.metadata.get("kind") == "row":
             continue
-        for sentence in _sentences(doc, report):
-            candidates.append((_score(sentence.text, words), -rank, sentence))
+        candidates += [(rank, s) for s in _sentences(doc, report) if not _HEADING.match(s.text)]
     if not candidates:
         return None
-    wants_number = bool(_NUMBER_QUESTION.search(question))
+    weights = _weights(words, [s.text for _, s in candidates])
+    wants_number = bool(_NUMBER_QUESTION.search(question)) and not _DESCRIPTIVE.search(question)
+    scored = [(_score(s.text, weights), -rank, s) for rank, s in candidates]
     if wants_number:
-        with_numbers = [c for c in candidates if _FIGURE.search(c[2].text)]
-        candidates = with_numbers or candidates
-    score, _, best = max(candidates, key=lambda c: (c[0], c[1]))
+        scored = [c for c in scored if _figure(c[2], words, question) is not None] or scored
+    score, _, best = max(scored, key=lambda c: (c[0], c[1]))
     if score < min_score:
         return None
     report = reports[best.report_id]
-    citation = Citation(best.report_id, report.title, report.section_at(best.start), best.text, best.start, best.end, report.page_at(best.start))
     scope = Scope((report.id,), (report.agency,), (report.year,) if report.year else ())
     if wants_number:
-        figure = _figure(best, words)
+        figure = _figure(best, words, question)
         if figure is None:
             return None
         value, unit, _, _ = figure
         shown_unit = unit or ""
+        citation = Citation(best.report_id, report.title, report.section_at(best.start), best.text, best.start, best.end, report.page_at(best.start))
         return Answer(
             question=question,
             answer=f"{format_number(_plain(value / _MULTIPLIER.get(shown_unit, 1)))}{shown_unit}（{best.text}）",
@@ -113,4 +144,11 @@ def extract_answer(question: str, docs: list[Document], reports: dict[str, Repor
             citations=[citation],
             scope=scope,
         )
-    return Answer(question=question, answer=best.text, route="text", citations=[citation], scope=scope)
+    # A description: the sentence, and the next one when the sentence only introduces it ("主要表现在：").
+    end = best.end
+    following = [s for _, s in candidates if s.report_id == best.report_id and s.start >= best.end]
+    if following and (best.text.endswith((":", "：")) or len(best.text) < 40):
+        end = min(following, key=lambda s: s.start).end
+    quote = report.text[best.start : end].strip()
+    citation = Citation(best.report_id, report.title, report.section_at(best.start), quote, best.start, end, report.page_at(best.start))
+    return Answer(question=question, answer=quote, route="text", citations=[citation], scope=scope)
