@@ -117,7 +117,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """`reportqa eval [--gold FILE] [--corpus DIR] [--k 5] [--json]`."""
     from eval import load_gold, run_eval
-    from eval.report import print_table
+    from eval.report import format_table
 
     items = load_gold(args.gold)
     if args.limit:
@@ -127,7 +127,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
     else:
-        print_table(result)
+        print(format_table(result))
     return 0
 
 

@@ -22,6 +22,7 @@ _SENTENCE_END = "。！？；：:;!?）)】」』\""
 # A line that starts with a unit continues a figure broken at the line end ("大道 90" / "号").
 _UNIT_START = re.compile(r"[号件人万元年月日条个次项份篇家%]")
 _KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")  # "发布时间: 2021-03-05" in crawler headers
+_SECTION_LINE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十]+[)）])[^。，,;；]{0,28}$")
 _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.]|#|\|)")
 
 
@@ -59,7 +60,8 @@ def join_layout_lines(lines: list[str]) -> list[str]:
             and not _is_row(line)
             and prev[-1] not in _SENTENCE_END
             and not prev.endswith("报告")  # a title line
-            and not _KEY_VALUE.match(line)
+            and not (_KEY_VALUE.match(line) and _KEY_VALUE.match(last))
+            and not _SECTION_LINE.match(last)
             and not _HEADING_START.match(line)
             and not re.fullmatch(r"[\d\s.%-]+", line)
             and (not re.search(r"[\d%]$", prev) or re.match(_UNIT_START, line))

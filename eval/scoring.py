@@ -50,7 +50,7 @@ def is_correct(item: GoldItem, answer: dict[str, Any]) -> bool:
 
 
 def cites_figure(answer: dict[str, Any]) -> bool | None:
-    """Citation precision for one answered item with a figure: does a cited quote hold the figure?"""
+    """Citation precision of one answered item with a figure (does a cited quote hold the figure?)."""
     value = answer.get("value")
     if answer.get("abstained") or value is None:
         return None
