@@ -167,6 +167,9 @@ def match_rows(question: str) -> list[RowTerm]:
             taken.append((m.start(), m.end()))
     if len(found) > 1:
         found = [(at, t) for at, t in found if t.pattern != WEAK_NEW]
+    # "因信访、重复申请等不予处理": the group names the figure; its listed parts are examples.
+    groups = {t.row for _, t in found if t.row in ("不予公开", "无法提供", "不予处理")}
+    found = [(at, t) for at, t in found if t.row.split("/")[0] not in groups or t.row in groups]
     return [t for _, t in sorted(found, key=lambda x: x[0])]
 
 

@@ -16,9 +16,12 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三
 # Contact details and descriptions are answered with the sentence, not a number.
 _DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|哪些|什么|怎么|如何|为什么|哪类|哪方面")
 # A growth rate is not the level: "增长 55.7%,达 20.4 万" answers 达到多少 with 20.4万.
+# "多少件" asks for a count of 件: a figure in another unit is not the answer.
+_ASKED_UNIT = re.compile(r"(?:多少|几)(件|条|人次|个|篇|场|名|家|项|期|份)")
+_MAX_GAP = 30  # the figure follows the words it answers closely ("热线满意率98.69%")
 _CHANGE_WORDS = re.compile(r"增长|下降|上升|同比|增加|减少|提升|回落")
 _FIGURE = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(%|万元|亿元|万人次|万|亿|人次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时|余)?"
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余\s*)?(%|万元|亿元|万人次|万|亿|人次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时)?"
 )
 _STOP = set("的了是在和与及或有多少几个什么哪些哪个请问吗呢年度报告我局本局全年共计其中一下是否怎么如何为对打里说")
 _GENERIC = {
@@ -82,18 +85,20 @@ def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float,
     """
     anchors = [sentence.text.find(w) + len(w) for w in words if len(w) >= 2 and w in sentence.text]
     asked_change = bool(_CHANGE_WORDS.search(question))
+    asked_unit = _ASKED_UNIT.search(question)
     best = None
     for m in _FIGURE.finditer(sentence.text):
-        if re.fullmatch(r"20\d\d", m.group(1)) and sentence.text[m.end(1) : m.end(1) + 1] == "年":
+        if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", sentence.text[m.end(1) :]):
             continue
         if m.group(1) in question:
             continue
         if not asked_change and _CHANGE_WORDS.search(sentence.text[max(0, m.start() - 4) : m.start()]):
             continue
-        after = [m.start() - a for a in anchors if m.start() >= a]
-        distance = min(after) if after else 1000 + min((abs(m.start() - a) for a in anchors), default=0)
-        if best is None or distance < best[0]:
-            best = (distance, m)
+        if asked_unit and (m.group(2) or "").lstrip("万") != asked_unit.group(1):
+            continue
+        after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP]
+        if after and (best is None or min(after) < best[0]):
+            best = (min(after), m)
     if best is None:
         return None
     m = best[1]
