@@ -161,7 +161,10 @@ def _ordered_chain(hits: list[_Match]) -> list[_Match]:
 
 
 def _quote(text: str, start: int, end: int) -> str:
-    return re.sub(r"[ \t]*[\t\n][ \t\n]*", " ", text[start:end]).strip()
+    # The printed row as a reader sees it: cell borders and line breaks become single spaces, and a
+    # blank cell between borders shows as "—" so the remaining figures keep their columns.
+    row = re.sub(r"\|[ \t]*(?=\|)", "| — ", text[start:end])
+    return re.sub(r"[\s|]+", " ", row).strip(" |")
 
 
 def _row_cells(
