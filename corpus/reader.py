@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -61,6 +62,15 @@ def read_report(path: str | Path, root: Path | None = None, agency: str | None =
     report.checks = run_checks(report)
     log.debug("read %s: %d cells, %d warnings", report.id, len(report.cells), len(report.warnings))
     return report
+
+
+@functools.cache
+def parser_version() -> str:
+    """A hash of the corpus layer's own code: an index built by another parser is rebuilt."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def content_hash(path: Path) -> str:

@@ -47,7 +47,11 @@ def test_text_chunk_offsets_point_at_the_chunk_text(reports: list[Report]) -> No
             meta = doc.metadata
             assert report.text[meta["start"] : meta["end"]] == doc.page_content
             assert meta["page"] == report.page_at(meta["start"])
-            assert (meta["report_id"], meta["agency"], meta["year"]) == (report.id, report.agency, report.year)
+            assert (meta["report_id"], meta["agency"], meta["year"]) == (
+                report.id,
+                report.agency,
+                report.year,
+            )
 
 
 def test_pdf_chunks_carry_their_page(reports: list[Report]) -> None:
@@ -73,8 +77,17 @@ def test_seed_report_has_a_row_chunk_for_requests_carried_over(reports: list[Rep
     )
     assert "总计 5" in doc.page_content
     meta = doc.metadata
-    assert (meta["table"], meta["row"], meta["section"]) == ("申请", "结转下年度继续办理", "三、收到和处理政府信息公开申请情况")
-    assert meta["quote"] in reports[0].text[meta["start"] : meta["end"]] or meta["quote"].startswith("四、")
+    assert (meta["table"], meta["row"], meta["section"]) == (
+        "申请",
+        "结转下年度继续办理",
+        "三、收到和处理政府信息公开申请情况",
+    )
+    cell = reports[0].cell("申请", "结转下年度继续办理", "总计")
+    assert (
+        cell is not None
+        and meta["quote"] == cell.quote
+        and (meta["start"], meta["end"]) == (cell.start, cell.end)
+    )
     assert len(rows) == len({(c.table, c.row) for c in reports[0].cells})
 
 
@@ -120,5 +133,7 @@ def test_a_blank_cell_reads_as_kong_in_its_row_chunk() -> None:
              for col, value in (("结果维持", 1), ("结果纠正", None), ("总计", 3))]  # fmt: skip
     report = small_report("一、总体情况\n" + "x" * 30, [Section("一、总体情况", 0, 37)], cells)
     rows = [d for d in chunk_report(report) if d.metadata["kind"] == "row"]
-    assert [d.page_content for d in rows] == ["某局2024年 复议诉讼 · 行政复议: 结果维持 1, 结果纠正 空, 总计 3"]
+    assert [d.page_content for d in rows] == [
+        "某局2024年 复议诉讼 · 行政复议: 结果维持 1, 结果纠正 空, 总计 3"
+    ]
     assert rows[0].metadata["quote"] == quote

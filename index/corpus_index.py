@@ -1,0 +1,287 @@
+"""One persisted, incrementally updated index per corpus directory: parsed reports, FAISS store, BM25.
+
+Layout under `<home>/indexes/<hash of the corpus path>/`: `CURRENT` names the live snapshot directory,
+which holds `manifest.json` (content hash and chunk ids per file, embedding model), `reports.json`
+(parsed reports) and `store/` (`faiss.index`, `docs.json`). A save writes a new snapshot beside the
+live one and then switches `CURRENT` with `os.replace`, so a crash leaves the previous index loadable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from corpus.collection import report_files
+from corpus.errors import CorpusError, UnreadableReportError
+from corpus.models import Report, report_from_state, report_to_state
+from corpus.reader import content_hash, parser_version, read_report, report_id
+from index.bm25 import BM25Retriever
+from index.chunks import chunk_report
+from index.embeddings import embedding_name
+from index.hybrid import HybridRetriever
+from index.store import FaissStore
+
+log = logging.getLogger(__name__)
+INDEX_FORMAT = 1  # bump when chunking or the snapshot layout changes: every index is then rebuilt
+EMBED_BATCH = 128
+POINTER = "CURRENT"
+SNAPSHOT_PREFIX = "snapshot-"
+
+
+class IndexSummary(NamedTuple):
+    """What one `update` did: totals after it, report counts by outcome, and how long it took."""
+
+    reports: int
+    chunks: int
+    added: int
+    replaced: int
+    removed: int
+    unchanged: int
+    seconds: float
+
+
+def index_dir(corpus_dir: Path, home: Path) -> Path:
+    """Where the index of a corpus directory lives: a short hash of its absolute path under `home`."""
+    key = hashlib.sha256(str(Path(corpus_dir).resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(home) / "indexes" / key
+
+
+def file_hash(path: Path) -> str:
+    """The content hash of a report file, and of its `.meta.json` sidecar when it has one."""
+    sidecar = path.with_name(path.name + ".meta.json")
+    digest = content_hash(path)
+    return f"{digest}+{content_hash(sidecar)}" if sidecar.exists() else digest
+
+
+class CorpusIndex:
+    """The parsed reports, chunk store and BM25 index of one corpus directory, kept in step with its files."""
+
+    def __init__(self, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> None:
+        self.corpus_dir = Path(corpus_dir).resolve()
+        self.embeddings = embeddings
+        self.home = Path(home)
+        self.progress = progress
+        self.path = index_dir(self.corpus_dir, self.home)
+        self.model_name = embedding_name(embeddings)
+        self.reports: dict[str, Report] = {}
+        self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
+        self.store = FaissStore(embeddings)
+        self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
+        self._bm25: BM25Retriever | None = None
+
+    @classmethod
+    def load(cls, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> CorpusIndex:
+        """The index as last saved (empty if none, or if it was built with another model or format)."""
+        index = cls(corpus_dir, embeddings, home, progress)
+        with index._lock(exclusive=False):
+            index._load_snapshot()
+        return index
+
+    @classmethod
+    def open(cls, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> CorpusIndex:
+        """Load the saved index and bring it up to date with the corpus directory."""
+        index = cls.load(corpus_dir, embeddings, home, progress)
+        summary = index.update()
+        log.info("index of %s: %s", index.corpus_dir, summary)
+        return index
+
+    @property
+    def bm25(self) -> BM25Retriever:
+        """BM25 over every chunk (rebuilt after loading or updating: it is not persisted)."""
+        if self._bm25 is None:
+            rows = [d for report in self.reports.values() for d in chunk_report(report) if d.metadata.get("kind") == "row"]
+            self._bm25 = BM25Retriever.from_documents(self.store.documents() + rows)
+        return self._bm25
+
+    def retriever(self, k: int = 5, fetch_k: int = 20) -> HybridRetriever:
+        """A hybrid dense + BM25 retriever over this index."""
+        return HybridRetriever(store=self.store, bm25=self.bm25, k=k, fetch_k=fetch_k)
+
+    def add_file(self, path: Path) -> Report:
+        """Index one more file already copied into the corpus directory (an incremental `update`)."""
+        path = Path(path).resolve()
+        if not path.is_relative_to(self.corpus_dir):
+            raise CorpusError(
+                f"{path} is not inside the corpus directory {self.corpus_dir}; copy it there first"
+            )
+        rid = report_id(path, self.corpus_dir)
+        self.update()
+        if rid in self.reports:
+            return self.reports[rid]
+        reason = self.skipped.get(rid, "not a supported report file (or hidden)")
+        raise UnreadableReportError(f"{path}: {reason}")
+
+    def update(self) -> IndexSummary:
+        """Re-read changed and new files, drop deleted ones, skip unchanged ones; save if anything changed."""
+        started = time.perf_counter()
+        with self._lock(exclusive=True):
+            root = self.corpus_dir if self.corpus_dir.is_dir() else self.corpus_dir.parent
+            current = {report_id(p, root): (p, file_hash(p)) for p in report_files(self.corpus_dir)}
+            gone = [rid for rid in self._files if rid not in current]
+            changed = [rid for rid, (_, h) in current.items() if self._files.get(rid, {}).get("hash") != h]
+            was_indexed = {rid for rid in gone + changed if "chunks" in self._files.get(rid, {})}
+            for rid in gone + changed:
+                self._forget(rid)
+            chunks: list[Document] = []
+            bar = tqdm(
+                changed, desc="reading reports", unit="report", disable=not self.progress or not changed
+            )
+            for rid in bar:
+                path, digest = current[rid]
+                docs = self._read(rid, path, root, digest)
+                chunks.extend(docs or [])
+            self._embed(chunks)
+            indexed_now = {rid for rid in changed if rid in self.reports}
+            summary = IndexSummary(
+                reports=len(self.reports),
+                chunks=len(self.store),
+                added=len(indexed_now - was_indexed),
+                replaced=len(indexed_now & was_indexed),
+                removed=len(was_indexed - indexed_now),
+                unchanged=sum(1 for rid in current if rid not in changed and rid in self.reports),
+                seconds=0.0,
+            )
+            if gone or changed or not (self.path / POINTER).exists():
+                self._save()
+        self._bm25 = None
+        return summary._replace(seconds=time.perf_counter() - started)
+
+    def _forget(self, rid: str) -> None:
+        """Drop a report, its chunks and its skip note from memory."""
+        entry = self._files.pop(rid, {})
+        self.store.delete(list(entry.get("chunks", [])))
+        self.reports.pop(rid, None)
+        self.skipped.pop(rid, None)
+
+    def _read(self, rid: str, path: Path, root: Path, digest: str) -> list[Document] | None:
+        """Parse and chunk one file; an unreadable file is noted in `skipped` (the rest still index)."""
+        try:
+            report = read_report(path, root=root)
+        except Exception as exc:  # one broken file must not stop a corpus from indexing
+            reason = str(exc) if isinstance(exc, UnreadableReportError) else f"{type(exc).__name__}: {exc}"
+            log.warning("skipped %s: %s", rid, reason)
+            self.skipped[rid] = reason
+            self._files[rid] = {"hash": digest, "error": reason}
+            return None
+        # Table-row chunks are found by BM25 (exact labels and figures) and answered from cells; only
+        # text chunks are embedded, which keeps the first build as fast as a plain recipe's.
+        docs = [d for d in chunk_report(report) if d.metadata.get("kind") != "row"]
+        self.reports[rid] = report
+        self._files[rid] = {"hash": digest, "chunks": [d.id for d in docs]}
+        return docs
+
+    def _embed(self, docs: list[Document]) -> None:
+        """Embed and store chunks in batches, with a progress bar."""
+        with tqdm(
+            total=len(docs), desc="embedding chunks", unit="chunk", disable=not self.progress or not docs
+        ) as bar:
+            for i in range(0, len(docs), EMBED_BATCH):
+                batch = docs[i : i + EMBED_BATCH]
+                self.store.add_documents(batch)
+                bar.update(len(batch))
+
+    # -- persistence -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _lock(self, exclusive: bool) -> Iterator[None]:
+        """An advisory file lock on the index directory (POSIX; without fcntl, no locking)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            yield
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _load_snapshot(self) -> None:
+        """Read the live snapshot into memory; a stale or broken one is left for `update` to replace."""
+        pointer = self.path / POINTER
+        if not pointer.exists():
+            return
+        snapshot = self.path / pointer.read_text(encoding="utf-8").strip()
+        try:
+            manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.get("format") != _format() or manifest.get("embedding_model") != self.model_name:
+                log.info(
+                    "index %s was built with %s (format %s); rebuilding with %s (format %s)",
+                    snapshot, manifest.get("embedding_model"), manifest.get("format"), self.model_name, _format(),
+                )  # fmt: skip
+                return
+            states = json.loads((snapshot / "reports.json").read_text(encoding="utf-8"))
+            store = FaissStore.load(snapshot / "store", self.embeddings)
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            log.warning("index %s is unreadable (%s); rebuilding it", snapshot, exc)
+            return
+        self.store = store
+        self._files = manifest["files"]
+        self.reports = {rid: report_from_state(state) for rid, state in states.items()}
+        self.skipped = {rid: e["error"] for rid, e in self._files.items() if "error" in e}
+
+    def _save(self) -> None:
+        """Write a new snapshot, switch `CURRENT` to it atomically, then remove older snapshots."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        snapshot = self.path / f"{SNAPSHOT_PREFIX}{time.time_ns():x}-{os.getpid()}"
+        snapshot.mkdir()
+        try:
+            self._write_snapshot(snapshot)
+            _fsync_tree(snapshot)
+            staged = self.path / f"{POINTER}.tmp"
+            with open(staged, "w", encoding="utf-8") as handle:
+                handle.write(snapshot.name)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(staged, self.path / POINTER)
+        except BaseException:
+            shutil.rmtree(snapshot, ignore_errors=True)
+            raise
+        for old in self.path.glob(f"{SNAPSHOT_PREFIX}*"):
+            if old != snapshot:  # the previous snapshot, and any a killed process left half-written
+                shutil.rmtree(old, ignore_errors=True)
+        log.debug("saved index snapshot %s", snapshot)
+
+    def _write_snapshot(self, snapshot: Path) -> None:
+        """The manifest, the parsed reports and the store, into a fresh directory."""
+        manifest = {
+            "format": _format(),
+            "corpus": str(self.corpus_dir),
+            "embedding_model": self.model_name,
+            "files": self._files,
+        }
+        _write_json(snapshot / "manifest.json", manifest)
+        _write_json(snapshot / "reports.json", {rid: report_to_state(r) for rid, r in self.reports.items()})
+        self.store.save(snapshot / "store")
+
+
+def _format() -> str:
+    """The index format and the parser's version: a change to either rebuilds every index."""
+    return f"{INDEX_FORMAT}-{parser_version()}"
+
+
+def _write_json(path: Path, obj: object) -> None:
+    """Write UTF-8 JSON."""
+    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file of a snapshot to disk before it is made live."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus import CorpusError, UnreadableReportError, read_report
+from index import CorpusIndex, FaissStore, FakeEmbeddings, IndexSummary
+from index.corpus_index import index_dir
+
+FILES = [
+    "txt/000_shanghai_justice_bureau_2020.txt",
+    "txt/009_huaian_hongze_district_gov_2023.txt",
+    "txt/010_huaian_hongze_district_gov_2024.txt",
+]
+
+
+class CountingEmbeddings(FakeEmbeddings):
+    """The fake embedder, counting the texts it embeds."""
+
+    embedded: int = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += len(texts)
+        return super().embed_documents(texts)
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path, reports_dir: Path) -> Path:
+    target = tmp_path / "corpus"
+    for name in FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(reports_dir / name, target / name)
+    return target
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+def counts(summary: IndexSummary) -> tuple[int, int, int, int]:
+    return summary.added, summary.replaced, summary.removed, summary.unchanged
+
+
+def build(corpus_dir: Path, home: Path) -> tuple[CorpusIndex, IndexSummary]:
+    index = CorpusIndex.load(corpus_dir, CountingEmbeddings(), home, progress=False)
+    return index, index.update()
+
+
+def test_first_build_adds_every_report_and_saves_one_snapshot(corpus_dir: Path, home: Path) -> None:
+    index, summary = build(corpus_dir, home)
+    assert summary.reports == 3 and counts(summary) == (3, 0, 0, 0)
+    # Only text chunks are embedded; table-row chunks are searched by BM25 and answered from cells.
+    assert summary.chunks == len(index.store) == index.store.embeddings.embedded > 3 * 5
+    assert all(d.metadata["kind"] == "text" for d in index.store.documents())
+    rows = [d for d in index.bm25.documents if d.metadata["kind"] == "row"]
+    assert len(rows) > 3 * 20
+    assert sorted(index.reports) == sorted(FILES)
+    folder = index_dir(corpus_dir, home)
+    assert folder.parent == home / "indexes" and (folder / "CURRENT").exists()
+    assert len(list(folder.glob("snapshot-*"))) == 1
+
+
+def test_reopening_an_unchanged_corpus_embeds_and_parses_nothing(
+    corpus_dir: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, built = build(corpus_dir, home)
+    monkeypatch.setattr("index.corpus_index.read_report", lambda *a, **k: pytest.fail("re-parsed a report"))
+    again, summary = build(corpus_dir, home)
+    assert counts(summary) == (0, 0, 0, 3)
+    assert summary.chunks == built.chunks and again.store.embeddings.embedded == 0
+    assert again.reports == first.reports  # parsed reports come back from JSON, equal to the originals
+
+
+def test_open_returns_an_up_to_date_index_with_a_working_retriever(corpus_dir: Path, home: Path) -> None:
+    index = CorpusIndex.open(corpus_dir, FakeEmbeddings(), home, progress=False)
+    docs = index.retriever(k=3).invoke("结转下年度继续办理", filter={"report_id": FILES[0]})
+    assert docs and all(d.metadata["report_id"] == FILES[0] for d in docs)
+    rows = index.bm25.search("结转下年度继续办理", k=3, filter={"report_id": FILES[0]})
+    assert rows[0].metadata.get("row") == "结转下年度继续办理"  # row chunks: BM25 only, not embedded
+    assert len(index.bm25.documents) > len(index.store)  # BM25 holds the row chunks too
+
+
+def test_a_modified_file_is_replaced_and_only_it_is_re_embedded(corpus_dir: Path, home: Path) -> None:
+    before, _ = build(corpus_dir, home)
+    path = corpus_dir / FILES[1]
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明:本报告已更新。\n", encoding="utf-8")
+    index, summary = build(corpus_dir, home)
+    assert counts(summary) == (0, 1, 0, 2)
+    new_chunks = [d for d in index.store.documents() if d.metadata["report_id"] == FILES[1]]
+    assert index.store.embeddings.embedded == len(new_chunks)
+    assert any("本报告已更新" in d.page_content for d in new_chunks)
+    assert summary.chunks == len(index.store)
+    others = {d.id for d in before.store.documents() if d.metadata["report_id"] != FILES[1]}
+    assert others <= set(index.store.ids)  # the other reports' chunks were kept as they were
+
+
+def test_a_deleted_file_is_removed_with_its_chunks(corpus_dir: Path, home: Path) -> None:
+    build(corpus_dir, home)
+    (corpus_dir / FILES[2]).unlink()
+    index, summary = build(corpus_dir, home)
+    assert (summary.reports, summary.removed, summary.unchanged) == (2, 1, 2)
+    assert FILES[2] not in index.reports
+    assert not [d for d in index.store.documents() if d.metadata["report_id"] == FILES[2]]
+    reloaded, _ = build(corpus_dir, home)
+    assert len(reloaded.store) == len(index.store)
+
+
+def test_a_crash_while_saving_leaves_the_previous_index_loadable(
+    corpus_dir: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, built = build(corpus_dir, home)
+    (corpus_dir / FILES[0]).unlink()
+
+    def crash(self: FaissStore, directory: Path) -> None:
+        Path(directory).mkdir(parents=True)
+        (Path(directory) / "faiss.index").write_bytes(b"half a fai")
+        raise KeyboardInterrupt("killed while writing the snapshot")
+
+    monkeypatch.setattr(FaissStore, "save", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(corpus_dir, home)
+    monkeypatch.undo()
+    survivor = CorpusIndex.load(corpus_dir, FakeEmbeddings(), home, progress=False)
+    assert len(survivor.store) == built.chunks and sorted(survivor.reports) == sorted(before.reports)
+    _, summary = build(corpus_dir, home)  # the next update redoes the work
+    assert (summary.removed, summary.reports) == (1, 2)
+
+
+def test_a_snapshot_half_written_by_a_killed_process_is_ignored_then_cleaned(
+    corpus_dir: Path, home: Path
+) -> None:
+    _, built = build(corpus_dir, home)
+    stale = index_dir(corpus_dir, home) / "snapshot-0-1"
+    stale.mkdir()
+    (stale / "manifest.json").write_text("{", encoding="utf-8")
+    index, summary = build(corpus_dir, home)
+    assert summary.chunks == built.chunks and stale.exists()
+    (corpus_dir / FILES[2]).unlink()
+    build(corpus_dir, home)
+    assert not stale.exists() and len(list(index_dir(corpus_dir, home).glob("snapshot-*"))) == 1
+
+
+def test_a_broken_current_snapshot_is_rebuilt(corpus_dir: Path, home: Path) -> None:
+    _, built = build(corpus_dir, home)
+    folder = index_dir(corpus_dir, home)
+    snapshot = folder / (folder / "CURRENT").read_text(encoding="utf-8")
+    (snapshot / "store" / "docs.json").write_text("not json", encoding="utf-8")
+    _, summary = build(corpus_dir, home)
+    assert (summary.added, summary.chunks) == (3, built.chunks)
+
+
+def test_an_unreadable_file_is_skipped_and_the_rest_indexed(corpus_dir: Path, home: Path) -> None:
+    (corpus_dir / "broken.pdf").write_bytes(b"not a pdf at all")
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    index, summary = build(corpus_dir, home)
+    assert summary.reports == 3 and summary.added == 3
+    assert sorted(index.skipped) == ["broken.pdf", "empty.txt"] and "PDF" in index.skipped["broken.pdf"]
+    again, summary = build(corpus_dir, home)
+    assert sorted(again.skipped) == ["broken.pdf", "empty.txt"] and summary.unchanged == 3
+
+
+def test_a_new_embedding_model_rebuilds_everything(corpus_dir: Path, home: Path) -> None:
+    _, built = build(corpus_dir, home)
+    index = CorpusIndex.load(corpus_dir, FakeEmbeddings(dim=64), home, progress=False)
+    summary = index.update()
+    assert (summary.added, summary.unchanged, summary.chunks) == (3, 0, built.chunks)
+    assert index.store.similarity_search("申请", k=1)
+
+
+def test_add_file_indexes_an_uploaded_report(corpus_dir: Path, home: Path, reports_dir: Path) -> None:
+    index, _ = build(corpus_dir, home)
+    target = corpus_dir / "uploads" / "pingtan_2024.html"
+    target.parent.mkdir()
+    shutil.copy(reports_dir / "html" / "pingtan_2024.html", target)
+    report = index.add_file(target)
+    assert report.id == "uploads/pingtan_2024.html" and report.year == 2024
+    assert report == read_report(target, root=corpus_dir)
+    assert len(index.reports) == 4 and index.retriever().invoke("平潭", filter={"report_id": report.id})
+
+
+def test_add_file_rejects_files_outside_the_corpus_and_unreadable_ones(
+    corpus_dir: Path, home: Path, tmp_path: Path
+) -> None:
+    index, _ = build(corpus_dir, home)
+    with pytest.raises(CorpusError, match="copy it there first"):
+        index.add_file(tmp_path / "elsewhere.txt")
+    (corpus_dir / "bad.pdf").write_bytes(b"junk")
+    with pytest.raises(UnreadableReportError, match="bad.pdf"):
+        index.add_file(corpus_dir / "bad.pdf")
+
+
+def test_the_index_folder_holds_json_and_faiss_files_only(corpus_dir: Path, home: Path) -> None:
+    build(corpus_dir, home)
+    names = sorted(p.name for p in index_dir(corpus_dir, home).rglob("*") if p.is_file())
+    assert names == ["CURRENT", "docs.json", "faiss.index", "lock", "manifest.json", "reports.json"]
