@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import Report, ReportQAError, UnreadableReportError, iter_reports, read_report
+from qa.answer import format_number
 
 
 def _print_json(data: Any) -> None:
@@ -21,7 +22,7 @@ def _table_text(report: Report, table: str) -> list[str]:
     rows: dict[str, list[str]] = {}
     for cell in report.cells:
         if cell.table == table:
-            shown = "空" if cell.value is None else f"{cell.value:g}"
+            shown = format_number(cell.value)
             rows.setdefault(cell.row, []).append(f"{cell.col} {shown}")
     return [f"  {row}: " + ", ".join(values) for row, values in rows.items()]
 
@@ -168,7 +169,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_qa]
+def _register_serve(sub: Any) -> None:
+    p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
+    p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`reportqa serve [--port N]`."""
+    import app
+
+    app.serve(args.port)
+    return 0
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_qa, _register_serve]
 
 
 def main(argv: list[str] | None = None) -> int:

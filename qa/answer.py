@@ -91,4 +91,4 @@ def format_number(value: float | int | None) -> str:
         return "空"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return repr(value) if isinstance(value, float) else str(value)  # 9226.592, not %g's 9226.59

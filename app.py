@@ -1,0 +1,446 @@
+"""The web chat over a corpus of reports (Gradio 6, Chinese UI): `python app.py` or `reportqa serve`.
+
+Environment: the `REPORTQA_*` settings, `GRADIO_SERVER_PORT` (default 7860), `GRADIO_SERVER_NAME`
+(default 127.0.0.1), and `REPORTQA_FAKE_EMBEDDINGS=1`, which swaps the embedding model for
+`index.FakeEmbeddings` so that tests start in seconds (never for real use: retrieval is then crude).
+The app makes no request outside the machine: analytics are off and the theme's fonts are bundled.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry, no version check
+
+import gradio as gr  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from corpus import Report, ReportQAError, Settings, UnreadableReportError, content_hash, report_files  # noqa: E402
+from qa import Answer, Assistant, Citation  # noqa: E402
+
+log = logging.getLogger(__name__)
+UPLOAD_DIR = "uploads"
+UPLOAD_SUFFIXES = (".pdf", ".docx", ".html", ".txt", ".md")
+TABLES = (("主动公开", "表二 主动公开政府信息情况"), ("申请", "表三 收到和处理政府信息公开申请情况"),
+          ("复议诉讼", "表四 政府信息公开行政复议、行政诉讼情况"))  # fmt: skip
+EXAMPLES = [
+    "上海市司法局2020年有多少件申请没有答复？",
+    "洪泽区2024年比2023年多收了多少件申请？",
+    "淮安市2024年因属于行政查询事项不予公开的有几件？",
+    "上海市司法局2020年热线满意率是多少？",
+]
+SCROLL_JS = """() => {  /* bring the cited passage of the source view into sight */ const m = document.querySelector('#source .source-text mark');
+  if (m) { m.closest('.source-text').scrollTop = Math.max(0, m.offsetTop - 60); } }"""
+CONTEXT = 300  # characters of report text shown either side of a citation
+ROUTES = {"table": "表格", "text": "正文", "none": "未作答"}
+PROGRESS = gr.Progress(track_tqdm=True)  # Gradio passes a live progress bar to a parameter with this default
+CSS = """
+mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
+.sources ol { margin: 0.3em 0 0 1.2em; padding: 0; } .sources li { margin-bottom: 0.5em; }
+.quote { color: #555; } .meta { color: #888; font-size: 0.85em; }
+.source-text { position: relative; white-space: pre-wrap; line-height: 1.7; max-height: 340px; overflow: auto; font-size: 14px;
+  border: 1px solid #e5e7eb; border-radius: 6px; padding: 10px; }
+.source-text mark strong { color: #b00020; }
+table.row-view { border-collapse: collapse; margin: 6px 0; font-size: 13px; }
+table.row-view td, table.row-view th { border: 1px solid #ddd; padding: 2px 6px; text-align: center; }
+"""
+
+
+# -- formatting: pure functions from answers and reports to markdown, HTML and data frames ------------------
+
+
+def _num(value: float | int | None) -> str:
+    """A figure as printed: integers without decimals, blank as ''."""
+    if value is None:
+        return ""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def report_label(report: Report) -> str:
+    """How menus name a report: agency, year and file name (two files may hold the same report)."""
+    who = report.agency or report.title or report.id
+    return f"{who} {report.year or '?'}年 · {Path(report.id).name}"
+
+
+def figures_of(answer: Answer) -> list[str]:
+    """The figure of an answer as it may be printed in a quote: the plain value and the answer's own digits."""
+    found = [_num(answer.value)] if answer.value is not None else []
+    printed = re.match(r"-?[\d.,]+(?:万|亿)?", answer.answer)
+    if printed and printed.group(0) not in found:
+        found.append(printed.group(0))
+    return [f for f in found if f]
+
+
+def highlight(text: str, figures: list[str], tag: str = "mark") -> str:
+    """`text` as HTML with the first occurrence of a figure (not part of a longer number) wrapped in `tag`."""
+    for figure in figures:
+        match = re.search(rf"(?<![\d.]){re.escape(figure)}(?!\.?\d)%?", text)
+        if match:
+            before, hit, after = text[: match.start()], match.group(0), text[match.end() :]
+            return f"{html.escape(before)}<{tag}>{html.escape(hit)}</{tag}>{html.escape(after)}"
+    return html.escape(text)
+
+
+def _cell_value(report: Report | None, citation: Citation) -> str | None:
+    """The printed value of a cited table cell, or None for a text citation."""
+    if not citation.cell or report is None:
+        return None
+    cell = report.cell(citation.cell["table"], citation.cell["row"], citation.cell["col"])
+    return "" if cell is None else _num(cell.value) + (cell.unit or "")
+
+
+def _source_item(citation: Citation, report: Report | None, figures: list[str]) -> str:
+    """One numbered source: title, section, page, then the table cell or the quote, figure highlighted."""
+    where = " · ".join(p for p in (citation.section, f"第{citation.page}页" if citation.page else "") if p)
+    head = f"<b>《{html.escape(citation.title or citation.report_id)}》</b> <span class='meta'>{html.escape(where)}</span>"
+    value = _cell_value(report, citation)
+    if citation.cell and value is not None:
+        cell = citation.cell
+        what = f"{cell['table']}表 · 行「{cell['row']}」 · 列「{cell['col']}」"
+        body = f"{html.escape(what)}：<mark>{html.escape(value or '空')}</mark>"
+        return f"<li>{head}<br>{body}<br><span class='quote'>原表：{html.escape(citation.quote)}</span></li>"
+    return f"<li>{head}<br><span class='quote'>「{highlight(citation.quote, figures)}」</span></li>"
+
+
+def answer_markdown(answer: Answer, reports: dict[str, Report]) -> str:
+    """The chat message of an answer: the figure in bold, its wording, then the numbered sources."""
+    if answer.abstained:
+        return f"*{html.escape(answer.answer)}*"
+    head, sep, rest = answer.answer.partition("（")
+    text = html.escape(answer.answer)
+    if answer.value is not None:
+        text = f"**{html.escape(head)}**{sep}{html.escape(rest)}"
+    if not answer.citations:
+        return text
+    figures = figures_of(answer)
+    items = "".join(_source_item(c, reports.get(c.report_id), figures) for c in answer.citations)
+    took = f"{ROUTES.get(answer.route, answer.route)} · {answer.timings_ms.get('total', 0):.0f} ms"
+    return f"{text}\n\n<div class='sources'><b>来源</b><ol>{items}</ol><span class='meta'>{took}</span></div>"
+
+
+def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
+    """Radio choices for the citations of an answer: (label, index)."""
+    if answer is None:
+        return []
+    choices = []
+    for i, c in enumerate(answer.citations, 1):
+        what = f"{c.cell['row']} · {c.cell['col']}" if c.cell else c.section
+        choices.append((f"[{i}] {c.title or c.report_id} · {what}", i - 1))
+    return choices
+
+
+def _row_table(report: Report, cell: dict[str, str]) -> str:
+    """A cited table row as a small HTML table, the cited column highlighted."""
+    cells = [c for c in report.cells if c.table == cell["table"] and c.row == cell["row"]]
+    head = "".join(f"<th>{html.escape(c.col)}</th>" for c in cells)
+    marked = {True: "<td><mark>{}</mark></td>", False: "<td>{}</td>"}
+    body = "".join(marked[c.col == cell["col"]].format(html.escape(_num(c.value))) for c in cells)
+    return f"<table class='row-view'><tr><th>{html.escape(cell['table'])}</th>{head}</tr><tr><th>{html.escape(cell['row'])}</th>{body}</tr></table>"
+
+
+def source_html(answer: Answer, index: int, reports: dict[str, Report]) -> str:
+    """The report text around a citation (its quote highlighted), and for a table cell its whole row."""
+    if not 0 <= index < len(answer.citations):
+        return ""
+    citation = answer.citations[index]
+    report = reports.get(citation.report_id)
+    if report is None:
+        return f"<p>报告 {html.escape(citation.report_id)} 已不在索引中。</p>"
+    start, end, text = citation.start, citation.end, report.text
+    quote = highlight(text[start:end], [] if citation.cell else figures_of(answer), "strong")
+    context = f"{html.escape(text[max(0, start - CONTEXT) : start])}<mark>{quote}</mark>{html.escape(text[end : end + CONTEXT])}"
+    where = " · ".join(p for p in (citation.section, f"第{citation.page}页" if citation.page else "") if p)
+    title = f"<p><b>《{html.escape(report.title or report.id)}》</b> · {html.escape(where)}</p>"
+    row = _row_table(report, citation.cell) if citation.cell else ""
+    return f"{title}{row}<div class='source-text'>…{context}…</div>"
+
+
+def chart_frame(answer: Answer | None) -> pd.DataFrame | None:
+    """A comparison answer's figures as a two-column frame for the bar chart, or None."""
+    if answer is None or not answer.chart:
+        return None
+    return pd.DataFrame([(str(p["label"]), p["value"]) for p in answer.chart], columns=["报告", "数值"])
+
+
+def reports_frame(reports: dict[str, Report]) -> pd.DataFrame:
+    """One row per report of the index: id, agency, year, title, template versions, cells, failed checks."""
+    columns = ["报告", "机关", "年份", "标题", "模板版本", "单元格", "未通过检查"]
+    versions = {r.id: " · ".join(f"{t} {v}" for t, v in r.versions.items()) for r in reports.values()}
+    failed = {r.id: sum(1 for c in r.checks if not c.ok) for r in reports.values()}
+    rows = [
+        (r.id, r.agency, r.year or "", r.title, versions[r.id], len(r.cells), failed[r.id])
+        for r in reports.values()
+    ]
+    return pd.DataFrame(sorted(rows), columns=columns)
+
+
+def table_frame(report: Report | None, table: str) -> pd.DataFrame:
+    """One standard table of a report, rows × columns as printed; a blank cell is ''."""
+    cells = [c for c in report.cells if c.table == table] if report else []
+    rows = list(dict.fromkeys(c.row for c in cells))
+    cols = list(dict.fromkeys(c.col for c in cells))
+    grid = {(c.row, c.col): _num(c.value) for c in cells}
+    values = [[row] + [grid.get((row, col), "") for col in cols] for row in rows]
+    return pd.DataFrame(values, columns=["项目", *cols])
+
+
+def audit_markdown(report: Report | None) -> str:
+    """The failed checks and warnings of a report, as a markdown list."""
+    if report is None:
+        return ""
+    failed = [c for c in report.checks if not c.ok]
+    passed = len(report.checks) - len(failed)
+    lines = [f"**{html.escape(report.title or report.id)}**：{passed} 项检查通过，{len(failed)} 项未通过"]
+    lines += [f"- ✗ {html.escape(c.detail)}" for c in failed]
+    lines += [f"- ⚠ {html.escape(w)}" for w in report.warnings]
+    return "\n".join(lines)
+
+
+# -- uploads -------------------------------------------------------------------------------------------------
+
+
+def _upload_target(corpus_dir: Path, source: Path) -> Path | str:
+    """Where an upload goes inside the corpus, or why it cannot (a copy of it is already there)."""
+    digest = content_hash(source)
+    size = source.stat().st_size
+    for existing in report_files(corpus_dir):
+        if existing.stat().st_size == size and content_hash(existing) == digest:
+            return f"「{source.name}」已在语料中（{existing.relative_to(corpus_dir).as_posix()}）"
+    folder = corpus_dir / UPLOAD_DIR
+    target, n = folder / source.name, 1
+    while target.exists():
+        n += 1
+        target = folder / f"{source.stem}-{n}{source.suffix}"
+    return target
+
+
+def add_upload(
+    assistant: Assistant, path: str | Path, lock: threading.Lock, progress: Any = None
+) -> tuple[bool, str]:
+    """Copy an uploaded file into the corpus's uploads folder and index it; on failure leave the index as it was."""
+    source = Path(path)
+    if source.suffix.lower() not in UPLOAD_SUFFIXES:
+        return False, f"不支持「{source.name}」这种文件：请上传 {' '.join(UPLOAD_SUFFIXES)} 文件。"
+    corpus_dir = Path(assistant.index.corpus_dir)
+    if not corpus_dir.is_dir():
+        return False, f"当前语料是单个文件（{corpus_dir}），不能加入新报告。"
+    with lock:
+        try:
+            target = _upload_target(corpus_dir, source)
+            if isinstance(target, str):
+                return False, target
+            target.parent.mkdir(exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            return False, f"无法写入语料目录 {corpus_dir / UPLOAD_DIR}：{exc}"
+        if progress is not None:
+            progress(0.2, desc="读取并索引报告…")
+        try:
+            report = assistant.index.add_file(target)
+            if not report.cells and not report.sections:
+                raise UnreadableReportError(
+                    "看起来不是政府信息公开工作年度报告：没有找到标准章节（一、总体情况 …）和表格"
+                )
+        except Exception as exc:  # the index must stay as it was, whatever went wrong
+            if not isinstance(exc, ReportQAError):
+                log.exception("indexing %s failed", target)
+            target.unlink(missing_ok=True)
+            assistant.index.update()  # forget the rejected file again
+            reason = str(exc).replace(f"{target}: ", "").replace(str(target), source.name)
+            return False, f"未能加入「{source.name}」：{reason}。语料和索引保持不变。"
+        assistant.refresh()
+    log.info("added upload %s", report.id)
+    return True, (
+        f"已加入《{report.title or report.id}》（{report.agency or '机关未知'} {report.year or '?'}年，"
+        f"{len(report.cells)} 个表格单元格），现在可以提问。语料共 {len(assistant.index.reports)} 份报告。"
+    )
+
+
+# -- the app ---------------------------------------------------------------------------------------------------
+
+
+class Handlers:
+    """The event handlers of the app, over one shared `Assistant` (uploads serialised by a lock)."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.lock = threading.Lock()
+
+    @property
+    def reports(self) -> dict[str, Report]:
+        """The reports of the index now."""
+        return dict(self.assistant.index.reports)
+
+    def report_choices(self) -> list[tuple[str, str]]:
+        """Menu choices (label, report id) for every report."""
+        return [(report_label(r), r.id) for r in sorted(self.reports.values(), key=lambda r: r.id)]
+
+    def ask_api(self, question: str) -> dict[str, Any]:
+        """The `/ask` endpoint: one question in, the `ask --json` object out."""
+        try:
+            return self.assistant.ask(question).to_dict()
+        except ReportQAError as exc:
+            declined = Answer(
+                str(question), f"无法回答：{exc}", abstained=True, route="none", reason=str(exc)
+            )
+            return declined.to_dict()
+
+    def respond(
+        self, message: str, chat: list[Any], answers: list[Answer], only: list[str] | None
+    ) -> tuple[Any, ...]:
+        """Ask one chat question with the earlier answers as history; update chart, citations and source view."""
+        chat = list(chat or [])
+        if not message or not message.strip():
+            return chat, message, answers, gr.skip(), gr.skip(), gr.skip()
+        try:
+            answer = self.assistant.ask(message, history=answers, reports=list(only or []) or None)
+        except ReportQAError as exc:
+            reply = [
+                {"role": "user", "content": message},
+                {"role": "assistant", "content": f"*无法回答：{exc}*"},
+            ]
+            return chat + reply, "", answers, gr.skip(), gr.skip(), gr.skip()
+        reports, frame, choices = self.reports, chart_frame(answer), citation_choices(answer)
+        reply = [
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": answer_markdown(answer, reports)},
+        ]
+        chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值")
+        cite = gr.Radio(choices=choices, value=0 if choices else None, visible=bool(choices))
+        return chat + reply, "", [*answers, answer], chart, cite, source_html(answer, 0, reports)
+
+    def show_source(self, index: int | None, answers: list[Answer]) -> str:
+        """The source view of the last answer's citation number `index`."""
+        if index is None or not answers:
+            return ""
+        return source_html(answers[-1], int(index), self.reports)
+
+    def show_report(self, report_id: str | None) -> tuple[Any, ...]:
+        """The three tables and the audit findings of one report."""
+        report = self.reports.get(report_id or "")
+        return (*(table_frame(report, table) for table, _ in TABLES), audit_markdown(report))
+
+    def upload(self, path: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        """Add an uploaded file to the corpus; refresh the report list and menus; clear the file widget."""
+        if not path:
+            return "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        ok, message = add_upload(self.assistant, path, self.lock, progress)
+        menu = gr.Dropdown(choices=self.report_choices())
+        return f"✅ {message}" if ok else f"❌ {message}", reports_frame(self.reports), menu, menu, None
+
+
+def _chat_tab(h: Handlers) -> tuple[gr.Dropdown, gr.State]:
+    """The chat tab: conversation, examples, report filter, chart, citations and source view."""
+    answers = gr.State([])
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"])
+            with gr.Row():
+                question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=5, elem_id="question")
+                send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+            gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
+            only = gr.Dropdown(
+                h.report_choices(), multiselect=True, label="只在这些报告中回答（不选为全部报告）"
+            )
+            clear = gr.Button("新对话", size="sm")
+        with gr.Column(scale=2):
+            chart = gr.BarPlot(
+                x="报告",
+                y="数值",
+                visible=False,
+                label="对比",
+                x_label_angle=-20,
+                height=260,
+                y_lim=[0, None],
+            )
+            cite = gr.Radio(label="出处（选择查看原文）", choices=[], visible=False, elem_id="citations")
+            source = gr.HTML(elem_id="source")
+    outputs = [chatbot, question, answers, chart, cite, source]
+    for event in (send.click, question.submit):
+        asked = event(h.respond, [question, chatbot, answers, only], outputs, api_visibility="private")
+        asked.then(None, js=SCROLL_JS)
+    cite.input(h.show_source, [cite, answers], source, api_visibility="private").then(None, js=SCROLL_JS)
+    clear.click(lambda: ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), ""),
+                None, outputs, api_visibility="private")  # fmt: skip
+    return only, answers
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The Blocks app over an assistant: chat, report browser, upload, and the `/ask` API endpoint."""
+    h = Handlers(assistant)
+    with gr.Blocks(title="政府信息公开年报问答 · reportqa", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
+        )
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                only, _ = _chat_tab(h)
+            with gr.Tab("报告", id="reports"):
+                listing = gr.Dataframe(
+                    reports_frame(h.reports), interactive=False, label="语料中的报告", elem_id="reports"
+                )
+                pick = gr.Dropdown(h.report_choices(), label="选择报告查看表格和检查结果", elem_id="pick")
+                audit = gr.Markdown(elem_id="reports-audit")
+                frames = [gr.Dataframe(interactive=False, label=name, wrap=True) for _, name in TABLES]
+                pick.change(h.show_report, pick, [*frames, audit], api_visibility="private")
+            with gr.Tab("上传", id="upload"):
+                gr.Markdown(f"上传一份年度报告（{' '.join(UPLOAD_SUFFIXES)}），它会被复制到语料目录的 "
+                            f"`{UPLOAD_DIR}/` 中并加入索引，随后即可提问。")  # fmt: skip
+                upload = gr.File(label="报告文件", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
+                status = gr.Markdown(elem_id="upload-status")
+                upload.upload(
+                    h.upload, upload, [status, listing, pick, only, upload], api_visibility="private"
+                )
+        with gr.Row(visible=False):  # the `/ask` API: one string in, the `ask --json` object out
+            api_question, api_answer = gr.Textbox(), gr.JSON()
+            gr.Button().click(h.ask_api, api_question, api_answer, api_name="ask")
+    demo.queue(default_concurrency_limit=4)
+    return demo
+
+
+def serve(port: int | None = None) -> int:
+    """Open (building on first start) the index of the configured corpus and serve the app until stopped."""
+    from index import FakeEmbeddings
+
+    settings = Settings.from_env()
+    fake = os.environ.get("REPORTQA_FAKE_EMBEDDINGS") == "1"
+    log.info("opening corpus %s%s", settings.corpus, " with fake embeddings (tests only)" if fake else "")
+    assistant = Assistant.from_corpus(
+        settings.corpus, settings=settings, embeddings=FakeEmbeddings() if fake else None
+    )
+    log.info(
+        "%d reports; uploads go to %s",
+        len(assistant.index.reports),
+        Path(assistant.index.corpus_dir) / UPLOAD_DIR,
+    )
+    build_app(assistant).launch(
+        server_name=os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1",
+        server_port=port,  # None: Gradio reads GRADIO_SERVER_PORT, else 7860
+        theme=gr.themes.Soft(),
+        css=CSS,
+    )
+    return 0
+
+
+def main() -> None:
+    """`python app.py`: serve, turning library errors into one line and exit status 2."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for name in (log.name, "corpus", "index", "qa"):  # progress of our own layers, not of faiss or httpx
+        logging.getLogger(name).setLevel(logging.INFO)
+    try:
+        serve()
+    except ReportQAError as exc:
+        sys.stderr.write(f"reportqa: error: {exc}\n")
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The web app in a real browser (Debian chromium + Playwright): ask, cite, upload, ask again, stay offline."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from app_server import REPORTS, ROOT, AppServer, copy_reports, start_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+TIMEOUT_MS = 60_000
+log = logging.getLogger(__name__)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    if not CHROMIUM.exists():
+        pytest.skip("needs /usr/bin/chromium (make browser)")
+    tmp = tmp_path_factory.mktemp("browser")
+    corpus = copy_reports(
+        [
+            "txt/000_shanghai_justice_bureau_2020.txt",
+            "pdf/hongze_2023_hzq2023_working.pdf",
+            "pdf/hongze_2024_hzq2024_working.pdf",
+        ],
+        tmp / "corpus",
+    )
+    app = start_app(corpus, tmp / "home")
+    yield app
+    app.stop()
+
+
+def _ask(page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_browser_asks_cites_uploads_and_stays_offline(server: AppServer) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    requests: list[str] = []
+    timings = {"app start": server.start_seconds}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1080}, locale="zh-CN")
+            page.on("request", lambda request: requests.append(request.url))
+            started = time.perf_counter()
+            page.goto(server.url, wait_until="domcontentloaded")
+            expect(page.locator("#question textarea")).to_be_visible(timeout=TIMEOUT_MS)
+            timings["page ready"] = time.perf_counter() - started
+
+            started = time.perf_counter()
+            _ask(page, "上海市司法局2020年有多少件申请没有答复？")
+            chat = page.locator("#chat")
+            expect(chat).to_contain_text("5件", timeout=TIMEOUT_MS)
+            timings["a reply"] = time.perf_counter() - started
+            expect(chat).to_contain_text("结转下年度继续办理")
+            expect(chat.locator("mark").first).to_have_text("5件")
+            expect(page.locator("#source")).to_contain_text("结转下年度继续办理", timeout=TIMEOUT_MS)
+
+            # A follow-up keeps the agency and the row; a comparison draws a chart and cites both cells.
+            _ask(page, "洪泽区2024年收到多少件申请？")
+            expect(chat).to_contain_text("95件", timeout=TIMEOUT_MS)
+            _ask(page, "那2023年呢？")
+            expect(chat).to_contain_text("21件", timeout=TIMEOUT_MS)
+            _ask(page, "洪泽区2024年比2023年多收了多少件申请？")
+            expect(chat).to_contain_text("74件", timeout=TIMEOUT_MS)
+            expect(page.locator("#citations")).to_contain_text("[2]")
+            page.locator("#citations label").nth(1).click()
+            expect(page.locator("#source mark").first).to_have_text("95", timeout=TIMEOUT_MS)
+            page.wait_for_timeout(500)  # let the chart finish drawing
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+
+            page.get_by_role("tab", name="报告").click()
+            page.locator("#pick input").click()
+            page.get_by_role(
+                "option", name="上海市司法局 2020年 · 000_shanghai_justice_bureau_2020.txt"
+            ).click()
+            expect(page.locator("#reports-audit")).to_contain_text("项检查通过", timeout=TIMEOUT_MS)
+
+            page.get_by_role("tab", name="上传").click()
+            upload = page.locator("#upload input[type=file]")
+            upload.set_input_files(
+                files=[
+                    {"name": "garbage.pdf", "mimeType": "application/pdf", "buffer": bytes(range(256)) * 8}
+                ]
+            )
+            expect(page.locator("#upload-status")).to_contain_text(
+                "未能加入「garbage.pdf」", timeout=TIMEOUT_MS
+            )
+            upload.set_input_files(str(REPORTS / "txt/011_huaian_city_gov_2024.txt"))
+            expect(page.locator("#upload-status")).to_contain_text("已加入", timeout=TIMEOUT_MS)
+            page.get_by_role("tab", name="问答").click()
+            _ask(page, "淮安市2024年因属于行政查询事项不予公开的有几件？")
+            expect(chat).to_contain_text("105件", timeout=TIMEOUT_MS)
+        finally:
+            browser.close()
+    log.info("timings (s): %s", {k: round(v, 2) for k, v in timings.items()})
+    assert sorted(p.name for p in (server.corpus / "uploads").iterdir()) == ["011_huaian_city_gov_2024.txt"]
+    outside = sorted(
+        {u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")}
+    )
+    assert outside == []

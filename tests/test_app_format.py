@@ -1,0 +1,136 @@
+"""The app's pure helpers: answer markdown with highlighted figures, source view, frames; and the app's wiring."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from app_server import ROOT, copy_reports
+
+from corpus import Settings
+from index import FakeEmbeddings
+from qa import Assistant
+
+SHANGHAI = "txt/000_shanghai_justice_bureau_2020.txt"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    tmp = tmp_path_factory.mktemp("format")
+    corpus = copy_reports(
+        [
+            SHANGHAI,
+            "txt/009_huaian_hongze_district_gov_2023.txt",
+            "txt/010_huaian_hongze_district_gov_2024.txt",
+        ],
+        tmp / "corpus",
+    )
+    settings = Settings(home=tmp / "home", corpus=corpus)
+    return Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+
+
+def test_a_table_answer_shows_the_figure_and_the_cited_cell_highlighted(assistant: Assistant) -> None:
+    from app import answer_markdown, source_html
+
+    answer = assistant.ask("上海市司法局2020年有多少件申请没有答复？")
+    text = answer_markdown(answer, assistant.index.reports)
+    assert text.startswith("**5件**")
+    assert "行「结转下年度继续办理」 · 列「总计」：<mark>5件</mark>" in text
+    assert "《2020年上海市司法局政府信息公开工作年度报告》" in text and "<ol><li>" in text
+    source = source_html(answer, 0, assistant.index.reports)
+    assert "<td><mark>5</mark></td>" in source  # the row, its 总计 column highlighted
+    assert "<mark>四、结转下年度继续办理\t\t5" in source  # the printed row highlighted in the report text
+
+
+def test_a_text_answer_highlights_the_figure_inside_its_quote(assistant: Assistant) -> None:
+    from app import answer_markdown, source_html
+
+    answer = assistant.ask("上海市司法局2020年热线满意率是多少？")
+    assert "热线满意率<mark>98.69%</mark>" in answer_markdown(answer, assistant.index.reports)
+    source = source_html(answer, 0, assistant.index.reports)
+    assert "热线满意率<strong>98.69%</strong>" in source
+    citation = answer.citations[0]
+    context = assistant.index.reports[citation.report_id].text[citation.start - 300 : citation.start]
+    assert context[-40:].replace("\n", "") in source.replace("\n", "")
+
+
+def test_a_declined_answer_has_no_sources(assistant: Assistant) -> None:
+    from app import answer_markdown, citation_choices
+
+    answer = assistant.ask("北京市2024年收到多少件申请？")
+    assert answer_markdown(answer, assistant.index.reports) == "*无法回答：语料中没有「北京市」的报告*"
+    assert citation_choices(answer) == []
+
+
+def test_a_comparison_gives_a_chart_frame_and_numbered_citations(assistant: Assistant) -> None:
+    from app import chart_frame, citation_choices
+
+    answer = assistant.ask("洪泽区2024年比2023年多收了多少件申请？")
+    frame = chart_frame(answer)
+    assert frame is not None and list(frame.columns) == ["报告", "数值"]
+    assert frame["数值"].tolist() == [21, 95]
+    assert [label[:4] for label, _ in citation_choices(answer)] == ["[1] ", "[2] "]
+
+
+def test_report_frames_list_reports_and_rebuild_tables_from_cells(assistant: Assistant) -> None:
+    from app import audit_markdown, reports_frame, table_frame
+
+    reports = assistant.index.reports
+    listing = reports_frame(reports)
+    assert listing["报告"].tolist() == sorted(reports)
+    assert listing.loc[listing["报告"] == SHANGHAI, "单元格"].item() == len(reports[SHANGHAI].cells)
+    table = table_frame(reports[SHANGHAI], "申请")
+    assert list(table.columns) == [
+        "项目",
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
+    assert table.set_index("项目").loc["结转下年度继续办理", "总计"] == "5"
+    assert table_frame(None, "申请").empty
+    assert "项检查通过" in audit_markdown(reports[SHANGHAI])
+
+
+def test_build_app_serves_ask_with_four_concurrent_calls(assistant: Assistant) -> None:
+    from app import build_app
+
+    demo = build_app(assistant)
+    assert demo._queue.default_concurrency_limit == 4
+    public = [fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"]
+    assert public == ["ask"]
+
+
+def test_importing_app_turns_gradio_analytics_off_before_gradio_loads() -> None:
+    code = "import os, app, gradio.analytics as a; print(os.environ['GRADIO_ANALYTICS_ENABLED'], a.analytics_enabled())"
+    env = {k: v for k, v in os.environ.items() if k != "GRADIO_ANALYTICS_ENABLED"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_chat_follow_ups_inherit_scope_and_the_filter_restricts_reports(assistant: Assistant) -> None:
+    from app import Handlers
+
+    h = Handlers(assistant)
+    chat, box, answers, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], None)
+    chat, box, answers, chart, cite, source = h.respond("那2023年呢？", chat, answers, None)
+    assert (box, [a.value for a in answers]) == ("", [95, 21])
+    assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and chat[-1]["content"].startswith(
+        "**21件**"
+    )
+    assert "<mark>" in source and not chart.visible and cite.choices
+    _, _, only_shanghai, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], [SHANGHAI])
+    assert only_shanghai[-1].abstained
