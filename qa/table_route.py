@@ -121,26 +121,33 @@ def compare_answer(question: str, reports: list[Report], term: RowTerm, scope: S
         figures.append((report, col, figure[0], figure[1]))
     citations = [cite_cell(r, c) for r, _, _, cells in figures for c in cells]
     unit = _unit(figures[0][3]) or "件"
-    listed = "；".join(f"{label(r)} {format_number(v)}{unit}" for r, _, v, _ in figures)
-    chart = [{"label": label(r), "value": v} for r, _, v, _ in figures]
+    # One agency over several years reads better as years ("2024年比2023年多74件").
+    same_agency = len({r.agency for r, _, _, _ in figures}) == 1 and all(r.year for r, _, _, _ in figures)
+    agency_prefix = f"{figures[0][0].agency}：" if same_agency else ""
+
+    def name(report: Report) -> str:
+        return f"{report.year}年" if same_agency else label(report)
+
+    listed = "；".join(f"{name(r)} {format_number(v)}{unit}" for r, _, v, _ in figures)
+    chart = [{"label": name(r), "value": v} for r, _, v, _ in figures]
     value: float | int | None = None
     if _SUM.search(question):
         value = sum(v for _, _, v, _ in figures if v is not None)
-        text = f"合计 {format_number(value)}{unit}（{listed}）"
+        text = f"{agency_prefix}合计 {format_number(value)}{unit}（{listed}）"
     elif _DIFF.search(question) and len(figures) == 2:
         (r1, _, v1, _), (r2, _, v2, _) = figures
         assert v1 is not None and v2 is not None
         value = v2 - v1
         word = "多" if value >= 0 else "少"
-        text = f"{label(r2)}比{label(r1)}{word} {format_number(abs(value))}{unit}（{listed}）"
+        text = f"{agency_prefix}{name(r2)}比{name(r1)}{word} {format_number(abs(value))}{unit}（{listed}）"
         value = abs(value) if re.search(r"少", question) and value < 0 else value
     elif _WHICH.search(question):
         want_less = bool(re.search(r"少|低", question))
         pick = (min if want_less else max)(figures, key=lambda f: f[2] or 0)
-        text = f"{label(pick[0])}{'更少' if want_less else '更多'}：{listed}"
+        text = f"{agency_prefix}{name(pick[0])}{'更少' if want_less else '更多'}：{listed}"
         value = pick[2]
     else:
-        text = listed
+        text = agency_prefix + listed
     return Answer(
         question=question,
         answer=text,
