@@ -46,6 +46,8 @@ class BM25Retriever(BaseRetriever):
             return
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
+
         bm25 = bm25s.BM25()
         bm25.index([tokenize(d.page_content) for d in self.documents], show_progress=False)
         self._bm25 = bm25
