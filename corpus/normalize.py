@@ -18,7 +18,7 @@ CJK_PUNCT = r"，。、；：？！“”‘’（）《》【】〔〕…—"
 _CJK_GAP = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000]+(?=[{CJK}{CJK_PUNCT}])")
 # Page-number lines as printed by PDF converters: "-3-", "— 3 —", "第 3 页", "3 / 12".
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,3}\s*[-－—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
-_SENTENCE_END = "。！？；：:;!?）)】」』\""
+_SENTENCE_END = "。！？；;!?】」』\""
 # A line that starts with a unit continues a figure broken at the line end ("大道 90" / "号").
 _UNIT_START = re.compile(r"[号件人万元年月日条个次项份篇家期场名天余户批套台所%]")
 _KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")  # "发布时间: 2021-03-05" in crawler headers

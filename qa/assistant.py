@@ -100,7 +100,9 @@ class Assistant:
         return {**data, "content": content, "docs": docs}
 
     def _extract(self, data: dict[str, Any]) -> Answer | None:
-        answer = extract_answer(data.get("content") or data["question"], data["docs"], self.index.reports)
+        answer = extract_answer(
+            data.get("content") or data["question"], data["docs"], self.index.reports, in_scope=data.get("report_ids")
+        )
         if answer is not None:
             answer.question = data["question"]
         return answer

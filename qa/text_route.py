@@ -11,7 +11,8 @@ from langchain_core.documents import Document
 from corpus import Report
 from qa.answer import Answer, Citation, Scope, format_number
 
-_SENTENCE = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_CLAUSE = re.compile(r"[^；;]+[；;]?")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])?[^，,。;；]{0,24}$")
 # Contact details and descriptions are answered with the sentence, not a number.
 _DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|哪些|什么|怎么|如何|为什么|哪类|哪方面")
@@ -34,12 +35,21 @@ _MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence of a report with its offsets."""
+    """A sentence (or a clause of a listing sentence) of a report, with its offsets.
+
+    `context` is the lead-in of a listing ("全年共发布信息249条,其中:") that each clause is read with.
+    """
 
     report_id: str
     text: str
     start: int
     end: int
+    context: str = ""
+
+    @property
+    def scored(self) -> str:
+        """The text a question's words are looked for in: the clause with its lead-in."""
+        return self.context + self.text
 
 
 def terms(question: str) -> list[str]:
@@ -53,10 +63,20 @@ def terms(question: str) -> list[str]:
 
 
 def _sentences(doc: Document, report: Report) -> list[Sentence]:
+    """Sentences of a passage; a sentence listing items with ；is cut into clauses read with its lead-in."""
     start = int(doc.metadata.get("start", 0))
     end = int(doc.metadata.get("end", start + len(doc.page_content)))
     text = report.text[start:end]
-    return [Sentence(report.id, m.group().strip(), start + m.start(), start + m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    out = []
+    for m in _SENTENCE.finditer(text):
+        clauses = list(_CLAUSE.finditer(m.group()))
+        lead = m.group()[: m.group().find(":") + 1] if len(clauses) > 1 and ":" in clauses[0].group() else ""
+        for c in clauses:
+            body = c.group().strip()
+            if body:
+                at = start + m.start() + c.start() + (len(c.group()) - len(c.group().lstrip()))
+                out.append(Sentence(report.id, body, at, at + len(body), "" if body.startswith(lead) else lead))
+    return out
 
 
 def _weights(words: list[str], sentences: list[str]) -> dict[str, float]:
@@ -90,7 +110,7 @@ def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float,
     for m in _FIGURE.finditer(sentence.text):
         if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", sentence.text[m.end(1) :]):
             continue
-        if m.group(1) in question:
+        if m.group(1) in question or _quoted(sentence.text, m.start()):
             continue
         if not asked_change and _CHANGE_WORDS.search(sentence.text[max(0, m.start() - 4) : m.start()]):
             continue
@@ -108,52 +128,112 @@ def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float,
     return value, unit, sentence.start + m.start(), sentence.start + m.end()
 
 
+def _quoted(text: str, at: int) -> bool:
+    """Whether a position is inside “…” or 《…》: a number in a name (“问了 12348 律师”) is no figure."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
+
+
 def _plain(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def extract_answer(question: str, docs: list[Document], reports: dict[str, Report], min_score: float = 0.5) -> Answer | None:
-    """The best sentence of the retrieved passages and, for a figure question, its figure; None if unsure."""
-    words = terms(question)
-    candidates: list[tuple[int, Sentence]] = []
+# Contact details: the sentence must hold the thing asked for.
+_CONTACT = (
+    (re.compile(r"电话|热线号码"), re.compile(r"\d{3,4}-\d{7,8}|\d{8}")),
+    (re.compile(r"邮箱|电子邮件|email", re.I), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
+    (re.compile(r"地址|在哪里|位于"), re.compile(r"地址|路\s*\d+\s*号|大道\s*\d+\s*号")),
+    (re.compile(r"邮编|邮政编码"), re.compile(r"邮编\s*[:：]?\s*\d{6}")),
+)
+# Problems and plans are stated in section 五.
+_PROBLEMS = re.compile(r"问题|不足|差距|短板|薄弱|改进|整改|下一步|打算")
+
+
+def _candidates(
+    question: str, docs: list[Document], reports: dict[str, Report], in_scope: list[str] | None
+) -> list[tuple[int, Sentence]]:
+    """Sentences of the retrieved passages, narrowed to those a contact or problem question needs.
+
+    Contact details sit in a report's opening lines, which rarely rank high: for one or two reports in
+    scope, their whole text is read.
+    """
+    found: list[tuple[int, Sentence]] = []
+    if in_scope and len(in_scope) <= 2 and any(asked.search(question) for asked, _ in _CONTACT):
+        whole = [Document(page_content=reports[r].text, metadata={"report_id": r, "start": 0}) for r in in_scope if r in reports]
+        docs = [*docs, *whole]
     for rank, doc in enumerate(docs):
         report = reports.get(str(doc.metadata.get("report_id")))
         if report is None or doc.metadata.get("kind") == "row":
             continue
-        candidates += [(rank, s) for s in _sentences(doc, report) if not _HEADING.match(s.text)]
+        found += [(rank, s) for s in _sentences(doc, report) if not _HEADING.match(s.text)]
+    for asked, holds in _CONTACT:
+        if asked.search(question):
+            return [c for c in found if holds.search(c[1].text)]
+    if _PROBLEMS.search(question):
+        in_five = [c for c in found if reports[c[1].report_id].section_at(c[1].start).startswith("五")]
+        return in_five or found
+    return found
+
+
+def _number_answer(question: str, best: Sentence, report: Report, words: list[str], scope: Scope) -> Answer | None:
+    figure = _figure(best, words, question)
+    if figure is None:
+        return None
+    value, unit, _, _ = figure
+    shown_unit = unit or ""
+    citation = Citation(best.report_id, report.title, report.section_at(best.start), best.text, best.start, best.end, report.page_at(best.start))
+    return Answer(
+        question=question,
+        answer=f"{format_number(_plain(value / _MULTIPLIER.get(shown_unit, 1)))}{shown_unit}（{best.text}）",
+        value=_plain(value),
+        unit=unit,
+        route="text",
+        citations=[citation],
+        scope=scope,
+    )
+
+
+def _description(question: str, best: Sentence, report: Report, candidates: list[Sentence], scope: Scope) -> Answer:
+    """The sentence, and what follows it when it introduces a list ("主要表现在：") or the question asks 哪些."""
+    section = report.section_at(best.start)
+    following = sorted(
+        (s for s in candidates if s.report_id == best.report_id and s.start >= best.end and report.section_at(s.start) == section),
+        key=lambda s: s.start,
+    )
+    end = best.end
+    wants_list = "哪些" in question or _PROBLEMS.search(question)
+    for s in following[: 2 if wants_list else 1]:
+        if wants_list or best.text.endswith((":", "：")) or len(best.text) < 40:
+            end = max(end, s.end)
+    quote = report.text[best.start : end].strip()
+    citation = Citation(best.report_id, report.title, section, quote, best.start, best.start + len(quote), report.page_at(best.start))
+    return Answer(question=question, answer=quote, route="text", citations=[citation], scope=scope)
+
+
+def extract_answer(
+    question: str,
+    docs: list[Document],
+    reports: dict[str, Report],
+    min_score: float = 0.5,
+    in_scope: list[str] | None = None,
+) -> Answer | None:
+    """The best sentence of the retrieved passages and, for a figure question, its figure; None if unsure."""
+    words = terms(question)
+    candidates = _candidates(question, docs, reports, in_scope)
     if not candidates:
         return None
-    weights = _weights(words, [s.text for _, s in candidates])
+    weights = _weights(words, [s.scored for _, s in candidates])
     wants_number = bool(_NUMBER_QUESTION.search(question)) and not _DESCRIPTIVE.search(question)
-    scored = [(_score(s.text, weights), -rank, s) for rank, s in candidates]
+    scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
         scored = [c for c in scored if _figure(c[2], words, question) is not None] or scored
     score, _, best = max(scored, key=lambda c: (c[0], c[1]))
-    if score < min_score:
+    narrowed = any(asked.search(question) for asked, _ in _CONTACT)
+    # A contact question is sure once a sentence holds the asked-for phone number, e-mail or address.
+    if score < min_score and not narrowed:
         return None
     report = reports[best.report_id]
     scope = Scope((report.id,), (report.agency,), (report.year,) if report.year else ())
     if wants_number:
-        figure = _figure(best, words, question)
-        if figure is None:
-            return None
-        value, unit, _, _ = figure
-        shown_unit = unit or ""
-        citation = Citation(best.report_id, report.title, report.section_at(best.start), best.text, best.start, best.end, report.page_at(best.start))
-        return Answer(
-            question=question,
-            answer=f"{format_number(_plain(value / _MULTIPLIER.get(shown_unit, 1)))}{shown_unit}（{best.text}）",
-            value=_plain(value),
-            unit=unit,
-            route="text",
-            citations=[citation],
-            scope=scope,
-        )
-    # A description: the sentence, and the next one when the sentence only introduces it ("主要表现在：").
-    end = best.end
-    following = [s for _, s in candidates if s.report_id == best.report_id and s.start >= best.end]
-    if following and (best.text.endswith((":", "：")) or len(best.text) < 40):
-        end = min(following, key=lambda s: s.start).end
-    quote = report.text[best.start : end].strip()
-    citation = Citation(best.report_id, report.title, report.section_at(best.start), quote, best.start, end, report.page_at(best.start))
-    return Answer(question=question, answer=quote, route="text", citations=[citation], scope=scope)
+        return _number_answer(question, best, report, words, scope)
+    return _description(question, best, report, [s for _, s in candidates], scope)

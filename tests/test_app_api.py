@@ -95,8 +95,8 @@ def test_twelve_concurrent_questions_are_all_answered_exactly(client) -> None:
         HONGZE_2024,
     ]
     assert results["洪泽区2024年比2023年多收了多少件申请？"]["chart"] == [
-        {"label": "淮安市洪泽区人民政府2023年", "value": 21},
-        {"label": "淮安市洪泽区人民政府2024年", "value": 95},
+        {"label": "2023年", "value": 21},
+        {"label": "2024年", "value": 95},
     ]
 
 
