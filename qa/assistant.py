@@ -125,7 +125,7 @@ class Assistant:
         if self.llm is not None and not answer.abstained:
             from qa.llm import phrase
 
-            answer = phrase(answer, self.llm)
+            answer = phrase(answer, self.llm, tools=[self.lookup_tool])
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
+from langchain_core.messages import AIMessage
 
 from corpus import CorpusError, QuestionError, Settings
 from index import FakeEmbeddings
@@ -177,6 +178,21 @@ def test_llm_that_invents_a_number_is_overruled(assistant):
     llm = FakeListChatModel(responses=["共有7件申请没有答复。"])
     answer = Assistant(assistant.index, llm=llm).ask("有多少件申请没有答复？", reports=[SEED])
     assert answer.answer.startswith("5件") and "7件" not in answer.answer
+
+
+class ToolCallingFake(GenericFakeChatModel):
+    """A fake chat model that asks for the table tool once, then answers."""
+
+    def bind_tools(self, tools, **kwargs):
+        return self
+
+
+def test_llm_can_call_the_table_tool_and_its_cells_are_cited(assistant):
+    call = {"name": "lookup_table_cell", "args": {"agency": "上海市司法局", "year": 2020, "row": "不予公开/属于国家秘密"}, "id": "c1"}
+    llm = ToolCallingFake(messages=iter([AIMessage(content="", tool_calls=[call]), AIMessage(content="结转5件；另有2件因属于国家秘密不予公开。")]))
+    answer = Assistant(assistant.index, llm=llm).ask("有多少件申请没有答复？", reports=[SEED])
+    assert answer.answer == "结转5件；另有2件因属于国家秘密不予公开。" and answer.value == 5
+    assert [c.cell["row"] for c in answer.citations if c.cell] == ["结转下年度继续办理", "不予公开/属于国家秘密"]
 
 
 @pytest.mark.parametrize("question", ["", "   ", "问" * 501])
