@@ -34,7 +34,7 @@ def find_sections(text: str) -> list[Section]:
     return sections
 
 
-def section_span(sections: list[Section], numeral: str, text_len: int) -> tuple[int, int] | None:
+def section_span(sections: list[Section], numeral: str) -> tuple[int, int] | None:
     """The (start, end) of the section whose title starts with this numeral, if found."""
     for section in sections:
         if section.title.startswith(numeral):

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from corpus import rowsplit
-from corpus.models import TABLE_ACTIVE, TABLE_REQUESTS, TABLE_REVIEW, Cell, Report, Section
+from corpus.models import TABLE_ACTIVE, TABLE_REQUESTS, TABLE_REVIEW, Cell, Report
+from corpus.sections import section_span
 from corpus.table_spec import (
     ACTIVE_2019,
     ACTIVE_2021,
@@ -189,13 +190,6 @@ def _row_cells(
     return cells, None
 
 
-def _span(sections: list[Section], numeral: str) -> tuple[int, int] | None:
-    for s in sections:
-        if s.title.startswith(numeral):
-            return s.start, s.end
-    return None
-
-
 def _runs_together(report: Report) -> bool:
     """Evidence that a converter ran cells together.
 
@@ -219,22 +213,27 @@ def extract_tables(report: Report) -> TableResult:
 
 
 def _requests(report: Report, result: TableResult) -> None:
-    span = _span(report.sections, "三") or (0, len(report.text))
+    span = section_span(report.sections, "三") or (0, len(report.text))
     matches = _find_rows(report.text, span[0], span[1], REQUEST_ROWS)
     if not matches:
         return
-    run_together = _runs_together(report)
     keys = {m.spec.key for m in matches}
     result.versions[TABLE_REQUESTS] = "2021" if keys & set(OTHER_2021) else "2019"
+    _add_rows(report, result, TABLE_REQUESTS, matches, rowsplit.row_total_fits)
+
+
+def _add_rows(report: Report, result: TableResult, table: str, matches: list[_Match], fits: rowsplit.Constraint) -> None:
+    """The cells of each matched row, or a warning for each row that cannot be read with certainty."""
+    run_together = _runs_together(report)
     for m in matches:
-        cells, warning = _row_cells(report, TABLE_REQUESTS, m, run_together, rowsplit.row_total_fits)
+        cells, warning = _row_cells(report, table, m, run_together, fits)
         result.cells += cells
         if warning:
             result.warnings.append(warning)
 
 
 def _active(report: Report, result: TableResult) -> None:
-    span = _span(report.sections, "二")
+    span = section_span(report.sections, "二")
     if span is None:
         return
     lo, hi = span
@@ -251,16 +250,11 @@ def _active(report: Report, result: TableResult) -> None:
     if not matches:
         return
     result.versions[TABLE_ACTIVE] = version
-    run_together = _runs_together(report)
-    for m in matches:
-        cells, warning = _row_cells(report, TABLE_ACTIVE, m, run_together, rowsplit.no_constraint)
-        result.cells += cells
-        if warning:
-            result.warnings.append(warning)
+    _add_rows(report, result, TABLE_ACTIVE, matches, rowsplit.no_constraint)
 
 
 def _review(report: Report, result: TableResult) -> None:
-    span = _span(report.sections, "四")
+    span = section_span(report.sections, "四")
     if span is None:
         return
     lo, hi = span
