@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,8 +124,3 @@ def score_baseline(baseline: Baseline, items: list[GoldItem], k: int, progress: 
 
 def _figure_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def median(values: list[float]) -> float:
-    """Median, 0 for none (used by the CLI table)."""
-    return statistics.median(values) if values else 0.0

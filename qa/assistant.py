@@ -135,15 +135,15 @@ class Assistant:
         if resolved.unknown_agency:
             return abstain(question, f"语料中没有「{resolved.unknown_agency}」的报告")
         terms = match_rows(question)
-        reports, scope = self._scope(question, resolved, previous, catalog)
+        reports, scope = self._scope(resolved, previous, catalog)
         if resolved.unknown_year and not reports:
             who = "、".join(resolved.agencies) or "任何机关"
             return abstain(question, f"语料中没有{who}{resolved.unknown_year}年的报告")
         if not reports:
             return abstain(question, "语料中没有符合条件的报告")
         col = None
-        follow_up = previous is not None and not previous.abstained and previous.route == "table" and previous.scope.row
-        if not terms and follow_up and previous is not None and previous.scope.row:
+        if not terms and previous is not None and previous.scope.row:
+            # 「其中自然人多少？」: the row of the previous table answer, perhaps another column.
             terms = [RowTerm("", previous.scope.table or "申请", previous.scope.row)]
             col = match_col(question, terms[0].table, terms[0].row, None) or previous.scope.col
         if terms and self._table_can_answer(question, terms, catalog) and not PROSE_ONLY.search(question):
@@ -158,12 +158,10 @@ class Assistant:
 
     def _table_can_answer(self, question: str, terms: list[RowTerm], catalog: Catalog) -> bool:
         """No qualifier beyond row, column and scope ("来自外国人", "通过网络" send it to the text route)."""
-        import re as _re
-
         content = catalog.strip_names(question)
-        used = [m.group() for t in terms if t.pattern for m in _re.finditer(t.pattern, content)]
+        used = [m.group() for t in terms if t.pattern for m in re.finditer(t.pattern, content)]
         for t in terms:
-            used += [m.group() for c in match_cols(content, t.table, t.row) for m in _re.finditer(_col_pattern(t.table, t.row, c), content)]
+            used += [m.group() for c in match_cols(content, t.table, t.row) for m in re.finditer(_col_pattern(t.table, t.row, c), content)]
         vocabulary = "".join(f"{t.table}{t.row}行政复议行政诉讼{''.join(REQUEST_COLS + REVIEW_COLS)}" for t in terms)
         rest = leftover(content, used, vocabulary)
         if len(rest) >= 2:
@@ -171,9 +169,7 @@ class Assistant:
             return False
         return True
 
-    def _scope(
-        self, question: str, resolved: Resolved, previous: Answer | None, catalog: Catalog
-    ) -> tuple[list[Report], Scope]:
+    def _scope(self, resolved: Resolved, previous: Answer | None, catalog: Catalog) -> tuple[list[Report], Scope]:
         """The reports in scope, inheriting agency and year from the previous answer of a follow-up."""
         agencies, years = resolved.agencies, resolved.years
         if previous is not None and not previous.abstained:
@@ -213,7 +209,9 @@ class Assistant:
                 answer.scope = Scope(scope.report_ids, scope.agencies, scope.years, term.table, term.row, col)
             return answer
         choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
-        return abstain(question, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
+        # The row stays in scope: the user's reply 「上海市司法局2020年的」 then gets this figure.
+        asked = Scope(scope.report_ids, scope.agencies, scope.years, term.table, term.row, col)
+        return abstain(question, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", asked)
 
     def _text(self, question: str, reports: list[Report], catalog: Catalog, resolved: Resolved) -> Answer:
         started = time.perf_counter()

@@ -104,6 +104,13 @@ def test_figure_question_without_agency_over_several_reports_asks_which(assistan
     assert "请指明" in answer.to_dict()["reason"]
 
 
+def test_naming_the_report_after_being_asked_which_answers_the_first_question(assistant):
+    which = assistant.ask("有多少件申请没有答复？")
+    assert which.abstained
+    answer = assistant.ask("上海市司法局2020年的呢？", history=[which])
+    assert (answer.value, answer.citations[0].cell["row"]) == (5, "结转下年度继续办理")
+
+
 def test_follow_ups_inherit_scope_and_row(assistant):
     first = assistant.ask("洪泽区2024年收到多少件申请？")
     second = assistant.ask("那2023年呢？", history=[first])
