@@ -26,6 +26,9 @@ _NAMED_PLACE = re.compile(
 )
 
 
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
+
+
 def aliases(agency: str) -> set[str]:
     """Names a user may call an agency by (淮安市洪泽区人民政府 -> 洪泽区人民政府, 洪泽区, 洪泽)."""
     names = {agency}
@@ -121,6 +124,8 @@ class Catalog:
     def resolve(self, question: str) -> Resolved:
         """Select reports by the agencies and years a question names; flag names the corpus lacks."""
         years = sorted({int(y) for y in re.findall(r"(20\d\d)\s*年?", question)})
+        # A quoted name is the title of a thing (“上海科技”公众号, 《上海市…办法》), not the agency asked about.
+        question = _QUOTED.sub(lambda m: "·" * len(m.group()), question)
         exact, used = self._matches(question, near=False)
         near, near_used = self._matches(question, near=True)
         agencies = exact | near
