@@ -151,28 +151,32 @@ _PROBLEMS = re.compile(r"问题|不足|差距|短板|薄弱|改进|整改|下一
 
 def _candidates(
     question: str, docs: list[Document], reports: dict[str, Report], in_scope: list[str] | None
-) -> list[tuple[int, Sentence]]:
-    """Sentences of the retrieved passages, narrowed to those a contact or problem question needs.
+) -> tuple[list[tuple[int, Sentence]], str | None]:
+    """Sentences to answer from, and what they were narrowed to ("contact", "problems") if anything.
 
-    Contact details sit in a report's opening lines, which rarely rank high: for one or two reports in
-    scope, their whole text is read.
+    Contact details sit in a report's opening lines and problems in its section 五, which rarely rank
+    high: for one or two reports in scope, that part of their text is read whole.
     """
+    contact = next((holds for asked, holds in _CONTACT if asked.search(question)), None)
+    problems = contact is None and bool(_PROBLEMS.search(question))
+    if in_scope and len(in_scope) <= 2 and (contact or problems):
+        for rid in (r for r in in_scope if r in reports):
+            whole = reports[rid]
+            span = next(((s.start, s.end) for s in whole.sections if s.title.startswith("五")), None) if problems else None
+            start, end = span or (0, len(whole.text))
+            docs = [*docs, Document(page_content=whole.text[start:end], metadata={"report_id": rid, "start": start, "end": end})]
     found: list[tuple[int, Sentence]] = []
-    if in_scope and len(in_scope) <= 2 and any(asked.search(question) for asked, _ in _CONTACT):
-        whole = [Document(page_content=reports[r].text, metadata={"report_id": r, "start": 0}) for r in in_scope if r in reports]
-        docs = [*docs, *whole]
     for rank, doc in enumerate(docs):
         report = reports.get(str(doc.metadata.get("report_id")))
         if report is None or doc.metadata.get("kind") == "row":
             continue
         found += [(rank, s) for s in _sentences(doc, report) if not _HEADING.match(s.text)]
-    for asked, holds in _CONTACT:
-        if asked.search(question):
-            return [c for c in found if holds.search(c[1].text)]
-    if _PROBLEMS.search(question):
+    if contact is not None:
+        return [c for c in found if contact.search(c[1].text)], "contact"
+    if problems:
         in_five = [c for c in found if reports[c[1].report_id].section_at(c[1].start).startswith("五")]
-        return in_five or found
-    return found
+        return (in_five, "problems") if in_five else (found, None)
+    return found, None
 
 
 def _number_answer(question: str, best: Sentence, report: Report, words: list[str], scope: Scope) -> Answer | None:
@@ -219,7 +223,7 @@ def extract_answer(
 ) -> Answer | None:
     """The best sentence of the retrieved passages and, for a figure question, its figure; None if unsure."""
     words = terms(question)
-    candidates = _candidates(question, docs, reports, in_scope)
+    candidates, narrowed = _candidates(question, docs, reports, in_scope)
     if not candidates:
         return None
     weights = _weights(words, [s.scored for _, s in candidates])
@@ -228,9 +232,9 @@ def extract_answer(
     if wants_number:
         scored = [c for c in scored if _figure(c[2], words, question) is not None] or scored
     score, _, best = max(scored, key=lambda c: (c[0], c[1]))
-    narrowed = any(asked.search(question) for asked, _ in _CONTACT)
-    # A contact question is sure once a sentence holds the asked-for phone number, e-mail or address.
-    if score < min_score and not narrowed:
+    # Sure once narrowed: a sentence holds the asked-for phone number, e-mail or address, or it is in
+    # the section where the report states its problems; the best of those answers (if it shares a word).
+    if score < min_score and not (narrowed == "contact" or (narrowed == "problems" and score > 0)):
         return None
     report = reports[best.report_id]
     scope = Scope((report.id,), (report.agency,), (report.year,) if report.year else ())
