@@ -124,7 +124,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.limit:
         items = items[: args.limit]
     assistant = _assistant(args)
-    result = run_eval(assistant, items, k=args.k, baselines=not args.no_baselines, progress=not args.json).to_dict()
+    # Progress bars go to stderr, so they show with --json too.
+    result = run_eval(assistant, items, k=args.k, baselines=not args.no_baselines, progress=True).to_dict()
     if args.json:
         _print_json(result)
     else:
