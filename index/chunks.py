@@ -28,6 +28,11 @@ def chunk_id(*parts: object) -> str:
 
 def chunk_report(report: Report, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> list[Document]:
     """Text chunks (exact substrings of `report.text`, never across a section) and one chunk per table row."""
+    return text_chunks(report, max_chars, min_chars) + row_chunks(report)
+
+
+def text_chunks(report: Report, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> list[Document]:
+    """Section-aware, sentence-aware chunks of the prose: exact substrings of `report.text`."""
     if max_chars < 1 or min_chars > max_chars:
         raise ValueError(
             f"need 1 <= min_chars <= max_chars, got min_chars={min_chars}, max_chars={max_chars}"
@@ -39,7 +44,7 @@ def chunk_report(report: Report, max_chars: int = MAX_CHARS, min_chars: int = MI
             continue
         meta = _base_metadata(report, start, end, kind="text")
         docs.append(Document(page_content=text, metadata=meta, id=chunk_id(report.id, start, end, text)))
-    return docs + _row_chunks(report)
+    return docs
 
 
 def _base_metadata(report: Report, start: int, end: int, kind: str) -> dict[str, Any]:
@@ -163,7 +168,7 @@ def row_sentence(report: Report, table: str, row: str, cells: list[Cell]) -> str
     return f"{report.agency}{year} {table} · {row}: {values}".strip()
 
 
-def _row_chunks(report: Report) -> list[Document]:
+def row_chunks(report: Report) -> list[Document]:
     """One chunk per parsed table row, in the order the cells were parsed."""
     docs = []
     order = {key: i for i, key in enumerate(dict.fromkeys((c.table, c.row) for c in report.cells))}

@@ -28,7 +28,7 @@ from corpus.errors import CorpusError, UnreadableReportError
 from corpus.models import Report, report_from_state, report_to_state
 from corpus.reader import content_hash, parser_version, read_report, report_id
 from index.bm25 import BM25Retriever
-from index.chunks import chunk_report
+from index.chunks import row_chunks, text_chunks
 from index.embeddings import embedding_name
 from index.hybrid import HybridRetriever
 from index.store import FaissStore
@@ -101,7 +101,7 @@ class CorpusIndex:
     def bm25(self) -> BM25Retriever:
         """BM25 over every chunk (rebuilt after loading or updating: it is not persisted)."""
         if self._bm25 is None:
-            rows = [d for report in self.reports.values() for d in chunk_report(report) if d.metadata.get("kind") == "row"]
+            rows = [d for report in self.reports.values() for d in row_chunks(report)]
             self._bm25 = BM25Retriever.from_documents(self.store.documents() + rows)
         return self._bm25
 
@@ -177,7 +177,7 @@ class CorpusIndex:
             return None
         # Table-row chunks are found by BM25 (exact labels and figures) and answered from cells; only
         # text chunks are embedded, which keeps the first build as fast as a plain recipe's.
-        docs = [d for d in chunk_report(report) if d.metadata.get("kind") != "row"]
+        docs = text_chunks(report)
         self.reports[rid] = report
         self._files[rid] = {"hash": digest, "chunks": [d.id for d in docs]}
         return docs

@@ -124,14 +124,6 @@ ACTIVE_DEFAULT: dict[tuple[str, str], str] = {
 PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|信函|占比|百分之|比例|发稿|阅读|建议|提案|条信息|篇|场|培训|微信|微博|网站|专栏|地址|电话|邮编|邮箱|哪个部门|哪些问题|问题|改进|措施|为什么|怎么|如何|主要涉及")
 
 
-def match_row(question: str) -> RowTerm | None:
-    """The table row a question names, or None."""
-    for term in ROW_TERMS:
-        if re.search(term.pattern, question):
-            return term
-    return None
-
-
 def match_col(question: str, table: str, row: str, version: str | None) -> str | None:
     """The column a question names (None: the table's default)."""
     if table == "申请":

@@ -7,6 +7,7 @@ import re
 from langchain_core.tools import tool
 
 from corpus import Cell, Report
+from corpus.table_spec import ACTIVE_2019, ACTIVE_2021
 from qa.answer import Answer, Citation, Scope, format_number
 from qa.lexicon import RowTerm, default_col, match_col
 
@@ -20,6 +21,7 @@ _COL_EQUIVALENT = {
     "处理决定数量": "本年处理决定数量",
 }
 _ROW_EQUIVALENT = {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}
+_ACTIVE_ROWS = {spec.key for spec in ACTIVE_2019 + ACTIVE_2021}
 _LAWSUIT_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 
 
@@ -180,9 +182,7 @@ def combine_answer(question: str, report: Report, figures: list[tuple[str, float
 
 def lookup_cell_value(reports: list[Report], agency: str, year: int, row: str, col: str = "总计") -> dict[str, object]:
     """Plain-function form of the lookup tool: the cell of the report of `agency` and `year`."""
-    table = "复议诉讼" if row.startswith(("行政复议", "行政诉讼")) else "主动公开" if "/" not in row and row in (
-        "规章", "规范性文件", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购", "其他对外管理服务事项"
-    ) else "申请"
+    table = "复议诉讼" if row.startswith(("行政复议", "行政诉讼")) else "主动公开" if row in _ACTIVE_ROWS else "申请"
     for report in reports:
         if report.year == year and (agency in report.agency or report.agency in agency):
             figure = read_figure(report, table, row, col)
