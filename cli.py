@@ -115,12 +115,38 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """`reportqa export [--corpus DIR] --format csv|xlsx|parquet [-o FILE]`: every cell as one table."""
+    from corpus import CorpusError, Settings
+    from index import CorpusIndex, make_embeddings
+    from index.cells import EXPORT_FORMATS, ExportError
+
+    fmt = args.format.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown export format {args.format!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    settings = Settings.from_env()
+    corpus_dir = Path(args.corpus) if args.corpus else settings.corpus
+    if not corpus_dir.exists():
+        raise CorpusError(f"{corpus_dir}: no such corpus directory")
+    target = Path(args.output) if args.output else Path.cwd() / f"reportqa-cells.{fmt}"
+    # The embedding model loads only if some report is new or changed (its chunks must be embedded).
+    index = CorpusIndex.open(corpus_dir, make_embeddings(settings), settings.home, progress=True)
+    try:
+        [(cells, reports)] = index.cells.execute("SELECT (SELECT count(*) FROM cells), (SELECT count(*) FROM reports)")
+        index.cells.export(target, fmt)
+    finally:
+        index.close()
+    print(f"{cells} cells of {reports} reports → {target}", file=sys.stderr)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    """`reportqa eval [--gold FILE] [--corpus DIR] [--k 5] [--json]`."""
+    """`reportqa eval [--gold FILE|DIR] [--kind K ...] [--limit N] [--corpus DIR] [--k 5] [--no-baselines] [--json]`."""
     from eval import load_gold, run_eval
+    from eval.gold import select_kinds
     from eval.report import format_table
 
-    items = load_gold(args.gold)
+    items = select_kinds(load_gold(args.gold), args.kind)
     if args.limit:
         items = items[: args.limit]
     assistant = _assistant(args)
@@ -142,11 +168,17 @@ def _register_qa(sub: Any) -> None:
     i = sub.add_parser("index", help="build or update the index of a directory of reports")
     i.add_argument("dir")
     i.set_defaults(func=cmd_index)
+    x = sub.add_parser("export", help="write every table cell of a corpus as one csv, xlsx or parquet table")
+    x.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
+    x.add_argument("--format", required=True, metavar="csv|xlsx|parquet", help="file format")
+    x.add_argument("-o", "--output", metavar="FILE", help="where to write (default: ./reportqa-cells.<format>)")
+    x.set_defaults(func=cmd_export)
     e = sub.add_parser("eval", help="run the gold Q&A set and the baselines")
-    e.add_argument("--gold", help="a gold JSONL file (default: the shipped gold set)")
+    e.add_argument("--gold", help="a gold JSONL file or a folder of them (default: the shipped gold set)")
+    e.add_argument("--kind", action="append", metavar="K", help="only items of this kind (repeatable: --kind derived --kind audit)")
     e.add_argument("--corpus", help="directory of reports (default: the bundled corpus)")
     e.add_argument("--k", type=int, default=5)
-    e.add_argument("--limit", type=int, default=0, help="only the first N items")
+    e.add_argument("--limit", type=int, default=0, help="only the first N items (after --kind)")
     e.add_argument("--no-baselines", action="store_true")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_eval)

@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tqdm import tqdm
 
-from eval.baselines import Baseline, build_baselines
+from eval.baselines import build_baselines, score_baseline
 from eval.gold import TYPES, GoldItem
-from eval.scoring import cites_figure, evidence_in, is_correct
+from eval.scoring import OUTCOMES, cites_figure, evidence_in, is_correct, outcome, percentile, rate
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 1)
+def _latency(item: dict[str, Any]) -> float:
+    """The scored question's own time (for a conversation, its last question only)."""
+    return float(item["answer"].get("timings_ms", {}).get("total", 0.0))
 
 
-def _rate(flags: list[bool]) -> float | None:
-    return round(sum(flags) / len(flags), 4) if flags else None
+def _latencies(group: list[dict[str, Any]], with_n: bool = True) -> dict[str, Any]:
+    values = [_latency(i) for i in group]
+    stats: dict[str, Any] = {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95)}
+    return {**stats, "n": len(values)} if with_n else stats
+
+
+def _grouped(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], str | None]) -> dict[str, list[dict[str, Any]]]:
+    """Items by a key (None: left out), the five types first in their order, then others as they first appear."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for i in items:
+        if (name := key(i)) is not None:
+            groups.setdefault(name, []).append(i)
+    rank = {t: n for n, t in enumerate(TYPES)}
+    return dict(sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(TYPES))))
+
+
+def _counts(group: list[dict[str, Any]]) -> dict[str, int]:
+    return {o: sum(i["outcome"] == o for i in group) for o in OUTCOMES}
+
+
+def _share(count: int, n: int) -> float | None:
+    return round(count / n, 4) if n else None
+
+
+def _by_kind_row(group: list[dict[str, Any]]) -> dict[str, Any]:
+    """One kind's row: how many items, each outcome's count, accuracy, wrong rate and latency."""
+    counts, n = _counts(group), len(group)
+    return {
+        "n": n,
+        **counts,
+        "accuracy": _share(counts["right"], n),
+        "wrong_rate": _share(counts["wrong"], n),
+        "latency_ms": _latencies(group, with_n=False),
+    }
 
 
 @dataclass
@@ -34,93 +64,82 @@ class EvalResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The `reportqa eval --json` object."""
-        items = self.items
-        by_type = {
-            t: {"n": len(group), "accuracy": _rate([i["correct"] for i in group])}
-            for t in TYPES
-            if (group := [i for i in items if i["type"] == t])
-        }
-        values = [i for i in items if i["kind"] == "value"]
+        items, n = self.items, len(self.items)
+        figures = [i for i in items if i["_expects"] in ("value", "pct")]
         cited = [c for i in items if (c := i["cites_figure"]) is not None]
         recall = [i["retrieved"] for i in items if i["retrieved"] is not None]
-        latencies = [i["answer"]["timings_ms"].get("total", 0.0) for i in items]
-        by_route: dict[str, list[float]] = {}
-        for i in items:
-            by_route.setdefault(i["answer"]["route"], []).append(i["answer"]["timings_ms"].get("total", 0.0))
+        plain = [i for i in items if i["_expects"] != "clarify"]  # asking back is neither an answer nor an abstention
+        by_kind = _grouped(items, lambda i: i["kind"])
         return {
-            "n": len(items),
+            "n": n,
             "k": self.k,
-            "accuracy": _rate([i["correct"] for i in items]),
-            "value_accuracy": _rate([i["correct"] for i in values]),
-            "abstention_accuracy": _rate([i["answer"]["abstained"] == (i["type"] == "unanswerable") for i in items]),
-            "citation_precision": _rate(cited),
-            "recall_at_k": _rate(recall),
-            "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
-            "latency_ms_by_route": {r: {"p50": _percentile(v, 0.5), "p95": _percentile(v, 0.95), "n": len(v)} for r, v in by_route.items()},
-            "by_type": by_type,
+            "accuracy": rate([i["outcome"] == "right" for i in items]),
+            **{o: {"count": c, "rate": _share(c, n)} for o, c in _counts(items).items()},
+            "value_accuracy": rate([i["correct"] for i in figures]),
+            "abstention_accuracy": rate([i["answer"]["abstained"] == (i["_expects"] == "abstain") for i in plain]),
+            "citation_precision": rate(cited),
+            "recall_at_k": rate(recall),
+            "latency_ms": _latencies(items, with_n=False),
+            "latency_ms_by_route": {r: _latencies(g) for r, g in _grouped(items, lambda i: i["answer"]["route"]).items()},
+            "latency_ms_by_kind": {kind: _latencies(g) for kind, g in by_kind.items()},
+            "by_kind": {kind: _by_kind_row(g) for kind, g in by_kind.items()},
+            "by_type": {
+                t: {"n": len(g), "accuracy": rate([i["correct"] for i in g])}
+                for t, g in _grouped(items, lambda i: i["type"]).items()
+            },
             "baselines": self.baselines,
-            "items": [{k: v for k, v in i.items() if k != "kind"} for i in items],
+            "items": [{k: v for k, v in i.items() if not k.startswith("_")} for i in items],
         }
-
-
-def _kind(item: GoldItem) -> str:
-    return "abstain" if item.abstain else "value" if item.value is not None else "text"
 
 
 def _retrieval_hit(assistant: Any, item: GoldItem) -> bool | None:
     """Whether the evidence is in reportqa's top k (prose items; tables and comparisons answer from cells)."""
-    if item.type not in ("prose", "prose-number") or not item.evidence:
+    if (item.type or item.kind) not in ("prose", "prose-number") or not item.evidence or item.history:
         return None
     docs = assistant.retrieve(item.question, reports=list(item.reports) or None)
     return evidence_in(item, [d.page_content + " " + str(d.metadata.get("quote", "")) for d in docs])
+
+
+def ask_item(assistant: Any, item: GoldItem) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Ask a conversation's earlier questions in order, each with the Answers so far, then the item's own.
+
+    Returns the scored (last) answer and the earlier ones, as `ask --json` objects.
+    """
+    reports = list(item.reports) or None
+    history: list[Any] = []
+    for question in item.history:
+        history.append(assistant.ask(question, history=list(history) or None, reports=reports))
+    answer = assistant.ask(item.question, history=list(history) or None, reports=reports)
+    return answer.to_dict(), [a.to_dict() for a in history]
+
+
+def score_item(item: GoldItem, answer: dict[str, Any], earlier: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One row of `items`: the item's kind and outcome and the answer it was scored on (earlier ones too)."""
+    row: dict[str, Any] = {
+        "id": item.id,
+        "type": item.type,
+        "kind": item.kind,
+        "outcome": outcome(item, answer),
+        "correct": is_correct(item, answer),
+        "cites_figure": cites_figure(answer),
+        "retrieved": None,
+        "answer": answer,
+        "_expects": item.expects,
+    }
+    if earlier:
+        row["history"] = earlier
+    return row
 
 
 def run_eval(assistant: Any, items: list[GoldItem], k: int = 5, baselines: bool = True, progress: bool = True) -> EvalResult:
     """Ask every gold question (each restricted to its `reports`), score it, and score the baselines."""
     result = EvalResult(k=k)
     for item in tqdm(items, desc="reportqa", unit="q", disable=not progress):
-        answer = assistant.ask(item.question, reports=list(item.reports) or None).to_dict()
-        result.items.append(
-            {
-                "id": item.id,
-                "type": item.type,
-                "kind": _kind(item),
-                "correct": is_correct(item, answer),
-                "cites_figure": cites_figure(answer),
-                "retrieved": _retrieval_hit(assistant, item),
-                "answer": answer,
-            }
-        )
+        answer, earlier = ask_item(assistant, item)
+        row = score_item(item, answer, earlier)
+        row["retrieved"] = _retrieval_hit(assistant, item)
+        result.items.append(row)
     if baselines:
         for baseline in build_baselines(assistant.index, progress=progress):
             result.baselines[baseline.name] = score_baseline(baseline, items, k, progress)
     return result
-
-
-def score_baseline(baseline: Baseline, items: list[GoldItem], k: int, progress: bool) -> dict[str, Any]:
-    """The best any answerer could do with the baseline's top k: the evidence or the figure is in it."""
-    outcomes: dict[str, list[bool]] = {}
-    latencies = []
-    for item in tqdm(items, desc=baseline.name, unit="q", disable=not progress):
-        if item.abstain:
-            continue  # a retriever cannot abstain; scored on answerable items only
-        started = time.perf_counter()
-        texts = baseline.search(item.question, k, list(item.reports) or None)
-        latencies.append((time.perf_counter() - started) * 1000)
-        hit = evidence_in(item, texts)
-        if not hit and item.value is not None:
-            hit = any(_figure_text(item.value) in t for t in texts)
-        if not hit and (item.text or item.text_any):
-            hit = any(evidence_in(GoldItem("", "", "", evidence=x), texts) for x in (item.text, *item.text_any) if x)
-        outcomes.setdefault(item.type, []).append(hit)
-    flat = [x for v in outcomes.values() for x in v]
-    return {
-        "accuracy_answerable": _rate(flat),
-        "by_type": {t: _rate(v) for t, v in outcomes.items()},
-        "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
-        "note": "best case: counted correct when the evidence or the expected figure is in the top k; unanswerable items excluded",
-    }
-
-
-def _figure_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,4 +1,4 @@
-"""The scoring rules (written down in the README): value, text, text_any and abstention items."""
+"""The scoring rules (written down in eval/gold/README.md): one check per expectation, then the outcome."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Any
 from eval.gold import GoldItem
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%|百分之\s*(\d+(?:\.\d+)?)")
+PCT_TOLERANCE = 0.1  # a `pct` item is right within ±0.1 percentage point
+OUTCOMES = ("right", "wrong", "abstained")
 
 
 def squash(text: str) -> str:
@@ -30,23 +33,75 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) < 1e-6 * max(1.0, abs(b))
 
 
+def _near(a: float, b: float, tol: float) -> bool:
+    """Within an absolute tolerance, the edge included (0.1 is within 0.1 despite float error)."""
+    return abs(a - b) <= tol + 1e-9 * max(1.0, abs(b))
+
+
+def percents_in(text: str) -> list[float]:
+    """Every percent figure in a text: `N%` (full-width too) and `百分之N`."""
+    text = unicodedata.normalize("NFKC", text)
+    return [float(m.group(1) or m.group(2)) for m in _PERCENT.finditer(text)]
+
+
+def _value_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
+    expected = float(item.value or 0)  # set: the caller checked
+    value = answer.get("value")
+    if item.tol is not None:
+        candidates = ([float(value)] if value is not None else []) + numbers_in(text)
+        return any(_near(n, expected, item.tol) for n in candidates)
+    if value is not None and _same(float(value), expected):
+        return True
+    return any(_same(n, expected) for n in numbers_in(text))
+
+
+def _pct_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
+    expected = float(item.pct or 0)  # set: the caller checked
+    value = answer.get("value")
+    candidates = ([float(value)] if value is not None and answer.get("unit") == "%" else []) + percents_in(text)
+    return any(_near(n, expected, PCT_TOLERANCE) for n in candidates)
+
+
+def in_order(needles: tuple[str, ...], text: str) -> bool:
+    """Whether every needle occurs in the text, each after the end of the one before (squashed)."""
+    haystack, at = squash(text), 0
+    for needle in needles:
+        found = haystack.find(squash(needle), at)
+        if found < 0:
+            return False
+        at = found + len(squash(needle))
+    return True
+
+
 def is_correct(item: GoldItem, answer: dict[str, Any]) -> bool:
     """Whether an `ask --json` answer satisfies a gold item."""
     if item.abstain:
         return bool(answer.get("abstained"))
+    if item.clarify:
+        return bool(answer.get("clarify"))
     if answer.get("abstained"):
         return False
     text = answer.get("answer") or ""
     if item.value is not None:
-        value = answer.get("value")
-        if value is not None and _same(float(value), float(item.value)):
-            return True
-        return any(_same(n, float(item.value)) for n in numbers_in(text))
+        return _value_ok(item, answer, text)
+    if item.pct is not None:
+        return _pct_ok(item, answer, text)
     if item.text is not None:
         return squash(item.text) in squash(text)
     if item.text_any:
         return any(squash(t) in squash(text) for t in item.text_any)
+    if item.text_all:
+        return all(squash(t) in squash(text) for t in item.text_all)
+    if item.order:
+        return in_order(item.order, text)
     return False
+
+
+def outcome(item: GoldItem, answer: dict[str, Any]) -> str:
+    """`right`, `abstained` (declined an answerable item) or `wrong` (answered, and not right)."""
+    if is_correct(item, answer):
+        return "right"
+    return "abstained" if answer.get("abstained") and not item.abstain else "wrong"
 
 
 def cites_figure(answer: dict[str, Any]) -> bool | None:
@@ -67,3 +122,16 @@ def evidence_in(item: GoldItem, texts: list[str]) -> bool:
     if not needle:
         return False
     return any(needle in squash(t) for t in texts)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank), rounded to 0.1; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 1)
+
+
+def rate(flags: list[bool]) -> float | None:
+    """The share of true flags, rounded to 4 places; None for no flags."""
+    return round(sum(flags) / len(flags), 4) if flags else None

@@ -4,6 +4,7 @@ Layout under `<home>/indexes/<hash of the corpus path>/`: `CURRENT` names the li
 which holds `manifest.json` (content hash and chunk ids per file, embedding model), `reports.json`
 (parsed reports) and `store/` (`faiss.index`, `docs.json`). A save writes a new snapshot beside the
 live one and then switches `CURRENT` with `os.replace`, so a crash leaves the previous index loadable.
+Beside the snapshots, `cells.duckdb` holds every cell (derived data: re-synced by content hash on open).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ from corpus.errors import CorpusError, UnreadableReportError
 from corpus.models import Report, report_from_state, report_to_state
 from corpus.reader import content_hash, parser_version, read_report, report_id
 from index.bm25 import BM25Retriever
+from index.cells import CellDB
 from index.chunks import row_chunks, text_chunks
 from index.embeddings import embedding_name
 from index.hybrid import HybridRetriever
@@ -38,6 +41,7 @@ INDEX_FORMAT = 1  # bump when chunking or the snapshot layout changes: every ind
 EMBED_BATCH = 128
 POINTER = "CURRENT"
 SNAPSHOT_PREFIX = "snapshot-"
+CELLS_FILE = "cells.duckdb"
 
 
 class IndexSummary(NamedTuple):
@@ -80,6 +84,8 @@ class CorpusIndex:
         self.store = FaissStore(embeddings)
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
         self._bm25: BM25Retriever | None = None
+        self._cells: CellDB | None = None
+        self._cells_lock = threading.Lock()
 
     @classmethod
     def load(cls, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> CorpusIndex:
@@ -104,6 +110,24 @@ class CorpusIndex:
             rows = [d for report in self.reports.values() for d in row_chunks(report)]
             self._bm25 = BM25Retriever.from_documents(self.store.documents() + rows)
         return self._bm25
+
+    @property
+    def cells(self) -> CellDB:
+        """The cell database at `<index>/cells.duckdb`, opened (and synced with `reports`) on first use."""
+        with self._cells_lock:
+            if self._cells is None:
+                self.path.mkdir(parents=True, exist_ok=True)
+                db = CellDB.open(self.path / CELLS_FILE)
+                db.sync(self.reports, self._cell_hashes())
+                self._cells = db
+            return self._cells
+
+    def close(self) -> None:
+        """Close the cell database (the index itself holds no open files)."""
+        with self._cells_lock:
+            if self._cells is not None:
+                self._cells.close()
+                self._cells = None
 
     def retriever(self, k: int = 5, fetch_k: int = 20) -> HybridRetriever:
         """A hybrid dense + BM25 retriever over this index."""
@@ -155,8 +179,20 @@ class CorpusIndex:
             )
             if gone or changed or not (self.path / POINTER).exists():
                 self._save()
+            self._sync_cells()
         self._bm25 = None
         return summary._replace(seconds=time.perf_counter() - started)
+
+    def _sync_cells(self) -> None:
+        """Bring the cell database in step with `reports` (after the snapshot: a crash between heals on open)."""
+        was_open = self._cells is not None
+        db = self.cells  # opening syncs
+        if was_open:
+            db.sync(self.reports, self._cell_hashes())
+
+    def _cell_hashes(self) -> dict[str, str]:
+        """Each report's file hash with the parser's version: a new parser rewrites every report's cells."""
+        return {rid: f"{self._files[rid]['hash']}@{_format()}" for rid in self.reports}
 
     def _forget(self, rid: str) -> None:
         """Drop a report, its chunks and its skip note from memory."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qa.query import Query
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class Answer:
     reason: str | None = None
     scope: Scope = field(default_factory=Scope)
     chart: list[dict[str, Any]] | None = None
+    query: Query | None = None  # what a table question was understood as (follow-ups inherit it)
+    formula: str | None = None  # a computed figure's arithmetic, every figure in it cited
+    clarify: list[str] = field(default_factory=list)  # questions to pick from when the wording has several readings
+    findings: list[dict[str, Any]] | None = None  # audit findings of a check question
 
     def to_dict(self) -> dict[str, Any]:
         """The `ask --json` object."""
@@ -77,6 +84,14 @@ class Answer:
             data["reason"] = self.reason
         if self.chart:
             data["chart"] = self.chart
+        if self.query is not None:
+            data["query"] = self.query.to_dict()
+        if self.formula:
+            data["formula"] = self.formula
+        if self.clarify:
+            data["clarify"] = list(self.clarify)
+        if self.findings is not None:
+            data["findings"] = self.findings
         return data
 
 

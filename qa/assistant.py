@@ -13,25 +13,23 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
-from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
-from qa.answer import Answer, Scope, abstain
-from qa.lexicon import PROSE_ONLY, RowTerm, leftover, match_col, match_cols, match_rows
+from qa.answer import Answer, Scope, abstain, format_number
+from qa.execute import Executor
+from qa.normalise import normalise
+from qa.operations import wants_all, year_range
+from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog, Resolved
-from qa.table_route import (
-    combine_answer,
-    compare_answer,
-    label,
-    make_lookup_tool,
-    read_figure,
-    resolve_col,
-    single_answer,
-)
+from qa.semantic import SemanticMatcher
+from qa.table_route import label, make_lookup_tool
 from qa.text_route import extract_answer
+from qa.understand import Understander
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500
 _COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
-_FIGURE_QUESTION = re.compile(r"多少|几|数量|是否有|有没有")
+_DIFF = re.compile(r"比.{0,12}(?:多|少)|多了|少了|增加|减少|增长|下降|变化|差(?:了|多少)|相差|差距")
+_WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
+_SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
 
 
 def _check_question(question: str) -> str:
@@ -53,6 +51,9 @@ class Assistant:
         self.catalog = Catalog(list(index.reports.values()))
         self.retriever = index.retriever(k=k)
         self.lookup_tool = make_lookup_tool(list(index.reports.values()))
+        cache = Path(index.home) / "models" if getattr(index, "home", None) else None
+        self.understander = Understander(SemanticMatcher(index.embeddings, cache_dir=cache))
+        self.executor = Executor(index.cells)
         self.chain: Runnable[Any, Answer | None] = RunnableLambda(self._retrieve) | RunnableLambda(self._extract)
 
     @classmethod
@@ -88,6 +89,7 @@ class Assistant:
         self.catalog = Catalog(list(self.index.reports.values()))
         self.retriever = self.index.retriever(k=self.k)
         self.lookup_tool = make_lookup_tool(list(self.index.reports.values()))
+        self.executor = Executor(self.index.cells)
 
     # -- the text route as a LangChain chain: {"question", "report_ids"} -> retriever -> extractive answer
 
@@ -131,104 +133,102 @@ class Assistant:
 
     def _answer(self, question: str, previous: Answer | None, only: list[str] | None) -> Answer:
         catalog = self.catalog.restricted(set(only)) if only else self.catalog
+        asked = question
+        question = normalise(question)
         resolved = catalog.resolve(question)
         if resolved.unknown_agency:
-            return abstain(question, f"语料中没有「{resolved.unknown_agency}」的报告")
-        terms = match_rows(question)
-        reports, scope = self._scope(resolved, previous, catalog)
-        if resolved.unknown_year and not reports:
-            who = "、".join(resolved.agencies) or "任何机关"
-            return abstain(question, f"语料中没有{who}{resolved.unknown_year}年的报告")
-        if not reports:
-            return abstain(question, "语料中没有符合条件的报告")
-        col = None
-        if not terms and previous is not None and previous.scope.row:
-            # 「其中自然人多少？」: the row of the previous table answer, perhaps another column.
-            terms = [RowTerm("", previous.scope.table or "申请", previous.scope.row)]
-            col = match_col(question, terms[0].table, terms[0].row, None) or previous.scope.col
-        if terms and self._table_can_answer(question, terms, catalog) and not PROSE_ONLY.search(question):
-            answer = self._table(question, terms, col, reports, resolved, scope)
-            if answer is not None and answer.value is None and not answer.abstained:
-                # A blank cell: the prose may still state the figure (garbled conversions lose cells).
-                text_answer = self._text(question, reports, catalog, resolved)
-                return answer if text_answer.abstained else text_answer
-            if answer is not None:
-                return answer
-        return self._text(question, reports, catalog, resolved)
-
-    def _table_can_answer(self, question: str, terms: list[RowTerm], catalog: Catalog) -> bool:
-        """No qualifier beyond row, column and scope ("来自外国人", "通过网络" send it to the text route)."""
+            return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告")
         content = catalog.strip_names(question)
-        used = [m.group() for t in terms if t.pattern for m in re.finditer(t.pattern, content)]
-        for t in terms:
-            used += [m.group() for c in match_cols(content, t.table, t.row) for m in re.finditer(_col_pattern(t.table, t.row, c), content)]
-        vocabulary = "".join(f"{t.table}{t.row}行政复议行政诉讼{''.join(REQUEST_COLS + REVIEW_COLS)}" for t in terms)
-        rest = leftover(content, used, vocabulary)
-        if len(rest) >= 2:
-            log.debug("table route declined, leftover %r", rest)
-            return False
-        return True
-
-    def _scope(self, resolved: Resolved, previous: Answer | None, catalog: Catalog) -> tuple[list[Report], Scope]:
-        """The reports in scope, inheriting agency and year from the previous answer of a follow-up."""
-        agencies, years = resolved.agencies, resolved.years
-        if previous is not None and not previous.abstained:
-            agencies = agencies or previous.scope.agencies
-            years = years or (previous.scope.years if not resolved.agencies else ())
+        years = year_range(question) or resolved.years
+        last = previous.query if previous is not None else None
+        understood = self.understander.understand(content, last, len(resolved.agencies), len(years))
+        query = understood.query
+        agencies, years = self._inherit_scope(resolved, years, previous, query, content)
+        agencies_all = wants_all(content) or (query is not None and query.op in ("rank", "count", "check"))
         reports = catalog.select(agencies, years) if (agencies or years) else list(resolved.reports)
-        return reports, Scope(tuple(r.id for r in reports), tuple(agencies), tuple(years))
-
-    def _table(
-        self, question: str, terms: list[RowTerm], col: str | None, reports: list[Report], resolved: Resolved, scope: Scope
-    ) -> Answer | None:
-        term = terms[0]
-        if len(reports) == 1:
-            report = reports[0]
-            if len(terms) > 1:
-                figures = []
-                for t in terms:
-                    figure = read_figure(report, t.table, t.row, resolve_col(question, t, report))
-                    if figure is None:
-                        return None
-                    figures.append((t.row, figure[0], figure[1]))
-                return combine_answer(question, report, figures, scope)
-            cols = match_cols(question, term.table, term.row)
-            if col is None and len(cols) == 2:
-                figures = []
-                for c in cols:
-                    figure = read_figure(report, term.table, term.row, c)
-                    if figure is None:
-                        return None
-                    figures.append((f"{term.row} · {c}", figure[0], figure[1]))
-                return combine_answer(question, report, figures, scope)
-            return single_answer(question, report, term, col or resolve_col(question, term, report), scope)
-        named_many = len(resolved.agencies) > 1 or len(resolved.years) > 1
-        if named_many or (_COMPARE.search(question) and (resolved.agencies or resolved.years)):
-            answer = compare_answer(question, reports, term, scope)
-            if answer is not None:
-                answer.scope = Scope(scope.report_ids, scope.agencies, scope.years, term.table, term.row, col)
+        if resolved.unknown_year and not reports:
+            who = "、".join(agencies) or "任何机关"
+            return abstain(asked, f"语料中没有{who}{resolved.unknown_year}年的报告")
+        if not reports:
+            return abstain(asked, "语料中没有符合条件的报告")
+        scope = Scope(tuple(r.id for r in reports), tuple(agencies), tuple(years))
+        if understood.candidates:
+            return self._clarify(asked, understood.candidates, reports, scope)
+        if query is None:
+            return self._text(asked, question, reports, catalog, agencies, years)
+        query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
+        if query.op in ("growth", "multiple") and len(query.measures) == 1 and len(reports) == 1:
+            earlier = catalog.select((reports[0].agency,), ((reports[0].year or 0) - 1,))
+            if not earlier:
+                return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
+            reports = earlier + reports
+        single = query.op in ("value", "rate", "difference", "multiple") and len(query.measures) + bool(query.denominator) >= 1
+        if single and len(reports) > 1 and not (len(agencies) > 1 or len(years) > 1 or query.scope.all_reports or _COMPARE.search(content)):
+            choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
+            answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
+            answer.query = query
+            first = query.measures[0] if query.measures else None
+            answer.scope = Scope(scope.report_ids, scope.agencies, scope.years, first.table if first else None,
+                                 first.row if first else None, first.col if first else None)
             return answer
-        choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
-        # The row stays in scope: the user's reply 「上海市司法局2020年的」 then gets this figure.
-        asked = Scope(scope.report_ids, scope.agencies, scope.years, term.table, term.row, col)
-        return abstain(question, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", asked)
+        if query.op == "value" and len(reports) > 1 and len(query.measures) == 1:
+            query = query.with_(op="difference" if _DIFF.search(content) and len(reports) == 2 else
+                                "sum" if _SUM.search(content) else "rank" if _WHICH.search(content) else "trend",
+                                n=1 if _WHICH.search(content) else None,
+                                descending=not re.search(r"少|低", content))
+        answer = self.executor.run(asked, query, [r.id for r in reports], scope)
+        answer.question = asked
+        if answer.value is None and not answer.abstained and query.op == "value" and len(reports) == 1:
+            # A blank cell: the prose may still state the figure (garbled conversions lose cells).
+            text_answer = self._text(asked, question, reports, catalog, agencies, years)
+            return answer if text_answer.abstained else text_answer
+        return answer
 
-    def _text(self, question: str, reports: list[Report], catalog: Catalog, resolved: Resolved) -> Answer:
+    def _inherit_scope(self, resolved: Resolved, years: tuple[int, ...], previous: Answer | None, query: Query | None,
+                       content: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """Agencies and years of a follow-up: what it names replaces, what it does not is kept."""
+        agencies = tuple(resolved.agencies)
+        if previous is None or (previous.abstained and previous.query is None):
+            return agencies, tuple(years)
+        before_agencies, before_years = previous.scope.agencies, previous.scope.years
+        if not agencies and not years:
+            return before_agencies, before_years
+        if agencies and not years:
+            if _COMPARE.search(content) and before_agencies:
+                agencies = tuple(dict.fromkeys(before_agencies + agencies))
+            kept = tuple(y for y in before_years if self.catalog.select(agencies, (y,)))
+            return agencies, kept
+        if years and not agencies:
+            return before_agencies, tuple(years)
+        return agencies, tuple(years)
+
+    def _clarify(self, question: str, candidates: list[Measure], reports: list[Report], scope: Scope) -> Answer:
+        """Several close readings: lay out each candidate (with its figure when one report is in scope) and ask."""
+        who = label(reports[0]) if len(reports) == 1 else ""
+        options = [f"{who}{m.row.split('/')[-1]}的有多少件？" for m in candidates]
+        lines = []
+        if len(reports) == 1:
+            for m in candidates:
+                figure = self.executor.run(question, Query(measures=(m,)), [reports[0].id], scope)
+                shown = f"{format_number(figure.value)}{figure.unit or ''}" if figure.value is not None else "未读出"
+                lines.append(f"「{m.label()}」{shown}")
+        text = "这个问题有几种理解，请选择：" + ("；".join(lines) if lines else "、".join(f"「{m.label()}」" for m in candidates))
+        answer = abstain(question, "问题的说法对应多个表格栏目", scope)
+        answer.answer = text
+        answer.clarify = options
+        return answer
+
+    def _text(self, asked: str, question: str, reports: list[Report], catalog: Catalog, agencies: tuple[str, ...],
+              years: tuple[int, ...]) -> Answer:
         started = time.perf_counter()
-        ids = [r.id for r in reports] if (resolved.agencies or resolved.years or len(catalog.all) != len(self.catalog.all)) else None
+        restricted = agencies or years or len(catalog.all) != len(self.catalog.all)
+        ids = [r.id for r in reports] if restricted else None
         answer = self.chain.invoke({"question": question, "report_ids": ids})
         if answer is None:
-            return abstain(question, "在报告中没有找到足够可靠的答案")
+            return abstain(asked, "在报告中没有找到足够可靠的答案")
+        answer.question = asked
         answer.timings_ms["retrieve_and_extract"] = (time.perf_counter() - started) * 1000
         if answer.value is not None and not ids and len(catalog.reports) > 1:
             report = self.index.reports[answer.citations[0].report_id]
             answer.answer = f"{answer.answer}（出自{label(report)}报告）"
         return answer
-
-
-def _col_pattern(table: str, row: str, col: str) -> str:
-    """The everyday-word pattern that named a column (for removing it from the question)."""
-    from qa.lexicon import ACTIVE_COL_TERMS, REQUEST_COL_TERMS, REVIEW_COL_TERMS
-
-    terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())
-    return next((p for p, c in terms if c == col), "(?!)")

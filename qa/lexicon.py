@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from corpus.table_spec import OTHER_2021
 
 # "多少件申请" names the 新收 row only when the question names no other row.
-WEAK_NEW = r"申请数量|申请总数|多少(?:件|个)?(?:政府信息公开)?申请"
+WEAK_NEW = r"申请数量|申请总数|申请量|申请件数|多少(?:件|个)?(?:政府信息公开)?申请"
+# A group named plainly ("没给公开的有多少") is its total only when none of its sub-rows is named too.
+WEAK_GROUPS = {
+    r"不予公开|没给公开|不给公开|拒绝公开|未予公开|不公开": "不予公开",
+    r"无法提供|没法提供|提供不了|不能提供": "无法提供",
+    r"不予处理|不处理|不受理|不予受理": "不予处理",
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"办理结果总计|[(（]总计[)）]|办理完成|完成办理|办结|已答复|答复了|处理了|办理了", "申请", "总计"),
         (r"收到|受理|新收|接到|提交|提出", "申请", "本年新收政府信息公开申请数量"),
         (WEAK_NEW, "申请", "本年新收政府信息公开申请数量"),
+        *((p, "申请", g) for p, g in WEAK_GROUPS.items()),
     )
 )
 
@@ -121,7 +128,7 @@ ACTIVE_DEFAULT: dict[tuple[str, str], str] = {
 }
 
 # Figures that only prose gives: a question with these words goes to the text route.
-PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|信函|占比|百分之|比例|发稿|阅读|建议|提案|条信息|篇|场|培训|微信|微博|网站|专栏|地址|电话|邮编|邮箱|哪个部门|哪些问题|问题|改进|措施|为什么|怎么|如何|主要涉及")
+PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|网上申请|信函|发稿|阅读|建议|提案|条信息|篇|培训|微信|微博|网站|专栏|地址|电话|邮编|邮箱|哪个部门|哪些问题|问题|改进|措施|为什么|怎么|如何|主要涉及")
 
 
 def match_col(question: str, table: str, row: str, version: str | None) -> str | None:
@@ -160,6 +167,8 @@ def match_rows(question: str) -> list[RowTerm]:
     if len(found) > 1:
         found = [(at, t) for at, t in found if t.pattern != WEAK_NEW]
     # "因信访、重复申请等不予处理": the group names the figure; its listed parts are examples.
+    named = {t.row.split("/")[0] for _, t in found if "/" in t.row}
+    found = [(at, t) for at, t in found if not ((t.pattern in WEAK_GROUPS or t.row == "行政诉讼") and t.row in named)]
     groups = {t.row for _, t in found if t.row in ("不予公开", "无法提供", "不予处理")}
     found = [(at, t) for at, t in found if t.row.split("/")[0] not in groups or t.row in groups]
     return [t for _, t in sorted(found, key=lambda x: x[0])]
@@ -212,3 +221,9 @@ def leftover(question: str, used: list[str], vocabulary: str = "") -> str:
         rest = rest.replace(text, " ")
     rest = _drop_runs(rest, vocabulary) if vocabulary else rest
     return re.sub(r"\s+", "", FILLER.sub(" ", rest))
+
+
+def col_words(question: str, table: str, row: str) -> list[str]:
+    """The words of a question that named a column of this row (removed before the leftover check)."""
+    terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())
+    return [m.group() for pattern, _ in terms for m in re.finditer(pattern, question)]

@@ -192,7 +192,7 @@ def test_add_file_rejects_files_outside_the_corpus_and_unreadable_ones(
         index.add_file(corpus_dir / "bad.pdf")
 
 
-def test_the_index_folder_holds_json_and_faiss_files_only(corpus_dir: Path, home: Path) -> None:
+def test_the_index_folder_holds_json_faiss_and_duckdb_files_only(corpus_dir: Path, home: Path) -> None:
     build(corpus_dir, home)
-    names = sorted(p.name for p in index_dir(corpus_dir, home).rglob("*") if p.is_file())
-    assert names == ["CURRENT", "docs.json", "faiss.index", "lock", "manifest.json", "reports.json"]
+    names = sorted(p.name for p in index_dir(corpus_dir, home).rglob("*") if p.is_file() and p.suffix != ".wal")
+    assert names == ["CURRENT", "cells.duckdb", "docs.json", "faiss.index", "lock", "manifest.json", "reports.json"]

@@ -1,0 +1,137 @@
+"""A `Query`'s measures compiled to one parameterised SQL statement over the cell database.
+
+Each measure becomes a cell pattern (table, the row keys of both template versions, a group prefix, the
+column keys of both versions); the statement returns, per report in scope and measure, the sum of the
+matching cells, how many matched and the cells themselves (for citations). Every value is a `?`
+parameter: a question containing `'; DROP TABLE` is just text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.table_spec import OTHER_2021, REVIEW_ROWS
+from qa.lexicon import ACTIVE_DEFAULT
+from qa.query import Measure
+
+# Column names of the two 主动公开 template versions that mean the same figure.
+_COL_EQUIVALENT = {
+    "本年制发件数": "本年新制作数量",
+    "本年新制作数量": "本年制发件数",
+    "现行有效件数": "对外公开总数量",
+    "对外公开总数量": "现行有效件数",
+    "本年处理决定数量": "处理决定数量",
+    "处理决定数量": "本年处理决定数量",
+}
+_ROW_EQUIVALENT = {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}
+# Group rows: the sum of their sub-rows, and how many sub-rows a complete group has (by template version).
+_GROUPS: dict[str, set[int]] = {
+    "不予公开": {8},
+    "无法提供": {3},
+    "不予处理": {5},
+    "其他处理": {1, len(OTHER_2021)},  # the 2019 template's one row, or the 2021 template's three
+    "行政诉讼": {len(REVIEW_ROWS) - 1},
+}
+_NEVER = "\x00"  # a prefix no row key starts with
+
+
+@dataclass(frozen=True)
+class CellPattern:
+    """The cells one measure reads in any report, and how many of them make a complete figure."""
+
+    table: str
+    rows: tuple[str, ...]
+    prefix: str
+    cols: tuple[str, ...]
+    complete: frozenset[int]
+
+
+def pattern(measure: Measure) -> CellPattern:
+    """The cell pattern of a measure: equivalent row/column names of both template versions, groups."""
+    row = measure.row
+    if measure.col is not None:
+        cols = tuple(dict.fromkeys((measure.col, _COL_EQUIVALENT.get(measure.col, measure.col))))
+    elif measure.table == "主动公开":
+        base = "规范性文件" if row == "行政规范性文件" else row
+        cols = tuple(dict.fromkeys(c for v in ("2021", "2019") if (c := ACTIVE_DEFAULT.get((v, base)))))
+    else:
+        cols = ("总计",)
+    if row in _GROUPS:
+        exact = (row,) if row == "其他处理" else ()
+        return CellPattern(measure.table, exact, row + "/", cols, frozenset(_GROUPS[row]))
+    rows = tuple(dict.fromkeys((row, _ROW_EQUIVALENT.get(row, row))))
+    return CellPattern(measure.table, rows, _NEVER, cols, frozenset({1}))
+
+
+@dataclass
+class Figure:
+    """One measure of one report as the database gives it: the sum, and the cells it is made of."""
+
+    report_id: str
+    agency: str
+    year: int | None
+    title: str
+    measure: int
+    value: float | None
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = True
+
+    @property
+    def known(self) -> bool:
+        """Parsed completely and not blank."""
+        return self.complete and self.value is not None
+
+
+def compile_figures(patterns: list[CellPattern], order: str = "") -> str:
+    """The SQL of a figures query; parameters come from `figure_params` in the same order."""
+    cases = " ".join(
+        f"WHEN c.tbl = ? AND (list_contains(?::VARCHAR[], c.row_key) OR starts_with(c.row_key, ?)) "
+        f"AND list_contains(?::VARCHAR[], c.col_key) THEN {i}"
+        for i in range(len(patterns))
+    )
+    return f"""
+WITH scope AS (
+  SELECT id, agency, year, title FROM reports WHERE list_contains(?::VARCHAR[], id)
+), hit AS (
+  SELECT c.*, CASE {cases} END AS m FROM cells c WHERE list_contains(?::VARCHAR[], c.report_id)
+)
+SELECT s.id, s.agency, s.year, s.title, h.m, SUM(h.value) AS v, COUNT(h.value) AS nv, COUNT(h.m) AS n,
+       list({{'row': h.row_key, 'col': h.col_key, 'value': h.value, 'unit': h.unit, 'quote': h.quote,
+              'page': h.page, 'start': h.start_off, 'end': h.end_off, 'section': h.section}}
+            ORDER BY h.start_off) FILTER (WHERE h.m IS NOT NULL) AS cells
+FROM scope s LEFT JOIN hit h ON h.report_id = s.id AND h.m IS NOT NULL
+GROUP BY s.id, s.agency, s.year, s.title, h.m
+ORDER BY {order or "s.year NULLS FIRST, s.agency, s.id"}, h.m
+"""
+
+
+def figure_params(patterns: list[CellPattern], report_ids: list[str]) -> list[object]:
+    """The parameters of `compile_figures`, in placeholder order: scope, then each CASE branch, then hits."""
+    params: list[object] = [report_ids]
+    for p in patterns:
+        params += [p.table, list(p.rows), p.prefix, list(p.cols)]
+    return [*params, report_ids]
+
+
+def read_figures(db: Any, measures: list[Measure], report_ids: list[str], order: str = "") -> list[Figure]:
+    """Every measure of every report in scope, one SQL statement; a report lacking a measure is incomplete."""
+    patterns = [pattern(m) for m in measures]
+    rows = db.execute(compile_figures(patterns, order), figure_params(patterns, report_ids))
+    figures: list[Figure] = []
+    seen: dict[str, set[int]] = {}
+    meta: dict[str, tuple[str, int | None, str]] = {}
+    for rid, agency, year, title, m, value, n_values, n_cells, cells in rows:
+        meta[rid] = (agency, year, title)
+        if m is None:
+            continue
+        seen.setdefault(rid, set()).add(m)
+        complete = n_cells in patterns[m].complete
+        figures.append(
+            Figure(rid, agency, year, title, m, value if n_values else None, list(cells or []), complete)
+        )
+    for rid, (agency, year, title) in meta.items():
+        for m in range(len(patterns)):
+            if m not in seen.get(rid, set()):
+                figures.append(Figure(rid, agency, year, title, m, None, [], complete=False))
+    return figures

@@ -1,0 +1,366 @@
+"""`execute`: a `Query` run over the cell database -> an `Answer` with its figure, formula and a citation per cell.
+
+Figures come from one SQL statement (`qa.cellsql`); derived figures (rates, growth, multiples, averages)
+are computed from them and shown as a formula whose every figure is cited. A figure that is missing or
+blank in any report it needs makes the answer say so instead of computing from the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from qa.answer import Answer, Citation, Scope, abstain, format_number
+from qa.cellsql import Figure, read_figures
+from qa.query import PERIODS, Measure, Query
+
+_TOTAL = Measure("申请", "总计")
+_FULL_DISCLOSURE = Measure("申请", "予以公开")
+_PARTIAL = Measure("申请", "部分公开")
+
+
+def cite(figure: Figure, table: str) -> list[Citation]:
+    """One citation per cell a figure is made of."""
+    return [
+        Citation(
+            report_id=figure.report_id,
+            title=figure.title,
+            section=c["section"] or "",
+            quote=c["quote"],
+            start=int(c["start"]),
+            end=int(c["end"]),
+            page=c["page"],
+            cell={"table": table, "row": c["row"], "col": c["col"]},
+        )
+        for c in figure.cells
+    ]
+
+
+def name(figure: Figure) -> str:
+    """How an answer names a report: agency and year."""
+    return f"{figure.agency}{figure.year}年" if figure.year else figure.agency or figure.report_id
+
+
+def short_names(figures: list[Figure]) -> tuple[str, Callable[[Figure], str]]:
+    """Figures of one agency over several years are named by year, after the agency once."""
+    if len({f.agency for f in figures}) == 1 and len({f.year for f in figures}) == len(figures) and all(f.year for f in figures):
+        return f"{figures[0].agency}：", lambda f: f"{f.year}年"
+    return "", name
+
+
+def _unit(figure: Figure) -> str:
+    return next((c["unit"] for c in figure.cells if c.get("unit")), None) or "件"
+
+
+def _pct(x: float) -> float:
+    return round(x * 100, 2)
+
+
+class Executor:
+    """Runs queries over a cell database for the reports a catalog put in scope."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    def run(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> Answer:
+        """The answer to a query over these reports (ids in scope, already deduplicated)."""
+        if query.op == "check":
+            return self._check(question, query, report_ids, scope)
+        if query.op == "count":
+            return self._count(question, query, report_ids, scope)
+        measures = list(query.measures) + ([query.denominator] if query.denominator else [])
+        if query.op == "rate" and query.definition == "公开率":
+            measures = [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
+        order = "v DESC NULLS LAST" if query.op == "rank" and query.descending else "v ASC NULLS LAST" if query.op == "rank" else ""
+        figures = read_figures(self.db, measures, report_ids, order)
+        handler: Callable[[str, Query, list[Figure], Scope], Answer] = getattr(self, f"_{query.op}")
+        answer = handler(question, query, figures, scope)
+        answer.query = query
+        answer.scope = Scope(tuple(report_ids), scope.agencies, scope.years, query.measures[0].table if query.measures else None,
+                             query.measures[0].row if query.measures else None, query.measures[0].col if query.measures else None)
+        return answer
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _of(figures: list[Figure], m: int) -> list[Figure]:
+        return [f for f in figures if f.measure == m]
+
+    @staticmethod
+    def _missing(question: str, figures: list[Figure], query: Query, scope: Scope) -> Answer | None:
+        """An honest refusal when a figure the answer needs is not in the reports (unparsed or blank)."""
+        lacking = [f for f in figures if not f.known]
+        if not lacking:
+            return None
+        labels = {i: m.label() for i, m in enumerate(list(query.measures) + ([query.denominator] if query.denominator else []))}
+        what = "；".join(
+            f"{name(f)}「{labels.get(f.measure, '')}」{'一栏为空' if f.complete else '未能从报告中可靠读出'}" for f in lacking[:6]
+        )
+        known = [f for f in figures if f.known]
+        listed = "；".join(f"{name(f)} {format_number(f.value)}{_unit(f)}" for f in known[:8])
+        text = f"无法给出可靠的数字：{what}" + ("。" if not listed else f"。已读出的：{listed}。")
+        answer = abstain(question, f"{what}", scope)
+        answer.answer = text
+        answer.route = "table"
+        answer.citations = [c for f in known for c in cite(f, _table(query, f.measure))]
+        return answer
+
+    def _answer(self, question: str, text: str, value: float | int | None, unit: str | None, figures: list[Figure],
+                query: Query, scope: Scope, formula: str | None = None, chart: bool = False) -> Answer:
+        citations = [c for f in figures for c in cite(f, _table(query, f.measure))]
+        answer = Answer(question=question, answer=text, value=_plain(value), unit=unit if value is not None else None,
+                        route="table", citations=citations, scope=scope, formula=formula)
+        if chart:
+            _, short = short_names(figures)
+            answer.chart = [{"label": short(f), "value": _plain(f.value)} for f in figures]
+        return answer
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def _value(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        if len(query.measures) > 1:
+            return self._sum(question, query, figures, scope)
+        if len({f.report_id for f in figures}) > 1:
+            return self._trend(question, query, figures, scope)
+        [figure] = figures
+        measure = query.measures[0]
+        if figure.complete and figure.value is None:
+            answer = self._answer(question, f"{name(figure)}报告中「{_label(figure, measure)}」一栏为空（未填写）。", None,
+                                  None, [figure], query, scope)
+            return answer
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        unit = _unit(figure)
+        text = f"{format_number(_plain(figure.value))}{unit}（{name(figure)}，{measure.table}表「{_label(figure, measure)}」）"
+        return self._answer(question, text, figure.value, unit, [figure], query, scope)
+
+    def _sum(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        total = sum(f.value or 0 for f in figures)
+        unit = _unit(figures[0])
+        parts = [f"{self._part(f, query)} {format_number(f.value)}" for f in figures]
+        formula = " + ".join(format_number(f.value) for f in figures) + f" = {format_number(total)}"
+        text = f"合计 {format_number(total)}{unit}（{'；'.join(parts)}）"
+        return self._answer(question, text, total, unit, figures, query, scope, formula=formula, chart=True)
+
+    def _difference(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        if len(figures) != 2:
+            return self._trend(question, query, figures, scope)
+        first, second = figures
+        diff = (second.value or 0) - (first.value or 0)
+        unit = _unit(first)
+        prefix, short = short_names(figures) if len(query.measures) == 1 else ("", name)
+        a, b = (short(first), short(second)) if prefix else (self._part(first, query), self._part(second, query))
+        word = "多" if diff >= 0 else "少"
+        formula = f"{format_number(second.value)} − {format_number(first.value)} = {format_number(diff)}"
+        text = f"{prefix}{b}比{a}{word} {format_number(abs(diff))}{unit}（{a} {format_number(first.value)}{unit}；{b} {format_number(second.value)}{unit}）"
+        return self._answer(question, text, abs(diff), unit, figures, query, scope, formula=formula, chart=True)
+
+    def _rate(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        if len({f.report_id for f in figures}) > 1:
+            return self._per_report(question, query, figures, scope, self._rate)
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        if query.definition == "公开率":
+            full, partial, total = figures
+            if not total.value:
+                return _zero(question, total, scope)
+            primary = _pct((full.value or 0) / total.value)
+            both = _pct(((full.value or 0) + (partial.value or 0)) / total.value)
+            f1 = f"{format_number(full.value)} ÷ {format_number(total.value)} = {primary}%"
+            f2 = f"({format_number(full.value)} + {format_number(partial.value)}) ÷ {format_number(total.value)} = {both}%"
+            with_partial = "含部分公开" in (query.topic or "")
+            text = (
+                f"{name(full)}公开率{'（含部分公开）' if with_partial else ''} {both if with_partial else primary}%。"
+                f"按「予以公开 ÷ 办理结果总计」计算为 {f1}；把部分公开也算作公开，"
+                f"按「(予以公开 + 部分公开) ÷ 办理结果总计」计算为 {f2}。"
+            )
+            return self._answer(question, text, both if with_partial else primary, "%", figures, query, scope,
+                                formula=f2 if with_partial else f1)
+        numerator, denominator = figures[0], figures[-1]
+        if not denominator.value:
+            return _zero(question, denominator, scope)
+        rate = _pct((numerator.value or 0) / denominator.value)
+        formula = f"{format_number(numerator.value)} ÷ {format_number(denominator.value)} = {rate}%"
+        a, b = self._part(numerator, query), self._part(denominator, query)
+        text = f"{rate}%（{name(numerator)}：{a} ÷ {b}，{formula}）"
+        return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
+
+    def _pair(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> tuple[Figure, Figure] | Answer:
+        """The previous and the later figure of a year-over-year question."""
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        ordered = sorted(figures, key=lambda f: (f.year or 0))
+        if len(ordered) != 2:
+            return abstain(question, "同比计算需要同一机关相邻两年的报告", scope)
+        return ordered[0], ordered[1]
+
+    def _growth(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        pair = self._pair(question, query, figures, scope)
+        if isinstance(pair, Answer):
+            return pair
+        before, after = pair
+        if not before.value:
+            return _zero(question, before, scope)
+        growth = _pct(((after.value or 0) - (before.value or 0)) / before.value)
+        formula = f"({format_number(after.value)} − {format_number(before.value)}) ÷ {format_number(before.value)} = {growth}%"
+        word = "增长" if growth >= 0 else "下降"
+        text = (f"{after.agency}{after.year}年比{before.year}年{word} {abs(growth)}%"
+                f"（{before.year}年 {format_number(before.value)}{_unit(before)}，{after.year}年 {format_number(after.value)}{_unit(after)}；{formula}）")
+        return self._answer(question, text, growth, "%", [before, after], query, scope, formula=formula, chart=True)
+
+    def _multiple(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        pair = self._pair(question, query, figures, scope) if len(query.measures) == 1 else (figures[1], figures[0])
+        if isinstance(pair, Answer):
+            return pair
+        before, after = pair
+        if not before.value:
+            return _zero(question, before, scope)
+        ratio = round((after.value or 0) / before.value, 2)
+        formula = f"{format_number(after.value)} ÷ {format_number(before.value)} = {format_number(ratio)}"
+        text = f"{format_number(ratio)}倍（{self._part(after, query)} {format_number(after.value)} ÷ {self._part(before, query)} {format_number(before.value)}）"
+        return self._answer(question, text, ratio, "倍", [before, after], query, scope, formula=formula)
+
+    def _average(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        unit = _unit(figures[0])
+        if query.per:
+            periods = PERIODS[query.per] * len(figures)
+            word = {"quarter": "每季度", "month": "每月"}[query.per]
+        else:
+            periods, word = len(figures), "每份报告" if len({f.agency for f in figures}) > 1 else "每年"
+        total = sum(f.value or 0 for f in figures)
+        mean = round(total / periods, 2)
+        formula = f"{' + '.join(format_number(f.value) for f in figures)} ÷ {periods} = {format_number(mean)}" if len(figures) > 1 \
+            else f"{format_number(total)} ÷ {periods} = {format_number(mean)}"
+        text = f"平均{word} {format_number(mean)}{unit}（{formula}；{'；'.join(f'{name(f)} {format_number(f.value)}' for f in figures)}）"
+        return self._answer(question, text, mean, unit, figures, query, scope, formula=formula)
+
+    def _rank(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        known = [f for f in figures if f.known]
+        lacking = [f for f in figures if not f.known]
+        if not known:
+            return self._missing(question, figures, query, scope) or abstain(question, "没有可比较的数字", scope)
+        ordered = sorted(known, key=lambda f: f.value or 0, reverse=query.descending)
+        top = ordered[: query.n] if query.n else ordered
+        unit = _unit(top[0])
+        word = "最多" if query.descending else "最少"
+        listed = "；".join(f"{i}. {name(f)} {format_number(f.value)}{unit}" for i, f in enumerate(top, start=1))
+        ties = [f for f in ordered[len(top):] if f.value == top[-1].value]
+        if len(figures) == 2 and len(top) == 1:  # 「哪个更多」 of two: name the larger, show both
+            both = "；".join(f"{name(f)} {format_number(f.value)}{unit}" for f in ordered)
+            text = f"{name(top[0])}{'更多' if query.descending else '更少'}：{both}"
+        else:
+            head = f"「{query.measures[0].label()}」{word}的{'是' if len(top) == 1 else f'前{len(top)}名'}："
+            text = head + listed
+        if ties:
+            text += f"（与第{len(top)}名并列的还有：{'、'.join(name(f) for f in ties)}）"
+        if lacking:
+            text += f"。注意：{'、'.join(name(f) for f in lacking[:6])}的该项未能可靠读出，未参与排名"
+        answer = self._answer(question, text, top[0].value if len(top) == 1 else None, unit, top, query, scope)
+        answer.chart = [{"label": name(f), "value": _plain(f.value)} for f in ordered]
+        if lacking and len(top) == 1:
+            answer.value = None  # the maximum is not certain when some reports could not be read
+        return answer
+
+    def _trend(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        if len(query.measures) > 1 and len({f.report_id for f in figures}) == 1:
+            return self._sum(question, query, figures, scope)
+        ordered = sorted(figures, key=lambda f: (f.year or 0, f.agency))
+        unit = _unit(next((f for f in ordered if f.known), ordered[0]))
+        same_agency = len({f.agency for f in ordered}) == 1
+        label = (lambda f: f"{f.year}年") if same_agency else name
+        listed = "；".join(
+            f"{label(f)} {format_number(f.value) if f.known else '未能读出' if not f.complete else '空'}"
+            + (unit if f.known else "") for f in ordered
+        )
+        prefix = f"{ordered[0].agency}「{query.measures[0].label()}」：" if same_agency else f"「{query.measures[0].label()}」："
+        answer = self._answer(question, prefix + listed, None, None, [f for f in ordered if f.known], query, scope)
+        answer.chart = [{"label": label(f), "value": _plain(f.value)} for f in ordered if f.known]
+        return answer
+
+    def _per_report(self, question: str, query: Query, figures: list[Figure], scope: Scope,
+                    each: Callable[[str, Query, list[Figure], Scope], Answer]) -> Answer:
+        """A derived figure for each report in scope (「各机关的公开率」)."""
+        answers = [each(question, query, [f for f in figures if f.report_id == rid], scope)
+                   for rid in dict.fromkeys(f.report_id for f in figures)]
+        text = "；".join(a.answer for a in answers)
+        answer = Answer(question=question, answer=text, route="table", scope=scope,
+                        citations=[c for a in answers for c in a.citations])
+        answer.chart = [{"label": a.answer.split("（")[0], "value": a.value} for a in answers if a.value is not None]
+        return answer
+
+    def _count(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> Answer:
+        rows = self.db.execute(
+            "SELECT count(*), count(DISTINCT agency), min(year), max(year), list(DISTINCT year ORDER BY year) "
+            "FROM reports WHERE list_contains(?::VARCHAR[], id)",
+            [report_ids],
+        )
+        files = self.db.execute("SELECT count(*) FROM reports")[0][0]
+        n, agencies, first, last, years = rows[0]
+        text = (f"语料中有 {n} 份报告，来自 {agencies} 个机关，年份 {first}—{last}（{'、'.join(str(y) for y in years if y)}）；"
+                f"共 {files} 个文件（同一份报告的 PDF 与文本版只算一份）。")
+        return Answer(question=question, answer=text, value=n, unit="份", route="table", scope=scope, query=query)
+
+    def _check(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> Answer:
+        sql = ("SELECT k.report_id, r.agency, r.year, k.rule, k.detail FROM checks k JOIN reports r ON r.id = k.report_id "
+               "WHERE NOT k.ok AND list_contains(?::VARCHAR[], k.report_id) AND (? IS NULL OR starts_with(k.rule, ?)) "
+               "ORDER BY r.agency, r.year, k.rule")
+        rows = self.db.execute(sql, [report_ids, query.topic, query.topic])
+        total = self.db.execute(
+            "SELECT count(*) FROM checks WHERE list_contains(?::VARCHAR[], report_id) AND (? IS NULL OR starts_with(rule, ?))",
+            [report_ids, query.topic, query.topic],
+        )[0][0]
+        where = "、".join(dict.fromkeys(f"{a}{y}年" for _, a, y, _, _ in rows))
+        if not rows:
+            scope_text = f"{len(report_ids)}份报告" if len(report_ids) > 1 else "该报告"
+            text = f"未发现不一致：{scope_text}{query.topic or ''}的 {total} 项勾稽与正文核对均相符。"
+        else:
+            listed = "\n".join(f"- {a}{y}年：{d}" for _, a, y, _, d in rows[:20])
+            text = f"发现 {len(rows)} 处数据不一致（{where}）：\n{listed}"
+        answer = Answer(question=question, answer=text, value=len(rows), unit="处", route="table", scope=scope,
+                        query=query)
+        answer.findings = [{"report_id": rid, "rule": rule, "detail": d} for rid, _, _, rule, d in rows]
+        return answer
+
+    @staticmethod
+    def _part(figure: Figure, query: Query) -> str:
+        """How a figure is named in a formula: by its report when reports differ, else by its row/column."""
+        measures = list(query.measures) + ([query.denominator] if query.denominator else [])
+        if len(measures) > 1 and figure.measure < len(measures):
+            return _label(figure, measures[figure.measure])
+        return name(figure)
+
+
+def _table(query: Query, m: int) -> str:
+    measures = list(query.measures) + ([query.denominator] if query.denominator else [])
+    if query.definition == "公开率":
+        return "申请"
+    return measures[m].table if m < len(measures) else "申请"
+
+
+def _label(figure: Figure, measure: Measure) -> str:
+    """The row and column as the report's cells name them (both template versions map to the measure)."""
+    if len(figure.cells) == 1:
+        return f"{figure.cells[0]['row']} · {figure.cells[0]['col']}"
+    return measure.label() if measure.col else f"{measure.row} · {figure.cells[0]['col'] if figure.cells else '总计'}"
+
+
+def _plain(value: float | int | None) -> float | int | None:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _zero(question: str, figure: Figure, scope: Scope) -> Answer:
+    return abstain(question, f"{name(figure)}的分母为 {format_number(figure.value)}，无法计算比率", scope)

@@ -1,0 +1,92 @@
+"""The operation a question asks for, read from its wording: the closed vocabulary of arithmetic words.
+
+Rows and columns are open vocabulary (lexicon, then the semantic matcher); operations are few and
+their words are few: 率/占比 is a rate, 同比/增幅 growth, 几倍 a multiple, 平均 an average, 前N/最多
+a ranking, 历年/每年 a trend, 合计/一共 a sum, 比…多 a difference, 矛盾/对得上 a check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CHECK = re.compile(
+    r"矛盾|对(?:得|不)上|算错|有误|错误|不一致|一致吗|是否一致|一致不|相符|不符|勾稽|核对|核查|有问题|问题吗|出错|"
+    r"自洽|准确吗|可靠吗|加起来对|合不上|不合理|异常"
+)
+_COUNT = re.compile(
+    r"(?:多少|几)(?:份|个|篇)(?:年度)?报告|报告(?:一共|总共|共)?有(?:多少|几)份|(?:多少|几)(?:个|家)(?:机关|单位|部门|政府)(?:的报告)?$|"
+    r"(?:收录|包含|覆盖)了?(?:哪些|多少|几)|哪些年(?:份|度)?的报告"
+)
+_TOP_N = re.compile(r"前\s*(\d+)")
+_RANK = re.compile(r"排名|排行|排序|排前|最多|最少|最高|最低|最大|最小|垫底|倒数第一|第一名|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|哪年|哪一年|谁(?:最|更)|哪个(?:更|最)?多|哪个(?:更|最)?少|哪个(?:更|最)?高|哪个(?:更|最)?低|更多|更少")
+_LOW = re.compile(r"最少|最低|最小|垫底|倒数|更少|哪个(?:更|最)?少|哪个(?:更|最)?低|少的")
+_GROWTH = re.compile(r"同比|环比|增幅|涨幅|降幅|增长率|增速|增长了?百分之|增长了?多少%|(?:增|涨|降|减|升|多|少)了?(?:百分之|多少%|百分之多少|几成)")
+_MULTIPLE = re.compile(r"几倍|多少倍|倍数|翻了")
+_AVERAGE = re.compile(r"平均|均值|月均|季均|年均")
+_QUARTER = re.compile(r"季度|季均")
+_MONTH = re.compile(r"每月|每个月|月均|一个月")
+_RATE = re.compile(r"率|占比|比例|比重|百分之|百分比|几成|%|占(?:了)?(?:总|全部|所有)")
+_TREND = re.compile(r"历年|逐年|每年|各年|趋势|走势|变化情况|分别|各自|每个机关|各个机关|各机关|列出|一览")
+_SUM = re.compile(r"合计|一共|总共|加起来|总和|共计|累计|加在一起|之和|总量|总数")
+_DIFF = re.compile(r"比.{0,15}(?:多|少|高|低)|多了|少了|相差|差(?:了|多少|距|值)|多出|增加了?多少|减少了?多少|少多少|多多少")
+_ALL = re.compile(
+    r"所有|全部(?:机关|报告|单位)|各(?:个)?(?:机关|单位|部门|报告|地)|每(?:个|家|份)(?:机关|单位|报告)|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|"
+    r"语料|整个|全体|前\s*\d+|排名|排行|最(?:多|少|高|低)的(?:机关|单位|报告|是)|谁最"
+)
+_YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:-|到|至|~|—)\s*(20\d\d)\s*年?")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a question asks to do with its figures, and the words that said so (removed before row matching)."""
+
+    op: str
+    n: int | None = None
+    descending: bool = True
+    per: str | None = None
+    words: tuple[str, ...] = ()
+
+
+def detect(content: str, n_measures: int, n_reports: int) -> Operation:
+    """The operation of a question (its content, scope names removed), given how many rows and reports it names."""
+    words = tuple(m.group() for p in (_RATE, _GROWTH, _MULTIPLE, _AVERAGE, _RANK, _TREND, _SUM, _DIFF, _TOP_N, _CHECK)
+                  for m in p.finditer(content))
+    if _CHECK.search(content):
+        return Operation("check", words=words)
+    if _COUNT.search(content):
+        return Operation("count", words=words)
+    if _GROWTH.search(content):
+        return Operation("growth", words=words)
+    if _MULTIPLE.search(content):
+        return Operation("multiple", words=words)
+    if _AVERAGE.search(content):
+        per = "quarter" if _QUARTER.search(content) else "month" if _MONTH.search(content) else None
+        return Operation("average", per=per, words=words)
+    if _RATE.search(content):
+        return Operation("rate", words=words)
+    top = _TOP_N.search(content)
+    if top or _RANK.search(content):
+        n = int(top.group(1)) if top else (1 if n_reports != 0 else None)
+        return Operation("rank", n=n, descending=not _LOW.search(content), words=words)
+    if _DIFF.search(content) and (n_measures == 2 or n_reports == 2):
+        return Operation("difference", words=words)
+    if _SUM.search(content) and (n_measures > 1 or n_reports > 1):
+        return Operation("sum", words=words)
+    if _TREND.search(content):
+        return Operation("trend", words=words)
+    return Operation("value", words=words)
+
+
+def wants_all(content: str) -> bool:
+    """Whether a question is about every report (rankings, 所有机关) rather than one it fails to name."""
+    return bool(_ALL.search(content))
+
+
+def year_range(question: str) -> tuple[int, ...]:
+    """Every year of a range written 2020-2022年, 2020到2022, 2020至2022 (empty when there is none)."""
+    m = _YEAR_RANGE.search(question)
+    if not m:
+        return ()
+    a, b = sorted((int(m.group(1)), int(m.group(2))))
+    return tuple(range(a, b + 1)) if b - a <= 30 else ()

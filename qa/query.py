@@ -1,0 +1,140 @@
+"""The typed query: what a table question was understood to ask, passed from `understand` to `execute`.
+
+One `Query` value per question: the measures (canonical table/row/column keys of the spec), the scope
+(agencies, years, all reports, grouping) and the operation. It is shown to the user (`ask --json`'s
+`query`), inherited by follow-ups, and given to an LLM as the `query_cells` tool's arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from corpus import QuestionError
+
+OPERATIONS = (
+    "value",  # one figure per report in scope
+    "sum",  # the figures added (several rows of one report, or one row over several reports)
+    "difference",  # second minus first (two rows, columns, reports or years)
+    "rate",  # numerator ÷ denominator × 100 (公开率, 占比, 纠错率)
+    "growth",  # (this − previous) ÷ previous × 100, year over year
+    "multiple",  # this ÷ previous
+    "average",  # the figures' mean, or one figure per period (per quarter, per month)
+    "rank",  # reports ordered by the figure (top-N, max, min)
+    "trend",  # the figure of each report in scope, in year order
+    "count",  # how many reports (agencies, years) the scope holds
+    "check",  # the audit findings (勾稽 and prose-vs-table) of the reports in scope
+)
+PERIODS = {"quarter": 4, "month": 12}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure of a report: a table row and column by their canonical keys.
+
+    `row` may be a group ("不予公开", "无法提供", "不予处理", "其他处理", "行政诉讼"), which is the sum
+    of its sub-rows; `col` None means the row's default (总计, or the 主动公开 row's main column).
+    """
+
+    table: str
+    row: str
+    col: str | None = None
+
+    def label(self) -> str:
+        """How the answer names the figure: 「予以公开 · 总计」."""
+        return f"{self.row} · {self.col}" if self.col else self.row
+
+    def to_dict(self) -> dict[str, Any]:
+        """The measure as JSON."""
+        return {"table": self.table, "row": self.row, "col": self.col}
+
+
+@dataclass(frozen=True)
+class QueryScope:
+    """Which reports: agencies and years named (empty: not restricted), or all, grouped by agency or year."""
+
+    agencies: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    all_reports: bool = False
+    group_by: str | None = None  # "agency" | "year" | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scope as JSON."""
+        return {
+            "agencies": list(self.agencies),
+            "years": list(self.years),
+            "all_reports": self.all_reports,
+            "group_by": self.group_by,
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    """A table question as a value: operation, measures, scope and the operation's parameters."""
+
+    op: str = "value"
+    measures: tuple[Measure, ...] = ()
+    scope: QueryScope = field(default_factory=QueryScope)
+    denominator: Measure | None = None  # rate: the figure divided by
+    definition: str | None = None  # rate: which definition (公开率 with or without 部分公开)
+    n: int | None = None  # rank: top-N (None: all)
+    descending: bool = True  # rank: highest first
+    per: str | None = None  # average: "quarter" | "month" (None: the mean over the reports in scope)
+    topic: str | None = None  # check: the table asked about (None: every check)
+
+    def __post_init__(self) -> None:
+        if self.op not in OPERATIONS:
+            raise QuestionError(f"unknown operation {self.op!r}; use one of {', '.join(OPERATIONS)}")
+        if self.per is not None and self.per not in PERIODS:
+            raise QuestionError(f"unknown period {self.per!r}; use one of {', '.join(PERIODS)}")
+
+    def with_(self, **changes: Any) -> Query:
+        """A copy with some slots replaced (a follow-up)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `query` object of `ask --json`."""
+        data: dict[str, Any] = {
+            "op": self.op,
+            "measures": [m.to_dict() for m in self.measures],
+            "scope": self.scope.to_dict(),
+        }
+        if self.denominator is not None:
+            data["denominator"] = self.denominator.to_dict()
+        for key in ("definition", "n", "per", "topic"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        if self.op == "rank":
+            data["descending"] = self.descending
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Query:
+        """A query from its JSON form (the `query_cells` tool's arguments); bad fields raise `QuestionError`."""
+        try:
+            scope = data.get("scope") or {}
+            denominator = data.get("denominator")
+            return cls(
+                op=data.get("op", "value"),
+                measures=tuple(_measure(m) for m in data.get("measures") or ()),
+                scope=QueryScope(
+                    agencies=tuple(scope.get("agencies") or ()),
+                    years=tuple(int(y) for y in scope.get("years") or ()),
+                    all_reports=bool(scope.get("all_reports", False)),
+                    group_by=scope.get("group_by"),
+                ),
+                denominator=_measure(denominator) if denominator else None,
+                definition=data.get("definition"),
+                n=int(data["n"]) if data.get("n") is not None else None,
+                descending=bool(data.get("descending", True)),
+                per=data.get("per"),
+                topic=data.get("topic"),
+            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise QuestionError(f"not a valid query ({exc}): {data!r}") from exc
+
+
+def _measure(data: dict[str, Any]) -> Measure:
+    if not data.get("table") or not data.get("row"):
+        raise QuestionError(f"a measure needs a table and a row: {data!r}")
+    return Measure(str(data["table"]), str(data["row"]), data.get("col") or None)

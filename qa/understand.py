@@ -1,0 +1,178 @@
+"""`understand`: a normalised question (and the previous `Query` of the conversation) -> a typed `Query`.
+
+The lexicon is the precise first pass for rows and columns; words it does not explain go to the semantic
+matcher (descriptions of every row and column, embedded), which is accepted only with a clear margin.
+When readings are close, the result is a clarification (candidates), never a guess. The operation comes
+from the closed vocabulary of `qa.operations`; a follow-up inherits every slot it does not name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
+from qa.lexicon import PROSE_ONLY, WEAK_NEW, RowTerm, col_words, leftover, match_cols, match_rows
+from qa.operations import Operation, detect, wants_all, year_range
+from qa.query import Measure, Query, QueryScope
+from qa.semantic import PROSE, SemanticMatcher
+
+# Rates with a name of their own: what is divided by what.
+_OPEN_RATE = re.compile(r"公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少)")
+_WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
+_CORRECTION = re.compile(r"纠错率|纠正率|被纠错|被纠正的比例|败诉率")
+_GROUP_OF = {"不予公开", "无法提供", "不予处理", "其他处理"}
+_OP_WORDS = re.compile(
+    r"率|占比|比例|比重|百分之几?|百分比|几成|平均|每季度|每个季度|每月|每个月|季度|同比|环比|增幅|涨幅|降幅|增速|几倍|多少倍|倍数|"
+    r"排名|排行|排序|前\d+|最多|最少|最高|最低|最大|最小|历年|逐年|每年|各年|趋势|走势|哪些|哪年|哪一年|所有|全部|各个|分别|机关|单位|"
+    r"部门|报告|语料|占|总|%|\d+|名|位|是|否|高|低|涨|降|了|什么|多|少|对比|相比|同年|同期|上年|去年|今年|列出|一览|情况|变化|呢|那|"
+    r"增长|下降|上升|增加|减少|减|到|至|-|—|~|近|年|间|期间|每|平均|一共|总共|合计|加起来|累计|共计|总和|之和|相差|差|哪个|哪家|谁|更"
+)
+
+
+@dataclass
+class Understood:
+    """What a question was understood as: a query, or close readings to choose from, or nothing (prose)."""
+
+    query: Query | None = None
+    candidates: list[Measure] = field(default_factory=list)
+    via: str = "lexicon"  # lexicon | semantic | inherited
+
+
+def _measures_from_terms(terms: list[RowTerm], content: str) -> list[Measure]:
+    """Measures of the rows the lexicon found, with the column named for each (None: the default)."""
+    measures = []
+    for term in terms:
+        cols = match_cols(content, term.table, term.row)
+        if len(terms) == 1 and len(cols) == 2:
+            return [Measure(term.table, term.row, c) for c in cols]
+        measures.append(Measure(term.table, term.row, cols[0] if cols else None))
+    return measures
+
+
+def _rate(content: str, measures: list[Measure]) -> tuple[list[Measure], Measure | None, str | None, str | None]:
+    """Numerator(s), denominator, definition and topic of a rate question."""
+    if _CORRECTION.search(content):
+        row = measures[0].row if measures and measures[0].table == "复议诉讼" else "行政复议"
+        return [Measure("复议诉讼", row, "结果纠正")], Measure("复议诉讼", row, "总计"), "结果纠正 ÷ 总计", None
+    if _OPEN_RATE.search(content) and not any(m.row in ("部分公开",) and not _WITH_PARTIAL.search(content) for m in measures):
+        topic = "含部分公开" if _WITH_PARTIAL.search(content) else None
+        return [Measure("申请", "予以公开")], Measure("申请", "总计"), "公开率", topic
+    if not measures:
+        return [], None, None, None
+    at = content.find("占")
+    if len(measures) >= 2 and at >= 0:
+        return measures[:-1], measures[-1], None, None
+    first = measures[0]
+    if first.table == "申请" and first.col and first.col != "总计":
+        return [first], Measure(first.table, first.row, "总计"), None, None
+    if first.table == "复议诉讼" and first.col and first.col != "总计":
+        return [first], Measure(first.table, first.row, "总计"), None, None
+    if first.table == "申请" and first.row not in ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "总计"):
+        return measures, Measure("申请", "总计", first.col), None, None
+    return [], None, None, None
+
+
+class Understander:
+    """Turns a question into a `Query` with the lexicon, the operation words and the semantic matcher."""
+
+    def __init__(self, matcher: SemanticMatcher | None = None) -> None:
+        self.matcher = matcher
+
+    def understand(self, content: str, previous: Query | None, n_agencies: int, n_years: int) -> Understood:
+        """Measures and operation of a question's content (agency names and years already removed)."""
+        terms = match_rows(content)
+        measures = _measures_from_terms(terms, content)
+        via = "lexicon"
+        operation = detect(content, len(measures), max(n_agencies, n_years))
+        if operation.op in ("check", "count"):
+            return Understood(Query(op=operation.op, topic=_check_topic(content, terms)))
+        if PROSE_ONLY.search(content) and not _OPEN_RATE.search(content) and not _CORRECTION.search(content):
+            return Understood(None)
+        if not measures and previous is not None and previous.measures:
+            measures, via = self._inherit(content, previous), "inherited"
+        rest = self._unexplained(content, terms, operation, measures)
+        rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
+        if rest and self.matcher is not None:
+            measures, via, candidates = self._semantic(content, rest, measures, via)
+            if candidates:
+                return Understood(None, candidates=candidates, via="semantic")
+        elif rest:
+            return Understood(None)
+        if operation.op == "rate":
+            numerators, denominator, definition, topic = _rate(content, measures)
+            if not numerators:
+                return Understood(None)
+            return Understood(Query(op="rate", measures=tuple(numerators), denominator=denominator,
+                                    definition=definition, topic=topic), via=via)
+        if not measures:
+            return Understood(None)
+        return Understood(Query(op=operation.op, measures=tuple(measures), n=operation.n,
+                                descending=operation.descending, per=operation.per), via=via)
+
+    def _inherit(self, content: str, previous: Query) -> list[Measure]:
+        """A follow-up's measures: the previous ones, with a column it names (「商业企业的呢？」)."""
+        first = previous.measures[0]
+        cols = match_cols(content, first.table, first.row)
+        if not cols and self.matcher is not None and _looks_like_column(content):
+            col = self.matcher.column(content, first.table)
+            cols = [col] if col else []
+        if cols:
+            return [Measure(m.table, m.row, cols[0]) for m in previous.measures]
+        return list(previous.measures)
+
+    def _unexplained(self, content: str, terms: list[RowTerm], operation: Operation, measures: list[Measure]) -> str:
+        """What the question says beyond its rows, columns, operation words and filler."""
+        used = [m.group() for t in terms if t.pattern for m in re.finditer(t.pattern, content)]
+        for table, row in {(t.table, t.row) for t in terms} | {(m.table, m.row) for m in measures}:
+            used += col_words(content, table, row)
+        text = content
+        for word in sorted(used + list(operation.words), key=len, reverse=True):
+            text = text.replace(word, " ")
+        vocabulary = "".join(f"{t.table}{t.row}行政复议行政诉讼{''.join(REQUEST_COLS + REVIEW_COLS)}" for t in terms)
+        return re.sub(r"\s+", "", _OP_WORDS.sub(" ", leftover(text, [], vocabulary)))
+
+    def _semantic(self, content: str, rest: str, measures: list[Measure], via: str) -> tuple[list[Measure], str, list[Measure]]:
+        """Explain the leftover words: a column of the rows found, or (no row found) the nearest row."""
+        assert self.matcher is not None
+        if measures and all(m.col is None for m in measures) and measures[0].table in ("申请", "复议诉讼"):
+            col = self.matcher.column(rest, measures[0].table)
+            if col is not None:
+                return [Measure(m.table, m.row, col) for m in measures], "semantic", []
+        if measures and via != "inherited" and not _weak_only(content):
+            return [], via, []  # a qualifier the table cannot answer (来自外国人, 通过邮寄)
+        match, candidates = self.matcher.decide(content)
+        if match is None:
+            return [], via, [m.target for m in candidates if isinstance(m.target, Measure)]
+        if match.target == PROSE or isinstance(match.target, str):
+            return [], via, []
+        found = match.target
+        col = self.matcher.column(content, found.table) if found.table in ("申请", "复议诉讼") else None
+        return [Measure(found.table, found.row, col)], "semantic", []
+
+
+def _weak_only(content: str) -> bool:
+    """The lexicon matched only the weak 「多少件申请」 default (新收), so the real row may be elsewhere."""
+    terms = match_rows(content)
+    return len(terms) == 1 and terms[0].pattern in (WEAK_NEW, r"收到|受理|新收|接到|提交|提出")
+
+
+def _looks_like_column(content: str) -> bool:
+    return len(content.strip("的呢？?。 ")) <= 12
+
+
+def _check_topic(content: str, terms: list[RowTerm]) -> str | None:
+    """The table a check question is about (「复议表有问题吗」), by the rule names' prefix."""
+    if re.search(r"复议|诉讼", content):
+        return "复议诉讼"
+    if re.search(r"正文|文字|文中|受理数.{0,6}(?:表|一致)|和表", content):
+        return "文字与表格"
+    if re.search(r"申请表|申请情况|办理结果|申请.{0,4}表", content):
+        return "申请"
+    return None
+
+
+def scope_of(question: str, agencies: tuple[str, ...], years: tuple[int, ...], previous: Query | None) -> QueryScope:
+    """The query's scope: named agencies and years (a range read whole), or all reports for rankings."""
+    years = year_range(question) or years
+    return QueryScope(agencies=agencies, years=years, all_reports=wants_all(question) and not agencies)
