@@ -8,13 +8,14 @@ aggregate of `qa` is a parameterised SQL query over it; `reportqa export` writes
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import logging
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +68,7 @@ class ExportError(ReportQAError):
 
 
 def _merged(*orders: Sequence[str]) -> tuple[str, ...]:
-    """Key orders merged into one that keeps the order of each (a key missing from the first goes after its predecessor)."""
+    """One key order that keeps the order of each (a key new to it goes after its predecessor)."""
     merged = list(orders[0])
     for order in orders[1:]:
         for i, key in enumerate(order):
@@ -82,7 +83,9 @@ ROW_ORDER = (
     + tuple(r.key for r in REQUEST_ROWS)
     + REVIEW_ROWS
 )
-COL_ORDER = tuple(dict.fromkeys(c for r in ACTIVE_2021 + ACTIVE_2019 for c in r.cols)) + REQUEST_COLS + REVIEW_COLS
+COL_ORDER = (
+    tuple(dict.fromkeys(c for r in ACTIVE_2021 + ACTIVE_2019 for c in r.cols)) + REQUEST_COLS + REVIEW_COLS
+)
 
 _EXPORT_SQL = """
 SELECT r.agency AS agency, r.year AS year, c.tbl AS "table", c.row_key AS "row", c.col_key AS "column",
@@ -97,7 +100,8 @@ ORDER BY r.agency NULLS LAST, r.year NULLS LAST, r.id,
 _EXPORT_PARAMS = [list(TABLE_ORDER), list(ROW_ORDER), list(COL_ORDER)]
 # In CSV a whole number prints without ".0" (1362, not 1362.0); other values as DuckDB prints them.
 _CSV_VALUE = (
-    "CASE WHEN c.value = trunc(c.value) AND abs(c.value) < 1e15 THEN CAST(CAST(c.value AS BIGINT) AS VARCHAR) "
+    "CASE WHEN c.value = trunc(c.value) AND abs(c.value) < 1e15 "
+    "THEN CAST(CAST(c.value AS BIGINT) AS VARCHAR) "
     "ELSE CAST(c.value AS VARCHAR) END"
 )
 _WRITE_LOCKS: dict[str, threading.Lock] = {}  # one per database file: connections in a process share it
@@ -109,7 +113,9 @@ class CellDB:
     def __init__(self, conn: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         self._conn = conn
         self.path = path  # the database file, or None when the database is in memory
-        self._lock = _WRITE_LOCKS.setdefault(str(path.resolve()), threading.Lock()) if path else threading.Lock()
+        self._lock = (
+            _WRITE_LOCKS.setdefault(str(path.resolve()), threading.Lock()) if path else threading.Lock()
+        )
 
     @classmethod
     def open(cls, path: Path | None) -> CellDB:
@@ -131,7 +137,11 @@ class CellDB:
                 if "lock" in message.lower():
                     log.info("cell database %s is held by another process; using an in-memory copy", path)
                     break
-                if attempt == 1 and path.exists() and ("not a valid DuckDB" in message or "version" in message):
+                if (
+                    attempt == 1
+                    and path.exists()
+                    and ("not a valid DuckDB" in message or "version" in message)
+                ):
                     log.warning("cell database %s is unreadable (%s); rebuilding it", path, message)
                     for stale in (path, path.with_name(path.name + ".wal")):
                         stale.unlink(missing_ok=True)
@@ -144,20 +154,16 @@ class CellDB:
     def _ready(cls, conn: duckdb.DuckDBPyConnection, path: Path | None) -> CellDB:
         """The database with the current schema: tables of another schema version are dropped first."""
         db = cls(conn, path)
-        with db._lock:
-            cur = conn.cursor()
-            try:
-                cur.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-                found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-                if found is None or found[0] != SCHEMA_VERSION:
-                    cur.execute("BEGIN TRANSACTION")
-                    for name, columns in _TABLES.items():
-                        cur.execute(f"DROP TABLE IF EXISTS {name}")
-                        cur.execute(f"CREATE TABLE {name} ({columns})")
-                    cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-                    cur.execute("COMMIT")
-            finally:
-                cur.close()
+        with db._cursor(writes=True) as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if found is None or found[0] != SCHEMA_VERSION:
+                cur.execute("BEGIN TRANSACTION")
+                for name, columns in _TABLES.items():
+                    cur.execute(f"DROP TABLE IF EXISTS {name}")
+                    cur.execute(f"CREATE TABLE {name} ({columns})")
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+                cur.execute("COMMIT")
         return db
 
     def __enter__(self) -> CellDB:
@@ -180,11 +186,12 @@ class CellDB:
         """
         missing = [rid for rid in reports if rid not in hashes]
         if missing:
-            raise ValueError(f"no content hash for {len(missing)} report(s), e.g. {missing[0]!r}: pass one per report")
+            raise ValueError(
+                f"no content hash for {len(missing)} report(s), e.g. {missing[0]!r}: pass one each"
+            )
         started = time.perf_counter()
-        with self._lock:
-            cur = self._conn.cursor()
-            try:
+        try:
+            with self._cursor(writes=True) as cur:
                 stored = dict(cur.execute("SELECT id, hash FROM reports").fetchall())
                 gone = [rid for rid in stored if rid not in reports]
                 changed = [rid for rid in reports if stored.get(rid) != hashes[rid]]
@@ -192,15 +199,17 @@ class CellDB:
                     return 0
                 cur.execute("BEGIN TRANSACTION")
                 try:
-                    self._replace(cur, gone + [rid for rid in changed if rid in stored], changed, reports, hashes)
+                    self._replace(
+                        cur, gone + [rid for rid in changed if rid in stored], changed, reports, hashes
+                    )
                     cur.execute("COMMIT")
                 except BaseException:
                     cur.execute("ROLLBACK")
                     raise
-            except _duck_error() as exc:
-                raise IndexError_(f"could not update the cell database {self.path or '(in memory)'}: {exc}") from exc
-            finally:
-                cur.close()
+        except _duck_error() as exc:
+            raise IndexError_(
+                f"could not update the cell database {self.path or '(in memory)'}: {exc}"
+            ) from exc
         log.info(
             "cell database: %d reports changed, %d removed in %.2f s", len(changed), len(gone),
             time.perf_counter() - started,
@@ -219,7 +228,8 @@ class CellDB:
         agencies = {reports[rid].agency for rid in changed if reports[rid].agency}
         if dropped:
             old = cur.execute(
-                "SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL AND list_contains(?::VARCHAR[], id)",
+                "SELECT DISTINCT agency FROM reports "
+                "WHERE agency IS NOT NULL AND id IN (SELECT unnest(?::VARCHAR[]))",
                 [dropped],
             ).fetchall()
             agencies.update(a for (a,) in old)
@@ -229,7 +239,11 @@ class CellDB:
             batch = [reports[rid] for rid in changed[i : i + INSERT_BATCH]]
             _insert(cur, "reports", [_report_row(r, hashes[r.id]) for r in batch])
             _insert(cur, "cells", [row for r in batch for row in _cell_rows(r)])
-            _insert(cur, "checks", [(r.id, f.rule, f.ok, f.detail, list(f.cells)) for r in batch for f in r.checks])
+            _insert(
+                cur,
+                "checks",
+                [(r.id, f.rule, f.ok, f.detail, list(f.cells)) for r in batch for f in r.checks],
+            )
         cur.execute(_CANONICAL_SQL, [sorted(agencies)])
 
     # -- reading -----------------------------------------------------------------------------------
@@ -249,12 +263,18 @@ class CellDB:
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def _cursor(self, writes: bool) -> _Cursor:
-        """A fresh cursor (threads query concurrently); one for a statement that writes holds the write lock."""
-        return _Cursor(self._conn, self._lock if writes else None)
+    @contextlib.contextmanager
+    def _cursor(self, writes: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh cursor (threads query concurrently); one that writes holds the write lock meanwhile."""
+        with self._lock if writes else contextlib.nullcontext():
+            cur = self._conn.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
     def export(self, path: Path, fmt: str) -> Path:
-        """Write every cell of the corpus as one tidy table (`EXPORT_COLUMNS`), in spec order; returns the path."""
+        """Write every cell of the corpus as one tidy table (`EXPORT_COLUMNS`, spec order): the path."""
         fmt = _check_format(fmt)
         path = Path(path)
         if fmt == "xlsx":
@@ -281,31 +301,6 @@ class CellDB:
                 shutil.copyfileobj(src, out, 1 << 20)
         finally:
             raw.unlink(missing_ok=True)
-
-
-class _Cursor:
-    """A context manager for one cursor of a connection, optionally holding a lock while it is open."""
-
-    def __init__(self, conn: duckdb.DuckDBPyConnection, lock: threading.Lock | None) -> None:
-        self._conn, self._lock = conn, lock
-
-    def __enter__(self) -> duckdb.DuckDBPyConnection:
-        if self._lock is not None:
-            self._lock.acquire()
-        try:
-            self._cur = self._conn.cursor()
-        except BaseException:
-            if self._lock is not None:
-                self._lock.release()
-            raise
-        return self._cur
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._cur.close()
-        finally:
-            if self._lock is not None:
-                self._lock.release()
 
 
 def _writes(sql: str) -> bool:
@@ -377,7 +372,7 @@ def write_table(columns: list[str], rows: Iterable[Sequence[object]], path: Path
     return _atomic(Path(path), lambda tmp: writer(columns, rows, tmp))
 
 
-def _atomic(path: Path, write: Any) -> Path:
+def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp)` for a temporary file beside `path`, then move it into place."""
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path}: there is no directory {path.parent}")
@@ -423,11 +418,15 @@ def _write_xlsx(columns: list[str], rows: Iterable[Sequence[object]], path: Path
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for n, row in enumerate(rows, start=2):
-        if n > XLSX_MAX_ROWS:
-            raise ExportError(f"more than {XLSX_MAX_ROWS - 1} rows do not fit an xlsx sheet: use csv or parquet")
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else _plain(v) for v in row])
-    book.save(path)
+    try:
+        for n, row in enumerate(rows, start=2):
+            if n > XLSX_MAX_ROWS:
+                raise ExportError(
+                    f"more than {XLSX_MAX_ROWS - 1} rows do not fit an xlsx sheet: use csv or parquet"
+                )
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else _plain(v) for v in row])
+    finally:
+        book.save(path)  # also ends the sheet's XML stream after a failure (the caller discards the file)
 
 
 def _column_type(values: list[object]) -> str:
@@ -448,9 +447,14 @@ def _write_parquet(columns: list[str], rows: Iterable[Sequence[object]], path: P
 
     data = [list(col) for col in zip(*rows, strict=True)] or [[] for _ in columns]
     if len(data) != len(columns):
-        raise ValueError(f"{len(columns)} column names for rows of {len(data)} values: pass one name per value")
+        raise ValueError(
+            f"{len(columns)} column names for rows of {len(data)} values: pass one name per value"
+        )
     types = [_column_type(col) for col in data]
-    data = [[None if v is None else str(v) for v in col] if t == "VARCHAR" else col for col, t in zip(data, types, strict=True)]
+    data = [
+        [None if v is None else str(v) for v in col] if t == "VARCHAR" else col
+        for col, t in zip(data, types, strict=True)
+    ]
     aliased = ", ".join(f'c{i} AS "{name.replace(chr(34), chr(34) * 2)}"' for i, name in enumerate(columns))
     with duckdb.connect() as conn:
         conn.execute(f"CREATE TABLE export ({', '.join(f'c{i} {t}' for i, t in enumerate(types))})")

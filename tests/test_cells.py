@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import json
@@ -8,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -48,7 +50,9 @@ def db(bundled: dict[str, Report]) -> CellDB:
 
 def snapshot(db: CellDB) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
     reports = db.execute("SELECT id, hash, n_cells FROM reports ORDER BY id")
-    cells = db.execute("SELECT report_id, count(*), count(value), sum(value) FROM cells GROUP BY 1 ORDER BY 1")
+    cells = db.execute(
+        "SELECT report_id, count(*), count(value), sum(value) FROM cells GROUP BY 1 ORDER BY 1"
+    )
     [(checks,)] = db.execute("SELECT count(*) FROM checks")
     return reports, cells, checks
 
@@ -73,9 +77,13 @@ def test_cells_of_huaian_2024_equal_the_hand_read_values(db: CellDB) -> None:
     expected = json.loads((EXPECTED / "011_huaian_city_gov_2024.json").read_text(encoding="utf-8"))["cells"]
     stored = {
         (t, r, c): v
-        for t, r, c, v in db.execute("SELECT tbl, row_key, col_key, value FROM cells WHERE report_id = ?", [TXT_011])
+        for t, r, c, v in db.execute(
+            "SELECT tbl, row_key, col_key, value FROM cells WHERE report_id = ?", [TXT_011]
+        )
     }
-    wanted = {(t, r, c): v for t, rows in expected.items() for r, cols in rows.items() for c, v in cols.items()}
+    wanted = {
+        (t, r, c): v for t, rows in expected.items() for r, cols in rows.items() for c, v in cols.items()
+    }
     assert {k: stored.get(k) for k in wanted} == wanted
 
 
@@ -100,14 +108,19 @@ def test_cells_keep_quote_page_offsets_and_section(db: CellDB) -> None:
 
 
 def test_printed_blanks_are_null(db: CellDB) -> None:
-    [(blanks, total)] = db.execute("SELECT count(*) - count(value), count(*) FROM cells WHERE report_id = ?", [BLANK])
+    [(blanks, total)] = db.execute(
+        "SELECT count(*) - count(value), count(*) FROM cells WHERE report_id = ?", [BLANK]
+    )
     assert total > 100 and blanks == total  # the blank template prints no figure at all
 
 
 def test_checks_are_stored_with_their_cells(db: CellDB, bundled: dict[str, Report]) -> None:
     [(n,)] = db.execute("SELECT count(*) FROM checks WHERE report_id = ?", [TXT_011])
     assert n == len(bundled[TXT_011].checks)
-    rows = db.rows("SELECT rule, ok, cells FROM checks WHERE report_id = ? AND list_contains(cells, ?)", [TXT_011, "申请|总计|自然人"])
+    rows = db.rows(
+        "SELECT rule, ok, cells FROM checks WHERE report_id = ? AND list_contains(cells, ?)",
+        [TXT_011, "申请|总计|自然人"],
+    )
     assert rows and all(r["ok"] for r in rows)
 
 
@@ -115,15 +128,25 @@ def test_checks_are_stored_with_their_cells(db: CellDB, bundled: dict[str, Repor
 
 
 def test_exactly_one_twin_is_canonical_the_one_with_pages(db: CellDB) -> None:
-    rows = db.execute("SELECT id, canonical FROM reports WHERE agency = ? AND year = ? ORDER BY id", ["淮安市人民政府", 2024])
+    rows = db.execute(
+        "SELECT id, canonical FROM reports WHERE agency = ? AND year = ? ORDER BY id",
+        ["淮安市人民政府", 2024],
+    )
     assert rows == [(PDF_011, True), (TXT_011, False)]
 
 
 def test_twin_with_more_cells_wins_and_a_report_without_agency_never_does(bundled: dict[str, Report]) -> None:
     fewer = dataclasses.replace(bundled[PDF_011], cells=bundled[PDF_011].cells[:-1])
     db = CellDB.open(None)
-    db.sync({PDF_011: fewer, TXT_011: bundled[TXT_011], BLANK: bundled[BLANK]}, {PDF_011: "a", TXT_011: "a", BLANK: "a"})
-    assert dict(db.execute("SELECT id, canonical FROM reports")) == {PDF_011: False, TXT_011: True, BLANK: False}
+    db.sync(
+        {PDF_011: fewer, TXT_011: bundled[TXT_011], BLANK: bundled[BLANK]},
+        {PDF_011: "a", TXT_011: "a", BLANK: "a"},
+    )
+    assert dict(db.execute("SELECT id, canonical FROM reports")) == {
+        PDF_011: False,
+        TXT_011: True,
+        BLANK: False,
+    }
 
 
 def test_deleting_the_canonical_twin_promotes_the_other(db: CellDB, bundled: dict[str, Report]) -> None:
@@ -158,7 +181,9 @@ def test_sync_needs_a_hash_for_every_report(bundled: dict[str, Report]) -> None:
 
 def test_syncing_200_reports_of_250_cells_takes_well_under_two_seconds(bundled: dict[str, Report]) -> None:
     base = bundled[TXT_011]
-    many = {f"r{i}": dataclasses.replace(base, id=f"r{i}", cells=base.cells + base.cells[:50]) for i in range(200)}
+    many = {
+        f"r{i}": dataclasses.replace(base, id=f"r{i}", cells=base.cells + base.cells[:50]) for i in range(200)
+    }
     db = CellDB.open(None)
     started = time.perf_counter()
     db.sync(many, {rid: "h" for rid in many})
@@ -179,14 +204,33 @@ def test_queries_run_concurrently_from_threads(db: CellDB) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(lambda _: db.execute(CELL_SQL, [TXT_011, "申请", "予以公开", "总计"]), range(64)))
+        results = list(
+            pool.map(lambda _: db.execute(CELL_SQL, [TXT_011, "申请", "予以公开", "总计"]), range(64))
+        )
     assert results == [[(1362.0,)]] * 64
 
 
 # -- opening --------------------------------------------------------------------------------------
 
 
-HOLDER = "import duckdb, sys\nconn = duckdb.connect(sys.argv[1])\nprint('ready', flush=True)\nsys.stdin.read()\n"
+HOLDER = (
+    "import duckdb, sys\nconn = duckdb.connect(sys.argv[1])\nprint('ready', flush=True)\nsys.stdin.read()\n"
+)
+
+
+@contextlib.contextmanager
+def held(path: Path) -> Iterator[None]:
+    """Another process holding the DuckDB file open (until the block ends)."""
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as holder:
+        assert holder.stdin is not None and holder.stdout is not None
+        try:
+            assert holder.stdout.readline().strip() == "ready"
+            yield
+        finally:
+            holder.stdin.close()
+            holder.wait(timeout=30)
 
 
 def test_a_file_held_by_another_process_gives_an_in_memory_db_that_still_answers(
@@ -194,20 +238,12 @@ def test_a_file_held_by_another_process_gives_an_in_memory_db_that_still_answers
 ) -> None:
     path = tmp_path / "cells.duckdb"
     CellDB.open(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held(path):
         with caplog.at_level(logging.INFO, logger="index.cells"):
             db = CellDB.open(path)
         assert db.path is None and "held by another process" in caplog.text
         assert db.sync(bundled, {rid: "h" for rid in bundled}) == len(bundled)
         assert db.execute(CELL_SQL, [TXT_011, "申请", "部分公开", "总计"]) == [(454.0,)]
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 def test_the_index_falls_back_to_memory_while_another_process_holds_its_db(tmp_path: Path) -> None:
@@ -216,19 +252,10 @@ def test_the_index_falls_back_to_memory_while_another_process_holds_its_db(tmp_p
     shutil.copy(REPORTS / TXT_011, corpus / "a.txt")
     index = CorpusIndex.open(corpus, FakeEmbeddings(), tmp_path / "home", progress=False)
     index.close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(index.path / "cells.duckdb")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held(index.path / "cells.duckdb"):
         other = CorpusIndex.open(corpus, FakeEmbeddings(), tmp_path / "home", progress=False)
         assert other.cells.path is None
         assert other.cells.execute(CELL_SQL, ["a.txt", "申请", "予以公开", "总计"]) == [(1362.0,)]
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 def test_a_file_of_another_schema_version_is_rebuilt(tmp_path: Path, bundled: dict[str, Report]) -> None:
@@ -277,7 +304,9 @@ def test_the_index_keeps_its_cell_db_in_step_and_heals_a_stale_one(tmp_path: Pat
 
 
 def find(rows: list[dict[str, object]], report: str, row: str, col: str) -> dict[str, object]:
-    [hit] = [r for r in rows if (r["report"], r["table"], r["row"], r["column"]) == (report, "申请", row, col)]
+    [hit] = [
+        r for r in rows if (r["report"], r["table"], r["row"], r["column"]) == (report, "申请", row, col)
+    ]
     return hit
 
 
@@ -291,7 +320,12 @@ def test_csv_export_is_utf8_with_bom_and_reads_back(db: CellDB, tmp_path: Path) 
     [(n,)] = db.execute("SELECT count(*) FROM cells")
     assert len(rows) == n
     hit = find(rows, TXT_011, "予以公开", "总计")
-    assert (hit["value"], hit["agency"], hit["year"], hit["canonical"]) == ("1362", "淮安市人民政府", "2024", "false")
+    assert (hit["value"], hit["agency"], hit["year"], hit["canonical"]) == (
+        "1362",
+        "淮安市人民政府",
+        "2024",
+        "false",
+    )
     assert find(rows, PDF_011, "部分公开", "总计")["canonical"] == "true"
 
 
@@ -339,10 +373,18 @@ def test_write_table_round_trips_a_small_table(tmp_path: Path, fmt: str) -> None
     path = write_table(["agency", "year", "value", "rate", "ok"], rows, tmp_path / f"t.{fmt}", fmt)
     if fmt == "csv":
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            assert list(csv.reader(handle))[1:] == [["淮安市人民政府", "2024", "1362", "44.66", "True"], ["上海市司法局", "2020", "", "", "False"]]
+            assert list(csv.reader(handle))[1:] == [
+                ["淮安市人民政府", "2024", "1362", "44.66", "True"],
+                ["上海市司法局", "2020", "", "", "False"],
+            ]
     elif fmt == "xlsx":
         sheet = openpyxl.load_workbook(path).active
-        assert sheet is not None and sheet["C2"].value == 1362 and sheet["D2"].value == 44.66 and sheet["C3"].value is None
+        assert (
+            sheet is not None
+            and sheet["C2"].value == 1362
+            and sheet["D2"].value == 44.66
+            and sheet["C3"].value is None
+        )
     else:
         assert duckdb.connect().execute("SELECT * FROM read_parquet(?)", [str(path)]).fetchall() == [
             ("淮安市人民政府", 2024, 1362, 44.66, True), ("上海市司法局", 2020, None, None, False),
@@ -397,7 +439,9 @@ def test_cli_export_to_a_named_xlsx_file(small_corpus: Path, tmp_path: Path) -> 
     assert sheet is not None and sheet.max_row == 401
 
 
-def test_cli_export_errors_are_one_line_and_exit_2(small_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export_errors_are_one_line_and_exit_2(
+    small_corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["export", "--corpus", str(small_corpus), "--format", "xls"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("reportqa: error: unknown export format 'xls'") and err.count("\n") == 1
@@ -405,7 +449,9 @@ def test_cli_export_errors_are_one_line_and_exit_2(small_corpus: Path, capsys: p
     assert "no such corpus directory" in capsys.readouterr().err
 
 
-def test_too_many_rows_for_an_xlsx_sheet_is_an_export_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_many_rows_for_an_xlsx_sheet_is_an_export_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("index.cells.XLSX_MAX_ROWS", 3)
     with pytest.raises(ExportError, match="do not fit an xlsx sheet: use csv or parquet"):
         write_table(["n"], [(1,), (2,), (3,)], tmp_path / "t.xlsx", "xlsx")
