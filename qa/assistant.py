@@ -16,7 +16,7 @@ from corpus import QuestionError, Report, Settings
 from qa.answer import Answer, Scope, abstain, format_number
 from qa.execute import Executor
 from qa.normalise import normalise
-from qa.operations import wants_all, year_range
+from qa.operations import versus_last_year, wants_all, year_range
 from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog, Resolved
 from qa.semantic import SemanticMatcher
@@ -30,6 +30,7 @@ _COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一�
 _DIFF = re.compile(r"比.{0,12}(?:多|少)|多了|少了|增加|减少|增长|下降|变化|差(?:了|多少)|相差|差距")
 _WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
 _SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
+_BOTH = re.compile(r"两家|两个|两年|这两|二者|两者")
 
 
 def _check_question(question: str) -> str:
@@ -123,7 +124,7 @@ class Assistant:
         """Answer one question; `history` (earlier Answers, most recent last) lets follow-ups inherit scope."""
         started = time.perf_counter()
         question = _check_question(question)
-        answer = self._answer(question, history[-1] if history else None, reports)
+        answer = self._answer(question, list(history or []), reports)
         if self.llm is not None and not answer.abstained:
             from qa.llm import phrase
 
@@ -131,7 +132,7 @@ class Assistant:
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
-    def _answer(self, question: str, previous: Answer | None, only: list[str] | None) -> Answer:
+    def _answer(self, question: str, history: list[Answer], only: list[str] | None) -> Answer:
         catalog = self.catalog.restricted(set(only)) if only else self.catalog
         asked = question
         question = normalise(question)
@@ -140,10 +141,13 @@ class Assistant:
             return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告")
         content = catalog.strip_names(question)
         years = year_range(question) or resolved.years
-        last = previous.query if previous is not None else None
-        understood = self.understander.understand(content, last, len(resolved.agencies), len(years))
+        queries = [a.query for a in history if a.query is not None]
+        named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
+        understood = self.understander.understand(content, queries, named, 0)
         query = understood.query
-        agencies, years = self._inherit_scope(resolved, years, previous, query, content)
+        agencies, years = self._inherit_scope(resolved, years, history, content)
+        if resolved.unknown_year and agencies and not catalog.select(agencies, (resolved.unknown_year,)):
+            return abstain(asked, f"语料中没有{'、'.join(agencies)}{resolved.unknown_year}年的报告")
         agencies_all = wants_all(content) or (query is not None and query.op in ("rank", "count", "check"))
         reports = catalog.select(agencies, years) if (agencies or years) else list(resolved.reports)
         if resolved.unknown_year and not reports:
@@ -153,11 +157,14 @@ class Assistant:
             return abstain(asked, "语料中没有符合条件的报告")
         scope = Scope(tuple(r.id for r in reports), tuple(agencies), tuple(years))
         if understood.candidates:
-            return self._clarify(asked, understood.candidates, reports, scope)
+            # Several table readings: a sentence of the report that states the figure beats asking back.
+            text_answer = self._text(asked, question, reports, catalog, agencies, years)
+            return text_answer if not text_answer.abstained else self._clarify(asked, understood.candidates, reports, scope)
         if query is None:
             return self._text(asked, question, reports, catalog, agencies, years)
         query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
-        if query.op in ("growth", "multiple") and len(query.measures) == 1 and len(reports) == 1:
+        year_over_year = query.op in ("growth", "multiple") or (query.op == "difference" and versus_last_year(content))
+        if year_over_year and len(query.measures) == 1 and len(reports) == 1:
             earlier = catalog.select((reports[0].agency,), ((reports[0].year or 0) - 1,))
             if not earlier:
                 return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
@@ -184,13 +191,19 @@ class Assistant:
             return answer if text_answer.abstained else text_answer
         return answer
 
-    def _inherit_scope(self, resolved: Resolved, years: tuple[int, ...], previous: Answer | None, query: Query | None,
+    def _inherit_scope(self, resolved: Resolved, years: tuple[int, ...], history: list[Answer],
                        content: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """Agencies and years of a follow-up: what it names replaces, what it does not is kept."""
         agencies = tuple(resolved.agencies)
+        previous = history[-1] if history else None
         if previous is None or (previous.abstained and previous.query is None):
             return agencies, tuple(years)
         before_agencies, before_years = previous.scope.agencies, previous.scope.years
+        if not agencies and not years and _BOTH.search(content) and len(history) >= 2:
+            # 「两家加起来多少」, 「这两年平均每年多少」: the scopes of the last two questions together.
+            earlier = history[-2].scope
+            return (tuple(dict.fromkeys(earlier.agencies + before_agencies)),
+                    tuple(sorted(set(earlier.years) | set(before_years))))
         if not agencies and not years:
             return before_agencies, before_years
         if agencies and not years:

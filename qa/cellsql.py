@@ -34,6 +34,8 @@ _GROUPS: dict[str, set[int]] = {
     "行政诉讼": {len(REVIEW_ROWS) - 1},
 }
 _NEVER = "\x00"  # a prefix no row key starts with
+# Column groups: 法人或其他组织 is the five columns printed under that heading.
+_COL_GROUPS = {"法人或其他组织": ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")}
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,11 @@ class CellPattern:
 def pattern(measure: Measure) -> CellPattern:
     """The cell pattern of a measure: equivalent row/column names of both template versions, groups."""
     row = measure.row
-    if measure.col is not None:
+    width = 1
+    if measure.col in _COL_GROUPS:
+        cols = _COL_GROUPS[measure.col]
+        width = len(cols)
+    elif measure.col is not None:
         cols = tuple(dict.fromkeys((measure.col, _COL_EQUIVALENT.get(measure.col, measure.col))))
     elif measure.table == "主动公开":
         base = "规范性文件" if row == "行政规范性文件" else row
@@ -59,9 +65,9 @@ def pattern(measure: Measure) -> CellPattern:
         cols = ("总计",)
     if row in _GROUPS:
         exact = (row,) if row == "其他处理" else ()
-        return CellPattern(measure.table, exact, row + "/", cols, frozenset(_GROUPS[row]))
+        return CellPattern(measure.table, exact, row + "/", cols, frozenset(n * width for n in _GROUPS[row]))
     rows = tuple(dict.fromkeys((row, _ROW_EQUIVALENT.get(row, row))))
-    return CellPattern(measure.table, rows, _NEVER, cols, frozenset({1}))
+    return CellPattern(measure.table, rows, _NEVER, cols, frozenset({width}))
 
 
 @dataclass

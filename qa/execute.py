@@ -66,14 +66,15 @@ class Executor:
         """The answer to a query over these reports (ids in scope, already deduplicated)."""
         if query.op == "check":
             return self._check(question, query, report_ids, scope)
-        if query.op == "count":
+        if query.op == "count" and not query.measures:
             return self._count(question, query, report_ids, scope)
         measures = list(query.measures) + ([query.denominator] if query.denominator else [])
         if query.op == "rate" and query.definition == "公开率":
             measures = [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
         order = "v DESC NULLS LAST" if query.op == "rank" and query.descending else "v ASC NULLS LAST" if query.op == "rank" else ""
         figures = read_figures(self.db, measures, report_ids, order)
-        handler: Callable[[str, Query, list[Figure], Scope], Answer] = getattr(self, f"_{query.op}")
+        op = "count_where" if query.op == "count" else query.op
+        handler: Callable[[str, Query, list[Figure], Scope], Answer] = getattr(self, f"_{op}")
         answer = handler(question, query, figures, scope)
         answer.query = query
         answer.scope = Scope(tuple(report_ids), scope.agencies, scope.years, query.measures[0].table if query.measures else None,
@@ -184,13 +185,16 @@ class Executor:
             )
             return self._answer(question, text, both if with_partial else primary, "%", figures, query, scope,
                                 formula=f2 if with_partial else f1)
-        numerator, denominator = figures[0], figures[-1]
+        numerators, denominator = figures[:-1], figures[-1]
         if not denominator.value:
             return _zero(question, denominator, scope)
-        rate = _pct((numerator.value or 0) / denominator.value)
-        formula = f"{format_number(numerator.value)} ÷ {format_number(denominator.value)} = {rate}%"
-        a, b = self._part(numerator, query), self._part(denominator, query)
-        text = f"{rate}%（{name(numerator)}：{a} ÷ {b}，{formula}）"
+        top = sum(f.value or 0 for f in numerators)
+        rate = _pct(top / denominator.value)
+        over = " + ".join(format_number(f.value) for f in numerators)
+        formula = f"{'(' + over + ')' if len(numerators) > 1 else over} ÷ {format_number(denominator.value)} = {rate}%"
+        a = " + ".join(self._part(f, query) for f in numerators)
+        b = self._part(denominator, query)
+        text = f"{rate}%（{name(denominator)}：{a} ÷ {b}，{formula}）"
         return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
 
     def _pair(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> tuple[Figure, Figure] | Answer:
@@ -302,15 +306,35 @@ class Executor:
 
     def _count(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> Answer:
         rows = self.db.execute(
-            "SELECT count(*), count(DISTINCT agency), min(year), max(year), list(DISTINCT year ORDER BY year) "
-            "FROM reports WHERE list_contains(?::VARCHAR[], id)",
+            "SELECT agency, count(*), list(year ORDER BY year) FROM reports WHERE list_contains(?::VARCHAR[], id) "
+            "GROUP BY agency ORDER BY count(*) DESC, agency",
             [report_ids],
         )
         files = self.db.execute("SELECT count(*) FROM reports")[0][0]
-        n, agencies, first, last, years = rows[0]
-        text = (f"语料中有 {n} 份报告，来自 {agencies} 个机关，年份 {first}—{last}（{'、'.join(str(y) for y in years if y)}）；"
-                f"共 {files} 个文件（同一份报告的 PDF 与文本版只算一份）。")
+        n = sum(count for _, count, _ in rows)
+        years = sorted({y for _, _, ys in rows for y in ys if y})
+        listed = "；".join(f"{agency} {count} 份（{'、'.join(f'{y}年' for y in ys if y)}）" for agency, count, ys in rows)
+        text = (f"语料中有 {n} 份报告，来自 {len(rows)} 个机关，年份 {'、'.join(str(y) for y in years)}：{listed}。"
+                f"（共 {files} 个文件，同一份报告的 PDF 与文本版只算一份。）")
         return Answer(question=question, answer=text, value=n, unit="份", route="table", scope=scope, query=query)
+
+    def _count_where(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        """How many reports' figure meets a condition, and which (「上年结转为零的报告有几份」)."""
+        cmp, bound = query.condition or (">", 0.0)
+        tests = {"<": lambda v: v < bound, "<=": lambda v: v <= bound, "=": lambda v: v == bound,
+                 ">=": lambda v: v >= bound, ">": lambda v: v > bound}
+        known = [f for f in figures if f.known]
+        lacking = [f for f in figures if not f.known]
+        hits = sorted((f for f in known if tests[cmp](f.value or 0)), key=lambda f: (f.agency, f.year or 0))
+        word = {"<": "少于", "<=": "不超过", "=": "等于", ">=": "不少于", ">": "大于"}[cmp]
+        listed = "、".join(f"{name(f)}（{format_number(f.value)}）" for f in hits)
+        text = f"「{query.measures[0].label()}」{word} {format_number(bound)} 的报告有 {len(hits)} 份" + (f"：{listed}" if hits else "")
+        if lacking:
+            text += f"。另有 {len(lacking)} 份报告该项未能可靠读出（{'、'.join(name(f) for f in lacking[:6])}），未计入"
+        answer = self._answer(question, text, len(hits) if not lacking else None, "份", hits, query, scope)
+        if lacking:
+            answer.abstained, answer.reason = True, "部分报告的该项未能可靠读出，份数不确定"
+        return answer
 
     def _check(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> Answer:
         sql = ("SELECT k.report_id, r.agency, r.year, k.rule, k.detail FROM checks k JOIN reports r ON r.id = k.report_id "

@@ -77,7 +77,8 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
 )
 
 REQUEST_COL_TERMS: tuple[tuple[str, str], ...] = (
-    (r"自然人|个人|公民|群众", "自然人"),
+    (r"法人或(?:者)?其他组织|法人(?:和|及|与)其他组织|法人", "法人或其他组织"),  # the five columns together
+    (r"自然人|个人|公民|群众|老百姓|百姓|市民|居民", "自然人"),
     (r"商业企业|企业|公司", "商业企业"),
     (r"科研机构|科研", "科研机构"),
     (r"社会公益组织|公益组织", "社会公益组织"),
@@ -97,9 +98,9 @@ _ITEM_COLS = ((r"上一年项目|上年项目|项目数量", "上一年项目数
 
 # 主动公开 columns by version, keyed by everyday words; the first column is the default.
 ACTIVE_COL_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
-    "规章": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开总", "对外公开总数量"),
+    "规章": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开", "对外公开总数量"),
              (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
-    "规范性文件": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开总", "对外公开总数量"),
+    "规范性文件": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开", "对外公开总数量"),
                (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
     "行政许可": _ITEM_COLS,
     "其他对外管理服务事项": _ITEM_COLS,
@@ -133,16 +134,8 @@ PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律
 
 def match_col(question: str, table: str, row: str, version: str | None) -> str | None:
     """The column a question names (None: the table's default)."""
-    if table == "申请":
-        terms = REQUEST_COL_TERMS
-    elif table == "复议诉讼":
-        terms = REVIEW_COL_TERMS
-    else:
-        terms = ACTIVE_COL_TERMS.get(row, ())
-    for pattern, col in terms:
-        if re.search(pattern, question):
-            return col
-    return None
+    cols = match_cols(question, table, row)
+    return cols[0] if cols else None
 
 
 def default_col(table: str, row: str, version: str | None) -> str:
@@ -177,11 +170,13 @@ def match_rows(question: str) -> list[RowTerm]:
 def match_cols(question: str, table: str, row: str) -> list[str]:
     """Every column a question names, in order ("纠正数比维持数少多少")."""
     terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())
-    found = []
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
     for pattern, col in terms:
         m = re.search(pattern, question)
-        if m:
+        if m and not any(a < m.end() and m.start() < b for a, b in taken):
             found.append((m.start(), col))
+            taken.append((m.start(), m.end()))
     return [c for _, c in sorted(found)]
 
 

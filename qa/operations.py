@@ -15,13 +15,22 @@ _CHECK = re.compile(
     r"自洽|准确吗|可靠吗|加起来对|合不上|不合理|异常"
 )
 _COUNT = re.compile(
-    r"(?:多少|几)(?:份|个|篇)(?:年度)?报告|报告(?:一共|总共|共)?有(?:多少|几)份|(?:多少|几)(?:个|家)(?:机关|单位|部门|政府)(?:的报告)?$|"
-    r"(?:收录|包含|覆盖)了?(?:哪些|多少|几)|哪些年(?:份|度)?的报告"
+    r"(?:多少|几)份|(?:多少|几)(?:篇|个)(?:年度)?(?:报告|年报)|(?:多少|几)(?:个|家)(?:机关|单位|部门|政府)|(?:有|是)?(?:哪几|哪些)(?:年|个年度)|"
+    r"几年的|(?:收录|包含|覆盖|涉及)了?(?:哪些|多少|几)|年报最多|报告最多|(?:哪家|哪个|哪些)(?:单位|机关)的(?:年报|报告)"
+)
+# A condition on a figure, for counting or listing the reports that meet it (「新收不到50件的报告有几份」).
+_CONDITION = (
+    (re.compile(r"(?:不到|少于|低于|不足)\s*(\d+)|(\d+)\s*件?以下"), "<"),
+    (re.compile(r"(?:超过|多于|高于|大于)\s*(\d+)|(\d+)\s*件?以上"), ">="),
+    (re.compile(r"为零|为0|是0|是零|(?:没有|没|无)(?:一件|一场|任何)?|一件.{0,8}都没|都没有|零"), "="),
+    (re.compile(r"有"), ">"),
 )
 _TOP_N = re.compile(r"前\s*(\d+)")
 _RANK = re.compile(r"排名|排行|排序|排前|最多|最少|最高|最低|最大|最小|垫底|倒数第一|第一名|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|哪年|哪一年|谁(?:最|更)|哪个(?:更|最)?多|哪个(?:更|最)?少|哪个(?:更|最)?高|哪个(?:更|最)?低|更多|更少")
-_LOW = re.compile(r"最少|最低|最小|垫底|倒数|更少|哪个(?:更|最)?少|哪个(?:更|最)?低|少的")
-_GROWTH = re.compile(r"同比|环比|增幅|涨幅|降幅|增长率|增速|增长了?百分之|增长了?多少%|(?:增|涨|降|减|升|多|少)了?(?:百分之|多少%|百分之多少|几成)")
+_LOW = re.compile(r"从低到高|从少到多|从小到大|最少|最低|最小|垫底|倒数|更少|哪个(?:更|最)?少|哪个(?:更|最)?低|少的")
+_GROWTH = re.compile(
+    r"同比|环比|增幅|涨幅|降幅|增长率|增速|(?:增长|增加|减少|下降|上升|增|涨|降|减|升|多|少)了?(?:百分之|多少%|百分之多少|几成|\d+%)"
+)
 _MULTIPLE = re.compile(r"几倍|多少倍|倍数|翻了")
 _AVERAGE = re.compile(r"平均|均值|月均|季均|年均")
 _QUARTER = re.compile(r"季度|季均")
@@ -34,6 +43,7 @@ _ALL = re.compile(
     r"所有|全部(?:机关|报告|单位)|各(?:个)?(?:机关|单位|部门|报告|地)|每(?:个|家|份)(?:机关|单位|报告)|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|"
     r"语料|整个|全体|前\s*\d+|排名|排行|最(?:多|少|高|低)的(?:机关|单位|报告|是)|谁最"
 )
+_VS_LAST_YEAR = re.compile(r"(?:比|较|相比|对比)(?:上一?年|去年|前一年|上年度)")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:-|到|至|~|—)\s*(20\d\d)\s*年?")
 
 
@@ -43,6 +53,7 @@ class Operation:
 
     op: str
     n: int | None = None
+    condition: tuple[str, float] | None = None
     descending: bool = True
     per: str | None = None
     words: tuple[str, ...] = ()
@@ -54,8 +65,9 @@ def detect(content: str, n_measures: int, n_reports: int) -> Operation:
                   for m in p.finditer(content))
     if _CHECK.search(content):
         return Operation("check", words=words)
-    if _COUNT.search(content):
-        return Operation("count", words=words)
+    ranked = bool(_TOP_N.search(content) or re.search(r"从高到低|从多到少|从大到小|从低到高|从少到多|排", content))
+    if _COUNT.search(content) and not ranked:
+        return Operation("count", condition=condition(content) if n_measures else None, words=words)
     if _GROWTH.search(content):
         return Operation("growth", words=words)
     if _MULTIPLE.search(content):
@@ -66,21 +78,38 @@ def detect(content: str, n_measures: int, n_reports: int) -> Operation:
     if _RATE.search(content):
         return Operation("rate", words=words)
     top = _TOP_N.search(content)
-    if top or _RANK.search(content):
+    if top or ranked or _RANK.search(content):
         n = int(top.group(1)) if top else (1 if n_reports != 0 else None)
         return Operation("rank", n=n, descending=not _LOW.search(content), words=words)
+    if _VS_LAST_YEAR.search(content) and not _RATE.search(content):
+        return Operation("difference", words=words)
     if _DIFF.search(content) and (n_measures == 2 or n_reports == 2):
         return Operation("difference", words=words)
-    if _SUM.search(content) and (n_measures > 1 or n_reports > 1):
+    if _SUM.search(content) and (n_measures > 1 or n_reports != 1):
         return Operation("sum", words=words)
     if _TREND.search(content):
         return Operation("trend", words=words)
     return Operation("value", words=words)
 
 
+def condition(content: str) -> tuple[str, float] | None:
+    """The condition a count or list question puts on its figure (None: every report counts)."""
+    for pattern, cmp in _CONDITION:
+        m = pattern.search(content)
+        if m:
+            number = next((g for g in m.groups() if g), None) if m.groups() else None
+            return cmp, float(number) if number is not None else 0.0
+    return None
+
+
 def wants_all(content: str) -> bool:
     """Whether a question is about every report (rankings, 所有机关) rather than one it fails to name."""
     return bool(_ALL.search(content))
+
+
+def versus_last_year(content: str) -> bool:
+    """「比上年多了多少」: the figure is compared with the same agency's previous year."""
+    return bool(_VS_LAST_YEAR.search(content))
 
 
 def year_range(question: str) -> tuple[int, ...]:

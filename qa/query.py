@@ -81,6 +81,7 @@ class Query:
     descending: bool = True  # rank: highest first
     per: str | None = None  # average: "quarter" | "month" (None: the mean over the reports in scope)
     topic: str | None = None  # check: the table asked about (None: every check)
+    condition: tuple[str, float] | None = None  # count: only reports whose figure meets it ("<", 50)
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
@@ -106,6 +107,8 @@ class Query:
                 data[key] = getattr(self, key)
         if self.op == "rank":
             data["descending"] = self.descending
+        if self.condition is not None:
+            data["condition"] = list(self.condition)
         return data
 
     @classmethod
@@ -129,6 +132,7 @@ class Query:
                 descending=bool(data.get("descending", True)),
                 per=data.get("per"),
                 topic=data.get("topic"),
+                condition=_condition(data.get("condition")),
             )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise QuestionError(f"not a valid query ({exc}): {data!r}") from exc
@@ -138,3 +142,12 @@ def _measure(data: dict[str, Any]) -> Measure:
     if not data.get("table") or not data.get("row"):
         raise QuestionError(f"a measure needs a table and a row: {data!r}")
     return Measure(str(data["table"]), str(data["row"]), data.get("col") or None)
+
+
+def _condition(data: Any) -> tuple[str, float] | None:
+    if data is None:
+        return None
+    cmp, number = data
+    if cmp not in ("<", ">", ">=", "<=", "="):
+        raise QuestionError(f"unknown comparison {cmp!r} in a condition; use < <= = >= >")
+    return str(cmp), float(number)

@@ -26,6 +26,8 @@ _NAMED_PLACE = re.compile(
 )
 
 
+_SUB_PLACE = re.compile(r"((?:(?![年的和与及])[\u4e00-\u9fff]){1,3}?(?:区|县|镇|乡|街道))")
+_NAME_TAIL = r"(?:综合实验区|实验区|新区|区人民政府|县人民政府|市人民政府|人民政府|区政府|县政府|市政府|政府)?"
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
 
 
@@ -150,7 +152,14 @@ class Catalog:
         return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year)
 
     def _unknown_place(self, question: str, used: list[str]) -> str | None:
-        """A place the question names that no report's agency contains (北京市 in a Shanghai corpus)."""
+        """A place the question names that no report's agency contains (北京市 in a Shanghai corpus, or
+        淮安区 in 「淮安市淮安区人民政府」, where 淮安市 alone is known)."""
+        known_names = list(self.alias_map) + list(self.place_map)
+        for name in used:
+            for m in re.finditer(re.escape(name), question):
+                tail = _SUB_PLACE.match(question, m.end())
+                if tail and not any(name + tail.group(1) in k or tail.group(1) in k for k in known_names):
+                    return name + tail.group(1)
         for m in _NAMED_PLACE.finditer(question):
             place = m.group(1)
             if any(place in u or u in place for u in used):
@@ -173,7 +182,8 @@ class Catalog:
     def strip_names(self, question: str) -> str:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
         for name in sorted(self.alias_map, key=len, reverse=True):
-            question = question.replace(name, "")
+            # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
+            question = re.sub(re.escape(name) + _NAME_TAIL, "", question)
         _, near = self._matches(question, near=True)
         for window in near:
             question = question.replace(window, "")

@@ -18,7 +18,9 @@ from qa.query import Measure, Query, QueryScope
 from qa.semantic import PROSE, SemanticMatcher
 
 # Rates with a name of their own: what is divided by what.
-_OPEN_RATE = re.compile(r"公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少)")
+_OPEN_RATE = re.compile(r"(?<!不予)(?<!部分)(?<!不)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))")
+_BOTH = re.compile(r"两个|两项|两者|两类|二者|这两|加起来|合起来|合计|一共|总共")
+_FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
 _WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
 _CORRECTION = re.compile(r"纠错率|纠正率|被纠错|被纠正的比例|败诉率")
 _GROUP_OF = {"不予公开", "无法提供", "不予处理", "其他处理"}
@@ -26,7 +28,9 @@ _OP_WORDS = re.compile(
     r"率|占比|比例|比重|百分之几?|百分比|几成|平均|每季度|每个季度|每月|每个月|季度|同比|环比|增幅|涨幅|降幅|增速|几倍|多少倍|倍数|"
     r"排名|排行|排序|前\d+|最多|最少|最高|最低|最大|最小|历年|逐年|每年|各年|趋势|走势|哪些|哪年|哪一年|所有|全部|各个|分别|机关|单位|"
     r"部门|报告|语料|占|总|%|\d+|名|位|是|否|高|低|涨|降|了|什么|多|少|对比|相比|同年|同期|上年|去年|今年|列出|一览|情况|变化|呢|那|"
-    r"增长|下降|上升|增加|减少|减|到|至|-|—|~|近|年|间|期间|每|平均|一共|总共|合计|加起来|累计|共计|总和|之和|相差|差|哪个|哪家|谁|更"
+    r"增长|下降|上升|增加|减少|减|到|至|-|—|~|近|年|间|期间|每|平均|一共|总共|合计|加起来|累计|共计|总和|之和|相差|差|哪个|哪家|谁|更|"
+    r"为零|为0|是0|零|没有|都没|不到|少于|低于|不足|超过|多于|高于|大于|以上|以下|份|篇|年报|从高到低|从多到少|从低到高|从少到多|排|怎么|一下|"
+    r"这些|那些|这|加上|加|和|与|及|连同|含|包括|算上|只算|库里|库|中|里|一件|一场|任何|任一|第|按|顺序|列|年份|年度"
 )
 
 
@@ -50,23 +54,21 @@ def _measures_from_terms(terms: list[RowTerm], content: str) -> list[Measure]:
     return measures
 
 
-def _rate(content: str, measures: list[Measure]) -> tuple[list[Measure], Measure | None, str | None, str | None]:
-    """Numerator(s), denominator, definition and topic of a rate question."""
+def _rate(content: str, measures: list[Measure], after: int) -> tuple[list[Measure], Measure | None, str | None, str | None]:
+    """Numerator(s), denominator, definition and topic of a rate question; `after`: measures named after 占."""
     if _CORRECTION.search(content):
         row = measures[0].row if measures and measures[0].table == "复议诉讼" else "行政复议"
         return [Measure("复议诉讼", row, "结果纠正")], Measure("复议诉讼", row, "总计"), "结果纠正 ÷ 总计", None
-    if _OPEN_RATE.search(content) and not any(m.row in ("部分公开",) and not _WITH_PARTIAL.search(content) for m in measures):
-        topic = "含部分公开" if _WITH_PARTIAL.search(content) else None
+    only_open = not measures or all(m.row in ("予以公开", "部分公开") for m in measures)
+    if _OPEN_RATE.search(content) and only_open and not (len(measures) == 2 and not _WITH_PARTIAL.search(content)):
+        topic = "含部分公开" if _WITH_PARTIAL.search(content) or len(measures) == 2 else None
         return [Measure("申请", "予以公开")], Measure("申请", "总计"), "公开率", topic
     if not measures:
         return [], None, None, None
-    at = content.find("占")
-    if len(measures) >= 2 and at >= 0:
-        return measures[:-1], measures[-1], None, None
+    if after and len(measures) > after:
+        return measures[:-after], measures[-1], None, None
     first = measures[0]
-    if first.table == "申请" and first.col and first.col != "总计":
-        return [first], Measure(first.table, first.row, "总计"), None, None
-    if first.table == "复议诉讼" and first.col and first.col != "总计":
+    if first.table in ("申请", "复议诉讼") and first.col and first.col != "总计":
         return [first], Measure(first.table, first.row, "总计"), None, None
     if first.table == "申请" and first.row not in ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "总计"):
         return measures, Measure("申请", "总计", first.col), None, None
@@ -79,39 +81,56 @@ class Understander:
     def __init__(self, matcher: SemanticMatcher | None = None) -> None:
         self.matcher = matcher
 
-    def understand(self, content: str, previous: Query | None, n_agencies: int, n_years: int) -> Understood:
-        """Measures and operation of a question's content (agency names and years already removed)."""
+    def understand(self, content: str, history: list[Query], n_agencies: int, n_years: int) -> Understood:
+        """Measures and operation of a question's content (agency names and years already removed).
+
+        `history`: the queries of the conversation so far, most recent last (a follow-up inherits from them).
+        """
+        previous = history[-1] if history else None
         terms = match_rows(content)
         measures = _measures_from_terms(terms, content)
+        if not measures and (cols := _column_only(content)):
+            measures = [Measure("申请", "本年新收政府信息公开申请数量", cols)]  # 「企业提的申请」: the ones received
         via = "lexicon"
         operation = detect(content, len(measures), max(n_agencies, n_years))
-        if operation.op in ("check", "count"):
+        if operation.op == "check" or (operation.op == "count" and not measures):
             return Understood(Query(op=operation.op, topic=_check_topic(content, terms)))
         if PROSE_ONLY.search(content) and not _OPEN_RATE.search(content) and not _CORRECTION.search(content):
             return Understood(None)
-        if not measures and previous is not None and previous.measures:
-            measures, via = self._inherit(content, previous), "inherited"
-        rest = self._unexplained(content, terms, operation, measures)
+        named_rate = operation.op == "rate" and bool(_OPEN_RATE.search(content) or _CORRECTION.search(content))
+        if not measures and previous is not None and previous.measures and not named_rate:
+            measures, via = self._inherit(content, history), "inherited"
+        rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
         rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
-        if rest and self.matcher is not None:
+        if rest and self.matcher is not None and _FIGURE_WORDS.search(content):
             measures, via, candidates = self._semantic(content, rest, measures, via)
             if candidates:
                 return Understood(None, candidates=candidates, via="semantic")
         elif rest:
             return Understood(None)
+        if via == "inherited" and operation.op == "value" and previous is not None:
+            # 「洪泽区呢？」 after a rate: the same question about another scope.
+            return Understood(previous.with_(measures=tuple(measures) if previous.op != "rate" else previous.measures), via=via)
         if operation.op == "rate":
-            numerators, denominator, definition, topic = _rate(content, measures)
+            after = _named_after(content, "占", terms)
+            numerators, denominator, definition, topic = _rate(content, measures, after)
             if not numerators:
                 return Understood(None)
             return Understood(Query(op="rate", measures=tuple(numerators), denominator=denominator,
                                     definition=definition, topic=topic), via=via)
         if not measures:
             return Understood(None)
-        return Understood(Query(op=operation.op, measures=tuple(measures), n=operation.n,
-                                descending=operation.descending, per=operation.per), via=via)
+        return Understood(Query(op=operation.op, measures=tuple(measures), n=operation.n, descending=operation.descending,
+                                per=operation.per, condition=operation.condition), via=via)
 
-    def _inherit(self, content: str, previous: Query) -> list[Measure]:
-        """A follow-up's measures: the previous ones, with a column it names (「商业企业的呢？」)."""
+    def _inherit(self, content: str, history: list[Query]) -> list[Measure]:
+        """A follow-up's measures: the previous ones, with a column it names (「商业企业的呢？」), or the last
+        two questions' together (「两个加起来占多少」)."""
+        previous = history[-1]
+        if _BOTH.search(content) and len(history) >= 2 and len(previous.measures) == 1:
+            earlier = history[-2].measures[:1]
+            if earlier and earlier[0] != previous.measures[0]:
+                return [earlier[0], previous.measures[0]]
         first = previous.measures[0]
         cols = match_cols(content, first.table, first.row)
         if not cols and self.matcher is not None and _looks_like_column(content):
@@ -149,6 +168,20 @@ class Understander:
         found = match.target
         col = self.matcher.column(content, found.table) if found.table in ("申请", "复议诉讼") else None
         return [Measure(found.table, found.row, col)], "semantic", []
+
+
+def _named_after(content: str, word: str, terms: list[RowTerm]) -> int:
+    """How many of the rows found are named after `word` (「不予公开的占收到申请的比例」: the denominator)."""
+    at = content.find(word)
+    if at < 0:
+        return 0
+    return sum(1 for t in terms if t.pattern and (m := re.search(t.pattern, content)) and m.start() > at)
+
+
+def _column_only(content: str) -> str | None:
+    """An applicant column named without a row (「企业提的申请」, 「法人申请」)."""
+    cols = match_cols(content, "申请", "本年新收政府信息公开申请数量")
+    return cols[0] if len(cols) == 1 and re.search(r"申请|提", content) else None
 
 
 def _weak_only(content: str) -> bool:
