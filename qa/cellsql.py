@@ -35,7 +35,7 @@ _GROUPS: dict[str, set[int]] = {
 }
 _NEVER = "\x00"  # a prefix no row key starts with
 # Column groups: 法人或其他组织 is the five columns printed under that heading.
-_COL_GROUPS = {"法人或其他组织": ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")}
+_COL_GROUPS: dict[str, tuple[str, ...]] = {"法人或其他组织": ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")}
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def pattern(measure: Measure) -> CellPattern:
     """The cell pattern of a measure: equivalent row/column names of both template versions, groups."""
     row = measure.row
     width = 1
+    cols: tuple[str, ...]
     if measure.col in _COL_GROUPS:
         cols = _COL_GROUPS[measure.col]
         width = len(cols)

@@ -152,8 +152,7 @@ class Catalog:
         return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year)
 
     def _unknown_place(self, question: str, used: list[str]) -> str | None:
-        """A place the question names that no report's agency contains (北京市 in a Shanghai corpus, or
-        淮安区 in 「淮安市淮安区人民政府」, where 淮安市 alone is known)."""
+        """A place the question names that no report's agency contains (北京市; 淮安区 after 淮安市)."""
         known_names = list(self.alias_map) + list(self.place_map)
         for name in used:
             for m in re.finditer(re.escape(name), question):

@@ -19,6 +19,14 @@ from qa.semantic import PROSE, SemanticMatcher
 
 # Rates with a name of their own: what is divided by what.
 _OPEN_RATE = re.compile(r"(?<!不予)(?<!部分)(?<!不)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))")
+# Qualifiers the standard tables have no column for: a question with one is not answered from a cell
+# (「通过网络提交的」, 「来自外国人的」, 「征地拆迁方面的」), nor is one naming an organisation the scope did not know.
+_QUALIFIER = re.compile(
+    r"网上|网络|在线|线上|邮寄|信函|当面|现场|窗口|传真|邮件|电话|热线|小程序|APP|外国|境外|港澳|台湾|华侨|海外|男|女|年龄|年纪|岁|"
+    r"上半年|下半年|月份|\d+月|季度里|征地|拆迁|土地|规划|环境|教育|医疗|住房|补偿|项目|领域|方面|关于|赔|美元|欧元|天数|时长|多久|"
+    r"人口|估计|预计|预测|明年|将来|未来|"
+    r"[\u4e00-\u9fff]{2,8}(?:局|委员会|委|厅|办公室|中心|公司|法院|检察院|大学|医院|省|市|县|镇|乡)"
+)
 _BOTH = re.compile(r"两个|两项|两者|两类|二者|这两|加起来|合起来|合计|一共|总共")
 _FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
 _WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
@@ -102,6 +110,10 @@ class Understander:
             measures, via = self._inherit(content, history), "inherited"
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
         rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
+        if rest and _QUALIFIER.search(rest):
+            return Understood(None)  # the text route may still find it in the prose
+        if rest and measures and via == "lexicon" and not _weak_only(content):
+            rest = ""  # the rows named explain the question; the rest is how people talk (「查无此信息」, 「案子」)
         if rest and self.matcher is not None and _FIGURE_WORDS.search(content):
             measures, via, candidates = self._semantic(content, rest, measures, via)
             if candidates:
@@ -124,8 +136,7 @@ class Understander:
                                 per=operation.per, condition=operation.condition), via=via)
 
     def _inherit(self, content: str, history: list[Query]) -> list[Measure]:
-        """A follow-up's measures: the previous ones, with a column it names (「商业企业的呢？」), or the last
-        two questions' together (「两个加起来占多少」)."""
+        """A follow-up's measures: the previous ones with a column it names, or the last two together."""
         previous = history[-1]
         if _BOTH.search(content) and len(history) >= 2 and len(previous.measures) == 1:
             earlier = history[-2].measures[:1]
