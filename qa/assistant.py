@@ -145,7 +145,7 @@ class Assistant:
         named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
         understood = self.understander.understand(content, queries, named, 0)
         query = understood.query
-        agencies, years = self._inherit_scope(resolved, years, history, content)
+        agencies, years = self._inherit_scope(resolved, years, history, content, query)
         if resolved.unknown_year and agencies and not catalog.select(agencies, (resolved.unknown_year,)):
             return abstain(asked, f"语料中没有{'、'.join(agencies)}{resolved.unknown_year}年的报告")
         agencies_all = wants_all(content) or (query is not None and query.op in ("rank", "count", "check"))
@@ -156,8 +156,10 @@ class Assistant:
         if not reports:
             return abstain(asked, "语料中没有符合条件的报告")
         scope = Scope(tuple(r.id for r in reports), tuple(agencies), tuple(years))
+        if understood.candidates and understood.via == "lexicon":
+            return self._clarify(asked, understood.candidates, reports, scope)
         if understood.candidates:
-            # Several table readings: a sentence of the report that states the figure beats asking back.
+            # Several close semantic readings: a sentence of the report that states the figure beats asking back.
             text_answer = self._text(asked, question, reports, catalog, agencies, years)
             return text_answer if not text_answer.abstained else self._clarify(asked, understood.candidates, reports, scope)
         if query is None:
@@ -192,14 +194,15 @@ class Assistant:
         return answer
 
     def _inherit_scope(self, resolved: Resolved, years: tuple[int, ...], history: list[Answer],
-                       content: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+                       content: str, query: Query | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """Agencies and years of a follow-up: what it names replaces, what it does not is kept."""
         agencies = tuple(resolved.agencies)
         previous = history[-1] if history else None
         if previous is None or (previous.abstained and previous.query is None):
             return agencies, tuple(years)
         before_agencies, before_years = previous.scope.agencies, previous.scope.years
-        if not agencies and not years and _BOTH.search(content) and len(history) >= 2:
+        comparing = query is not None and query.op in ("growth", "multiple", "difference")
+        if not agencies and not years and (_BOTH.search(content) or comparing) and len(history) >= 2:
             # 「两家加起来多少」, 「这两年平均每年多少」: the scopes of the last two questions together.
             earlier = history[-2].scope
             return (tuple(dict.fromkeys(earlier.agencies + before_agencies)),
@@ -212,6 +215,8 @@ class Assistant:
             kept = tuple(y for y in before_years if self.catalog.select(agencies, (y,)))
             return agencies, kept
         if years and not agencies:
+            if _COMPARE.search(content) and before_years:  # 「比2023年多多少」: both years
+                return before_agencies, tuple(sorted(set(before_years) | set(years)))
             return before_agencies, tuple(years)
         return agencies, tuple(years)
 

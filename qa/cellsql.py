@@ -35,7 +35,10 @@ _GROUPS: dict[str, set[int]] = {
 }
 _NEVER = "\x00"  # a prefix no row key starts with
 # Column groups: 法人或其他组织 is the five columns printed under that heading.
-_COL_GROUPS: dict[str, tuple[str, ...]] = {"法人或其他组织": ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")}
+_COL_GROUPS: dict[str, tuple[str, ...]] = {
+    "法人或其他组织": ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"),
+    "六类申请人之和": ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"),  # 总计 when it is blank
+}
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,14 @@ class Executor:
         [figure] = figures
         measure = query.measures[0]
         if figure.complete and figure.value is None:
+            summed = self._column_sum(figure, measure)
+            if summed is not None:
+                parts, total = summed
+                unit = _unit(figure)
+                formula = " + ".join(format_number(f) for f in (c["value"] for c in parts.cells)) + f" = {format_number(total)}"
+                text = (f"{name(figure)}报告中「{_label(figure, measure)}」一栏为空（未填写）；按六类申请人之和计算为 "
+                        f"{format_number(total)}{unit}（{formula}）")
+                return self._answer(question, text, total, unit, [parts], query, scope, formula=formula)
             answer = self._answer(question, f"{name(figure)}报告中「{_label(figure, measure)}」一栏为空（未填写）。", None,
                                   None, [figure], query, scope)
             return answer
@@ -135,6 +143,13 @@ class Executor:
         unit = _unit(figure)
         text = f"{format_number(_plain(figure.value))}{unit}（{name(figure)}，{measure.table}表「{_label(figure, measure)}」）"
         return self._answer(question, text, figure.value, unit, [figure], query, scope)
+
+    def _column_sum(self, figure: Figure, measure: Measure) -> tuple[Figure, float] | None:
+        """A blank 总计 cell of the 申请 table recomputed as the sum of its six applicant columns (勾稽 rule 2)."""
+        if measure.table != "申请" or measure.col not in (None, "总计"):
+            return None
+        [parts] = read_figures(self.db, [Measure("申请", measure.row, "六类申请人之和")], [figure.report_id])
+        return (parts, parts.value) if parts.known and parts.value is not None else None
 
     def _sum(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
         missing = self._missing(question, figures, query, scope)
@@ -337,6 +352,7 @@ class Executor:
         return answer
 
     def _check(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> Answer:
+        """Audit findings (勾稽 and prose-vs-table) of the reports in scope, blank cells, and quoted figures checked."""
         sql = ("SELECT k.report_id, r.agency, r.year, k.rule, k.detail FROM checks k JOIN reports r ON r.id = k.report_id "
                "WHERE NOT k.ok AND list_contains(?::VARCHAR[], k.report_id) AND (? IS NULL OR starts_with(k.rule, ?)) "
                "ORDER BY r.agency, r.year, k.rule")
@@ -345,17 +361,51 @@ class Executor:
             "SELECT count(*) FROM checks WHERE list_contains(?::VARCHAR[], report_id) AND (? IS NULL OR starts_with(rule, ?))",
             [report_ids, query.topic, query.topic],
         )[0][0]
-        where = "、".join(dict.fromkeys(f"{a}{y}年" for _, a, y, _, _ in rows))
-        if not rows:
+        blanks = self.db.execute(
+            "SELECT r.agency, r.year, c.tbl, count(*), list(c.row_key || ' · ' || c.col_key ORDER BY c.start_off)[1:3] "
+            "FROM cells c JOIN reports r ON r.id = c.report_id WHERE c.value IS NULL AND list_contains(?::VARCHAR[], c.report_id) "
+            "AND (? IS NULL OR starts_with(?, c.tbl)) GROUP BY ALL ORDER BY r.agency, r.year",
+            [report_ids, query.topic, query.topic],
+        )
+        lines = [f"- {a}{y}年：{d}" for _, a, y, _, d in rows[:20]]
+        lines += [f"- {a}{y}年：{t}表有 {n} 个单元格空白（未填写），如 {'、'.join(cells)}" for a, y, t, n, cells in blanks]
+        claims, citations = self._claims(question, query, report_ids, scope)
+        lines = claims + lines
+        differing = sum(1 for line in claims if "不一致" in line)
+        problems = len(rows) + len(blanks) + differing
+        if not problems:
             scope_text = f"{len(report_ids)}份报告" if len(report_ids) > 1 else "该报告"
             text = f"未发现不一致：{scope_text}{query.topic or ''}的 {total} 项勾稽与正文核对均相符。"
+            if claims:
+                text = "\n".join(claims) + "\n" + text
         else:
-            listed = "\n".join(f"- {a}{y}年：{d}" for _, a, y, _, d in rows[:20])
-            text = f"发现 {len(rows)} 处数据不一致（{where}）：\n{listed}"
-        answer = Answer(question=question, answer=text, value=len(rows), unit="处", route="table", scope=scope,
-                        query=query)
+            where = "、".join(dict.fromkeys([f"{a}{y}年" for _, a, y, _, _ in rows] + [f"{a}{y}年" for a, y, *_ in blanks]))
+            text = f"发现 {problems} 处问题{('（' + where + '）') if where else ''}：\n" + "\n".join(lines)
+        answer = Answer(question=question, answer=text, value=problems, unit="处", route="table", scope=scope,
+                        query=query, citations=citations)
         answer.findings = [{"report_id": rid, "rule": rule, "detail": d} for rid, _, _, rule, d in rows]
         return answer
+
+    def _claims(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> tuple[list[str], list[Citation]]:
+        """Each figure the question quotes, against the cell it names: agrees, or does not."""
+        if not query.claims or len(report_ids) != 1:
+            return [], []
+        measures = [m for m, _ in query.claims]
+        figures = read_figures(self.db, measures, report_ids)
+        lines, citations = [], []
+        for (measure, said), figure in zip(query.claims, sorted(figures, key=lambda f: f.measure), strict=True):
+            value = figure.value
+            if figure.complete and value is None and (summed := self._column_sum(figure, measure)) is not None:
+                figure, value = summed
+                lines.append(f"- 「{measure.label()}」的总计栏空白，按六类申请人之和为 {format_number(_plain(value))}件")
+            elif not figure.known:
+                lines.append(f"- 「{measure.label()}」在表格中{'为空' if figure.complete else '未能可靠读出'}，无法核对 {format_number(_plain(said))}件")
+                continue
+            same = value == said
+            verdict = "一致" if same else "不一致"
+            lines.append(f"- 所说「{measure.label()}」{format_number(_plain(said))}件，表格为 {format_number(_plain(value))}件：{verdict}")
+            citations += cite(figure, measure.table)
+        return lines, citations
 
     @staticmethod
     def _part(figure: Figure, query: Query) -> str:

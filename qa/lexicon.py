@@ -31,7 +31,9 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
     RowTerm(p, t, r)
     for p, t, r in (
         (r"上一?年(?:度)?结转|去年结转|上年度结转|结转(?:自|过来)", "申请", "上年结转政府信息公开申请数量"),
-        (r"没有?答复|未答复|还没(?:有)?办完|没办完|未办结|结转|继续办理|下一?年(?:度)?(?:继续)?办理|尚未办理完", "申请", "结转下年度继续办理"),
+        (r"没有?答复|未答复|还没(?:有)?办完|没办完|未办结|结转(?:到|至)?下|转(?:到|至)下一?年|继续办理|下一?年(?:度)?(?:继续)?(?:办理|再办|接着办)|"
+         r"尚未办理完|顺延|转到(?:\d+年|明年|次年)|没来得及", "申请", "结转下年度继续办理"),
+        (r"结转", "申请", "结转"),  # 上年结转 or 结转下年度: said alone it is ambiguous (see AMBIGUOUS)
         (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}不予公开|不予公开(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "不予公开"),
         (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}无法提供|无法提供(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "无法提供"),
         (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}不予处理|不予处理(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "不予处理"),
@@ -57,10 +59,10 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"其他处理", "申请", "其他处理"),
         (r"部分公开", "申请", "部分公开"),
         (r"予以公开|同意公开|全部公开", "申请", "予以公开"),
-        (r"复议后(?:提起)?(?:起诉|诉讼)", "复议诉讼", "行政诉讼/复议后起诉"),
+        (r"复议后.{0,2}(?:起诉|诉讼)|复议完.{0,4}(?:起诉|诉讼|法院)", "复议诉讼", "行政诉讼/复议后起诉"),
         (r"直接起诉|未经复议", "复议诉讼", "行政诉讼/未经复议直接起诉"),
         (r"复议", "复议诉讼", "行政复议"),
-        (r"诉讼|起诉", "复议诉讼", "行政诉讼"),  # both 诉讼 rows together
+        (r"诉讼|起诉|官司|告到法院|告上法庭|告上法院|被告", "复议诉讼", "行政诉讼"),  # both 诉讼 rows together
         (r"行政规范性文件|规范性文件", "主动公开", "规范性文件"),
         (r"规章", "主动公开", "规章"),
         (r"行政许可", "主动公开", "行政许可"),
@@ -69,7 +71,7 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"行政强制", "主动公开", "行政强制"),
         (r"行政事业性收费|收费金额", "主动公开", "行政事业性收费"),
         (r"集中采购|政府采购", "主动公开", "政府集中采购"),
-        (r"办理结果总计|[(（]总计[)）]|办理完成|完成办理|办结|已答复|答复了|处理了|办理了", "申请", "总计"),
+        (r"办理结果总计|[(（]总计[)）]|办理完成|完成办理|办结|已答复|答复了|处理了|办理了|办完|处理完|答复完|办理总数", "申请", "总计"),
         (r"收到|受理|新收|接到|提交|提出", "申请", "本年新收政府信息公开申请数量"),
         (WEAK_NEW, "申请", "本年新收政府信息公开申请数量"),
         *((p, "申请", g) for p, g in WEAK_GROUPS.items()),
@@ -83,14 +85,14 @@ REQUEST_COL_TERMS: tuple[tuple[str, str], ...] = (
     (r"科研机构|科研", "科研机构"),
     (r"社会公益组织|公益组织", "社会公益组织"),
     (r"法律服务机构|律所|律师事务所|律师", "法律服务机构"),
-    (r"其他组织|其他申请人|其他类", "其他"),
+    (r"“其他”|其他组织|其他申请人|其他类", "其他"),
 )
 
 REVIEW_COL_TERMS: tuple[tuple[str, str], ...] = (
     (r"维持", "结果维持"),
     (r"纠正", "结果纠正"),
     (r"其他结果", "其他结果"),
-    (r"尚未审结|未审结|还在审|没有审结", "尚未审结"),
+    (r"尚未审结|未审结|还在审|没有?审结|没审完|没判|未判|没有结果|还没结", "尚未审结"),
 )
 
 # The 2019 template's item counts: only when the question says so ("增加了多少件" is a comparison).
@@ -98,9 +100,9 @@ _ITEM_COLS = ((r"上一年项目|上年项目|项目数量", "上一年项目数
 
 # 主动公开 columns by version, keyed by everyday words; the first column is the default.
 ACTIVE_COL_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
-    "规章": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开", "对外公开总数量"),
+    "规章": ((r"废止|废掉|废除|取消", "本年废止件数"), (r"现行有效|有效|生效", "现行有效件数"), (r"累计|总数|对外公开", "对外公开总数量"),
              (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
-    "规范性文件": ((r"废止", "本年废止件数"), (r"现行有效|有效", "现行有效件数"), (r"累计|总数|对外公开", "对外公开总数量"),
+    "规范性文件": ((r"废止|废掉|废除|取消", "本年废止件数"), (r"现行有效|有效|生效", "现行有效件数"), (r"累计|总数|对外公开", "对外公开总数量"),
                (r"新公开", "本年新公开数量"), (r"制发|新制作|新增|出台|制定", "本年制发件数")),
     "行政许可": _ITEM_COLS,
     "其他对外管理服务事项": _ITEM_COLS,
@@ -160,6 +162,8 @@ def match_rows(question: str) -> list[RowTerm]:
     if len(found) > 1:
         found = [(at, t) for at, t in found if t.pattern != WEAK_NEW]
     # "因信访、重复申请等不予处理": the group names the figure; its listed parts are examples.
+    if any(t.row in ("上年结转政府信息公开申请数量", "结转下年度继续办理") for _, t in found):
+        found = [(at, t) for at, t in found if t.row != "结转"]  # the ambiguous word is explained by the other
     named = {t.row.split("/")[0] for _, t in found if "/" in t.row}
     found = [(at, t) for at, t in found if not ((t.pattern in WEAK_GROUPS or t.row == "行政诉讼") and t.row in named)]
     groups = {t.row for _, t in found if t.row in ("不予公开", "无法提供", "不予处理")}
@@ -177,7 +181,10 @@ def match_cols(question: str, table: str, row: str) -> list[str]:
         if m and not any(a < m.end() and m.start() < b for a, b in taken):
             found.append((m.start(), col))
             taken.append((m.start(), m.end()))
-    return [c for _, c in sorted(found)]
+    cols = [c for _, c in sorted(found)]
+    if "法人或其他组织" in cols and len(cols) > 1:  # a column named inside its group heading
+        cols.remove("法人或其他组织")
+    return cols
 
 
 # Words a table question may contain besides its row, column and scope: anything else is a qualifier the

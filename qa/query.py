@@ -82,6 +82,7 @@ class Query:
     per: str | None = None  # average: "quarter" | "month" (None: the mean over the reports in scope)
     topic: str | None = None  # check: the table asked about (None: every check)
     condition: tuple[str, float] | None = None  # count: only reports whose figure meets it ("<", 50)
+    claims: tuple[tuple[Measure, float], ...] = ()  # check: figures the question quotes, to compare with the cells
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
@@ -109,6 +110,8 @@ class Query:
             data["descending"] = self.descending
         if self.condition is not None:
             data["condition"] = list(self.condition)
+        if self.claims:
+            data["claims"] = [{"measure": m.to_dict(), "value": v} for m, v in self.claims]
         return data
 
     @classmethod
@@ -133,6 +136,7 @@ class Query:
                 per=data.get("per"),
                 topic=data.get("topic"),
                 condition=_condition(data.get("condition")),
+                claims=tuple((_measure(c["measure"]), float(c["value"])) for c in data.get("claims") or ()),
             )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise QuestionError(f"not a valid query ({exc}): {data!r}") from exc

@@ -18,15 +18,20 @@ from qa.query import Measure, Query, QueryScope
 from qa.semantic import PROSE, SemanticMatcher
 
 # Rates with a name of their own: what is divided by what.
-_OPEN_RATE = re.compile(r"(?<!不予)(?<!部分)(?<!不)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))")
+_OPEN_RATE = re.compile(
+    r"(?<!不予)(?<!部分)(?<!不)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))|公开(?:和|及|与|、|加)部分公开"
+)
+_WITHOUT_PARTIAL = re.compile(r"不算部分公开|不含部分公开|不包括部分公开|只算予以公开|仅算予以公开")
 # Qualifiers the standard tables have no column for: a question with one is not answered from a cell
 # (「通过网络提交的」, 「来自外国人的」, 「征地拆迁方面的」), nor is one naming an organisation the scope did not know.
 _QUALIFIER = re.compile(
     r"网上|网络|在线|线上|邮寄|信函|当面|现场|窗口|传真|邮件|电话|热线|小程序|APP|外国|境外|港澳|台湾|华侨|海外|男|女|年龄|年纪|岁|"
     r"上半年|下半年|月份|\d+月|季度里|征地|拆迁|土地|规划|环境|教育|医疗|住房|补偿|项目|领域|方面|关于|赔|美元|欧元|天数|时长|多久|"
-    r"人口|估计|预计|预测|明年|将来|未来|"
+    r"人口|估计|预计|预测|明年|将来|未来|模板|样表|经费|预算|资金|人员|编制|方式|渠道|途径|"
     r"[\u4e00-\u9fff]{2,8}(?:局|委员会|委|厅|办公室|中心|公司|法院|检察院|大学|医院|省|市|县|镇|乡)"
 )
+# A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
+_PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
 _BOTH = re.compile(r"两个|两项|两者|两类|二者|这两|加起来|合起来|合计|一共|总共")
 _FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
 _WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
@@ -38,7 +43,8 @@ _OP_WORDS = re.compile(
     r"部门|报告|语料|占|总|%|\d+|名|位|是|否|高|低|涨|降|了|什么|多|少|对比|相比|同年|同期|上年|去年|今年|列出|一览|情况|变化|呢|那|"
     r"增长|下降|上升|增加|减少|减|到|至|-|—|~|近|年|间|期间|每|平均|一共|总共|合计|加起来|累计|共计|总和|之和|相差|差|哪个|哪家|谁|更|"
     r"为零|为0|是0|零|没有|都没|不到|少于|低于|不足|超过|多于|高于|大于|以上|以下|份|篇|年报|从高到低|从多到少|从低到高|从少到多|排|怎么|一下|"
-    r"这些|那些|这|加上|加|和|与|及|连同|含|包括|算上|只算|库里|库|中|里|一件|一场|任何|任一|第|按|顺序|列|年份|年度"
+    r"这些|那些|这|加上|加|和|与|及|连同|含|包括|算上|只算|库里|库|中|里|一件|一场|任何|任一|第|按|顺序|列|年份|年度|"
+    r"同一类|同类|同样|一样|同一|同年|这一项|这项|这个数|那个数|它|这类|两类|两项|两个|两者|类"
 )
 
 
@@ -54,8 +60,12 @@ class Understood:
 def _measures_from_terms(terms: list[RowTerm], content: str) -> list[Measure]:
     """Measures of the rows the lexicon found, with the column named for each (None: the default)."""
     measures = []
+    masked = content  # a row's own words are not a column (「“其他处理”中的“其他”」)
     for term in terms:
-        cols = match_cols(content, term.table, term.row)
+        if term.pattern:
+            masked = re.sub(term.pattern, lambda m: " " * len(m.group()), masked)
+    for term in terms:
+        cols = match_cols(masked, term.table, term.row)
         if len(terms) == 1 and len(cols) == 2:
             return [Measure(term.table, term.row, c) for c in cols]
         measures.append(Measure(term.table, term.row, cols[0] if cols else None))
@@ -66,10 +76,12 @@ def _rate(content: str, measures: list[Measure], after: int) -> tuple[list[Measu
     """Numerator(s), denominator, definition and topic of a rate question; `after`: measures named after 占."""
     if _CORRECTION.search(content):
         row = measures[0].row if measures and measures[0].table == "复议诉讼" else "行政复议"
+        row = "行政诉讼" if re.search(r"诉讼|起诉|官司|法院", content) and row == "行政复议" else row
         return [Measure("复议诉讼", row, "结果纠正")], Measure("复议诉讼", row, "总计"), "结果纠正 ÷ 总计", None
     only_open = not measures or all(m.row in ("予以公开", "部分公开") for m in measures)
-    if _OPEN_RATE.search(content) and only_open and not (len(measures) == 2 and not _WITH_PARTIAL.search(content)):
-        topic = "含部分公开" if _WITH_PARTIAL.search(content) or len(measures) == 2 else None
+    if _OPEN_RATE.search(content) and only_open:
+        with_partial = bool(_WITH_PARTIAL.search(content) or len(measures) == 2) and not _WITHOUT_PARTIAL.search(content)
+        topic = "含部分公开" if with_partial else None
         return [Measure("申请", "予以公开")], Measure("申请", "总计"), "公开率", topic
     if not measures:
         return [], None, None, None
@@ -102,18 +114,39 @@ class Understander:
         via = "lexicon"
         operation = detect(content, len(measures), max(n_agencies, n_years))
         if operation.op == "check" or (operation.op == "count" and not measures):
-            return Understood(Query(op=operation.op, topic=_check_topic(content, terms)))
+            claims = _claims(content, terms) if operation.op == "check" else ()
+            return Understood(Query(op=operation.op, topic=_check_topic(content, terms), claims=claims))
+        if measures and measures[0].table == "复议诉讼" and _column_only(content):
+            return Understood(None)  # 「由企业提起的复议」: the 复议诉讼 table has no applicant columns
         if PROSE_ONLY.search(content) and not _OPEN_RATE.search(content) and not _CORRECTION.search(content):
             return Understood(None)
+        if _PROSE_UNIT.search(content) and not any(m.table == "主动公开" and m.row == "行政事业性收费" for m in measures):
+            return Understood(None)
+        review = previous.measures[0] if previous is not None and previous.measures and previous.measures[0].table == "复议诉讼" else None
+        if review is not None and not measures and (cols := match_cols(content, "复议诉讼", review.row)):
+            measures, via = [Measure("复议诉讼", review.row, cols[0])], "inherited"  # 「其中结果纠正的有几件？」
+        ambiguous = [] if review is not None else self._ambiguous(content, measures, terms)
+        if ambiguous:
+            return Understood(None, candidates=ambiguous, via="lexicon")
         named_rate = operation.op == "rate" and bool(_OPEN_RATE.search(content) or _CORRECTION.search(content))
-        if not measures and previous is not None and previous.measures and not named_rate:
+        denominators: list[Measure] = []
+        if operation.op == "rate" and not named_rate and (after := _named_after(content, "占", terms)):
+            measures, denominators = measures[:-after], measures[-after:][:1]  # 「…占办理总数的百分之几」
+        if not measures and previous is not None and previous.measures and not (named_rate and review is None):
             measures, via = self._inherit(content, history), "inherited"
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
         rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
         if rest and _QUALIFIER.search(rest):
             return Understood(None)  # the text route may still find it in the prose
         if rest and measures and via == "lexicon" and not _weak_only(content):
-            rest = ""  # the rows named explain the question; the rest is how people talk (「查无此信息」, 「案子」)
+            # The rows named explain the question and the rest is how people talk (「查无此信息」, 「案子」) —
+            # unless the rest names a column (「还没判下来」) or the row's table has columns the rest may mean.
+            col = self.matcher.column(rest, measures[0].table) if self.matcher and measures[0].table != "主动公开" else None
+            if col is not None and all(m.col is None for m in measures):
+                measures = [Measure(m.table, m.row, col) for m in measures]
+            if measures[0].table == "主动公开" and all(m.col is None for m in measures):
+                return Understood(None)
+            rest = ""
         if rest and self.matcher is not None and _FIGURE_WORDS.search(content):
             measures, via, candidates = self._semantic(content, rest, measures, via)
             if candidates:
@@ -124,8 +157,9 @@ class Understander:
             # 「洪泽区呢？」 after a rate: the same question about another scope.
             return Understood(previous.with_(measures=tuple(measures) if previous.op != "rate" else previous.measures), via=via)
         if operation.op == "rate":
-            after = _named_after(content, "占", terms)
-            numerators, denominator, definition, topic = _rate(content, measures, after)
+            if denominators:
+                return Understood(Query(op="rate", measures=tuple(measures), denominator=denominators[0]), via=via)
+            numerators, denominator, definition, topic = _rate(content, measures, 0)
             if not numerators:
                 return Understood(None)
             return Understood(Query(op="rate", measures=tuple(numerators), denominator=denominator,
@@ -134,6 +168,21 @@ class Understander:
             return Understood(None)
         return Understood(Query(op=operation.op, measures=tuple(measures), n=operation.n, descending=operation.descending,
                                 per=operation.per, condition=operation.condition), via=via)
+
+    @staticmethod
+    def _ambiguous(content: str, measures: list[Measure], terms: list[RowTerm]) -> list[Measure]:
+        """Readings to choose from when the words name no single row (结转 alone; a 复议/诉讼 column alone)."""
+        for m in measures:
+            if m.row == "结转":
+                return [Measure("申请", "上年结转政府信息公开申请数量", m.col), Measure("申请", "结转下年度继续办理", m.col)]
+        review_cols = match_cols(content, "复议诉讼", "行政复议")
+        if not measures and review_cols and not re.search(r"复议|诉讼|起诉|官司", content):
+            return [Measure("复议诉讼", row, review_cols[0]) for row in ("行政复议", "行政诉讼")]
+        if not measures and _CORRECTION.search(content) and not re.search(r"复议|诉讼|起诉|官司|法院", content):
+            return [Measure("复议诉讼", row, "结果纠正") for row in ("行政复议", "行政诉讼")]
+        if measures and measures[0].table == "复议诉讼" and match_cols(content, "申请", "本年新收政府信息公开申请数量"):
+            return []  # handled by the caller: the 复议诉讼 table has no applicant columns
+        return []
 
     def _inherit(self, content: str, history: list[Query]) -> list[Measure]:
         """A follow-up's measures: the previous ones with a column it names, or the last two together."""
@@ -187,6 +236,20 @@ def _named_after(content: str, word: str, terms: list[RowTerm]) -> int:
     if at < 0:
         return 0
     return sum(1 for t in terms if t.pattern and (m := re.search(t.pattern, content)) and m.start() > at)
+
+
+def _claims(content: str, terms: list[RowTerm]) -> tuple[tuple[Measure, float], ...]:
+    """Figures a check question quotes from the report (「正文说无法提供265件」): each with the row named before it."""
+    spans = sorted((m.end(), t) for t in terms if t.pattern for m in re.finditer(t.pattern, content))
+    claims = []
+    for number in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*件", content):
+        before = [(end, t) for end, t in spans if end <= number.start() and number.start() - end <= 12]
+        if before:
+            term = before[-1][1]
+            if term.row != "结转":
+                cols = match_cols(content[max(0, before[-1][0] - 12) : number.start()], term.table, term.row)
+                claims.append((Measure(term.table, term.row, cols[0] if cols else None), float(number.group(1))))
+    return tuple(claims)
 
 
 def _column_only(content: str) -> str | None:
