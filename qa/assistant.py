@@ -30,7 +30,7 @@ _COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一�
 _DIFF = re.compile(r"比.{0,12}(?:多|少)|多了|少了|增加|减少|增长|下降|变化|差(?:了|多少)|相差|差距")
 _WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
 _SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
-_BOTH = re.compile(r"两家|两个|两年|这两|二者|两者")
+_BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
 
 
 def _check_question(question: str) -> str:
@@ -164,6 +164,10 @@ class Assistant:
             return text_answer if not text_answer.abstained else self._clarify(asked, understood.candidates, reports, scope)
         if query is None:
             return self._text(asked, question, reports, catalog, agencies, years)
+        if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
+            return self._text(asked, question, reports, catalog, agencies, years)  # 「有多少家单位…」 of one report
+        if query.op == "rank" and versus_last_year(content):
+            return abstain(asked, "暂不支持对「比上一年的变化」排名，可分别询问各年的数字", scope)
         query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
         year_over_year = query.op in ("growth", "multiple") or (query.op == "difference" and versus_last_year(content))
         if year_over_year and len(query.measures) == 1 and len(reports) == 1:

@@ -149,7 +149,9 @@ class Executor:
         if measure.table != "申请" or measure.col not in (None, "总计"):
             return None
         [parts] = read_figures(self.db, [Measure("申请", measure.row, "六类申请人之和")], [figure.report_id])
-        return (parts, parts.value) if parts.known and parts.value is not None else None
+        if not parts.known or any(c["value"] is None for c in parts.cells):
+            return None  # a blank among them is not 0: no sum
+        return parts, parts.value or 0
 
     def _sum(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
         missing = self._missing(question, figures, query, scope)
@@ -201,6 +203,8 @@ class Executor:
             return self._answer(question, text, both if with_partial else primary, "%", figures, query, scope,
                                 formula=f2 if with_partial else f1)
         numerators, denominator = figures[:-1], figures[-1]
+        if not numerators:
+            return abstain(question, "没有识别出比率的分子", scope)
         if not denominator.value:
             return _zero(question, denominator, scope)
         top = sum(f.value or 0 for f in numerators)
@@ -260,7 +264,7 @@ class Executor:
             periods, word = len(figures), "每份报告" if len({f.agency for f in figures}) > 1 else "每年"
         total = sum(f.value or 0 for f in figures)
         mean = round(total / periods, 2)
-        formula = f"{' + '.join(format_number(f.value) for f in figures)} ÷ {periods} = {format_number(mean)}" if len(figures) > 1 \
+        formula = f"({' + '.join(format_number(f.value) for f in figures)}) ÷ {periods} = {format_number(mean)}" if len(figures) > 1 \
             else f"{format_number(total)} ÷ {periods} = {format_number(mean)}"
         text = f"平均{word} {format_number(mean)}{unit}（{formula}；{'；'.join(f'{name(f)} {format_number(f.value)}' for f in figures)}）"
         return self._answer(question, text, mean, unit, figures, query, scope, formula=formula)
@@ -306,6 +310,8 @@ class Executor:
         prefix = f"{ordered[0].agency}「{query.measures[0].label()}」：" if same_agency else f"「{query.measures[0].label()}」："
         answer = self._answer(question, prefix + listed, None, None, [f for f in ordered if f.known], query, scope)
         answer.chart = [{"label": label(f), "value": _plain(f.value)} for f in ordered if f.known]
+        if any(not f.known for f in ordered):
+            answer.abstained, answer.reason = True, "部分报告的该项未能可靠读出，列表不完整"
         return answer
 
     def _per_report(self, question: str, query: Query, figures: list[Figure], scope: Scope,

@@ -28,11 +28,11 @@ _QUALIFIER = re.compile(
     r"网上|网络|在线|线上|邮寄|信函|当面|现场|窗口|传真|邮件|电话|热线|小程序|APP|外国|境外|港澳|台湾|华侨|海外|男|女|年龄|年纪|岁|"
     r"上半年|下半年|月份|\d+月|季度里|征地|拆迁|土地|规划|环境|教育|医疗|住房|补偿|项目|领域|方面|关于|赔|美元|欧元|天数|时长|多久|"
     r"人口|估计|预计|预测|明年|将来|未来|模板|样表|经费|预算|资金|人员|编制|方式|渠道|途径|"
-    r"[\u4e00-\u9fff]{2,8}(?:局|委员会|委|厅|办公室|中心|公司|法院|检察院|大学|医院|省|市|县|镇|乡)"
+    r"[\u4e00-\u9fff]{2,8}(?:局|委员会|厅|办公室|中心|公司|检察院|大学|医院)|[\u4e00-\u9fff]{1,4}类(?:行政)?(?:审批|许可|处罚|案件|事项)"
 )
 # A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
 _PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
-_BOTH = re.compile(r"两个|两项|两者|两类|二者|这两|加起来|合起来|合计|一共|总共")
+_BOTH = re.compile(r"[两2](?:个|项|类)|两者|二者|这[两2]|加起来|合起来|合计|一共|总共")
 _FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
 _WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
 _CORRECTION = re.compile(r"纠错率|纠正率|被纠错|被纠正的比例|败诉率")
@@ -123,30 +123,27 @@ class Understander:
         if _PROSE_UNIT.search(content) and not any(m.table == "主动公开" and m.row == "行政事业性收费" for m in measures):
             return Understood(None)
         review = previous.measures[0] if previous is not None and previous.measures and previous.measures[0].table == "复议诉讼" else None
-        if review is not None and not measures and (cols := match_cols(content, "复议诉讼", review.row)):
-            measures, via = [Measure("复议诉讼", review.row, cols[0])], "inherited"  # 「其中结果纠正的有几件？」
+        if review is not None and not measures and (named := match_cols(content, "复议诉讼", review.row)):
+            measures, via = [Measure("复议诉讼", review.row, named[0])], "inherited"  # 「其中结果纠正的有几件？」
         ambiguous = [] if review is not None else self._ambiguous(content, measures, terms)
         if ambiguous:
             return Understood(None, candidates=ambiguous, via="lexicon")
         named_rate = operation.op == "rate" and bool(_OPEN_RATE.search(content) or _CORRECTION.search(content))
         denominators: list[Measure] = []
-        if operation.op == "rate" and not named_rate and (after := _named_after(content, "占", terms)):
+        after = _named_after(content, "占", terms) if operation.op == "rate" and not named_rate else 0
+        if after and (len(measures) > after or previous is not None):
             measures, denominators = measures[:-after], measures[-after:][:1]  # 「…占办理总数的百分之几」
         if not measures and previous is not None and previous.measures and not (named_rate and review is None):
             measures, via = self._inherit(content, history), "inherited"
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
         rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
-        if rest and _QUALIFIER.search(rest):
+        if rest and _QUALIFIER.search(_without(content, terms)):
             return Understood(None)  # the text route may still find it in the prose
         if rest and measures and via == "lexicon" and not _weak_only(content):
-            # The rows named explain the question and the rest is how people talk (「查无此信息」, 「案子」) —
-            # unless the rest names a column (「还没判下来」) or the row's table has columns the rest may mean.
-            col = self.matcher.column(rest, measures[0].table) if self.matcher and measures[0].table != "主动公开" else None
-            if col is not None and all(m.col is None for m in measures):
-                measures = [Measure(m.table, m.row, col) for m in measures]
-            if measures[0].table == "主动公开" and all(m.col is None for m in measures):
+            explained = self._explain_rest(content, rest, measures)
+            if explained is None:
                 return Understood(None)
-            rest = ""
+            measures, rest = explained, ""
         if rest and self.matcher is not None and _FIGURE_WORDS.search(content):
             measures, via, candidates = self._semantic(content, rest, measures, via)
             if candidates:
@@ -168,6 +165,34 @@ class Understander:
             return Understood(None)
         return Understood(Query(op=operation.op, measures=tuple(measures), n=operation.n, descending=operation.descending,
                                 per=operation.per, condition=operation.condition), via=via)
+
+    def _explain_rest(self, content: str, rest: str, measures: list[Measure]) -> list[Measure] | None:
+        """Measures when the rows named explain a question whose other words are how people talk.
+
+        A short rest (「查无此信息」, 「案子」) is accepted; it may name a column (「还没判下来」). A longer one
+        is accepted only where the semantic reading of the whole question agrees with the lexicon's row
+        (or names one of its sub-rows: 「补正以后还说不清楚」 under 无法提供); otherwise None (not from a cell).
+        """
+        first = measures[0]
+        if self.matcher is not None and first.table != "主动公开" and all(m.col is None for m in measures):
+            col = self.matcher.column(rest, first.table)
+            if col is not None:
+                measures = [Measure(m.table, m.row, col) for m in measures]
+        if first.table == "主动公开" and all(m.col is None for m in measures):
+            return None  # 主动公开 rows have several columns: unexplained words may mean any of them
+        if len(rest) <= 4:
+            return measures
+        if self.matcher is None:
+            return None
+        match, _ = self.matcher.decide(content)
+        if match is None or isinstance(match.target, str):
+            return None
+        found = match.target
+        if found.row == first.row:
+            return measures
+        if found.table == first.table and found.row.startswith(first.row + "/") and len(measures) == 1:
+            return [Measure(found.table, found.row, measures[0].col)]
+        return None
 
     @staticmethod
     def _ambiguous(content: str, measures: list[Measure], terms: list[RowTerm]) -> list[Measure]:
@@ -230,6 +255,14 @@ class Understander:
         return [Measure(found.table, found.row, col)], "semantic", []
 
 
+def _without(content: str, terms: list[RowTerm]) -> str:
+    """The question without the words of the rows found (where qualifiers are looked for)."""
+    for t in terms:
+        if t.pattern:
+            content = re.sub(t.pattern, " ", content)
+    return content
+
+
 def _named_after(content: str, word: str, terms: list[RowTerm]) -> int:
     """How many of the rows found are named after `word` (「不予公开的占收到申请的比例」: the denominator)."""
     at = content.find(word)
@@ -270,12 +303,12 @@ def _looks_like_column(content: str) -> bool:
 
 def _check_topic(content: str, terms: list[RowTerm]) -> str | None:
     """The table a check question is about (「复议表有问题吗」), by the rule names' prefix."""
+    if re.search(r"申请表|申请情况|办理结果|申请.{0,4}表", content):
+        return "申请"
     if re.search(r"复议|诉讼", content):
         return "复议诉讼"
     if re.search(r"正文|文字|文中|受理数.{0,6}(?:表|一致)|和表", content):
         return "文字与表格"
-    if re.search(r"申请表|申请情况|办理结果|申请.{0,4}表", content):
-        return "申请"
     return None
 
 
