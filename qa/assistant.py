@@ -15,6 +15,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from corpus import QuestionError, Report, Settings
 from qa.answer import Answer, Scope, abstain, format_number
 from qa.execute import Executor
+from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import versus_last_year, wants_all, year_range
 from qa.query import Measure, Query, QueryScope
@@ -135,7 +136,7 @@ class Assistant:
     def _answer(self, question: str, history: list[Answer], only: list[str] | None) -> Answer:
         catalog = self.catalog.restricted(set(only)) if only else self.catalog
         asked = question
-        question = normalise(question)
+        question = english_to_chinese(normalise(question))
         resolved = catalog.resolve(question)
         if resolved.unknown_agency:
             return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告")
@@ -146,8 +147,11 @@ class Assistant:
         understood = self.understander.understand(content, queries, named, 0)
         query = understood.query
         agencies, years = self._inherit_scope(resolved, years, history, content, query)
-        if resolved.unknown_year and agencies and not catalog.select(agencies, (resolved.unknown_year,)):
-            return abstain(asked, f"语料中没有{'、'.join(agencies)}{resolved.unknown_year}年的报告")
+        missing = [y for y in years if agencies and not catalog.select(agencies, (y,))]
+        comparing = query is not None and query.op in ("difference", "growth", "multiple", "sum", "average", "trend", "rank")
+        if missing and (comparing or len(missing) == len(years)):
+            return abstain(asked, f"语料中没有{'、'.join(agencies)}{missing[0]}年的报告")
+        years = tuple(y for y in years if y not in missing)  # 「2025年从2024年结转过来的」: 2024 is a reference
         agencies_all = wants_all(content) or (query is not None and query.op in ("rank", "count", "check"))
         reports = catalog.select(agencies, years) if (agencies or years) else list(resolved.reports)
         if resolved.unknown_year and not reports:
@@ -175,7 +179,7 @@ class Assistant:
             if not earlier:
                 return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
             reports = earlier + reports
-        single = query.op in ("value", "rate", "difference", "multiple") and len(query.measures) + bool(query.denominator) >= 1
+        single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year
         if single and len(reports) > 1 and not (len(agencies) > 1 or len(years) > 1 or query.scope.all_reports or _COMPARE.search(content)):
             choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
             answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)

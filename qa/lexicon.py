@@ -57,10 +57,10 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"缴纳费用|收费通知", "申请", OTHER_2021[1]),
         (r"其他处理\W{0,2}中的\W{0,2}其他|其他处理/其他", "申请", OTHER_2021[2]),
         (r"其他处理", "申请", "其他处理"),
-        (r"部分公开", "申请", "部分公开"),
+        (r"部分公开|公开了?一部分|只公开(?:了)?部分", "申请", "部分公开"),
         (r"予以公开|同意公开|全部公开", "申请", "予以公开"),
         (r"复议后.{0,2}(?:起诉|诉讼)|复议完.{0,4}(?:起诉|诉讼|法院)", "复议诉讼", "行政诉讼/复议后起诉"),
-        (r"直接起诉|未经复议", "复议诉讼", "行政诉讼/未经复议直接起诉"),
+        (r"直接(?:到法院|向法院|去法院)?起诉|未经(?:过)?复议|没(?:有)?经过复议|不经(?:过)?复议", "复议诉讼", "行政诉讼/未经复议直接起诉"),
         (r"复议", "复议诉讼", "行政复议"),
         (r"诉讼|起诉|官司|告到法院|告上法庭|告上法院|被告", "复议诉讼", "行政诉讼"),  # both 诉讼 rows together
         (r"行政规范性文件|规范性文件", "主动公开", "规范性文件"),
@@ -72,7 +72,7 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"行政事业性收费|收费金额", "主动公开", "行政事业性收费"),
         (r"集中采购|政府采购", "主动公开", "政府集中采购"),
         (r"办理结果总计|[(（]总计[)）]|办理完成|完成办理|办结|已答复|答复了|处理了|办理了|办完|处理完|答复完|办理总数", "申请", "总计"),
-        (r"收到|受理|新收|接到|提交|提出", "申请", "本年新收政府信息公开申请数量"),
+        (r"收到|受理|新收|接到|新接|接收|提交|提出|递交|新提", "申请", "本年新收政府信息公开申请数量"),
         (WEAK_NEW, "申请", "本年新收政府信息公开申请数量"),
         *((p, "申请", g) for p, g in WEAK_GROUPS.items()),
     )
@@ -96,7 +96,11 @@ REVIEW_COL_TERMS: tuple[tuple[str, str], ...] = (
 )
 
 # The 2019 template's item counts: only when the question says so ("增加了多少件" is a comparison).
-_ITEM_COLS = ((r"上一年项目|上年项目|项目数量", "上一年项目数量"), (r"增减|增/减|项目.{0,4}[增减]", "本年增/减"))
+_ITEM_COLS = (
+    (r"上一年项目|上年项目|项目数量", "上一年项目数量"),
+    (r"增减|增/减|项目.{0,4}[增减]", "本年增/减"),
+    (r"处理决定|决定数|作出.{0,4}决定|开出", "本年处理决定数量"),
+)
 
 # 主动公开 columns by version, keyed by everyday words; the first column is the default.
 ACTIVE_COL_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -229,3 +233,37 @@ def col_words(question: str, table: str, row: str) -> list[str]:
     """The words of a question that named a column of this row (removed before the leftover check)."""
     terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())
     return [m.group() for pattern, _ in terms for m in re.finditer(pattern, question)]
+
+
+# English questions about Chinese reports (「How many requests did 淮安市人民政府 receive in 2024?」): the domain's
+# English words, read as the Chinese words the rest of the pipeline knows. Longest phrases first.
+ENGLISH: tuple[tuple[str, str], ...] = (
+    (r"carried over (?:to|into) the next year|carried over to next year|still pending|carry-?overs?", "结转下年度继续办理"),
+    (r"carried over from (?:the )?(?:previous|last) year", "上年结转"),
+    (r"fully disclosed?|disclosed in full|granted in full", "予以公开"),
+    (r"partially disclosed?|partly disclosed?|partial disclosure", "部分公开"),
+    (r"administrative reconsiderations?(?: cases)?|reconsiderations?", "行政复议"),
+    (r"administrative (?:litigation|lawsuits?)|lawsuits?|litigation|court cases", "行政诉讼"),
+    (r"both kinds together|in total|altogether|combined|total", "一共"),
+    (r"individuals|natural persons|citizens", "自然人"),
+    (r"companies|enterprises|businesses", "商业企业"),
+    (r"law firms|legal service(?:s)? (?:institutions|organi[sz]ations)", "法律服务机构"),
+    (r"what (?:percentage|share|proportion)|what percent|share of|percentage of|proportion of", "占比多少"),
+    (r"disclosure rate", "公开率"),
+    (r"how many times", "几倍"),
+    (r"how many|how much|what was the number of|number of", "多少"),
+    (r"new (?:information[- ]disclosure )?requests|requests? (?:were )?received|receive[d]?", "收到申请"),
+    (r"fees?|charges?", "收费金额"),
+    (r"the most", "最多"),
+    (r"the fewest|the least", "最少"),
+    (r"which agency", "哪个机关"),
+)
+
+
+def english_to_chinese(question: str) -> str:
+    """Domain words of an English (or mixed) question in Chinese; questions without Latin letters are unchanged."""
+    if not re.search(r"[A-Za-z]{3}", question):
+        return question
+    for pattern, chinese in ENGLISH:
+        question = re.sub(pattern, chinese, question, flags=re.IGNORECASE)
+    return question

@@ -15,6 +15,7 @@ _ABBREVIATIONS = (
     ("人民政府办公厅", "政府办公厅"),
     ("人民政府办公室", "政府办"),
     ("人民政府", "政府"),
+    ("市人民政府", "市府"),
 )
 _SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|区|州|盟|旗|综合实验区|新区)")
@@ -38,6 +39,13 @@ def aliases(agency: str) -> set[str]:
         for name in list(names):
             if long in name:
                 names.add(name.replace(long, short))
+            elif short in name and short not in ("政府", "政府办"):
+                names.add(name.replace(short, long))  # 上海市科委 is also 上海市科学技术委员会
+    for name in list(names):
+        # 发展改革局 for 发展和改革局, 与 for 和: connectives people leave out or swap.
+        for a, b in (("和", ""), ("与", ""), ("和", "与"), ("与", "和")):
+            if a in name:
+                names.add(name.replace(a, b))
     for name in list(names):
         rest = name
         while True:

@@ -44,7 +44,7 @@ _OP_WORDS = re.compile(
     r"增长|下降|上升|增加|减少|减|到|至|-|—|~|近|年|间|期间|每|平均|一共|总共|合计|加起来|累计|共计|总和|之和|相差|差|哪个|哪家|谁|更|"
     r"为零|为0|是0|零|没有|都没|不到|少于|低于|不足|超过|多于|高于|大于|以上|以下|份|篇|年报|从高到低|从多到少|从低到高|从少到多|排|怎么|一下|"
     r"这些|那些|这|加上|加|和|与|及|连同|含|包括|算上|只算|库里|库|中|里|一件|一场|任何|任一|第|按|顺序|列|年份|年度|"
-    r"同一类|同类|同样|一样|同一|同年|这一项|这项|这个数|那个数|它|这类|两类|两项|两个|两者|类"
+    r"同一类|同类|同样|一样|同一|同年|这一项|这项|这个数|那个数|它|这类|两类|两项|两个|两者|类|大约|大概|约|左右|相当于"
 )
 
 
@@ -78,6 +78,8 @@ def _rate(content: str, measures: list[Measure], after: int) -> tuple[list[Measu
         row = measures[0].row if measures and measures[0].table == "复议诉讼" else "行政复议"
         row = "行政诉讼" if re.search(r"诉讼|起诉|官司|法院", content) and row == "行政复议" else row
         return [Measure("复议诉讼", row, "结果纠正")], Measure("复议诉讼", row, "总计"), "结果纠正 ÷ 总计", None
+    if len(measures) > 1 and any(m.row == "总计" for m in measures):
+        measures = [m for m in measures if m.row != "总计"]  # 「办结的申请里予以公开的占多少」: 总计 is the base
     only_open = not measures or all(m.row in ("予以公开", "部分公开") for m in measures)
     if _OPEN_RATE.search(content) and only_open:
         with_partial = bool(_WITH_PARTIAL.search(content) or len(measures) == 2) and not _WITHOUT_PARTIAL.search(content)
@@ -130,12 +132,13 @@ class Understander:
             return Understood(None, candidates=ambiguous, via="lexicon")
         named_rate = operation.op == "rate" and bool(_OPEN_RATE.search(content) or _CORRECTION.search(content))
         denominators: list[Measure] = []
-        after = _named_after(content, "占", terms) if operation.op == "rate" and not named_rate else 0
+        after = _named_after(content, terms) if operation.op == "rate" and not named_rate else 0
         if after and (len(measures) > after or previous is not None):
             measures, denominators = measures[:-after], measures[-after:][:1]  # 「…占办理总数的百分之几」
         if not measures and previous is not None and previous.measures and not (named_rate and review is None):
             measures, via = self._inherit(content, history), "inherited"
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
+        rest = re.sub(r"[\x00-\x7f]+", "", rest)  # Latin words and symbols left over are not a reading of a row
         rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
         if rest and _QUALIFIER.search(_without(content, terms)):
             return Understood(None)  # the text route may still find it in the prose
@@ -180,7 +183,7 @@ class Understander:
                 measures = [Measure(m.table, m.row, col) for m in measures]
         if first.table == "主动公开" and all(m.col is None for m in measures):
             return None  # 主动公开 rows have several columns: unexplained words may mean any of them
-        if len(rest) <= 4:
+        if len(rest) <= 4 or _distinctive(measures[0]):
             return measures
         if self.matcher is None:
             return None
@@ -255,6 +258,15 @@ class Understander:
         return [Measure(found.table, found.row, col)], "semantic", []
 
 
+def _distinctive(measure: Measure) -> bool:
+    """A row named by words of its own (不掌握, 部分公开, 复议后起诉): other words in the question are talk.
+
+    Not so for the rows people's general words fall back on (总计 for 「处理了」, 新收 for 「申请」) or a group
+    named plainly (「无法提供」 may come with the reason that picks its sub-row).
+    """
+    return measure.row not in ("总计", "本年新收政府信息公开申请数量", "不予公开", "无法提供", "不予处理", "其他处理", "行政诉讼")
+
+
 def _without(content: str, terms: list[RowTerm]) -> str:
     """The question without the words of the rows found (where qualifiers are looked for)."""
     for t in terms:
@@ -263,11 +275,12 @@ def _without(content: str, terms: list[RowTerm]) -> str:
     return content
 
 
-def _named_after(content: str, word: str, terms: list[RowTerm]) -> int:
-    """How many of the rows found are named after `word` (「不予公开的占收到申请的比例」: the denominator)."""
-    at = content.find(word)
-    if at < 0:
+def _named_after(content: str, terms: list[RowTerm]) -> int:
+    """How many rows are named after 占/相当于 (「不予公开的占收到申请的比例」: the denominator)."""
+    m = re.search(r"占|相当于", content)
+    if m is None:
         return 0
+    at = m.start()
     return sum(1 for t in terms if t.pattern and (m := re.search(t.pattern, content)) and m.start() > at)
 
 
