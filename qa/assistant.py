@@ -31,6 +31,8 @@ _COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一�
 _DIFF = re.compile(r"比.{0,12}(?:多|少)|多了|少了|增加|减少|增长|下降|变化|差(?:了|多少)|相差|差距")
 _WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
 _SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
+# Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
+_TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|邮寄|传真|外国人|港澳台")
 _BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
 
 
@@ -142,9 +144,10 @@ class Assistant:
             return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告")
         content = catalog.strip_names(question)
         years = year_range(question) or resolved.years
+        resolved = catalog.widen_to_place(question, resolved)
         queries = [a.query for a in history if a.query is not None]
         named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
-        understood = self.understander.understand(content, queries, named, 0)
+        understood = self.understander.understand(content, queries, named, len(years))
         query = understood.query
         agencies, years = self._inherit_scope(resolved, years, history, content, query)
         missing = [y for y in years if agencies and not catalog.select(agencies, (y,))]
@@ -179,7 +182,7 @@ class Assistant:
             if not earlier:
                 return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
             reports = earlier + reports
-        single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year
+        single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year and not query.pooled
         if single and len(reports) > 1 and not (len(agencies) > 1 or len(years) > 1 or query.scope.all_reports or _COMPARE.search(content)):
             choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
             answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
@@ -254,6 +257,14 @@ class Assistant:
             return abstain(asked, "在报告中没有找到足够可靠的答案")
         answer.question = asked
         answer.timings_ms["retrieve_and_extract"] = (time.perf_counter() - started) * 1000
+        quoted = "".join(c.quote for c in answer.citations)
+        lacking = [w for w in _TEXT_QUALIFIER.findall(question) if w not in quoted]
+        if answer.value is not None and lacking:
+            # 「折合多少美元」, 「败诉后赔了多少钱」: the sentence found does not speak of what was asked.
+            return abstain(asked, f"报告中没有说到「{lacking[0]}」的数字")
+        if answer.value is not None and len(reports) > 1 and restricted and _SUM.search(question):
+            # 「2023到2025年一共发布了多少篇」: one sentence of one report is not the total over several.
+            return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.index.reports[answer.citations[0].report_id])}的：{answer.answer}")
         if answer.value is not None and not ids and len(catalog.reports) > 1:
             report = self.index.reports[answer.citations[0].report_id]
             answer.answer = f"{answer.answer}（出自{label(report)}报告）"

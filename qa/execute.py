@@ -69,9 +69,10 @@ class Executor:
         if query.op == "count" and not query.measures:
             return self._count(question, query, report_ids, scope)
         measures = list(query.measures) + ([query.denominator] if query.denominator else [])
-        if query.op == "rate" and query.definition == "公开率":
+        if query.definition == "公开率":
             measures = [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
-        order = "v DESC NULLS LAST" if query.op == "rank" and query.descending else "v ASC NULLS LAST" if query.op == "rank" else ""
+        ranked = query.op == "rank" and query.denominator is None
+        order = ("v DESC NULLS LAST" if query.descending else "v ASC NULLS LAST") if ranked else ""
         figures = read_figures(self.db, measures, report_ids, order)
         op = "count_where" if query.op == "count" else query.op
         handler: Callable[[str, Query, list[Figure], Scope], Answer] = getattr(self, f"_{op}")
@@ -182,38 +183,51 @@ class Executor:
 
     def _rate(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
         if len({f.report_id for f in figures}) > 1:
+            if query.pooled:
+                return self._pooled_rate(question, query, figures, scope)
             return self._per_report(question, query, figures, scope, self._rate)
         missing = self._missing(question, figures, query, scope)
         if missing is not None:
             return missing
+        computed = _rate_of(figures, query)
+        if computed is None:
+            return _zero(question, figures[-1], scope)
+        rate, formula = computed
         if query.definition == "公开率":
             full, partial, total = figures
-            if not total.value:
-                return _zero(question, total, scope)
-            primary = _pct((full.value or 0) / total.value)
-            both = _pct(((full.value or 0) + (partial.value or 0)) / total.value)
+            primary = _pct((full.value or 0) / (total.value or 1))
+            both = _pct(((full.value or 0) + (partial.value or 0)) / (total.value or 1))
             f1 = f"{format_number(full.value)} ÷ {format_number(total.value)} = {primary}%"
             f2 = f"({format_number(full.value)} + {format_number(partial.value)}) ÷ {format_number(total.value)} = {both}%"
             with_partial = "含部分公开" in (query.topic or "")
             text = (
-                f"{name(full)}公开率{'（含部分公开）' if with_partial else ''} {both if with_partial else primary}%。"
+                f"{name(full)}公开率{'（含部分公开）' if with_partial else ''} {rate}%。"
                 f"按「予以公开 ÷ 办理结果总计」计算为 {f1}；把部分公开也算作公开，"
                 f"按「(予以公开 + 部分公开) ÷ 办理结果总计」计算为 {f2}。"
             )
-            return self._answer(question, text, both if with_partial else primary, "%", figures, query, scope,
-                                formula=f2 if with_partial else f1)
+            return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
         numerators, denominator = figures[:-1], figures[-1]
         if not numerators:
             return abstain(question, "没有识别出比率的分子", scope)
-        if not denominator.value:
-            return _zero(question, denominator, scope)
-        top = sum(f.value or 0 for f in numerators)
-        rate = _pct(top / denominator.value)
-        over = " + ".join(format_number(f.value) for f in numerators)
-        formula = f"{'(' + over + ')' if len(numerators) > 1 else over} ÷ {format_number(denominator.value)} = {rate}%"
         a = " + ".join(self._part(f, query) for f in numerators)
         b = self._part(denominator, query)
         text = f"{rate}%（{name(denominator)}：{a} ÷ {b}，{formula}）"
+        return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
+
+    def _pooled_rate(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        """One rate over several reports: every numerator and every denominator added first."""
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        width = max(f.measure for f in figures) + 1
+        totals = [sum(f.value or 0 for f in figures if f.measure == m) for m in range(width)]
+        pooled = [Figure("", "", None, "", m, totals[m]) for m in range(width)]
+        computed = _rate_of(pooled, query)
+        if computed is None:
+            return _zero(question, pooled[-1], scope)
+        rate, formula = computed
+        who = "、".join(dict.fromkeys(name(f) for f in figures))
+        text = f"{rate}%（{who}合并计算：{formula}；各项为各报告之和）"
         return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
 
     def _pair(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> tuple[Figure, Figure] | Answer:
@@ -269,7 +283,33 @@ class Executor:
         text = f"平均{word} {format_number(mean)}{unit}（{formula}；{'；'.join(f'{name(f)} {format_number(f.value)}' for f in figures)}）"
         return self._answer(question, text, mean, unit, figures, query, scope, formula=formula)
 
+    def _rank_rates(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        """Reports ordered by a rate (「哪份年报的公开率最高」), each rate with its formula."""
+        rates: list[tuple[list[Figure], tuple[float, str] | None]] = []
+        lacking: list[tuple[list[Figure], tuple[float, str] | None]] = []
+        for rid in dict.fromkeys(f.report_id for f in figures):
+            own = sorted((f for f in figures if f.report_id == rid), key=lambda f: f.measure)
+            computed = _rate_of(own, query) if all(f.known for f in own) else None
+            (rates if computed is not None else lacking).append((own, computed))
+        if not rates:
+            return abstain(question, "没有可比较的比率（所需数字未能读出或分母为 0）", scope)
+        ordered = sorted(rates, key=lambda x: x[1][0] if x[1] else 0, reverse=query.descending)
+        top = ordered[: query.n] if query.n else ordered
+        label = "公开率" if query.definition == "公开率" else f"「{query.measures[0].label()}」所占比例"
+        word = "最高" if query.descending else "最低"
+        listed = "；".join(f"{i}. {name(own[0])} {c[1]}" for i, (own, c) in enumerate(top, start=1) if c)
+        text = f"{label}{word}的{'是' if len(top) == 1 else f'前{len(top)}名'}：{listed}"
+        if lacking:
+            text += f"。注意：{'、'.join(name(own[0]) for own, _ in lacking[:6])}的所需数字未能读出或分母为 0，未参与排名"
+        best = top[0][1]
+        answer = self._answer(question, text, best[0] if best and len(top) == 1 and not lacking else None, "%",
+                              [f for own, _ in top for f in own], query, scope, formula=best[1] if best else None)
+        answer.chart = [{"label": name(own[0]), "value": c[0]} for own, c in ordered if c]
+        return answer
+
     def _rank(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        if query.denominator is not None or query.definition:
+            return self._rank_rates(question, query, figures, scope)
         known = [f for f in figures if f.known]
         lacking = [f for f in figures if not f.known]
         if not known:
@@ -420,6 +460,25 @@ class Executor:
         if len(measures) > 1 and figure.measure < len(measures):
             return _label(figure, measures[figure.measure])
         return name(figure)
+
+
+def _rate_of(figures: list[Figure], query: Query) -> tuple[float, str] | None:
+    """A rate and its formula from one report's (or pooled) figures, by the query's definition; None when ÷ 0."""
+    if query.definition == "公开率":
+        full, partial, total = figures
+        if not total.value:
+            return None
+        if "含部分公开" in (query.topic or ""):
+            rate = _pct(((full.value or 0) + (partial.value or 0)) / total.value)
+            return rate, f"({format_number(_plain(full.value))} + {format_number(_plain(partial.value))}) ÷ {format_number(_plain(total.value))} = {rate}%"
+        rate = _pct((full.value or 0) / total.value)
+        return rate, f"{format_number(_plain(full.value))} ÷ {format_number(_plain(total.value))} = {rate}%"
+    numerators, denominator = figures[:-1], figures[-1]
+    if not denominator.value or not numerators:
+        return None
+    rate = _pct(sum(f.value or 0 for f in numerators) / denominator.value)
+    over = " + ".join(format_number(_plain(f.value)) for f in numerators)
+    return rate, f"{'(' + over + ')' if len(numerators) > 1 else over} ÷ {format_number(_plain(denominator.value))} = {rate}%"
 
 
 def _table(query: Query, m: int) -> str:

@@ -135,7 +135,9 @@ ACTIVE_DEFAULT: dict[tuple[str, str], str] = {
 }
 
 # Figures that only prose gives: a question with these words goes to the text route.
-PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|网上申请|信函|发稿|阅读|建议|提案|条信息|篇|培训|微信|微博|网站|专栏|地址|电话|邮编|邮箱|哪个部门|哪些问题|问题|改进|措施|为什么|怎么|如何|主要涉及")
+PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律援助|当面|网络申请|网上申请|信函|发稿|阅读|建议|提案|条信息|篇|培训|微信|微博|网站|专栏|地址|电话|邮编|邮箱|哪个部门|哪些问题|问题|改进|措施|主要涉及")
+# How a question asks for an explanation rather than a figure (not for rankings: 「从高到低怎么排」).
+EXPLAIN = re.compile(r"为什么|怎么|如何|哪些方面|什么原因")
 
 
 def match_col(question: str, table: str, row: str, version: str | None) -> str | None:

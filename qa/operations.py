@@ -43,6 +43,9 @@ _ALL = re.compile(
     r"所有|全部(?:机关|报告|单位)|各(?:个)?(?:机关|单位|部门|报告|地)|每(?:个|家|份)(?:机关|单位|报告)|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|"
     r"语料|整个|全体|前\s*\d+|排名|排行|最(?:多|少|高|低)的(?:机关|单位|报告|是)|谁最"
 )
+_ORDERED = re.compile(r"从高到低|从多到少|从大到小|从低到高|从少到多|从小到大|排(?:个|一下|一排|序|名|列)|怎么排")
+_WHICH_REPORTS = re.compile(r"哪(?:份|些|几份|几年|几个|家)")
+_WHO = re.compile(r"哪家单位|哪个单位|哪些单位|哪个机关|哪些机关|哪家机关")
 _VS_LAST_YEAR = re.compile(r"(?:比|较|相比|对比)(?:上一?年|去年|前一年|上年度)")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:-|到|至|~|—)\s*(20\d\d)\s*年?")
 
@@ -65,8 +68,12 @@ def detect(content: str, n_measures: int, n_reports: int) -> Operation:
                   for m in p.finditer(content))
     if _CHECK.search(content):
         return Operation("check", words=words)
-    ranked = bool(_TOP_N.search(content) or re.search(r"从高到低|从多到少|从大到小|从低到高|从少到多|排", content))
-    if _COUNT.search(content) and not ranked:
+    ranked = bool(_TOP_N.search(content) or _ORDERED.search(content))
+    if n_measures and _WHICH_REPORTS.search(content) and (cond := condition(content)) is not None and cond[0] == "=":
+        return Operation("count", condition=cond, words=words)  # 「哪份报告一件予以公开都没有」: list them
+    if n_measures and _SUM.search(content) and _COUNT.search(content):
+        return Operation("sum", words=words)  # 「几家单位予以公开的合计多少件」
+    if (_COUNT.search(content) or (not n_measures and _WHO.search(content))) and not ranked:
         return Operation("count", condition=condition(content) if n_measures else None, words=words)
     if _GROWTH.search(content):
         return Operation("growth", words=words)
@@ -79,7 +86,7 @@ def detect(content: str, n_measures: int, n_reports: int) -> Operation:
         return Operation("rate", words=words)
     top = _TOP_N.search(content)
     if top or ranked or _RANK.search(content):
-        n = int(top.group(1)) if top else (1 if n_reports != 0 else None)
+        n = int(top.group(1)) if top else None if _ORDERED.search(content) else 1
         return Operation("rank", n=n, descending=not _LOW.search(content), words=words)
     if _VS_LAST_YEAR.search(content) and not _RATE.search(content):
         return Operation("difference", words=words)
@@ -105,6 +112,11 @@ def condition(content: str) -> tuple[str, float] | None:
 def wants_all(content: str) -> bool:
     """Whether a question is about every report (rankings, 所有机关) rather than one it fails to name."""
     return bool(_ALL.search(content))
+
+
+def ranks(content: str) -> bool:
+    """Whether a question orders reports (top-N, 最高, 从高到低) — also when its figure is a rate."""
+    return bool(_TOP_N.search(content) or _ORDERED.search(content) or _RANK.search(content))
 
 
 def versus_last_year(content: str) -> bool:

@@ -82,6 +82,7 @@ class Query:
     per: str | None = None  # average: "quarter" | "month" (None: the mean over the reports in scope)
     topic: str | None = None  # check: the table asked about (None: every check)
     condition: tuple[str, float] | None = None  # count: only reports whose figure meets it ("<", 50)
+    pooled: bool = False  # rate over several reports: Σ numerators ÷ Σ denominators (else one rate per report)
     claims: tuple[tuple[Measure, float], ...] = ()  # check: figures the question quotes, to compare with the cells
 
     def __post_init__(self) -> None:
@@ -110,6 +111,8 @@ class Query:
             data["descending"] = self.descending
         if self.condition is not None:
             data["condition"] = list(self.condition)
+        if self.pooled:
+            data["pooled"] = True
         if self.claims:
             data["claims"] = [{"measure": m.to_dict(), "value": v} for m, v in self.claims]
         return data
@@ -136,6 +139,7 @@ class Query:
                 per=data.get("per"),
                 topic=data.get("topic"),
                 condition=_condition(data.get("condition")),
+                pooled=bool(data.get("pooled", False)),
                 claims=tuple((_measure(c["measure"]), float(c["value"])) for c in data.get("claims") or ()),
             )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

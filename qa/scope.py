@@ -27,6 +27,7 @@ _NAMED_PLACE = re.compile(
 )
 
 
+_PLURAL = re.compile(r"(?:几|各|每|所有|全部|哪些)(?:家|个)?(?:机关|单位|部门)|的机关|连同|包括下属|下面的|下属|所属|及其")
 _SUB_PLACE = re.compile(r"((?:(?![年的和与及])[\u4e00-\u9fff]){1,3}?(?:区|县|镇|乡|街道))")
 _NAME_TAIL = r"(?:综合实验区|实验区|新区|区人民政府|县人民政府|市人民政府|人民政府|区政府|县政府|市政府|政府)?"
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
@@ -175,6 +176,15 @@ class Catalog:
             if not any(place in name or _near(place, name[: len(place)]) for name in known):
                 return place
         return None
+
+    def widen_to_place(self, question: str, resolved: Resolved) -> Resolved:
+        """「上海的几家机关」, 「淮安市（连同下面的区）」: every agency of the place named, not its government alone."""
+        if not _PLURAL.search(question) or len(resolved.agencies) > 1:
+            return resolved
+        for place, agencies in sorted(self.place_map.items(), key=lambda kv: -len(kv[0])):
+            if place in question and len(agencies) > 1:
+                return Resolved(resolved.reports, tuple(sorted(agencies)), resolved.years, resolved.unknown_agency, resolved.unknown_year)
+        return resolved
 
     def select(self, agencies: tuple[str, ...], years: tuple[int, ...]) -> list[Report]:
         """Reports of these agencies (all when empty) in these years (all when empty)."""

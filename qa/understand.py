@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
-from qa.lexicon import PROSE_ONLY, WEAK_NEW, RowTerm, col_words, leftover, match_cols, match_rows
-from qa.operations import Operation, detect, wants_all, year_range
+from qa.lexicon import EXPLAIN, PROSE_ONLY, WEAK_NEW, RowTerm, col_words, leftover, match_cols, match_rows
+from qa.operations import Operation, detect, ranks, wants_all, year_range
 from qa.query import Measure, Query, QueryScope
 from qa.semantic import PROSE, SemanticMatcher
 
@@ -31,7 +31,8 @@ _QUALIFIER = re.compile(
     r"[\u4e00-\u9fff]{2,8}(?:局|委员会|厅|办公室|中心|公司|检察院|大学|医院)|[\u4e00-\u9fff]{1,4}类(?:行政)?(?:审批|许可|处罚|案件|事项)"
 )
 # A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
-_PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
+_PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家(?!单位|机关|部门|报告)|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
+_POOLED = re.compile(r"合起来|加起来|合并|合计|总体|整体|汇总|累计|一起算")
 _BOTH = re.compile(r"[两2](?:个|项|类)|两者|二者|这[两2]|加起来|合起来|合计|一共|总共")
 _FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
 _WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
@@ -122,6 +123,8 @@ class Understander:
             return Understood(None)  # 「由企业提起的复议」: the 复议诉讼 table has no applicant columns
         if PROSE_ONLY.search(content) and not _OPEN_RATE.search(content) and not _CORRECTION.search(content):
             return Understood(None)
+        if EXPLAIN.search(content) and operation.op == "value":
+            return Understood(None)
         if _PROSE_UNIT.search(content) and not any(m.table == "主动公开" and m.row == "行政事业性收费" for m in measures):
             return Understood(None)
         review = previous.measures[0] if previous is not None and previous.measures and previous.measures[0].table == "复议诉讼" else None
@@ -162,8 +165,12 @@ class Understander:
             numerators, denominator, definition, topic = _rate(content, measures, 0)
             if not numerators:
                 return Understood(None)
-            return Understood(Query(op="rate", measures=tuple(numerators), denominator=denominator,
-                                    definition=definition, topic=topic), via=via)
+            rate = Query(op="rate", measures=tuple(numerators), denominator=denominator, definition=definition, topic=topic,
+                         pooled=bool(_POOLED.search(content)))
+            if ranks(content):  # 「哪份年报的公开率最高」: reports ranked by the rate
+                order = detect(content.replace("率", ""), 1, 2)
+                return Understood(rate.with_(op="rank", n=order.n, descending=order.descending), via=via)
+            return Understood(rate, via=via)
         if not measures:
             return Understood(None)
         return Understood(Query(op=operation.op, measures=tuple(measures), n=operation.n, descending=operation.descending,
