@@ -90,11 +90,34 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     if not args.question.strip():
         raise QuestionError("the question is empty: ask something like 「有多少件申请没有答复？」")
-    answer = _assistant(args).ask(args.question).to_dict()
+    result = _assistant(args).ask(args.question)
+    answer = result.to_dict()
+    if args.table or args.output:
+        return _write_answer_table(result, args)
     if args.json:
         _print_json(answer)
     else:
         _print_answer(answer)
+    return 0
+
+
+def _write_answer_table(answer: Any, args: argparse.Namespace) -> int:
+    """`ask … --table`: the cells behind a table answer as a table, on stdout (TSV) or into a file."""
+    from index.cells import write_table
+    from qa.answer import ROW_COLUMNS
+
+    rows = [[row.get(c) for c in ROW_COLUMNS] for row in answer.rows]
+    if not rows:
+        print(f"{answer.answer}\n(no table: this answer was not computed from table cells)", file=sys.stderr)
+        return 1
+    if args.output:
+        fmt = args.format or Path(args.output).suffix.lstrip(".") or "csv"
+        path = write_table(ROW_COLUMNS, rows, Path(args.output), fmt)
+        print(f"{answer.answer}\n{len(rows)} rows → {path}", file=sys.stderr)
+        return 0
+    print("\t".join(ROW_COLUMNS))
+    for row in rows:
+        print("\t".join("" if v is None else str(v) for v in row))
     return 0
 
 
@@ -164,6 +187,9 @@ def _register_qa(sub: Any) -> None:
     q.add_argument("question")
     q.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
     q.add_argument("--json", action="store_true")
+    q.add_argument("--table", action="store_true", help="print the cells behind the answer as a table (TSV)")
+    q.add_argument("-o", "--output", help="write that table to a file (.csv, .xlsx or .parquet)")
+    q.add_argument("--format", choices=("csv", "xlsx", "parquet"), help="file format (default: from the file name)")
     q.set_defaults(func=cmd_ask)
     i = sub.add_parser("index", help="build or update the index of a directory of reports")
     i.add_argument("dir")

@@ -67,6 +67,7 @@ class Answer:
     formula: str | None = None  # a computed figure's arithmetic, every figure in it cited
     clarify: list[str] = field(default_factory=list)  # questions to pick from when the wording has several readings
     findings: list[dict[str, Any]] | None = None  # audit findings of a check question
+    rows: list[dict[str, Any]] = field(default_factory=list)  # a table answer as a tidy table (ROW_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
         """The `ask --json` object."""
@@ -93,6 +94,9 @@ class Answer:
         if self.findings is not None:
             data["findings"] = self.findings
         return data
+
+
+ROW_COLUMNS = ["agency", "year", "table", "row", "column", "value", "unit", "report", "page", "quote"]
 
 
 def abstain(question: str, reason: str, scope: Scope | None = None) -> Answer:

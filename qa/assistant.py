@@ -23,6 +23,7 @@ from qa.scope import Catalog, Resolved
 from qa.semantic import SemanticMatcher
 from qa.table_route import label, make_lookup_tool
 from qa.text_route import extract_answer
+from qa.tools import make_query_tool
 from qa.understand import Understander
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Assistant:
         cache = Path(index.home) / "models" if getattr(index, "home", None) else None
         self.understander = Understander(SemanticMatcher(index.embeddings, cache_dir=cache))
         self.executor = Executor(index.cells)
+        self.query_tool = make_query_tool(self)
         self.chain: Runnable[Any, Answer | None] = RunnableLambda(self._retrieve) | RunnableLambda(self._extract)
 
     @classmethod
@@ -131,7 +133,7 @@ class Assistant:
         if self.llm is not None and not answer.abstained:
             from qa.llm import phrase
 
-            answer = phrase(answer, self.llm, tools=[self.lookup_tool])
+            answer = phrase(answer, self.llm, tools=[self.lookup_tool, self.query_tool])
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
@@ -203,6 +205,25 @@ class Assistant:
             text_answer = self._text(asked, question, reports, catalog, agencies, years)
             return answer if text_answer.abstained else text_answer
         return answer
+
+    def run_query(self, query: Query | dict[str, Any], reports: list[str] | None = None) -> Answer:
+        """Answer a `Query` given as a value or its JSON form (the `query_cells` tool), over its scope."""
+        query = query if isinstance(query, Query) else Query.from_dict(query)
+        catalog = self.catalog.restricted(set(reports)) if reports else self.catalog
+        agencies: tuple[str, ...] = ()
+        for name in query.scope.agencies:
+            found = catalog.resolve(name)
+            if not found.agencies:
+                return abstain(f"query_cells {name}", f"语料中没有「{name}」的报告")
+            agencies += tuple(a for a in found.agencies if a not in agencies)
+        chosen = catalog.select(agencies, tuple(query.scope.years))
+        if not chosen:
+            return abstain("query_cells", "语料中没有符合条件的报告")
+        scope = Scope(tuple(r.id for r in chosen), agencies, tuple(query.scope.years))
+        if query.op in ("value", "rate") and len(chosen) > 1 and not query.pooled and len(query.measures) == 1:
+            query = query.with_(op="trend") if query.op == "value" else query
+        return self.executor.run("query_cells", query.with_(scope=QueryScope(agencies, query.scope.years, query.scope.all_reports)),
+                                 [r.id for r in chosen], scope)
 
     def _inherit_scope(self, resolved: Resolved, years: tuple[int, ...], history: list[Answer],
                        content: str, query: Query | None) -> tuple[tuple[str, ...], tuple[int, ...]]:

@@ -105,6 +105,7 @@ class Executor:
         answer.answer = text
         answer.route = "table"
         answer.citations = [c for f in known for c in cite(f, _table(query, f.measure))]
+        answer.rows = table_rows(known, query)
         return answer
 
     def _answer(self, question: str, text: str, value: float | int | None, unit: str | None, figures: list[Figure],
@@ -115,6 +116,10 @@ class Executor:
         if chart:
             _, short = short_names(figures)
             answer.chart = [{"label": short(f), "value": _plain(f.value)} for f in figures]
+        answer.rows = table_rows(figures, query)
+        if formula and value is not None:
+            answer.rows.append({"agency": "", "year": None, "table": "计算", "row": text.split("（")[0], "column": formula,
+                                "value": _plain(value), "unit": unit, "report": "", "page": None, "quote": ""})
         return answer
 
     # -- operations ------------------------------------------------------------------------------
@@ -460,6 +465,15 @@ class Executor:
         if len(measures) > 1 and figure.measure < len(measures):
             return _label(figure, measures[figure.measure])
         return name(figure)
+
+
+def table_rows(figures: list[Figure], query: Query) -> list[dict[str, Any]]:
+    """The cells behind an answer as tidy rows (agency, year, table, row, column, value, unit, report, page, quote)."""
+    return [
+        {"agency": f.agency, "year": f.year, "table": _table(query, f.measure), "row": c["row"], "column": c["col"],
+         "value": _plain(c["value"]), "unit": c["unit"], "report": f.report_id, "page": c["page"], "quote": c["quote"]}
+        for f in figures for c in f.cells
+    ]
 
 
 def _rate_of(figures: list[Figure], query: Query) -> tuple[float, str] | None:

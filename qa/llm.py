@@ -80,6 +80,7 @@ def phrase(answer: Answer, llm: BaseChatModel, tools: Sequence[BaseTool] = ()) -
     looked_up = [c for r in results for c in r.get("citations", [])]
     allowed = _numbers(evidence) | _numbers(answer.answer) | _numbers(" ".join(c.get("quote", "") for c in looked_up))
     allowed |= {str(r["value"]) for r in results if r.get("value") is not None}
+    allowed |= _numbers(" ".join(str(r.get("answer", "")) for r in results))  # query_cells: computed from cited cells
     if not text or not _numbers(text) <= allowed:
         return answer
     answer.answer = text

@@ -6,7 +6,10 @@ import qa
 
 
 def test_qa_exports_the_assistant_and_its_answer():
-    assert qa.__all__ == ["Answer", "Assistant", "Citation", "lookup_cell_value", "make_lookup_tool"]
+    assert qa.__all__ == [
+        "Answer", "Assistant", "Citation", "Measure", "Query", "QueryScope",
+        "lookup_cell_value", "make_lookup_tool", "make_query_tool",
+    ]
 
 
 def test_eval_exports_the_harness():
