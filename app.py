@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; 
 .source-text { position: relative; white-space: pre-wrap; line-height: 1.7; max-height: 340px; overflow: auto; font-size: 14px;
   border: 1px solid #e5e7eb; border-radius: 6px; padding: 10px; }
 .source-text mark strong { color: #b00020; }
+.formula { font-family: monospace; background: #f3f4f6; padding: 4px 8px; border-radius: 4px; }
 table.row-view { border-collapse: collapse; margin: 6px 0; font-size: 13px; }
 table.row-view td, table.row-view th { border: 1px solid #ddd; padding: 2px 6px; text-align: center; }
 """
@@ -111,13 +113,15 @@ def _source_item(citation: Citation, report: Report | None, figures: list[str]) 
 
 
 def answer_markdown(answer: Answer, reports: dict[str, Report]) -> str:
-    """The chat message of an answer: the figure in bold, its wording, then the numbered sources."""
-    if answer.abstained:
+    """The chat message of an answer: the figure in bold, its wording, the formula, then the numbered sources."""
+    if answer.abstained and not answer.citations:
         return f"*{html.escape(answer.answer)}*"
     head, sep, rest = answer.answer.partition("（")
-    text = html.escape(answer.answer)
-    if answer.value is not None:
-        text = f"**{html.escape(head)}**{sep}{html.escape(rest)}"
+    text = html.escape(answer.answer).replace("\n", "<br>")
+    if answer.value is not None and not answer.abstained:
+        text = f"**{html.escape(head)}**{sep}{html.escape(rest)}".replace("\n", "<br>")
+    if answer.formula:
+        text += f"\n\n<div class='formula'>计算：{html.escape(answer.formula)}（每个数字的出处见下）</div>"
     if not answer.citations:
         return text
     figures = figures_of(answer)
@@ -299,7 +303,7 @@ class Handlers:
         """Ask one chat question with the earlier answers as history; update chart, citations and source view."""
         chat = list(chat or [])
         if not message or not message.strip():
-            return chat, message, answers, gr.skip(), gr.skip(), gr.skip()
+            return chat, message, answers, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         try:
             answer = self.assistant.ask(message, history=answers, reports=list(only or []) or None)
         except ReportQAError as exc:
@@ -307,7 +311,7 @@ class Handlers:
                 {"role": "user", "content": message},
                 {"role": "assistant", "content": f"*无法回答：{exc}*"},
             ]
-            return chat + reply, "", answers, gr.skip(), gr.skip(), gr.skip()
+            return chat + reply, "", answers, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         reports, frame, choices = self.reports, chart_frame(answer), citation_choices(answer)
         reply = [
             {"role": "user", "content": message},
@@ -315,7 +319,33 @@ class Handlers:
         ]
         chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值")
         cite = gr.Radio(choices=choices, value=0 if choices else None, visible=bool(choices))
-        return chat + reply, "", [*answers, answer], chart, cite, source_html(answer, 0, reports)
+        clarify = gr.Radio(choices=list(answer.clarify), value=None, visible=bool(answer.clarify))
+        download = gr.DownloadButton(value=self.answer_file(answer), visible=bool(answer.rows))
+        return (chat + reply, "", [*answers, answer], chart, cite, source_html(answer, 0, reports), clarify, download)
+
+    def answer_file(self, answer: Answer) -> str | None:
+        """The cells behind a table answer as a CSV file for the download button (None without cells)."""
+        if not answer.rows:
+            return None
+        from index.cells import write_table
+        from qa.answer import ROW_COLUMNS
+
+        folder = Path(tempfile.mkdtemp(prefix="reportqa-"))
+        rows = [[r.get(c) for c in ROW_COLUMNS] for r in answer.rows]
+        return str(write_table(ROW_COLUMNS, rows, folder / "reportqa-answer.csv", "csv"))
+
+    def report_file(self, report_id: str | None) -> Any:
+        """Every cell of one report as a CSV file, for the report browser's download button."""
+        report = self.reports.get(report_id or "")
+        if report is None:
+            return gr.DownloadButton(visible=False)
+        from index.cells import write_table
+
+        columns = ["table", "row", "column", "value", "unit", "page", "quote"]
+        rows = [[c.table, c.row, c.col, c.value, c.unit, c.page, c.quote] for c in report.cells]
+        folder = Path(tempfile.mkdtemp(prefix="reportqa-"))
+        name = re.sub(r"[^\w.-]+", "_", Path(report.id).stem) + "-cells.csv"
+        return gr.DownloadButton(value=str(write_table(columns, rows, folder / name, "csv")), visible=bool(rows))
 
     def show_source(self, index: int | None, answers: list[Answer]) -> str:
         """The source view of the last answer's citation number `index`."""
@@ -353,6 +383,7 @@ def _chat_tab(h: Handlers) -> tuple[gr.Dropdown, gr.State]:
             clear = gr.Button("新对话", size="sm")
         with gr.Column(scale=2):
             chart = gr.BarPlot(
+                elem_id="chart",
                 x="报告",
                 y="数值",
                 visible=False,
@@ -361,14 +392,19 @@ def _chat_tab(h: Handlers) -> tuple[gr.Dropdown, gr.State]:
                 height=260,
                 y_lim=[0, None],
             )
+            clarify = gr.Radio(label="你是想问：（点选即提问）", choices=[], visible=False, elem_id="clarify")
+            download = gr.DownloadButton("下载本答案的数据（CSV）", visible=False, size="sm", elem_id="download")
             cite = gr.Radio(label="出处（选择查看原文）", choices=[], visible=False, elem_id="citations")
             source = gr.HTML(elem_id="source")
-    outputs = [chatbot, question, answers, chart, cite, source]
+    outputs = [chatbot, question, answers, chart, cite, source, clarify, download]
     for event in (send.click, question.submit):
         asked = event(h.respond, [question, chatbot, answers, only], outputs, api_visibility="private")
         asked.then(None, js=SCROLL_JS)
+    picked = clarify.input(h.respond, [clarify, chatbot, answers, only], outputs, api_visibility="private")
+    picked.then(None, js=SCROLL_JS)
     cite.input(h.show_source, [cite, answers], source, api_visibility="private").then(None, js=SCROLL_JS)
-    clear.click(lambda: ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), ""),
+    clear.click(lambda: ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), "",
+                         gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False)),
                 None, outputs, api_visibility="private")  # fmt: skip
     return only, answers
 
@@ -389,8 +425,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 )
                 pick = gr.Dropdown(h.report_choices(), label="选择报告查看表格和检查结果", elem_id="pick")
                 audit = gr.Markdown(elem_id="reports-audit")
+                cells_file = gr.DownloadButton("下载该报告的全部表格数据（CSV）", visible=False, size="sm", elem_id="report-download")
                 frames = [gr.Dataframe(interactive=False, label=name, wrap=True) for _, name in TABLES]
                 pick.change(h.show_report, pick, [*frames, audit], api_visibility="private")
+                pick.change(h.report_file, pick, cells_file, api_visibility="private")
             with gr.Tab("上传", id="upload"):
                 gr.Markdown(f"上传一份年度报告（{' '.join(UPLOAD_SUFFIXES)}），它会被复制到语料目录的 "
                             f"`{UPLOAD_DIR}/` 中并加入索引，随后即可提问。")  # fmt: skip

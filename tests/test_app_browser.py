@@ -51,6 +51,37 @@ def _ask(page, question: str) -> None:
     box.press("Enter")
 
 
+def test_browser_ranking_and_share_show_formula_citations_and_chart(server: AppServer) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1080}, locale="zh-CN")
+            page.goto(server.url, wait_until="domcontentloaded")
+            expect(page.locator("#question textarea")).to_be_visible(timeout=TIMEOUT_MS)
+            chat = page.locator("#chat")
+            # 本年新收: 上海市司法局2020 118, 洪泽区2024 95, 洪泽区2023 21
+            _ask(page, "哪份报告收到的申请最多？列前两名")
+            expect(chat).to_contain_text("1. 上海市司法局2020年 118件", timeout=TIMEOUT_MS)
+            expect(chat).to_contain_text("2. 淮安市洪泽区人民政府2024年 95件")
+            expect(page.locator("#citations")).to_contain_text("[2]")
+            expect(page.locator("#chart")).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.locator("#chart canvas, #chart svg").first).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.locator("#download")).to_be_visible()
+            # 洪泽区2024: 予以公开 50 of 办理结果总计 95
+            _ask(page, "洪泽区2024年的公开率是多少？")
+            expect(chat).to_contain_text("计算：50 ÷ 95 = 52.63%", timeout=TIMEOUT_MS)
+            expect(page.locator("#citations")).to_contain_text("予以公开")
+            expect(page.locator("#citations")).to_contain_text("总计")
+            _ask(page, "洪泽区2024年结转了多少件？")
+            expect(page.locator("#clarify")).to_contain_text("结转下年度继续办理", timeout=TIMEOUT_MS)
+            page.locator("#clarify label").nth(1).click()
+            expect(chat.locator(".message").last).to_contain_text("0件", timeout=TIMEOUT_MS)
+        finally:
+            browser.close()
+
+
 def test_browser_asks_cites_uploads_and_stays_offline(server: AppServer) -> None:
     from playwright.sync_api import expect, sync_playwright
 

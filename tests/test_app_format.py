@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import os
 import subprocess
 import sys
@@ -126,11 +128,24 @@ def test_chat_follow_ups_inherit_scope_and_the_filter_restricts_reports(assistan
 
     h = Handlers(assistant)
     chat, box, answers, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], None)
-    chat, box, answers, chart, cite, source = h.respond("那2023年呢？", chat, answers, None)
+    chat, box, answers, chart, cite, source, clarify, download = h.respond("那2023年呢？", chat, answers, None)
     assert (box, [a.value for a in answers]) == ("", [95, 21])
     assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and chat[-1]["content"].startswith(
         "**21件**"
     )
-    assert "<mark>" in source and not chart.visible and cite.choices
+    assert "<mark>" in source and not chart.visible and cite.choices and not clarify.visible
+    assert download.visible
+    csv_file = Path(h.answer_file(answers[-1]) or "")
+    assert csv_file.read_text(encoding="utf-8-sig").splitlines()[1].startswith("淮安市洪泽区人民政府,2023,申请")
     _, _, only_shanghai, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], [SHANGHAI])
     assert only_shanghai[-1].abstained
+
+
+def test_a_share_shows_its_formula_and_an_ambiguous_word_offers_choices(assistant: Assistant) -> None:
+    from app import Handlers
+
+    h = Handlers(assistant)
+    chat, *_ = h.respond("洪泽区2024年公开率是多少？", [], [], None)
+    assert "计算：50 ÷ 95 = 52.63%" in chat[-1]["content"]
+    chat, box, answers, chart, cite, source, clarify, download = h.respond("洪泽区2024年结转了多少件？", [], [], None)
+    assert clarify.visible and len(clarify.choices) == 2 and answers[-1].abstained
