@@ -200,11 +200,27 @@ class Assistant:
                                 descending=not re.search(r"少|低", content))
         answer = self.executor.run(asked, query, [r.id for r in reports], scope)
         answer.question = asked
+        if query.op == "rate" and not answer.abstained and len(reports) == 1:
+            self._add_printed_rate(answer, question, reports, catalog, agencies, years)
         if answer.value is None and not answer.abstained and query.op == "value" and len(reports) == 1:
             # A blank cell: the prose may still state the figure (garbled conversions lose cells).
             text_answer = self._text(asked, question, reports, catalog, agencies, years)
             return answer if text_answer.abstained else text_answer
         return answer
+
+    def _add_printed_rate(self, answer: Answer, question: str, reports: list[Report], catalog: Catalog,
+                          agencies: tuple[str, ...], years: tuple[int, ...]) -> None:
+        """A rate the report's own text prints beside the one computed from its cells (they may differ)."""
+        printed = self._text(answer.question, question, reports, catalog, agencies, years)
+        if printed.abstained or printed.unit != "%" or printed.value is None or not printed.citations:
+            return
+        quote = printed.citations[0].quote
+        words = {m.row.split("/")[-1][:4] for m in (answer.query.measures if answer.query else ())} | {"公开"}
+        if not any(w in quote for w in words):
+            return
+        same = printed.value == answer.value
+        answer.answer += f"（报告正文写的是 {format_number(printed.value)}%{'，一致' if same else '，口径可能不同'}：「{quote}」）"
+        answer.citations = answer.citations + printed.citations
 
     def run_query(self, query: Query | dict[str, Any], reports: list[str] | None = None) -> Answer:
         """Answer a `Query` given as a value or its JSON form (the `query_cells` tool), over its scope."""

@@ -7,6 +7,7 @@ blank in any report it needs makes the answer say so instead of computing from t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -421,14 +422,26 @@ class Executor:
         lines = [f"- {a}{y}年：{d}" for _, a, y, _, d in rows[:20]]
         lines += [f"- {a}{y}年：{t}表有 {n} 个单元格空白（未填写），如 {'、'.join(cells)}" for a, y, t, n, cells in blanks]
         claims, citations = self._claims(question, query, report_ids, scope)
-        lines = claims + lines
         differing = sum(1 for line in claims if "不一致" in line)
-        problems = len(rows) + len(blanks) + differing
+        completeness = bool(re.search(r"完整|空白|漏填|没填|未填|缺", question))
+        blank_lines = lines[len(rows):]
+        lines = claims + lines[: len(rows)] + (blank_lines if completeness else [])
+        problems = len(rows) + differing + (len(blanks) if completeness else 0)
+        quoted = [m.group() for m in re.finditer(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:件|%|个|条)", question)]
+        unchecked = len(quoted) - len(query.claims) - sum("无法核对" in line for line in claims) * 0
+        if unchecked > 0 and not differing:
+            text = ("问题中的数字（" + "、".join(quoted) + "）有的无法与表格中的某一栏对应，无法核对。"
+                    + ("\n" + "\n".join(claims) if claims else ""))
+            answer = abstain(question, "问题所说的数字无法与表格的栏目对应", scope)
+            answer.answer, answer.route, answer.citations = text, "table", citations
+            return answer
         if not problems:
             scope_text = f"{len(report_ids)}份报告" if len(report_ids) > 1 else "该报告"
             text = f"未发现不一致：{scope_text}{query.topic or ''}的 {total} 项勾稽与正文核对均相符。"
             if claims:
                 text = "\n".join(claims) + "\n" + text
+            if blanks and not completeness:
+                text += f"（另有 {sum(n for *_, n, _ in blanks)} 个单元格空白，未填写。）"
         else:
             where = "、".join(dict.fromkeys([f"{a}{y}年" for _, a, y, _, _ in rows] + [f"{a}{y}年" for a, y, *_ in blanks]))
             text = f"发现 {problems} 处问题{('（' + where + '）') if where else ''}：\n" + "\n".join(lines)
@@ -438,24 +451,38 @@ class Executor:
         return answer
 
     def _claims(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> tuple[list[str], list[Citation]]:
-        """Each figure the question quotes, against the cell it names: agrees, or does not."""
+        """Each figure the question quotes, against the cells it names: agrees, or does not."""
         if not query.claims or len(report_ids) != 1:
             return [], []
-        measures = [m for m, _ in query.claims]
-        figures = read_figures(self.db, measures, report_ids)
-        lines, citations = [], []
-        for (measure, said), figure in zip(query.claims, sorted(figures, key=lambda f: f.measure), strict=True):
-            value = figure.value
-            if figure.complete and value is None and (summed := self._column_sum(figure, measure)) is not None:
-                figure, value = summed
-                lines.append(f"- 「{measure.label()}」的总计栏空白，按六类申请人之和为 {format_number(_plain(value))}件")
-            elif not figure.known:
-                lines.append(f"- 「{measure.label()}」在表格中{'为空' if figure.complete else '未能可靠读出'}，无法核对 {format_number(_plain(said))}件")
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for measures, said in query.claims:
+            figures = sorted(read_figures(self.db, list(measures), report_ids), key=lambda f: f.measure)
+            what = " + ".join(m.label() for m in measures)
+            total, notes = 0.0, []
+            for measure, figure in zip(measures, figures, strict=True):
+                if figure.known:
+                    total += figure.value or 0
+                    citations += cite(figure, measure.table)
+                    continue
+                if not figure.complete:
+                    total = float("nan")
+                    break
+                # A blank 总计: the applicant columns that are filled in, added (blank columns left out).
+                [parts] = read_figures(self.db, [Measure("申请", measure.row, "六类申请人之和")], report_ids)
+                filled = [c["value"] for c in parts.cells if c["value"] is not None] if measure.table == "申请" else []
+                if not filled:
+                    total = float("nan")
+                    break
+                total += sum(filled)
+                citations += cite(parts, "申请")
+                notes.append(f"「{measure.label()}」总计栏空白，按有数的申请人栏合计 {format_number(_plain(sum(filled)))}件")
+            if total != total:  # nan: a figure that could not be read
+                lines.append(f"- 「{what}」在表格中未能可靠读出或为空，无法核对 {format_number(_plain(said))}件")
                 continue
-            same = value == said
-            verdict = "一致" if same else "不一致"
-            lines.append(f"- 所说「{measure.label()}」{format_number(_plain(said))}件，表格为 {format_number(_plain(value))}件：{verdict}")
-            citations += cite(figure, measure.table)
+            verdict = "一致" if total == said else "不一致"
+            note = f"（{'；'.join(notes)}）" if notes else ""
+            lines.append(f"- 所说「{what}」{format_number(_plain(said))}件，表格为 {format_number(_plain(total))}件{note}：{verdict}")
         return lines, citations
 
     @staticmethod

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from corpus.table_spec import OTHER_2021
 
 # "多少件申请" names the 新收 row only when the question names no other row.
-WEAK_NEW = r"申请数量|申请总数|申请量|申请件数|多少(?:件|个)?(?:政府信息公开)?申请"
+WEAK_NEW = r"申请数量|申请量|申请件数|多少(?:件|个)?(?:政府信息公开)?申请"
 # A group named plainly ("没给公开的有多少") is its total only when none of its sub-rows is named too.
 WEAK_GROUPS = {
     r"不予公开|没给公开|不给公开|拒绝公开|未予公开|不公开": "不予公开",
@@ -33,7 +33,8 @@ ROW_TERMS: tuple[RowTerm, ...] = tuple(
         (r"上一?年(?:度)?结转|去年结转|上年度结转|结转(?:自|过来)", "申请", "上年结转政府信息公开申请数量"),
         (r"没有?答复|未答复|还没(?:有)?办完|没办完|未办结|结转(?:到|至)?下|转(?:到|至)下一?年|继续办理|下一?年(?:度)?(?:继续)?(?:办理|再办|接着办)|"
          r"尚未办理完|顺延|转到(?:\d+年|明年|次年)|没来得及", "申请", "结转下年度继续办理"),
-        (r"结转", "申请", "结转"),  # 上年结转 or 结转下年度: said alone it is ambiguous (see AMBIGUOUS)
+        (r"结转", "申请", "结转"),  # 上年结转 or 结转下年度: said alone it is ambiguous
+        (r"申请总数|申请总量|申请的总数", "申请", "申请总数"),  # 新收, or 办理结果总计: ambiguous too
         (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}不予公开|不予公开(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "不予公开"),
         (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}无法提供|无法提供(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "无法提供"),
         (r"(?:等|各种|各类|所有|全部)[^，。？]{0,6}不予处理|不予处理(?:的)?(?:申请)?(?:合计|总共|一共|共)", "申请", "不予处理"),
@@ -170,6 +171,8 @@ def match_rows(question: str) -> list[RowTerm]:
     # "因信访、重复申请等不予处理": the group names the figure; its listed parts are examples.
     if any(t.row in ("上年结转政府信息公开申请数量", "结转下年度继续办理") for _, t in found):
         found = [(at, t) for at, t in found if t.row != "结转"]  # the ambiguous word is explained by the other
+    if any(t.row in ("本年新收政府信息公开申请数量", "总计") for _, t in found):
+        found = [(at, t) for at, t in found if t.row != "申请总数"]
     named = {t.row.split("/")[0] for _, t in found if "/" in t.row}
     found = [(at, t) for at, t in found if not ((t.pattern in WEAK_GROUPS or t.row == "行政诉讼") and t.row in named)]
     groups = {t.row for _, t in found if t.row in ("不予公开", "无法提供", "不予处理")}

@@ -83,7 +83,7 @@ class Query:
     topic: str | None = None  # check: the table asked about (None: every check)
     condition: tuple[str, float] | None = None  # count: only reports whose figure meets it ("<", 50)
     pooled: bool = False  # rate over several reports: Σ numerators ÷ Σ denominators (else one rate per report)
-    claims: tuple[tuple[Measure, float], ...] = ()  # check: figures the question quotes, to compare with the cells
+    claims: tuple[tuple[tuple[Measure, ...], float], ...] = ()  # check: figures the question quotes (a sum of rows)
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
@@ -114,7 +114,7 @@ class Query:
         if self.pooled:
             data["pooled"] = True
         if self.claims:
-            data["claims"] = [{"measure": m.to_dict(), "value": v} for m, v in self.claims]
+            data["claims"] = [{"measures": [m.to_dict() for m in ms], "value": v} for ms, v in self.claims]
         return data
 
     @classmethod
@@ -140,7 +140,7 @@ class Query:
                 topic=data.get("topic"),
                 condition=_condition(data.get("condition")),
                 pooled=bool(data.get("pooled", False)),
-                claims=tuple((_measure(c["measure"]), float(c["value"])) for c in data.get("claims") or ()),
+                claims=tuple((tuple(_measure(m) for m in c["measures"]), float(c["value"])) for c in data.get("claims") or ()),
             )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise QuestionError(f"not a valid query ({exc}): {data!r}") from exc

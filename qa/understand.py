@@ -32,6 +32,7 @@ _QUALIFIER = re.compile(
 )
 # A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
 _PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家(?!单位|机关|部门|报告)|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
+_ABOUT_PROSE = re.compile(r"(?:正文|总体情况|文中|文字|报告里|报告中|报告)(?:里|中)?(?:说|写|提到|称)")
 _POOLED = re.compile(r"合起来|加起来|合并|合计|总体|整体|汇总|累计|一起算")
 _BOTH = re.compile(r"[两2](?:个|项|类)|两者|二者|这[两2]|加起来|合起来|合计|一共|总共")
 _FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
@@ -125,6 +126,8 @@ class Understander:
             return Understood(None)
         if EXPLAIN.search(content) and operation.op == "value":
             return Understood(None)
+        if _ABOUT_PROSE.search(content) and operation.op in ("value", "rate"):
+            return Understood(None)  # 「总体情况里说受理了多少件」: what the text says, which may differ from the table
         if _PROSE_UNIT.search(content) and not any(m.table == "主动公开" and m.row == "行政事业性收费" for m in measures):
             return Understood(None)
         review = previous.measures[0] if previous is not None and previous.measures and previous.measures[0].table == "复议诉讼" else None
@@ -210,6 +213,8 @@ class Understander:
         for m in measures:
             if m.row == "结转":
                 return [Measure("申请", "上年结转政府信息公开申请数量", m.col), Measure("申请", "结转下年度继续办理", m.col)]
+            if m.row == "申请总数":
+                return [Measure("申请", "本年新收政府信息公开申请数量", m.col), Measure("申请", "总计", m.col)]
         review_cols = match_cols(content, "复议诉讼", "行政复议")
         if not measures and review_cols and not re.search(r"复议|诉讼|起诉|官司", content):
             return [Measure("复议诉讼", row, review_cols[0]) for row in ("行政复议", "行政诉讼")]
@@ -291,17 +296,23 @@ def _named_after(content: str, terms: list[RowTerm]) -> int:
     return sum(1 for t in terms if t.pattern and (m := re.search(t.pattern, content)) and m.start() > at)
 
 
-def _claims(content: str, terms: list[RowTerm]) -> tuple[tuple[Measure, float], ...]:
-    """Figures a check question quotes from the report (「正文说无法提供265件」): each with the row named before it."""
-    spans = sorted((m.end(), t) for t in terms if t.pattern for m in re.finditer(t.pattern, content))
+def _claims(content: str, terms: list[RowTerm]) -> tuple[tuple[tuple[Measure, ...], float], ...]:
+    """Figures a check question quotes from the report (「正文说无法提供265件」, 「予以公开及部分公开258件」).
+
+    Each is paired with the row named just before it, or with the rows joined by 和/及/与/、 there (their sum).
+    """
+    spans = sorted((m.start(), m.end(), t) for t in terms if t.pattern for m in re.finditer(t.pattern, content))
     claims = []
     for number in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*件", content):
-        before = [(end, t) for end, t in spans if end <= number.start() and number.start() - end <= 12]
-        if before:
-            term = before[-1][1]
-            if term.row != "结转":
-                cols = match_cols(content[max(0, before[-1][0] - 12) : number.start()], term.table, term.row)
-                claims.append((Measure(term.table, term.row, cols[0] if cols else None), float(number.group(1))))
+        before = [(a, b, t) for a, b, t in spans if b <= number.start() and number.start() - b <= 12]
+        if not before or before[-1][2].row == "结转":
+            continue
+        joined = [before[-1]]
+        for a, b, t in reversed(before[:-1]):  # 「予以公开及部分公开」: rows joined by a connective
+            if re.fullmatch(r"\s*[和及与、]\s*", content[b : joined[0][0]]):
+                joined.insert(0, (a, b, t))
+        measures = tuple(Measure(t.table, t.row, None) for _, _, t in joined)
+        claims.append((measures, float(number.group(1))))
     return tuple(claims)
 
 
