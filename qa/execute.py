@@ -422,16 +422,21 @@ class Executor:
         lines = [f"- {a}{y}年：{d}" for _, a, y, _, d in rows[:20]]
         lines += [f"- {a}{y}年：{t}表有 {n} 个单元格空白（未填写），如 {'、'.join(cells)}" for a, y, t, n, cells in blanks]
         claims, citations = self._claims(question, query, report_ids, scope)
+        shares, share_citations = self._quoted_shares(question, report_ids)
+        claims, citations = claims + shares, citations + share_citations
         differing = sum(1 for line in claims if "不一致" in line)
         completeness = bool(re.search(r"完整|空白|漏填|没填|未填|缺", question))
         blank_lines = lines[len(rows):]
         lines = claims + lines[: len(rows)] + (blank_lines if completeness else [])
         problems = len(rows) + differing + (len(blanks) if completeness else 0)
         quoted = [m.group() for m in re.finditer(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:件|%|个|条)", question)]
-        unchecked = len(quoted) - len(query.claims) - sum("无法核对" in line for line in claims) * 0
+        unchecked = len(quoted) - len(query.claims) - len(shares)
+        if re.search(r"百分比|比例|占比|%", question) and not shares and not differing:
+            unchecked = max(unchecked, 1)  # percentages of the text are not among the checks made
         if unchecked > 0 and not differing:
-            text = ("问题中的数字（" + "、".join(quoted) + "）有的无法与表格中的某一栏对应，无法核对。"
-                    + ("\n" + "\n".join(claims) if claims else ""))
+            text = (("问题中的数字（" + "、".join(quoted) + "）有的无法与表格中的某一栏对应，无法核对。") if quoted else
+                    "正文中的百分比不在已做的核对之内（核对的是表格的勾稽关系和正文中的件数），无法判断是否算错。")
+            text += ("\n" + "\n".join(claims)) if claims else ""
             answer = abstain(question, "问题所说的数字无法与表格的栏目对应", scope)
             answer.answer, answer.route, answer.citations = text, "table", citations
             return answer
@@ -449,6 +454,32 @@ class Executor:
                         query=query, citations=citations)
         answer.findings = [{"report_id": rid, "rule": rule, "detail": d} for rid, _, _, rule, d in rows]
         return answer
+
+    def _quoted_shares(self, question: str, report_ids: list[str]) -> tuple[list[str], list[Citation]]:
+        """「74件“占总数的62.71%”」: the count divided by each total the text may mean, against the percent quoted."""
+        found = list(re.finditer(r"(?<![\d.])(\d+)\s*件[^%\d]{0,14}?(\d+(?:\.\d+)?)\s*%", question))
+        if not found or len(report_ids) != 1:
+            return [], []
+        bases = [Measure("申请", "总计"), Measure("申请", "本年新收政府信息公开申请数量")]
+        figures = sorted(read_figures(self.db, bases, report_ids), key=lambda f: f.measure)
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for m in found:
+            count, said = float(m.group(1)), float(m.group(2))
+            readings = [(base, f) for base, f in zip(bases, figures, strict=True) if f.known and f.value]
+            if not readings:
+                continue
+            parts = []
+            agrees = False
+            for base, f in readings:
+                share = _pct(count / (f.value or 1))
+                agrees = agrees or abs(share - said) < 0.01 + 1e-9
+                parts.append(f"按「{base.row}」{format_number(_plain(f.value))} 计算为 {format_number(_plain(count))} ÷ "
+                             f"{format_number(_plain(f.value))} = {share}%")
+                citations += cite(f, "申请")
+            verdict = "一致" if agrees else "不一致"
+            lines.append(f"- 所说 {format_number(_plain(count))}件占 {format_number(_plain(said))}%：{'；'.join(parts)}——{verdict}")
+        return lines, citations
 
     def _claims(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> tuple[list[str], list[Citation]]:
         """Each figure the question quotes, against the cells it names: agrees, or does not."""
