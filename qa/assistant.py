@@ -188,6 +188,8 @@ class Assistant:
         if single and len(reports) > 1 and not (len(agencies) > 1 or len(years) > 1 or query.scope.all_reports or _COMPARE.search(content)):
             choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
             answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
+            asked_about = re.sub(r"今年|去年|这一年|那一年", "", content).strip(" ，,。的") or question
+            answer.clarify = [f"{label(r)}{asked_about}" for r in reports[:6]]
             answer.query = query
             first = query.measures[0] if query.measures else None
             answer.scope = Scope(scope.report_ids, scope.agencies, scope.years, first.table if first else None,

@@ -33,6 +33,7 @@ _QUALIFIER = re.compile(
 # A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
 _PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家(?!单位|机关|部门|报告)|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
 _ABOUT_PROSE = re.compile(r"(?:正文|总体情况|文中|文字|报告里|报告中|报告)(?:里|中)?(?:说|写|提到|称)")
+_COMPARING = ("growth", "multiple", "difference", "rank", "sum", "average", "trend")
 _POOLED = re.compile(r"合起来|加起来|合并|合计|总体|整体|汇总|累计|一起算")
 _BOTH = re.compile(r"[两2](?:个|项|类)|两者|二者|这[两2]|加起来|合起来|合计|一共|总共")
 _FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
@@ -117,6 +118,8 @@ class Understander:
             measures = [Measure("申请", "本年新收政府信息公开申请数量", cols)]  # 「企业提的申请」: the ones received
         via = "lexicon"
         operation = detect(content, len(measures), max(n_agencies, n_years))
+        if not measures and not history and operation.op in _COMPARING and re.search(r"申请", content):
+            measures = [Measure("申请", "本年新收政府信息公开申请数量")]  # 「申请比上年涨了多少」: the requests received
         if operation.op == "check" or (operation.op == "count" and not measures):
             claims = _claims(content, terms) if operation.op == "check" else ()
             return Understood(Query(op=operation.op, topic=_check_topic(content, terms), claims=claims))
