@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
-from qa.answer import Answer, Scope, abstain, format_number
+from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.execute import Executor
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
@@ -34,6 +34,7 @@ _WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
 _SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
 # Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
 _TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|邮寄|传真|外国人|港澳台")
+_PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
 _BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
 
 
@@ -179,9 +180,21 @@ class Assistant:
             return abstain(asked, "暂不支持对「比上一年的变化」排名，可分别询问各年的数字", scope)
         query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
         year_over_year = query.op in ("growth", "multiple") or (query.op == "difference" and versus_last_year(content))
+        if year_over_year and len(reports) > 1 and not years and len({r.agency for r in reports}) == 1:
+            # 「平潭的申请比上年涨了多少」: which year? Offer each one that has a year before it in the corpus.
+            answer = abstain(asked, "问题没有指明是哪一年与上一年相比", scope)
+            known = {r.year for r in reports}
+            answer.clarify = [f"{label(r)}{content.strip(' ，,。的')}" for r in reports if r.year and r.year - 1 in known][-6:]
+            answer.answer = "请指明是哪一年：" + "、".join(f"{r.year}年" for r in reports if r.year and r.year - 1 in known)
+            answer.query = query
+            return answer
         if year_over_year and len(query.measures) == 1 and len(reports) == 1:
             earlier = catalog.select((reports[0].agency,), ((reports[0].year or 0) - 1,))
             if not earlier:
+                # The previous year's report is not in the corpus; the text may still state the change.
+                text_answer = self._text(asked, question, reports, catalog, agencies, years)
+                if not text_answer.abstained:
+                    return text_answer
                 return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
             reports = earlier + reports
         single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year and not query.pooled
@@ -204,8 +217,8 @@ class Assistant:
         answer.question = asked
         if query.op == "rate" and not answer.abstained and len(reports) == 1:
             self._add_printed_rate(answer, question, reports, catalog, agencies, years)
-        if answer.value is None and not answer.abstained and query.op == "value" and len(reports) == 1:
-            # A blank cell: the prose may still state the figure (garbled conversions lose cells).
+        if answer.value is None and query.op in ("value", "rate") and len(reports) == 1:
+            # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells).
             text_answer = self._text(asked, question, reports, catalog, agencies, years)
             return answer if text_answer.abstained else text_answer
         return answer
@@ -213,16 +226,22 @@ class Assistant:
     def _add_printed_rate(self, answer: Answer, question: str, reports: list[Report], catalog: Catalog,
                           agencies: tuple[str, ...], years: tuple[int, ...]) -> None:
         """A rate the report's own text prints beside the one computed from its cells (they may differ)."""
-        printed = self._text(answer.question, question, reports, catalog, agencies, years)
-        if printed.abstained or printed.unit != "%" or printed.value is None or not printed.citations:
+        report = self.index.reports.get(reports[0].id)
+        if report is None or answer.query is None:
             return
-        quote = printed.citations[0].quote
-        words = {m.row.split("/")[-1][:4] for m in (answer.query.measures if answer.query else ())} | {"公开"}
-        if not any(w in quote for w in words):
-            return
-        same = printed.value == answer.value
-        answer.answer += f"（报告正文写的是 {format_number(printed.value)}%{'，一致' if same else '，口径可能不同'}：「{quote}」）"
-        answer.citations = answer.citations + printed.citations
+        words = {m.row.split("/")[-1][:4] for m in answer.query.measures}
+        if answer.query.definition == "公开率" or words & {"予以公开", "部分公开"}:
+            words |= {"同意公开", "公开和部分公开", "公开及部分公开"}
+        for m in _PRINTED_RATE.finditer(report.text):
+            sentence = m.group(0)
+            if any(w in sentence for w in words) and not any(w in sentence for w in ("满意", "增长", "下降", "同比", "主动")):
+                printed = re.findall(r"(\d+(?:\.\d+)?)\s*%", sentence)
+                same = any(float(p) == answer.value for p in printed)
+                answer.answer += f"（报告正文写的是「{sentence.strip()}」{'，与计算一致' if same else '，口径可能不同'}）"
+                start = m.start()
+                answer.citations = [*answer.citations, Citation(report.id, report.title, report.section_at(start),
+                                                               sentence.strip(), start, m.end(), report.page_at(start))]
+                return
 
     def run_query(self, query: Query | dict[str, Any], reports: list[str] | None = None) -> Answer:
         """Answer a `Query` given as a value or its JSON form (the `query_cells` tool), over its scope."""

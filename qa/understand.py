@@ -19,7 +19,7 @@ from qa.semantic import PROSE, SemanticMatcher
 
 # Rates with a name of their own: what is divided by what.
 _OPEN_RATE = re.compile(
-    r"(?<!不予)(?<!部分)(?<!不)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))|公开(?:和|及|与|、|加)部分公开"
+    r"(?<!不予)(?<!部分)(?<!不)(?<!主动)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))|公开(?:和|及|与|、|加)部分公开"
 )
 _WITHOUT_PARTIAL = re.compile(r"不算部分公开|不含部分公开|不包括部分公开|只算予以公开|仅算予以公开")
 # Qualifiers the standard tables have no column for: a question with one is not answered from a cell
@@ -149,7 +149,7 @@ class Understander:
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
         rest = re.sub(r"[\x00-\x7f]+", "", rest)  # Latin words and symbols left over are not a reading of a row
         rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
-        if rest and _QUALIFIER.search(_without(content, terms)):
+        if _QUALIFIER.search(_without(content, terms)):
             return Understood(None)  # the text route may still find it in the prose
         if rest and measures and via == "lexicon" and not _weak_only(content):
             explained = self._explain_rest(content, rest, measures)
@@ -185,15 +185,11 @@ class Understander:
     def _explain_rest(self, content: str, rest: str, measures: list[Measure]) -> list[Measure] | None:
         """Measures when the rows named explain a question whose other words are how people talk.
 
-        A short rest (「查无此信息」, 「案子」) is accepted; it may name a column (「还没判下来」). A longer one
+        A short rest (「查无此信息」, 「案子」) is accepted, and so is any rest of a row named by its own words. A longer one
         is accepted only where the semantic reading of the whole question agrees with the lexicon's row
         (or names one of its sub-rows: 「补正以后还说不清楚」 under 无法提供); otherwise None (not from a cell).
         """
         first = measures[0]
-        if self.matcher is not None and first.table != "主动公开" and all(m.col is None for m in measures):
-            col = self.matcher.column(rest, first.table)
-            if col is not None:
-                measures = [Measure(m.table, m.row, col) for m in measures]
         if first.table == "主动公开" and all(m.col is None for m in measures):
             return None  # 主动公开 rows have several columns: unexplained words may mean any of them
         if len(rest) <= 4 or _distinctive(measures[0]):
@@ -285,6 +281,8 @@ def _distinctive(measure: Measure) -> bool:
 def _without(content: str, terms: list[RowTerm]) -> str:
     """The question without the words of the rows found (where qualifiers are looked for)."""
     for t in terms:
+        for word in col_words(content, t.table, t.row):
+            content = content.replace(word, " ")
         if t.pattern:
             content = re.sub(t.pattern, " ", content)
     return content
