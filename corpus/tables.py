@@ -17,6 +17,7 @@ from corpus.sections import section_span
 from corpus.table_spec import (
     ACTIVE_2019,
     ACTIVE_2021,
+    DISPOSITION_LEAVES,
     NUMBERING,
     OTHER_2021,
     REQUEST_ROWS,
@@ -220,6 +221,42 @@ def _requests(report: Report, result: TableResult) -> None:
     keys = {m.spec.key for m in matches}
     result.versions[TABLE_REQUESTS] = "2021" if keys & set(OTHER_2021) else "2019"
     _add_rows(report, result, TABLE_REQUESTS, matches, rowsplit.row_total_fits)
+    _resplit_by_columns(report, result, matches)
+
+
+def _resplit_by_columns(report: Report, result: TableResult, matches: list[_Match]) -> None:
+    """Run-together disposition rows that the row sum alone leaves ambiguous, split again with the columns.
+
+    A disposition row's cell can be no larger than its column's 总计 row (rule 3: the 总计 row is their
+    sum), so a column whose 总计 is 0 forces 0 in every disposition row. 平潭 2021 prints 予以公开 as
+    「270020130」: 2/7/0/0/20/1/30 and 27/0/0/2/0/1/30 both add up, but 商业企业 and 法律服务机构 total 0.
+    """
+    if not _runs_together(report):
+        return
+    totals = {c.col: c.value for c in result.cells if c.table == TABLE_REQUESTS and c.row == "总计"}
+    if len(totals) != len(REQUEST_ROWS[0].cols) or any(v is None for v in totals.values()):
+        return
+    parsed = {c.row for c in result.cells if c.table == TABLE_REQUESTS}
+    cols = REQUEST_ROWS[0].cols
+    bound = [totals[c] for c in cols]
+
+    def fits(values: list[int]) -> bool:
+        return rowsplit.row_total_fits(values) and all(v <= (b or 0) for v, b in zip(values, bound, strict=True))
+
+    for m in matches:
+        if m.spec.key in parsed or m.spec.key not in DISPOSITION_LEAVES:
+            continue
+        tokens = [t for t, v in _trim(m.values, len(cols)) if v is not None]
+        split = rowsplit.unique_split(tokens, len(cols), fits)
+        if split is None:
+            continue
+        quote = _quote(report.text, m.start, m.value_end or m.end)
+        page = report.page_at(m.start)
+        result.cells += [
+            Cell(TABLE_REQUESTS, m.spec.key, col, v, quote, page, m.start, m.value_end or m.end, m.spec.unit)
+            for col, v in zip(cols, split, strict=True)
+        ]
+        result.warnings = [w for w in result.warnings if not w.startswith(f"{TABLE_REQUESTS} · {m.spec.key}:")]
 
 
 def _add_rows(report: Report, result: TableResult, table: str, matches: list[_Match], fits: rowsplit.Constraint) -> None:
