@@ -98,6 +98,8 @@ def _read_values(text: str, start: int, stop: int, expected: int) -> tuple[list[
         pos += len(line) + 1
         if not is_row and len([v for v in values if v is not None]) >= expected:
             break
+        if i == 0 and is_row and has_number and len(_trim(line_values, expected)) == expected:
+            break  # a full row on the label's own line: the lines below are other rows (txt/013's markdown)
     return values, end
 
 
@@ -290,8 +292,20 @@ def _active(report: Report, result: TableResult) -> None:
     _add_rows(report, result, TABLE_ACTIVE, matches, rowsplit.no_constraint)
 
 
-def _review(report: Report, result: TableResult) -> None:
+def _review_span(report: Report) -> tuple[int, int] | None:
+    """Section 四, or wherever its heading is printed under another number (txt/013 prints 「三、政府信息公开行政复议」)."""
     span = section_span(report.sections, "四")
+    if span is not None and "复议" in report.text[span[0] : span[0] + 40]:
+        return span
+    m = re.search(r"[一二三四五六]、\s*(?:政府信息公开)?行政复议", report.text)
+    if m is None:
+        return span
+    end = re.search(r"\n\s*[五六]、|（一）主要问题|存在的主要问题", report.text[m.end() :])
+    return m.start(), m.end() + (end.start() if end else min(2000, len(report.text) - m.end()))
+
+
+def _review(report: Report, result: TableResult) -> None:
+    span = _review_span(report)
     if span is None:
         return
     lo, hi = span
