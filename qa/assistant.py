@@ -284,7 +284,7 @@ class Assistant:
             kept = tuple(y for y in before_years if self.catalog.select(agencies, (y,)))
             return agencies, kept
         if years and not agencies:
-            if _COMPARE.search(content) and before_years:  # 「比2023年多多少」: both years
+            if _COMPARE.search(content) and before_years and len(years) == 1:  # 「比2023年多多少」: both years
                 return before_agencies, tuple(sorted(set(before_years) | set(years)))
             return before_agencies, tuple(years)
         return agencies, tuple(years)

@@ -88,9 +88,14 @@ class Figure:
     complete: bool = True
 
     @property
+    def disputed(self) -> bool:
+        """A printed total that its own parts do not add up to (a failed 勾稽 rule): not a basis for arithmetic."""
+        return any(c.get("disputed") for c in self.cells)
+
+    @property
     def known(self) -> bool:
-        """Parsed completely and not blank."""
-        return self.complete and self.value is not None
+        """Parsed completely, not blank, and not a total its parts contradict."""
+        return self.complete and self.value is not None and not self.disputed
 
 
 def compile_figures(patterns: list[CellPattern], order: str = "") -> str:
@@ -103,12 +108,18 @@ def compile_figures(patterns: list[CellPattern], order: str = "") -> str:
     return f"""
 WITH scope AS (
   SELECT id, agency, year, title FROM reports WHERE list_contains(?::VARCHAR[], id)
+), doubt AS (
+  -- the total a failed 勾稽 rule computes (its first cell): printed, but it does not add up
+  SELECT DISTINCT report_id, cells[1] AS key FROM checks
+  WHERE NOT ok AND list_contains(?::VARCHAR[], report_id) AND rule LIKE '%总计 =%'
 ), hit AS (
-  SELECT c.*, CASE {cases} END AS m FROM cells c WHERE list_contains(?::VARCHAR[], c.report_id)
+  SELECT c.*, CASE {cases} END AS m,
+         EXISTS (SELECT 1 FROM doubt d WHERE d.report_id = c.report_id AND d.key = c.tbl || '|' || c.row_key || '|' || c.col_key) AS disputed
+  FROM cells c WHERE list_contains(?::VARCHAR[], c.report_id)
 )
 SELECT s.id, s.agency, s.year, s.title, h.m, SUM(h.value) AS v, COUNT(h.value) AS nv, COUNT(h.m) AS n,
        list({{'row': h.row_key, 'col': h.col_key, 'value': h.value, 'unit': h.unit, 'quote': h.quote,
-              'page': h.page, 'start': h.start_off, 'end': h.end_off, 'section': h.section}}
+              'page': h.page, 'start': h.start_off, 'end': h.end_off, 'section': h.section, 'disputed': h.disputed}}
             ORDER BY h.start_off) FILTER (WHERE h.m IS NOT NULL) AS cells
 FROM scope s LEFT JOIN hit h ON h.report_id = s.id AND h.m IS NOT NULL
 GROUP BY s.id, s.agency, s.year, s.title, h.m
@@ -117,8 +128,8 @@ ORDER BY {order or "s.year NULLS FIRST, s.agency, s.id"}, h.m
 
 
 def figure_params(patterns: list[CellPattern], report_ids: list[str]) -> list[object]:
-    """The parameters of `compile_figures`, in placeholder order: scope, then each CASE branch, then hits."""
-    params: list[object] = [report_ids]
+    """The parameters of `compile_figures`, in placeholder order: scope, doubt, each CASE branch, then hits."""
+    params: list[object] = [report_ids, report_ids]
     for p in patterns:
         params += [p.table, list(p.rows), p.prefix, list(p.cols)]
     return [*params, report_ids]

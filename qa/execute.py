@@ -97,7 +97,9 @@ class Executor:
             return None
         labels = {i: m.label() for i, m in enumerate(list(query.measures) + ([query.denominator] if query.denominator else []))}
         what = "；".join(
-            f"{name(f)}「{labels.get(f.measure, '')}」{'一栏为空' if f.complete else '未能从报告中可靠读出'}" for f in lacking[:6]
+            f"{name(f)}「{labels.get(f.measure, '')}」"
+            f"{'印的总计与其各项之和不符（见核对结果）' if f.disputed else '一栏为空' if f.complete else '未能从报告中可靠读出'}"
+            for f in lacking[:6]
         )
         known = [f for f in figures if f.known]
         listed = "；".join(f"{name(f)} {format_number(f.value)}{_unit(f)}" for f in known[:8])
@@ -143,6 +145,14 @@ class Executor:
                 return self._answer(question, text, total, unit, [parts], query, scope, formula=formula)
             answer = self._answer(question, f"{name(figure)}报告中「{_label(figure, measure)}」一栏为空（未填写）。", None,
                                   None, [figure], query, scope)
+            return answer
+        if figure.disputed and figure.complete and figure.value is not None:
+            # The printed total, said as printed, with the finding that its parts do not add up to it.
+            unit = _unit(figure)
+            text = (f"报告印的是 {format_number(_plain(figure.value))}{unit}（{name(figure)}，{measure.table}表「{_label(figure, measure)}」），"
+                    f"但这一总计与其各项之和不符，数据自相矛盾；可问「{name(figure)}的{measure.table}表有问题吗？」查看核对结果。")
+            answer = self._answer(question, text, None, None, [figure], query, scope)
+            answer.abstained, answer.reason = True, "表格印的总计与其各项之和不符"
             return answer
         missing = self._missing(question, figures, query, scope)
         if missing is not None:
@@ -397,7 +407,8 @@ class Executor:
         listed = "、".join(f"{name(f)}（{format_number(f.value)}）" for f in hits)
         text = f"「{query.measures[0].label()}」{word} {format_number(bound)} 的报告有 {len(hits)} 份" + (f"：{listed}" if hits else "")
         if lacking:
-            text += f"。另有 {len(lacking)} 份报告该项未能可靠读出（{'、'.join(name(f) for f in lacking[:6])}），未计入"
+            text += (f"。另有 {len(lacking)} 份报告该项未能可靠读出或印的总计与其各项之和不符"
+                     f"（{'、'.join(name(f) for f in lacking[:6])}），未计入")
         answer = self._answer(question, text, len(hits) if not lacking else None, "份", hits, query, scope)
         if lacking:
             answer.abstained, answer.reason = True, "部分报告的该项未能可靠读出，份数不确定"

@@ -103,8 +103,8 @@ def test_sum_over_a_year_range_reads_every_year(assistant):
 
 
 def test_total_with_an_unreadable_report_abstains_and_names_it(assistant):
-    # 上海市科委 2024 (garbled) has no readable 行政复议 row: the total over 2024 is not given.
-    data = ask(assistant, "2024年所有机关的行政复议一共多少件？")
+    # 上海市科委 2024 (garbled) has no readable 部分公开 row: the total over 2024 is not given.
+    data = ask(assistant, "2024年所有机关的部分公开一共多少件？")
     assert data["abstained"] and data["value"] is None and "上海市科委" in data["answer"]
 
 
@@ -130,6 +130,15 @@ def test_check_answers_from_the_audit_findings(assistant):
     assert "10 + 1 + 0 + 0 = 11, printed 0" in data["answer"]
     data = ask(assistant, "淮安市人民政府2024年的申请表加起来对得上吗？")
     assert data["value"] == 0 and data["answer"].startswith("未发现不一致")
+
+
+def test_a_total_its_parts_contradict_is_said_as_printed_and_not_used_in_arithmetic(assistant):
+    # 洪泽区 2023 prints 行政复议 总计 0 while 10 + 1 + 0 + 0 = 11
+    data = ask(assistant, "洪泽区2023年行政复议有几件？")
+    assert data["abstained"] and data["value"] is None and "报告印的是 0件" in data["answer"]
+    data = ask(assistant, "有几份年报一件行政诉讼都没有？")  # 科委2024, 平潭2019, 平潭2020, 沭阳发改局2023
+    head, _, rest = data["answer"].partition("。")
+    assert data["abstained"] and "有 4 份" in head and "洪泽" not in head and "淮安市洪泽区人民政府2023年" in rest
 
 
 def test_check_compares_the_figures_a_question_quotes(assistant):
