@@ -35,6 +35,8 @@ _SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
 # Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
 _TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|邮寄|传真|外国人|港澳台")
 _PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
+_PER_REPORT_MAX = 12  # a prose question over more reports than this is not read report by report
+_EACH = re.compile(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来")
 _BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
 
 
@@ -105,7 +107,9 @@ class Assistant:
         ids = data.get("report_ids")
         # Agency names and years select reports; they are not what the passage must say.
         content = self.catalog.strip_names(data["question"]) or data["question"]
-        docs = self.retriever.invoke(content, filter={"report_id": list(ids)} if ids else None)
+        # Within one or two reports every chunk is a candidate worth reading: look deeper than across the corpus.
+        deep = {"k": 2 * self.k} if ids and len(ids) <= 2 else {}
+        docs = self.retriever.invoke(content, filter={"report_id": list(ids)} if ids else None, **deep)
         return {**data, "content": content, "docs": docs}
 
     def _extract(self, data: dict[str, Any]) -> Answer | None:
@@ -305,11 +309,40 @@ class Assistant:
         answer.clarify = options
         return answer
 
+    def _text_per_report(self, asked: str, question: str, reports: list[Report]) -> Answer:
+        """A prose question over several years of one agency: each year's report read on its own.
+
+        「2023到2025年一共发布了多少篇政策解读」 is the sum of three sentences, each cited; a year whose report
+        does not say it leaves the total open (the years found are listed, and the answer abstains).
+        """
+        found: list[tuple[Report, Answer]] = []
+        lacking: list[Report] = []
+        for report in sorted(reports, key=lambda r: r.year or 0):
+            one = self.chain.invoke({"question": question, "report_ids": [report.id]})
+            (found.append((report, one)) if one is not None else lacking.append(report))
+        if not found:
+            return abstain(asked, "在这些报告中都没有找到足够可靠的答案")
+        listed = "；".join(f"{r.year}年：{a.answer}" for r, a in found)
+        values = [a.value for _, a in found]
+        units = {a.unit for _, a in found}
+        answer = Answer(question=asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
+        if _SUM.search(question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
+            total = sum(v for v in values if v is not None)
+            answer.value, answer.unit = total, units.pop()
+            answer.formula = " + ".join(format_number(v) for v in values) + f" = {format_number(total)}"
+            answer.answer = f"合计 {format_number(total)}{answer.unit or ''}（{answer.formula}）。" + listed
+        elif lacking:
+            answer.abstained, answer.reason = True, f"{'、'.join(f'{r.year}年' for r in lacking)}的报告没有找到这一内容"
+            answer.answer = listed + f"。{answer.reason}。"
+        return answer
+
     def _text(self, asked: str, question: str, reports: list[Report], catalog: Catalog, agencies: tuple[str, ...],
               years: tuple[int, ...]) -> Answer:
         started = time.perf_counter()
         restricted = agencies or years or len(catalog.all) != len(self.catalog.all)
         ids = [r.id for r in reports] if restricted else None
+        if ids and 1 < len(ids) <= _PER_REPORT_MAX and len(agencies) <= 1 and (len(years) > 1 or _EACH.search(question)):
+            return self._text_per_report(asked, question, reports)
         answer = self.chain.invoke({"question": question, "report_ids": ids})
         if answer is None:
             return abstain(asked, "在报告中没有找到足够可靠的答案")
