@@ -89,8 +89,7 @@ class Executor:
     def _of(figures: list[Figure], m: int) -> list[Figure]:
         return [f for f in figures if f.measure == m]
 
-    @staticmethod
-    def _missing(question: str, figures: list[Figure], query: Query, scope: Scope) -> Answer | None:
+    def _missing(self, question: str, figures: list[Figure], query: Query, scope: Scope) -> Answer | None:
         """An honest refusal when a figure the answer needs is not in the reports (unparsed or blank)."""
         lacking = [f for f in figures if not f.known]
         if not lacking:
@@ -98,7 +97,7 @@ class Executor:
         labels = {i: m.label() for i, m in enumerate(list(query.measures) + ([query.denominator] if query.denominator else []))}
         what = "；".join(
             f"{name(f)}「{labels.get(f.measure, '')}」"
-            f"{'印的总计与其各项之和不符（见核对结果）' if f.disputed else '一栏为空' if f.complete else '未能从报告中可靠读出'}"
+            f"{'印的总计与其各项之和不符（' + (self._doubt(f) or '见核对结果') + '）' if f.disputed else '一栏为空' if f.complete else '未能从报告中可靠读出'}"
             for f in lacking[:6]
         )
         known = [f for f in figures if f.known]
@@ -149,8 +148,10 @@ class Executor:
         if figure.disputed and figure.complete and figure.value is not None:
             # The printed total, said as printed, with the finding that its parts do not add up to it.
             unit = _unit(figure)
+            detail = self._doubt(figure)
             text = (f"报告印的是 {format_number(_plain(figure.value))}{unit}（{name(figure)}，{measure.table}表「{_label(figure, measure)}」），"
-                    f"但这一总计与其各项之和不符，数据自相矛盾；可问「{name(figure)}的{measure.table}表有问题吗？」查看核对结果。")
+                    f"但这一总计与其各项之和不符，数据自相矛盾" + (f"：{detail}" if detail else "")
+                    + f"。可问「{name(figure)}的{measure.table}表有问题吗？」查看全部核对结果。")
             answer = self._answer(question, text, None, None, [figure], query, scope)
             answer.abstained, answer.reason = True, "表格印的总计与其各项之和不符"
             return answer
@@ -160,6 +161,14 @@ class Executor:
         unit = _unit(figure)
         text = f"{format_number(_plain(figure.value))}{unit}（{name(figure)}，{measure.table}表「{_label(figure, measure)}」）"
         return self._answer(question, text, figure.value, unit, [figure], query, scope)
+
+    def _doubt(self, figure: Figure) -> str:
+        """The failed 勾稽 rule that puts a printed total in doubt (「10 + 1 + 0 + 0 = 11, printed 0」)."""
+        rows = self.db.execute(
+            "SELECT detail FROM checks WHERE report_id = ? AND NOT ok AND rule LIKE '%总计 =%' AND list_contains(?::VARCHAR[], cells[1])",
+            [figure.report_id, [f"{c['table']}|{c['row']}|{c['col']}" for c in figure.cells]],
+        )
+        return "；".join(r[0].split(": ", 2)[-1] for r in rows[:2])
 
     def _column_sum(self, figure: Figure, measure: Measure) -> tuple[Figure, float] | None:
         """A blank 总计 cell of the 申请 table recomputed as the sum of its six applicant columns (勾稽 rule 2)."""
@@ -466,6 +475,23 @@ class Executor:
         answer.findings = [{"report_id": rid, "rule": rule, "detail": d} for rid, _, _, rule, d in rows]
         return answer
 
+    def _explain_difference(self, measure: Measure, said: float, report_ids: list[str]) -> list[str]:
+        """Where a prose count differs from its row, the other side of 勾稽 rule 1 may be what the text counted:
+        「受理749件」 = 新收 713 + 上年结转 36; 「收到75件」 = 新收 74 + 上年结转 1.
+        """
+        partners = {
+            "本年新收政府信息公开申请数量": ("上年结转政府信息公开申请数量", "+"),
+            "总计": ("结转下年度继续办理", "+"),
+        }
+        if measure.table != "申请" or measure.row not in partners:
+            return []
+        other_row, _ = partners[measure.row]
+        own, other = sorted(read_figures(self.db, [measure, Measure("申请", other_row)], report_ids), key=lambda f: f.measure)
+        if own.known and other.known and (own.value or 0) + (other.value or 0) == said:
+            return [f"  其中 {format_number(_plain(said))} = 「{measure.row}」{format_number(_plain(own.value))} + "
+                    f"「{other_row}」{format_number(_plain(other.value))}：正文的数字含「{other_row}」"]
+        return []
+
     def _quoted_shares(self, question: str, report_ids: list[str]) -> tuple[list[str], list[Citation]]:
         """「74件“占总数的62.71%”」: the count divided by each total the text may mean, against the percent quoted."""
         found = list(re.finditer(r"(?<![\d.])(\d+)\s*件[^%\d]{0,14}?(\d+(?:\.\d+)?)\s*%", question))
@@ -499,6 +525,8 @@ class Executor:
         lines: list[str] = []
         citations: list[Citation] = []
         for measures, said in query.claims:
+            if any(m.row == "结转" for m in measures):  # 「结转6件」: to next year, or from last year
+                measures = _carry_over(measures, said, self.db, report_ids)
             figures = sorted(read_figures(self.db, list(measures), report_ids), key=lambda f: f.measure)
             what = " + ".join(m.label() for m in measures)
             total, notes = 0.0, []
@@ -525,6 +553,8 @@ class Executor:
             verdict = "一致" if total == said else "不一致"
             note = f"（{'；'.join(notes)}）" if notes else ""
             lines.append(f"- 所说「{what}」{format_number(_plain(said))}件，表格为 {format_number(_plain(total))}件{note}：{verdict}")
+            if total != said and len(measures) == 1:
+                lines += self._explain_difference(measures[0], said, report_ids)
         return lines, citations
 
     @staticmethod
@@ -534,6 +564,16 @@ class Executor:
         if len(measures) > 1 and figure.measure < len(measures):
             return _label(figure, measures[figure.measure])
         return name(figure)
+
+
+def _carry_over(measures: tuple[Measure, ...], said: float, db: Any, report_ids: list[str]) -> tuple[Measure, ...]:
+    """The ambiguous 「结转」 of a quoted figure read as whichever carry-over row it matches (结转下年度 first)."""
+    rows = ("结转下年度继续办理", "上年结转政府信息公开申请数量")
+    for row in rows:
+        [figure] = read_figures(db, [Measure("申请", row)], report_ids)
+        if figure.known and figure.value == said:
+            return tuple(Measure("申请", row, m.col) if m.row == "结转" else m for m in measures)
+    return tuple(Measure("申请", rows[0], m.col) if m.row == "结转" else m for m in measures)
 
 
 def table_rows(figures: list[Figure], query: Query) -> list[dict[str, Any]]:

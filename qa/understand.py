@@ -306,7 +306,7 @@ def _claims(content: str, terms: list[RowTerm]) -> tuple[tuple[tuple[Measure, ..
     claims = []
     for number in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*件", content):
         before = [(a, b, t) for a, b, t in spans if b <= number.start() and number.start() - b <= 12]
-        if not before or before[-1][2].row == "结转":
+        if not before:
             continue
         joined = [before[-1]]
         for a, b, t in reversed(before[:-1]):  # 「予以公开及部分公开」: rows joined by a connective
