@@ -476,9 +476,7 @@ class Executor:
         return answer
 
     def _explain_difference(self, measure: Measure, said: float, report_ids: list[str]) -> list[str]:
-        """Where a prose count differs from its row, the other side of 勾稽 rule 1 may be what the text counted:
-        「受理749件」 = 新收 713 + 上年结转 36; 「收到75件」 = 新收 74 + 上年结转 1.
-        """
+        """A prose count that differs from its row may count the other side of rule 1 too (749 = 新收 713 + 上年结转 36)."""
         partners = {
             "本年新收政府信息公开申请数量": ("上年结转政府信息公开申请数量", "+"),
             "总计": ("结转下年度继续办理", "+"),
