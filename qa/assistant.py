@@ -33,7 +33,7 @@ _DIFF = re.compile(r"比.{0,12}(?:多|少)|多了|少了|增加|减少|增长|�
 _WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
 _SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
 # Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
-_TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|邮寄|传真|外国人|港澳台")
+_TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|网络|邮寄|传真|信函|当面|现场|外国人|港澳台")
 _PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
 _PER_REPORT_MAX = 12  # a prose question over more reports than this is not read report by report
 _EACH = re.compile(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来")
@@ -202,7 +202,8 @@ class Assistant:
                 return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
             reports = earlier + reports
         single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year and not query.pooled
-        if single and len(reports) > 1 and not (len(agencies) > 1 or len(years) > 1 or query.scope.all_reports or _COMPARE.search(content)):
+        named_several = (len(agencies) > 1 and not resolved.ambiguous) or len(years) > 1
+        if single and len(reports) > 1 and not (named_several or query.scope.all_reports or _COMPARE.search(content)):
             choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
             answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
             asked_about = re.sub(r"今年|去年|这一年|那一年", "", content).strip(" ，,。的") or question
@@ -349,10 +350,15 @@ class Assistant:
         answer.question = asked
         answer.timings_ms["retrieve_and_extract"] = (time.perf_counter() - started) * 1000
         quoted = "".join(c.quote for c in answer.citations)
-        lacking = [w for w in _TEXT_QUALIFIER.findall(question) if w not in quoted]
+        asked_for = _TEXT_QUALIFIER.findall(question)
+        lacking = [w for w in asked_for if w not in quoted]
         if answer.value is not None and lacking:
             # 「折合多少美元」, 「败诉后赔了多少钱」: the sentence found does not speak of what was asked.
             return abstain(asked, f"报告中没有说到「{lacking[0]}」的数字")
+        listed = [w for w in asked_for if re.search(rf"(?:{_TEXT_QUALIFIER.pattern})[、和及与或]{w}|{w}[、和及与或](?:{_TEXT_QUALIFIER.pattern})", quoted)]
+        if answer.value is not None and listed:
+            # 「通过邮寄、网络提交的…共计81件」: a figure for several channels together is not the one asked.
+            return abstain(asked, f"报告给出的是「{listed[0]}」与其他方式合计的数字，没有单独的「{listed[0]}」数字")
         if answer.value is not None and len(reports) > 1 and restricted and _SUM.search(question):
             # 「2023到2025年一共发布了多少篇」: one sentence of one report is not the total over several.
             return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.index.reports[answer.citations[0].report_id])}的：{answer.answer}")

@@ -81,6 +81,7 @@ class Resolved:
     years: tuple[int, ...]
     unknown_agency: str | None = None
     unknown_year: int | None = None
+    ambiguous: bool = False  # one name the question used fits several agencies (沭阳县: 县政府 or 发改局)
 
 
 class Catalog:
@@ -147,6 +148,15 @@ class Catalog:
             return [r for r in chosen if r.year in years] if years else chosen
 
         candidates = pick(agencies) if agencies else []
+        ambiguous = False
+        if near and not exact:
+            # 「沭阳县」 is one character from the OCR'd 沐阳县人民政府 and, exactly, the place of 沭阳县发展和改革局:
+            # both are readings (the years may still pick one).
+            weak, weak_used = self._matches(question, near=False, names=self.place_map)
+            if weak - agencies and pick(weak | agencies):
+                agencies, used = agencies | weak, used + weak_used
+                candidates = pick(agencies)
+                ambiguous = True
         if not agencies:
             weak, weak_used = self._matches(question, near=False, names=self.place_map)
             if weak and pick(weak):
@@ -158,7 +168,8 @@ class Catalog:
             candidates = pick(set())
         in_scope = [r for r in self.reports if not agencies or r.agency in agencies]
         unknown_year = next((y for y in years if not any(r.year == y for r in in_scope)), None)
-        return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year)
+        return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year,
+                        ambiguous=ambiguous and len(candidates) > 1)
 
     def _unknown_place(self, question: str, used: list[str]) -> str | None:
         """A place the question names that no report's agency contains (北京市; 淮安区 after 淮安市)."""
@@ -183,7 +194,8 @@ class Catalog:
             return resolved
         for place, agencies in sorted(self.place_map.items(), key=lambda kv: -len(kv[0])):
             if place in question and len(agencies) > 1:
-                return Resolved(resolved.reports, tuple(sorted(agencies)), resolved.years, resolved.unknown_agency, resolved.unknown_year)
+                return Resolved(resolved.reports, tuple(sorted(agencies)), resolved.years, resolved.unknown_agency,
+                                resolved.unknown_year)
         return resolved
 
     def select(self, agencies: tuple[str, ...], years: tuple[int, ...]) -> list[Report]:
