@@ -17,7 +17,7 @@ from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.execute import Executor
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
-from qa.operations import versus_last_year, wants_all, year_range
+from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
 from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog, Resolved
 from qa.semantic import SemanticMatcher
@@ -180,8 +180,11 @@ class Assistant:
             return self._text(asked, question, reports, catalog, agencies, years)
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
             return self._text(asked, question, reports, catalog, agencies, years)  # 「有多少家单位…」 of one report
-        if query.op == "rank" and versus_last_year(content):
-            return abstain(asked, "暂不支持对「比上一年的变化」排名，可分别询问各年的数字", scope)
+        if query.op in ("rank", "growth", "difference") and ranks(content) and (versus_last_year(content) or query.op == "growth"):
+            # 「哪一年比上一年多收的最多」, 「哪一年同比增幅最大」: the years ranked by their change.
+            delta = "growth" if query.op == "growth" or re.search(r"增幅|增长率|涨幅|百分", content) else "difference"
+            order = detect(content, 1, 2)
+            query = query.with_(op="rank", delta=delta, n=1 if order.n is None else order.n, descending=order.descending)
         query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
         year_over_year = query.op in ("growth", "multiple") or (query.op == "difference" and versus_last_year(content))
         if year_over_year and len(reports) > 1 and not years and len({r.agency for r in reports}) == 1:

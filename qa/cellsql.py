@@ -38,6 +38,7 @@ _NEVER = "\x00"  # a prefix no row key starts with
 _COL_GROUPS: dict[str, tuple[str, ...]] = {
     "法人或其他组织": ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"),
     "六类申请人之和": ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"),  # 总计 when it is blank
+    "四类结果之和": ("结果维持", "结果纠正", "其他结果", "尚未审结"),  # a 复议诉讼 总计 its parts contradict
 }
 
 

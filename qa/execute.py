@@ -332,7 +332,45 @@ class Executor:
         answer.chart = [{"label": name(own[0]), "value": c[0]} for own, c in ordered if c]
         return answer
 
+    def _rank_changes(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        """Years ranked by their change from the previous year of the same agency (difference or growth %)."""
+        by_key = {(f.agency, f.year): f for f in figures}
+        changes: list[tuple[Figure, Figure, float, str]] = []
+        lacking: list[Figure] = []
+        for (agency, year), after in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+            before = by_key.get((agency, (year or 0) - 1))
+            if before is None:
+                continue
+            if not (before.known and after.known) or (query.delta == "growth" and not before.value):
+                lacking.append(after)
+                continue
+            a, b = before.value or 0, after.value or 0
+            if query.delta == "growth":
+                change = _pct((b - a) / a)
+                formula = f"({format_number(_plain(b))} − {format_number(_plain(a))}) ÷ {format_number(_plain(a))} = {change}%"
+            else:
+                change = b - a
+                formula = f"{format_number(_plain(b))} − {format_number(_plain(a))} = {format_number(_plain(change))}"
+            changes.append((before, after, change, formula))
+        if not changes:
+            return abstain(question, "没有相邻两年都能读出的数字", scope)
+        ordered = sorted(changes, key=lambda c: c[2], reverse=query.descending)
+        top = ordered[: query.n] if query.n else ordered
+        unit = "%" if query.delta == "growth" else _unit(top[0][1])
+        word = ("增幅" if query.delta == "growth" else "增加") + ("最大" if query.descending else "最小")
+        listed = "；".join(f"{i}. {name(after)}（比{before.year}年：{formula}）" for i, (before, after, _, formula) in enumerate(top, 1))
+        text = f"「{query.measures[0].label()}」比上一年{word}的是：{listed}"
+        if lacking:
+            text += f"。注意：{'、'.join(name(f) for f in lacking[:6])}与上一年的数字未能都读出，未参与比较"
+        best = top[0][2] if len(top) == 1 and not lacking else None
+        answer = self._answer(question, text, best, unit, [f for b, a, _, _ in top for f in (b, a)], query, scope,
+                              formula=top[0][3])
+        answer.chart = [{"label": name(after), "value": _plain(change)} for _, after, change, _ in ordered]
+        return answer
+
     def _rank(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        if query.delta is not None:
+            return self._rank_changes(question, query, figures, scope)
         if query.denominator is not None or query.definition:
             return self._rank_rates(question, query, figures, scope)
         known = [f for f in figures if f.known]
@@ -369,7 +407,7 @@ class Executor:
         same_agency = len({f.agency for f in ordered}) == 1
         label = (lambda f: f"{f.year}年") if same_agency else name
         listed = "；".join(
-            f"{label(f)} {format_number(f.value) if f.known else '未能读出' if not f.complete else '空'}"
+            f"{label(f)} {format_number(f.value) if f.known else '未能读出' if not f.complete else '印的总计与各项之和不符' if f.disputed else '空'}"
             + (unit if f.known else "") for f in ordered
         )
         prefix = f"{ordered[0].agency}「{query.measures[0].label()}」：" if same_agency else f"「{query.measures[0].label()}」："
@@ -411,9 +449,19 @@ class Executor:
                  ">=": lambda v: v >= bound, ">": lambda v: v > bound}
         known = [f for f in figures if f.known]
         lacking = [f for f in figures if not f.known]
+        decided: list[tuple[Figure, bool]] = []
+        for f in lacking:
+            # A blank or disputed total still has its parts: their sum is a lower bound that may settle it.
+            least = self._lower_bound(f, query.measures[0])
+            verdict = None if least is None else _settles(cmp, bound, least)
+            if verdict is not None:
+                decided.append((f, verdict))
+        settled = {id(f) for f, _ in decided}
+        lacking = [f for f in lacking if id(f) not in settled]
         hits = sorted((f for f in known if tests[cmp](f.value or 0)), key=lambda f: (f.agency, f.year or 0))
+        hits += [f for f, hit in decided if hit]
         word = {"<": "少于", "<=": "不超过", "=": "等于", ">=": "不少于", ">": "大于"}[cmp]
-        listed = "、".join(f"{name(f)}（{format_number(f.value)}）" for f in hits)
+        listed = "、".join(f"{name(f)}（{format_number(f.value) if f.known else '按各项之和判断'}）" for f in hits)
         text = f"「{query.measures[0].label()}」{word} {format_number(bound)} 的报告有 {len(hits)} 份" + (f"：{listed}" if hits else "")
         if lacking:
             text += (f"。另有 {len(lacking)} 份报告该项未能可靠读出或印的总计与其各项之和不符"
@@ -422,6 +470,15 @@ class Executor:
         if lacking:
             answer.abstained, answer.reason = True, "部分报告的该项未能可靠读出，份数不确定"
         return answer
+
+    def _lower_bound(self, figure: Figure, measure: Measure) -> float | None:
+        """The sum of a total's filled-in parts (applicant columns, or 复议/诉讼 results): at least that many."""
+        group = {"申请": "六类申请人之和", "复议诉讼": "四类结果之和"}.get(measure.table)
+        if group is None or measure.col not in (None, "总计") or not figure.complete:
+            return None
+        [parts] = read_figures(self.db, [Measure(measure.table, measure.row, group)], [figure.report_id])
+        values = [c["value"] for c in parts.cells if c["value"] is not None]
+        return float(sum(values)) if parts.complete and values and all(v >= 0 for v in values) else None
 
     def _check(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> Answer:
         """Audit findings (勾稽 and prose-vs-table) of the reports in scope, blank cells, and quoted figures checked."""
@@ -562,6 +619,15 @@ class Executor:
         if len(measures) > 1 and figure.measure < len(measures):
             return _label(figure, measures[figure.measure])
         return name(figure)
+
+
+def _settles(cmp: str, bound: float, least: float) -> bool | None:
+    """Whether a figure known only to be at least `least` meets `cmp bound` (None: it cannot be told)."""
+    if least > bound and cmp in ("=", "<=") or least >= bound and cmp == "<":
+        return False
+    if least > bound and cmp == ">" or least >= bound and cmp == ">=":
+        return True
+    return None
 
 
 def _carry_over(measures: tuple[Measure, ...], said: float, db: Any, report_ids: list[str]) -> tuple[Measure, ...]:

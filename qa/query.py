@@ -82,12 +82,15 @@ class Query:
     per: str | None = None  # average: "quarter" | "month" (None: the mean over the reports in scope)
     topic: str | None = None  # check: the table asked about (None: every check)
     condition: tuple[str, float] | None = None  # count: only reports whose figure meets it ("<", 50)
+    delta: str | None = None  # rank: of the change from the previous year ("difference" | "growth"), not the level
     pooled: bool = False  # rate over several reports: Σ numerators ÷ Σ denominators (else one rate per report)
     claims: tuple[tuple[tuple[Measure, ...], float], ...] = ()  # check: figures the question quotes (a sum of rows)
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
             raise QuestionError(f"unknown operation {self.op!r}; use one of {', '.join(OPERATIONS)}")
+        if self.delta is not None and self.delta not in ("difference", "growth"):
+            raise QuestionError(f"unknown delta {self.delta!r}; use difference or growth")
         if self.per is not None and self.per not in PERIODS:
             raise QuestionError(f"unknown period {self.per!r}; use one of {', '.join(PERIODS)}")
 
@@ -104,7 +107,7 @@ class Query:
         }
         if self.denominator is not None:
             data["denominator"] = self.denominator.to_dict()
-        for key in ("definition", "n", "per", "topic"):
+        for key in ("definition", "n", "per", "topic", "delta"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         if self.op == "rank":
@@ -140,6 +143,7 @@ class Query:
                 topic=data.get("topic"),
                 condition=_condition(data.get("condition")),
                 pooled=bool(data.get("pooled", False)),
+                delta=data.get("delta"),
                 claims=tuple((tuple(_measure(m) for m in c["measures"]), float(c["value"])) for c in data.get("claims") or ()),
             )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

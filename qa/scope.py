@@ -149,7 +149,7 @@ class Catalog:
 
         candidates = pick(agencies) if agencies else []
         ambiguous = False
-        if near and not exact:
+        if near and not exact and not any(re.search(r"政府|局|委|办|厅|室$", w) for w in near_used):
             # 「沭阳县」 is one character from the OCR'd 沐阳县人民政府 and, exactly, the place of 沭阳县发展和改革局:
             # both are readings (the years may still pick one).
             weak, weak_used = self._matches(question, near=False, names=self.place_map)

@@ -28,6 +28,7 @@ _STOP = set("的了是在和与及或有多少几个什么哪些哪个请问吗�
 _GENERIC = {
     "政府信息", "公开", "政府", "信息", "情况", "工作", "多少", "报告", "年度", "申请", "数量", "哪些", "什么",
     "几件", "几个", "可以", "已经", "哪类", "哪个", "哪方面", "叫", "名字", "是从", "提出", "提交", "通过", "共有", "一共",
+    "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
 }
 _NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|总数|次数|人数")
 _MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
@@ -103,7 +104,8 @@ def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float,
 
     Numbers the question itself states (「12348热线」) and growth rates (unless asked for) are skipped.
     """
-    anchors = [sentence.text.find(w) + len(w) for w in words if len(w) >= 2 and w in sentence.text]
+    # Every place a question word occurs (not only its first): the figure follows the nearest one.
+    anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
     asked_change = bool(_CHANGE_WORDS.search(question))
     asked_unit = _ASKED_UNIT.search(question)
     best = None

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
-from qa.lexicon import EXPLAIN, PROSE_ONLY, WEAK_NEW, RowTerm, col_words, leftover, match_cols, match_rows
+from qa.lexicon import EXPLAIN, PROSE_ONLY, WEAK_GROUPS, WEAK_NEW, RowTerm, col_words, leftover, match_cols, match_rows
 from qa.operations import Operation, detect, ranks, wants_all, year_range
 from qa.query import Measure, Query, QueryScope
 from qa.semantic import PROSE, SemanticMatcher
@@ -28,7 +28,7 @@ _QUALIFIER = re.compile(
     r"网上|网络|在线|线上|邮寄|信函|当面|现场|窗口|传真|邮件|电话|热线|小程序|APP|外国|境外|港澳|台湾|华侨|海外|男|女|年龄|年纪|岁|"
     r"上半年|下半年|月份|\d+月|季度里|征地|拆迁|土地|规划|环境|教育|医疗|住房|补偿|项目|领域|方面|关于|赔|美元|欧元|天数|时长|多久|"
     r"人口|估计|预计|预测|明年|将来|未来|模板|样表|经费|预算|资金|人员|编制|方式|渠道|途径|"
-    r"[\u4e00-\u9fff]{2,8}(?:局|委员会|厅|办公室|中心|公司|检察院|大学|医院)|[\u4e00-\u9fff]{1,4}类(?:行政)?(?:审批|许可|处罚|案件|事项)"
+    r"[\u4e00-\u9fff]{2,8}(?:局|委员会|厅|办公室|中心|公司|检察院|大学|医院)(?![里内中])|[\u4e00-\u9fff]{1,4}类(?:行政)?(?:审批|许可|处罚|案件|事项)"
 )
 # A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
 _PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家(?!单位|机关|部门|报告)|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
@@ -152,7 +152,7 @@ class Understander:
         if _QUALIFIER.search(_without(content, terms)):
             return Understood(None)  # the text route may still find it in the prose
         if rest and measures and via == "lexicon" and not _weak_only(content):
-            explained = self._explain_rest(content, rest, measures)
+            explained = measures if _named_group(terms) else self._explain_rest(content, rest, measures)
             if explained is None:
                 return Understood(None)
             measures, rest = explained, ""
@@ -214,6 +214,8 @@ class Understander:
                 return [Measure("申请", "上年结转政府信息公开申请数量", m.col), Measure("申请", "结转下年度继续办理", m.col)]
             if m.row == "申请总数":
                 return [Measure("申请", "本年新收政府信息公开申请数量", m.col), Measure("申请", "总计", m.col)]
+            if m.row == "不予":
+                return [Measure("申请", "不予公开", m.col), Measure("申请", "不予处理", m.col)]
         review_cols = match_cols(content, "复议诉讼", "行政复议")
         if not measures and review_cols and not re.search(r"复议|诉讼|起诉|官司", content):
             return [Measure("复议诉讼", row, review_cols[0]) for row in ("行政复议", "行政诉讼")]
@@ -267,6 +269,11 @@ class Understander:
         found = match.target
         col = self.matcher.column(content, found.table) if found.table in ("申请", "复议诉讼") else None
         return [Measure(found.table, found.row, col)], "semantic", []
+
+
+def _named_group(terms: list[RowTerm]) -> bool:
+    """A group named on purpose (「无法提供的申请总共」, 「各种不予公开」), not by a plain word that a reason may refine."""
+    return any(t.row in ("不予公开", "无法提供", "不予处理") and t.pattern not in WEAK_GROUPS for t in terms)
 
 
 def _distinctive(measure: Measure) -> bool:
