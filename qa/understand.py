@@ -12,7 +12,17 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
-from qa.lexicon import EXPLAIN, PROSE_ONLY, WEAK_GROUPS, WEAK_NEW, RowTerm, col_words, leftover, match_cols, match_rows
+from qa.lexicon import (
+    EXPLAIN,
+    PROSE_ONLY,
+    WEAK_GROUPS,
+    WEAK_NEW,
+    RowTerm,
+    col_words,
+    leftover,
+    match_cols,
+    match_rows,
+)
 from qa.operations import Operation, detect, ranks, wants_all, year_range
 from qa.query import Measure, Query, QueryScope
 from qa.semantic import PROSE, SemanticMatcher
