@@ -156,4 +156,5 @@ def read_figures(db: Any, measures: list[Measure], report_ids: list[str], order:
         for m in range(len(patterns)):
             if m not in seen.get(rid, set()):
                 figures.append(Figure(rid, agency, year, title, m, None, [], complete=False))
-    return figures
+    first = {rid: i for i, rid in enumerate(meta)}  # the statement's report order, then the measures in order
+    return sorted(figures, key=lambda f: (first[f.report_id], f.measure))

@@ -94,7 +94,7 @@ class Executor:
         lacking = [f for f in figures if not f.known]
         if not lacking:
             return None
-        labels = {i: m.label() for i, m in enumerate(list(query.measures) + ([query.denominator] if query.denominator else []))}
+        labels = {i: m.label() for i, m in enumerate(_measures_read(query))}
         what = "；".join(
             f"{name(f)}「{labels.get(f.measure, '')}」"
             f"{'印的总计与其各项之和不符（' + (self._doubt(f) or '见核对结果') + '）' if f.disputed else '一栏为空' if f.complete else '未能从报告中可靠读出'}"
@@ -211,13 +211,21 @@ class Executor:
             if query.pooled:
                 return self._pooled_rate(question, query, figures, scope)
             return self._per_report(question, query, figures, scope, self._rate)
-        missing = self._missing(question, figures, query, scope)
+        needed = figures
+        if query.definition == "公开率" and "含部分公开" not in (query.topic or ""):
+            needed = [figures[0], figures[2]]  # 予以公开 ÷ 总计: 部分公开 is only shown beside it
+        missing = self._missing(question, needed, query, scope)
         if missing is not None:
             return missing
         computed = _rate_of(figures, query)
         if computed is None:
             return _zero(question, figures[-1], scope)
         rate, formula = computed
+        if query.definition == "公开率" and not figures[1].known:
+            full, _, total = figures
+            text = (f"{name(full)}公开率 {rate}%（按「予以公开 ÷ 办理结果总计」：{formula}）；"
+                    f"部分公开一栏未能读出，含部分公开的公开率无法计算。")
+            return self._answer(question, text, rate, "%", [full, total], query, scope, formula=formula)
         if query.definition == "公开率":
             full, partial, total = figures
             primary = _pct((full.value or 0) / (total.value or 1))
@@ -406,14 +414,19 @@ class Executor:
         unit = _unit(next((f for f in ordered if f.known), ordered[0]))
         same_agency = len({f.agency for f in ordered}) == 1
         label = (lambda f: f"{f.year}年") if same_agency else name
-        listed = "；".join(
-            f"{label(f)} {format_number(f.value) if f.known else '未能读出' if not f.complete else '印的总计与各项之和不符' if f.disputed else '空'}"
-            + (unit if f.known else "") for f in ordered
-        )
+        def shown(f: Figure) -> str:
+            if f.known:
+                return f"{format_number(_plain(f.value))}{unit}"
+            if f.disputed and f.value is not None:  # a list shows what is printed, flagged
+                return f"{format_number(_plain(f.value))}{unit}（印的总计，与其各项之和不符）"
+            return "未能读出" if not f.complete else "空"
+
+        listed = "；".join(f"{label(f)} {shown(f)}" for f in ordered)
         prefix = f"{ordered[0].agency}「{query.measures[0].label()}」：" if same_agency else f"「{query.measures[0].label()}」："
-        answer = self._answer(question, prefix + listed, None, None, [f for f in ordered if f.known], query, scope)
+        shown_figures = [f for f in ordered if f.known or (f.disputed and f.value is not None)]
+        answer = self._answer(question, prefix + listed, None, None, shown_figures, query, scope)
         answer.chart = [{"label": label(f), "value": _plain(f.value)} for f in ordered if f.known]
-        if any(not f.known for f in ordered):
+        if any(not f.known and not (f.disputed and f.value is not None) for f in ordered):
             answer.abstained, answer.reason = True, "部分报告的该项未能可靠读出，列表不完整"
         return answer
 
@@ -666,6 +679,13 @@ def _rate_of(figures: list[Figure], query: Query) -> tuple[float, str] | None:
     rate = _pct(sum(f.value or 0 for f in numerators) / denominator.value)
     over = " + ".join(format_number(_plain(f.value)) for f in numerators)
     return rate, f"{'(' + over + ')' if len(numerators) > 1 else over} ÷ {format_number(_plain(denominator.value))} = {rate}%"
+
+
+def _measures_read(query: Query) -> list[Measure]:
+    """The measures a query's figures are read for, in order (公开率 reads 予以公开, 部分公开 and 总计)."""
+    if query.definition == "公开率":
+        return [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
+    return list(query.measures) + ([query.denominator] if query.denominator else [])
 
 
 def _table(query: Query, m: int) -> str:
