@@ -106,6 +106,8 @@ def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float,
     """
     # Every place a question word occurs (not only its first): the figure follows the nearest one.
     anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
+    # 「共公开51条疫情防控相关信息」: a count may also stand right before the noun it counts.
+    nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
     asked_change = bool(_CHANGE_WORDS.search(question))
     asked_unit = _ASKED_UNIT.search(question)
     best = None
@@ -119,6 +121,7 @@ def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float,
         if asked_unit and (m.group(2) or "").lstrip("万") != asked_unit.group(1):
             continue
         after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP]
+        after += [0 for n in nouns if m.group(2) and 0 <= n - m.end() <= 1]
         if after and (best is None or min(after) < best[0]):
             best = (min(after), m)
     if best is None:
