@@ -121,7 +121,7 @@ def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float,
         if asked_unit and (m.group(2) or "").lstrip("万") != asked_unit.group(1):
             continue
         after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP]
-        after += [0 for n in nouns if m.group(2) and 0 <= n - m.end() <= 1]
+        after += [0 for n in nouns if m.group(2) and n == m.end()]
         if after and (best is None or min(after) < best[0]):
             best = (min(after), m)
     if best is None:
