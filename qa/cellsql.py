@@ -16,7 +16,7 @@ from qa.lexicon import ACTIVE_DEFAULT
 from qa.query import Measure
 
 # Column names of the two 主动公开 template versions that mean the same figure.
-_COL_EQUIVALENT = {
+COL_EQUIVALENT = {
     "本年制发件数": "本年新制作数量",
     "本年新制作数量": "本年制发件数",
     "现行有效件数": "对外公开总数量",
@@ -24,7 +24,7 @@ _COL_EQUIVALENT = {
     "本年处理决定数量": "处理决定数量",
     "处理决定数量": "本年处理决定数量",
 }
-_ROW_EQUIVALENT = {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}
+ROW_EQUIVALENT = {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}
 # Group rows: the sum of their sub-rows, and how many sub-rows a complete group has (by template version).
 _GROUPS: dict[str, set[int]] = {
     "不予公开": {8},
@@ -62,7 +62,7 @@ def pattern(measure: Measure) -> CellPattern:
         cols = _COL_GROUPS[measure.col]
         width = len(cols)
     elif measure.col is not None:
-        cols = tuple(dict.fromkeys((measure.col, _COL_EQUIVALENT.get(measure.col, measure.col))))
+        cols = tuple(dict.fromkeys((measure.col, COL_EQUIVALENT.get(measure.col, measure.col))))
     elif measure.table == "主动公开":
         base = "规范性文件" if row == "行政规范性文件" else row
         cols = tuple(dict.fromkeys(c for v in ("2021", "2019") if (c := ACTIVE_DEFAULT.get((v, base)))))
@@ -71,7 +71,7 @@ def pattern(measure: Measure) -> CellPattern:
     if row in _GROUPS:
         exact = (row,) if row == "其他处理" else ()
         return CellPattern(measure.table, exact, row + "/", cols, frozenset(n * width for n in _GROUPS[row]))
-    rows = tuple(dict.fromkeys((row, _ROW_EQUIVALENT.get(row, row))))
+    rows = tuple(dict.fromkeys((row, ROW_EQUIVALENT.get(row, row))))
     return CellPattern(measure.table, rows, _NEVER, cols, frozenset({width}))
 
 

@@ -1,26 +1,17 @@
-"""The table route: answer from a parsed cell (or cells, for comparisons), citing each one."""
+"""The `lookup_table_cell` tool: one cell of one report, read from the parsed `Report`, with its citation.
+
+Questions are answered by `qa.execute` over the cell database; this is the narrow tool an LLM agent can call.
+"""
 
 from __future__ import annotations
-
-import re
 
 from langchain_core.tools import tool
 
 from corpus import Cell, Report
 from corpus.table_spec import ACTIVE_2019, ACTIVE_2021
-from qa.answer import Answer, Citation, Scope, format_number
-from qa.lexicon import RowTerm, default_col, match_col
+from qa.answer import Citation
+from qa.cellsql import COL_EQUIVALENT, ROW_EQUIVALENT
 
-# Column names of the two 主动公开 template versions that mean the same figure.
-_COL_EQUIVALENT = {
-    "本年制发件数": "本年新制作数量",
-    "本年新制作数量": "本年制发件数",
-    "现行有效件数": "对外公开总数量",
-    "对外公开总数量": "现行有效件数",
-    "本年处理决定数量": "处理决定数量",
-    "处理决定数量": "本年处理决定数量",
-}
-_ROW_EQUIVALENT = {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}
 _ACTIVE_ROWS = {spec.key for spec in ACTIVE_2019 + ACTIVE_2021}
 _LAWSUIT_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 
@@ -41,8 +32,8 @@ def cite_cell(report: Report, cell: Cell) -> Citation:
 
 def find_cell(report: Report, table: str, row: str, col: str) -> Cell | None:
     """The cell, trying the other template version's names of the same row and column."""
-    for r in (row, _ROW_EQUIVALENT.get(row, row)):
-        for c in (col, _COL_EQUIVALENT.get(col, col)):
+    for r in (row, ROW_EQUIVALENT.get(row, row)):
+        for c in (col, COL_EQUIVALENT.get(col, col)):
             cell = report.cell(table, r, c)
             if cell is not None:
                 return cell
@@ -70,12 +61,6 @@ def read_figure(report: Report, table: str, row: str, col: str) -> tuple[float |
     return (None if all(v is None for v in values) else sum(v or 0 for v in values)), parts
 
 
-def resolve_col(question: str, term: RowTerm, report: Report) -> str:
-    """The column a question asks for in this report, or the row's default."""
-    version = report.versions.get(term.table)
-    return match_col(question, term.table, term.row, version) or default_col(term.table, term.row, version)
-
-
 def _unit(cells: list[Cell]) -> str | None:
     return cells[0].unit if cells else None
 
@@ -83,101 +68,6 @@ def _unit(cells: list[Cell]) -> str | None:
 def label(report: Report) -> str:
     """How an answer names a report: agency and year."""
     return f"{report.agency}{report.year or ''}年" if report.year else report.agency or report.id
-
-
-def single_answer(question: str, report: Report, term: RowTerm, col: str, scope: Scope) -> Answer | None:
-    """The figure of one cell of one report."""
-    figure = read_figure(report, term.table, term.row, col)
-    if figure is None:
-        return None
-    value, cells = figure
-    unit = _unit(cells) or "件"
-    if value is None:
-        text = f"{label(report)}报告中「{term.row} · {col}」一栏为空（未填写）。"
-    else:
-        text = f"{format_number(value)}{unit}（{label(report)}，{term.table}表「{term.row}」·「{col}」）"
-    return Answer(
-        question=question,
-        answer=text,
-        value=value,
-        unit=unit if value is not None else None,
-        route="table",
-        citations=[cite_cell(report, c) for c in cells],
-        scope=Scope(tuple(r for r in (report.id,)), (report.agency,), (report.year,) if report.year else (), term.table, term.row, col),
-    )
-
-
-_DIFF = re.compile(r"比.{0,12}(?:多|少)|多了|少了|增加|减少|增长|下降|变化|差(?:了|多少)|相差|差距")
-_WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
-_SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
-
-
-def compare_answer(question: str, reports: list[Report], term: RowTerm, scope: Scope) -> Answer | None:
-    """Differences, which is larger, sums or a trend of one figure across reports, every cell cited."""
-    figures = []
-    for report in sorted(reports, key=lambda r: (r.year or 0, r.agency)):
-        col = resolve_col(question, term, report)
-        figure = read_figure(report, term.table, term.row, col)
-        if figure is None or figure[0] is None:
-            return None
-        figures.append((report, col, figure[0], figure[1]))
-    citations = [cite_cell(r, c) for r, _, _, cells in figures for c in cells]
-    unit = _unit(figures[0][3]) or "件"
-    # One agency over several years reads better as years ("2024年比2023年多74件").
-    same_agency = len({r.agency for r, _, _, _ in figures}) == 1 and all(r.year for r, _, _, _ in figures)
-    agency_prefix = f"{figures[0][0].agency}：" if same_agency else ""
-
-    def name(report: Report) -> str:
-        return f"{report.year}年" if same_agency else label(report)
-
-    listed = "；".join(f"{name(r)} {format_number(v)}{unit}" for r, _, v, _ in figures)
-    chart = [{"label": name(r), "value": v} for r, _, v, _ in figures]
-    value: float | int | None = None
-    if _SUM.search(question):
-        value = sum(v for _, _, v, _ in figures if v is not None)
-        text = f"{agency_prefix}合计 {format_number(value)}{unit}（{listed}）"
-    elif _DIFF.search(question) and len(figures) == 2:
-        (r1, _, v1, _), (r2, _, v2, _) = figures
-        assert v1 is not None and v2 is not None
-        value = v2 - v1
-        word = "多" if value >= 0 else "少"
-        text = f"{agency_prefix}{name(r2)}比{name(r1)}{word} {format_number(abs(value))}{unit}（{listed}）"
-        value = abs(value) if re.search(r"少", question) and value < 0 else value
-    elif _WHICH.search(question):
-        want_less = bool(re.search(r"少|低", question))
-        pick = (min if want_less else max)(figures, key=lambda f: f[2] or 0)
-        text = f"{agency_prefix}{name(pick[0])}{'更少' if want_less else '更多'}：{listed}"
-        value = pick[2]
-    else:
-        text = agency_prefix + listed
-    return Answer(
-        question=question,
-        answer=text,
-        value=value,
-        unit=unit if value is not None else None,
-        route="table",
-        citations=citations,
-        scope=scope,
-        chart=chart,
-    )
-
-
-def combine_answer(question: str, report: Report, figures: list[tuple[str, float | int | None, list[Cell]]], scope: Scope) -> Answer | None:
-    """Sum of several rows, or the difference of two columns, of one report ("予以公开和部分公开合计")."""
-    if any(v is None for _, v, _ in figures) or len(figures) < 2:
-        return None
-    cells = [c for _, _, cs in figures for c in cs]
-    unit = _unit(cells) or "件"
-    listed = "；".join(f"{name} {format_number(v)}{unit}" for name, v, _ in figures)
-    if _DIFF.search(question) and len(figures) == 2:
-        value: float | int = abs((figures[0][1] or 0) - (figures[1][1] or 0))
-        text = f"相差 {format_number(value)}{unit}（{label(report)}：{listed}）"
-    else:
-        value = sum(v or 0 for _, v, _ in figures)
-        text = f"合计 {format_number(value)}{unit}（{label(report)}：{listed}）"
-    return Answer(question=question, answer=text, value=value, unit=unit, route="table",
-                  citations=[cite_cell(report, c) for c in cells], scope=scope,
-                  chart=[{"label": name, "value": v} for name, v, _ in figures])
 
 
 def lookup_cell_value(reports: list[Report], agency: str, year: int, row: str, col: str = "总计") -> dict[str, object]:
