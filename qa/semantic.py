@@ -101,7 +101,7 @@ class Match:
 class SemanticMatcher:
     """Nearest row/column descriptions by the index's embedding model, accepted only with a clear margin."""
 
-    def __init__(self, embeddings: Any, cache_dir: Path | None = None, threshold: float = 0.83, margin: float = 0.015) -> None:
+    def __init__(self, embeddings: Any, cache_dir: Path | None = None, threshold: float = 0.83, margin: float = 0.02) -> None:
         self.embeddings = embeddings
         self.cache_dir = cache_dir
         self.threshold = threshold
