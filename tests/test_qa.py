@@ -202,6 +202,21 @@ def test_llm_can_call_the_table_tool_and_its_cells_are_cited(assistant):
     assert [c.cell["row"] for c in answer.citations if c.cell] == ["结转下年度继续办理", "不予公开/属于国家秘密"]
 
 
+def test_llm_can_call_query_cells_and_only_its_figures_pass(assistant):
+    args = {"op": "rate", "measures": [{"table": "申请", "row": "予以公开"}], "definition": "公开率",
+            "denominator": {"table": "申请", "row": "总计"}, "agencies": ["淮安市人民政府"], "years": [2024]}
+    call = {"name": "query_cells", "args": args, "id": "q1"}
+    # 淮安市 2024: 予以公开 1362 of 办理结果总计 3050 = 44.66%
+    told = "淮安市人民政府2024年公开率为44.66%（1362 ÷ 3050）。"
+    llm = ToolCallingFake(messages=iter([AIMessage(content="", tool_calls=[call]), AIMessage(content=told)]))
+    answer = Assistant(assistant.index, llm=llm).ask("淮安市人民政府2024年予以公开多少件？")
+    assert answer.answer == told and answer.value == 1362
+    assert {c.cell["row"] for c in answer.citations if c.cell} >= {"予以公开", "总计"}
+    invented = ToolCallingFake(messages=iter([AIMessage(content="", tool_calls=[call]), AIMessage(content="公开率为51.2%。")]))
+    kept = Assistant(assistant.index, llm=invented).ask("淮安市人民政府2024年予以公开多少件？")
+    assert kept.answer.startswith("1362件")
+
+
 @pytest.mark.parametrize("question", ["", "   ", "问" * 501])
 def test_bad_questions_raise_a_clear_error(assistant, question):
     with pytest.raises(QuestionError):
