@@ -17,7 +17,7 @@ from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.execute import Executor
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
-from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
+from qa.operations import asks_sum, detect, ranks, versus_last_year, wants_all, year_range
 from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog, Resolved
 from qa.semantic import SemanticMatcher
@@ -29,9 +29,6 @@ from qa.understand import Understander
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500
 _COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
-_DIFF = re.compile(r"比.{0,12}(?:多|少)|多了|少了|增加|减少|增长|下降|变化|差(?:了|多少)|相差|差距")
-_WHICH = re.compile(r"哪(?:个|家|一|年)|谁")
-_SUM = re.compile(r"合计|一共|总共|加起来|共计|之和")
 # Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
 _TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|网络|邮寄|传真|信函|当面|现场|外国人|港澳台")
 _PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
@@ -217,10 +214,10 @@ class Assistant:
                                  first.row if first else None, first.col if first else None)
             return answer
         if query.op == "value" and len(reports) > 1 and len(query.measures) == 1:
-            query = query.with_(op="difference" if _DIFF.search(content) and len(reports) == 2 else
-                                "sum" if _SUM.search(content) else "rank" if _WHICH.search(content) else "trend",
-                                n=1 if _WHICH.search(content) else None,
-                                descending=not re.search(r"少|低", content))
+            # Now that the reports are known: 「哪个多」 of two is a ranking, 「比…多」 a difference, else a list.
+            again = detect(content, 1, len(reports))
+            op = again.op if again.op in ("difference", "sum", "rank") else "trend"
+            query = query.with_(op=op, n=again.n if op == "rank" else None, descending=again.descending)
         answer = self.executor.run(asked, query, [r.id for r in reports], scope)
         answer.question = asked
         if query.op == "rate" and not answer.abstained and len(reports) == 1:
@@ -330,7 +327,7 @@ class Assistant:
         values = [a.value for _, a in found]
         units = {a.unit for _, a in found}
         answer = Answer(question=asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
-        if _SUM.search(question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
+        if asks_sum(question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
             total = sum(v for v in values if v is not None)
             answer.value, answer.unit = total, units.pop()
             answer.formula = " + ".join(format_number(v) for v in values) + f" = {format_number(total)}"
@@ -362,7 +359,7 @@ class Assistant:
         if answer.value is not None and listed:
             # 「通过邮寄、网络提交的…共计81件」: a figure for several channels together is not the one asked.
             return abstain(asked, f"报告给出的是「{listed[0]}」与其他方式合计的数字，没有单独的「{listed[0]}」数字")
-        if answer.value is not None and len(reports) > 1 and restricted and _SUM.search(question):
+        if answer.value is not None and len(reports) > 1 and restricted and asks_sum(question):
             # 「2023到2025年一共发布了多少篇」: one sentence of one report is not the total over several.
             return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.index.reports[answer.citations[0].report_id])}的：{answer.answer}")
         if answer.value is not None and not ids and len(catalog.reports) > 1:

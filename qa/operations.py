@@ -114,6 +114,11 @@ def wants_all(content: str) -> bool:
     return bool(_ALL.search(content))
 
 
+def asks_sum(content: str) -> bool:
+    """Whether a question asks for a total (合计, 一共, 加起来 …)."""
+    return bool(_SUM.search(content))
+
+
 def ranks(content: str) -> bool:
     """Whether a question orders reports (top-N, 最高, 从高到低) — also when its figure is a rate."""
     return bool(_TOP_N.search(content) or _ORDERED.search(content) or _RANK.search(content))
