@@ -538,7 +538,8 @@ class Executor:
             if blanks and not completeness:
                 text += f"（另有 {sum(n for *_, n, _ in blanks)} 个单元格空白，未填写。）"
         else:
-            where = "、".join(dict.fromkeys([f"{a}{y}年" for _, a, y, _, _ in rows] + [f"{a}{y}年" for a, y, *_ in blanks]))
+            blank_where = [f"{a}{y}年" for a, y, *_ in blanks] if completeness else []
+            where = "、".join(dict.fromkeys([f"{a}{y}年" for _, a, y, _, _ in rows] + blank_where))
             text = f"发现 {problems} 处问题{('（' + where + '）') if where else ''}：\n" + "\n".join(lines)
         answer = Answer(question=question, answer=text, value=problems, unit="处", route="table", scope=scope,
                         query=query, citations=citations)
