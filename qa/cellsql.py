@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus.table_spec import OTHER_2021, REVIEW_ROWS
+from qa.answer import Citation
 from qa.lexicon import ACTIVE_DEFAULT
 from qa.query import Measure
 
@@ -158,3 +159,37 @@ def read_figures(db: Any, measures: list[Measure], report_ids: list[str], order:
                 figures.append(Figure(rid, agency, year, title, m, None, [], complete=False))
     first = {rid: i for i, rid in enumerate(meta)}  # the statement's report order, then the measures in order
     return sorted(figures, key=lambda f: (first[f.report_id], f.measure))
+
+
+def cite(figure: Figure, table: str) -> list[Citation]:
+    """One citation per cell a figure is made of."""
+    return [
+        Citation(
+            report_id=figure.report_id,
+            title=figure.title,
+            section=c["section"] or "",
+            quote=c["quote"],
+            start=int(c["start"]),
+            end=int(c["end"]),
+            page=c["page"],
+            cell={"table": table, "row": c["row"], "col": c["col"]},
+        )
+        for c in figure.cells
+    ]
+
+
+def name(figure: Figure) -> str:
+    """How an answer names a report: agency and year."""
+    return f"{figure.agency}{figure.year}年" if figure.year else figure.agency or figure.report_id
+
+
+def pct(x: float) -> float:
+    """A share as a percentage with two decimals (0.44655 -> 44.66)."""
+    return round(x * 100, 2)
+
+
+def plain(value: float | int | None) -> float | int | None:
+    """A figure as printed: 3050.0 -> 3050, 9226.592 stays."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
