@@ -158,7 +158,9 @@ class Understander:
             measures, via = self._inherit(content, history), "inherited"
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
         rest = re.sub(r"[\x00-\x7f]+", "", rest)  # Latin words and symbols left over are not a reading of a row
-        rest = rest if len(rest) >= 2 else ""  # one stray character is not a qualifier
+        # One stray character is not a qualifier — unless only the weak 「多少件申请」 default explains the rest
+        # (「有多少申请被拒了」: 拒 is the point of the question).
+        rest = rest if len(rest) >= 2 or (rest and _weak_only(content)) else ""
         if _QUALIFIER.search(_without(content, terms)):
             return Understood(None)  # the text route may still find it in the prose
         if rest and measures and via == "lexicon" and not _weak_only(content):
@@ -277,6 +279,10 @@ class Understander:
         if match.target == PROSE or isinstance(match.target, str):
             return [], via, []
         found = match.target
+        if measures and found.row == measures[0].row:
+            # The reading agrees with 「多少件申请」: one stray character (「多收了」) is talk; more words that the
+            # default did not explain are not explained by it either.
+            return (measures, via, []) if len(rest) == 1 else ([], via, [])
         col = self.matcher.column(content, found.table) if found.table in ("申请", "复议诉讼") else None
         return [Measure(found.table, found.row, col)], "semantic", []
 
@@ -343,7 +349,7 @@ def _column_only(content: str) -> str | None:
 def _weak_only(content: str) -> bool:
     """The lexicon matched only the weak 「多少件申请」 default (新收), so the real row may be elsewhere."""
     terms = match_rows(content)
-    return len(terms) == 1 and terms[0].pattern in (WEAK_NEW, r"收到|受理|新收|接到|提交|提出")
+    return len(terms) == 1 and terms[0].pattern == WEAK_NEW
 
 
 def _looks_like_column(content: str) -> bool:

@@ -169,6 +169,15 @@ def test_text_forms_normalise_to_the_same_answer(assistant):
         assert ask(assistant, question)["value"] == 454, question
 
 
+def test_outcome_words_pick_the_column_and_a_bare_verb_is_not_new_requests(assistant):
+    # 上海市司法局 2020: 行政诉讼 结果维持 3 (2 rows), 行政复议 结果纠正 2; 淮安市 2024 第三方 (个人隐私) 6
+    assert ask(assistant, "上海市司法局2020年信息公开官司赢了几场？")["citations"][0]["cell"]["col"] == "结果维持"
+    assert ask(assistant, "上海市司法局2020年复议被纠错了几次？")["value"] == 2
+    assert ask(assistant, "淮安市2024年有几件申请是因为涉及个人隐私没有公开的？")["value"] == 6
+    data = ask(assistant, "淮安市2024年有多少申请被拒了？")
+    assert data["value"] != 3119 and (data["abstained"] or data["route"] == "text")
+
+
 def test_agency_name_variants(assistant):
     assert ask(assistant, "沭阳县发展改革局2023年予以公开了多少件？")["value"] == 26
     assert ask(assistant, "淮安市淮安区人民政府2024年收到多少申请？")["abstained"]  # 淮安区 is not 淮安市
