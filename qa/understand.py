@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.table_spec import REQUEST_COLS, REVIEW_COLS
+from corpus.table_spec import REQUEST_COLS, REQUEST_ROWS, REVIEW_COLS, REVIEW_ROWS
 from qa.lexicon import (
     EXPLAIN,
     PROSE_ONLY,
@@ -43,6 +43,8 @@ _QUALIFIER = re.compile(
 # A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
 _PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家(?!单位|机关|部门|报告)|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
 _ABOUT_PROSE = re.compile(r"(?:正文|总体情况|文中|文字|报告里|报告中|报告)(?:里|中)?(?:说|写|提到|称)")
+# Two-character words every label shares (they name no row in particular).
+_COMMON_PAIRS = {"申请", "政府", "信息", "公开", "数量", "处理", "其他", "行政", "机关", "属于", "本年", "年度", "下年", "继续"}
 _COMPARING = ("growth", "multiple", "difference", "rank", "sum", "average", "trend")
 _POOLED = re.compile(r"合起来|加起来|合并|合计|总体|整体|汇总|累计|一起算")
 _BOTH = re.compile(r"[两2](?:个|项|类)|两者|二者|这[两2]|加起来|合起来|合计|一共|总共")
@@ -157,7 +159,7 @@ class Understander:
         if not measures and previous is not None and previous.measures and not (named_rate and review is None):
             measures, via = self._inherit(content, history), "inherited"
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)
-        rest = re.sub(r"[\x00-\x7f]+", "", rest)  # Latin words and symbols left over are not a reading of a row
+        rest = re.sub(r"[\x00-\x7f]+|[^\w]", "", rest)  # Latin words and punctuation left over are not a reading of a row
         # One stray character is not a qualifier — unless only the weak 「多少件申请」 default explains the rest
         # (「有多少申请被拒了」: 拒 is the point of the question).
         rest = rest if len(rest) >= 2 or (rest and _weak_only(content)) else ""
@@ -204,7 +206,13 @@ class Understander:
         first = measures[0]
         if first.table == "主动公开" and all(m.col is None for m in measures):
             return None  # 主动公开 rows have several columns: unexplained words may mean any of them
-        if len(rest) <= 4 or _distinctive(measures[0]):
+        if _distinctive(measures[0]):
+            return measures
+        # A general row (总计, 新收, a group named plainly) with words it does not explain: those words may
+        # name another row (「重复提交的」 is the 重复申请 row's word, not 新收's).
+        if _names_another_row(rest, measures[0]):
+            return None
+        if len(rest) <= 4:
             return measures
         if self.matcher is None:
             return None
@@ -287,6 +295,14 @@ class Understander:
         return [Measure(found.table, found.row, col)], "semantic", []
 
 
+def _names_another_row(rest: str, measure: Measure) -> bool:
+    """Whether unexplained words carry a two-character word of another row's printed label."""
+    own = measure.row
+    labels = [r.key for r in REQUEST_ROWS if r.key != own and not r.key.startswith(own + "/")] + list(REVIEW_ROWS)
+    pairs = {rest[i : i + 2] for i in range(len(rest) - 1)}
+    return any(p in label for p in pairs for label in labels if p not in _COMMON_PAIRS)
+
+
 def _named_group(terms: list[RowTerm]) -> bool:
     """A group named on purpose (「无法提供的申请总共」, 「各种不予公开」), not by a plain word that a reason may refine."""
     return any(t.row in ("不予公开", "无法提供", "不予处理") and t.pattern not in WEAK_GROUPS for t in terms)
@@ -298,7 +314,7 @@ def _distinctive(measure: Measure) -> bool:
     Not so for the rows people's general words fall back on (总计 for 「处理了」, 新收 for 「申请」) or a group
     named plainly (「无法提供」 may come with the reason that picks its sub-row).
     """
-    return measure.row not in ("总计", "本年新收政府信息公开申请数量", "不予公开", "无法提供", "不予处理", "其他处理", "行政诉讼")
+    return measure.row not in ("总计", "本年新收政府信息公开申请数量", "不予公开", "无法提供", "不予处理", "其他处理")
 
 
 def _without(content: str, terms: list[RowTerm]) -> str:
