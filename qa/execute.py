@@ -61,10 +61,6 @@ class Executor:
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    @staticmethod
-    def _of(figures: list[Figure], m: int) -> list[Figure]:
-        return [f for f in figures if f.measure == m]
-
     def _missing(self, question: str, figures: list[Figure], query: Query, scope: Scope) -> Answer | None:
         """An honest refusal when a figure the answer needs is not in the reports (unparsed or blank)."""
         lacking = [f for f in figures if not f.known]

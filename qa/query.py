@@ -51,12 +51,11 @@ class Measure:
 
 @dataclass(frozen=True)
 class QueryScope:
-    """Which reports: agencies and years named (empty: not restricted), or all, grouped by agency or year."""
+    """Which reports: agencies and years named (empty: not restricted), or all of them (a report is one agency-year)."""
 
     agencies: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     all_reports: bool = False
-    group_by: str | None = None  # "agency" | "year" | None
 
     def to_dict(self) -> dict[str, Any]:
         """The scope as JSON."""
@@ -64,7 +63,6 @@ class QueryScope:
             "agencies": list(self.agencies),
             "years": list(self.years),
             "all_reports": self.all_reports,
-            "group_by": self.group_by,
         }
 
 
@@ -133,7 +131,6 @@ class Query:
                     agencies=tuple(scope.get("agencies") or ()),
                     years=tuple(int(y) for y in scope.get("years") or ()),
                     all_reports=bool(scope.get("all_reports", False)),
-                    group_by=scope.get("group_by"),
                 ),
                 denominator=_measure(denominator) if denominator else None,
                 definition=data.get("definition"),

@@ -23,8 +23,8 @@ from qa.lexicon import (
     match_cols,
     match_rows,
 )
-from qa.operations import Operation, detect, ranks, wants_all, year_range
-from qa.query import Measure, Query, QueryScope
+from qa.operations import Operation, detect, ranks
+from qa.query import Measure, Query
 from qa.semantic import PROSE, SemanticMatcher
 
 # Rates with a name of their own: what is divided by what.
@@ -381,9 +381,3 @@ def _check_topic(content: str, terms: list[RowTerm]) -> str | None:
     if re.search(r"正文|文字|文中|受理数.{0,6}(?:表|一致)|和表", content):
         return "文字与表格"
     return None
-
-
-def scope_of(question: str, agencies: tuple[str, ...], years: tuple[int, ...], previous: Query | None) -> QueryScope:
-    """The query's scope: named agencies and years (a range read whole), or all reports for rankings."""
-    years = year_range(question) or years
-    return QueryScope(agencies=agencies, years=years, all_reports=wants_all(question) and not agencies)
