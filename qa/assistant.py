@@ -184,35 +184,15 @@ class Assistant:
             query = query.with_(op="rank", delta=delta, n=1 if order.n is None else order.n, descending=order.descending)
         query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
         year_over_year = query.op in ("growth", "multiple") or (query.op == "difference" and versus_last_year(content))
-        if year_over_year and len(reports) > 1 and not years and len({r.agency for r in reports}) == 1:
-            # 「平潭的申请比上年涨了多少」: which year? Offer each one that has a year before it in the corpus.
-            answer = abstain(asked, "问题没有指明是哪一年与上一年相比", scope)
-            known = {r.year for r in reports}
-            answer.clarify = [f"{label(r)}{content.strip(' ，,。的')}" for r in reports if r.year and r.year - 1 in known][-6:]
-            answer.answer = "请指明是哪一年：" + "、".join(f"{r.year}年" for r in reports if r.year and r.year - 1 in known)
-            answer.query = query
-            return answer
-        if year_over_year and len(query.measures) == 1 and len(reports) == 1:
-            earlier = catalog.select((reports[0].agency,), ((reports[0].year or 0) - 1,))
-            if not earlier:
-                # The previous year's report is not in the corpus; the text may still state the change.
-                text_answer = self._text(asked, question, reports, catalog, agencies, years)
-                if not text_answer.abstained:
-                    return text_answer
-                return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
-            reports = earlier + reports
+        if year_over_year:
+            paired = self._with_previous_year(asked, question, content, query, reports, catalog, agencies, years, scope)
+            if isinstance(paired, Answer):
+                return paired
+            reports = paired
         single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year and not query.pooled
         named_several = (len(agencies) > 1 and not resolved.ambiguous) or len(years) > 1
         if single and len(reports) > 1 and not (named_several or query.scope.all_reports or _COMPARE.search(content)):
-            choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
-            answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
-            asked_about = re.sub(r"今年|去年|这一年|那一年", "", content).strip(" ，,。的") or question
-            answer.clarify = [f"{label(r)}{asked_about}" for r in reports[:6]]
-            answer.query = query
-            first = query.measures[0] if query.measures else None
-            answer.scope = Scope(scope.report_ids, scope.agencies, scope.years, first.table if first else None,
-                                 first.row if first else None, first.col if first else None)
-            return answer
+            return self._which_report(asked, question, content, query, reports, scope)
         if query.op == "value" and len(reports) > 1 and len(query.measures) == 1:
             # Now that the reports are known: 「哪个多」 of two is a ranking, 「比…多」 a difference, else a list.
             again = detect(content, 1, len(reports))
@@ -226,6 +206,43 @@ class Assistant:
             # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells).
             text_answer = self._text(asked, question, reports, catalog, agencies, years)
             return answer if text_answer.abstained else text_answer
+        return answer
+
+    def _with_previous_year(self, asked: str, question: str, content: str, query: Query, reports: list[Report],
+                            catalog: Catalog, agencies: tuple[str, ...], years: tuple[int, ...],
+                            scope: Scope) -> list[Report] | Answer:
+        """The reports of a year-over-year question: the one asked and the year before it (or an answer why not)."""
+        if len(reports) > 1 and not years and len({r.agency for r in reports}) == 1:
+            # 「平潭的申请比上年涨了多少」: which year? Offer each one that has a year before it in the corpus.
+            answer = abstain(asked, "问题没有指明是哪一年与上一年相比", scope)
+            known = {r.year for r in reports}
+            answer.clarify = [f"{label(r)}{content.strip(' ，,。的')}" for r in reports if r.year and r.year - 1 in known][-6:]
+            answer.answer = "请指明是哪一年：" + "、".join(f"{r.year}年" for r in reports if r.year and r.year - 1 in known)
+            answer.query = query
+            return answer
+        if len(query.measures) != 1 or len(reports) != 1:
+            return reports
+        earlier = catalog.select((reports[0].agency,), ((reports[0].year or 0) - 1,))
+        if earlier:
+            return earlier + reports
+        # The previous year's report is not in the corpus; the text may still state the change.
+        text_answer = self._text(asked, question, reports, catalog, agencies, years)
+        if not text_answer.abstained:
+            return text_answer
+        return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
+
+    @staticmethod
+    def _which_report(asked: str, question: str, content: str, query: Query, reports: list[Report], scope: Scope) -> Answer:
+        """A figure question that several reports could answer: ask which, one choice per report."""
+        choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
+        answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
+        asked_about = re.sub(r"今年|去年|这一年|那一年", "", content).strip(" ，,。的") or question
+        answer.clarify = [f"{label(r)}{asked_about}" for r in reports[:6]]
+        answer.query = query
+        first = query.measures[0] if query.measures else None
+        # The row stays in scope: the user's reply 「上海市司法局2020年的」 then gets this figure.
+        answer.scope = Scope(scope.report_ids, scope.agencies, scope.years, first.table if first else None,
+                             first.row if first else None, first.col if first else None)
         return answer
 
     def _add_printed_rate(self, answer: Answer, question: str, reports: list[Report], catalog: Catalog,
