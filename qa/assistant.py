@@ -142,7 +142,7 @@ class Assistant:
     def _answer(self, question: str, history: list[Answer], only: list[str] | None) -> Answer:
         catalog = self.catalog.restricted(set(only)) if only else self.catalog
         asked = question
-        question = english_to_chinese(normalise(question))
+        question = english_to_chinese(catalog.chinese_names(normalise(question)))
         resolved = catalog.resolve(question)
         if resolved.unknown_agency:
             return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告")

@@ -100,6 +100,7 @@ class Catalog:
                 best[key] = report
         self.reports = sorted(best.values(), key=lambda r: (r.agency, r.year or 0))
         self.alias_map: dict[str, set[str]] = {}
+        self._pinyin: dict[str, str] | None = None  # pinyin spelling -> place name, built on first English question
         # Weak names: the place an agency is in ("上海" for 上海市司法局), used when no strong name fits.
         self.place_map: dict[str, set[str]] = {}
         for report in self.reports:
@@ -187,6 +188,21 @@ class Catalog:
             if not any(place in name or _near(place, name[: len(place)]) for name in known):
                 return place
         return None
+
+    def chinese_names(self, question: str) -> str:
+        """Places written in pinyin in an English question (「Pingtan」, 「Huai'an」) as the corpus writes them."""
+        if not re.search(r"[A-Za-z]{3}", question):
+            return question
+        if self._pinyin is None:
+            from pypinyin import lazy_pinyin
+
+            names = {n for n in (*self.place_map, *self.alias_map) if 2 <= len(n) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", n)}
+            spelled = {"".join(lazy_pinyin(n)): n for n in sorted(names, key=len)}
+            self._pinyin = {k: v for k, v in spelled.items() if len(k) >= 5}
+        for spelled, name in sorted(self._pinyin.items(), key=lambda kv: -len(kv[0])):
+            pattern = r"(?<![A-Za-z])" + r"['’\- ]?".join(re.escape(spelled[i]) for i in range(len(spelled))) + r"(?![A-Za-z])"
+            question = re.sub(pattern, name, question, flags=re.IGNORECASE)
+        return question
 
     def widen_to_place(self, question: str, resolved: Resolved) -> Resolved:
         """「上海的几家机关」, 「淮安市（连同下面的区）」: every agency of the place named, not its government alone."""

@@ -178,6 +178,11 @@ def test_outcome_words_pick_the_column_and_a_bare_verb_is_not_new_requests(assis
     assert data["value"] != 3119 and (data["abstained"] or data["route"] == "text")
 
 
+def test_places_in_pinyin_in_an_english_question(assistant):
+    assert ask(assistant, "How many requests did Hongze receive in 2023?")["value"] == 21
+    assert ask(assistant, "How many new requests did Huai'an city government receive in 2024?")["value"] == 3119
+
+
 def test_agency_name_variants(assistant):
     assert ask(assistant, "沭阳县发展改革局2023年予以公开了多少件？")["value"] == 26
     assert ask(assistant, "淮安市淮安区人民政府2024年收到多少申请？")["abstained"]  # 淮安区 is not 淮安市
