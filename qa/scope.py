@@ -197,10 +197,10 @@ class Catalog:
             from pypinyin import lazy_pinyin
 
             names = {n for n in (*self.place_map, *self.alias_map) if 2 <= len(n) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", n)}
-            spelled = {"".join(lazy_pinyin(n)): n for n in sorted(names, key=len)}
-            self._pinyin = {k: v for k, v in spelled.items() if len(k) >= 5}
-        for spelled, name in sorted(self._pinyin.items(), key=lambda kv: -len(kv[0])):
-            pattern = r"(?<![A-Za-z])" + r"['’\- ]?".join(re.escape(spelled[i]) for i in range(len(spelled))) + r"(?![A-Za-z])"
+            by_spelling = {"".join(lazy_pinyin(n)): n for n in sorted(names, key=len)}
+            self._pinyin = {k: v for k, v in by_spelling.items() if len(k) >= 5}
+        for spelling, name in sorted(self._pinyin.items(), key=lambda kv: -len(kv[0])):
+            pattern = r"(?<![A-Za-z])" + r"['’\- ]?".join(re.escape(ch) for ch in spelling) + r"(?![A-Za-z])"
             question = re.sub(pattern, name, question, flags=re.IGNORECASE)
         return question
 
