@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry, no version check
 
@@ -29,6 +29,9 @@ import pandas as pd  # noqa: E402
 
 from corpus import Report, ReportQAError, Settings, UnreadableReportError, content_hash, report_files  # noqa: E402
 from qa import Answer, Assistant, Citation  # noqa: E402
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 UPLOAD_DIR = "uploads"
@@ -447,12 +450,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
-def build_server(assistant: Assistant) -> Any:
+def build_server(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> FastAPI:
     """One FastAPI app: the REST API under `/api` (see `api.py`) and the web chat mounted at `/`."""
     from api import build_api
 
     server = build_api(assistant)  # its routes come first: the chat is mounted after them
-    return gr.mount_gradio_app(server, build_app(assistant), path="/", theme=gr.themes.Soft(), css=CSS)
+    return gr.mount_gradio_app(
+        server, build_app(assistant), path="/", server_name=host, server_port=port,
+        show_error=False, theme=gr.themes.Soft(), css=CSS,
+    )  # fmt: skip
 
 
 def serve(port: int | None = None) -> int:
@@ -474,7 +480,7 @@ def serve(port: int | None = None) -> int:
     )
     host = os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = port or int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
-    server = build_server(assistant)
+    server = build_server(assistant, host, port)
     log.info("serving the chat at http://%s:%d/ and the REST API at http://%s:%d/api/docs", host, port, host, port)
     uvicorn.run(server, host=host, port=port, log_level="warning")
     return 0
