@@ -104,17 +104,17 @@ def build_api(assistant: Assistant) -> FastAPI:
 
     @api.get("/api/export", summary="Every cell of the corpus as one tidy table (a file)")
     def export(
-        format: Literal["csv", "xlsx", "parquet"] = Query(description="csv (UTF-8 with BOM), xlsx or parquet"),  # noqa: A002
+        fmt: Literal["csv", "xlsx", "parquet"] = Query(alias="format", description="csv (UTF-8 with BOM), xlsx or parquet"),
     ) -> FileResponse:
         """The cell database as `reportqa export` writes it: one row per cell, agency and year first."""
         folder = Path(tempfile.mkdtemp(prefix="reportqa-export-"))
         try:
-            path = assistant.index.cells.export(folder / f"reportqa-cells.{format}", format)
+            path = assistant.index.cells.export(folder / f"reportqa-cells.{fmt}", fmt)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return FileResponse(
-            path, media_type=MEDIA_TYPES[format], filename=path.name,
+            path, media_type=MEDIA_TYPES[fmt], filename=path.name,
             background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
         )  # fmt: skip
 

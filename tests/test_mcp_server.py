@@ -216,3 +216,11 @@ def test_mcp_over_streamable_http_answers_like_stdio(http_server: str, stdio: di
     names, lookup = asyncio.run(asyncio.wait_for(calls(), 120))
     assert names == TOOLS
     assert lookup == stdio["lookup"]
+
+
+def test_reportqa_mcp_on_a_missing_corpus_is_one_line_and_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli import main
+
+    assert main(["mcp", "--corpus", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reportqa: error:") and "nowhere" in err and err.count("\n") == 1

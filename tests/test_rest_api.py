@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,18 @@ def test_rest_ask_equals_the_python_api_answer(http: httpx.Client, assistant: As
     assert (shanghai["value"], shanghai["unit"], shanghai["route"]) == (5, "件", "table")
     assert shanghai["citations"][0]["cell"] == {"table": "申请", "row": "结转下年度继续办理", "col": "总计"}
     assert shanghai["citations"][0]["quote"] == "四、结转下年度继续办理 5 0 0 0 0 0 5"
+
+
+def test_rest_twelve_concurrent_questions_are_all_answered_like_the_python_api(
+    http: httpx.Client, assistant: Assistant
+) -> None:
+    questions = ["上海市司法局2020年有多少件申请没有答复？", "洪泽区2024年收到多少件申请？", "洪泽区2023年部分公开了几件？",
+                 "洪泽区2024年比2023年多收了多少件申请？"] * 3  # fmt: skip
+    with ThreadPoolExecutor(max_workers=len(questions)) as pool:
+        answers = list(pool.map(lambda q: http.post("/api/ask", json={"question": q}).json(), questions))
+    for question, data in zip(questions, answers, strict=True):
+        assert _untimed(data) == _untimed(assistant.ask(question).to_dict()), question
+    assert [a["value"] for a in answers[:4]] == [5, 95, 4, 74]
 
 
 def test_rest_ask_follow_up_inherits_from_history_like_the_python_api(http: httpx.Client, assistant: Assistant) -> None:
@@ -179,8 +192,8 @@ def test_openapi_lists_the_routes_and_its_page_is_served_from_the_machine(http: 
     schema = http.get("/api/openapi.json").json()
     assert set(schema["paths"]) == {"/api/ask", "/api/reports", "/api/reports/{report_id}/cells", "/api/export"}
     assert list(schema["paths"]["/api/ask"]) == ["post"]
-    export = schema["paths"]["/api/export"]["get"]["parameters"][0]["schema"]
-    assert export["enum"] == ["csv", "xlsx", "parquet"]
+    [export] = schema["paths"]["/api/export"]["get"]["parameters"]
+    assert (export["name"], export["in"], export["schema"]["enum"]) == ("format", "query", ["csv", "xlsx", "parquet"])
     assert set(schema["components"]["schemas"]["AskRequest"]["properties"]) == {"question", "history", "reports"}
     page = http.get("/api/docs")
     assert page.status_code == 200 and "/api/openapi.json" in page.text
