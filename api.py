@@ -7,6 +7,7 @@ schema at `/api/openapi.json` and its page at `/api/docs` (Swagger UI from files
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from corpus.errors import UnknownReportError
 from qa import Assistant
 from qa.service import ask_conversation, list_reports, report_cells
 
+log = logging.getLogger(__name__)
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -67,6 +69,12 @@ def _refused(_: Request, exc: Exception) -> JSONResponse:
     return _error(404 if isinstance(exc, UnknownReportError) else 400, str(exc))
 
 
+def _failed(_: Request, exc: Exception) -> JSONResponse:
+    """Anything unexpected: logged with its traceback here, a 500 without internals for the caller."""
+    log.error("REST request failed", exc_info=exc)
+    return _error(500, "服务器内部错误，请稍后再试（详情见服务器日志）")
+
+
 def build_api(assistant: Assistant) -> FastAPI:
     """The FastAPI app with the `/api` routes over `assistant` (mount the web chat on it afterwards)."""
     api = FastAPIOffline(
@@ -82,6 +90,7 @@ def build_api(assistant: Assistant) -> FastAPI:
     )
     api.add_exception_handler(RequestValidationError, _invalid)
     api.add_exception_handler(ReportQAError, _refused)
+    api.add_exception_handler(Exception, _failed)
 
     @api.post("/api/ask", summary="Answer a question (the `reportqa ask --json` object)")
     def ask(request: AskRequest) -> dict[str, Any]:

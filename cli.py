@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_serve(sub: Any) -> None:
-    p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
+    p = sub.add_parser("serve", help="start the web chat and its REST API (same as `python app.py`)")
     p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
     p.set_defaults(func=cmd_serve)
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from corpus import Report
+from corpus import QuestionError, Report
 from corpus.errors import UnknownReportError
 from qa.table_route import cite_cell
 
 if TYPE_CHECKING:
     from qa.answer import Answer
     from qa.assistant import Assistant
+
+MAX_HISTORY = 20  # earlier questions re-asked per request: each costs a full answer
 
 
 def ask_conversation(
@@ -25,6 +27,8 @@ def ask_conversation(
     Each earlier question is asked with the answers before it, as the chat and `reportqa eval` do, so a
     follow-up (「那2023年呢？」) inherits what it does not say.
     """
+    if len(history or []) > MAX_HISTORY:
+        raise QuestionError(f"the history holds {len(history or [])} questions; send at most the last {MAX_HISTORY}")
     answers: list[Answer] = []
     for earlier in history or []:
         answers.append(assistant.ask(earlier, history=list(answers) or None, reports=reports))

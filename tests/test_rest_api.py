@@ -106,6 +106,8 @@ def test_rest_ask_refuses_an_empty_question_and_unknown_fields_with_json_errors(
     assert typo.status_code == 422 and "histroy" in typo.json()["error"]
     missing = http.post("/api/ask", json={})
     assert missing.status_code == 422 and "question" in missing.json()["error"]
+    endless = http.post("/api/ask", json={"question": "那2023年呢？", "history": ["洪泽区2024年收到多少件申请？"] * 21})
+    assert endless.status_code == 400 and "at most the last 20" in endless.json()["error"]
 
 
 def test_rest_reports_lists_every_report_with_its_cell_count(http: httpx.Client, assistant: Assistant) -> None:
@@ -208,3 +210,19 @@ def test_the_web_chat_and_its_gradio_endpoint_are_served_beside_the_api(server: 
     client = Client(server.url, analytics_enabled=False, verbose=False, download_files=False)
     data = client.predict("上海市司法局2020年有多少件申请没有答复？", api_name="/ask")
     assert (data["value"], data["unit"]) == (5, "件")
+
+
+def test_rest_an_unexpected_failure_is_a_500_json_error_without_internals() -> None:
+    from fastapi.testclient import TestClient
+
+    from api import build_api
+
+    class Broken:
+        @property
+        def index(self) -> Any:
+            raise RuntimeError("secret /srv/path detail")
+
+    with TestClient(build_api(Broken()), raise_server_exceptions=False) as client:  # type: ignore[arg-type]
+        response = client.get("/api/reports")
+    assert response.status_code == 500
+    assert "服务器内部错误" in response.json()["error"] and "secret" not in response.text
