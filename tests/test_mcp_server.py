@@ -64,6 +64,7 @@ async def _session_calls(session: Session) -> dict[str, Any]:
     out["ask"] = [_structured(await session.call_tool("ask", {"question": q})) for q in QUESTIONS]
     follow = {"question": "那2023年呢？", "history": ["洪泽区2024年收到多少件申请？"]}
     out["follow"] = _structured(await session.call_tool("ask", follow))
+    out["empty"] = _structured(await session.call_tool("ask", {"question": "  "}))
     out["rank"] = _structured(await session.call_tool("query_cells", RANK))
     out["rate"] = _structured(await session.call_tool("query_cells", RATE))
     out["lookup"] = _structured(await session.call_tool("lookup_table_cell", LOOKUP))
@@ -131,6 +132,8 @@ def test_mcp_ask_equals_the_python_api_answer(stdio: dict[str, Any], assistant: 
     assert (rate["value"], rate["unit"], rate["formula"]) == (52.63, "%", "50 ÷ 95 = 52.63%")
     assert len(rate["citations"]) >= 2
     assert (beijing["abstained"], beijing["citations"]) == (True, [])
+    assert (stdio["empty"]["abstained"], stdio["empty"]["value"]) == (True, None)
+    assert "empty" in stdio["empty"]["reason"]
 
 
 def test_mcp_ask_follow_up_inherits_from_history(stdio: dict[str, Any], assistant: Assistant) -> None:
