@@ -1,5 +1,8 @@
 """The web chat over a corpus of reports (Gradio 6, Chinese UI): `python app.py` or `reportqa serve`.
 
+The same server answers the REST API of `api.py` under `/api` (OpenAPI page: `/api/docs`); the chat is
+mounted beside it at `/` and keeps its Gradio endpoint `/ask`.
+
 Environment: the `REPORTQA_*` settings, `GRADIO_SERVER_PORT` (default 7860), `GRADIO_SERVER_NAME`
 (default 127.0.0.1), and `REPORTQA_FAKE_EMBEDDINGS=1`, which swaps the embedding model for
 `index.FakeEmbeddings` so that tests start in seconds (never for real use: retrieval is then crude).
@@ -17,7 +20,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry, no version check
 
@@ -26,6 +29,9 @@ import pandas as pd  # noqa: E402
 
 from corpus import Report, ReportQAError, Settings, UnreadableReportError, content_hash, report_files  # noqa: E402
 from qa import Answer, Assistant, Citation  # noqa: E402
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 UPLOAD_DIR = "uploads"
@@ -444,8 +450,21 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
+def build_server(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> FastAPI:
+    """One FastAPI app: the REST API under `/api` (see `api.py`) and the web chat mounted at `/`."""
+    from api import build_api
+
+    server = build_api(assistant)  # its routes come first: the chat is mounted after them
+    return gr.mount_gradio_app(
+        server, build_app(assistant), path="/", server_name=host, server_port=port,
+        show_error=False, theme=gr.themes.Soft(), css=CSS,
+    )  # fmt: skip
+
+
 def serve(port: int | None = None) -> int:
-    """Open (building on first start) the index of the configured corpus and serve the app until stopped."""
+    """Open (building on first start) the index of the configured corpus and serve app and API until stopped."""
+    import uvicorn
+
     from index import FakeEmbeddings
 
     settings = Settings.from_env()
@@ -459,12 +478,11 @@ def serve(port: int | None = None) -> int:
         len(assistant.index.reports),
         Path(assistant.index.corpus_dir) / UPLOAD_DIR,
     )
-    build_app(assistant).launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1",
-        server_port=port,  # None: Gradio reads GRADIO_SERVER_PORT, else 7860
-        theme=gr.themes.Soft(),
-        css=CSS,
-    )
+    host = os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+    port = port or int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
+    server = build_server(assistant, host, port)
+    log.info("serving the chat at http://%s:%d/ and the REST API at http://%s:%d/api/docs", host, port, host, port)
+    uvicorn.run(server, host=host, port=port, log_level="warning")
     return 0
 
 

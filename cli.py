@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_serve(sub: Any) -> None:
-    p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
+    p = sub.add_parser("serve", help="start the web chat and its REST API (same as `python app.py`)")
     p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
     p.set_defaults(func=cmd_serve)
 
@@ -242,7 +242,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_qa, _register_serve]
+def _register_mcp(sub: Any) -> None:
+    p = sub.add_parser("mcp", help="serve the corpus as MCP tools (stdio, or streamable HTTP with --http)")
+    p.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
+    p.add_argument("--http", action="store_true", help="streamable HTTP on 127.0.0.1 instead of stdio")
+    p.add_argument("--port", type=int, default=8000, help="port for --http (default 8000); the path is /mcp")
+    p.set_defaults(func=cmd_mcp)
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """`reportqa mcp [--corpus DIR] [--http [--port N]]`: stdout carries only the protocol; logs go to stderr."""
+    import mcp_server
+
+    mcp_server.run(args.corpus, http=args.http, port=args.port)
+    return 0
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_qa, _register_serve, _register_mcp]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,3 +25,7 @@ class IndexError_(ReportQAError):
 
 class QuestionError(ReportQAError):
     """A question is empty, too long or otherwise unusable."""
+
+
+class UnknownReportError(CorpusError):
+    """A report id that is not in the corpus (the REST API answers it with 404)."""

@@ -150,3 +150,24 @@ def test_browser_asks_cites_uploads_and_stays_offline(server: AppServer) -> None
         {u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")}
     )
     assert outside == []
+
+
+def test_browser_openapi_page_lists_the_routes_and_stays_offline(server: AppServer) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(server.url + "/api/docs", wait_until="networkidle")
+            body = page.locator("#swagger-ui")
+            for route in ("/api/ask", "/api/reports", "/api/reports/{report_id}/cells", "/api/export"):
+                expect(body).to_contain_text(route, timeout=TIMEOUT_MS)
+        finally:
+            browser.close()
+    outside = sorted(
+        {u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")}
+    )
+    assert outside == []
