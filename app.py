@@ -43,6 +43,9 @@ EXAMPLES = [
     "洪泽区2024年比2023年多收了多少件申请？",
     "淮安市2024年因属于行政查询事项不予公开的有几件？",
     "上海市司法局2020年热线满意率是多少？",
+    "2024年申请量前三的机关是哪些？",
+    "淮安市人民政府2024年公开率是多少？",
+    "有没有哪份报告的数据自相矛盾？",
 ]
 SCROLL_JS = """() => {  /* bring the cited passage of the source view into sight */ const m = document.querySelector('#source .source-text mark');
   if (m) { m.closest('.source-text').scrollTop = Math.max(0, m.offsetTop - 60); } }"""
