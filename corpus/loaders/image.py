@@ -13,7 +13,7 @@ from corpus.loaders import Block
 
 
 def load(path: Path) -> list[Block]:
-    """OCR blocks of each frame (a multi-page TIFF has several); page numbers are the frames, 1-based."""
+    """OCR blocks of each frame (a multi-page TIFF has several); a frame is a page, numbered from 1."""
     from corpus.ocr import OCR_VERSION, page_blocks, read_images
 
     data = path.read_bytes()
@@ -28,8 +28,7 @@ def load(path: Path) -> list[Block]:
         raise UnreadableReportError(f"{path}: not a readable image ({type(exc).__name__}: {exc})") from exc
     key = hashlib.sha256(data).hexdigest() + "-" + OCR_VERSION
     reads = read_images(frames, key, desc=f"OCR {path.name}")
-    number = len(frames) > 1
-    return [b for n, _, _ in frames for b in page_blocks(reads[n], n if number else None)]
+    return [b for n, _, _ in frames for b in page_blocks(reads[n], n)]
 
 
 def _dpi(value: object) -> float | None:

@@ -24,7 +24,7 @@ from corpus.ocr.page import UNREAD, PageRead, read_page
 
 log = logging.getLogger(__name__)
 
-OCR_VERSION = "1"  # bump when the reading of pages changes: cached pages are read again
+OCR_VERSION = "4"  # bump when the reading of pages changes: cached pages are read again
 
 
 def cache_dir() -> Path:
@@ -79,9 +79,9 @@ def read_images(
         bar = tqdm(total=len(todo), desc=desc, unit="page", disable=len(todo) < 2 and not log.isEnabledFor(logging.INFO))
         workers = min(len(todo), os.cpu_count() or 1, 4)
         if workers > 1:
-            # fork: the workers need nothing of the parent but this module (no re-import of __main__)
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            # spawn, not fork: a forked child can deadlock on locks held by the parent's OpenCV or
+            # onnxruntime threads. (A script calling this needs the `if __name__ == "__main__":` guard.)
+            ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
                 for (number, _, _), result in zip(todo, pool.map(_worker, [(i, d) for _, i, d in todo]), strict=True):
                     done[number] = result

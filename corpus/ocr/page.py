@@ -26,6 +26,7 @@ UNREAD = "?"
 _NUMBERISH = re.compile(r"^[\dOoIl|.,\-—\s]{0,12}$")
 _CLEAN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LOOKALIKE = str.maketrans("oO", "00")
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,15 @@ def _table_rows(
     texts: dict[GridCell, str] = {}
     pending: list[tuple[GridCell, str, np.ndarray, int]] = []
     for cell in grid.cells:
-        own = sorted((b for b in boxes if cell.x0 <= b.cx <= cell.x1 and cell.y0 <= b.cy <= cell.y1), key=lambda b: (b.y0, b.x0))
+        # A detected line as wide as two cells ran them together: it says nothing about this one.
+        own = sorted(
+            (
+                b
+                for b in boxes
+                if cell.x0 <= b.cx <= cell.x1 and cell.y0 <= b.cy <= cell.y1 and b.x1 - b.x0 <= (cell.x1 - cell.x0) * 1.2
+            ),
+            key=lambda b: (b.y0, b.x0),
+        )
         page_text = "".join(b.text.strip() for b in own)
         crop_box = _ink_box(ink, cell, unit)
         if crop_box is None:
@@ -206,7 +215,7 @@ def _table_rows(
     doubts_at: dict[GridCell, dict[str, Any]] = {}
     for (cell, page_text, _, glyphs), (read, conf) in zip(pending, recognise([p[2] for p in pending]), strict=True):
         read = read.strip()
-        if _CJK.search(read):  # a label the detector missed (a header split over lines)
+        if _CJK.search(read) and len(read) >= 2:  # a label the detector missed (a header split over lines)
             texts[cell] = page_text or read
             continue
         reason = _doubt(read, conf, page_text, glyphs, low)
@@ -231,17 +240,27 @@ def _table_rows(
 
 
 def _doubt(read: str, conf: float, page_text: str, glyphs: int, low: bool) -> str | None:
-    """Why a cell's reading is not certain, or None when it is."""
+    """Why a cell's reading is not certain, or None when it is.
+
+    Two readings must not disagree: the cell's own crop and the page-level line (where the
+    detector found one; `o`/`O` there is the same glyph as `0`). The glyphs in the cell's ink
+    may be fewer than the characters read only when both readings agree (small digits touch);
+    more glyphs than characters means something printed was not read (a row of six zeros read
+    as five).
+    """
     if low:
         return "page below the resolution floor"
     if not _CLEAN_NUMBER.match(read):
         return f"read 「{read}」, not a number"
     if conf < CONFIDENCE:
         return f"recognition confidence {conf:.2f} below {CONFIDENCE:.2f}"
-    if page_text and page_text.replace(" ", "") != read:
+    page = page_text.replace(" ", "").translate(_LOOKALIKE)
+    if page and page != read:
         return f"the cell reads 「{read}」 but the page line reads 「{page_text}」"
-    if glyphs != len(read):
+    if glyphs > len(read):
         return f"{glyphs} glyphs in the cell's ink but {len(read)} characters read"
+    if glyphs < len(read) and not page:
+        return f"{glyphs} glyphs in the cell's ink for {len(read)} characters, and no second reading"
     return None
 
 
