@@ -61,8 +61,9 @@ def _cells(report: Report, page: int | None = None, table: str | None = None) ->
 
 
 def _agreement(scan: Report, text: Report, page: int | None = None, table: str | None = None) -> tuple[float, dict]:
-    want, got = _cells(text, page, table), _cells(scan)
-    wrong = {k: (v, want.get(k)) for k, v in got.items() if want.get(k, v) != v or k not in want}
+    """Share of the text PDF's cells (on `page`, of `table`) the scan gives; every scan cell not as in the text PDF."""
+    every, want, got = _cells(text), _cells(text, page, table), _cells(scan)
+    wrong = {k: (v, every.get(k, "absent")) for k, v in got.items() if k not in every or every[k] != v}
     return sum(1 for k, v in want.items() if k in got and got[k] == v) / len(want), wrong
 
 
@@ -191,3 +192,23 @@ def test_a_cell_with_more_glyphs_than_characters_read_is_not_taken():
     assert ocr_page._doubt("3001", 0.99, "", glyphs=2, low=False) is not None  # touching digits, one reading
     assert ocr_page._doubt("3001", 0.99, "3001", glyphs=2, low=False) is None  # ... confirmed by the page line
     assert ocr_page._doubt("0", 0.97, "o", glyphs=1, low=False) is None
+
+
+def test_docx_with_the_tables_pasted_as_pictures_reads_them(ocr_session, monkeypatch):
+    import docx
+    from docx.shared import Cm
+
+    monkeypatch.setenv("REPORTQA_HOME", str(ocr_session["home"]))
+    pngs = scans.pages_png(PDFS / f"{HONGZE_2024}.pdf", 150, ocr_session["dir"] / "docx", 3, 4)
+    document = docx.Document()
+    document.add_paragraph("淮安市洪泽区人民政府2024年政府信息公开工作年度报告")
+    document.add_paragraph("二、主动公开政府信息情况")
+    for png in pngs:
+        document.add_picture(str(png), width=Cm(15))
+    path = ocr_session["dir"] / "pictures.docx"
+    document.save(path)
+    report = read_report(path)
+    share, wrong = _agreement(report, _text_twin(HONGZE_2024), table="申请")
+    assert wrong == {}
+    assert share >= 0.97
+    assert report.cell("复议诉讼", "行政诉讼/复议后起诉", "总计").value == 3
