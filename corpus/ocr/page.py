@@ -23,10 +23,10 @@ from corpus.ocr.grid import Grid, GridCell, find_grids, line_masks
 CONFIDENCE = 0.90  # a cell's crop must read at least this sure
 MIN_TEXT_PX = 16  # text lower than this (about 110 dpi for these reports) is below the resolution floor
 UNREAD = "?"
-_NUMBERISH = re.compile(r"^[\dOoIl|.,\-—\s]{0,12}$")
+_NUMBERISH = re.compile(r"^[\dOoIl|一丨.,\-—\s]{0,12}$")  # digits and what the detector reads them as
 _CLEAN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_LOOKALIKE = str.maketrans("oO", "00")
+_LOOKALIKE = str.maketrans("oO一丨", "0011")
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def _table_rows(
         if crop_box is None:
             texts[cell] = page_text if _CJK.search(page_text) else ""
             continue
-        if _CJK.search(page_text) or not _NUMBERISH.match(page_text):
+        if not _NUMBERISH.match(page_text):
             texts[cell] = page_text
             continue
         x0, y0, x1, y1 = crop_box
@@ -243,7 +243,7 @@ def _doubt(read: str, conf: float, page_text: str, glyphs: int, low: bool) -> st
     """Why a cell's reading is not certain, or None when it is.
 
     Two readings must not disagree: the cell's own crop and the page-level line (where the
-    detector found one; `o`/`O` there is the same glyph as `0`). The glyphs in the cell's ink
+    detector found one; `o`/`O` there is the same glyph as `0`, `一` as `1`). The glyphs in the cell's ink
     may be fewer than the characters read only when both readings agree (small digits touch);
     more glyphs than characters means something printed was not read (a row of six zeros read
     as five).
