@@ -212,3 +212,19 @@ def test_docx_with_the_tables_pasted_as_pictures_reads_them(ocr_session, monkeyp
     assert wrong == {}
     assert share >= 0.97
     assert report.cell("复议诉讼", "行政诉讼/复议后起诉", "总计").value == 3
+
+
+def test_a_scanned_report_can_be_asked_about_with_the_page_cited(read_scan, ocr_session, tmp_path):
+    from corpus import Settings
+    from index import FakeEmbeddings
+    from qa import Assistant
+
+    path, _ = read_scan(HONGZE_2024, "150")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(path, corpus / path.name)
+    settings = Settings(home=ocr_session["home"], corpus=corpus)
+    assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+    data = assistant.ask("洪泽区2024年予以公开的申请有多少件？").to_dict()
+    assert (data["value"], data["route"]) == (50, "table")
+    assert data["citations"][0]["page"] == 3 and data["citations"][0]["report_id"] == path.name
