@@ -68,7 +68,7 @@ def read_images(
 ) -> dict[int, dict[str, Any]]:
     """OCR each (page number, image, dpi), reusing the cache under `key`; page number -> page read."""
     done: dict[int, dict[str, Any]] = {}
-    cached = _cached(key)["pages"] if key and _cached(key) else {}
+    cached: dict[str, Any] = _cached(key).get("pages", {}) if key else {}
     todo = []
     for number, image, dpi in images:
         if str(number) in cached:
