@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 UPLOAD_DIR = "uploads"
-UPLOAD_SUFFIXES = (".pdf", ".docx", ".html", ".txt", ".md")
+UPLOAD_SUFFIXES = (".pdf", ".docx", ".html", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: OCR
 TABLES = (("主动公开", "表二 主动公开政府信息情况"), ("申请", "表三 收到和处理政府信息公开申请情况"),
           ("复议诉讼", "表四 政府信息公开行政复议、行政诉讼情况"))  # fmt: skip
 EXAMPLES = [

@@ -35,6 +35,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return 0
     print(f"{report.title or report.id}\n  agency: {report.agency or '?'}  year: {report.year or '?'}  id: {report.id}")
     print("  sections: " + " · ".join(s.title for s in report.sections))
+    _print_ocr(report)
     for table in ("主动公开", "申请", "复议诉讼"):
         lines = _table_text(report, table)
         version = report.versions.get(table, "")
@@ -47,6 +48,17 @@ def cmd_parse(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"  ! {warning}")
     return 0
+
+
+def _print_ocr(report: Report) -> None:
+    """Which pages were read by OCR and each table cell it left unparsed, with why."""
+    if not report.ocr:
+        return
+    print("  OCR: pages " + ", ".join(str(p) for p in report.ocr["pages"]))
+    for cell in report.ocr["unparsed"]:
+        why = cell.get("reason") or "not read with certainty"
+        read = f", read 「{cell['read']}」 at {cell['confidence']:.2f}" if "read" in cell else ""
+        print(f"  ? {cell['table']} · {cell['row']} · {cell['col']} (page {cell['page']}): left unparsed — {why}{read}")
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

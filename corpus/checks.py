@@ -24,6 +24,11 @@ def _num(report: Report, table: str, row: str, col: str) -> float | int | None:
     return cell.value if cell else None
 
 
+def _parsed(report: Report, keys: Iterable[str]) -> bool:
+    """Every one of these cells was parsed (a cell OCR left unread is absent: its rules are not evaluated)."""
+    return all(report.cell(*k.split("|")) is not None for k in keys)
+
+
 def _show(value: float | int | None) -> str:
     return "空" if value is None else f"{value:g}"
 
@@ -70,6 +75,8 @@ def _request_rules(report: Report) -> Iterable[Finding | None]:
     if all(r in rows for r in leaves):
         for col in REQUEST_COLS:
             parts = [(_key(t, r, col), _num(report, t, r, col)) for r in leaves]
+            if not _parsed(report, [_key(t, TOTAL, col), *(k for k, _ in parts)]):
+                continue
             yield _sum_rule(f"申请: [{col}] 总计 = 各办理结果之和", _key(t, TOTAL, col), _num(report, t, TOTAL, col), parts)
 
 
@@ -79,6 +86,8 @@ def _review_rules(report: Report) -> Iterable[Finding | None]:
         if report.cell(t, row, "总计") is None:
             continue
         parts = [(_key(t, row, c), _num(report, t, row, c)) for c in REVIEW_COLS[:-1]]
+        if not _parsed(report, (k for k, _ in parts)):
+            continue
         yield _sum_rule(f"复议诉讼: [{row}] 总计 = 维持 + 纠正 + 其他 + 尚未审结", _key(t, row, "总计"), _num(report, t, row, "总计"), parts)
 
 
@@ -105,6 +114,8 @@ def prose_checks(report: Report) -> list[Finding]:
             stated = int(m.group(1))
             expected = cell.value
             if table == TABLE_REVIEW and "诉讼" in row:
+                if not _parsed(report, [_key(table, "行政诉讼/复议后起诉", col)]):
+                    break
                 direct = _num(report, table, row, col) or 0
                 after = _num(report, table, "行政诉讼/复议后起诉", col) or 0
                 expected = direct + after

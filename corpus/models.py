@@ -87,6 +87,7 @@ class Report:
     checks: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
+    ocr: dict[str, Any] = field(default_factory=dict)  # pages read by OCR and the cells it left unparsed
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding a character offset, or None where the source has no pages."""
@@ -126,6 +127,7 @@ class Report:
             "cells": [c.to_dict() for c in self.cells],
             "checks": [f.to_dict() for f in self.checks],
             "warnings": list(self.warnings),
+            "ocr": {"pages": list(self.ocr.get("pages", [])), "unparsed": list(self.ocr.get("unparsed", []))},
         }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from corpus.checks import run_checks
 from corpus.errors import UnreadableReportError
-from corpus.loaders import load_blocks
+from corpus.loaders import Block, load_blocks
 from corpus.metadata import read_metadata
 from corpus.models import Report
 from corpus.normalize import normalise_blocks
@@ -55,13 +55,39 @@ def read_report(path: str | Path, root: Path | None = None, agency: str | None =
     report.agency = agency or str(overrides.get("agency") or meta.agency)
     year_value = year or overrides.get("year") or meta.year
     report.year = int(str(year_value)) if year_value else None
+    report.warnings = [note for b in blocks for note in b.notes]
     tables = extract_tables(report)
-    report.cells, report.versions, report.warnings = tables.cells, tables.versions, tables.warnings
+    report.cells, report.versions = tables.cells, tables.versions
+    report.warnings += tables.warnings
+    if any(b.ocr for b in blocks):
+        report.ocr = ocr_summary(blocks, tables.unread)
     if not report.sections:
         report.warnings.append("none of the standard sections (一、总体情况 …) found")
     report.checks = run_checks(report)
     log.debug("read %s: %d cells, %d warnings", report.id, len(report.cells), len(report.warnings))
     return report
+
+
+def ocr_summary(blocks: list[Block], unread: list[dict[str, object]]) -> dict[str, object]:
+    """The pages read by OCR, and each table cell left unparsed with what OCR read and why.
+
+    A `?` cell is matched to the reason OCR gave for it by page and row label, in reading order.
+    """
+    pages = sorted({b.page for b in blocks if b.ocr and b.page is not None})
+    doubts = [dict(d) for b in blocks for d in b.doubts]
+    taken: set[int] = set()
+    unparsed = []
+    for cell in unread:
+        quote = str(cell["quote"]).replace(" ", "")
+        why: dict[str, object] = {}
+        for i, d in enumerate(doubts):
+            label = str(d["label"]).replace(" ", "")
+            if i not in taken and d["page"] == cell["page"] and (not label or label[-6:] in quote):
+                taken.add(i)
+                why = {k: d[k] for k in ("read", "confidence", "reason")}
+                break
+        unparsed.append({**cell, **why})
+    return {"pages": pages, "unparsed": unparsed}
 
 
 @functools.cache

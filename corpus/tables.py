@@ -30,6 +30,7 @@ from corpus.table_spec import (
 _NUMBER = re.compile(r"(?:(?<=\d)-|(?<![\d.])-?)\d+(?:\.\d+)?(?:\s*(?:万元|亿元|元))?")
 _LEADING_ZERO = re.compile(r"^-?0\d")
 _UNIT = re.compile(r"(万元|亿元|元)$")
+UNREAD = "?"  # an OCR'd cell that could not be read with certainty: it holds its column but yields no cell
 Value = float | int | None
 
 
@@ -50,6 +51,7 @@ class TableResult:
     cells: list[Cell] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    unread: list[dict[str, object]] = field(default_factory=list)  # `?` cells: table, row, col, page, quote
 
 
 def _to_value(token: str) -> Value:
@@ -77,6 +79,8 @@ def _cell_values(line: str, first: bool) -> tuple[list[tuple[str, Value]], int]:
         cell = part.strip()
         if cell in ("", "-", "—", "/"):
             out.append(("", None))
+        elif cell == UNREAD:
+            out.append((UNREAD, None))
         elif _NUMBER.fullmatch(cell):
             out.append((cell, _to_value(cell)))
     return out, len(line.rstrip())
@@ -105,9 +109,9 @@ def _read_values(text: str, start: int, stop: int, expected: int) -> tuple[list[
 
 def _trim(values: list[tuple[str, Value]], expected: int) -> list[tuple[str, Value]]:
     """Drop blank edge cells left by merged label cells and trailing separators, while too many."""
-    while len(values) > expected and values and values[0][1] is None:
+    while len(values) > expected and values and values[0][0] == "":
         values = values[1:]
-    while len(values) > expected and values and values[-1][1] is None:
+    while len(values) > expected and values and values[-1][0] == "":
         values = values[:-1]
     return values
 
@@ -171,8 +175,14 @@ def _quote(text: str, start: int, end: int) -> str:
     return re.sub(r"[\s|]+", " ", row).strip(" |")
 
 
+def _unread(result: TableResult, table: str, row: str, col: str, page: int | None, quote: str) -> None:
+    """Record a `?` cell: no value is claimed, the warning names the cell."""
+    result.unread.append({"table": table, "row": row, "col": col, "page": page, "quote": quote})
+    result.warnings.append(f"{table} · {row} · {col}: OCR could not read the cell with certainty, left unparsed: 「{quote}」")
+
+
 def _row_cells(
-    report: Report, table: str, m: _Match, run_together: bool, fits: rowsplit.Constraint
+    report: Report, table: str, m: _Match, run_together: bool, fits: rowsplit.Constraint, result: TableResult
 ) -> tuple[list[Cell], str | None]:
     """Cells of one matched row, or a warning saying why the row could not be read with certainty."""
     spec = m.spec
@@ -187,6 +197,9 @@ def _row_cells(
     page = report.page_at(m.start)
     cells = []
     for col, (token, value) in zip(spec.cols, values, strict=True):
+        if token == UNREAD:
+            _unread(result, table, spec.key, col, page, quote)
+            continue
         unit_match = _UNIT.search(token)
         unit = unit_match.group(1) if unit_match else spec.unit
         cells.append(Cell(table, spec.key, col, value, quote, page, m.start, m.value_end or m.end, unit))
@@ -265,7 +278,7 @@ def _add_rows(report: Report, result: TableResult, table: str, matches: list[_Ma
     """The cells of each matched row, or a warning for each row that cannot be read with certainty."""
     run_together = _runs_together(report)
     for m in matches:
-        cells, warning = _row_cells(report, table, m, run_together, fits)
+        cells, warning = _row_cells(report, table, m, run_together, fits, result)
         result.cells += cells
         if warning:
             result.warnings.append(warning)
@@ -332,8 +345,11 @@ def _review(report: Report, result: TableResult) -> None:
             return
         values = [(str(v), v) for v in split]
     page = report.page_at(first_at)
-    for i, (_, value) in enumerate(values):
+    for i, (token, value) in enumerate(values):
         row, col = REVIEW_ROWS[i // 5], REVIEW_COLS[i % 5]
+        if token == UNREAD:
+            _unread(result, TABLE_REVIEW, row, col, page, quote)
+            continue
         result.cells.append(Cell(TABLE_REVIEW, row, col, value, quote, page, first_at, last_at, "件"))
     result.versions[TABLE_REVIEW] = "standard"
 
@@ -346,8 +362,8 @@ def _numeric_line(line: str) -> list[tuple[str, Value]]:
         if sep == "|":
             parts = parts[1:-1] if len(parts) > 2 else parts
         cells = [p.strip() for p in parts]
-        if cells and all(c == "" or _NUMBER.fullmatch(c) for c in cells) and any(cells):
-            return [(c, _to_value(c) if c else None) for c in cells]
+        if cells and all(c in ("", UNREAD) or _NUMBER.fullmatch(c) for c in cells) and any(c not in ("", UNREAD) for c in cells):
+            return [(c, _to_value(c) if c not in ("", UNREAD) else None) for c in cells]
         return []
     tail = re.search(r"((?:\s*-?\d+)+)\s*$", line)
     if not tail:

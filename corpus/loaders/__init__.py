@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from corpus.errors import UnreadableReportError, UnsupportedFormatError
 
@@ -22,13 +23,28 @@ class Block:
     text: str = ""
     rows: tuple[tuple[str, ...], ...] = ()
     page: int | None = None
+    ocr: bool = False  # read from a page image by OCR
+    doubts: tuple[dict[str, Any], ...] = ()  # OCR'd table cells printed as `?`: page, row label, what was read, why
+    notes: tuple[str, ...] = ()  # warnings about the page (resolution floor …)
 
 
 Loader = Callable[[Path], list[Block]]
 
 
 # Loader modules by extension, imported when first needed (pdfplumber and lxml are slow to import).
-_MODULES = {".txt": "text", ".md": "text", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+_MODULES = {
+    ".txt": "text",
+    ".md": "text",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+}
 
 
 def _loader(suffix: str) -> Loader:

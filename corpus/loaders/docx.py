@@ -1,4 +1,4 @@
-"""Word .docx reports via python-docx: paragraphs and tables in body order.
+"""Word .docx reports via python-docx: paragraphs, tables and pictures (read by OCR) in body order.
 
 The body's XML is walked directly so each table sits between the right paragraphs. A merged
 cell is one `w:tc` element: a horizontal merge (`w:gridSpan`) is emitted once, and the
@@ -30,20 +30,72 @@ _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("
 
 
 def load(path: Path) -> list[Block]:
-    """Text blocks (runs of consecutive paragraphs) and one rows block per table."""
+    """Text blocks (runs of consecutive paragraphs), one rows block per table, OCR blocks per picture."""
     document = _open(path)
     blocks: list[Block] = []
     lines: list[str] = []
+    pictures: list[tuple[int, bytes]] = []  # (index in blocks where its OCR blocks go, image bytes)
     for element in _content(document.element.body):
         if element.tag == _P:
             lines.append(Paragraph(element, document).text)
+            images = _pictures(element, document)
+            if images:
+                _flush(lines, blocks)
+                pictures += [(len(blocks), blob) for blob in images]
             continue
         _flush(lines, blocks)
         rows = _table_rows(element, document)
         if rows:
             blocks.append(Block(rows=rows))
     _flush(lines, blocks)
-    return blocks
+    return _with_pictures(path, blocks, pictures) if pictures else blocks
+
+
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = qn("r:embed")
+_MIN_PICTURE = 300  # pixels on the longer side: smaller pictures are logos and seals, not tables
+
+
+def _pictures(paragraph: Any, document: Any) -> list[bytes]:
+    """The bytes of each picture embedded in a paragraph."""
+    blobs = []
+    for blip in paragraph.iter(_BLIP):
+        part = document.part.related_parts.get(blip.get(_EMBED))
+        if part is not None and getattr(part, "content_type", "").startswith("image/"):
+            blobs.append(part.blob)
+    return blobs
+
+
+def _with_pictures(path: Path, blocks: list[Block], pictures: list[tuple[int, bytes]]) -> list[Block]:
+    """Insert the OCR blocks of each large-enough picture (a table pasted as an image) where it stands."""
+    import hashlib
+    import io
+
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
+
+    from corpus.ocr import OCR_VERSION, page_blocks, read_images
+
+    images = []
+    for n, (_, blob) in enumerate(pictures):
+        try:
+            with Image.open(io.BytesIO(blob)) as image:
+                if max(image.size) >= _MIN_PICTURE:
+                    images.append((n, np.asarray(image.convert("L")), None))
+        except (UnidentifiedImageError, OSError):
+            log.info("%s: picture %d is not an image OCR can read (skipped)", path, n + 1)
+    if not images:
+        return blocks
+    key = hashlib.sha256(path.read_bytes()).hexdigest() + "-" + OCR_VERSION
+    reads = read_images(images, key, desc=f"OCR {path.name}")
+    out: list[Block] = []
+    for i in range(len(blocks) + 1):
+        for n, _, _ in images:
+            if pictures[n][0] == i:
+                out += page_blocks(reads[n], None)
+        if i < len(blocks):
+            out.append(blocks[i])
+    return out
 
 
 def _open(path: Path) -> Any:

@@ -1,5 +1,8 @@
 """PDF reports via pdfplumber: running text and ruled tables, per page, in vertical order.
 
+A page without a text layer (a scan) is rendered at its image's resolution and read by OCR
+(`corpus.ocr`), its tables rebuilt from the ruled grid in the image.
+
 Only drawn rulings count as table borders. These reports (exported from WPS/Word) paint a white,
 unstroked rectangle behind every line of prose and behind every table cell; pdfplumber's default
 "lines" strategy would turn each page of prose into a one-column table. So the page is filtered
@@ -39,6 +42,8 @@ _THIN = 2.0  # a filled rectangle at most this thick is a ruling drawn as a bar
 _MIN_RULE = 10.0  # vertical rulings shorter than this do not open or close a table
 _ALIGN = 1.5  # rulings ending within this many points of each other end "together"
 _CLOSED = 3.0  # a horizontal ruling this close to an open end already closes it
+_MIN_CHARS = 10  # a page with fewer text-layer characters than this is a scan
+_MAX_DPI = 400.0  # scans are read at their own resolution, but no finer than this
 
 
 def load(path: Path) -> list[Block]:
@@ -48,10 +53,8 @@ def load(path: Path) -> list[Block]:
         with pdfplumber.open(path) as pdf:
             if not pdf.pages:
                 raise UnreadableReportError(f"{path}: the PDF has no pages")
-            blocks: list[Block] = []
-            for number, page in enumerate(pdf.pages, start=1):
-                blocks.extend(_page_blocks(page, number))
-            return blocks
+            scanned = {n: _image_dpi(page) for n, page in enumerate(pdf.pages, start=1) if _needs_ocr(page)}
+            pages = [[] if n in scanned else _page_blocks(page, n) for n, page in enumerate(pdf.pages, start=1)]
     except UnreadableReportError:
         raise
     except PdfminerException as exc:
@@ -59,6 +62,43 @@ def load(path: Path) -> list[Block]:
     except Exception as exc:  # pdfminer raises many kinds of error on damaged files
         log.debug("pdfminer failed on %s", path, exc_info=True)
         raise _pdf_error(path, exc) from exc
+    ocr_blocks = _ocr_blocks(path, scanned) if scanned else {}
+    return [b for n, blocks in enumerate(pages, start=1) for b in ocr_blocks.get(n, blocks)]
+
+
+def _needs_ocr(page: Page) -> bool:
+    """A page with (almost) no text layer but an image: a scan to be read by OCR."""
+    return len(page.chars) < _MIN_CHARS and bool(page.images)
+
+
+def _image_dpi(page: Page) -> float:
+    """The resolution of the page's largest image (its pixels over its printed width), within limits."""
+    best = max(page.images, key=lambda im: float(im["width"]) * float(im["height"]))
+    size = best.get("srcsize") or (0, 0)
+    width = float(best["x1"]) - float(best["x0"])
+    dpi = float(size[0]) * 72 / width if width > 0 and size[0] else 150.0
+    return min(max(dpi, 50.0), _MAX_DPI)
+
+
+def _ocr_blocks(path: Path, pages: dict[int, float]) -> dict[int, list[Block]]:
+    """OCR blocks of the scanned pages, each rendered at its image's own resolution."""
+    import hashlib
+
+    import pypdfium2
+
+    from corpus.ocr import OCR_VERSION, page_blocks, read_images
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        images = []
+        for number, dpi in pages.items():
+            bitmap = document[number - 1].render(scale=dpi / 72, grayscale=True)
+            images.append((number, bitmap.to_numpy().copy(), dpi))
+    finally:
+        document.close()
+    key = hashlib.sha256(path.read_bytes()).hexdigest() + "-" + OCR_VERSION
+    reads = read_images(images, key, desc=f"OCR {path.name}")
+    return {n: page_blocks(reads[n], n) for n in pages}
 
 
 def _check_signature(path: Path) -> None:
