@@ -142,19 +142,6 @@ PROSE_ONLY = re.compile(r"满意率|人次|粉丝|访问量|点击|热线|法律
 EXPLAIN = re.compile(r"为什么|怎么|如何|哪些方面|什么原因")
 
 
-def match_col(question: str, table: str, row: str, version: str | None) -> str | None:
-    """The column a question names (None: the table's default)."""
-    cols = match_cols(question, table, row)
-    return cols[0] if cols else None
-
-
-def default_col(table: str, row: str, version: str | None) -> str:
-    """The column answered when the question names none: 总计, or the row's main figure."""
-    if table != "主动公开":
-        return "总计"
-    return ACTIVE_DEFAULT.get((version or "2021", row)) or ACTIVE_DEFAULT.get(("2019", row)) or "本年处理决定数量"
-
-
 def match_rows(question: str) -> list[RowTerm]:
     """Every table row a question names, in the order it names them ("予以公开和部分公开")."""
     found: list[tuple[int, RowTerm]] = []

@@ -273,12 +273,8 @@ class Understander:
         return re.sub(r"\s+", "", _OP_WORDS.sub(" ", leftover(text, [], vocabulary)))
 
     def _semantic(self, content: str, rest: str, measures: list[Measure], via: str) -> tuple[list[Measure], str, list[Measure]]:
-        """Explain the leftover words: a column of the rows found, or (no row found) the nearest row."""
+        """Explain the leftover words by the nearest row (a column is never guessed from leftover talk)."""
         assert self.matcher is not None
-        if measures and all(m.col is None for m in measures) and measures[0].table in ("申请", "复议诉讼"):
-            col = self.matcher.column(rest, measures[0].table)
-            if col is not None:
-                return [Measure(m.table, m.row, col) for m in measures], "semantic", []
         if measures and via != "inherited" and not _weak_only(content):
             return [], via, []  # a qualifier the table cannot answer (来自外国人, 通过邮寄)
         match, candidates = self.matcher.decide(content)
