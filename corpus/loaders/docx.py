@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from corpus.errors import UnreadableReportError
+from corpus.limits import check_zip, current_limits
 from corpus.loaders import Block
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ def _open(path: Path) -> Any:
         )
     if not zipfile.is_zipfile(path):
         raise UnreadableReportError(f"{path}: not a .docx file (not a zip archive)")
+    check_zip(path, current_limits())  # member count, inflated size (really inflated), XML depth, no DTDs
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:

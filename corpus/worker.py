@@ -1,0 +1,368 @@
+"""Parse files in worker processes that are killed at the time limit and die at the memory ceiling.
+
+`parse_files(paths)` yields `(path, Report | UnreadableReportError)` as the workers finish, one file
+per task, so thousands of files stream through a few persistent workers. A worker runs
+`corpus.reader.read_report` after the limit checks of `corpus.limits`; the `Report` comes back as
+its state (`report_to_state`). A worker past its file's deadline is killed with every process it
+started (OCR's page workers: it leads its own process group) and replaced; one that dies (a
+segfault, the memory ceiling) is replaced too, and its file is refused with `RefusedFileError`.
+Workers are spawned, not forked, and not daemonic (OCR starts processes of its own).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from corpus.errors import RefusedFileError, UnreadableReportError
+from corpus.limits import MB, check_file, check_size, current_limits, refuse
+from corpus.models import Report, report_from_state, report_to_state
+from corpus.reader import read_report
+from corpus.settings import Limits
+
+log = logging.getLogger(__name__)
+Reader = Callable[..., Report]
+Outcome = tuple[Path, Report | UnreadableReportError]
+_ENV_PREFIX = "REPORTQA_"  # the settings a task carries to the worker (the OCR cache lives under REPORTQA_HOME)
+
+
+# -- the worker process ------------------------------------------------------------------------------------
+
+
+def _serve(conn: Connection) -> None:
+    """A worker's loop: one task at a time until the pool sends None or goes away."""
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # its own process group: killing it at the deadline kills OCR's page workers too
+    for module in ("corpus.loaders.pdf", "corpus.loaders.docx", "corpus.loaders.html", "corpus.loaders.text"):
+        __import__(module)  # the first file should not pay for the imports
+    baseline = _address_space()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        outcome, fatal = _run(task, baseline)
+        try:
+            conn.send(outcome)
+        except (OSError, ValueError):
+            return
+        if fatal:
+            return  # after a MemoryError the process may be in a poor state: the pool starts a fresh one
+
+
+def _run(task: tuple[Any, ...], baseline: int | None) -> tuple[tuple[str, Any], bool]:
+    """Check and read one file; ("ok", report state) or ("error", exception), and whether to exit after."""
+    path_text, root_text, env, limits, reader = task
+    path, root = Path(path_text), Path(root_text) if root_text else None
+    for key in [k for k in os.environ if k.startswith(_ENV_PREFIX) and k not in env]:
+        del os.environ[key]
+    os.environ.update(env)
+    _set_memory_ceiling(limits, baseline)
+    try:
+        check_file(path, limits)
+        report = reader(path, root=root)
+        return ("ok", report_to_state(report)), False
+    except MemoryError:
+        return ("error", _memory_error(path, limits)), True
+    except UnreadableReportError as exc:
+        return ("error", exc), False
+    except Exception as exc:  # a bug or a library's own error on a strange file: this file is refused
+        log.debug("parsing %s failed", path, exc_info=True)
+        return ("error", UnreadableReportError(f"{path}: {type(exc).__name__}: {exc}")), False
+
+
+def _address_space() -> int | None:
+    """The worker's own virtual memory size in bytes (Linux), the base its memory ceiling is added to."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _set_memory_ceiling(limits: Limits, baseline: int | None) -> None:
+    """RLIMIT_AS: the worker's own size plus `REPORTQA_PARSE_MEMORY_MB` (no ceiling where unsupported)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = hard
+    if limits.parse_memory_mb and baseline is not None:
+        soft = baseline + int(limits.parse_memory_mb * MB)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ValueError, OSError):
+        log.warning("could not set the parse worker's memory ceiling (RLIMIT_AS)")
+
+
+def _memory_error(path: Path, limits: Limits) -> RefusedFileError:
+    return refuse(path, "memory", limits.parse_memory_mb, "REPORTQA_PARSE_MEMORY_MB", "MB", None,
+                  "parsing needed more memory than")  # fmt: skip
+
+
+# -- the pool ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    """One worker process and the task it is on."""
+
+    process: BaseProcess
+    conn: Connection
+    path: Path | None = None
+    deadline: float = 0.0
+
+
+class ParsePool:
+    """A few persistent parse workers; `parse_files` streams files through them, one file per task."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or current_limits().parse_workers)
+        self._slots: list[_Slot] = []
+        self._context = multiprocessing.get_context("spawn")
+        self.lock = threading.Lock()  # one `parse_files` at a time per pool
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def parse(self, path: str | Path, root: Path | None = None, reader: Reader = read_report) -> Report:
+        """Parse one file in a worker; raises its `UnreadableReportError` (or `RefusedFileError`)."""
+        [(_, outcome)] = list(self.parse_files([Path(path)], root=root, reader=reader))
+        if isinstance(outcome, UnreadableReportError):
+            raise outcome
+        return outcome
+
+    def parse_files(
+        self,
+        paths: Iterable[str | Path],
+        root: Path | None = None,
+        progress: bool = False,
+        reader: Reader = read_report,
+        limits: Limits | None = None,
+    ) -> Iterator[Outcome]:
+        """Each file's `Report`, or the error that refused it, in the order the workers finish.
+
+        `reader(path, root=root)` runs in the worker (a module-level function: it is pickled by name).
+        Consume the results as they come: deadlines are enforced while this generator runs.
+        """
+        with self.lock:
+            yield from self._stream(paths, root, progress, reader, limits or current_limits())
+
+    def _stream(self, paths: Iterable[str | Path], root: Path | None, progress: bool, reader: Reader,
+                limits: Limits) -> Iterator[Outcome]:  # fmt: skip
+        """`parse_files` with the pool's lock held."""
+        todo = deque(Path(p) for p in paths)
+        env = {k: v for k, v in os.environ.items() if k.startswith(_ENV_PREFIX)}
+        busy: list[_Slot] = []
+        with tqdm(total=len(todo), desc="parsing reports", unit="file", disable=not progress or not todo) as bar:
+            try:
+                while todo or busy:
+                    for outcome in self._dispatch(todo, busy, root, env, limits, reader):
+                        bar.update()
+                        yield outcome
+                    for outcome in self._collect(busy, limits):
+                        bar.update()
+                        yield outcome
+            finally:
+                for slot in busy:  # abandoned half-way: stop what is still running
+                    slot.path = None
+                    self._replace(slot)
+
+    def _dispatch(self, todo: deque[Path], busy: list[_Slot], root: Path | None, env: dict[str, str],
+                  limits: Limits, reader: Reader) -> Iterator[Outcome]:  # fmt: skip
+        """Hand files to idle workers; a file over the size limit is refused here, unread."""
+        while todo and len(busy) < self.workers:
+            path = todo.popleft()
+            try:
+                if path.is_file():
+                    check_size(path, limits)
+            except RefusedFileError as exc:
+                yield path, exc
+                continue
+            slot = self._idle(busy)
+            task = (str(path), str(root) if root else None, env, limits, reader)
+            try:
+                slot.conn.send(task)
+            except (OSError, ValueError):  # the worker died while idle: a fresh one takes the task
+                self._replace(slot)
+                slot = self._idle(busy)
+                slot.conn.send(task)
+            slot.path = path
+            slot.deadline = time.monotonic() + limits.parse_timeout_s if limits.parse_timeout_s else float("inf")
+            busy.append(slot)
+
+    def _collect(self, busy: list[_Slot], limits: Limits) -> Iterator[Outcome]:
+        """Wait for the next result, death or deadline among the busy workers; yield what finished."""
+        nearest = min(s.deadline for s in busy)
+        timeout = None if nearest == float("inf") else max(0.0, nearest - time.monotonic())
+        wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
+        now = time.monotonic()
+        for slot in list(busy):
+            outcome = self._outcome(slot, limits, now)
+            if outcome is not None:
+                busy.remove(slot)
+                slot.path = None
+                yield outcome
+
+    def _outcome(self, slot: _Slot, limits: Limits, now: float) -> Outcome | None:
+        """The finished task of a busy worker, or None while it is still within its deadline."""
+        assert slot.path is not None
+        path = slot.path
+        if slot.conn.poll():
+            try:
+                kind, value = slot.conn.recv()
+            except (EOFError, OSError):
+                return path, self._died(slot, path, limits)
+            if kind == "error" and getattr(value, "limit", "") == "memory":
+                self._replace(slot)  # it exits after a MemoryError
+            return path, report_from_state(value) if kind == "ok" else value
+        if not slot.process.is_alive():
+            return path, self._died(slot, path, limits)
+        if now >= slot.deadline:
+            log.info("%s: parsing passed %g s; its worker is stopped", path, limits.parse_timeout_s)
+            self._replace(slot)
+            return path, refuse(path, "parse_time", limits.parse_timeout_s, "REPORTQA_PARSE_TIMEOUT_S", "s", None,
+                                "parsing took longer than")  # fmt: skip
+        return None
+
+    def _died(self, slot: _Slot, path: Path, limits: Limits) -> RefusedFileError:
+        """The refusal for a file whose worker died under it (a crash, or killed at the memory ceiling)."""
+        slot.process.join(1)
+        code = slot.process.exitcode
+        self._replace(slot)
+        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
+        log.info("%s: the parse worker died (%s)", path, how)
+        return RefusedFileError(
+            f"{path}: the parser process died ({how}) while reading the file, so it is not indexed; if it ran "
+            f"out of memory, set REPORTQA_PARSE_MEMORY_MB higher (now {limits.parse_memory_mb:g} MB)",
+            "crash", None, "REPORTQA_PARSE_MEMORY_MB")  # fmt: skip
+
+    def _idle(self, busy: list[_Slot]) -> _Slot:
+        """A live worker that is not busy, started when there is none."""
+        for slot in self._slots:
+            if slot not in busy:
+                return slot
+        slot = self._start()
+        self._slots.append(slot)
+        return slot
+
+    def _start(self) -> _Slot:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child,), name="reportqa-parse", daemon=False)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def _replace(self, slot: _Slot) -> None:
+        """Stop a worker (and its process group) and put a fresh one in its place."""
+        _kill(slot.process)
+        slot.conn.close()
+        fresh = self._start()
+        slot.process, slot.conn = fresh.process, fresh.conn
+
+    def close(self) -> None:
+        """Stop every worker: ask politely, then kill what is still running."""
+        for slot in self._slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for slot in self._slots:
+            slot.process.join(2)
+            _kill(slot.process)
+            slot.conn.close()
+        self._slots = []
+
+
+def _kill(process: BaseProcess) -> None:
+    """SIGKILL a worker's process group (the worker and OCR's page workers), then reap it."""
+    if process.pid is not None and process.is_alive():
+        try:
+            if hasattr(os, "killpg") and os.getpgid(process.pid) == process.pid:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.join(5)
+
+
+_shared: ParsePool | None = None
+_shared_lock = threading.Lock()
+
+
+def _shared_pool(workers: int) -> ParsePool:
+    """The process's pool, kept warm between calls (restarted when the worker count changes)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared.workers != workers:
+            if _shared is not None:
+                _shared.close()
+            _shared = ParsePool(workers)
+        return _shared
+
+
+@atexit.register
+def _close_shared() -> None:
+    if _shared is not None:
+        _shared.close()
+
+
+def parse_files(
+    paths: Iterable[str | Path],
+    root: Path | None = None,
+    progress: bool = False,
+    reader: Reader = read_report,
+    limits: Limits | None = None,
+) -> Iterator[Outcome]:
+    """Parse files in the shared pool (`REPORTQA_PARSE_WORKERS` workers): `(path, Report | error)` as they finish.
+
+    While another thread is using the shared pool, this call gets a one-worker pool of its own,
+    so an upload never waits behind a corpus being indexed.
+    """
+    limits = limits or current_limits()
+    pool = _shared_pool(limits.parse_workers)
+    if pool.lock.acquire(blocking=False):
+        try:
+            yield from pool._stream(paths, root, progress, reader, limits)
+        finally:
+            pool.lock.release()
+        return
+    with ParsePool(1) as own:
+        yield from own.parse_files(paths, root, progress, reader, limits)
+
+
+def parse_file(path: str | Path, root: Path | None = None, reader: Reader = read_report) -> Report:
+    """Parse one file in a worker, within every limit; raises `UnreadableReportError`/`RefusedFileError`."""
+    [(_, outcome)] = list(parse_files([Path(path)], root=root, reader=reader))
+    if isinstance(outcome, UnreadableReportError):
+        raise outcome
+    return outcome
+
+
+__all__ = ["ParsePool", "parse_file", "parse_files"]
