@@ -8,6 +8,7 @@ refused without being parsed. Time and memory are bounded by the parse worker (`
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 import unicodedata
@@ -104,7 +105,8 @@ def _image_frames(path: Path) -> int | None:
 def check_zip(path: Path, limits: Limits) -> None:
     """Member count and total inflated size, from the directory and again while inflating every member.
 
-    XML members are fed to `MarkupGuard` as they inflate (nesting depth, no DTD or entities).
+    Then the XML members are fed to `MarkupGuard` as they inflate (nesting depth, no DTD or entities).
+    Memory stays bounded: members are inflated in 64 KB pieces and nothing is kept.
     """
     budget = limits.max_unzipped_mb * MB if limits.max_unzipped_mb else float("inf")
     try:
@@ -118,23 +120,24 @@ def check_zip(path: Path, limits: Limits) -> None:
     declared = sum(m.file_size for m in members)
     if declared > budget:
         raise _unzipped(path, limits, declared, "the archive's files inflate to more than")
-    total = 0
     with path.open("rb") as handle:
-        for member in members:
-            guard = MarkupGuard(path, limits, xml=True) if member.filename.endswith((".xml", ".rels")) else None
+        total = 0
+        for member in members:  # first the real sizes, which is quick (zlib alone) …
             for chunk in _inflate(path, handle, member):
                 total += len(chunk)
                 if total > budget:
                     raise _unzipped(path, limits, total, "the archive really inflates (whatever its directory says) to more than")
-                if guard is not None:
+        for member in members:  # … then the XML, through lxml
+            if member.filename.endswith((".xml", ".rels")):
+                guard = MarkupGuard(path, limits, xml=True)
+                for chunk in _inflate(path, handle, member):
                     guard.feed(chunk)
-            if guard is not None:
                 guard.close()
 
 
 def _unzipped(path: Path, limits: Limits, size: float, what: str) -> RefusedFileError:
     return refuse(path, "unzipped_size", limits.max_unzipped_mb, "REPORTQA_MAX_UNZIPPED_MB", "MB",
-                  round(size / MB, 1), what)  # fmt: skip
+                  math.ceil(size / MB * 10) / 10, what)  # fmt: skip
 
 
 def _inflate(path: Path, handle: IO[bytes], member: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -265,7 +268,7 @@ def check_markup(path: Path, text: str, limits: Limits) -> None:
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
-_MAX_NAME = 120  # characters, which keeps the UTF-8 name under the usual 255-byte limit
+_MAX_NAME = 200  # bytes of UTF-8, under the usual 255-byte limit of a file name
 
 
 def safe_filename(name: str, default: str = "upload") -> str:
@@ -274,16 +277,19 @@ def safe_filename(name: str, default: str = "upload") -> str:
     The last path component only, without separators, control characters, leading dots or reserved
     device names; never empty, never `..`. `safe_filename("../../etc/passwd")` is `"passwd"`; `safe_filename("..")` is `"upload"`.
     """
-    base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
+    base = unicodedata.normalize("NFC", str(name)[-4096:]).replace("\\", "/").rsplit("/", 1)[-1]
     base = _UNSAFE.sub("_", base).strip(" .")
     if not base or set(base) <= {"_", "."}:
         base = default
     if _RESERVED.match(base):
         base = "_" + base
-    if len(base) > _MAX_NAME:
+    if len(base.encode("utf-8")) > _MAX_NAME:
         stem, dot, ext = base.rpartition(".")
-        ext = ext if dot and len(ext) <= 10 else ""
-        base = (stem if dot else base)[: _MAX_NAME - len(ext) - 1] + ("." + ext if ext else "")
+        suffix = "." + ext if dot and stem and len(ext) <= 10 else ""
+        stem = (stem if suffix else base)[:_MAX_NAME]
+        while len((stem + suffix).encode("utf-8")) > _MAX_NAME:
+            stem = stem[:-1]
+        base = stem + suffix
     return base
 
 

@@ -37,6 +37,7 @@ from corpus.settings import Limits
 log = logging.getLogger(__name__)
 Reader = Callable[..., Report]
 Outcome = tuple[Path, Report | UnreadableReportError]
+_STARTUP_S = 60.0  # the most a fresh worker may take to import the loaders before its first file
 _ENV_PREFIX = "REPORTQA_"  # the settings a task carries to the worker (the OCR cache lives under REPORTQA_HOME)
 
 
@@ -56,6 +57,10 @@ def _serve(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         if task is None:
+            return
+        try:
+            conn.send(("started", time.monotonic()))  # the file's time starts now, not at the worker's start
+        except (OSError, ValueError):
             return
         outcome, fatal = _run(task, baseline)
         try:
@@ -213,11 +218,14 @@ class ParsePool:
                 slot = self._idle(busy)
                 slot.conn.send(task)
             slot.path = path
-            slot.deadline = time.monotonic() + limits.parse_timeout_s if limits.parse_timeout_s else float("inf")
+            # Until the worker says it started (a fresh one imports the loaders first) the clock is lenient.
+            slot.deadline = time.monotonic() + _STARTUP_S + limits.parse_timeout_s if limits.parse_timeout_s else float("inf")
             busy.append(slot)
 
     def _collect(self, busy: list[_Slot], limits: Limits) -> Iterator[Outcome]:
         """Wait for the next result, death or deadline among the busy workers; yield what finished."""
+        if not busy:
+            return
         nearest = min(s.deadline for s in busy)
         timeout = None if nearest == float("inf") else max(0.0, nearest - time.monotonic())
         wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
@@ -233,11 +241,14 @@ class ParsePool:
         """The finished task of a busy worker, or None while it is still within its deadline."""
         assert slot.path is not None
         path = slot.path
-        if slot.conn.poll():
+        while slot.conn.poll():
             try:
                 kind, value = slot.conn.recv()
             except (EOFError, OSError):
                 return path, self._died(slot, path, limits)
+            if kind == "started":
+                slot.deadline = value + limits.parse_timeout_s if limits.parse_timeout_s else float("inf")
+                continue
             if kind == "error" and getattr(value, "limit", "") == "memory":
                 self._replace(slot)  # it exits after a MemoryError
             return path, report_from_state(value) if kind == "ok" else value

@@ -85,6 +85,7 @@ class CorpusIndex:
         self.model_name = embedding_name(embeddings)
         self.reports: dict[str, Report] = {}
         self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
+        self.errors: dict[str, UnreadableReportError] = {}  # report id -> its error, for files read by this process
         self.store = FaissStore(embeddings)
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
         self._bm25: BM25Retriever | None = None
@@ -148,6 +149,8 @@ class CorpusIndex:
         self.update()
         if rid in self.reports:
             return self.reports[rid]
+        if rid in self.errors:
+            raise self.errors[rid]  # as raised: a `RefusedFileError` keeps its limit, value and setting
         reason = self.skipped.get(rid, "not a supported report file (or hidden)")
         raise UnreadableReportError(f"{path}: {reason}")
 
@@ -222,8 +225,11 @@ class CorpusIndex:
             self._files[rid] = {"hash": digest, "error": reason}
             if isinstance(outcome, RefusedFileError):
                 self._files[rid]["limits"] = _limits_key(limits)
+            if isinstance(outcome, UnreadableReportError):
+                self.errors[rid] = outcome
             return None
         report = outcome
+        self.errors.pop(rid, None)
         # Table-row chunks are found by BM25 (exact labels and figures) and answered from cells; only
         # text chunks are embedded, which keeps the first build as fast as a plain recipe's.
         docs = text_chunks(report)
