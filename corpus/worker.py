@@ -6,23 +6,28 @@ per task, so thousands of files stream through a few persistent workers. A worke
 its state (`report_to_state`). A worker past its file's deadline is killed with every process it
 started (OCR's page workers: it leads its own process group) and replaced; one that dies (a
 segfault, the memory ceiling) is replaced too, and its file is refused with `RefusedFileError`.
-Workers are spawned, not forked, and not daemonic (OCR starts processes of its own).
+
+A worker is a fresh interpreter (`python -c`, talking over a socket pair), not a fork and not a
+`multiprocessing` child: it does not re-run the caller's main module (a script without the
+`if __name__ == "__main__":` guard, or `app.py` with Gradio, would be imported in every worker),
+and it may start processes of its own (OCR does).
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,7 @@ from corpus.settings import Limits
 log = logging.getLogger(__name__)
 Reader = Callable[..., Report]
 Outcome = tuple[Path, Report | UnreadableReportError]
+_POLL_S = 1.0  # the longest wait between checks that the workers are alive
 _STARTUP_S = 60.0  # the most a fresh worker may take to import the loaders before its first file
 _ENV_PREFIX = "REPORTQA_"  # the settings a task carries to the worker (the OCR cache lives under REPORTQA_HOME)
 
@@ -44,10 +50,9 @@ _ENV_PREFIX = "REPORTQA_"  # the settings a task carries to the worker (the OCR 
 # -- the worker process ------------------------------------------------------------------------------------
 
 
-def _serve(conn: Connection) -> None:
-    """A worker's loop: one task at a time until the pool sends None or goes away."""
-    if hasattr(os, "setpgrp"):
-        os.setpgrp()  # its own process group: killing it at the deadline kills OCR's page workers too
+def serve(fd: int) -> None:
+    """A worker's loop on the socket `fd`: one task at a time until the pool sends None or goes away."""
+    conn = Connection(fd)
     for module in ("corpus.loaders.pdf", "corpus.loaders.docx", "corpus.loaders.html", "corpus.loaders.text"):
         __import__(module)  # the first file should not pay for the imports
     baseline = _address_space()
@@ -56,6 +61,9 @@ def _serve(conn: Connection) -> None:
             task = conn.recv()
         except (EOFError, OSError):
             return
+        except Exception as exc:  # a reader this interpreter cannot import (defined in the caller's __main__)
+            conn.send(("error", UnreadableReportError(f"the parse worker could not take the task: {exc}")))
+            continue
         if task is None:
             return
         try:
@@ -134,7 +142,7 @@ def _memory_error(path: Path, limits: Limits) -> RefusedFileError:
 class _Slot:
     """One worker process and the task it is on."""
 
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     conn: Connection
     path: Path | None = None
     deadline: float = 0.0
@@ -146,7 +154,6 @@ class ParsePool:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or current_limits().parse_workers)
         self._slots: list[_Slot] = []
-        self._context = multiprocessing.get_context("spawn")
         self.lock = threading.Lock()  # one `parse_files` at a time per pool
 
     def __enter__(self) -> ParsePool:
@@ -228,7 +235,8 @@ class ParsePool:
             return
         nearest = min(s.deadline for s in busy)
         timeout = None if nearest == float("inf") else max(0.0, nearest - time.monotonic())
-        wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
+        # A worker that dies closes its end of the socket, which wakes this wait as a message would.
+        wait([s.conn for s in busy], min(timeout, _POLL_S) if timeout is not None else _POLL_S)
         now = time.monotonic()
         for slot in list(busy):
             outcome = self._outcome(slot, limits, now)
@@ -252,7 +260,7 @@ class ParsePool:
             if kind == "error" and getattr(value, "limit", "") == "memory":
                 self._replace(slot)  # it exits after a MemoryError
             return path, report_from_state(value) if kind == "ok" else value
-        if not slot.process.is_alive():
+        if slot.process.poll() is not None:
             return path, self._died(slot, path, limits)
         if now >= slot.deadline:
             log.info("%s: parsing passed %g s; its worker is stopped", path, limits.parse_timeout_s)
@@ -263,8 +271,10 @@ class ParsePool:
 
     def _died(self, slot: _Slot, path: Path, limits: Limits) -> RefusedFileError:
         """The refusal for a file whose worker died under it (a crash, or killed at the memory ceiling)."""
-        slot.process.join(1)
-        code = slot.process.exitcode
+        try:
+            code: int | None = slot.process.wait(1)
+        except subprocess.TimeoutExpired:
+            code = None
         self._replace(slot)
         how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
         log.info("%s: the parse worker died (%s)", path, how)
@@ -283,11 +293,18 @@ class ParsePool:
         return slot
 
     def _start(self) -> _Slot:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child,), name="reportqa-parse", daemon=False)
-        process.start()
+        """A fresh worker interpreter leading its own process group, with the caller's import path."""
+        parent, child = socket.socketpair()
+        code = f"import sys; sys.path[:0] = {sys.path!r}; from corpus.worker import serve; serve({child.fileno()})"
+        process = subprocess.Popen(
+            [sys.executable, "-c", code],
+            pass_fds=(child.fileno(),),
+            process_group=0,  # killing the group at the deadline kills OCR's page workers too
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # stdout may carry a protocol (`reportqa mcp`); logs go to stderr
+        )
         child.close()
-        return _Slot(process, parent)
+        return _Slot(process, Connection(parent.detach()))
 
     def _replace(self, slot: _Slot) -> None:
         """Stop a worker (and its process group) and put a fresh one in its place."""
@@ -304,23 +321,26 @@ class ParsePool:
             except (OSError, ValueError):
                 pass
         for slot in self._slots:
-            slot.process.join(2)
+            try:
+                slot.process.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
             _kill(slot.process)
             slot.conn.close()
         self._slots = []
 
 
-def _kill(process: BaseProcess) -> None:
+def _kill(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL a worker's process group (the worker and OCR's page workers), then reap it."""
-    if process.pid is not None and process.is_alive():
+    if process.poll() is None:
         try:
-            if hasattr(os, "killpg") and os.getpgid(process.pid) == process.pid:
-                os.killpg(process.pid, signal.SIGKILL)
-            else:
-                process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
-            pass
-    process.join(5)
+            process.kill()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        log.warning("parse worker %d did not stop", process.pid)
 
 
 _shared: ParsePool | None = None

@@ -521,3 +521,20 @@ def test_add_file_raises_the_refusal_with_its_limit(corpus_dir, hostile, tmp_pat
         index.add_file(target)
     assert (caught.value.limit, caught.value.setting) == ("unzipped_size", "REPORTQA_MAX_UNZIPPED_MB")
     assert sorted(index.reports) == sorted(GOOD)
+
+
+def test_a_script_without_a_main_guard_parses_in_workers_that_do_not_rerun_it(tmp_path):
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        f"with open({str(marker)!r}, 'a') as f: f.write('run\\n')\n"
+        "from corpus import parse_files\n"
+        f"out = list(parse_files([Path({str(REPORTS / GOOD[0])!r}), Path({str(REPORTS / GOOD[1])!r})]))\n"
+        "print(sorted(type(r).__name__ for _, r in out))\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['Report', 'Report']"
+    assert marker.read_text() == "run\n"  # the workers did not import the script
