@@ -302,6 +302,8 @@ class ParsePool:
             process_group=0,  # killing the group at the deadline kills OCR's page workers too
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,  # stdout may carry a protocol (`reportqa mcp`); logs go to stderr
+            # glibc reserves 64 MB of address space per thread arena: many threads must not hit the ceiling
+            env={"MALLOC_ARENA_MAX": "4", **os.environ},
         )
         child.close()
         return _Slot(process, Connection(parent.detach()))

@@ -538,3 +538,16 @@ def test_a_script_without_a_main_guard_parses_in_workers_that_do_not_rerun_it(tm
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "['Report', 'Report']"
     assert marker.read_text() == "run\n"  # the workers did not import the script
+
+
+def test_an_image_with_more_frames_than_the_page_limit_is_refused_before_ocr(tmp_path):
+    from PIL import Image
+
+    frames = [Image.new("L", (8, 8), color=n % 256) for n in range(400)]
+    path = tmp_path / "scan.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    assert path.stat().st_size < 200_000
+    started = time.monotonic()
+    error = parse_files_one(path)
+    assert (error.limit, error.actual, error.value) == ("pages", 400, 300)
+    assert time.monotonic() - started < 20
