@@ -287,6 +287,8 @@ class ParsePool:
         """A live worker that is not busy, started when there is none."""
         for slot in self._slots:
             if slot not in busy:
+                if slot.process.poll() is not None:  # it died while idle (killed from outside)
+                    self._replace(slot)
                 return slot
         slot = self._start()
         self._slots.append(slot)
@@ -353,7 +355,7 @@ def _shared_pool(workers: int) -> ParsePool:
     """The process's pool, kept warm between calls (restarted when the worker count changes)."""
     global _shared
     with _shared_lock:
-        if _shared is None or _shared.workers != workers:
+        if _shared is None or (_shared.workers != workers and not _shared.lock.locked()):
             if _shared is not None:
                 _shared.close()
             _shared = ParsePool(workers)
