@@ -305,7 +305,7 @@ def test_a_hanging_parser_is_killed_at_the_time_limit_and_its_worker_replaced():
         elapsed = time.monotonic() - started
         assert isinstance(error, RefusedFileError) and error.limit == "parse_time"
         assert "parsing took longer than the limit of 2 s" in str(error) and "REPORTQA_PARSE_TIMEOUT_S" in str(error)
-        assert 2 <= elapsed < 4
+        assert 2 <= elapsed < 5
         assert pool.parse(REPORTS / GOOD[0]).cell("申请", "结转下年度继续办理", "总计").value == 5  # a fresh worker
 
 
@@ -315,7 +315,7 @@ def test_a_pathological_pdf_is_killed_at_the_time_limit(hostile, monkeypatch):
     started = time.monotonic()
     error = parse_files_one(hostile["slow.pdf"])
     assert error.limit == "parse_time" and error.setting == "REPORTQA_PARSE_TIMEOUT_S"
-    assert 3 <= time.monotonic() - started < 6
+    assert 3 <= time.monotonic() - started < 8
 
 
 def test_a_worker_that_crashes_or_runs_out_of_memory_refuses_only_its_file(tmp_path):
@@ -428,11 +428,11 @@ def test_a_question_is_answered_while_a_hostile_file_is_being_parsed(corpus_dir,
     settings = Settings(home=tmp_path / "home", corpus=corpus_dir)
     assistant = Assistant.from_corpus(corpus_dir, settings=settings, embeddings=FakeEmbeddings(), progress=False)
     other = _asker(corpus_dir, settings.home)  # another process, imports done, waiting for "go"
-    monkeypatch.setenv("REPORTQA_PARSE_TIMEOUT_S", "8")
+    monkeypatch.setenv("REPORTQA_PARSE_TIMEOUT_S", "12")
     shutil.copy(hostile["slow.pdf"], corpus_dir / "slow.pdf")
     updating = threading.Thread(target=assistant.index.update)
     updating.start()
-    time.sleep(1.0)  # the worker is inside pdfplumber now, for the next seven seconds
+    time.sleep(1.0)  # the worker is inside pdfplumber now, for the next eleven seconds
     started = time.monotonic()
     answer = assistant.ask("上海市司法局2020年有多少件申请没有答复？").to_dict()
     asked = time.monotonic() - started
