@@ -53,6 +53,7 @@ _ENV_PREFIX = "REPORTQA_"  # the settings a task carries to the worker (the OCR 
 def serve(fd: int) -> None:
     """A worker's loop on the socket `fd`: one task at a time until the pool sends None or goes away."""
     conn = Connection(fd)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     for module in ("corpus.loaders.pdf", "corpus.loaders.docx", "corpus.loaders.html", "corpus.loaders.text"):
         __import__(module)  # the first file should not pay for the imports
     baseline = _address_space()
@@ -77,6 +78,13 @@ def serve(fd: int) -> None:
             return
         if fatal:
             return  # after a MemoryError the process may be in a poor state: the pool starts a fresh one
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Kill this worker's process group when the pool's process is gone (killed while a file parsed)."""
+    while os.getppid() == parent:
+        time.sleep(_POLL_S)
+    os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
 def _run(task: tuple[Any, ...], baseline: int | None) -> tuple[tuple[str, Any], bool]:

@@ -551,3 +551,30 @@ def test_an_image_with_more_frames_than_the_page_limit_is_refused_before_ocr(tmp
     error = parse_files_one(path)
     assert (error.limit, error.actual, error.value) == ("pages", 400, 300)
     assert time.monotonic() - started < 20
+
+
+def test_a_worker_whose_pool_process_is_killed_mid_parse_stops_too(tmp_path):
+    script = (
+        "import os, sys, threading, time; from pathlib import Path\n"
+        f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+        "from corpus import ParsePool; from test_limits import hang\n"
+        "pool = ParsePool(1)\n"
+        f"files = pool.parse_files([Path({str(REPORTS / GOOD[0])!r})], reader=hang)\n"
+        "threading.Thread(target=lambda: list(files), daemon=True).start()\n"
+        "time.sleep(3); print(pool._slots[0].process.pid, flush=True); os._exit(0)\n"  # gone, as if SIGKILLed
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    worker = int(proc.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.2)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split()[2] == "Z")  # a zombie is dead
