@@ -109,6 +109,14 @@ class Report:
         """How twins (the same report as a PDF and as its text) are ranked: more cells, then pages."""
         return len(self.cells), bool(self.pages)
 
+    def cell_count(self) -> int:
+        """How many cells were parsed (a listing of many reports asks this, not `len(cells)`)."""
+        return len(self.cells)
+
+    def failed_count(self) -> int:
+        """How many checks failed."""
+        return sum(1 for f in self.checks if not f.ok)
+
     def cell(self, table: str, row: str, col: str) -> Cell | None:
         """The cell with these canonical keys, or None when it was not parsed."""
         for c in self.cells:
@@ -173,10 +181,11 @@ class LazyReport(Report):
         load: Callable[[str], Report],
         n_cells: int = 0,
         has_pages: bool = False,
+        failed: int = 0,
     ) -> None:
         self.id, self.source, self.title, self.agency, self.year = id, source, title, agency, year
         self.versions = versions
-        self._load, self._n_cells, self._has_pages = load, n_cells, has_pages
+        self._load, self._n_cells, self._has_pages, self._failed = load, n_cells, has_pages, failed
 
     def __getattr__(self, name: str) -> Any:
         """A body field, from the loaded report (only called for attributes not set on the instance)."""
@@ -198,3 +207,11 @@ class LazyReport(Report):
     def twin_rank(self) -> tuple[int, bool]:
         """Cells and pages, from the metadata (no load)."""
         return self._n_cells, self._has_pages
+
+    def cell_count(self) -> int:
+        """From the metadata (no load)."""
+        return self._n_cells
+
+    def failed_count(self) -> int:
+        """From the metadata (no load)."""
+        return self._failed

@@ -63,13 +63,13 @@ class Manifest:
         """Every report, lazily (metadata now, the rest on first use)."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT rid, source, title, agency, year, versions, n_cells, has_pages FROM reports ORDER BY rowid"
+                "SELECT rid, source, title, agency, year, versions, n_cells, has_pages, failed FROM reports ORDER BY rowid"
             ).fetchall()
         shelf = ReportShelf(self)
-        for rid, source, title, agency, year, versions, n_cells, has_pages in rows:
-            shelf.put_lazy(
-                LazyReport(rid, source, title, agency, year, json.loads(versions), shelf.body, n_cells, bool(has_pages))
-            )
+        for rid, source, title, agency, year, versions, n_cells, has_pages, failed in rows:
+            shelf.put_lazy(LazyReport(
+                rid, source, title, agency, year, json.loads(versions), shelf.body, n_cells, bool(has_pages), failed
+            ))  # fmt: skip
         return shelf
 
     def load_report(self, rid: str) -> Report:
@@ -183,7 +183,7 @@ class ReportShelf(MutableMapping[str, Report]):
         for rid, report in self._fresh.items():
             self._lazy[rid] = LazyReport(
                 rid, report.source, report.title, report.agency, report.year, dict(report.versions), self.body,
-                len(report.cells), bool(report.pages),
+                report.cell_count(), bool(report.pages), report.failed_count(),
             )  # fmt: skip
             with self._lock:
                 self._cache[rid] = report

@@ -199,6 +199,9 @@ def test_opening_reads_report_metadata_only_until_a_report_is_used(
     assert all(isinstance(r, LazyReport) for r in index.reports.values()) and loads == []
     assert [(r.agency, r.year) for r in index.reports.values()] == [(r.agency, r.year) for r in built.reports.values()]
     assert index.cells.rows("SELECT count(*) AS n FROM reports") == [{"n": 3}] and loads == []
+    listing = [(r.cell_count(), r.failed_count(), r.twin_rank()) for r in index.reports.values()]
+    full = [(len(r.cells), sum(not f.ok for f in r.checks), (len(r.cells), bool(r.pages))) for r in built.reports.values()]
+    assert listing == full and loads == []  # a listing of reports (the app, GET /api/reports) reads none
     report = index.reports[FILES[0]]
     assert report.cell("申请", "结转下年度继续办理", "总计").value == 5 and loads == [FILES[0]]
     assert report.text.startswith(read_report(corpus_dir / FILES[0], root=corpus_dir).text[:50]) and loads == [FILES[0]]
