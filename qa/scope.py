@@ -77,8 +77,9 @@ def _starts(part: str, text: str) -> Iterator[int]:
 
 
 def _windows(name: str, question: str, near: bool) -> list[int]:
-    """The positions, ascending, where `name` may occur in the question (exactly, or with `near` but for one
-    character): a window one character off leaves one half of the name intact, so only those are tried.
+    """The positions, ascending, where `name` may occur in the question (exactly, or but for one character).
+
+    A window one character off leaves one half of the name intact, so only windows holding a half are tried.
     """
     if not near:
         return list(_starts(name, question)) if name in question else []
