@@ -146,7 +146,11 @@ class Report:
 
 def report_to_state(report: Report) -> dict[str, Any]:
     """Everything needed to rebuild a `Report` without re-reading its file (stored in the index)."""
-    state = asdict(report)
+    state = {f.name: getattr(report, f.name) for f in fields(Report)}  # `asdict` deep-copies: 10x slower
+    for key in ("sections", "pages", "cells"):
+        state[key] = [dict(item.__dict__) for item in state[key]]
+    state["checks"] = [{**f.__dict__, "cells": list(f.cells)} for f in report.checks]
+    state["warnings"], state["versions"] = list(report.warnings), dict(report.versions)
     return state
 
 
