@@ -51,7 +51,7 @@ def tokenize(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 18)
 def _block_tokens(block: str) -> tuple[str, ...]:
-    """jieba's search-mode words of one run of word characters."""
+    """Jieba's search-mode words of one run of word characters."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO on every first use
