@@ -51,7 +51,7 @@ def tokenize(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 18)
 def _block_tokens(block: str) -> tuple[str, ...]:
-    """Jieba's search-mode words of one run of word characters."""
+    """The search-mode words (jieba) of one run of word characters."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO on every first use
