@@ -32,6 +32,7 @@ from corpus.reader import content_hash, parser_version, read_report, report_id
 from index.bm25 import BM25Retriever
 from index.cells import CellDB
 from index.chunks import row_chunks, text_chunks
+from index.embed_cache import CachedEmbeddings
 from index.embeddings import embedding_name
 from index.hybrid import HybridRetriever
 from index.store import FaissStore
@@ -219,7 +220,9 @@ class CorpusIndex:
         return docs
 
     def _embed(self, docs: list[Document]) -> None:
-        """Embed and store chunks in batches, with a progress bar."""
+        """Embed and store chunks in batches, with a progress bar (a vector cache is filled first, by length)."""
+        if isinstance(self.embeddings, CachedEmbeddings):  # each distinct chunk embedded once, then cache hits
+            self.embeddings.fill([d.page_content for d in docs], progress=self.progress)
         with tqdm(
             total=len(docs), desc="embedding chunks", unit="chunk", disable=not self.progress or not docs
         ) as bar:
