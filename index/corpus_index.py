@@ -33,7 +33,7 @@ from index.bm25 import BM25Retriever
 from index.cells import CellDB
 from index.chunks import row_chunks, text_chunks
 from index.embed_cache import CachedEmbeddings
-from index.embeddings import embedding_name
+from index.embeddings import embedding_name, passage_embeddings
 from index.hybrid import HybridRetriever
 from index.store import FaissStore
 
@@ -82,7 +82,7 @@ class CorpusIndex:
         self.model_name = embedding_name(embeddings)
         self.reports: dict[str, Report] = {}
         self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
-        self.store = FaissStore(embeddings)
+        self.store = FaissStore(passage_embeddings(embeddings))
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
         self._bm25: BM25Retriever | None = None
         self._cells: CellDB | None = None
@@ -221,8 +221,8 @@ class CorpusIndex:
 
     def _embed(self, docs: list[Document]) -> None:
         """Embed and store chunks in batches, with a progress bar (a vector cache is filled first, by length)."""
-        if isinstance(self.embeddings, CachedEmbeddings):  # each distinct chunk embedded once, then cache hits
-            self.embeddings.fill([d.page_content for d in docs], progress=self.progress)
+        if isinstance(self.store.embeddings, CachedEmbeddings):  # each distinct chunk embedded once, then hits
+            self.store.embeddings.fill([d.page_content for d in docs], progress=self.progress)
         with tqdm(
             total=len(docs), desc="embedding chunks", unit="chunk", disable=not self.progress or not docs
         ) as bar:
@@ -264,7 +264,7 @@ class CorpusIndex:
                 )  # fmt: skip
                 return
             states = json.loads((snapshot / "reports.json").read_text(encoding="utf-8"))
-            store = FaissStore.load(snapshot / "store", self.embeddings)
+            store = FaissStore.load(snapshot / "store", passage_embeddings(self.embeddings))
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             log.warning("index %s is unreadable (%s); rebuilding it", snapshot, exc)
             return

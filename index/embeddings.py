@@ -125,6 +125,38 @@ class FakeEmbeddings(BaseModel, Embeddings):
         return self._vector(text)
 
 
+class TieredEmbeddings(Embeddings):
+    """Two models: `passages` for the chunk store (its chunks and the questions searched against them), `questions` else.
+
+    `questions` is what everything but the store calls: the semantic reading of questions (qa/semantic.py).
+
+    At scale the chunks go through a static model (thousands a second) while the reading that picks a table
+    row keeps e5, whose similarities its floor and margin were calibrated on (a wrong row is a wrong figure).
+    """
+
+    def __init__(self, passages: Embeddings, questions: Embeddings) -> None:
+        self.passages = passages
+        self.questions = questions
+
+    @property
+    def model_name(self) -> str:
+        """Both models' names: a change of either rebuilds the index and the description cache."""
+        return f"{embedding_name(self.passages)}|questions={embedding_name(self.questions)}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed texts with the `questions` model (the store embeds its chunks with `passages`)."""
+        return self.questions.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a question with the `questions` model."""
+        return self.questions.embed_query(text)
+
+
+def passage_embeddings(embeddings: Embeddings) -> Embeddings:
+    """The model a chunk store embeds with: `passages` of a `TieredEmbeddings`, else the model itself."""
+    return embeddings.passages if isinstance(embeddings, TieredEmbeddings) else embeddings
+
+
 def embedding_name(embeddings: Embeddings) -> str:
     """The name identifying an embedding model in an index manifest (a change forces a rebuild)."""
     name = getattr(embeddings, "model_name", None)
@@ -177,24 +209,28 @@ def make_backend(settings: Settings, **kwargs: Any) -> Embeddings:
             "(nor in the Hugging Face cache); set REPORTQA_EMBEDDING_BACKEND=torch"
         )
     log.info("embedding model %s on the %s backend", name, backend)
-    if backend in ("onnx", "onnx-int8") and folder is not None:
+    if backend in ("onnx", "onnx-int8", "static") and folder is not None:
         from index.onnx_backend import OnnxEmbeddings
 
-        variant = "int8" if backend == "onnx-int8" else "fp32"
+        variant = "int8" if backend != "onnx" else "fp32"
         onnx_kwargs = {k: v for k, v in kwargs.items() if k in ("batch_size",)}
-        return OnnxEmbeddings(model_dir=folder, home=settings.home, variant=variant, **onnx_kwargs)
-    if backend == "static" and folder is not None:
+        onnx = OnnxEmbeddings(model_dir=folder, home=settings.home, variant=variant, **onnx_kwargs)
+        if backend != "static":
+            return onnx
         from index.static_model import StaticEmbeddings
 
-        return StaticEmbeddings(model_dir=folder, home=settings.home)
+        return TieredEmbeddings(passages=StaticEmbeddings(model_dir=folder, home=settings.home), questions=onnx)
     return SentenceTransformerEmbeddings(model_name=name, **kwargs)
 
 
 def make_embeddings(settings: Settings, **kwargs: Any) -> Embeddings:
-    """The configured embeddings, behind the persistent vector cache unless `REPORTQA_EMBEDDING_CACHE=0`."""
-    inner = make_backend(settings, **kwargs)
+    """The configured embeddings, the chunks' model behind the vector cache unless `REPORTQA_EMBEDDING_CACHE=0`."""
+    backend = make_backend(settings, **kwargs)
     if not settings.embedding_cache:
-        return inner
+        return backend
     from index.embed_cache import CACHE_FILE, CachedEmbeddings
 
-    return CachedEmbeddings(inner, settings.home / "embeddings" / CACHE_FILE, progress=True)
+    path = settings.home / "embeddings" / CACHE_FILE
+    if isinstance(backend, TieredEmbeddings):
+        return TieredEmbeddings(passages=CachedEmbeddings(backend.passages, path, progress=True), questions=backend.questions)
+    return CachedEmbeddings(backend, path, progress=True)

@@ -150,7 +150,9 @@ def export_onnx(model_dir: Path, home: Path, variant: str = "int8") -> Path:
 class OnnxEmbeddings(BaseModel, Embeddings):
     """A local sentence-transformers model run by ONNX Runtime: normalised float32 vectors, its prompts.
 
-    The session (and the export, the first time) is created on first use.
+    Passages go through `variant`; questions through `query_variant` (fp32 by default: a question is one
+    short text, so int8 saves little there, and the semantic reading of questions (qa/semantic.py) keeps
+    the similarities it was calibrated on). Sessions (and the export, the first time) open on first use.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -158,35 +160,40 @@ class OnnxEmbeddings(BaseModel, Embeddings):
     model_dir: Path
     home: Path
     variant: str = "int8"
+    query_variant: str = "fp32"
     batch_size: int = 32
     threads: int = 0  # 0: `default_threads()`
-    _session: onnxruntime.InferenceSession | None = PrivateAttr(default=None)
+    _sessions: dict[str, onnxruntime.InferenceSession] = PrivateAttr(default_factory=dict)
     _tokenizer: Any = PrivateAttr(default=None)
+    _prompts: dict[str, str] | None = PrivateAttr(default=None)
 
     @property
     def model_name(self) -> str:
-        """The name recorded in manifests and cache keys: the source model and the variant."""
+        """The name recorded in manifests and cache keys: the source model and the passage variant."""
         return f"{self.model_dir}#onnx-{self.variant}"
 
-    def _load(self) -> onnxruntime.InferenceSession:
-        """Export if needed, then open the session and the tokenizer."""
-        if self._session is None:
+    def _session(self, variant: str) -> onnxruntime.InferenceSession:
+        """The session of one variant (exported if needed), and the tokenizer, opened on first use."""
+        if variant not in self._sessions:
             import onnxruntime
             from transformers import AutoTokenizer
 
-            path = export_onnx(self.model_dir, self.home, self.variant)
+            path = export_onnx(self.model_dir, self.home, variant)
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = self.threads or default_threads()
             options.inter_op_num_threads = 1
             options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-            self._tokenizer = AutoTokenizer.from_pretrained(str(self.model_dir))
-            self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        return self._session
+            if self._tokenizer is None:
+                self._tokenizer = AutoTokenizer.from_pretrained(str(self.model_dir))
+            self._sessions[variant] = onnxruntime.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
+        return self._sessions[variant]
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], variant: str | None = None) -> np.ndarray:
         """Embed texts as they are (no prompt added), batched by length, in input order."""
-        session = self._load()
+        session = self._session(variant or self.variant)
         out = np.zeros((len(texts), 0), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         limit = _max_length(self.model_dir)
@@ -204,7 +211,9 @@ class OnnxEmbeddings(BaseModel, Embeddings):
 
     def _prompt(self, name: str) -> str:
         """The model's prompt `name` ('' when it has none)."""
-        return prompts(self.model_dir).get(name, "")
+        if self._prompts is None:
+            self._prompts = prompts(self.model_dir)
+        return self._prompts.get(name, "")
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (with the model's 'passage' prompt when it has one)."""
@@ -214,6 +223,6 @@ class OnnxEmbeddings(BaseModel, Embeddings):
         return self.encode([prefix + t for t in texts]).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed a question (with the model's 'query' prompt when it has one)."""
-        vector: list[float] = self.encode([self._prompt("query") + text])[0].tolist()
+        """Embed a question (with the model's 'query' prompt when it has one), with `query_variant`."""
+        vector: list[float] = self.encode([self._prompt("query") + text], self.query_variant)[0].tolist()
         return vector

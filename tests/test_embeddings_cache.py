@@ -15,7 +15,7 @@ import pytest
 from corpus import Settings
 from index import CorpusIndex, FakeEmbeddings
 from index.embed_cache import WRITE_BATCH, CachedEmbeddings, VectorCache, cache_key
-from index.embeddings import make_embeddings
+from index.embeddings import TieredEmbeddings, make_embeddings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,6 +128,22 @@ def test_an_index_of_two_copies_of_a_report_embeds_each_chunk_once(tmp_path: Pat
     started = len(counting.calls)
     CorpusIndex.open(corpus, CachedEmbeddings(counting, tmp_path / "home" / "c.sqlite"), tmp_path / "home2", progress=False)
     assert len(counting.calls) == started  # a fresh index of the same texts: every vector from the cache
+
+
+def test_a_tiered_model_stores_chunks_with_its_passage_model_and_reads_questions_with_the_other(tmp_path: Path, reports_dir: Path, counting: CountingFake) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(reports_dir / "txt" / "000_shanghai_justice_bureau_2020.txt", corpus / "a.txt")
+    passages = CachedEmbeddings(counting, tmp_path / "c.sqlite")
+    tiered = TieredEmbeddings(passages=passages, questions=FakeEmbeddings(dim=64))
+    index = CorpusIndex.open(corpus, tiered, tmp_path / "home", progress=False)
+    assert index.store.embeddings is passages and passages.misses == len(index.store) > 3
+    hit = index.store.similarity_search("热线满意率", k=1)[0]
+    assert "满意率" in hit.page_content  # searched in the passage model's (256-d) space
+    assert len(index.embeddings.embed_query("热线满意率")) == 64
+    assert tiered.model_name == "fake-256|questions=fake-64"
+    again = CorpusIndex.open(corpus, TieredEmbeddings(passages=passages, questions=FakeEmbeddings(dim=64)), tmp_path / "home", progress=False)
+    assert len(again.store) == len(index.store) and passages.misses == len(index.store)  # reloaded, not re-embedded
 
 
 def test_make_embeddings_wraps_the_backend_in_the_cache_unless_disabled(tmp_path: Path) -> None:
