@@ -168,10 +168,11 @@ def recall(backend: str, home: Path) -> dict[str, Any]:
             "text_p50_ms": round(statistics.median(times), 1), "misses": len(hits) - sum(hits)}  # fmt: skip
 
 
-def scale_budget(rate_needed_chunks: int = 200_000, minutes: float = 45.0) -> dict[str, float]:
-    """The embedding rate a 10⁴-report first build needs (chunks in the minutes left after parsing)."""
-    return {"chunks": rate_needed_chunks, "minutes_for_embedding": minutes,
-            "chunks_per_s_needed": round(rate_needed_chunks / (minutes * 60), 1)}  # fmt: skip
+def scale_budget(rates: dict[str, Any], minutes: float = 45.0) -> dict[str, Any]:
+    """What a 10⁴-report first build needs: 10⁵–3·10⁵ text chunks in the `minutes` parsing leaves of 60."""
+    need = {str(n): round(n / (minutes * 60), 1) for n in (100_000, 300_000)}
+    took = {name: {str(n): round(n / row["per_s"] / 60, 1) for n in (100_000, 300_000)} for name, row in rates.items()}
+    return {"minutes_for_embedding": minutes, "chunks_per_s_needed": need, "minutes_at_measured_rate": took}
 
 
 def _print(result: dict[str, Any]) -> None:
@@ -183,6 +184,11 @@ def _print(result: dict[str, Any]) -> None:
         cos = "–" if row["cos_mean"] is None else f"{row['cos_mean']} / {row['cos_min']}"
         print(f"| {name} | {row['seconds']} | {row['per_s']} | {row['x_torch']} | {cos} |")
     print("\none question embedded, p50 ms:", result["query_p50_ms"])
+    budget = result["scale_budget"]
+    print(f"\nN = 10⁴ reports: chunks/s needed to embed 100k / 300k chunks in {budget['minutes_for_embedding']} min:",
+          budget["chunks_per_s_needed"])
+    for name, took in budget["minutes_at_measured_rate"].items():
+        print(f"  {name}: {took['100000']} / {took['300000']} min")
     for name, row in result.get("recall", {}).items():
         print(f"recall@5 {name}: {row}")
 
@@ -207,7 +213,7 @@ def main() -> None:
                                   "threads": min(2, os.cpu_count() or 1), "rounds": args.rounds}  # fmt: skip
         result["throughput"] = throughput(texts, fns, args.rounds)
         result["query_p50_ms"] = query_latency(model_dir, home)
-        result["scale_budget"] = scale_budget()
+        result["scale_budget"] = scale_budget(result["throughput"])
         if args.recall:
             result["recall"] = {b: recall(b, home) for b in args.backends.split(",")}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
