@@ -69,10 +69,13 @@ class Settings:
     llm_model: str | None = None
     llm_api_key: str | None = None
     limits: Limits = field(default_factory=Limits)
+    # embeddings (index/embeddings.py): backend torch | onnx | onnx-int8 | static (None: the default), vector cache
+    embedding_backend: str | None = None
+    embedding_cache: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read `REPORTQA_HOME`, `REPORTQA_CORPUS`, `REPORTQA_EMBEDDING_MODEL`, `REPORTQA_LLM_*` and the limits."""
+        """Read `REPORTQA_HOME`, `REPORTQA_CORPUS`, `REPORTQA_EMBEDDING_*`, `REPORTQA_LLM_*` and the limits."""
         env = os.environ
         return cls(
             home=Path(env.get("REPORTQA_HOME") or Path.home() / ".cache" / "reportqa").expanduser(),
@@ -82,4 +85,6 @@ class Settings:
             llm_model=env.get("REPORTQA_LLM_MODEL") or None,
             llm_api_key=env.get("REPORTQA_LLM_API_KEY") or None,
             limits=Limits.from_env(),
+            embedding_backend=(env.get("REPORTQA_EMBEDDING_BACKEND") or "").strip().lower() or None,
+            embedding_cache=(env.get("REPORTQA_EMBEDDING_CACHE") or "1").strip().lower() not in ("0", "false", "no", "off"),
         )

@@ -38,7 +38,8 @@ from corpus.worker import parse_files
 from index.bm25 import BM25Index, BM25Retriever
 from index.cells import CellDB
 from index.chunks import row_chunks, text_chunks
-from index.embeddings import embedding_name
+from index.embed_cache import CachedEmbeddings
+from index.embeddings import embedding_name, passage_embeddings
 from index.hybrid import HybridRetriever
 from index.manifest import Manifest, ReportShelf
 from index.store import FaissStore
@@ -91,7 +92,7 @@ class CorpusIndex:
         self.reports: ReportShelf = ReportShelf(None)  # lazy: metadata now, text and cells on first use
         self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
         self.errors: dict[str, UnreadableReportError] = {}  # report id -> its error, for files read by this process
-        self.store = FaissStore(embeddings)
+        self.store = FaissStore(passage_embeddings(embeddings))
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
         self._bm25: BM25Retriever | None = None
         self._sparse = BM25Index()
@@ -253,7 +254,9 @@ class CorpusIndex:
         return docs
 
     def _embed(self, docs: list[Document]) -> None:
-        """Embed and store chunks in batches, with a progress bar."""
+        """Embed and store chunks in batches, with a progress bar (a vector cache is filled first, by length)."""
+        if isinstance(self.store.embeddings, CachedEmbeddings):  # each distinct chunk embedded once, then hits
+            self.store.embeddings.fill([d.page_content for d in docs], progress=self.progress)
         with tqdm(
             total=len(docs), desc="embedding chunks", unit="chunk", disable=not self.progress or not docs
         ) as bar:
@@ -295,7 +298,7 @@ class CorpusIndex:
                 )  # fmt: skip
                 manifest.close()
                 return
-            store = FaissStore.load(self.path / STORE_DIR, self.embeddings, meta["store_version"])
+            store = FaissStore.load(self.path / STORE_DIR, passage_embeddings(self.embeddings), meta["store_version"])
             sparse = BM25Index.load(self.path / BM25_DIR, meta["bm25_version"])
             files, shelf = manifest.files(), manifest.shelf()
         except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.DatabaseError) as exc:
