@@ -20,7 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from corpus.loaders import Block
-from corpus.ocr.page import UNREAD, PageRead, read_page
+from corpus.ocr.page import UNREAD, PageRead, has_grid, read_page
 
 log = logging.getLogger(__name__)
 
@@ -121,4 +121,4 @@ def page_blocks(read: dict[str, Any], number: int | None) -> list[Block]:
     return blocks
 
 
-__all__ = ["OCR_VERSION", "UNREAD", "cache_dir", "page_blocks", "read_images"]
+__all__ = ["OCR_VERSION", "UNREAD", "cache_dir", "has_grid", "page_blocks", "read_images"]

@@ -127,6 +127,15 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     return [(str(r[0]), float(r[1])) for r in result]
 
 
+def has_grid(image: np.ndarray, dpi: float | None = None) -> bool:
+    """True when the image shows a ruled table (cheap: line masks only, no OCR)."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if min(gray.shape) < 32:
+        return False
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    return bool(find_grids(binary, max(int((dpi or 150) * 0.15), 10)))
+
+
 def read_page(image: np.ndarray, dpi: float | None = None) -> PageRead:
     """OCR one page image (grey or colour): straighten it, read its prose and rebuild its ruled tables."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
