@@ -24,7 +24,7 @@ from corpus.ocr.page import UNREAD, PageRead, has_grid, read_page
 
 log = logging.getLogger(__name__)
 
-OCR_VERSION = "5"  # bump when the reading of pages changes: cached pages are read again
+OCR_VERSION = "6"  # bump when the reading of pages changes: cached pages are read again
 
 
 def cache_dir() -> Path:

@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from corpus.ocr import orient
 from corpus.ocr.grid import Grid, GridCell, find_grids, line_masks
 
 CONFIDENCE = 0.90  # a cell's crop must read at least this sure
@@ -59,6 +60,7 @@ class PageRead:
     warnings: list[str] = field(default_factory=list)
     angle: float = 0.0
     text_px: float = 0.0
+    turned: int = 0  # degrees counter-clockwise the page was turned to be upright
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (the OCR cache stores it)."""
@@ -140,8 +142,13 @@ def read_page(image: np.ndarray, dpi: float | None = None) -> PageRead:
     """OCR one page image (grey or colour): straighten it, read its prose and rebuild its ruled tables."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     gray, angle = deskew(gray)
-    page = PageRead(angle=round(angle, 2))
     boxes = detect(gray)
+    turns, _ = orient.quarter_turns(gray, [(b.x0, b.y0, b.x1, b.y1) for b in boxes], recognise)
+    page = PageRead(angle=round(angle, 2), turned=turns * 90)
+    if turns:
+        gray = np.ascontiguousarray(np.rot90(gray, turns))
+        boxes = detect(gray)
+        page.warnings.append(f"the page lay {'upside down' if turns == 2 else 'on its side'}: read turned by {turns * 90}°")
     heights = sorted(b.y1 - b.y0 for b in boxes if len(b.text) >= 2)
     unit = int(heights[len(heights) // 2]) if heights else max(int((dpi or 150) * 0.18), 12)
     page.text_px = float(unit)
