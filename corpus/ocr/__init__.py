@@ -7,6 +7,7 @@ that could not be read with certainty (the block's notes say which and why).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -109,15 +110,12 @@ def page_blocks(read: dict[str, Any], number: int | None) -> list[Block]:
                 blocks.append(Block(text=item["text"], page=number, ocr=True))
             continue
         rows = tuple(tuple(r) for r in item["rows"])
-        doubts = tuple(
-            {"page": number, **{k: d[k] for k in ("label", "read", "confidence", "reason")}} for d in item["doubts"]
-        )
-        blocks.append(Block(rows=rows, page=number, ocr=True, doubts=doubts))
+        doubts = tuple({"page": number, **d} for d in item["doubts"])
+        risks = tuple({"page": number, **d} for d in item.get("risks", ()))
+        blocks.append(Block(rows=rows, page=number, ocr=True, doubts=doubts, risks=risks))
     if not blocks:
         blocks.append(Block(text="", page=number, ocr=True))
-    blocks[0] = Block(
-        text=blocks[0].text, rows=blocks[0].rows, page=number, ocr=True, doubts=blocks[0].doubts, notes=tuple(notes)
-    )
+    blocks[0] = dataclasses.replace(blocks[0], notes=tuple(notes))
     return blocks
 
 
