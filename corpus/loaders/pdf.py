@@ -160,41 +160,50 @@ def _picture_plan(page: Page, number: int, pictures: list[Picture]) -> list[Bloc
     return plan
 
 
-def _picture_blocks(path: Path, pictured: dict[int, list[Picture]], plans: dict[int, list[Block | int]]) -> dict[int, list[Block]]:
+def _picture_blocks(
+    path: Path, pictured: dict[int, list[Picture]], plans: dict[int, list[Block | int]]
+) -> dict[int, list[Block]]:
     """The pictured pages with each picture that shows a ruled grid OCR'd in its place (others left out)."""
     import hashlib
 
+    from corpus.ocr import OCR_VERSION, page_blocks, read_images
+
+    crops = _picture_crops(path, pictured)
+    key = hashlib.sha256(path.read_bytes()).hexdigest() + "-pictures-" + OCR_VERSION
+    ids = {where: n for n, where in enumerate(crops)}
+    images = [(ids[where], crop, dpi) for where, (crop, dpi) in crops.items()]
+    reads = read_images(images, key, desc=f"OCR {path.name} (pictures)") if images else {}
+    out: dict[int, list[Block]] = {}
+    for number, plan in plans.items():
+        out[number] = []
+        for item in plan:
+            if isinstance(item, Block):
+                out[number].append(item)
+            elif (number, item) in ids:
+                out[number] += page_blocks(reads[ids[(number, item)]], number)
+    return out
+
+
+def _picture_crops(path: Path, pictured: dict[int, list[Picture]]) -> dict[tuple[int, int], tuple[Any, float]]:
+    """(page, picture index) -> the picture rendered at its resolution, for the pictures that show a ruled grid."""
     import pypdfium2
 
-    from corpus.ocr import OCR_VERSION, has_grid, page_blocks, read_images
+    from corpus.ocr import has_grid
 
     document = pypdfium2.PdfDocument(path)
-    crops: list[tuple[int, Any, float | None]] = []
-    where: dict[tuple[int, int], int] = {}
+    crops = {}
     try:
         for number, pictures in pictured.items():
             dpi = max(p.dpi for p in pictures)
-            image = document[number - 1].render(scale=dpi / 72, grayscale=True).to_numpy()
+            scale = dpi / 72
+            image = document[number - 1].render(scale=scale, grayscale=True).to_numpy()
             for k, p in enumerate(pictures):
-                s = dpi / 72
-                crop = image[int(p.top * s) : int(p.bottom * s) + 1, int(p.x0 * s) : int(p.x1 * s) + 1].copy()
+                crop = image[int(p.top * scale) : int(p.bottom * scale) + 1, int(p.x0 * scale) : int(p.x1 * scale) + 1]
                 if has_grid(crop, dpi):
-                    where[(number, k)] = len(crops)
-                    crops.append((len(crops), crop, dpi))
+                    crops[(number, k)] = (crop.copy(), dpi)
     finally:
         document.close()
-    reads = {}
-    if crops:
-        key = hashlib.sha256(path.read_bytes()).hexdigest() + "-pictures-" + OCR_VERSION
-        reads = read_images(crops, key, desc=f"OCR {path.name} (pictures)")
-    out: dict[int, list[Block]] = {}
-    for number, plan in plans.items():
-        out[number] = [
-            b
-            for item in plan
-            for b in ((item,) if isinstance(item, Block) else page_blocks(reads[where[(number, item)]], number) if (number, item) in where else ())
-        ]
-    return out
+    return crops
 
 
 def _check_signature(path: Path) -> None:
