@@ -46,6 +46,16 @@ def read_report(path: str | Path, root: Path | None = None, agency: str | None =
     """Read and parse one report file; raises `UnreadableReportError` with a one-line reason."""
     path = Path(path)
     blocks = load_blocks(path)
+    report = _from_blocks(path, blocks, root, agency, year)
+    if report.ocr:  # an OCR'd table that does not add up: an OCR error or a printed one (corpus.ocr.certainty)
+        from corpus.ocr.certainty import settle
+
+        report = settle(report, blocks, lambda again: _from_blocks(path, again, root, agency, year))
+    return report
+
+
+def _from_blocks(path: Path, blocks: list[Block], root: Path | None, agency: str | None, year: int | None) -> Report:
+    """Parse a file's blocks: normalise, sections, metadata, tables, checks."""
     normalised = normalise_blocks(blocks)
     report = Report(id=report_id(path, root), source=str(path), text=normalised.text, pages=normalised.pages)
     report.sections = find_sections(report.text)

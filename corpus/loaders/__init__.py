@@ -25,6 +25,7 @@ class Block:
     page: int | None = None
     ocr: bool = False  # read from a page image by OCR
     doubts: tuple[dict[str, Any], ...] = ()  # OCR'd table cells printed as `?`: page, row label, what was read, why
+    risks: tuple[dict[str, Any], ...] = ()  # OCR'd table cells taken but near misses: page, row, cell, label, read, why
     notes: tuple[str, ...] = ()  # warnings about the page (resolution floor …)
 
 

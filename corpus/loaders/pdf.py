@@ -1,7 +1,9 @@
 """PDF reports via pdfplumber: running text and ruled tables, per page, in vertical order.
 
 A page without a text layer (a scan) is rendered at its image's resolution and read by OCR
-(`corpus.ocr`), its tables rebuilt from the ruled grid in the image.
+(`corpus.ocr`), its tables rebuilt from the ruled grid in the image. A page that has a text layer
+but whose table is a picture (county reports paste their tables as images) keeps its text layer;
+only the picture is OCR'd, when it is large, has no text over it and shows a ruled grid.
 
 Only drawn rulings count as table borders. These reports (exported from WPS/Word) paint a white,
 unstroked rectangle behind every line of prose and behind every table cell; pdfplumber's default
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,19 @@ _ALIGN = 1.5  # rulings ending within this many points of each other end "togeth
 _CLOSED = 3.0  # a horizontal ruling this close to an open end already closes it
 _MIN_CHARS = 10  # a page with fewer text-layer characters than this is a scan
 _MAX_DPI = 400.0  # scans are read at their own resolution, but no finer than this
+_PICTURE_AREA = 0.08  # a picture covering this share of a text page may be its table (a seal or logo is smaller)
+_PICTURE_WIDTH = 0.4  # ... and at least this share of the page's width
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture on a text page that may hold a table: its box in points and its resolution."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    dpi: float
 
 
 def load(path: Path) -> list[Block]:
@@ -56,7 +72,9 @@ def load(path: Path) -> list[Block]:
                 raise UnreadableReportError(f"{path}: the PDF has no pages")
             check_pages(path, len(pdf.pages), current_limits())
             scanned = {n: _image_dpi(page) for n, page in enumerate(pdf.pages, start=1) if _needs_ocr(page)}
-            pages = [[] if n in scanned else _page_blocks(page, n) for n, page in enumerate(pdf.pages, start=1)]
+            pictured = {n: p for n, page in enumerate(pdf.pages, start=1) if n not in scanned and (p := _table_pictures(page))}
+            plans = {n: _picture_plan(pdf.pages[n - 1], n, regions) for n, regions in pictured.items()}
+            pages = [[] if n in scanned or n in plans else _page_blocks(page, n) for n, page in enumerate(pdf.pages, start=1)]
     except UnreadableReportError:
         raise
     except PdfminerException as exc:
@@ -65,6 +83,8 @@ def load(path: Path) -> list[Block]:
         log.debug("pdfminer failed on %s", path, exc_info=True)
         raise _pdf_error(path, exc) from exc
     ocr_blocks = _ocr_blocks(path, scanned) if scanned else {}
+    if plans:
+        ocr_blocks |= _picture_blocks(path, pictured, plans)
     return [b for n, blocks in enumerate(pages, start=1) for b in ocr_blocks.get(n, blocks)]
 
 
@@ -101,6 +121,91 @@ def _ocr_blocks(path: Path, pages: dict[int, float]) -> dict[int, list[Block]]:
     key = hashlib.sha256(path.read_bytes()).hexdigest() + "-" + OCR_VERSION
     reads = read_images(images, key, desc=f"OCR {path.name}")
     return {n: page_blocks(reads[n], n) for n in pages}
+
+
+def _table_pictures(page: Page) -> list[Picture]:
+    """Pictures on a text page that may be its table: large, with no text layer over them (a searchable scan has one)."""
+    if len(page.chars) < _MIN_CHARS or not page.images:
+        return []
+    area = float(page.width) * float(page.height)
+    found = []
+    for im in page.images:
+        x0, top, x1, bottom = (float(im[k]) for k in ("x0", "top", "x1", "bottom"))
+        if (x1 - x0) * (bottom - top) < area * _PICTURE_AREA or x1 - x0 < float(page.width) * _PICTURE_WIDTH:
+            continue
+        over = sum(1 for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)
+        if over < _MIN_CHARS:
+            size = im.get("srcsize") or (0, 0)
+            dpi = float(size[0]) * 72 / (x1 - x0) if size[0] else 150.0
+            found.append(Picture(max(x0, 0.0), max(top, 0.0), x1, bottom, min(max(dpi, 50.0), _MAX_DPI)))
+    return sorted(found, key=lambda p: p.top)
+
+
+def _picture_plan(page: Page, number: int, pictures: list[Picture]) -> list[Block | int]:
+    """The page in reading order: text bands and ruled text tables as blocks, picture k as the number k."""
+    tables = find_tables(page)
+    regions: list[tuple[tuple[float, float, float, float], Table | int]] = [(t.bbox, t) for t in tables]
+    regions += [((p.x0, p.top, p.x1, p.bottom), k) for k, p in enumerate(pictures)]
+    regions.sort(key=lambda r: r[0][1])
+    bboxes = [r[0] for r in regions]
+    plan: list[Block | int] = []
+    for k in range(len(regions) + 1):
+        text = _band_text(page, bboxes, k)
+        if text.strip():
+            plan.append(Block(text=text, page=number))
+        if k < len(regions):
+            item = regions[k][1]
+            if isinstance(item, int):
+                plan.append(item)
+            elif rows := table_rows(item):
+                plan.append(Block(rows=rows, page=number))
+    return plan
+
+
+def _picture_blocks(
+    path: Path, pictured: dict[int, list[Picture]], plans: dict[int, list[Block | int]]
+) -> dict[int, list[Block]]:
+    """The pictured pages with each picture that shows a ruled grid OCR'd in its place (others left out)."""
+    import hashlib
+
+    from corpus.ocr import OCR_VERSION, page_blocks, read_images
+
+    crops = _picture_crops(path, pictured)
+    key = hashlib.sha256(path.read_bytes()).hexdigest() + "-pictures-" + OCR_VERSION
+    ids = {where: n for n, where in enumerate(crops)}
+    images = [(ids[where], crop, dpi) for where, (crop, dpi) in crops.items()]
+    reads = read_images(images, key, desc=f"OCR {path.name} (pictures)") if images else {}
+    out: dict[int, list[Block]] = {}
+    for number, plan in plans.items():
+        out[number] = []
+        for item in plan:
+            if isinstance(item, Block):
+                out[number].append(item)
+            elif (number, item) in ids:
+                out[number] += page_blocks(reads[ids[(number, item)]], number)
+    return out
+
+
+def _picture_crops(path: Path, pictured: dict[int, list[Picture]]) -> dict[tuple[int, int], tuple[Any, float]]:
+    """(page, picture index) -> the picture rendered at its resolution, for the pictures that show a ruled grid."""
+    import pypdfium2
+
+    from corpus.ocr import has_grid
+
+    document = pypdfium2.PdfDocument(path)
+    crops = {}
+    try:
+        for number, pictures in pictured.items():
+            dpi = max(p.dpi for p in pictures)
+            scale = dpi / 72
+            image = document[number - 1].render(scale=scale, grayscale=True).to_numpy()
+            for k, p in enumerate(pictures):
+                crop = image[int(p.top * scale) : int(p.bottom * scale) + 1, int(p.x0 * scale) : int(p.x1 * scale) + 1]
+                if has_grid(crop, dpi):
+                    crops[(number, k)] = (crop.copy(), dpi)
+    finally:
+        document.close()
+    return crops
 
 
 def _check_signature(path: Path) -> None:

@@ -7,6 +7,7 @@ that could not be read with certainty (the block's notes say which and why).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -20,11 +21,11 @@ import numpy as np
 from tqdm import tqdm
 
 from corpus.loaders import Block
-from corpus.ocr.page import UNREAD, PageRead, read_page
+from corpus.ocr.page import UNREAD, PageRead, has_grid, read_page
 
 log = logging.getLogger(__name__)
 
-OCR_VERSION = "5"  # bump when the reading of pages changes: cached pages are read again
+OCR_VERSION = "6"  # bump when the reading of pages changes: cached pages are read again
 
 
 def cache_dir() -> Path:
@@ -109,16 +110,13 @@ def page_blocks(read: dict[str, Any], number: int | None) -> list[Block]:
                 blocks.append(Block(text=item["text"], page=number, ocr=True))
             continue
         rows = tuple(tuple(r) for r in item["rows"])
-        doubts = tuple(
-            {"page": number, **{k: d[k] for k in ("label", "read", "confidence", "reason")}} for d in item["doubts"]
-        )
-        blocks.append(Block(rows=rows, page=number, ocr=True, doubts=doubts))
+        doubts = tuple({"page": number, **d} for d in item["doubts"])
+        risks = tuple({"page": number, **d} for d in item.get("risks", ()))
+        blocks.append(Block(rows=rows, page=number, ocr=True, doubts=doubts, risks=risks))
     if not blocks:
         blocks.append(Block(text="", page=number, ocr=True))
-    blocks[0] = Block(
-        text=blocks[0].text, rows=blocks[0].rows, page=number, ocr=True, doubts=blocks[0].doubts, notes=tuple(notes)
-    )
+    blocks[0] = dataclasses.replace(blocks[0], notes=tuple(notes))
     return blocks
 
 
-__all__ = ["OCR_VERSION", "UNREAD", "cache_dir", "page_blocks", "read_images"]
+__all__ = ["OCR_VERSION", "UNREAD", "cache_dir", "has_grid", "page_blocks", "read_images"]

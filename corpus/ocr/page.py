@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from corpus.ocr import evidence, orient
 from corpus.ocr.grid import Grid, GridCell, find_grids, line_masks
 
 CONFIDENCE = 0.90  # a cell's crop must read at least this sure
@@ -59,6 +60,7 @@ class PageRead:
     warnings: list[str] = field(default_factory=list)
     angle: float = 0.0
     text_px: float = 0.0
+    turned: int = 0  # degrees counter-clockwise the page was turned to be upright
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (the OCR cache stores it)."""
@@ -121,18 +123,37 @@ def detect(gray: np.ndarray) -> list[Box]:
 
 def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """Recognition only, one line per crop (a cell's own pixels)."""
+    return [(r.text, r.conf) for r in recognise_chars(crops)]
+
+
+def recognise_chars(crops: list[np.ndarray]) -> list[evidence.Reading]:
+    """Recognition only, one line per crop, with each character's score and position."""
     if not crops:
         return []
-    result, _ = engine().text_rec([cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) for c in crops])
-    return [(str(r[0]), float(r[1])) for r in result]
+    result, _ = engine().text_rec([cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) for c in crops], True)
+    return evidence.readings(result)
+
+
+def has_grid(image: np.ndarray, dpi: float | None = None) -> bool:
+    """True when the image shows a ruled table (cheap: line masks only, no OCR)."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if min(gray.shape) < 32:
+        return False
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    return bool(find_grids(binary, max(int((dpi or 150) * 0.15), 10)))
 
 
 def read_page(image: np.ndarray, dpi: float | None = None) -> PageRead:
     """OCR one page image (grey or colour): straighten it, read its prose and rebuild its ruled tables."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     gray, angle = deskew(gray)
-    page = PageRead(angle=round(angle, 2))
     boxes = detect(gray)
+    turns, _ = orient.quarter_turns(gray, [(b.x0, b.y0, b.x1, b.y1) for b in boxes], recognise)
+    page = PageRead(angle=round(angle, 2), turned=turns * 90)
+    if turns:
+        gray = np.ascontiguousarray(np.rot90(gray, turns))
+        boxes = detect(gray)
+        page.warnings.append(f"the page lay {'upside down' if turns == 2 else 'on its side'}: read turned by {turns * 90}°")
     heights = sorted(b.y1 - b.y0 for b in boxes if len(b.text) >= 2)
     unit = int(heights[len(heights) // 2]) if heights else max(int((dpi or 150) * 0.18), 12)
     page.text_px = float(unit)
@@ -148,9 +169,9 @@ def read_page(image: np.ndarray, dpi: float | None = None) -> PageRead:
     for grid in grids:
         inside = [i for i, b in enumerate(boxes) if grid.x0 <= b.cx <= grid.x1 and grid.y0 <= b.cy <= grid.y1]
         used.update(inside)
-        rows, doubts = _table_rows(gray, binary, grid, [boxes[i] for i in inside], unit, low)
+        rows, doubts, risks = _table_rows(gray, binary, grid, [boxes[i] for i in inside], unit, low)
         if rows:
-            page.items.append({"kind": "table", "y": grid.y0, "rows": rows, "doubts": doubts})
+            page.items.append({"kind": "table", "y": grid.y0, "rows": rows, "doubts": doubts, "risks": risks})
     for y, text in _text_lines([b for i, b in enumerate(boxes) if i not in used], unit):
         page.items.append({"kind": "text", "y": y, "text": text})
     page.items.sort(key=lambda item: item["y"])
@@ -183,12 +204,12 @@ def _join(parts: list[str]) -> str:
 
 def _table_rows(
     gray: np.ndarray, binary: np.ndarray, grid: Grid, boxes: list[Box], unit: int, low: bool
-) -> tuple[list[list[str]], list[dict[str, Any]]]:
-    """Each grid row's printed cells (top-left of merged cells) and the cells that could not be read."""
+) -> tuple[list[list[str]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each grid row's printed cells (top-left of merged cells), the cells that could not be read, those at risk."""
     horizontal, vertical = line_masks(binary, unit)
     ink = cv2.subtract(binary, cv2.bitwise_or(horizontal, vertical))
     texts: dict[GridCell, str] = {}
-    pending: list[tuple[GridCell, str, np.ndarray, int]] = []
+    pending: list[tuple[GridCell, str, np.ndarray, list[tuple[int, int, int, int]], int]] = []
     for cell in grid.cells:
         # A detected line as wide as two cells ran them together: it says nothing about this one.
         own = sorted(
@@ -208,24 +229,40 @@ def _table_rows(
             texts[cell] = page_text
             continue
         x0, y0, x1, y1 = crop_box
-        glyphs = _glyph_count(ink[y0:y1, x0:x1], unit)
-        pad = 4
-        crop = gray[max(y0 - pad, 0) : y1 + pad, max(x0 - pad, 0) : x1 + pad]
-        pending.append((cell, page_text, crop, glyphs))
+        glyphs = evidence.glyph_boxes(ink[y0:y1, x0:x1], unit)
+        pad = min(4, x0, y0)
+        crop = gray[y0 - pad : y1 + pad, x0 - pad : x1 + pad]
+        pending.append((cell, page_text, crop, glyphs, pad))
     doubts_at: dict[GridCell, dict[str, Any]] = {}
-    for (cell, page_text, _, glyphs), (read, conf) in zip(pending, recognise([p[2] for p in pending]), strict=True):
-        read = read.strip()
+    taken: list[tuple[GridCell, evidence.Reading, list[tuple[int, int, int, int]], int, int]] = []
+    for (cell, page_text, crop, glyphs, pad), reading in zip(pending, recognise_chars([p[2] for p in pending]), strict=True):
+        read, conf = reading.text.strip(), reading.conf
         if _CJK.search(read) and len(read) >= 2:  # a label the detector missed (a header split over lines)
             texts[cell] = page_text or read
             continue
-        reason = _doubt(read, conf, page_text, glyphs, low)
+        reason = _doubt(read, conf, page_text, len(glyphs), low)
         if reason is None:
             texts[cell] = read
+            taken.append((cell, reading, glyphs, pad, crop.shape[1]))
         else:
             texts[cell] = UNREAD
             doubts_at[cell] = {"read": read, "confidence": round(conf, 3), "page_read": page_text, "reason": reason}
+    digits = evidence.Digits.of([(r, g) for _, r, g, _, _ in taken])
+    risks_at = {
+        cell: {"read": reading.text, "confidence": round(reading.conf, 3), "reason": why}
+        for cell, reading, glyphs, pad, width in taken
+        if (why := evidence.risk(reading, glyphs, pad, width, digits)) is not None
+    }
+    return _rows(grid, texts, doubts_at, risks_at)
+
+
+def _rows(
+    grid: Grid, texts: dict[GridCell, str], doubts_at: dict[GridCell, dict[str, Any]], risks_at: dict[GridCell, dict[str, Any]]
+) -> tuple[list[list[str]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The grid's non-empty rows, and the unread and the at-risk cells by (row, cell) in those rows."""
     rows: list[list[str]] = []
     doubts: list[dict[str, Any]] = []
+    risks: list[dict[str, Any]] = []
     for r in range(grid.n_rows):
         cells = [c for c in grid.cells if c.row == r]
         row = [texts.get(c, "") for c in cells]
@@ -235,8 +272,10 @@ def _table_rows(
         for k, c in enumerate(cells):
             if c in doubts_at:
                 doubts.append({"row": len(rows), "cell": k, "label": label, **doubts_at[c]})
+            if c in risks_at:
+                risks.append({"row": len(rows), "cell": k, "label": label, **risks_at[c]})
         rows.append(row)
-    return rows, doubts
+    return rows, doubts, risks
 
 
 def _doubt(read: str, conf: float, page_text: str, glyphs: int, low: bool) -> str | None:
@@ -280,15 +319,3 @@ def _ink_box(ink: np.ndarray, cell: GridCell, unit: int) -> tuple[int, int, int,
     right = max(int(s[0] + s[2]) for s in keep)
     bottom = max(int(s[1] + s[3]) for s in keep)
     return x0 + left, y0 + top, x0 + right, y0 + bottom
-
-
-def _glyph_count(region: np.ndarray, unit: int) -> int:
-    """Glyphs in a one-line cell: runs of inked columns (specks ignored) separated by blank columns."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
-    clean = np.zeros_like(region)
-    for i in range(1, n):
-        if stats[i][4] >= max(3, unit * unit // 300):
-            clean[labels == i] = 1
-    columns = clean.any(axis=0)
-    runs = np.diff(np.concatenate([[0], columns.astype(np.int8), [0]]))
-    return int((runs == 1).sum())
