@@ -91,3 +91,27 @@ def start_app(corpus: Path, home: Path) -> AppServer:
         time.sleep(0.3)
     server.stop()
     raise RuntimeError(f"app did not answer within {START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+
+
+# Markup a hostile report carries: if any of it is rendered as HTML or Markdown, `window.__pwned` is set,
+# an <img>/<svg> appears, a javascript: link appears, or the page requests evil.example.
+HOSTILE_PROSE = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> '
+    "[点我](javascript:window.__pwned=1) ![x](http://evil.example/x.png) <a href=javascript:window.__pwned=1>链接</a>"
+)
+HOSTILE_TITLE = "2020年<svg/onload=window.__pwned=1>[上海市司法局](javascript:1)政府信息公开工作年度报告"
+
+
+def hostile_report(dest: Path) -> Path:
+    """The real 上海市司法局 2020 report (its tables intact) with markup in its title, agency and prose.
+
+    The title line also names the agency (`<svg/onload=…>上海市司法局…`: no spaces, so it survives the
+    title's whitespace removal); the sentence citing 热线满意率98.69% carries the script, image and links.
+    """
+    lines = (REPORTS / "txt/000_shanghai_justice_bureau_2020.txt").read_text(encoding="utf-8").split("\n")
+    title = next(i for i, line in enumerate(lines) if "年度报告" in line)
+    lines[title] = HOSTILE_TITLE
+    text = "\n".join(lines).replace("热线满意率98.69%；", f"热线满意率98.69%{HOSTILE_PROSE}；", 1)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text, encoding="utf-8")
+    return dest
