@@ -124,19 +124,19 @@ def _credentials(request: Request) -> tuple[str, str] | None:
     return (name, password) if sep else None
 
 
-def _principal_of(users: UserStore | None) -> Any:
-    """The dependency that says who calls: a verified login, or (logins off) the client's token."""
+def principal(request: Request) -> Principal:
+    """Who calls: a verified login (`REPORTQA_AUTH`), or with logins off the client's token."""
+    users: UserStore | None = request.app.state.users
+    if users is None:
+        return session_principal("c", request.headers.get(CLIENT_HEADER))
+    given = _credentials(request)
+    found = users.verify(*given) if given else None
+    if found is None:
+        raise LoginRequired("missing or wrong credentials")
+    return found
 
-    def principal(request: Request) -> Principal:
-        if users is None:
-            return session_principal("c", request.headers.get(CLIENT_HEADER))
-        given = _credentials(request)
-        found = users.verify(*given) if given else None
-        if found is None:
-            raise LoginRequired("missing or wrong credentials")
-        return found
 
-    return principal
+Who = Annotated[Principal, Depends(principal)]
 
 
 def build_api(spaces: Workspaces, users: UserStore | None = None, serving: ServeSettings | None = None) -> FastAPI:
@@ -162,7 +162,7 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
     api.add_exception_handler(RequestValidationError, _invalid)
     api.add_exception_handler(ReportQAError, _refused)
     api.add_exception_handler(Exception, _failed)
-    Who = Annotated[Principal, Depends(_principal_of(users))]
+    api.state.users = users
 
     @api.post("/api/ask", summary="Answer a question (the `reportqa ask --json` object)")
     def ask(request: AskRequest, who: Who) -> dict[str, Any]:

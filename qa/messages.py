@@ -22,7 +22,8 @@ from corpus.errors import (
 
 log = logging.getLogger(__name__)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
+_QUOTED = re.compile(r"「[^」]*」|（[^）]*）|《[^》]*》")
 INTERNAL = "服务器内部错误，请稍后再试（详情见服务器日志）"
 
 
@@ -36,8 +37,9 @@ class UserMessage:
 
 
 def is_chinese(text: str) -> bool:
-    """Whether a message reads as Chinese (it has Chinese and hardly any English words besides names)."""
-    return bool(_CJK.search(text)) and len(_LATIN_WORD.findall(text)) <= 2
+    """Whether a message reads as Chinese: outside what it quotes (「…」, （…）), more Chinese than English words."""
+    bare = _QUOTED.sub("", text)
+    return len(_CJK.findall(bare)) > len(_LATIN_WORD.findall(bare))
 
 
 def _question(exc: QuestionError) -> str:
@@ -82,6 +84,9 @@ def user_message(exc: BaseException, context: str = "") -> UserMessage:
         text = zh if isinstance(zh, str) and zh else f"文件超出读取限制（{limit}）"
         setting = getattr(exc, "setting", None)
         return UserMessage(f"文件被拒绝：{text}", limit, setting if isinstance(setting, str) else None)
+    zh = getattr(exc, "message_zh", None)
+    if isinstance(zh, str) and zh:  # an error written for users in the first place
+        return UserMessage(zh)
     if isinstance(exc, UnsupportedFormatError):
         return UserMessage("不支持这种文件格式")
     if isinstance(exc, UnreadableReportError):

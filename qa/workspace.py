@@ -37,7 +37,12 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
 class UploadError(ReportQAError):
-    """An upload that is refused before it is read (a copy already there, nowhere to write it)."""
+    """An upload that is refused before it is read (a copy is already there); its message is Chinese."""
+
+    @property
+    def message_zh(self) -> str:
+        """The message as the user reads it."""
+        return str(self)
 
 
 class PermissionDenied(ReportQAError):

@@ -54,7 +54,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_app(corpus: Path, home: Path) -> AppServer:
+def start_app(corpus: Path, home: Path, extra_env: dict[str, str] | None = None) -> AppServer:
     """Start the app and wait (polling its URL) until it serves pages; fail with its log if it dies."""
     port = free_port()
     env = {
@@ -69,6 +69,7 @@ def start_app(corpus: Path, home: Path) -> AppServer:
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     log = home.parent / f"app-{port}.log"
     started = time.perf_counter()
@@ -86,6 +87,10 @@ def start_app(corpus: Path, home: Path) -> AppServer:
                 if response.status == 200:
                     server.start_seconds = time.perf_counter() - started
                     return server
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # logins are on: the server is up and asks for them
+                server.start_seconds = time.perf_counter() - started
+                return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
