@@ -104,7 +104,7 @@ HOSTILE_PROSE = (
     '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> '
     "[点我](javascript:window.__pwned=1) ![x](http://evil.example/x.png) <a href=javascript:window.__pwned=1>链接</a>"
 )
-HOSTILE_TITLE = "2020年<svg/onload=window.__pwned=1>[上海市司法局](javascript:1)政府信息公开工作年度报告"
+HOSTILE_TITLE = "2019年<svg/onload=window.__pwned=1>[上海市司法局](javascript:1)政府信息公开工作年度报告"
 
 
 def hostile_report(dest: Path) -> Path:

@@ -122,9 +122,8 @@ def test_a_hostile_report_renders_as_inert_text_in_every_pane(spaces: Workspaces
     assert "<svg/onload" in added.report.agency and len(added.report.cells) == 198
     assistant = spaces.assistant_for(who)
     reports = assistant.index.reports
-    only = [added.report.id]  # the shared corpus holds the clean 上海市司法局 2020 as well
-    prose = assistant.ask("2020年热线满意率是多少？", reports=only)
-    table = assistant.ask("2020年有多少件申请没有答复？", reports=only)
+    prose = assistant.ask("2019年热线满意率是多少？")  # its title says 2019: the only report of that year
+    table = assistant.ask("2019年有多少件申请没有答复？")
     assert (prose.value, table.value) == (98.69, 5)
     quote = prose.citations[0].quote  # the sentence ends at the "!" of the Markdown image
     assert quote.endswith('98.69%' + HOSTILE_PROSE.split("!")[0] + "!")
