@@ -67,7 +67,9 @@ class Space:
     own: CorpusIndex | None = None
     assistant: Assistant | None = None
     generation: int = -1
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    loaded: bool = False  # the folder's index was opened (or found empty) once
+    lock: threading.Lock = field(default_factory=threading.Lock)  # held only to read or swap the fields
+    uploading: threading.Lock = field(default_factory=threading.Lock)  # one upload or publish at a time
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ class Workspaces:
         self.shared_dir.mkdir(parents=True, exist_ok=True)
         self.published = CorpusIndex.open(self.shared_dir, base.embeddings, settings.home, progress=False)
         self.published.close()  # its rows are read into each union; the file stays free for publishing
-        self._lock = threading.Lock()  # publishing and the table of spaces
+        self._lock = threading.Lock()  # the table of spaces and the shared assistant's swap
+        self._publishing = threading.Lock()
         self._spaces: dict[str, Space] = {}
         self._base_hashes: dict[str, str] | None = None
         self.generation = 0
@@ -122,12 +125,13 @@ class Workspaces:
             return space
 
     def _own_index(self, space: Space) -> CorpusIndex | None:
-        """The user's index, opened on first use when the folder holds files (e.g. after a restart)."""
-        if space.own is None and space.folder.is_dir() and any(report_files(space.folder)):
+        """The user's index, opened once when the folder holds files (e.g. after a restart); call with the lock."""
+        if not space.loaded and space.folder.is_dir() and any(report_files(space.folder)):
             from index import CorpusIndex
 
             space.own = CorpusIndex.open(space.folder, self.base.embeddings, self.settings.home, progress=False)
             space.own.close()
+        space.loaded = True
         return space.own
 
     def assistant_for(self, who: Principal) -> Assistant:
@@ -188,8 +192,6 @@ class Workspaces:
 
     def add_upload(self, who: Principal, path: str | Path, name: str | None = None) -> Added:
         """Copy a file into the user's folder and index it there; on failure nothing is left behind."""
-        from index import CorpusIndex
-
         source = Path(path)
         name = safe_filename(name or source.name)
         if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
@@ -198,32 +200,40 @@ class Workspaces:
         if where is not None:
             raise UploadError(f"「{name}」已在语料中（{where}）")
         space = self._space(who.key)
-        with space.lock:
-            space.folder.mkdir(parents=True, exist_ok=True)
-            taken = self._visible_ids(space)
-            target = self._free_name(space.folder, name, taken)
-            staged = Path(tempfile.mkstemp(dir=self.root, prefix=".incoming-")[1])
-            try:
-                shutil.copyfile(source, staged)
-                os.replace(staged, target)
-            finally:
-                staged.unlink(missing_ok=True)
-            fresh = CorpusIndex.load(space.folder, self.base.embeddings, self.settings.home, progress=False)
-            try:
-                report = fresh.add_file(target)
-                if not report.cells and not report.sections:
-                    raise UnreadableReportError(
-                        f"{target.name}: 看起来不是政府信息公开工作年度报告：没有找到标准章节（一、总体情况 …）和表格"
-                    )
-            except BaseException:
-                target.unlink(missing_ok=True)
-                fresh.update()  # forget the refused file again
-                fresh.close()
-                raise
-            fresh.close()
-            space.own, space.assistant = fresh, None
+        with space.uploading:  # questions meanwhile are answered from the index as it was
+            with space.lock:
+                space.folder.mkdir(parents=True, exist_ok=True)
+                target = self._free_name(space.folder, name, self._visible_ids(space))
+                staged = Path(tempfile.mkstemp(dir=self.root, prefix=".incoming-")[1])
+                try:
+                    shutil.copyfile(source, staged)
+                    os.replace(staged, target)
+                finally:
+                    staged.unlink(missing_ok=True)
+            report = self._index_upload(space, target)
         log.info("user %s uploaded %s", who.key, report.id)
         return Added(report, who.key, list(report.warnings))
+
+    def _index_upload(self, space: Space, target: Path) -> Report:
+        """Index the user's folder afresh with `target` in it and swap it in; a refused file is removed again."""
+        from index import CorpusIndex
+
+        fresh = CorpusIndex.load(space.folder, self.base.embeddings, self.settings.home, progress=False)
+        try:
+            report = fresh.add_file(target)
+            if not report.cells and not report.sections:
+                raise UnreadableReportError(
+                    f"{target.name}: 看起来不是政府信息公开工作年度报告：没有找到标准章节（一、总体情况 …）和表格"
+                )
+        except BaseException:
+            target.unlink(missing_ok=True)
+            fresh.update()  # forget the refused file again
+            raise
+        finally:
+            fresh.close()
+        with space.lock:
+            space.own, space.assistant = fresh, None
+        return report
 
     def _visible_ids(self, space: Space) -> set[str]:
         """The report ids a space's user sees now (called with the space's lock held)."""
@@ -231,6 +241,15 @@ class Workspaces:
         return set(self.shared.index.reports) | set(own.reports if own else ())
 
     # -- publishing ----------------------------------------------------------------------------------
+
+    def _taken_for_publish(self, space: Space, report_id: str) -> set[str]:
+        """Names a published file must not take: shared report ids and every other upload's file name."""
+        taken = set(self.shared.index.reports)
+        users = self.root / "users"
+        for folder in users.iterdir() if users.is_dir() else []:
+            if folder.is_dir():
+                taken |= {p.name for p in folder.iterdir() if folder != space.folder or p.name != report_id}
+        return taken
 
     def publish(self, who: Principal, report_id: str, owner: str | None = None) -> Report:
         """Move an upload into the shared uploads (admins; without logins, one's own); returns it as published."""
@@ -240,25 +259,28 @@ class Workspaces:
         if not who.admin or (owner != who.key and not who.logged_in):
             raise PermissionDenied(f"user {who.name} may not publish {report_id}: only an administrator may")
         space = self._space(owner)
-        with self._lock, space.lock:
-            own = self._own_index(space)
+        with self._publishing, space.uploading:  # questions meanwhile are answered as before the publish
+            with space.lock:
+                own = self._own_index(space)
             if own is None or report_id not in own.reports:
                 raise UnknownReportError(f"没有待发布的上传报告「{report_id}」")
-            taken = set(self.shared.index.reports)
-            users = self.root / "users"
-            others = [d for d in users.iterdir() if d.is_dir() and d != space.folder] if users.is_dir() else []
-            taken |= {p.name for d in others for p in d.iterdir()} | (set(own.reports) - {report_id})
-            target = self._free_name(self.shared_dir, Path(report_id).name, taken)
+            target = self._free_name(self.shared_dir, Path(report_id).name, self._taken_for_publish(space, report_id))
             os.replace(space.folder / report_id, target)
-            fresh_own = CorpusIndex.load(space.folder, self.base.embeddings, self.settings.home, progress=False)
-            fresh_own.update()
-            fresh_own.close()
             published = CorpusIndex.load(self.shared_dir, self.base.embeddings, self.settings.home, progress=False)
             published.update()
             if target.name not in published.reports:
+                os.replace(target, space.folder / report_id)
+                published.update()
+                published.close()
                 raise CorpusError(f"{target.name}: published but not indexed ({published.skipped.get(target.name)})")
-            self.published, space.own, space.assistant = published, fresh_own, None
-            self.shared = self._build([self.base, self.published])
-            self.generation += 1
+            fresh_own = CorpusIndex.load(space.folder, self.base.embeddings, self.settings.home, progress=False)
+            fresh_own.update()
+            fresh_own.close()
+            shared = self._build([self.base, published])
+            with self._lock:
+                self.published, self.shared = published, shared
+                self.generation += 1
+            with space.lock:
+                space.own, space.assistant = fresh_own, None
         log.info("%s published %s of %s as %s", who.key, report_id, owner, target.name)
         return published.reports[target.name]

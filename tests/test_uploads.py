@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -139,3 +141,26 @@ def test_a_hostile_report_renders_as_inert_text_in_every_pane(spaces: Workspaces
     assert before in html.unescape(shown[0]) and before in html.unescape(shown[2]) and after in html.unescape(shown[2])
     assert "<svg/onload=window.__pwned=1>" in html.unescape(shown[1])
     assert all("<svg" in label for label, _ in citation_choices(table))  # plain text: a radio label
+
+
+def test_questions_are_answered_while_an_upload_is_being_indexed(
+    spaces: Workspaces, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    original = CorpusIndex.add_file
+
+    def slow_add_file(self: CorpusIndex, path: Path) -> object:
+        started.set()
+        assert release.wait(30)
+        return original(self, path)
+
+    monkeypatch.setattr(CorpusIndex, "add_file", slow_add_file)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        upload = pool.submit(spaces.add_upload, ALICE, REPORTS / HUAIAN)
+        assert started.wait(30)
+        asked = [pool.submit(spaces.assistant_for(who).ask, "上海市司法局2020年有多少件申请没有答复？") for who in (ALICE, BOB)]
+        assert [a.result(timeout=10).value for a in asked] == [5, 5]  # not behind the upload's parse
+        assert spaces.assistant_for(ALICE).ask(QUESTION).abstained  # the upload is not half there
+        release.set()
+        assert upload.result(timeout=60).report.id == "011_huaian_city_gov_2024.txt"
+    assert spaces.assistant_for(ALICE).ask(QUESTION).value == 105
