@@ -7,7 +7,9 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_server import ROOT
@@ -74,3 +76,48 @@ def test_reportqa_user_add_reads_the_password_from_stdin(tmp_path: Path) -> None
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
     )  # fmt: skip
     assert short.returncode == 2 and short.stderr.startswith("reportqa: error:") and "Traceback" not in short.stderr
+
+
+def test_mcp_over_http_with_logins_needs_a_users_credentials(tmp_path: Path) -> None:
+    import asyncio
+
+    import httpx
+    import httpx2
+    from app_server import copy_reports, free_port
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    users = UserStore.load(tmp_path / "users.json", missing_ok=True)
+    users.add("agent", "agent-password")
+    corpus = copy_reports(["txt/000_shanghai_justice_bureau_2020.txt"], tmp_path / "corpus")
+    port = free_port()
+    env = {**os.environ, "REPORTQA_FAKE_EMBEDDINGS": "1", "REPORTQA_HOME": str(tmp_path / "home"),
+           "REPORTQA_AUTH": str(users.path), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    command = [sys.executable, "-m", "cli", "mcp", "--http", "--port", str(port), "--corpus", str(corpus)]
+    log = tmp_path / "mcp.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        for _ in range(600):
+            try:
+                refused = httpx.post(url, json={}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, log.read_text(encoding="utf-8")
+                time.sleep(0.2)
+        assert refused.status_code == 401 and refused.json()["error"].startswith("需要登录")
+        assert httpx.post(url, json={}, auth=("agent", "wrong"), timeout=5).status_code == 401
+
+        async def ask() -> Any:
+            async with httpx2.AsyncClient(auth=("agent", "agent-password")) as client:
+                async with streamable_http_client(url, http_client=client) as (read, write):
+                    async with ClientSession(read, write) as session:
+                        await session.initialize()
+                        question = {"question": "上海市司法局2020年有多少件申请没有答复？"}
+                        return (await session.call_tool("ask", question)).structured_content
+
+        assert asyncio.run(ask())["value"] == 5
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
