@@ -414,7 +414,8 @@ def _upload_tab(h: Handlers) -> tuple[gr.File, gr.Markdown, gr.Dropdown, gr.Butt
     """The upload tab: the file drop, its status, and (for admins) the uploads waiting to be published."""
     gr.Markdown(f"上传一份年度报告（{' '.join(UPLOAD_SUFFIXES)}）。它只对你可见，加入索引后即可提问；"
                 "管理员发布后才进入所有人可查询的共享语料。")  # fmt: skip
-    upload = gr.File(label="报告文件", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
+    # No `file_types`: Gradio would refuse other files with an English message; add_upload refuses them in Chinese.
+    upload = gr.File(label="报告文件", elem_id="upload")
     status = gr.Markdown(elem_id="upload-status")
     pending = gr.Dropdown([], label="待发布的上传报告", visible=False, elem_id="pending")
     publish = gr.Button("发布到共享语料", visible=False, size="sm", elem_id="publish")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".html", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: OCR
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,80}")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
@@ -118,6 +119,9 @@ class Workspaces:
     # -- whose reports -------------------------------------------------------------------------------
 
     def _space(self, key: str) -> Space:
+        """The space of a user key (`u-NAME`, `s-SESSION`, `c-TOKEN`, `anonymous`): a folder name, never a path."""
+        if not _KEY.fullmatch(key):
+            raise UnknownReportError(f"没有用户「{key}」的上传")
         with self._lock:
             space = self._spaces.get(key)
             if space is None:

@@ -98,6 +98,8 @@ def test_browser_asks_cites_uploads_and_stays_offline(server: AppServer) -> None
             page.goto(server.url, wait_until="domcontentloaded")
             expect(page.locator("#question textarea")).to_be_visible(timeout=TIMEOUT_MS)
             timings["page ready"] = time.perf_counter() - started
+            page.locator("#question textarea").press("Enter")  # an empty question: a Chinese notice, no answer
+            expect(page.get_by_text("请先输入一个问题")).to_be_visible(timeout=TIMEOUT_MS)
 
             started = time.perf_counter()
             _ask(page, "上海市司法局2020年有多少件申请没有答复？")
@@ -137,8 +139,10 @@ def test_browser_asks_cites_uploads_and_stays_offline(server: AppServer) -> None
                 ]
             )
             expect(page.locator("#upload-status")).to_contain_text(
-                "未能加入「garbage.pdf」", timeout=TIMEOUT_MS
+                "未能加入「garbage.pdf」：PDF 文件已损坏或不是 PDF。语料和索引保持不变。", timeout=TIMEOUT_MS
             )
+            upload.set_input_files(files=[{"name": "tool.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}])
+            expect(page.locator("#upload-status")).to_contain_text("未能加入「tool.exe」：不支持这种文件格式", timeout=TIMEOUT_MS)
             upload.set_input_files(str(REPORTS / "txt/011_huaian_city_gov_2024.txt"))
             expect(page.locator("#upload-status")).to_contain_text("已加入", timeout=TIMEOUT_MS)
             page.get_by_role("tab", name="问答").click()

@@ -92,6 +92,9 @@ def test_refused_uploads_leave_nothing_behind_and_name_the_problem(spaces: Works
     assert saved.reports == {}
     with pytest.raises(UnknownReportError):
         spaces.publish(ADMIN, "nothing.txt", owner="u-alice")
+    for owner in ("../../etc", "..", "u-alice/../u-bob"):  # an owner is a folder name, never a path
+        with pytest.raises(UnknownReportError):
+            spaces.publish(ADMIN, "011_huaian_city_gov_2024.txt", owner=owner)
 
 
 def test_a_filename_with_folders_is_stored_by_its_last_part_inside_the_users_folder(spaces: Workspaces) -> None:
