@@ -217,7 +217,7 @@ def test_browser_with_logins_a_wrong_password_is_refused_and_the_right_one_enter
         try:
             page = browser.new_page(locale="zh-CN")
             _login(page, auth_server, "alice", "not-her-password")
-            page.wait_for_timeout(1500)
+            expect(page.get_by_text("凭据不正确")).to_be_visible(timeout=TIMEOUT_MS)  # Gradio's own, in Chinese
             expect(page.locator("input[type=password]")).to_be_visible()
             assert page.locator("#question textarea").count() == 0
             _login(page, auth_server, "alice", PASSWORDS["alice"])

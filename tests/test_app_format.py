@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from app_server import ROOT, copy_reports
 
-from corpus import Settings
+from corpus import ReportQAError, Settings
 from index import FakeEmbeddings
 from qa import Assistant
 from qa.workspace import Workspaces
@@ -113,6 +113,32 @@ def test_build_app_serves_ask_with_four_concurrent_calls(spaces: Workspaces) -> 
     assert demo._queue.default_concurrency_limit == 4
     public = [fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"]
     assert public == ["ask"]
+    upload = [fn for fn in demo.fns.values() if fn.concurrency_id == "upload"]
+    assert upload and all(fn.concurrency_limit == 1 for fn in upload if fn.name == "upload")  # a queue of its own
+
+
+def test_the_queue_and_the_rest_threads_follow_the_settings(spaces: Workspaces, monkeypatch: pytest.MonkeyPatch) -> None:
+    import anyio
+    from fastapi.testclient import TestClient
+
+    from app import build_app, build_server
+
+    monkeypatch.setenv("REPORTQA_CONCURRENCY", "6")
+    monkeypatch.setenv("REPORTQA_QUEUE_SIZE", "9")
+    demo = build_app(spaces)
+    assert (demo._queue.default_concurrency_limit, demo._queue.max_size) == (6, 9)
+    server = build_server(spaces)
+
+    @server.get("/threads-probe")
+    async def probe() -> dict[str, float]:
+        return {"threads": anyio.to_thread.current_default_thread_limiter().total_tokens}
+
+    server.router.routes.insert(0, server.router.routes.pop())  # before the chat mounted at /
+    with TestClient(server) as client:
+        assert client.get("/threads-probe").json() == {"threads": 6}
+    monkeypatch.setenv("REPORTQA_CONCURRENCY", "zero")
+    with pytest.raises(ReportQAError, match="REPORTQA_CONCURRENCY"):
+        build_app(spaces)
 
 
 def test_importing_app_turns_gradio_analytics_off_before_gradio_loads() -> None:

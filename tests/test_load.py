@@ -28,3 +28,14 @@ def test_ten_users_are_all_answered_exactly_while_another_uploads(tmp_path: Path
     assert (summary["wrong"], summary["failed"], summary["upload_failures"]) == (0, 0, 0), summary["examples"]
     assert summary["answers"] >= 50 and summary["uploads"] >= 1, summary
     assert summary["p95_ms"] is not None
+
+
+def test_the_load_test_tells_a_wrong_figure_from_the_order_of_tied_values() -> None:
+    want = {"answer": "53件", "value": 53, "chart": [{"label": "a", "value": 53}, {"label": "b", "value": 0},
+                                                   {"label": "c", "value": 0}], "timings_ms": {"total": 1}}  # fmt: skip
+    assert bench_load.compare({**want, "timings_ms": {"total": 9}}, want) == "same"
+    swapped = {**want, "chart": [want["chart"][0], want["chart"][2], want["chart"][1]]}
+    assert bench_load.compare(swapped, want) == "ties"
+    assert bench_load.compare({**want, "value": 52}, want) == "wrong"
+    moved = {**want, "chart": [{"label": "b", "value": 53}, {"label": "a", "value": 0}, want["chart"][2]]}
+    assert bench_load.compare(moved, want) == "wrong"
