@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus import Report, Settings, UnreadableReportError, content_hash, report_files
+from corpus import Report, Settings, UnreadableReportError, content_hash, report_files, safe_filename
 from corpus.errors import CorpusError, ReportQAError, UnknownReportError, UnsupportedFormatError
 from qa.assistant import Assistant
 from qa.auth import Principal
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".html", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: OCR
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,80}")
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
 class UploadError(ReportQAError):
@@ -48,16 +47,6 @@ class UploadError(ReportQAError):
 
 class PermissionDenied(ReportQAError):
     """An action this user may not take (publishing another user's upload without being an admin)."""
-
-
-def safe_filename(name: str) -> str:
-    """A user's file name as a bare name: no folders, no `..`, no control or reserved characters."""
-    try:
-        from corpus.limits import safe_filename as limits_safe_filename  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # until bounded parsing (corpus/limits.py) is merged
-        base = _UNSAFE.sub("_", str(name).replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
-        return base if base and set(base) - {"_", "."} else "upload"
-    return str(limits_safe_filename(name))
 
 
 @dataclass

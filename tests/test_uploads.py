@@ -167,3 +167,25 @@ def test_questions_are_answered_while_an_upload_is_being_indexed(
         release.set()
         assert upload.result(timeout=60).report.id == "011_huaian_city_gov_2024.txt"
     assert spaces.assistant_for(ALICE).ask(QUESTION).value == 105
+
+
+def test_a_file_over_a_limit_is_refused_naming_the_limit_in_chinese_and_nothing_is_kept(
+    spaces: Workspaces, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import add_upload
+    from corpus import RefusedFileError
+    from qa.messages import user_message
+
+    monkeypatch.setenv("REPORTQA_MAX_FILE_MB", "0.001")  # 1 kB: the report is larger
+    with pytest.raises(RefusedFileError) as refused:
+        spaces.add_upload(ALICE, REPORTS / HUAIAN)
+    shown = user_message(refused.value)
+    assert (shown.limit, shown.setting) == ("file_size", "REPORTQA_MAX_FILE_MB")
+    assert shown.text == "文件被拒绝：文件超过大小上限 0.001 MB（REPORTQA_MAX_FILE_MB）"
+    ok, message = add_upload(spaces, BOB, REPORTS / HUAIAN)
+    assert not ok and message == f"未能加入「{Path(HUAIAN).name}」：{shown.text}。语料和索引保持不变。"
+    for who in (ALICE, BOB):
+        assert not (spaces.root / "users" / who.key).exists() or list((spaces.root / "users" / who.key).iterdir()) == []
+        assert spaces.assistant_for(who).ask(QUESTION).abstained
+    monkeypatch.delenv("REPORTQA_MAX_FILE_MB")
+    assert spaces.add_upload(ALICE, REPORTS / HUAIAN).report.id == Path(HUAIAN).name  # within the limit again
