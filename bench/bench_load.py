@@ -165,12 +165,13 @@ def _uploader(url: str, deadline: float, tally: Tally, folder: Path) -> None:
 
     question, value = UPLOAD_QUESTION
     text = UPLOAD.read_text(encoding="utf-8")
-    with httpx.Client(base_url=url, timeout=600, headers={"X-ReportQA-Client": "uploader"}) as http:
+    run = f"{time.time_ns():x}"  # a --home kept between runs holds the last run's copies
+    with httpx.Client(base_url=url, timeout=600, headers={"X-ReportQA-Client": f"uploader-{run}"}) as http:
         n = 0
         while time.monotonic() < deadline:
             n += 1
             copy = folder / f"upload-{n}.txt"
-            copy.write_text(text + "\n" * n, encoding="utf-8")  # another content hash: parsed and indexed again
+            copy.write_text(f"{text}\n（副本 {run}-{n}）\n", encoding="utf-8")  # another content hash: parsed again
             started = time.perf_counter()
             with open(copy, "rb") as handle:
                 response = http.post("/api/reports", files={"file": (copy.name, handle, "text/plain")})
