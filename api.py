@@ -1,19 +1,26 @@
-"""The REST API (FastAPI) over one `Assistant`, served beside the web chat by `python app.py`.
+"""The REST API (FastAPI) over the corpus and each user's uploads, served beside the web chat by `python app.py`.
 
-Routes: `POST /api/ask`, `GET /api/reports`, `GET /api/reports/{id}/cells`, `GET /api/export`; the OpenAPI
-schema at `/api/openapi.json` and its page at `/api/docs` (Swagger UI from files bundled by
-`fastapi-offline`: the page makes no request outside the machine). Errors are JSON: `{"error": "…"}`.
+Routes: `POST /api/ask`, `GET /api/reports`, `POST /api/reports` (upload), `GET /api/reports/{id}/cells`,
+`POST /api/reports/{id}/publish`, `GET /api/uploads`, `GET /api/export`; the OpenAPI schema at
+`/api/openapi.json` and its page at `/api/docs` (Swagger UI from files bundled by `fastapi-offline`: the
+page makes no request outside the machine). Errors are JSON: `{"error": "…"}` in Chinese (with `limit`
+and `setting` for a file refused by an input limit). With `REPORTQA_AUTH` set every data route needs
+HTTP Basic credentials from the users file; without it, `X-ReportQA-Client: TOKEN` names whose uploads
+a client sees (none: the anonymous client's).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+import anyio
+from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
@@ -21,9 +28,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from corpus import ReportQAError
-from corpus.errors import UnknownReportError
-from qa import Assistant
-from qa.service import ask_conversation, list_reports, report_cells
+from corpus.errors import UnknownReportError, UnreadableReportError
+from qa.auth import Principal, UserStore, session_principal
+from qa.messages import user_message
+from qa.service import ServeSettings, ask_conversation, list_reports, report_cells, report_summary
+from qa.workspace import PermissionDenied, UploadError, Workspaces, safe_filename
 
 log = logging.getLogger(__name__)
 MEDIA_TYPES = {
@@ -33,7 +42,9 @@ MEDIA_TYPES = {
 }
 DESCRIPTION = """Exact, cited answers from 政府信息公开工作年度报告. Every figure comes with its citations
 (report, section, quote, offsets, page, table cell). A report id contains slashes (`txt/000_….txt`):
-put it in the path as it is, or percent-encoded (`txt%2F000_….txt`); both name the same report."""
+put it in the path as it is, or percent-encoded (`txt%2F000_….txt`); both name the same report. Uploads
+(`POST /api/reports`) are private to their user until an administrator publishes them."""
+CLIENT_HEADER = "X-ReportQA-Client"
 
 
 class AskRequest(BaseModel):
@@ -53,8 +64,13 @@ class AskRequest(BaseModel):
     )
 
 
-def _error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status)
+class LoginRequired(ReportQAError):
+    """A data route called without valid credentials while logins are on."""
+
+
+def _error(status: int, text: str, **extra: Any) -> JSONResponse:
+    headers = {"WWW-Authenticate": 'Basic realm="reportqa", charset="UTF-8"'} if status == 401 else None
+    return JSONResponse({"error": text, **extra}, status_code=status, headers=headers)
 
 
 def _invalid(_: Request, exc: Exception) -> JSONResponse:
@@ -64,9 +80,30 @@ def _invalid(_: Request, exc: Exception) -> JSONResponse:
     return _error(422, "请求参数不正确：" + "；".join(parts), detail=errors)
 
 
+def _status(exc: Exception, limit: str | None) -> int:
+    """The HTTP status of a library error."""
+    if isinstance(exc, LoginRequired):
+        return 401
+    if isinstance(exc, PermissionDenied):
+        return 403
+    if isinstance(exc, UnknownReportError):
+        return 404
+    if isinstance(exc, UploadError):
+        return 409
+    if limit == "file_size":
+        return 413
+    return 422 if isinstance(exc, UnreadableReportError) else 400
+
+
 def _refused(_: Request, exc: Exception) -> JSONResponse:
-    """A library error: 404 for an unknown report, 400 for anything else the caller can fix."""
-    return _error(404 if isinstance(exc, UnknownReportError) else 400, str(exc))
+    """A library error as JSON: its Chinese message, and for a refused file the limit and its setting."""
+    if isinstance(exc, LoginRequired):
+        return _error(401, "需要登录：请用 HTTP Basic 提供用户名和密码（REPORTQA_AUTH 中的账号）")
+    if isinstance(exc, PermissionDenied):
+        return _error(403, "没有权限：只有管理员可以发布上传的报告")
+    shown = user_message(exc, "REST request")
+    extra = {"limit": shown.limit, "setting": shown.setting} if shown.limit else {}
+    return _error(_status(exc, shown.limit), shown.text, **extra)
 
 
 def _failed(_: Request, exc: Exception) -> JSONResponse:
@@ -75,8 +112,41 @@ def _failed(_: Request, exc: Exception) -> JSONResponse:
     return _error(500, "服务器内部错误，请稍后再试（详情见服务器日志）")
 
 
-def build_api(assistant: Assistant) -> FastAPI:
-    """The FastAPI app with the `/api` routes over `assistant` (mount the web chat on it afterwards)."""
+def _credentials(request: Request) -> tuple[str, str] | None:
+    """The (name, password) of an HTTP Basic `Authorization` header, or None."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        name, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (name, password) if sep else None
+
+
+def principal(request: Request) -> Principal:
+    """Who calls: a verified login (`REPORTQA_AUTH`), or with logins off the client's token."""
+    users: UserStore | None = request.app.state.users
+    if users is None:
+        return session_principal("c", request.headers.get(CLIENT_HEADER))
+    given = _credentials(request)
+    found = users.verify(*given) if given else None
+    if found is None:
+        raise LoginRequired("missing or wrong credentials")
+    return found
+
+
+Who = Annotated[Principal, Depends(principal)]
+
+
+def build_api(spaces: Workspaces, users: UserStore | None = None, serving: ServeSettings | None = None) -> FastAPI:
+    """The FastAPI app with the `/api` routes (mount the web chat on it afterwards)."""
+    serving = serving or ServeSettings.from_env()
+    uploads = anyio.CapacityLimiter(serving.upload_concurrency)  # uploads never take the question threads
+
+    async def threads() -> None:  # the questions' thread pool: REPORTQA_CONCURRENCY threads
+        anyio.to_thread.current_default_thread_limiter().total_tokens = serving.concurrency
+
     api = FastAPIOffline(
         docs_url="/api/docs",
         redoc_url=None,
@@ -87,38 +157,77 @@ def build_api(assistant: Assistant) -> FastAPI:
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
         static_url="/api/docs-static",
+        on_startup=[threads],
     )
     api.add_exception_handler(RequestValidationError, _invalid)
     api.add_exception_handler(ReportQAError, _refused)
     api.add_exception_handler(Exception, _failed)
+    api.state.users = users
 
     @api.post("/api/ask", summary="Answer a question (the `reportqa ask --json` object)")
-    def ask(request: AskRequest) -> dict[str, Any]:
+    def ask(request: AskRequest, who: Who) -> dict[str, Any]:
         """The answer with its value, unit, citations and, where they apply, query, formula, clarify, chart."""
+        assistant = spaces.assistant_for(who)
         return ask_conversation(assistant, request.question, request.history, request.reports).to_dict()
 
-    @api.get("/api/reports", summary="The reports of the corpus")
-    def reports() -> dict[str, Any]:
-        """Each report's id, agency, year, title, source, template versions, cell count and failed checks."""
-        listed = list_reports(assistant)
+    @api.get("/api/reports", summary="The reports this user may query")
+    def reports(who: Who) -> dict[str, Any]:
+        """Each report's id, agency, year, title, file name, versions, cells, failed checks and visibility.
+
+        `visibility` is `corpus`, `published`, or `private` (an upload of this user's that only they see).
+        """
+        listed = [{**r, "visibility": spaces.visibility(who, r["id"])} for r in list_reports(spaces.assistant_for(who))]
         return {"reports": listed, "count": len(listed)}
 
+    @api.post("/api/reports", summary="Upload a report (private to this user until published)", status_code=201)
+    async def upload(file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, TXT, MD or an image")],
+                     who: Who) -> dict[str, Any]:  # fmt: skip
+        """Read and index the file for this user: its id, agency, year, cell count and the parser's warnings.
+
+        Refused files (unreadable, unsupported, over a limit, already in the corpus) are JSON errors with a
+        Chinese message and, for a limit, its name and setting; nothing is kept.
+        """
+        name = safe_filename(file.filename or "upload")
+        folder = Path(tempfile.mkdtemp(prefix="reportqa-upload-"))
+        try:
+            staged = folder / name
+            with open(staged, "wb") as out:
+                while chunk := await file.read(1 << 20):
+                    out.write(chunk)
+            added = await anyio.to_thread.run_sync(spaces.add_upload, who, staged, name, limiter=uploads)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return {**report_summary(added.report), "warnings": added.warnings, "visibility": "private"}
+
+    @api.get("/api/uploads", summary="Uploads not yet published (an admin with a login sees everyone's)")
+    def pending(who: Who) -> dict[str, Any]:
+        """Each pending upload's owner and summary."""
+        found = [{**report_summary(r), "owner": owner} for owner, r in spaces.pending(who)]
+        return {"uploads": found, "count": len(found)}
+
+    @api.post("/api/reports/{report_id:path}/publish", summary="Publish an upload to the shared corpus (admins)")
+    def publish(report_id: str, who: Who, owner: str | None = Query(default=None, description="whose upload (admins; default: yours)")) -> dict[str, Any]:  # fmt: skip
+        """Move the upload into the shared uploads: from now on every user is answered from it (its new id)."""
+        report = spaces.publish(who, report_id, owner)
+        return {**report_summary(report), "visibility": "published"}
+
     @api.get("/api/reports/{report_id:path}/cells", summary="Every parsed table cell of one report")
-    def cells(report_id: str) -> dict[str, Any]:
+    def cells(report_id: str, who: Who) -> dict[str, Any]:
         """The report's summary and its cells (table, row, col, value, unit, quote, page, offsets, section).
 
         `report_id` as listed by `/api/reports`, slashes included (or percent-encoded); unknown: 404.
         """
-        return report_cells(assistant, report_id)
+        return report_cells(spaces.assistant_for(who), report_id)
 
-    @api.get("/api/export", summary="Every cell of the corpus as one tidy table (a file)")
+    @api.get("/api/export", summary="Every cell this user may query as one tidy table (a file)")
     def export(
+        who: Who,
         fmt: Literal["csv", "xlsx", "parquet"] = Query(alias="format", description="csv (UTF-8 with BOM), xlsx or parquet"),
     ) -> FileResponse:
         """The cell database as `reportqa export` writes it: one row per cell, agency and year first."""
         folder = Path(tempfile.mkdtemp(prefix="reportqa-export-"))
         try:
-            path = assistant.index.cells.export(folder / f"reportqa-cells.{fmt}", fmt)
+            path = spaces.assistant_for(who).index.cells.export(folder / f"reportqa-cells.{fmt}", fmt)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise

@@ -11,14 +11,11 @@ The app makes no request outside the machine: analytics are off and the theme's 
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
-import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,15 +24,17 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from corpus import Report, ReportQAError, Settings, UnreadableReportError, content_hash, report_files  # noqa: E402
-from qa import Answer, Assistant, Citation  # noqa: E402
+from corpus import Report, ReportQAError, Settings  # noqa: E402
+from qa import Answer, Citation  # noqa: E402
+from qa.auth import Principal, UserStore, session_principal  # noqa: E402
+from qa.messages import message  # noqa: E402
+from qa.service import ServeSettings  # noqa: E402
+from qa.workspace import UPLOAD_SUFFIXES, PermissionDenied, Workspaces, safe_filename  # noqa: E402
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
-UPLOAD_DIR = "uploads"
-UPLOAD_SUFFIXES = (".pdf", ".docx", ".html", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: OCR
 TABLES = (("主动公开", "表二 主动公开政府信息情况"), ("申请", "表三 收到和处理政府信息公开申请情况"),
           ("复议诉讼", "表四 政府信息公开行政复议、行政诉讼情况"))  # fmt: skip
 EXAMPLES = [
@@ -68,6 +67,16 @@ table.row-view td, table.row-view th { border: 1px solid #ddd; padding: 2px 6px;
 # -- formatting: pure functions from answers and reports to markdown, HTML and data frames ------------------
 
 
+# Characters that HTML or Markdown would read as markup, written as numeric entities: report text, titles,
+# quotes, file names and agency names come from uploaded files and render as the letters they are.
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'`*_[](){}#!|~:$\\"})
+
+
+def safe_text(text: object) -> str:
+    """Untrusted text for a Markdown or HTML component: every markup character as an entity (renders inert)."""
+    return str(text).translate(_INERT)
+
+
 def _num(value: float | int | None) -> str:
     """A figure as printed: integers without decimals, blank as ''."""
     if value is None:
@@ -96,8 +105,8 @@ def highlight(text: str, figures: list[str], tag: str = "mark") -> str:
         match = re.search(rf"(?<![\d.]){re.escape(figure)}(?!\.?\d)%?", text)
         if match:
             before, hit, after = text[: match.start()], match.group(0), text[match.end() :]
-            return f"{html.escape(before)}<{tag}>{html.escape(hit)}</{tag}>{html.escape(after)}"
-    return html.escape(text)
+            return f"{safe_text(before)}<{tag}>{safe_text(hit)}</{tag}>{safe_text(after)}"
+    return safe_text(text)
 
 
 def _cell_value(report: Report | None, citation: Citation) -> str | None:
@@ -111,26 +120,26 @@ def _cell_value(report: Report | None, citation: Citation) -> str | None:
 def _source_item(citation: Citation, report: Report | None, figures: list[str]) -> str:
     """One numbered source: title, section, page, then the table cell or the quote, figure highlighted."""
     where = " · ".join(p for p in (citation.section, f"第{citation.page}页" if citation.page else "") if p)
-    head = f"<b>《{html.escape(citation.title or citation.report_id)}》</b> <span class='meta'>{html.escape(where)}</span>"
+    head = f"<b>《{safe_text(citation.title or citation.report_id)}》</b> <span class='meta'>{safe_text(where)}</span>"
     value = _cell_value(report, citation)
     if citation.cell and value is not None:
         cell = citation.cell
         what = f"{cell['table']}表 · 行「{cell['row']}」 · 列「{cell['col']}」"
-        body = f"{html.escape(what)}：<mark>{html.escape(value or '空')}</mark>"
-        return f"<li>{head}<br>{body}<br><span class='quote'>原表：{html.escape(citation.quote)}</span></li>"
+        body = f"{safe_text(what)}：<mark>{safe_text(value or '空')}</mark>"
+        return f"<li>{head}<br>{body}<br><span class='quote'>原表：{safe_text(citation.quote)}</span></li>"
     return f"<li>{head}<br><span class='quote'>「{highlight(citation.quote, figures)}」</span></li>"
 
 
 def answer_markdown(answer: Answer, reports: dict[str, Report]) -> str:
     """The chat message of an answer: the figure in bold, its wording, the formula, then the numbered sources."""
     if answer.abstained and not answer.citations:
-        return f"*{html.escape(answer.answer)}*"
+        return f"*{safe_text(answer.answer)}*"
     head, sep, rest = answer.answer.partition("（")
-    text = html.escape(answer.answer).replace("\n", "<br>")
+    text = safe_text(answer.answer).replace("\n", "<br>")
     if answer.value is not None and not answer.abstained:
-        text = f"**{html.escape(head)}**{sep}{html.escape(rest)}".replace("\n", "<br>")
+        text = f"**{safe_text(head)}**{sep}{safe_text(rest)}".replace("\n", "<br>")
     if answer.formula:
-        text += f"\n\n<div class='formula'>计算：{html.escape(answer.formula)}（每个数字的出处见下）</div>"
+        text += f"\n\n<div class='formula'>计算：{safe_text(answer.formula)}（每个数字的出处见下）</div>"
     if not answer.citations:
         return text
     figures = figures_of(answer)
@@ -153,10 +162,10 @@ def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
 def _row_table(report: Report, cell: dict[str, str]) -> str:
     """A cited table row as a small HTML table, the cited column highlighted."""
     cells = [c for c in report.cells if c.table == cell["table"] and c.row == cell["row"]]
-    head = "".join(f"<th>{html.escape(c.col)}</th>" for c in cells)
+    head = "".join(f"<th>{safe_text(c.col)}</th>" for c in cells)
     marked = {True: "<td><mark>{}</mark></td>", False: "<td>{}</td>"}
-    body = "".join(marked[c.col == cell["col"]].format(html.escape(_num(c.value))) for c in cells)
-    return f"<table class='row-view'><tr><th>{html.escape(cell['table'])}</th>{head}</tr><tr><th>{html.escape(cell['row'])}</th>{body}</tr></table>"
+    body = "".join(marked[c.col == cell["col"]].format(safe_text(_num(c.value))) for c in cells)
+    return f"<table class='row-view'><tr><th>{safe_text(cell['table'])}</th>{head}</tr><tr><th>{safe_text(cell['row'])}</th>{body}</tr></table>"
 
 
 def source_html(answer: Answer, index: int, reports: dict[str, Report]) -> str:
@@ -166,12 +175,12 @@ def source_html(answer: Answer, index: int, reports: dict[str, Report]) -> str:
     citation = answer.citations[index]
     report = reports.get(citation.report_id)
     if report is None:
-        return f"<p>报告 {html.escape(citation.report_id)} 已不在索引中。</p>"
+        return f"<p>报告 {safe_text(citation.report_id)} 已不在索引中。</p>"
     start, end, text = citation.start, citation.end, report.text
     quote = highlight(text[start:end], [] if citation.cell else figures_of(answer), "strong")
-    context = f"{html.escape(text[max(0, start - CONTEXT) : start])}<mark>{quote}</mark>{html.escape(text[end : end + CONTEXT])}"
+    context = f"{safe_text(text[max(0, start - CONTEXT) : start])}<mark>{quote}</mark>{safe_text(text[end : end + CONTEXT])}"
     where = " · ".join(p for p in (citation.section, f"第{citation.page}页" if citation.page else "") if p)
-    title = f"<p><b>《{html.escape(report.title or report.id)}》</b> · {html.escape(where)}</p>"
+    title = f"<p><b>《{safe_text(report.title or report.id)}》</b> · {safe_text(where)}</p>"
     row = _row_table(report, citation.cell) if citation.cell else ""
     return f"{title}{row}<div class='source-text'>…{context}…</div>"
 
@@ -211,69 +220,27 @@ def audit_markdown(report: Report | None) -> str:
         return ""
     failed = [c for c in report.checks if not c.ok]
     passed = len(report.checks) - len(failed)
-    lines = [f"**{html.escape(report.title or report.id)}**：{passed} 项检查通过，{len(failed)} 项未通过"]
-    lines += [f"- ✗ {html.escape(c.detail)}" for c in failed]
-    lines += [f"- ⚠ {html.escape(w)}" for w in report.warnings]
+    lines = [f"**{safe_text(report.title or report.id)}**：{passed} 项检查通过，{len(failed)} 项未通过"]
+    lines += [f"- ✗ {safe_text(c.detail)}" for c in failed]
+    lines += [f"- ⚠ {safe_text(w)}" for w in report.warnings]
     return "\n".join(lines)
 
 
 # -- uploads -------------------------------------------------------------------------------------------------
 
 
-def _upload_target(corpus_dir: Path, source: Path) -> Path | str:
-    """Where an upload goes inside the corpus, or why it cannot (a copy of it is already there)."""
-    digest = content_hash(source)
-    size = source.stat().st_size
-    for existing in report_files(corpus_dir):
-        if existing.stat().st_size == size and content_hash(existing) == digest:
-            return f"「{source.name}」已在语料中（{existing.relative_to(corpus_dir).as_posix()}）"
-    folder = corpus_dir / UPLOAD_DIR
-    target, n = folder / source.name, 1
-    while target.exists():
-        n += 1
-        target = folder / f"{source.stem}-{n}{source.suffix}"
-    return target
-
-
-def add_upload(
-    assistant: Assistant, path: str | Path, lock: threading.Lock, progress: Any = None
-) -> tuple[bool, str]:
-    """Copy an uploaded file into the corpus's uploads folder and index it; on failure leave the index as it was."""
-    source = Path(path)
-    if source.suffix.lower() not in UPLOAD_SUFFIXES:
-        return False, f"不支持「{source.name}」这种文件：请上传 {' '.join(UPLOAD_SUFFIXES)} 文件。"
-    corpus_dir = Path(assistant.index.corpus_dir)
-    if not corpus_dir.is_dir():
-        return False, f"当前语料是单个文件（{corpus_dir}），不能加入新报告。"
-    with lock:
-        try:
-            target = _upload_target(corpus_dir, source)
-            if isinstance(target, str):
-                return False, target
-            target.parent.mkdir(exist_ok=True)
-            shutil.copyfile(source, target)
-        except OSError as exc:
-            return False, f"无法写入语料目录 {corpus_dir / UPLOAD_DIR}：{exc}"
-        if progress is not None:
-            progress(0.2, desc="读取并索引报告…")
-        try:
-            report = assistant.index.add_file(target)
-            if not report.cells and not report.sections:
-                raise UnreadableReportError(
-                    "看起来不是政府信息公开工作年度报告：没有找到标准章节（一、总体情况 …）和表格"
-                )
-        except Exception as exc:  # the index must stay as it was, whatever went wrong
-            if not isinstance(exc, ReportQAError):
-                log.exception("indexing %s failed", target)
-            target.unlink(missing_ok=True)
-            assistant.index.update()  # forget the rejected file again
-            reason = str(exc).replace(f"{target}: ", "").replace(str(target), source.name)
-            return False, f"未能加入「{source.name}」：{reason}。语料和索引保持不变。"
-        assistant.refresh()
-    log.info("added upload %s", report.id)
+def add_upload(spaces: Workspaces, who: Principal, path: str | Path, name: str | None = None) -> tuple[bool, str]:
+    """Add an uploaded file to the user's private uploads; the Chinese status line (nothing changes on failure)."""
+    shown = safe_filename(name or Path(path).name)
+    try:
+        added = spaces.add_upload(who, path, name)
+    except Exception as exc:  # the message names the file and why; the detail goes to the log
+        return False, f"未能加入「{shown}」：{message(exc, f'upload {shown}')}。语料和索引保持不变。"
+    report = added.report
+    total = len(spaces.assistant_for(who).index.reports)
     return True, (
         f"已加入《{report.title or report.id}》（{report.agency or '机关未知'} {report.year or '?'}年，"
-        f"{len(report.cells)} 个表格单元格），现在可以提问。语料共 {len(assistant.index.reports)} 份报告。"
+        f"{len(report.cells)} 个表格单元格），仅你可见，现在可以提问。你可查询的报告共 {total} 份。"
     )
 
 
@@ -281,56 +248,62 @@ def add_upload(
 
 
 class Handlers:
-    """The event handlers of the app, over one shared `Assistant` (uploads serialised by a lock)."""
+    """The event handlers of the app; each call is answered over the reports its user may see."""
 
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-        self.lock = threading.Lock()
+    def __init__(self, spaces: Workspaces, users: UserStore | None = None) -> None:
+        self.spaces = spaces
+        self.users = users
 
-    @property
-    def reports(self) -> dict[str, Report]:
-        """The reports of the index now."""
-        return dict(self.assistant.index.reports)
+    def who(self, request: gr.Request | None) -> Principal:
+        """The logged-in user (with logins on), else the browser session."""
+        if self.users is not None:
+            found = self.users.principal(str(getattr(request, "username", "") or ""))
+            if found is None:
+                raise PermissionDenied("not logged in")
+            return found
+        return session_principal("s", getattr(request, "session_hash", None))
 
-    def report_choices(self) -> list[tuple[str, str]]:
+    def reports(self, request: gr.Request | None) -> dict[str, Report]:
+        """The reports this user may see now."""
+        return dict(self.spaces.assistant_for(self.who(request)).index.reports)
+
+    def report_choices(self, reports: dict[str, Report]) -> list[tuple[str, str]]:
         """Menu choices (label, report id) for every report."""
-        return [(report_label(r), r.id) for r in sorted(self.reports.values(), key=lambda r: r.id)]
+        return [(report_label(r), r.id) for r in sorted(reports.values(), key=lambda r: r.id)]
 
-    def ask_api(self, question: str) -> dict[str, Any]:
+    def ask_api(self, question: str, request: gr.Request) -> dict[str, Any]:
         """The `/ask` endpoint: one question in, the `ask --json` object out."""
         try:
-            return self.assistant.ask(question).to_dict()
-        except ReportQAError as exc:
-            declined = Answer(
-                str(question), f"无法回答：{exc}", abstained=True, route="none", reason=str(exc)
-            )
-            return declined.to_dict()
+            return self.spaces.assistant_for(self.who(request)).ask(question).to_dict()
+        except Exception as exc:
+            text = message(exc, "ask")
+            return Answer(str(question), f"无法回答：{text}", abstained=True, route="none", reason=text).to_dict()
 
     def respond(
-        self, message: str, chat: list[Any], answers: list[Answer], only: list[str] | None
+        self, text: str, chat: list[Any], answers: list[Answer], only: list[str] | None, request: gr.Request
     ) -> tuple[Any, ...]:
         """Ask one chat question with the earlier answers as history; update chart, citations and source view."""
         chat = list(chat or [])
-        if not message or not message.strip():
-            return chat, message, answers, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        skip = (gr.skip(),) * 5
+        if not text or not text.strip():
+            gr.Warning("请先输入一个问题，例如「上海市司法局2020年有多少件申请没有答复？」")
+            return chat, text, answers, *skip
+        asked = {"role": "user", "content": safe_text(text)}
         try:
-            answer = self.assistant.ask(message, history=answers, reports=list(only or []) or None)
-        except ReportQAError as exc:
-            reply = [
-                {"role": "user", "content": message},
-                {"role": "assistant", "content": f"*无法回答：{exc}*"},
-            ]
-            return chat + reply, "", answers, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        reports, frame, choices = self.reports, chart_frame(answer), citation_choices(answer)
-        reply = [
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": answer_markdown(answer, reports)},
-        ]
+            assistant = self.spaces.assistant_for(self.who(request))
+            answer = assistant.ask(text, history=answers, reports=list(only or []) or None)
+            reports = dict(assistant.index.reports)
+        except Exception as exc:
+            reply = {"role": "assistant", "content": f"*无法回答：{safe_text(message(exc, 'ask'))}*"}
+            return [*chat, asked, reply], "", answers, *skip
+        frame, choices = chart_frame(answer), citation_choices(answer)
+        reply = {"role": "assistant", "content": answer_markdown(answer, reports)}
         chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值")
         cite = gr.Radio(choices=choices, value=0 if choices else None, visible=bool(choices))
         clarify = gr.Radio(choices=list(answer.clarify), value=None, visible=bool(answer.clarify))
         download = gr.DownloadButton(value=self.answer_file(answer), visible=bool(answer.rows))
-        return (chat + reply, "", [*answers, answer], chart, cite, source_html(answer, 0, reports), clarify, download)
+        return ([*chat, asked, reply], "", [*answers, answer], chart, cite, source_html(answer, 0, reports), clarify,
+                download)  # fmt: skip
 
     def answer_file(self, answer: Answer) -> str | None:
         """The cells behind a table answer as a CSV file for the download button (None without cells)."""
@@ -343,9 +316,9 @@ class Handlers:
         rows = [[r.get(c) for c in ROW_COLUMNS] for r in answer.rows]
         return str(write_table(ROW_COLUMNS, rows, folder / "reportqa-answer.csv", "csv"))
 
-    def report_file(self, report_id: str | None) -> Any:
+    def report_file(self, report_id: str | None, request: gr.Request) -> Any:
         """Every cell of one report as a CSV file, for the report browser's download button."""
-        report = self.reports.get(report_id or "")
+        report = self.reports(request).get(report_id or "")
         if report is None:
             return gr.DownloadButton(visible=False)
         from index.cells import write_table
@@ -356,27 +329,49 @@ class Handlers:
         name = re.sub(r"[^\w.-]+", "_", Path(report.id).stem) + "-cells.csv"
         return gr.DownloadButton(value=str(write_table(columns, rows, folder / name, "csv")), visible=bool(rows))
 
-    def show_source(self, index: int | None, answers: list[Answer]) -> str:
+    def show_source(self, index: int | None, answers: list[Answer], request: gr.Request) -> str:
         """The source view of the last answer's citation number `index`."""
         if index is None or not answers:
             return ""
-        return source_html(answers[-1], int(index), self.reports)
+        return source_html(answers[-1], int(index), self.reports(request))
 
-    def show_report(self, report_id: str | None) -> tuple[Any, ...]:
+    def show_report(self, report_id: str | None, request: gr.Request) -> tuple[Any, ...]:
         """The three tables and the audit findings of one report."""
-        report = self.reports.get(report_id or "")
+        report = self.reports(request).get(report_id or "")
         return (*(table_frame(report, table) for table, _ in TABLES), audit_markdown(report))
 
-    def upload(self, path: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
-        """Add an uploaded file to the corpus; refresh the report list and menus; clear the file widget."""
+    def lists(self, request: gr.Request) -> tuple[Any, ...]:
+        """What depends on the user: the report list, both report menus, and the uploads they may publish."""
+        who = self.who(request)
+        reports = self.reports(request)
+        menu = gr.Dropdown(choices=self.report_choices(reports))
+        pending = [(f"{key} · {report_label(r)}", f"{key}|{r.id}") for key, r in self.spaces.pending(who)]
+        publish = gr.Dropdown(choices=pending, value=None, visible=who.admin)
+        return reports_frame(reports), menu, menu, publish, gr.Button(visible=who.admin)
+
+    def upload(self, path: str | None, request: gr.Request, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        """Add an uploaded file to the user's uploads; refresh lists and menus; clear the file widget."""
         if not path:
-            return "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        ok, message = add_upload(self.assistant, path, self.lock, progress)
-        menu = gr.Dropdown(choices=self.report_choices())
-        return f"✅ {message}" if ok else f"❌ {message}", reports_frame(self.reports), menu, menu, None
+            return ("", *(gr.skip(),) * 5, None)
+        progress(0.2, desc="读取并索引报告…")
+        name = Path(path).name
+        ok, text = add_upload(self.spaces, self.who(request), path, name)
+        return (f"✅ {safe_text(text)}" if ok else f"❌ {safe_text(text)}", *self.lists(request), None)
+
+    def publish(self, choice: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """Publish a pending upload to the shared corpus (admins; without logins, one's own)."""
+        if not choice:
+            return ("请先选择要发布的报告。", *(gr.skip(),) * 5)
+        owner, _, report_id = choice.partition("|")
+        try:
+            report = self.spaces.publish(self.who(request), report_id, owner)
+        except Exception as exc:
+            return (f"❌ 未能发布：{safe_text(message(exc, 'publish'))}", *(gr.skip(),) * 5)
+        shown = safe_text(f"《{report.title or report.id}》")
+        return (f"✅ 已发布{shown}到共享语料，所有用户都可以查询。", *self.lists(request))
 
 
-def _chat_tab(h: Handlers) -> tuple[gr.Dropdown, gr.State]:
+def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
     """The chat tab: conversation, examples, report filter, chart, citations and source view."""
     answers = gr.State([])
     with gr.Row():
@@ -386,9 +381,7 @@ def _chat_tab(h: Handlers) -> tuple[gr.Dropdown, gr.State]:
                 question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=5, elem_id="question")
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
             gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
-            only = gr.Dropdown(
-                h.report_choices(), multiselect=True, label="只在这些报告中回答（不选为全部报告）"
-            )
+            only = gr.Dropdown(choices, multiselect=True, label="只在这些报告中回答（不选为全部报告）")
             clear = gr.Button("新对话", size="sm")
         with gr.Column(scale=2):
             chart = gr.BarPlot(
@@ -406,61 +399,76 @@ def _chat_tab(h: Handlers) -> tuple[gr.Dropdown, gr.State]:
             cite = gr.Radio(label="出处（选择查看原文）", choices=[], visible=False, elem_id="citations")
             source = gr.HTML(elem_id="source")
     outputs = [chatbot, question, answers, chart, cite, source, clarify, download]
+    asking: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "ask"}
     for event in (send.click, question.submit):
-        asked = event(h.respond, [question, chatbot, answers, only], outputs, api_visibility="private")
-        asked.then(None, js=SCROLL_JS)
-    picked = clarify.input(h.respond, [clarify, chatbot, answers, only], outputs, api_visibility="private")
-    picked.then(None, js=SCROLL_JS)
-    cite.input(h.show_source, [cite, answers], source, api_visibility="private").then(None, js=SCROLL_JS)
+        event(h.respond, [question, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
+    clarify.input(h.respond, [clarify, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
+    cite.input(h.show_source, [cite, answers], source, **asking).then(None, js=SCROLL_JS)
     clear.click(lambda: ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), "",
                          gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False)),
                 None, outputs, api_visibility="private")  # fmt: skip
-    return only, answers
+    return only
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    """The Blocks app over an assistant: chat, report browser, upload, and the `/ask` API endpoint."""
-    h = Handlers(assistant)
+def _upload_tab(h: Handlers) -> tuple[gr.File, gr.Markdown, gr.Dropdown, gr.Button]:
+    """The upload tab: the file drop, its status, and (for admins) the uploads waiting to be published."""
+    gr.Markdown(f"上传一份年度报告（{' '.join(UPLOAD_SUFFIXES)}）。它只对你可见，加入索引后即可提问；"
+                "管理员发布后才进入所有人可查询的共享语料。")  # fmt: skip
+    # No `file_types`: Gradio would refuse other files with an English message; add_upload refuses them in Chinese.
+    upload = gr.File(label="报告文件", elem_id="upload")
+    status = gr.Markdown(elem_id="upload-status")
+    pending = gr.Dropdown([], label="待发布的上传报告", visible=False, elem_id="pending")
+    publish = gr.Button("发布到共享语料", visible=False, size="sm", elem_id="publish")
+    return upload, status, pending, publish
+
+
+def build_app(spaces: Workspaces, users: UserStore | None = None, serving: ServeSettings | None = None) -> gr.Blocks:
+    """The Blocks app: chat, report browser, upload (private, then published), and the `/ask` API endpoint."""
+    h = Handlers(spaces, users)
+    serving = serving or ServeSettings.from_env()
+    shared = dict(spaces.shared.index.reports)
     with gr.Blocks(title="政府信息公开年报问答 · reportqa", analytics_enabled=False) as demo:
         gr.Markdown(
             "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
         )
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                only, _ = _chat_tab(h)
+                only = _chat_tab(h, h.report_choices(shared))
             with gr.Tab("报告", id="reports"):
-                listing = gr.Dataframe(
-                    reports_frame(h.reports), interactive=False, label="语料中的报告", elem_id="reports"
-                )
-                pick = gr.Dropdown(h.report_choices(), label="选择报告查看表格和检查结果", elem_id="pick")
+                listing = gr.Dataframe(reports_frame(shared), interactive=False, label="可查询的报告", elem_id="reports")
+                pick = gr.Dropdown(h.report_choices(shared), label="选择报告查看表格和检查结果", elem_id="pick")
                 audit = gr.Markdown(elem_id="reports-audit")
                 cells_file = gr.DownloadButton("下载该报告的全部表格数据（CSV）", visible=False, size="sm", elem_id="report-download")
                 frames = [gr.Dataframe(interactive=False, label=name, wrap=True) for _, name in TABLES]
                 pick.change(h.show_report, pick, [*frames, audit], api_visibility="private")
                 pick.change(h.report_file, pick, cells_file, api_visibility="private")
             with gr.Tab("上传", id="upload"):
-                gr.Markdown(f"上传一份年度报告（{' '.join(UPLOAD_SUFFIXES)}），它会被复制到语料目录的 "
-                            f"`{UPLOAD_DIR}/` 中并加入索引，随后即可提问。")  # fmt: skip
-                upload = gr.File(label="报告文件", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
-                status = gr.Markdown(elem_id="upload-status")
-                upload.upload(
-                    h.upload, upload, [status, listing, pick, only, upload], api_visibility="private"
-                )
+                upload, status, pending, publish = _upload_tab(h)
+        lists = [listing, pick, only, pending, publish]
+        upload.upload(h.upload, upload, [status, *lists, upload], api_visibility="private",
+                      concurrency_id="upload", concurrency_limit=1)  # fmt: skip
+        publish.click(h.publish, pending, [status, *lists], api_visibility="private", concurrency_id="upload")
+        demo.load(h.lists, None, lists, api_visibility="private")
         with gr.Row(visible=False):  # the `/ask` API: one string in, the `ask --json` object out
             api_question, api_answer = gr.Textbox(), gr.JSON()
-            gr.Button().click(h.ask_api, api_question, api_answer, api_name="ask")
-    demo.queue(default_concurrency_limit=4)
+            gr.Button().click(h.ask_api, api_question, api_answer, api_name="ask", concurrency_id="ask")
+    demo.queue(default_concurrency_limit=serving.concurrency, max_size=serving.queue_size)
     return demo
 
 
-def build_server(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> FastAPI:
+def build_server(
+    spaces: Workspaces, host: str = "127.0.0.1", port: int = 7860, users: UserStore | None = None
+) -> FastAPI:
     """One FastAPI app: the REST API under `/api` (see `api.py`) and the web chat mounted at `/`."""
     from api import build_api
 
-    server = build_api(assistant)  # its routes come first: the chat is mounted after them
+    serving = ServeSettings.from_env()
+    server = build_api(spaces, users, serving)  # its routes come first: the chat is mounted after them
+    auth = (lambda name, password: users.verify(name, password) is not None) if users is not None else None
     return gr.mount_gradio_app(
-        server, build_app(assistant), path="/", server_name=host, server_port=port,
-        show_error=False, theme=gr.themes.Soft(), css=CSS,
+        server, build_app(spaces, users, serving), path="/", server_name=host, server_port=port,
+        show_error=False, theme=gr.themes.Soft(), css=CSS, auth=auth,
+        auth_message="请用管理员为你开设的账号登录（政府信息公开年报问答）",
     )  # fmt: skip
 
 
@@ -471,19 +479,15 @@ def serve(port: int | None = None) -> int:
     from index import FakeEmbeddings
 
     settings = Settings.from_env()
+    users = UserStore.from_env()
     fake = os.environ.get("REPORTQA_FAKE_EMBEDDINGS") == "1"
     log.info("opening corpus %s%s", settings.corpus, " with fake embeddings (tests only)" if fake else "")
-    assistant = Assistant.from_corpus(
-        settings.corpus, settings=settings, embeddings=FakeEmbeddings() if fake else None
-    )
-    log.info(
-        "%d reports; uploads go to %s",
-        len(assistant.index.reports),
-        Path(assistant.index.corpus_dir) / UPLOAD_DIR,
-    )
+    spaces = Workspaces.open(settings.corpus, settings, FakeEmbeddings() if fake else None)
+    log.info("%d reports; uploads go to %s; logins %s", len(spaces.shared.index.reports), spaces.root,
+             f"from {users.path}" if users else "off (each browser session is its own user)")  # fmt: skip
     host = os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = port or int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
-    server = build_server(assistant, host, port)
+    server = build_server(spaces, host, port, users)
     log.info("serving the chat at http://%s:%d/ and the REST API at http://%s:%d/api/docs", host, port, host, port)
     uvicorn.run(server, host=host, port=port, log_level="warning")
     return 0

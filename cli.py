@@ -272,7 +272,39 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return 0
 
 
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_qa, _register_serve, _register_mcp]
+def _register_user(sub: Any) -> None:
+    p = sub.add_parser("user", help="manage the logins of the web app and the REST API (REPORTQA_AUTH)")
+    users = p.add_subparsers(dest="user_command", required=True)
+    add = users.add_parser("add", help="add a user, or set a user's password (prompted, or one line on stdin)")
+    add.add_argument("name")
+    add.add_argument("--admin", action="store_true", help="may publish uploads to the shared corpus")
+    add.add_argument("--file", help="the users file (default: $REPORTQA_AUTH)")
+    add.set_defaults(func=cmd_user_add)
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """`reportqa user add NAME [--admin] [--file PATH]`: writes a salted scrypt hash, never the password."""
+    import getpass
+    import os
+
+    from qa.auth import ENV, AuthError, UserStore
+
+    path = args.file or os.environ.get(ENV)
+    if not path:
+        raise AuthError(f"name the users file with --file or {ENV}")
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise AuthError("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    store = UserStore.load(path, missing_ok=True)
+    store.add(args.name, password, admin=args.admin)
+    print(f"{'admin' if args.admin else 'user'} {args.name} written to {store.path}", file=sys.stderr)
+    return 0
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_qa, _register_serve, _register_mcp, _register_user]
 
 
 def main(argv: list[str] | None = None) -> int:

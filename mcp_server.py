@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from corpus import ReportQAError, Settings
 from qa import Answer, Assistant, service
+from qa.auth import UserStore
 
 if TYPE_CHECKING:
     from mcp.server import MCPServer
@@ -96,11 +97,46 @@ def open_assistant(corpus: str | Path | None = None) -> Assistant:
     return Assistant.from_corpus(directory, settings=settings, embeddings=FakeEmbeddings() if fake else None)
 
 
+def basic_auth(app: Any, users: UserStore) -> Any:
+    """An ASGI app that answers 401 to HTTP requests without a user's HTTP Basic credentials (`REPORTQA_AUTH`)."""
+    import base64
+    import binascii
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            scheme, _, value = headers.get("authorization", "").partition(" ")
+            try:
+                name, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                name = password = ""
+            if scheme.lower() != "basic" or users.verify(name, password) is None:
+                body = '{"error": "需要登录：请用 HTTP Basic 提供用户名和密码（REPORTQA_AUTH 中的账号）"}'.encode()
+                await send({"type": "http.response.start", "status": 401, "headers": [
+                    (b"content-type", b"application/json"), (b"www-authenticate", b'Basic realm="reportqa"')]})  # fmt: skip
+                await send({"type": "http.response.body", "body": body})
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
 def run(corpus: str | Path | None = None, http: bool = False, port: int = 8000) -> None:
-    """Serve the tools over stdio until the client closes it, or over streamable HTTP on 127.0.0.1:`port`."""
+    """Serve the tools over stdio until the client closes it, or over streamable HTTP on 127.0.0.1:`port`.
+
+    Over HTTP with `REPORTQA_AUTH` set, every request needs the HTTP Basic credentials of a user of that file.
+    """
+    users = UserStore.from_env()  # a broken users file fails before the index is opened
     server = build_mcp(open_assistant(corpus))
-    if http:
-        log.warning("MCP server at http://127.0.0.1:%d%s (streamable HTTP)", port, HTTP_PATH)
-        server.run("streamable-http", host="127.0.0.1", port=port, streamable_http_path=HTTP_PATH)
-    else:
+    if not http:
         server.run("stdio")
+        return
+    log.warning("MCP server at http://127.0.0.1:%d%s (streamable HTTP%s)", port, HTTP_PATH,
+                ", logins from " + str(users.path) if users else "")  # fmt: skip
+    if users is None:
+        server.run("streamable-http", host="127.0.0.1", port=port, streamable_http_path=HTTP_PATH)
+        return
+    import uvicorn
+
+    app = server.streamable_http_app(streamable_http_path=HTTP_PATH, host="127.0.0.1")
+    uvicorn.run(basic_auth(app, users), host="127.0.0.1", port=port, log_level="warning")

@@ -6,10 +6,13 @@ always with its citations.
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from corpus import QuestionError, Report
-from corpus.errors import UnknownReportError
+from corpus.errors import ReportQAError, UnknownReportError
 from qa.table_route import cite_cell
 
 if TYPE_CHECKING:
@@ -17,6 +20,29 @@ if TYPE_CHECKING:
     from qa.assistant import Assistant
 
 MAX_HISTORY = 20  # earlier questions re-asked per request: each costs a full answer
+
+
+def _positive(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ReportQAError(f"{name}={raw!r} is not a positive whole number; unset it to use the default {default}")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Questions answered at once (Gradio queue workers, REST threads) and how many may wait in the queue."""
+
+    concurrency: int = 4
+    queue_size: int = 256
+    upload_concurrency: int = 1
+
+    @classmethod
+    def from_env(cls) -> ServeSettings:
+        """`REPORTQA_CONCURRENCY` (default 4) and `REPORTQA_QUEUE_SIZE` (default 256)."""
+        return cls(_positive("REPORTQA_CONCURRENCY", cls.concurrency), _positive("REPORTQA_QUEUE_SIZE", cls.queue_size))
 
 
 def ask_conversation(
@@ -36,13 +62,13 @@ def ask_conversation(
 
 
 def report_summary(report: Report) -> dict[str, Any]:
-    """One report as listed: id, agency, year, title, source, template versions, cells, failed checks."""
+    """One report as listed: id, agency, year, title, source (its file name: no server path), versions, cells."""
     return {
         "id": report.id,
         "agency": report.agency,
         "year": report.year,
         "title": report.title,
-        "source": report.source,
+        "source": PurePosixPath(str(report.source).replace("\\", "/")).name or report.id,
         "versions": dict(report.versions),
         "cells": report.cell_count(),  # from the index's metadata: listing reports reads none of them
         "failed_checks": report.failed_count(),

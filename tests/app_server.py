@@ -54,7 +54,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_app(corpus: Path, home: Path) -> AppServer:
+def start_app(corpus: Path, home: Path, extra_env: dict[str, str] | None = None) -> AppServer:
     """Start the app and wait (polling its URL) until it serves pages; fail with its log if it dies."""
     port = free_port()
     env = {
@@ -69,6 +69,7 @@ def start_app(corpus: Path, home: Path) -> AppServer:
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     log = home.parent / f"app-{port}.log"
     started = time.perf_counter()
@@ -86,8 +87,36 @@ def start_app(corpus: Path, home: Path) -> AppServer:
                 if response.status == 200:
                     server.start_seconds = time.perf_counter() - started
                     return server
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # logins are on: the server is up and asks for them
+                server.start_seconds = time.perf_counter() - started
+                return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
     server.stop()
     raise RuntimeError(f"app did not answer within {START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+
+
+# Markup a hostile report carries: if any of it is rendered as HTML or Markdown, `window.__pwned` is set,
+# an <img>/<svg> appears, a javascript: link appears, or the page requests evil.example.
+HOSTILE_PROSE = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> '
+    "[点我](javascript:window.__pwned=1) ![x](http://evil.example/x.png) <a href=javascript:window.__pwned=1>链接</a>"
+)
+HOSTILE_TITLE = "2019年<svg/onload=window.__pwned=1>[上海市司法局](javascript:1)政府信息公开工作年度报告"
+
+
+def hostile_report(dest: Path) -> Path:
+    """The real 上海市司法局 2020 report (its tables intact) with markup in its title, agency and prose.
+
+    The title line also names the agency (`<svg/onload=…>上海市司法局…`: no spaces, so it survives the
+    title's whitespace removal); the sentence citing 热线满意率98.69% carries the script, image and links.
+    """
+    lines = (REPORTS / "txt/000_shanghai_justice_bureau_2020.txt").read_text(encoding="utf-8").split("\n")
+    title = next(i for i, line in enumerate(lines) if "年度报告" in line)
+    lines[title] = HOSTILE_TITLE
+    text = "\n".join(lines).replace("热线满意率98.69%；", f"热线满意率98.69%{HOSTILE_PROSE}；", 1)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text, encoding="utf-8")
+    return dest

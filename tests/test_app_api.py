@@ -6,7 +6,7 @@ Expected values were read from the reports with `reportqa parse FILE`.
 from __future__ import annotations
 
 import logging
-import threading
+import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +17,8 @@ from app_server import REPORTS, AppServer, copy_reports, start_app
 
 from corpus import Settings
 from index import CorpusIndex, FakeEmbeddings
-from qa import Assistant
+from qa.auth import session_principal
+from qa.workspace import Workspaces
 
 log = logging.getLogger(__name__)
 SHANGHAI = "txt/000_shanghai_justice_bureau_2020.txt"
@@ -105,65 +106,67 @@ def test_ask_declines_an_agency_the_corpus_lacks_and_an_empty_question(client) -
     assert (data["abstained"], data["value"], data["citations"]) == (True, None, [])
     assert "北京市" in data["answer"]
     empty = client.predict("   ", api_name="/ask")
-    assert empty["abstained"] is True and "empty" in empty["reason"]
+    assert empty["abstained"] is True and empty["reason"].startswith("问题是空的")
 
 
 # -- uploads, unit level ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def assistant(tmp_path: Path) -> Assistant:
+def spaces(tmp_path: Path) -> Workspaces:
     settings = Settings(home=tmp_path / "home", corpus=copy_reports([SHANGHAI], tmp_path / "corpus"))
-    return Assistant.from_corpus(
-        settings.corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False
-    )
+    return Workspaces.open(settings.corpus, settings, FakeEmbeddings())
 
 
-def _saved_report_ids(assistant: Assistant) -> list[str]:
-    index = CorpusIndex.load(
-        assistant.index.corpus_dir, FakeEmbeddings(), assistant.index.home, progress=False
-    )
-    return sorted(index.reports)
+def _saved_report_ids(folder: Path, home: Path) -> list[str]:
+    return sorted(CorpusIndex.load(folder, FakeEmbeddings(), home, progress=False).reports)
 
 
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("scan.txt", bytes(range(256)) * 16, "binary"),
-        ("scan.pdf", bytes(range(256)) * 16, "not a PDF"),
-        ("empty.md", b"", "empty"),
+        ("scan.txt", bytes(range(256)) * 16, "不是文本"),
+        ("scan.pdf", bytes(range(256)) * 16, "PDF 文件已损坏或不是 PDF"),
+        ("empty.md", b"", "文件是空的"),
         ("notes.txt", "会议纪要：今天讨论了午餐安排。".encode(), "政府信息公开工作年度报告"),
         ("tool.exe", b"MZ\x90\x00", "不支持"),
     ],
 )
-def test_a_bad_upload_is_refused_readably_and_leaves_the_index_as_it_was(
-    assistant: Assistant, tmp_path: Path, name: str, content: bytes, reason: str
+def test_a_bad_upload_is_refused_in_chinese_and_leaves_the_index_as_it_was(
+    spaces: Workspaces, tmp_path: Path, name: str, content: bytes, reason: str
 ) -> None:
     from app import add_upload
 
-    before = sorted(assistant.index.reports)
+    who = session_principal("s", "one")
+    before = sorted(spaces.assistant_for(who).index.reports)
     bad = tmp_path / "incoming" / name
     bad.parent.mkdir()
     bad.write_bytes(content)
-    ok, message = add_upload(assistant, bad, threading.Lock())
+    ok, message = add_upload(spaces, who, bad)
     assert not ok
     assert name in message and reason in message and str(bad.parent) not in message
-    assert sorted(assistant.index.reports) == before == _saved_report_ids(assistant)
-    uploads = assistant.index.corpus_dir / "uploads"
-    assert not uploads.exists() or list(uploads.iterdir()) == []
-    assert assistant.ask("上海市司法局2020年有多少件申请没有答复？").value == 5
+    assert not re.search(r"[A-Za-z]{4,}", message.replace(name, "")), message  # Chinese, no library English
+    assert sorted(spaces.assistant_for(who).index.reports) == before
+    folder = spaces.root / "users" / who.key
+    assert not folder.exists() or list(folder.iterdir()) == []
+    assert _saved_report_ids(folder, spaces.settings.home) == []
+    assert spaces.assistant_for(who).ask("上海市司法局2020年有多少件申请没有答复？").value == 5
 
 
-def test_an_uploaded_report_can_be_asked_about_at_once_and_not_added_twice(assistant: Assistant) -> None:
+def test_an_uploaded_report_can_be_asked_about_at_once_and_not_added_twice(spaces: Workspaces) -> None:
     from app import add_upload
 
+    who = session_principal("s", "one")
     question = "淮安市2024年因属于行政查询事项不予公开的有几件？"
-    assert assistant.ask(question).abstained
-    ok, message = add_upload(assistant, REPORTS / "txt/011_huaian_city_gov_2024.txt", threading.Lock())
+    assert spaces.assistant_for(who).ask(question).abstained
+    ok, message = add_upload(spaces, who, REPORTS / "txt/011_huaian_city_gov_2024.txt")
     assert ok, message
-    assert "淮安市人民政府" in message and "共 2 份报告" in message
-    answer = assistant.ask(question)
-    assert (answer.value, answer.citations[0].report_id) == (105, "uploads/011_huaian_city_gov_2024.txt")
-    assert _saved_report_ids(assistant) == sorted(assistant.index.reports)
-    again, message = add_upload(assistant, REPORTS / "txt/011_huaian_city_gov_2024.txt", threading.Lock())
+    assert "淮安市人民政府" in message and "仅你可见" in message and "共 2 份" in message
+    answer = spaces.assistant_for(who).ask(question)
+    assert (answer.value, answer.citations[0].report_id) == (105, "011_huaian_city_gov_2024.txt")
+    folder = spaces.root / "users" / who.key
+    assert _saved_report_ids(folder, spaces.settings.home) == ["011_huaian_city_gov_2024.txt"]
+    again, message = add_upload(spaces, who, REPORTS / "txt/011_huaian_city_gov_2024.txt")
     assert not again and "已在语料中" in message
+    shared, message = add_upload(spaces, who, REPORTS / SHANGHAI)
+    assert not shared and "已在语料中（txt/000_shanghai_justice_bureau_2020.txt）" in message

@@ -6,19 +6,22 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from app_server import ROOT, copy_reports
 
-from corpus import Settings
+from corpus import ReportQAError, Settings
 from index import FakeEmbeddings
 from qa import Assistant
+from qa.workspace import Workspaces
 
 SHANGHAI = "txt/000_shanghai_justice_bureau_2020.txt"
+SESSION = SimpleNamespace(username=None, session_hash="format-test")  # what Gradio passes as gr.Request
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+def spaces(tmp_path_factory: pytest.TempPathFactory) -> Workspaces:
     tmp = tmp_path_factory.mktemp("format")
     corpus = copy_reports(
         [
@@ -29,7 +32,12 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         tmp / "corpus",
     )
     settings = Settings(home=tmp / "home", corpus=corpus)
-    return Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+    return Workspaces.open(corpus, settings, FakeEmbeddings())
+
+
+@pytest.fixture(scope="module")
+def assistant(spaces: Workspaces) -> Assistant:
+    return spaces.shared
 
 
 def test_a_table_answer_shows_the_figure_and_the_cited_cell_highlighted(assistant: Assistant) -> None:
@@ -98,13 +106,39 @@ def test_report_frames_list_reports_and_rebuild_tables_from_cells(assistant: Ass
     assert "项检查通过" in audit_markdown(reports[SHANGHAI])
 
 
-def test_build_app_serves_ask_with_four_concurrent_calls(assistant: Assistant) -> None:
+def test_build_app_serves_ask_with_four_concurrent_calls(spaces: Workspaces) -> None:
     from app import build_app
 
-    demo = build_app(assistant)
+    demo = build_app(spaces)
     assert demo._queue.default_concurrency_limit == 4
     public = [fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"]
     assert public == ["ask"]
+    upload = [fn for fn in demo.fns.values() if fn.concurrency_id == "upload"]
+    assert upload and all(fn.concurrency_limit == 1 for fn in upload if fn.name == "upload")  # a queue of its own
+
+
+def test_the_queue_and_the_rest_threads_follow_the_settings(spaces: Workspaces, monkeypatch: pytest.MonkeyPatch) -> None:
+    import anyio
+    from fastapi.testclient import TestClient
+
+    from app import build_app, build_server
+
+    monkeypatch.setenv("REPORTQA_CONCURRENCY", "6")
+    monkeypatch.setenv("REPORTQA_QUEUE_SIZE", "9")
+    demo = build_app(spaces)
+    assert (demo._queue.default_concurrency_limit, demo._queue.max_size) == (6, 9)
+    server = build_server(spaces)
+
+    @server.get("/threads-probe")
+    async def probe() -> dict[str, float]:
+        return {"threads": anyio.to_thread.current_default_thread_limiter().total_tokens}
+
+    server.router.routes.insert(0, server.router.routes.pop())  # before the chat mounted at /
+    with TestClient(server) as client:
+        assert client.get("/threads-probe").json() == {"threads": 6}
+    monkeypatch.setenv("REPORTQA_CONCURRENCY", "zero")
+    with pytest.raises(ReportQAError, match="REPORTQA_CONCURRENCY"):
+        build_app(spaces)
 
 
 def test_importing_app_turns_gradio_analytics_off_before_gradio_loads() -> None:
@@ -122,12 +156,12 @@ def test_importing_app_turns_gradio_analytics_off_before_gradio_loads() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
-def test_chat_follow_ups_inherit_scope_and_the_filter_restricts_reports(assistant: Assistant) -> None:
+def test_chat_follow_ups_inherit_scope_and_the_filter_restricts_reports(spaces: Workspaces) -> None:
     from app import Handlers
 
-    h = Handlers(assistant)
-    chat, box, answers, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], None)
-    chat, box, answers, chart, cite, source, clarify, download = h.respond("那2023年呢？", chat, answers, None)
+    h = Handlers(spaces)
+    chat, box, answers, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], None, SESSION)
+    chat, box, answers, chart, cite, source, clarify, download = h.respond("那2023年呢？", chat, answers, None, SESSION)
     assert (box, [a.value for a in answers]) == ("", [95, 21])
     assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and chat[-1]["content"].startswith(
         "**21件**"
@@ -136,15 +170,15 @@ def test_chat_follow_ups_inherit_scope_and_the_filter_restricts_reports(assistan
     assert download.visible
     csv_file = Path(h.answer_file(answers[-1]) or "")
     assert csv_file.read_text(encoding="utf-8-sig").splitlines()[1].startswith("淮安市洪泽区人民政府,2023,申请")
-    _, _, only_shanghai, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], [SHANGHAI])
+    _, _, only_shanghai, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], [SHANGHAI], SESSION)
     assert only_shanghai[-1].abstained
 
 
-def test_a_share_shows_its_formula_and_an_ambiguous_word_offers_choices(assistant: Assistant) -> None:
+def test_a_share_shows_its_formula_and_an_ambiguous_word_offers_choices(spaces: Workspaces) -> None:
     from app import Handlers
 
-    h = Handlers(assistant)
-    chat, *_ = h.respond("洪泽区2024年公开率是多少？", [], [], None)
+    h = Handlers(spaces)
+    chat, *_ = h.respond("洪泽区2024年公开率是多少？", [], [], None, SESSION)
     assert "计算：50 ÷ 95 = 52.63%" in chat[-1]["content"]
-    chat, box, answers, chart, cite, source, clarify, download = h.respond("洪泽区2024年结转了多少件？", [], [], None)
+    chat, box, answers, chart, cite, source, clarify, download = h.respond("洪泽区2024年结转了多少件？", [], [], None, SESSION)
     assert clarify.visible and len(clarify.choices) == 2 and answers[-1].abstained

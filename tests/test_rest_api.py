@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,12 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
-from app_server import AppServer, copy_reports, start_app
+from app_server import REPORTS, AppServer, copy_reports, start_app
 
-from corpus import Settings
+from corpus import Settings, UnreadableReportError
 from index import FakeEmbeddings
 from index.cells import EXPORT_COLUMNS
 from qa import Assistant
+from qa.auth import UserStore
 
 SHANGHAI = "txt/000_shanghai_justice_bureau_2020.txt"
 HONGZE_2023 = "pdf/hongze_2023_hzq2023_working.pdf"
@@ -101,13 +103,13 @@ def test_rest_ask_restricted_to_reports_like_the_python_api(http: httpx.Client, 
 
 def test_rest_ask_refuses_an_empty_question_and_unknown_fields_with_json_errors(http: httpx.Client) -> None:
     empty = http.post("/api/ask", json={"question": "   "})
-    assert empty.status_code == 400 and "empty" in empty.json()["error"]
+    assert empty.status_code == 400 and empty.json()["error"].startswith("问题是空的")
     typo = http.post("/api/ask", json={"question": "洪泽区2024年收到多少件申请？", "histroy": []})
     assert typo.status_code == 422 and "histroy" in typo.json()["error"]
     missing = http.post("/api/ask", json={})
     assert missing.status_code == 422 and "question" in missing.json()["error"]
     endless = http.post("/api/ask", json={"question": "那2023年呢？", "history": ["洪泽区2024年收到多少件申请？"] * 21})
-    assert endless.status_code == 400 and "at most the last 20" in endless.json()["error"]
+    assert endless.status_code == 400 and "最近的 20 个问题" in endless.json()["error"]
 
 
 def test_rest_reports_lists_every_report_with_its_cell_count(http: httpx.Client, assistant: Assistant) -> None:
@@ -120,6 +122,8 @@ def test_rest_reports_lists_every_report_with_its_cell_count(http: httpx.Client,
         assert (listed["agency"], listed["year"], listed["title"]) == (report.agency, report.year, report.title)
         assert listed["cells"] == len(report.cells) > 0
         assert listed["versions"] == report.versions
+        assert listed["source"] == Path(rid).name and listed["visibility"] == "corpus"  # no server path
+        assert str(Path(report.source).parent) not in str(data)
     assert (by_id[HONGZE_2023]["agency"], by_id[HONGZE_2023]["year"], by_id[HONGZE_2023]["failed_checks"]) == (
         "淮安市洪泽区人民政府", 2023, 2,
     )  # fmt: skip
@@ -192,7 +196,11 @@ def test_rest_export_refuses_an_unknown_format_saying_which_it_writes(http: http
 
 def test_openapi_lists_the_routes_and_its_page_is_served_from_the_machine(http: httpx.Client) -> None:
     schema = http.get("/api/openapi.json").json()
-    assert set(schema["paths"]) == {"/api/ask", "/api/reports", "/api/reports/{report_id}/cells", "/api/export"}
+    assert set(schema["paths"]) == {
+        "/api/ask", "/api/reports", "/api/reports/{report_id}/cells", "/api/reports/{report_id}/publish",
+        "/api/uploads", "/api/export",
+    }  # fmt: skip
+    assert set(schema["paths"]["/api/reports"]) == {"get", "post"}
     assert list(schema["paths"]["/api/ask"]) == ["post"]
     [export] = schema["paths"]["/api/export"]["get"]["parameters"]
     assert (export["name"], export["in"], export["schema"]["enum"]) == ("format", "query", ["csv", "xlsx", "parquet"])
@@ -218,11 +226,154 @@ def test_rest_an_unexpected_failure_is_a_500_json_error_without_internals() -> N
     from api import build_api
 
     class Broken:
-        @property
-        def index(self) -> Any:
+        def assistant_for(self, who: Any) -> Any:
             raise RuntimeError("secret /srv/path detail")
 
     with TestClient(build_api(Broken()), raise_server_exceptions=False) as client:  # type: ignore[arg-type]
         response = client.get("/api/reports")
     assert response.status_code == 500
     assert "服务器内部错误" in response.json()["error"] and "secret" not in response.text
+
+
+# -- uploads, logins and privacy ----------------------------------------------------------------------------------
+
+HUAIAN = REPORTS / "txt/011_huaian_city_gov_2024.txt"
+UPLOADED = "011_huaian_city_gov_2024.txt"
+ABOUT_UPLOAD = [
+    "淮安市2024年因属于行政查询事项不予公开的有几件？",  # 105
+    "淮安市2024年予以公开的有多少件？",  # 1362
+    "淮安市人民政府2024年公开率是多少？",  # a rate over the uploaded cells
+    "2024年申请量前三的机关是哪些？",  # an aggregate over the shared cells and the upload together
+    "上海市司法局2020年有多少件申请没有答复？",  # a shared figure, unchanged for the uploader
+]
+PASSWORDS = {"alice": "alice-password", "bob": "bob-password", "root": "root-password"}
+
+
+def _upload(http: httpx.Client, path: Path, name: str | None = None, **kwargs: Any) -> httpx.Response:
+    with open(path, "rb") as handle:
+        return http.post("/api/reports", files={"file": (name or path.name, handle, "text/plain")}, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def auth_server(corpus: Path) -> Iterator[AppServer]:
+    users = UserStore.load(corpus.parent / "users.json", missing_ok=True)
+    for name, password in PASSWORDS.items():
+        users.add(name, password, admin=name == "root")
+    app = start_app(corpus, corpus.parent / "auth-home", {"REPORTQA_AUTH": str(users.path)})
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def with_upload(corpus: Path) -> Assistant:
+    """The Python API over the corpus plus the uploaded file: what its uploader must be answered."""
+    both = copy_reports(NAMES, corpus.parent / "with-upload")
+    shutil.copyfile(HUAIAN, both / UPLOADED)
+    settings = Settings(home=corpus.parent / "with-upload-home", corpus=both)
+    return Assistant.from_corpus(both, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+
+
+def _as(server: AppServer, name: str, password: str | None = None) -> httpx.Client:
+    return httpx.Client(base_url=server.url, timeout=120, auth=(name, password or PASSWORDS[name]))
+
+
+def test_rest_with_logins_every_data_route_needs_the_right_password(auth_server: AppServer) -> None:
+    with httpx.Client(base_url=auth_server.url, timeout=60) as anonymous:
+        for method, path in (("GET", "/api/reports"), ("POST", "/api/ask"), ("GET", "/api/export?format=csv"),
+                             ("GET", f"/api/reports/{SHANGHAI}/cells"), ("POST", "/api/reports")):  # fmt: skip
+            response = anonymous.request(method, path, json={"question": "上海市司法局2020年有多少件申请没有答复？"})
+            assert response.status_code == 401, (method, path, response.text)
+            assert response.headers["www-authenticate"].startswith("Basic")
+            assert response.json()["error"].startswith("需要登录")
+        assert anonymous.get("/api/docs").status_code == 200  # the page describing the API stays open
+    with _as(auth_server, "alice", "wrong-password") as wrong:
+        assert wrong.get("/api/reports").status_code == 401
+    with _as(auth_server, "alice") as alice:
+        assert alice.get("/api/reports").json()["count"] == 3
+        answer = alice.post("/api/ask", json={"question": "上海市司法局2020年有多少件申请没有答复？"}).json()
+        assert answer["value"] == 5
+
+
+def test_rest_an_upload_is_answered_for_its_owner_like_the_python_api_and_hidden_from_others(
+    auth_server: AppServer, with_upload: Assistant, tmp_path: Path
+) -> None:
+    with _as(auth_server, "alice") as alice, _as(auth_server, "bob") as bob, _as(auth_server, "root") as root:
+        created = _upload(alice, HUAIAN)
+        assert created.status_code == 201, created.text
+        data = created.json()
+        assert (data["id"], data["agency"], data["year"], data["cells"], data["warnings"], data["visibility"]) == (
+            UPLOADED, "淮安市人民政府", 2024, 200, [], "private",
+        )  # fmt: skip
+        for question in ABOUT_UPLOAD:
+            got = alice.post("/api/ask", json={"question": question}).json()
+            assert _untimed(got) == _untimed(with_upload.ask(question).to_dict()), question
+        assert alice.post("/api/ask", json={"question": ABOUT_UPLOAD[0]}).json()["value"] == 105
+        listed = {r["id"]: r["visibility"] for r in alice.get("/api/reports").json()["reports"]}
+        assert listed[UPLOADED] == "private" and len(listed) == 4
+        assert len(alice.get(f"/api/reports/{UPLOADED}/cells").json()["cells"]) == 200
+
+        # Bob sees nothing of it: not listed, no cells, no answer, not in his export.
+        assert UPLOADED not in {r["id"] for r in bob.get("/api/reports").json()["reports"]}
+        assert bob.get(f"/api/reports/{UPLOADED}/cells").status_code == 404
+        assert bob.post("/api/ask", json={"question": ABOUT_UPLOAD[0]}).json()["value"] != 105
+        assert "淮安市人民政府" not in bob.get("/api/export", params={"format": "csv"}).text
+        assert "淮安市人民政府" in alice.get("/api/export", params={"format": "csv"}).text
+        assert bob.get("/api/uploads").json()["count"] == 0
+        assert [(u["owner"], u["id"]) for u in root.get("/api/uploads").json()["uploads"]] == [("u-alice", UPLOADED)]
+
+        # Only an admin publishes; then everyone is answered from it.
+        refused = alice.post(f"/api/reports/{UPLOADED}/publish")
+        assert refused.status_code == 403 and "管理员" in refused.json()["error"]
+        published = root.post(f"/api/reports/{UPLOADED}/publish", params={"owner": "u-alice"})
+        assert published.status_code == 200, published.text
+        assert (published.json()["id"], published.json()["visibility"]) == (UPLOADED, "published")
+        for client in (alice, bob):
+            assert client.post("/api/ask", json={"question": ABOUT_UPLOAD[0]}).json()["value"] == 105
+        assert {r["id"]: r["visibility"] for r in bob.get("/api/reports").json()["reports"]}[UPLOADED] == "published"
+
+
+def test_rest_refused_uploads_are_chinese_json_errors_and_change_nothing(auth_server: AppServer, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    with _as(auth_server, "bob") as bob:
+        before = bob.get("/api/reports").json()
+        broken = _upload(bob, garbage)
+        assert broken.status_code == 422 and broken.json()["error"] == "PDF 文件已损坏或不是 PDF"
+        unsupported = _upload(bob, garbage, "tool.exe")
+        assert unsupported.status_code == 422 and unsupported.json()["error"] == "不支持这种文件格式"
+        twice = _upload(bob, REPORTS / SHANGHAI)
+        assert twice.status_code == 409 and "已在语料中" in twice.json()["error"]
+        assert bob.get("/api/reports").json() == before and bob.get("/api/uploads").json()["count"] == 0
+
+
+def test_rest_without_logins_a_client_token_keeps_its_uploads_to_itself(http: httpx.Client) -> None:
+    mine, theirs = {"X-ReportQA-Client": "desk-1"}, {"X-ReportQA-Client": "desk-2"}
+    created = _upload(http, HUAIAN, headers=mine)
+    assert created.status_code == 201, created.text
+    question = {"question": ABOUT_UPLOAD[0]}
+    assert http.post("/api/ask", json=question, headers=mine).json()["value"] == 105
+    assert http.post("/api/ask", json=question, headers=theirs).json()["value"] != 105
+    assert http.post("/api/ask", json=question).json()["value"] != 105  # the anonymous client
+    assert http.get("/api/reports").json()["count"] == 3
+
+
+def test_rest_a_file_over_a_limit_is_a_json_error_naming_the_limit_and_its_setting() -> None:
+    from fastapi.testclient import TestClient
+
+    from api import build_api
+
+    class Refused(UnreadableReportError):  # the shape of corpus.errors.RefusedFileError
+        limit, setting, message_zh = "file_size", "REPORTQA_MAX_FILE_MB", "文件超过大小上限 50 MB（REPORTQA_MAX_FILE_MB）"
+
+    class Limited:
+        def add_upload(self, who: Any, path: Path, name: str) -> Any:
+            raise Refused(f"{path}: file is 80 MB, over the 50 MB limit")
+
+    with TestClient(build_api(Limited())) as client:  # type: ignore[arg-type]
+        response = client.post("/api/reports", files={"file": ("big.pdf", b"%PDF-1.4", "application/pdf")})
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": "文件被拒绝：文件超过大小上限 50 MB（REPORTQA_MAX_FILE_MB）",
+        "limit": "file_size",
+        "setting": "REPORTQA_MAX_FILE_MB",
+    }

@@ -1,0 +1,262 @@
+"""Load test: many users asking gold questions over REST while another user uploads reports.
+
+    HF_HUB_OFFLINE=1 PYTHONPATH=. .venv/bin/python bench/bench_load.py                 # 50 users x 60 s, real model
+    HF_HUB_OFFLINE=1 PYTHONPATH=. .venv/bin/python bench/bench_load.py --fake --users 10 --seconds 10
+
+The server (`python app.py`) starts on 127.0.0.1 on a free port over the corpus (default: the bundled one).
+Before the load, every question is answered by the Python API in this process over the same corpus
+(`Assistant.ask(q).to_dict()`, the object `reportqa ask --json` prints); under load every REST answer must
+equal it, timings aside (differences only in the order of a chart's tied values are counted apart, as
+`tie_order_only`: the query layer leaves the order of ties open). Meanwhile one more user uploads a report again and again (a copy made unique
+by a trailing line, so each is really parsed and indexed) and asks about it. Prints p50/p95 latency,
+throughput and the counts, writes bench/results/load.json, and exits 1 if any answer differed or failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "load.json"
+UPLOAD = ROOT / "corpus" / "reports" / "txt" / "011_huaian_city_gov_2024.txt"
+UPLOAD_QUESTION = ("淮安市2024年因属于行政查询事项不予公开的有几件？", 105)
+START_TIMEOUT = 600.0
+log = logging.getLogger("bench_load")
+
+
+def gold_questions(limit: int | None = None) -> list[str]:
+    """The gold set's single questions (no conversation history), each once, in file order."""
+    from eval.gold import load_gold
+
+    seen = dict.fromkeys(item.question for item in load_gold() if not item.history)
+    return list(seen)[:limit] if limit else list(seen)
+
+
+def untimed(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer without its timings (the one part that differs between two askings)."""
+    return {k: v for k, v in answer.items() if k != "timings_ms"}
+
+
+def _chart_sorted(answer: dict[str, Any]) -> dict[str, Any]:
+    chart = answer.get("chart")
+    if not chart:
+        return answer
+    return {**answer, "chart": sorted(chart, key=lambda p: (str(p.get("value")), str(p.get("label"))))}
+
+
+def compare(got: dict[str, Any], want: dict[str, Any]) -> str:
+    """`same`, `ties` (only the order of a chart's equal values differs), or `wrong`.
+
+    The query layer does not fix the order of ties: a ranking's 0-valued reports may come in any order.
+    """
+    got, want = untimed(got), untimed(want)
+    if got == want:
+        return "same"
+    return "ties" if _chart_sorted(got) == _chart_sorted(want) else "wrong"
+
+
+def expected_answers(corpus: Path, home: Path, fake: bool, questions: list[str]) -> dict[str, dict[str, Any]]:
+    """What `reportqa ask --json` answers each question over the corpus (the Python API, in this process)."""
+    from corpus import Settings
+    from index import FakeEmbeddings
+    from qa import Assistant
+
+    settings = Settings.from_env()
+    settings = Settings(home=home, corpus=corpus, embedding_model=settings.embedding_model)
+    assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings() if fake else None)
+    expected = {q: untimed(assistant.ask(q).to_dict()) for q in questions}
+    assistant.index.close()
+    return expected
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(corpus: Path, home: Path, fake: bool, log_path: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`python app.py` on a free port; returns the process and its URL once it answers."""
+    import httpx
+
+    port = free_port()
+    environ = {**os.environ, "REPORTQA_CORPUS": str(corpus), "REPORTQA_HOME": str(home), "GRADIO_SERVER_PORT": str(port),
+               "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
+               "HF_HUB_DISABLE_TELEMETRY": "1", "PYTHONPATH": str(ROOT), **(env or {})}  # fmt: skip
+    environ.pop("REPORTQA_AUTH", None)
+    if fake:
+        environ["REPORTQA_FAKE_EMBEDDINGS"] = "1"
+    with open(log_path, "wb") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}: see {log_path}")
+        try:
+            if httpx.get(url + "/api/openapi.json", timeout=5).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError(f"the server did not answer within {START_TIMEOUT:.0f} s: see {log_path}")
+
+
+@dataclass
+class Tally:
+    """What the users saw: latencies of the answers, and the questions answered wrongly or not at all."""
+
+    latencies: list[float] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    ties: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    uploads: list[float] = field(default_factory=list)
+    upload_failures: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _user(url: str, n: int, questions: list[str], expected: dict[str, dict[str, Any]], deadline: float, tally: Tally) -> None:
+    """One user: ask the questions in turn (each user from another start) until the deadline."""
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=120, headers={"X-ReportQA-Client": f"user-{n}"}) as http:
+        i = n * 7
+        while time.monotonic() < deadline:
+            question = questions[i % len(questions)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                response = http.post("/api/ask", json={"question": question})
+                took = time.perf_counter() - started
+                verdict = compare(response.json(), expected[question]) if response.status_code == 200 else "failed"
+            except httpx.HTTPError as exc:
+                with tally.lock:
+                    tally.failed.append(f"{question}: {exc}")
+                continue
+            with tally.lock:
+                tally.latencies.append(took)
+                if response.status_code != 200:
+                    tally.failed.append(f"{question}: HTTP {response.status_code} {response.text[:200]}")
+                elif verdict == "wrong":
+                    tally.wrong.append(question)
+                elif verdict == "ties":
+                    tally.ties.append(question)
+
+
+def _uploader(url: str, deadline: float, tally: Tally, folder: Path) -> None:
+    """Upload a fresh copy of a report, ask about it, repeat until the deadline."""
+    import httpx
+
+    question, value = UPLOAD_QUESTION
+    text = UPLOAD.read_text(encoding="utf-8")
+    run = f"{time.time_ns():x}"  # a --home kept between runs holds the last run's copies
+    with httpx.Client(base_url=url, timeout=600, headers={"X-ReportQA-Client": f"uploader-{run}"}) as http:
+        n = 0
+        while time.monotonic() < deadline:
+            n += 1
+            copy = folder / f"upload-{n}.txt"
+            copy.write_text(f"{text}\n（副本 {run}-{n}）\n", encoding="utf-8")  # another content hash: parsed again
+            started = time.perf_counter()
+            with open(copy, "rb") as handle:
+                response = http.post("/api/reports", files={"file": (copy.name, handle, "text/plain")})
+            took = time.perf_counter() - started
+            answer = http.post("/api/ask", json={"question": question}).json()
+            with tally.lock:
+                if response.status_code != 201 or answer.get("value") != value:
+                    tally.upload_failures.append(f"{copy.name}: HTTP {response.status_code} {response.text[:200]}")
+                else:
+                    tally.uploads.append(took)
+
+
+def warm(url: str, questions: list[str]) -> None:
+    """Ask a few questions once, unmeasured: first use loads jieba's dictionary and the semantic matcher."""
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=600) as http:
+        for question in questions:
+            http.post("/api/ask", json={"question": question})
+
+
+def run_load(url: str, questions: list[str], expected: dict[str, dict[str, Any]], users: int, seconds: float) -> dict[str, Any]:
+    """`users` threads asking for `seconds` while one more uploads; the summary of what they saw."""
+    tally = Tally()
+    deadline = time.monotonic() + seconds
+    with tempfile.TemporaryDirectory(prefix="reportqa-load-") as tmp:
+        threads = [threading.Thread(target=_user, args=(url, n, questions, expected, deadline, tally)) for n in range(users)]
+        threads.append(threading.Thread(target=_uploader, args=(url, deadline, tally, Path(tmp))))
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    ms = sorted(1000 * t for t in tally.latencies)
+    quantiles = statistics.quantiles(ms, n=100) if len(ms) >= 2 else ms * 99
+
+    return {
+        "users": users, "seconds": round(elapsed, 1), "questions": len(questions), "answers": len(ms),
+        "wrong": len(tally.wrong), "tie_order_only": len(tally.ties), "failed": len(tally.failed), "throughput_per_s": round(len(ms) / elapsed, 1),
+        "p50_ms": round(statistics.median(ms), 1) if ms else None, "p95_ms": round(quantiles[94], 1) if ms else None,
+        "max_ms": round(ms[-1], 1) if ms else None, "uploads": len(tally.uploads),
+        "upload_failures": len(tally.upload_failures),
+        "upload_p50_s": round(statistics.median(tally.uploads), 2) if tally.uploads else None,
+        "examples": {"wrong": tally.wrong[:5], "tie_order_only": sorted(set(tally.ties))[:5], "failed": tally.failed[:5],
+                     "upload_failures": tally.upload_failures[:5]},
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the load test and print (and save) its summary."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--fake", action="store_true", help="fake embeddings (fast start; for tests)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "reports")
+    parser.add_argument("--home", type=Path, help="REPORTQA_HOME for both (default: a temporary copy of yours)")
+    parser.add_argument("--questions", type=int, default=None, help="use only the first N gold questions")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--warmup", type=int, default=20, help="questions asked once, unmeasured, before the load")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="reportqa-bench-") as tmp:
+        home = args.home or Path(tmp) / "home"
+        models = Path(os.environ.get("REPORTQA_HOME") or Path.home() / ".cache" / "reportqa") / "models"
+        if args.home is None and models.is_dir() and not args.fake:
+            shutil.copytree(models, home / "models")  # the built model, not the indexes or uploads
+        questions = gold_questions(args.questions)
+        log.info("answering %d gold questions with the Python API first …", len(questions))
+        expected = expected_answers(args.corpus, home, args.fake, questions)
+        process, url = start_server(args.corpus, home, args.fake, Path(tmp) / "server.log")
+        try:
+            warm(url, questions[: args.warmup])
+            log.info("server at %s; %d users for %.0f s, one more uploading", url, args.users, args.seconds)
+            summary = run_load(url, questions, expected, args.users, args.seconds)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    summary["model"] = "fake" if args.fake else "multilingual-e5-small"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    log.info(json.dumps(summary, ensure_ascii=False, indent=1))
+    return 0 if not (summary["wrong"] or summary["failed"] or summary["upload_failures"]) and summary["answers"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
