@@ -135,12 +135,16 @@ class CorpusIndex:
                 self._cells = db
             return self._cells
 
-    def close(self) -> None:
-        """Close the cell database, the manifest and the segment files."""
+    def close_cells(self) -> None:
+        """Close the cell database file only (reopened on next use): another connection may then take it."""
         with self._cells_lock:
             if self._cells is not None:
                 self._cells.close()
                 self._cells = None
+
+    def close(self) -> None:
+        """Close the cell database, the manifest and the segment files (the index is not usable after)."""
+        self.close_cells()
         self.store.close()
         if self._manifest is not None:
             self._manifest.close()

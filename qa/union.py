@@ -105,7 +105,7 @@ class UnionIndex:
         extras = self.parts[1:]
         self.cells: CellDB = UnionCells(base.cells, [p.cells for p in extras])
         for part in extras:
-            part.close()
+            part.close_cells()
 
     def part_of(self, report_id: str) -> Path | None:
         """The corpus folder of the part that holds a report (None when no part does)."""

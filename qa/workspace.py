@@ -82,7 +82,7 @@ class Workspaces:
         self.shared_dir = self.root / "shared"
         self.shared_dir.mkdir(parents=True, exist_ok=True)
         self.published = CorpusIndex.open(self.shared_dir, base.embeddings, settings.home, progress=False)
-        self.published.close()  # its rows are read into each union; the file stays free for publishing
+        self.published.close_cells()  # its rows are read into each union; the file stays free for publishing
         self._lock = threading.Lock()  # the table of spaces and the shared assistant's swap
         self._publishing = threading.Lock()
         self._spaces: dict[str, Space] = {}
@@ -123,7 +123,7 @@ class Workspaces:
             from index import CorpusIndex
 
             space.own = CorpusIndex.open(space.folder, self.base.embeddings, self.settings.home, progress=False)
-            space.own.close()
+            space.own.close_cells()
         space.loaded = True
         return space.own
 
@@ -223,7 +223,7 @@ class Workspaces:
             fresh.update()  # forget the refused file again
             raise
         finally:
-            fresh.close()
+            fresh.close_cells()
         with space.lock:
             space.own, space.assistant = fresh, None
         return report
@@ -264,11 +264,11 @@ class Workspaces:
             if target.name not in published.reports:
                 os.replace(target, space.folder / report_id)
                 published.update()
-                published.close()
+                published.close_cells()
                 raise CorpusError(f"{target.name}: published but not indexed ({published.skipped.get(target.name)})")
             fresh_own = CorpusIndex.load(space.folder, self.base.embeddings, self.settings.home, progress=False)
             fresh_own.update()
-            fresh_own.close()
+            fresh_own.close_cells()
             shared = self._build([self.base, published])
             with self._lock:
                 self.published, self.shared = published, shared

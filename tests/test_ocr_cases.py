@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -207,6 +206,8 @@ def test_a_scan_uploaded_in_the_app_can_be_asked_about_with_its_page_cited(read_
     from corpus import Settings
     from index import FakeEmbeddings
     from qa import Assistant
+    from qa.auth import Principal
+    from qa.workspace import Workspaces
 
     path, _ = read_case("pictured")  # OCR'd once: the upload reads it from the cache
     corpus = tmp_path / "corpus"
@@ -214,10 +215,11 @@ def test_a_scan_uploaded_in_the_app_can_be_asked_about_with_its_page_cited(read_
     shutil.copy(ROOT / "corpus" / "reports" / "txt" / "000_shanghai_justice_bureau_2020.txt", corpus)
     settings = Settings(home=cases["home"], corpus=corpus)
     assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
-    ok, message = add_upload(assistant, path, threading.Lock())
+    spaces, who = Workspaces(assistant.index, settings), Principal("u-alice", "alice", logged_in=True)
+    ok, message = add_upload(spaces, who, path)
     assert ok, message
     assert "淮安市洪泽区人民政府" in message
-    data = assistant.ask("洪泽区2024年予以公开的申请有多少件？").to_dict()
+    data = spaces.assistant_for(who).ask("洪泽区2024年予以公开的申请有多少件？").to_dict()
     assert (data["value"], data["route"]) == (50, "table")
     assert data["citations"][0]["page"] == 3
-    assert data["citations"][0]["report_id"] == f"uploads/{path.name}"
+    assert data["citations"][0]["report_id"] == path.name
