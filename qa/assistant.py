@@ -145,7 +145,8 @@ class Assistant:
         question = english_to_chinese(catalog.chinese_names(normalise(question)))
         resolved = catalog.resolve(question)
         if resolved.unknown_agency:
-            return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告")
+            below = f"（只有其下属地方的：{'、'.join(resolved.below)}）" if resolved.below else ""
+            return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告{below}")
         content = catalog.strip_names(question)
         years = year_range(question) or resolved.years
         resolved = catalog.widen_to_place(question, resolved)

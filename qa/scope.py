@@ -105,6 +105,7 @@ class Resolved:
     unknown_agency: str | None = None
     unknown_year: int | None = None
     ambiguous: bool = False  # one name the question used fits several agencies (沭阳县: 县政府 or 发改局)
+    below: tuple[str, ...] = ()  # with unknown_agency: the corpus's agencies of places under the one named
 
 
 class Catalog:
@@ -126,14 +127,19 @@ class Catalog:
         self._pinyin: dict[str, str] | None = None  # pinyin spelling -> place name, built on first English question
         # Weak names: the place an agency is in ("上海" for 上海市司法局), used when no strong name fits.
         self.place_map: dict[str, set[str]] = {}
+        # The same, for agencies of the place itself: 淮安市 is not a name of 淮安市洪泽区人民政府 (a district's).
+        self.own_place_map: dict[str, set[str]] = {}
         for report in self.reports:
             for name in aliases(report.agency):
                 self.alias_map.setdefault(name, set()).add(report.agency)
             place = _PLACE.match(report.agency)
             if place and place.end() < len(report.agency):
+                below = _PLACE.match(report.agency, place.end()) is not None
                 for name in {place.group(), re.sub(r"(?:省|市|县|区)$", "", place.group())}:
                     if len(name) >= 2:
                         self.place_map.setdefault(name, set()).add(report.agency)
+                        if not below:
+                            self.own_place_map.setdefault(name, set()).add(report.agency)
 
     def _matches(self, question: str, near: bool, names: dict[str, set[str]] | None = None) -> tuple[set[str], list[str]]:
         """Agencies whose names occur in the question (or, with `near`, occur but for one character)."""
@@ -176,15 +182,19 @@ class Catalog:
         if near and not exact and not any(re.search(r"政府|局|委|办|厅|室$", w) for w in near_used):
             # 「沭阳县」 is one character from the OCR'd 沐阳县人民政府 and, exactly, the place of 沭阳县发展和改革局:
             # both are readings (the years may still pick one).
-            weak, weak_used = self._matches(question, near=False, names=self.place_map)
+            weak, weak_used = self._matches(question, near=False, names=self.own_place_map)
             if weak - agencies and pick(weak | agencies):
                 agencies, used = agencies | weak, used + weak_used
                 candidates = pick(agencies)
                 ambiguous = True
         if not agencies:
-            weak, weak_used = self._matches(question, near=False, names=self.place_map)
+            weak, weak_used = self._matches(question, near=False, names=self.own_place_map)
             if weak and pick(weak):
                 agencies, candidates, used = weak, pick(weak), used + weak_used
+            elif not weak and not _PLURAL.search(question):
+                below, below_used = self._matches(question, near=False, names=self.place_map)
+                if below:  # 「淮安市」 with only 洪泽区's reports: not the city's figures
+                    return Resolved((), (), tuple(years), unknown_agency=below_used[0], below=tuple(sorted(below)))
         unknown = self._unknown_place(question, used)
         if unknown:
             return Resolved((), (), tuple(years), unknown_agency=unknown)

@@ -65,6 +65,17 @@ def test_place_named_alone_selects_its_agencies_when_no_government_report_is_the
     assert _ids(bureaus, "上海2024年收到多少件申请？") == ["txt/013_shanghai_stcsm_kewei_2024.txt"]
 
 
+def test_a_city_named_alone_is_not_answered_by_a_district_of_it(catalog):
+    districts = catalog.restricted({NAMES[2], NAMES[4]})  # 淮安市洪泽区's reports, not 淮安市人民政府's
+    for question in ("淮安市2024年收到多少件申请？", "淮安2024年收到多少件申请？", "淮安市政府2024年收到多少件申请？"):
+        resolved = districts.resolve(question)
+        assert resolved.reports == () and resolved.unknown_agency in ("淮安市", "淮安"), question
+        assert resolved.below == ("淮安市洪泽区人民政府",)
+    assert _ids(districts, "洪泽2024年收到多少件申请？") == [NAMES[4]]
+    assert _ids(districts, "淮安市下属的区2024年收到多少件申请？") == [NAMES[4]]  # asked for what lies under it
+    assert _ids(catalog, "淮安市2024年收到多少件申请？") == [NAMES[5]]  # with the city's own report, that one
+
+
 def test_a_quoted_name_is_not_the_agency_asked_about(catalog):
     resolved = catalog.resolve("2024年“上海科技”微信公众号的关注人数是多少？")
     assert resolved.agencies == () and resolved.unknown_year is None
