@@ -23,18 +23,21 @@ from typing import Any, NamedTuple
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
 from tqdm import tqdm
 
 from corpus.collection import report_files
 from corpus.errors import CorpusError, UnreadableReportError
 from corpus.models import Report, report_from_state, report_to_state
 from corpus.reader import content_hash, parser_version, read_report, report_id
+from corpus.settings import Settings
 from index.bm25 import BM25Retriever
 from index.cells import CellDB
 from index.chunks import row_chunks, text_chunks
 from index.embeddings import embedding_name
 from index.hybrid import HybridRetriever
-from index.store import FaissStore
+from index.milvus_store import MilvusStore
+from index.vector_backend import load_store, make_store
 
 log = logging.getLogger(__name__)
 INDEX_FORMAT = 1  # bump when chunking or the snapshot layout changes: every index is then rebuilt
@@ -81,7 +84,8 @@ class CorpusIndex:
         self.model_name = embedding_name(embeddings)
         self.reports: dict[str, Report] = {}
         self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
-        self.store = FaissStore(embeddings)
+        # FAISS files in the snapshot, or a Milvus collection (REPORTQA_VECTOR_STORE)
+        self.store = make_store(Settings.from_env(), embeddings, self.path)
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
         self._bm25: BM25Retriever | None = None
         self._cells: CellDB | None = None
@@ -129,8 +133,10 @@ class CorpusIndex:
                 self._cells.close()
                 self._cells = None
 
-    def retriever(self, k: int = 5, fetch_k: int = 20) -> HybridRetriever:
-        """A hybrid dense + BM25 retriever over this index."""
+    def retriever(self, k: int = 5, fetch_k: int = 20) -> BaseRetriever:
+        """A hybrid dense + BM25 retriever over this index (on Milvus, Milvus fuses the two itself)."""
+        if isinstance(self.store, MilvusStore):
+            return self.store.retriever(k=k, fetch_k=fetch_k)
         return HybridRetriever(store=self.store, bm25=self.bm25, k=k, fetch_k=fetch_k)
 
     def add_file(self, path: Path) -> Report:
@@ -214,6 +220,8 @@ class CorpusIndex:
         # Table-row chunks are found by BM25 (exact labels and figures) and answered from cells; only
         # text chunks are embedded, which keeps the first build as fast as a plain recipe's.
         docs = text_chunks(report)
+        if isinstance(self.store, MilvusStore):  # Milvus runs BM25 itself: row chunks go in (not embedded)
+            docs += row_chunks(report)
         self.reports[rid] = report
         self._files[rid] = {"hash": digest, "chunks": [d.id for d in docs]}
         return docs
@@ -261,12 +269,17 @@ class CorpusIndex:
                 )  # fmt: skip
                 return
             states = json.loads((snapshot / "reports.json").read_text(encoding="utf-8"))
-            store = FaissStore.load(snapshot / "store", self.embeddings)
+            store = load_store(self.store, snapshot / "store", self.embeddings)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             log.warning("index %s is unreadable (%s); rebuilding it", snapshot, exc)
             return
         self.store = store
         self._files = manifest["files"]
+        if isinstance(store, MilvusStore) and store.needs_repair():
+            # a crash cut a write to the collection short: it is put back in step with the manifest
+            for rid in store.reconcile(self._files):
+                self._files.pop(rid)  # re-read by the next update
+                states.pop(rid, None)
         self.reports = {rid: report_from_state(state) for rid, state in states.items()}
         self.skipped = {rid: e["error"] for rid, e in self._files.items() if "error" in e}
 
