@@ -250,7 +250,7 @@ class MilvusStore(VectorStore):
         for i, vector in zip(dense, embedded, strict=True):
             vectors[i] = [float(x) for x in vector]
         self._begin_write()
-        self.delete(ids)  # a Milvus insert would store a second entity under the same id
+        self._remove(ids)  # a Milvus insert would store a second entity under the same id
         self._vectorstore().add_embeddings(
             texts=texts, embeddings=vectors, metadatas=metadatas, ids=ids, batch_size=BATCH
         )
@@ -265,14 +265,17 @@ class MilvusStore(VectorStore):
 
     def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool | None:
         """Remove entities by id (unknown ids are ignored)."""
-        ids = list(ids or [])
+        self._remove(list(ids or []))
+        return True
+
+    def _remove(self, ids: list[str]) -> None:
+        """Delete entities by id, in batches."""
         if not ids or not self._exists():
-            return True
+            return
         self._begin_write()
         for i in range(0, len(ids), BATCH):
             batch = ids[i : i + BATCH]
             self.client.delete(self.config.collection, filter=f"{PK} in {json.dumps(batch)}")
-        return True
 
     def get_by_ids(self, ids: Sequence[str], /) -> list[Document]:
         """The stored documents with these ids, in that order (unknown ids are skipped)."""
@@ -418,7 +421,7 @@ class MilvusStore(VectorStore):
                 "Milvus collection %s disagreed with the index manifest: deleted %d entities, %d reports to re-read",
                 self.config.collection, len(stale), len(broken),
             )  # fmt: skip
-            self.delete(stale)
+            self._remove(stale)
         return sorted(broken)
 
 

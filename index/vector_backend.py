@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -22,7 +23,8 @@ def milvus_config(settings: Settings, index_path: Path) -> MilvusConfig | None:
 
     `milvus://host:19530` and `http(s)://host:19530` are servers (Standalone, Distributed, or Milvus Lite
     serving over gRPC); a path ending in `.db` is Milvus Lite embedded in this process. The collection is
-    `REPORTQA_MILVUS_COLLECTION`, else `reportqa_<index key>` so that several corpora share one server.
+    `REPORTQA_MILVUS_COLLECTION`, else `reportqa_<hash of the index path>`, so that several corpora (and
+    homes) share one server.
     """
     value = (settings.vector_store or "").strip()
     if value.lower() in ("", "faiss"):
@@ -38,7 +40,8 @@ def milvus_config(settings: Settings, index_path: Path) -> MilvusConfig | None:
             f"REPORTQA_VECTOR_STORE={value!r} is not understood: use 'faiss', 'milvus://host:19530', "
             "'http://host:19530' or a local path ending in .db (Milvus Lite)"
         )
-    collection = settings.milvus_collection or f"reportqa_{Path(index_path).name}"
+    key = hashlib.sha256(str(Path(index_path).resolve()).encode("utf-8")).hexdigest()[:16]
+    collection = settings.milvus_collection or f"reportqa_{key}"
     if not _COLLECTION.fullmatch(collection):
         raise IndexError_(
             f"REPORTQA_MILVUS_COLLECTION={collection!r} is not a Milvus collection name: "
