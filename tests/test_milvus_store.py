@@ -17,7 +17,7 @@ from milvus_server import MilvusLiteServer, free_port
 from corpus import Settings
 from corpus.collection import BUNDLED_CORPUS
 from corpus.errors import IndexError_
-from index import CorpusIndex, FakeEmbeddings, FaissStore
+from index import CorpusIndex, FaissStore, FakeEmbeddings
 from index.chunks import row_chunks, text_chunks
 from index.milvus_store import MilvusConfig, MilvusStore, filter_expression
 from index.vector_backend import make_store, milvus_config
