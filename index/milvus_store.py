@@ -98,6 +98,7 @@ class MilvusStore(VectorStore):
         self._base = ""  # the snapshot whose manifest the collection matches
         self._pending = False  # PENDING_FILE written for `_base`
         self._saved_count: int | None = None
+        self._present = False  # the collection is known to exist (saves a round trip per search)
 
     # -- connection and bookkeeping ------------------------------------------------------------------
 
@@ -157,7 +158,9 @@ class MilvusStore(VectorStore):
 
     def _exists(self) -> bool:
         """Whether this store's collection exists and is ours (a fresh store owns none yet)."""
-        return self._attached and bool(self.client.has_collection(self.config.collection))
+        if self._attached and not self._present:
+            self._present = bool(self.client.has_collection(self.config.collection))
+        return self._present
 
     def _begin_write(self) -> None:
         """Note the pending write (once per snapshot), and start the collection anew for a fresh store."""
@@ -171,7 +174,7 @@ class MilvusStore(VectorStore):
             self._pending = True
         if not self._attached:
             self._vectorstore(drop_old=True)
-            self._attached = True
+            self._attached, self._present = True, False
 
     def count(self, expr: str = "") -> int:
         """How many entities pass a boolean expression (all of them for an empty one)."""
@@ -254,6 +257,7 @@ class MilvusStore(VectorStore):
         self._vectorstore().add_embeddings(
             texts=texts, embeddings=vectors, metadatas=metadatas, ids=ids, batch_size=BATCH
         )
+        self._present = True
         return ids
 
     def add_documents(self, documents: list[Document], **kwargs: Any) -> list[str]:
