@@ -134,10 +134,6 @@ def collection_ids(config: MilvusConfig) -> set[str]:
     return {row["pk"] for row in rows}
 
 
-def uri_for(backend: str, server: MilvusLiteServer | None, tmp_path: Path) -> str:
-    return server.uri if server is not None else str(tmp_path / "passages.db")
-
-
 def test_another_model_starts_the_collection_anew(
     server: MilvusLiteServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -171,7 +167,7 @@ def test_a_dropped_collection_is_rebuilt_on_open(
 def test_killed_mid_insert_reopens_consistent(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """SIGKILL a process updating a Milvus-backed index halfway through an insert; reopening repairs it."""
     running = request.getfixturevalue("server") if backend == "milvus-grpc" else None
-    uri = uri_for(backend, running, tmp_path)
+    uri = running.uri if running is not None else str(tmp_path / "passages.db")
     corpus, home = tmp_path / "corpus", tmp_path / "home"
     _copy(corpus, [CHANGED, REMOVED, UNCHANGED])
     with pytest.MonkeyPatch.context() as patch:

@@ -196,8 +196,16 @@ def test_update_inserts_and_deletes_only_the_changed_reports_chunks(
         inserted: list[str] = []
         deleted: list[str] = []
         add, delete = index.store.add_documents, index.store.delete
-        index.store.add_documents = lambda docs, **kw: inserted.extend(d.id for d in docs) or add(docs, **kw)  # type: ignore[method-assign]
-        index.store.delete = lambda ids=None, **kw: deleted.extend(ids or []) or delete(ids, **kw)  # type: ignore[method-assign]
+
+        def spy_add(docs, **kw):
+            inserted.extend(d.id for d in docs)
+            return add(docs, **kw)
+
+        def spy_delete(ids=None, **kw):
+            deleted.extend(ids or [])
+            return delete(ids, **kw)
+
+        index.store.add_documents, index.store.delete = spy_add, spy_delete  # type: ignore[method-assign]
         summary = index.update()
 
         assert (summary.added, summary.replaced, summary.removed, summary.unchanged) == (1, 1, 1, 1)
