@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from corpus import Report, ReportQAError, UnreadableReportError, iter_reports, read_report
+from corpus import Report, ReportQAError, UnreadableReportError, iter_reports
 from qa.answer import format_number
 
 
@@ -28,8 +28,10 @@ def _table_text(report: Report, table: str) -> list[str]:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    """`reportqa parse FILE [--json]`."""
-    report = read_report(Path(args.file))
+    """`reportqa parse FILE [--json]`: read in a worker process, within the input limits (`corpus.worker`)."""
+    from corpus.worker import parse_file
+
+    report = parse_file(Path(args.file))
     if args.json:
         _print_json(report.to_dict())
         return 0

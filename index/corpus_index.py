@@ -10,6 +10,7 @@ Beside the snapshots, `cells.duckdb` holds every cell (derived data: re-synced b
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -27,10 +28,12 @@ from langchain_core.retrievers import BaseRetriever
 from tqdm import tqdm
 
 from corpus.collection import report_files
-from corpus.errors import CorpusError, UnreadableReportError
+from corpus.errors import CorpusError, RefusedFileError, UnreadableReportError
+from corpus.limits import current_limits
 from corpus.models import Report, report_from_state, report_to_state
 from corpus.reader import content_hash, parser_version, read_report, report_id
-from corpus.settings import Settings
+from corpus.settings import Limits, Settings
+from corpus.worker import parse_files
 from index.bm25 import BM25Retriever
 from index.cells import CellDB
 from index.chunks import row_chunks, text_chunks
@@ -84,6 +87,7 @@ class CorpusIndex:
         self.model_name = embedding_name(embeddings)
         self.reports: dict[str, Report] = {}
         self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
+        self.errors: dict[str, UnreadableReportError] = {}  # report id -> its error, for files read by this process
         # FAISS files in the snapshot, or a Milvus collection (REPORTQA_VECTOR_STORE)
         self.store = make_store(Settings.from_env(), embeddings, self.path)
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
@@ -150,27 +154,34 @@ class CorpusIndex:
         self.update()
         if rid in self.reports:
             return self.reports[rid]
+        if rid in self.errors:
+            raise self.errors[rid]  # as raised: a `RefusedFileError` keeps its limit, value and setting
         reason = self.skipped.get(rid, "not a supported report file (or hidden)")
         raise UnreadableReportError(f"{path}: {reason}")
 
     def update(self) -> IndexSummary:
-        """Re-read changed and new files, drop deleted ones, skip unchanged ones; save if anything changed."""
+        """Re-read changed and new files, drop deleted ones, skip unchanged ones; save if anything changed.
+
+        Changed files are parsed first, in worker processes within the input limits (`corpus.worker`),
+        and only then is the index lock taken and memory changed: questions are answered from the
+        index as it was while files parse, and a refused file leaves the rest of the index as it was.
+        """
         started = time.perf_counter()
+        limits = current_limits()
+        root = self.corpus_dir if self.corpus_dir.is_dir() else self.corpus_dir.parent
+        current = {report_id(p, root): (p, file_hash(p)) for p in report_files(self.corpus_dir)}
+        changed = [rid for rid, (_, h) in current.items() if _stale(self._files.get(rid, {}), h, limits)]
+        by_path = {current[rid][0]: rid for rid in changed}
+        parsed = parse_files(list(by_path), root, self.progress, reader=read_report, limits=limits)
+        outcomes = {by_path[p]: outcome for p, outcome in parsed}
         with self._lock(exclusive=True):
-            root = self.corpus_dir if self.corpus_dir.is_dir() else self.corpus_dir.parent
-            current = {report_id(p, root): (p, file_hash(p)) for p in report_files(self.corpus_dir)}
             gone = [rid for rid in self._files if rid not in current]
-            changed = [rid for rid, (_, h) in current.items() if self._files.get(rid, {}).get("hash") != h]
             was_indexed = {rid for rid in gone + changed if "chunks" in self._files.get(rid, {})}
             for rid in gone + changed:
                 self._forget(rid)
             chunks: list[Document] = []
-            bar = tqdm(
-                changed, desc="reading reports", unit="report", disable=not self.progress or not changed
-            )
-            for rid in bar:
-                path, digest = current[rid]
-                docs = self._read(rid, path, root, digest)
+            for rid in changed:
+                docs = self._read(rid, outcomes[rid], current[rid][1], limits)
                 chunks.extend(docs or [])
             self._embed(chunks)
             indexed_now = {rid for rid in changed if rid in self.reports}
@@ -207,16 +218,23 @@ class CorpusIndex:
         self.reports.pop(rid, None)
         self.skipped.pop(rid, None)
 
-    def _read(self, rid: str, path: Path, root: Path, digest: str) -> list[Document] | None:
-        """Parse and chunk one file; an unreadable file is noted in `skipped` (the rest still index)."""
-        try:
-            report = read_report(path, root=root)
-        except Exception as exc:  # one broken file must not stop a corpus from indexing
-            reason = str(exc) if isinstance(exc, UnreadableReportError) else f"{type(exc).__name__}: {exc}"
+    def _read(self, rid: str, outcome: Report | Exception, digest: str, limits: Limits) -> list[Document] | None:
+        """Chunk one parsed file; an unreadable or refused one is noted in `skipped` (the rest still index).
+
+        A refusal remembers the limits it was refused under: with other limits the file is tried again.
+        """
+        if isinstance(outcome, Exception):
+            reason = str(outcome) if isinstance(outcome, UnreadableReportError) else f"{type(outcome).__name__}: {outcome}"
             log.warning("skipped %s: %s", rid, reason)
             self.skipped[rid] = reason
             self._files[rid] = {"hash": digest, "error": reason}
+            if isinstance(outcome, RefusedFileError):
+                self._files[rid]["limits"] = _limits_key(limits)
+            if isinstance(outcome, UnreadableReportError):
+                self.errors[rid] = outcome
             return None
+        report = outcome
+        self.errors.pop(rid, None)
         # Table-row chunks are found by BM25 (exact labels and figures) and answered from cells; only
         # text chunks are embedded, which keeps the first build as fast as a plain recipe's.
         docs = text_chunks(report)
@@ -316,6 +334,16 @@ class CorpusIndex:
         _write_json(snapshot / "manifest.json", manifest)
         _write_json(snapshot / "reports.json", {rid: report_to_state(r) for rid, r in self.reports.items()})
         self.store.save(snapshot / "store")
+
+
+def _limits_key(limits: Limits) -> str:
+    """The limits a file was refused under (the worker count aside)."""
+    return json.dumps({k: v for k, v in dataclasses.asdict(limits).items() if k != "parse_workers"}, sort_keys=True)
+
+
+def _stale(entry: dict[str, Any], digest: str, limits: Limits) -> bool:
+    """True when a file must be (re)parsed: new, changed, or refused under other limits than these."""
+    return entry.get("hash") != digest or ("limits" in entry and entry["limits"] != _limits_key(limits))
 
 
 def _format() -> str:

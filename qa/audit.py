@@ -14,6 +14,7 @@ from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.cellsql import cite, read_figures
 from qa.cellsql import pct as _pct
 from qa.cellsql import plain as _plain
+from qa.lexicon import REVIEW_COL_TERMS
 from qa.query import Measure, Query
 
 
@@ -43,7 +44,8 @@ class Auditor:
         lines += [f"- {a}{y}年：{t}表有 {n} 个单元格空白（未填写），如 {'、'.join(cells)}" for a, y, t, n, cells in blanks]
         claims, citations = self._claims(question, query, report_ids, scope)
         shares, share_citations = self._quoted_shares(question, report_ids)
-        claims, citations = claims + shares, citations + share_citations
+        outcomes, outcome_citations = self._outcome_claims(question, query, report_ids)
+        claims, citations = claims + outcomes + shares, citations + outcome_citations + share_citations
         differing = sum(1 for line in claims if "不一致" in line)
         completeness = bool(re.search(r"完整|空白|漏填|没填|未填|缺", question))
         blank_lines = lines[len(rows):]
@@ -117,6 +119,34 @@ class Auditor:
             lines.append(f"- 所说 {format_number(_plain(count))}件占 {format_number(_plain(said))}%：{'；'.join(parts)}——{verdict}")
         return lines, citations
 
+    def _outcome_claims(self, question: str, query: Query, report_ids: list[str]) -> tuple[list[str], list[Citation]]:
+        """「复议7件、诉讼9件“均获维持”」: every case of the quoted rows in one result column, or not."""
+        column = _universal_outcome(question)
+        if column is None or len(report_ids) != 1:
+            return [], []
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for measures, _ in query.claims:
+            rows = [m for m in measures if m.table == "复议诉讼"]
+            if not rows:
+                continue
+            columns = (*_REVIEW_RESULTS, "总计")
+            wanted = [Measure("复议诉讼", m.row, c) for m in rows for c in columns]
+            figures = list(zip(wanted, read_figures(self.db, wanted, report_ids), strict=True))
+            what = " + ".join(m.label() for m in rows)
+            read = {c: [f for w, f in figures if w.col == c] for c in columns}
+            sums = {c: sum(f.value or 0 for f in fs) if all(f.known for f in fs) else None for c, fs in read.items()}
+            citations += [c for _, f in figures if f.known and f.value for c in cite(f, "复议诉讼")]
+            others = [f"「{c}」{format_number(_plain(n))}件" for c, n in sums.items() if c not in (column, "总计") and n]
+            said = f"- 所说「{what}」全部{column.removeprefix('结果')}"
+            if others:
+                lines.append(f"{said}：表格中{'、'.join(others)}——不一致，并非全部{column.removeprefix('结果')}")
+            elif sums[column] is not None and sums[column] == sums["总计"]:
+                lines.append(f"{said}：表格「{column}」{format_number(_plain(sums[column]))}件，等于总计——一致")
+            else:
+                lines.append(f"{said}：表格中的审理结果未能全部读出，无法核对")
+        return lines, citations
+
     def _claims(self, question: str, query: Query, report_ids: list[str], scope: Scope) -> tuple[list[str], list[Citation]]:
         """Each figure the question quotes, against the cells it names: agrees, or does not."""
         if not query.claims or len(report_ids) != 1:
@@ -155,6 +185,17 @@ class Auditor:
             if total != said and len(measures) == 1:
                 lines += self._explain_difference(measures[0], said, report_ids)
         return lines, citations
+
+
+_REVIEW_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结")
+
+
+def _universal_outcome(question: str) -> str | None:
+    """The result column a question says every case ended in (「均获维持」「全部被纠正」), if it says so."""
+    for pattern, column in REVIEW_COL_TERMS:
+        if column in _REVIEW_RESULTS and re.search(rf"(?:均|全部|全都|都|一律|悉数)\s*(?:获得?|被|已|得到|予以)?\s*(?:{pattern})", question):
+            return column
+    return None
 
 
 def _carry_over(measures: tuple[Measure, ...], said: float, db: Any, report_ids: list[str]) -> tuple[Measure, ...]:

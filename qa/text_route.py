@@ -214,9 +214,39 @@ def _description(question: str, best: Sentence, report: Report, candidates: list
     for s in following[: 2 if wants_list else 1]:
         if wants_list or best.text.endswith((":", "：")) or len(best.text) < 40:
             end = max(end, s.end)
+    if wants_list:
+        end = _rest_of_enumeration(report.text, best.start, end, _section_end(report, best.start))
     quote = report.text[best.start : end].strip()
     citation = Citation(best.report_id, report.title, section, quote, best.start, best.start + len(quote), report.page_at(best.start))
     return Answer(question=question, answer=quote, route="text", citations=[citation], scope=scope)
+
+
+_ITEM = re.compile(r"([一二三四五六七八九十])是")
+_NUMERALS = "一二三四五六七八九十"
+_MAX_LIST = 1500  # characters a listing answer may run to
+
+
+def _section_end(report: Report, offset: int) -> int:
+    """Where the section holding an offset ends (the next section's start, or the end of the text)."""
+    return min((sec.start for sec in report.sections if sec.start > offset), default=len(report.text))
+
+
+def _rest_of_enumeration(text: str, start: int, end: int, limit: int) -> int:
+    """Where a list the quote begins (「一是…」) ends: through 二是, 三是 … as long as they follow in the section."""
+    items = [_NUMERALS.index(m.group(1)) for m in _ITEM.finditer(text, start, end)]
+    if not items or items[0] != 0:
+        return end
+    last = max(items)
+    limit = min(limit, start + _MAX_LIST)
+    while last + 1 < len(_NUMERALS):
+        at = text.find(_NUMERALS[last + 1] + "是", end, limit)
+        if at < 0:
+            break
+        end, last = at, last + 1
+    if last > max(items):  # the last item runs to its sentence's end
+        stop = text.find("。", end, limit)
+        end = stop + 1 if stop >= 0 else limit
+    return end
 
 
 def extract_answer(

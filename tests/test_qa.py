@@ -145,6 +145,15 @@ def test_prose_figure_is_extracted_with_unit_and_cited(assistant):
     assert assistant.index.reports[SEED].text[cite.start : cite.end] == cite.quote
 
 
+def test_a_plan_listed_as_yi_shi_er_shi_is_quoted_to_its_last_item(assistant):
+    answer = assistant.ask("洪泽区政府2025年打算怎么整改2024年的问题？")
+    cite = answer.citations[0]
+    assert answer.route == "text" and cite.report_id == "pdf/hongze_2024_hzq2024_working.pdf"
+    assert "一是扎实推进" in cite.quote and "二是加强对典型案例" in cite.quote and "跟班学习制度" in cite.quote
+    assert cite.quote.endswith("业务工作水平。")
+    assert assistant.index.reports[cite.report_id].text[cite.start : cite.end] == cite.quote
+
+
 def test_figure_in_wan_is_a_plain_number(assistant):
     answer = assistant.ask("公号粉丝数达到多少？", reports=[SEED])
     assert (answer.value, answer.unit) == (204000, "万")

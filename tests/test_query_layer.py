@@ -154,6 +154,16 @@ def test_check_compares_the_figures_a_question_quotes(assistant):
     assert "表格为 74件：不一致" in data["answer"]
 
 
+def test_a_claim_that_every_case_was_upheld_is_checked_against_the_result_columns(assistant):
+    data = ask(assistant, "上海市政府办公厅2019年说复议7件、诉讼9件“均获维持”，表格支持这个说法吗？")
+    assert "「行政复议」全部维持：表格中「尚未审结」2件——不一致" in data["answer"]
+    assert "「行政诉讼」全部维持：表格中「尚未审结」1件——不一致" in data["answer"]
+    assert data["answer"].startswith("发现 2 处问题")
+    data = ask(assistant, "上海市司法局2020年直接起诉的3件行政诉讼都被维持了，对吗？")
+    assert "全部维持：表格「结果维持」3件，等于总计——一致" in data["answer"]
+    assert data["answer"].startswith("- 所说") and "未发现不一致" in data["answer"]
+
+
 # -- understanding ------------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from corpus.errors import UnreadableReportError
+from corpus.limits import check_pages, check_zip, current_limits
 from corpus.loaders import Block
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def _with_pictures(path: Path, blocks: list[Block], pictures: list[tuple[int, by
             log.info("%s: picture %d is not an image OCR can read (skipped)", path, n + 1)
     if not images:
         return blocks
+    check_pages(path, len(images), current_limits())  # each picture is OCR'd like a page
     key = hashlib.sha256(path.read_bytes()).hexdigest() + "-" + OCR_VERSION
     reads = read_images(images, key, desc=f"OCR {path.name}")
     out: list[Block] = []
@@ -108,6 +110,7 @@ def _open(path: Path) -> Any:
         )
     if not zipfile.is_zipfile(path):
         raise UnreadableReportError(f"{path}: not a .docx file (not a zip archive)")
+    check_zip(path, current_limits())  # member count, inflated size (really inflated), XML depth, no DTDs
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:

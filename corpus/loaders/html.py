@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
+from corpus.limits import check_markup, current_limits
 from corpus.loaders import Block
 from corpus.loaders.text import decode
 
@@ -40,7 +41,9 @@ _WIDEN_LINKS = 0.05  # ... and holds link text of at most 5% of that (navigation
 
 def load(path: Path) -> list[Block]:
     """Paragraph lines and table rows of the page's main content, in document order."""
-    soup = BeautifulSoup(decode(path.read_bytes(), str(path)), "lxml")
+    text = decode(path.read_bytes(), str(path))
+    check_markup(path, text, current_limits())  # nesting depth (the walk below recurses), no entity declarations
+    soup = BeautifulSoup(text, "lxml")
     _strip_junk(soup)
     root = soup.body if soup.body is not None else soup
     walker = _Walker()

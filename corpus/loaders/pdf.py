@@ -26,6 +26,7 @@ from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import PdfminerException
 
 from corpus.errors import UnreadableReportError
+from corpus.limits import check_pages, current_limits
 from corpus.loaders import Block
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def load(path: Path) -> list[Block]:
         with pdfplumber.open(path) as pdf:
             if not pdf.pages:
                 raise UnreadableReportError(f"{path}: the PDF has no pages")
+            check_pages(path, len(pdf.pages), current_limits())
             scanned = {n: _image_dpi(page) for n, page in enumerate(pdf.pages, start=1) if _needs_ocr(page)}
             pages = [[] if n in scanned else _page_blocks(page, n) for n, page in enumerate(pdf.pages, start=1)]
     except UnreadableReportError:
