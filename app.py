@@ -187,9 +187,9 @@ def reports_frame(reports: dict[str, Report]) -> pd.DataFrame:
     """One row per report of the index: id, agency, year, title, template versions, cells, failed checks."""
     columns = ["报告", "机关", "年份", "标题", "模板版本", "单元格", "未通过检查"]
     versions = {r.id: " · ".join(f"{t} {v}" for t, v in r.versions.items()) for r in reports.values()}
-    failed = {r.id: sum(1 for c in r.checks if not c.ok) for r in reports.values()}
+    failed = {r.id: r.failed_count() for r in reports.values()}  # from the index's metadata: no report is read
     rows = [
-        (r.id, r.agency, r.year or "", r.title, versions[r.id], len(r.cells), failed[r.id])
+        (r.id, r.agency, r.year or "", r.title, versions[r.id], r.cell_count(), failed[r.id])
         for r in reports.values()
     ]
     return pd.DataFrame(sorted(rows), columns=columns)

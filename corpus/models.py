@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 TABLE_ACTIVE = "主动公开"
@@ -104,6 +105,18 @@ class Report:
                 title = section.title
         return title
 
+    def twin_rank(self) -> tuple[int, bool]:
+        """How twins (the same report as a PDF and as its text) are ranked: more cells, then pages."""
+        return len(self.cells), bool(self.pages)
+
+    def cell_count(self) -> int:
+        """How many cells were parsed (a listing of many reports asks this, not `len(cells)`)."""
+        return len(self.cells)
+
+    def failed_count(self) -> int:
+        """How many checks failed."""
+        return sum(1 for f in self.checks if not f.ok)
+
     def cell(self, table: str, row: str, col: str) -> Cell | None:
         """The cell with these canonical keys, or None when it was not parsed."""
         for c in self.cells:
@@ -133,7 +146,11 @@ class Report:
 
 def report_to_state(report: Report) -> dict[str, Any]:
     """Everything needed to rebuild a `Report` without re-reading its file (stored in the index)."""
-    state = asdict(report)
+    state = {f.name: getattr(report, f.name) for f in fields(Report)}  # `asdict` deep-copies: 10x slower
+    for key in ("sections", "pages", "cells"):
+        state[key] = [dict(item.__dict__) for item in state[key]]
+    state["checks"] = [{**f.__dict__, "cells": list(f.cells)} for f in report.checks]
+    state["warnings"], state["versions"] = list(report.warnings), dict(report.versions)
     return state
 
 
@@ -145,3 +162,60 @@ def report_from_state(state: dict[str, Any]) -> Report:
     data["cells"] = [Cell(**c) for c in data.get("cells", [])]
     data["checks"] = [Finding(**{**f, "cells": tuple(f.get("cells", ()))}) for f in data.get("checks", [])]
     return Report(**data)
+
+
+_BODY = ("text", "sections", "pages", "cells", "checks", "warnings", "ocr")
+
+
+class LazyReport(Report):
+    """A `Report` known by its metadata; text, sections, pages, cells and checks are read on first use.
+
+    `load(id)` returns the whole report (the index reads it from its report table and keeps a few in
+    a cache), so a corpus of any size opens without reading every report.
+    """
+
+    def __init__(  # noqa: PLR0913 - the metadata columns of the index's report table
+        self,
+        id: str,
+        source: str,
+        title: str,
+        agency: str,
+        year: int | None,
+        versions: dict[str, str],
+        load: Callable[[str], Report],
+        n_cells: int = 0,
+        has_pages: bool = False,
+        failed: int = 0,
+    ) -> None:
+        self.id, self.source, self.title, self.agency, self.year = id, source, title, agency, year
+        self.versions = versions
+        self._load, self._n_cells, self._has_pages, self._failed = load, n_cells, has_pages, failed
+
+    def __getattr__(self, name: str) -> Any:
+        """A body field, from the loaded report (only called for attributes not set on the instance)."""
+        if name in _BODY and "_load" in self.__dict__:
+            return getattr(self._load(self.id), name)
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any `Report` with the same fields (a lazy one is equal to the report it stands for)."""
+        if not isinstance(other, Report):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Report))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like Report
+
+    def __repr__(self) -> str:
+        return f"LazyReport(id={self.id!r}, agency={self.agency!r}, year={self.year!r})"
+
+    def twin_rank(self) -> tuple[int, bool]:
+        """Cells and pages, from the metadata (no load)."""
+        return self._n_cells, self._has_pages
+
+    def cell_count(self) -> int:
+        """From the metadata (no load)."""
+        return self._n_cells
+
+    def failed_count(self) -> int:
+        """From the metadata (no load)."""
+        return self._failed

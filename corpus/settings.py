@@ -69,6 +69,9 @@ class Settings:
     llm_model: str | None = None
     llm_api_key: str | None = None
     limits: Limits = field(default_factory=Limits)
+    # embeddings (index/embeddings.py): backend torch | onnx | onnx-int8 | static (None: the default), vector cache
+    embedding_backend: str | None = None
+    embedding_cache: bool = True
     # The passage store (`index.vector_backend`): None or "faiss" = FAISS files in the index directory;
     # "milvus://host:19530" or "http(s)://…" = a Milvus server; a path ending in ".db" = Milvus Lite embedded.
     vector_store: str | None = None
@@ -78,7 +81,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read `REPORTQA_HOME`, `_CORPUS`, `_EMBEDDING_MODEL`, `_LLM_*`, the limits, `_VECTOR_STORE`, `_MILVUS_*`."""
+        """Read `REPORTQA_HOME`, `_CORPUS`, `_EMBEDDING_*`, `_LLM_*`, the limits, `_VECTOR_STORE`, `_MILVUS_*`."""
         env = os.environ
         return cls(
             home=Path(env.get("REPORTQA_HOME") or Path.home() / ".cache" / "reportqa").expanduser(),
@@ -88,6 +91,8 @@ class Settings:
             llm_model=env.get("REPORTQA_LLM_MODEL") or None,
             llm_api_key=env.get("REPORTQA_LLM_API_KEY") or None,
             limits=Limits.from_env(),
+            embedding_backend=(env.get("REPORTQA_EMBEDDING_BACKEND") or "").strip().lower() or None,
+            embedding_cache=(env.get("REPORTQA_EMBEDDING_CACHE") or "1").strip().lower() not in ("0", "false", "no", "off"),
             vector_store=env.get("REPORTQA_VECTOR_STORE") or None,
             milvus_token=env.get("REPORTQA_MILVUS_TOKEN") or None,
             milvus_collection=env.get("REPORTQA_MILVUS_COLLECTION") or None,

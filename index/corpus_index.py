@@ -1,10 +1,12 @@
 """One persisted, incrementally updated index per corpus directory: parsed reports, FAISS store, BM25.
 
-Layout under `<home>/indexes/<hash of the corpus path>/`: `CURRENT` names the live snapshot directory,
-which holds `manifest.json` (content hash and chunk ids per file, embedding model), `reports.json`
-(parsed reports) and `store/` (`faiss.index`, `docs.json`). A save writes a new snapshot beside the
-live one and then switches `CURRENT` with `os.replace`, so a crash leaves the previous index loadable.
-Beside the snapshots, `cells.duckdb` holds every cell (derived data: re-synced by content hash on open).
+Layout under `<home>/indexes/<hash of the corpus path>/`: `manifest.sqlite` (content hash and chunk ids
+per file, each report's metadata and parsed state, the embedding model, the store and BM25 versions),
+`store/` and `bm25/` (append-only segments with numbered state files: `index.segments`) and
+`cells.duckdb` (every cell, derived data: re-synced by content hash on open). Opening reads the
+manifest's metadata and memory-maps the segments; a report's text is read when first used. An update
+writes new segments and new state files, then commits the manifest in one SQLite transaction, then
+removes what no version needs: a process killed at any point leaves the previous index loadable.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -30,24 +32,29 @@ from tqdm import tqdm
 from corpus.collection import report_files
 from corpus.errors import CorpusError, RefusedFileError, UnreadableReportError
 from corpus.limits import current_limits
-from corpus.models import Report, report_from_state, report_to_state
+from corpus.models import Report
 from corpus.reader import content_hash, parser_version, read_report, report_id
 from corpus.settings import Limits, Settings
 from corpus.worker import parse_files
-from index.bm25 import BM25Retriever
+from index.bm25 import BM25Index, BM25Retriever
 from index.cells import CellDB
 from index.chunks import row_chunks, text_chunks
-from index.embeddings import embedding_name
+from index.embed_cache import CachedEmbeddings
+from index.embeddings import embedding_name, passage_embeddings
 from index.hybrid import HybridRetriever
+from index.manifest import Manifest, ReportShelf
 from index.milvus_store import MilvusStore
 from index.vector_backend import load_store, make_store
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = 1  # bump when chunking or the snapshot layout changes: every index is then rebuilt
+INDEX_FORMAT = 2  # bump when chunking or the layout changes: every index is then rebuilt
 EMBED_BATCH = 128
-POINTER = "CURRENT"
-SNAPSHOT_PREFIX = "snapshot-"
+MANIFEST_FILE = "manifest.sqlite"
+STORE_DIR = "store"
+BM25_DIR = "bm25"
 CELLS_FILE = "cells.duckdb"
+REPAIR_HASH = "repair"  # a report whose chunks a crash tore (Milvus): matches no file, so it is read again
+_OLD_LAYOUT = ("CURRENT", "snapshot-*")  # format 1: whole snapshots, removed at the first save
 
 
 class IndexSummary(NamedTuple):
@@ -78,45 +85,69 @@ def file_hash(path: Path) -> str:
 class CorpusIndex:
     """The parsed reports, chunk store and BM25 index of one corpus directory, kept in step with its files."""
 
-    def __init__(self, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> None:
+    def __init__(
+        self,
+        corpus_dir: Path,
+        embeddings: Embeddings,
+        home: Path,
+        progress: bool = True,
+        settings: Settings | None = None,
+    ) -> None:
+        """`settings` picks the passage store (`vector_store`, `milvus_*`); None reads `REPORTQA_*`."""
         self.corpus_dir = Path(corpus_dir).resolve()
         self.embeddings = embeddings
         self.home = Path(home)
         self.progress = progress
         self.path = index_dir(self.corpus_dir, self.home)
         self.model_name = embedding_name(embeddings)
-        self.reports: dict[str, Report] = {}
+        self.reports: ReportShelf = ReportShelf(None)  # lazy: metadata now, text and cells on first use
         self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
         self.errors: dict[str, UnreadableReportError] = {}  # report id -> its error, for files read by this process
-        # FAISS files in the snapshot, or a Milvus collection (REPORTQA_VECTOR_STORE)
-        self.store = make_store(Settings.from_env(), embeddings, self.path)
+        # FAISS segments in the index directory, or a Milvus collection (`Settings.vector_store`)
+        self.store = make_store(settings or Settings.from_env(), passage_embeddings(embeddings), self.path)
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
         self._bm25: BM25Retriever | None = None
+        self._sparse = BM25Index()
+        self._manifest: Manifest | None = None
+        self._committed = False  # whether the manifest holds this index (False: the next save replaces it)
         self._cells: CellDB | None = None
         self._cells_lock = threading.Lock()
 
     @classmethod
-    def load(cls, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> CorpusIndex:
+    def load(
+        cls,
+        corpus_dir: Path,
+        embeddings: Embeddings,
+        home: Path,
+        progress: bool = True,
+        settings: Settings | None = None,
+    ) -> CorpusIndex:
         """The index as last saved (empty if none, or if it was built with another model or format)."""
-        index = cls(corpus_dir, embeddings, home, progress)
+        index = cls(corpus_dir, embeddings, home, progress, settings)
         with index._lock(exclusive=False):
-            index._load_snapshot()
+            index._load_manifest()
         return index
 
     @classmethod
-    def open(cls, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> CorpusIndex:
+    def open(
+        cls,
+        corpus_dir: Path,
+        embeddings: Embeddings,
+        home: Path,
+        progress: bool = True,
+        settings: Settings | None = None,
+    ) -> CorpusIndex:
         """Load the saved index and bring it up to date with the corpus directory."""
-        index = cls.load(corpus_dir, embeddings, home, progress)
+        index = cls.load(corpus_dir, embeddings, home, progress, settings)
         summary = index.update()
         log.info("index of %s: %s", index.corpus_dir, summary)
         return index
 
     @property
     def bm25(self) -> BM25Retriever:
-        """BM25 over every chunk (rebuilt after loading or updating: it is not persisted)."""
+        """BM25 over every chunk, text and table rows (persisted in segments, memory-mapped)."""
         if self._bm25 is None:
-            rows = [d for report in self.reports.values() for d in row_chunks(report)]
-            self._bm25 = BM25Retriever.from_documents(self.store.documents() + rows)
+            self._bm25 = BM25Retriever(index=self._sparse)
         return self._bm25
 
     @property
@@ -131,11 +162,15 @@ class CorpusIndex:
             return self._cells
 
     def close(self) -> None:
-        """Close the cell database (the index itself holds no open files)."""
+        """Close the cell database, the manifest and the segment files."""
         with self._cells_lock:
             if self._cells is not None:
                 self._cells.close()
                 self._cells = None
+        self.store.close()
+        if self._manifest is not None:
+            self._manifest.close()
+            self._manifest = None
 
     def retriever(self, k: int = 5, fetch_k: int = 20) -> BaseRetriever:
         """A hybrid dense + BM25 retriever over this index (on Milvus, Milvus fuses the two itself)."""
@@ -185,6 +220,8 @@ class CorpusIndex:
                 chunks.extend(docs or [])
             self._embed(chunks)
             indexed_now = {rid for rid in changed if rid in self.reports}
+            if not isinstance(self.store, MilvusStore):  # Milvus runs BM25 itself: no local BM25 segments
+                self._sparse.add(chunks + [d for rid in indexed_now for d in row_chunks(self.reports[rid])])
             summary = IndexSummary(
                 reports=len(self.reports),
                 chunks=len(self.store),
@@ -194,9 +231,11 @@ class CorpusIndex:
                 unchanged=sum(1 for rid in current if rid not in changed and rid in self.reports),
                 seconds=0.0,
             )
-            if gone or changed or not (self.path / POINTER).exists():
-                self._save()
+            if gone or changed or not self._committed:
+                self._save(gone, changed)
             self._sync_cells()
+            if self._manifest is not None:
+                self.reports.settle(self._manifest)  # parsed reports leave memory once written
         self._bm25 = None
         return summary._replace(seconds=time.perf_counter() - started)
 
@@ -215,6 +254,7 @@ class CorpusIndex:
         """Drop a report, its chunks and its skip note from memory."""
         entry = self._files.pop(rid, {})
         self.store.delete(list(entry.get("chunks", [])))
+        self._sparse.delete_reports([rid])
         self.reports.pop(rid, None)
         self.skipped.pop(rid, None)
 
@@ -245,7 +285,10 @@ class CorpusIndex:
         return docs
 
     def _embed(self, docs: list[Document]) -> None:
-        """Embed and store chunks in batches, with a progress bar."""
+        """Embed and store chunks in batches, with a progress bar (a vector cache is filled first, by length)."""
+        if isinstance(self.store.embeddings, CachedEmbeddings):  # each distinct chunk embedded once, then hits
+            texts = [d.page_content for d in docs if d.metadata.get("kind") != "row"]  # rows: BM25 only
+            self.store.embeddings.fill(texts, progress=self.progress)
         with tqdm(
             total=len(docs), desc="embedding chunks", unit="chunk", disable=not self.progress or not docs
         ) as bar:
@@ -272,68 +315,74 @@ class CorpusIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _load_snapshot(self) -> None:
-        """Read the live snapshot into memory; a stale or broken one is left for `update` to replace."""
-        pointer = self.path / POINTER
-        if not pointer.exists():
+    def _load_manifest(self) -> None:
+        """Open the manifest and the store and BM25 versions it names; a stale or broken one is left for `update`."""
+        path = self.path / MANIFEST_FILE
+        if not path.exists():
             return
-        snapshot = self.path / pointer.read_text(encoding="utf-8").strip()
         try:
-            manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.get("format") != _format() or manifest.get("embedding_model") != self.model_name:
+            manifest = Manifest(path)
+            meta = manifest.meta()
+            if meta.get("format") != _format() or meta.get("embedding_model") != self.model_name:
                 log.info(
                     "index %s was built with %s (format %s); rebuilding with %s (format %s)",
-                    snapshot, manifest.get("embedding_model"), manifest.get("format"), self.model_name, _format(),
+                    self.path, meta.get("embedding_model"), meta.get("format"), self.model_name, _format(),
                 )  # fmt: skip
+                manifest.close()
                 return
-            states = json.loads((snapshot / "reports.json").read_text(encoding="utf-8"))
-            store = load_store(self.store, snapshot / "store", self.embeddings)
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-            log.warning("index %s is unreadable (%s); rebuilding it", snapshot, exc)
+            store = load_store(self.store, self.path / STORE_DIR, passage_embeddings(self.embeddings), meta["store_version"])
+            sparse = BM25Index.load(self.path / BM25_DIR, meta["bm25_version"])
+            files, shelf = manifest.files(), manifest.shelf()
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.DatabaseError) as exc:
+            log.warning("index %s is unreadable (%s); rebuilding it", self.path, exc)
             return
-        self.store = store
-        self._files = manifest["files"]
+        self.store, self._sparse, self._manifest, self._committed = store, sparse, manifest, True
+        self._files = files
+        self.reports = shelf
         if isinstance(store, MilvusStore) and store.needs_repair():
-            # a crash cut a write to the collection short: it is put back in step with the manifest
-            for rid in store.reconcile(self._files):
-                self._files.pop(rid)  # re-read by the next update
-                states.pop(rid, None)
-        self.reports = {rid: report_from_state(state) for rid, state in states.items()}
+            # a crash cut a write to the collection short: it is put back in step with the manifest, and a
+            # report left with chunks missing is forgotten here and re-read (or dropped) by the next update
+            for rid in store.reconcile(files):
+                files[rid] = {"hash": REPAIR_HASH, "chunks": []}
+                shelf.pop(rid, None)
         self.skipped = {rid: e["error"] for rid, e in self._files.items() if "error" in e}
 
-    def _save(self) -> None:
-        """Write a new snapshot, switch `CURRENT` to it atomically, then remove older snapshots."""
+    def _save(self, gone: list[str], changed: list[str]) -> None:
+        """Write the new segments, commit the manifest in one transaction, then drop unused files."""
         self.path.mkdir(parents=True, exist_ok=True)
-        snapshot = self.path / f"{SNAPSHOT_PREFIX}{time.time_ns():x}-{os.getpid()}"
-        snapshot.mkdir()
-        try:
-            self._write_snapshot(snapshot)
-            _fsync_tree(snapshot)
-            staged = self.path / f"{POINTER}.tmp"
-            with open(staged, "w", encoding="utf-8") as handle:
-                handle.write(snapshot.name)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(staged, self.path / POINTER)
-        except BaseException:
-            shutil.rmtree(snapshot, ignore_errors=True)
-            raise
-        for old in self.path.glob(f"{SNAPSHOT_PREFIX}*"):
-            if old != snapshot:  # the previous snapshot, and any a killed process left half-written
-                shutil.rmtree(old, ignore_errors=True)
-        log.debug("saved index snapshot %s", snapshot)
-
-    def _write_snapshot(self, snapshot: Path) -> None:
-        """The manifest, the parsed reports and the store, into a fresh directory."""
-        manifest = {
+        meta = {
             "format": _format(),
             "corpus": str(self.corpus_dir),
             "embedding_model": self.model_name,
-            "files": self._files,
+            "store_version": self.store.save(self.path / STORE_DIR),
+            "bm25_version": self._sparse.save(self.path / BM25_DIR),
         }
-        _write_json(snapshot / "manifest.json", manifest)
-        _write_json(snapshot / "reports.json", {rid: report_to_state(r) for rid, r in self.reports.items()})
-        self.store.save(snapshot / "store")
+        manifest = self._manifest or self._open_manifest()
+        manifest.commit(
+            meta,
+            self._files if not self._committed else {rid: self._files[rid] for rid in changed if rid in self._files},
+            dict(self.reports.fresh),
+            gone + [rid for rid in changed if rid not in self.reports.fresh],
+            clear=not self._committed,
+        )
+        self._manifest, self._committed = manifest, True
+        self.store.prune()
+        self._sparse.prune()
+        for pattern in _OLD_LAYOUT:
+            for old in self.path.glob(pattern):
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+        log.debug("saved index %s (store %s, bm25 %s)", self.path, meta["store_version"], meta["bm25_version"])
+
+    def _open_manifest(self) -> Manifest:
+        """The manifest file, opened; an unreadable one is replaced (its index is being rebuilt anyway)."""
+        path = self.path / MANIFEST_FILE
+        try:
+            return Manifest(path)
+        except sqlite3.DatabaseError as exc:
+            log.warning("manifest %s is unreadable (%s); writing a new one", path, exc)
+            for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                stale.unlink(missing_ok=True)
+            return Manifest(path)
 
 
 def _limits_key(limits: Limits) -> str:
@@ -349,16 +398,3 @@ def _stale(entry: dict[str, Any], digest: str, limits: Limits) -> bool:
 def _format() -> str:
     """The index format and the parser's version: a change to either rebuilds every index."""
     return f"{INDEX_FORMAT}-{parser_version()}"
-
-
-def _write_json(path: Path, obj: object) -> None:
-    """Write UTF-8 JSON."""
-    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
-
-
-def _fsync_tree(folder: Path) -> None:
-    """Flush every file of a snapshot to disk before it is made live."""
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())

@@ -6,14 +6,17 @@ function, which fills `sparse`), `dense` (the chunk's embedding) and the chunk's
 they carry a placeholder unit vector and the dense route filters on `kind == "text"`, so a hybrid search
 fuses what the FAISS path fuses (dense over text chunks, BM25 over every chunk, reciprocal rank k = 60).
 
-The collection is live, not snapshotted like FAISS files. Before its first write on top of a snapshot the
-store writes that snapshot's name into `PENDING_FILE`; a later snapshot supersedes it. Loading the snapshot
-the file still names means a write was cut short (a crash mid-update): `reconcile` then makes the
-collection agree with the manifest again.
+The collection is live, not versioned like FAISS segments. A save writes `milvus-<n>.json` (which
+collection, how many entities) into the store folder and returns `milvus-<n>` as the store version the
+index manifest commits. Before its first write after a load or a save, the store writes the version it
+will commit next into `PENDING_FILE`. Loading a version other than the one that file names, or finding
+another entity count than the version's, means a write was cut short (a crash mid-update, or before the
+manifest commit): `reconcile` then makes the collection agree with the manifest's files again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -37,8 +40,9 @@ from index.store import Filter
 log = logging.getLogger(__name__)
 PK, TEXT, DENSE, SPARSE = "pk", "text", "dense", "sparse"
 OUTPUT = [TEXT, "$meta"]
-STATE_FILE = "milvus.json"  # in the snapshot's store/ directory: which collection, how many entities
-PENDING_FILE = "milvus-pending"  # in the index directory: the snapshot a write began on top of
+STATE_PREFIX = "milvus-"  # `milvus-<n>.json` in the store folder: which collection, how many entities
+PENDING_FILE = "milvus-pending"  # in the index directory: the version the write under way will commit
+_VERSION = re.compile(r"milvus-([0-9]+)")
 RRF_K = 60
 BATCH = 512
 # Milvus' "chinese" analyzer is jieba + cnalphanumonly, which drops '98.69%'-like tokens, and Milvus Lite
@@ -94,10 +98,11 @@ class MilvusStore(VectorStore):
         self.config = config
         self._state_dir = Path(state_dir)
         self._milvus: Any = None  # langchain_milvus.Milvus, made on first use
-        self._attached = False  # until loaded from a snapshot or written: the collection is not ours yet
-        self._base = ""  # the snapshot whose manifest the collection matches
-        self._pending = False  # PENDING_FILE written for `_base`
+        self._attached = False  # until loaded or written: the collection is not ours yet
+        self._version = 0  # the version loaded or last saved (0: none)
+        self._pending = False  # PENDING_FILE names `_version + 1`: the collection has changed since
         self._saved_count: int | None = None
+        self._folder: Path | None = None  # the store folder of the version loaded or saved
         self._present = False  # the collection is known to exist (saves a round trip per search)
 
     # -- connection and bookkeeping ------------------------------------------------------------------
@@ -163,18 +168,22 @@ class MilvusStore(VectorStore):
         return self._present
 
     def _begin_write(self) -> None:
-        """Note the pending write (once per snapshot), and start the collection anew for a fresh store."""
-        if not self._pending:
-            self._state_dir.mkdir(parents=True, exist_ok=True)
-            marker = self._state_dir / PENDING_FILE
-            with open(marker, "w", encoding="utf-8") as handle:
-                handle.write(self._base)
-                handle.flush()
-                os.fsync(handle.fileno())
-            self._pending = True
+        """Note the pending version, and start the collection anew for a fresh store."""
+        self._mark_pending()
         if not self._attached:
             self._vectorstore(drop_old=True)
             self._attached, self._present = True, False
+
+    def _mark_pending(self) -> None:
+        """Name the version the next save commits in `PENDING_FILE` (once per save), durably."""
+        if self._pending:
+            return
+        self._state_dir.mkdir(parents=True, exist_ok=True)
+        with open(self._state_dir / PENDING_FILE, "w", encoding="utf-8") as handle:
+            handle.write(f"{STATE_PREFIX}{self._version + 1}")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self._pending = True
 
     def count(self, expr: str = "") -> int:
         """How many entities pass a boolean expression (all of them for an empty one)."""
@@ -380,32 +389,61 @@ class MilvusStore(VectorStore):
 
     # -- persistence and repair -------------------------------------------------------------------------
 
-    def save(self, directory: str | Path) -> None:
-        """Write `milvus.json` (where the collection is, how many entities) into a snapshot's store folder."""
+    def save(self, directory: str | Path) -> str:
+        """Write `milvus-<n>.json` (the collection, its entity count) into the store folder; returns `milvus-<n>`.
+
+        The version is the one `PENDING_FILE` named for the writes since the last save (the next one if none).
+        """
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
-        count = self.count()
+        self._mark_pending()  # a save with no write since: the marker names this version all the same
+        count, version = self.count(), self._version + 1
         state = {"uri": self.config.uri, "collection": self.config.collection, "count": count}
-        (folder / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-        self._base, self._pending, self._saved_count = folder.parent.name, False, count
+        path = folder / f"{STATE_PREFIX}{version}.json"
+        scratch = path.with_name(path.name + ".tmp")
+        scratch.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(scratch, path)
+        self._version, self._pending, self._saved_count, self._folder = version, False, count, folder
+        return f"{STATE_PREFIX}{version}"
 
-    def load(self, directory: str | Path) -> MilvusStore:
-        """A store attached to the collection a snapshot names (its `milvus.json`); another one is an error."""
+    def prune(self) -> None:
+        """Remove the state files of every other version than the last saved or loaded one."""
+        if self._folder is None:
+            return
+        keep = f"{STATE_PREFIX}{self._version}.json"
+        for path in self._folder.glob(f"{STATE_PREFIX}*.json*"):
+            if path.name != keep:
+                path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Close the client connection (Milvus Lite embedded: release the .db for another process)."""
+        if self._milvus is not None:
+            with contextlib.suppress(Exception):  # closing a connection that is already gone is not an error
+                self._milvus.client.close()
+            self._milvus, self._present = None, False
+
+    def load(self, directory: str | Path, version: str | None) -> MilvusStore:
+        """A store attached to the collection a version names (its `milvus-<n>.json`); another one is an error."""
         folder = Path(directory)
-        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+        found = _VERSION.fullmatch(version or "")
+        if found is None:
+            raise ValueError(f"store version {version!r} is not a Milvus one (built with another passage store)")
+        number = int(found.group(1))
+        state = json.loads((folder / f"{STATE_PREFIX}{number}.json").read_text(encoding="utf-8"))
         if (state["uri"], state["collection"]) != (self.config.uri, self.config.collection):
             raise ValueError(
                 f"{folder} was built on {state['collection']!r} at {state['uri']}, "
                 f"not {self.config.collection!r} at {self.config.uri}"
             )
         store = MilvusStore(self._embeddings, self.config, self._state_dir)
-        store._attached, store._base, store._saved_count = True, folder.parent.name, int(state["count"])
+        store._attached, store._version, store._saved_count = True, number, int(state["count"])
+        store._folder = folder
         return store
 
     def needs_repair(self) -> bool:
-        """Whether a write on top of this snapshot was cut short, or the collection is not as it was saved."""
+        """Whether a write after this version was cut short, or the collection is not as it was saved."""
         marker = self._state_dir / PENDING_FILE
-        if marker.exists() and marker.read_text(encoding="utf-8").strip() == self._base:
+        if marker.exists() and marker.read_text(encoding="utf-8").strip() != f"{STATE_PREFIX}{self._version}":
             return True
         return self.count() != self._saved_count
 

@@ -1,9 +1,17 @@
-"""A narrow LangChain `VectorStore` on faiss-cpu: exact cosine search, metadata filters, JSON persistence."""
+"""A narrow LangChain `VectorStore` on faiss-cpu: exact cosine search, metadata filters, segmented persistence.
+
+Vectors live in append-only segments (`index.segments`): each save writes only the segment added since the
+last one (one `IndexFlatIP` file, memory-mapped when loaded, and its documents as JSON lines), and a delete
+is a tombstone in the numbered state file. Small segments are merged when there are many, and everything
+when a quarter of the rows are dead, so adding one report to ten thousand writes a few kilobytes.
+Nothing is ever unpickled. The interface the index uses is `add_documents`, `delete`,
+`similarity_search_with_score` (with a metadata filter), `save` (returns a version), `load` and `prune`.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -14,38 +22,42 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
+from index.segments import DocSegment, Filter, SegmentLog, SegmentState, matches, new_segment_name
+
+__all__ = ["FaissStore", "Filter", "matches"]
+
 log = logging.getLogger(__name__)
-INDEX_FILE = "faiss.index"
-DOCS_FILE = "docs.json"
-Filter = dict[str, Any]
+INDEX_FILE = "vectors.faiss"
+MAX_SEGMENTS = 12  # more than this: every segment but the largest is merged into one
+DEAD_SHARE = 0.25  # more deleted rows than this share: every segment is merged, dropping them
 
 
-def matches(metadata: dict[str, Any], filter: Filter | None) -> bool:
-    """True if metadata equals every filter value, or is one of it where the value is a list, tuple or set."""
-    if not filter:
-        return True
-    for key, wanted in filter.items():
-        value = metadata.get(key)
-        if isinstance(wanted, list | tuple | set | frozenset):
-            if value not in wanted:
-                return False
-        elif value != wanted:
-            return False
-    return True
+class _Segment:
+    """One segment's vectors (a faiss flat inner-product index, row = position) and documents."""
+
+    def __init__(self, docs: DocSegment, index: Any) -> None:
+        self.docs = docs
+        self.index = index
+
+    @property
+    def name(self) -> str:
+        return self.docs.name
+
+    def __len__(self) -> int:
+        return len(self.docs)
 
 
 class FaissStore(VectorStore):
-    """Documents and their vectors in a faiss `IndexIDMap2(IndexFlatIP)`; vectors are L2-normalised.
-
-    Scores are cosine similarities. Ids and metadata persist as JSON beside `faiss.index`, never pickled.
-    """
+    """Documents and their L2-normalised vectors in faiss flat indexes; scores are cosine similarities."""
 
     def __init__(self, embeddings: Embeddings) -> None:
         self._embeddings = embeddings
-        self._index: Any = None  # faiss.IndexIDMap2, created at the first add (the dimension is known then)
-        self._docs: dict[int, Document] = {}  # faiss id -> document
-        self._ids: dict[str, int] = {}  # document id -> faiss id
-        self._next = 0
+        self._segments: list[_Segment] = []
+        self._dead: dict[str, set[int]] = {}  # segment name -> deleted rows
+        self._where: dict[str, tuple[str, int]] | None = None  # document id -> (segment, row), built on use
+        self._dim: int | None = None
+        self._folder: Path | None = None  # where the on-disk segments are
+        self._generation = 0
 
     @property
     def embeddings(self) -> Embeddings:
@@ -53,16 +65,36 @@ class FaissStore(VectorStore):
         return self._embeddings
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return sum(len(s) for s in self._segments) - sum(len(d) for d in self._dead.values())
+
+    @property
+    def segments(self) -> list[str]:
+        """The names of the live segments, oldest first."""
+        return [s.name for s in self._segments]
 
     def documents(self) -> list[Document]:
-        """Every stored document, in insertion order."""
-        return list(self._docs.values())
+        """Every stored document, in insertion order (reads them all: for tests and small stores)."""
+        return [doc for seg in self._segments for row, doc in seg.docs.documents() if not self._is_dead(seg, row)]
 
     @property
     def ids(self) -> list[str]:
         """Every stored document id, in insertion order."""
-        return list(self._ids)
+        return list(self._locations())
+
+    def _is_dead(self, seg: _Segment, row: int) -> bool:
+        return row in self._dead.get(seg.name, ())
+
+    def _locations(self) -> dict[str, tuple[str, int]]:
+        """Document id -> (segment, row) of every live document (read from the segments once)."""
+        if self._where is None:
+            where: dict[str, tuple[str, int]] = {}
+            for seg in self._segments:
+                dead = self._dead.get(seg.name, set())
+                for row, doc_id in enumerate(seg.docs.ids()):
+                    if row not in dead:
+                        where[doc_id] = (seg.name, row)
+            self._where = where
+        return self._where
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Embed and L2-normalise (faiss inner product is then cosine)."""
@@ -74,17 +106,19 @@ class FaissStore(VectorStore):
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return np.ascontiguousarray(matrix / np.where(norms == 0, 1.0, norms))
 
-    def _ensure_index(self, dim: int) -> Any:
-        """The faiss index, created for `dim` on first use; a dimension mismatch is an error."""
+    def _open_segment(self, dim: int) -> _Segment:
+        """The segment being filled (the newest if it is still in memory, else a new one)."""
         import faiss
 
-        if self._index is None:
-            self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-        elif self._index.d != dim:
-            raise ValueError(
-                f"vectors of dimension {dim} cannot go into an index of dimension {self._index.d}"
-            )
-        return self._index
+        if self._dim is None:
+            self._dim = dim
+        elif self._dim != dim:
+            raise ValueError(f"vectors of dimension {dim} cannot go into an index of dimension {self._dim}")
+        if self._segments and not self._segments[-1].docs.on_disk:
+            return self._segments[-1]
+        segment = _Segment(DocSegment(new_segment_name()), faiss.IndexFlatIP(dim))
+        self._segments.append(segment)
+        return segment
 
     def add_texts(
         self,
@@ -107,13 +141,16 @@ class FaissStore(VectorStore):
         if not texts:
             return []
         vectors = self._vectors(texts)
-        self.delete([i for i in ids if i in self._ids])
-        faiss_ids = np.arange(self._next, self._next + len(texts), dtype=np.int64)
-        self._ensure_index(vectors.shape[1]).add_with_ids(vectors, faiss_ids)
-        self._next += len(texts)
-        for fid, doc_id, text, meta in zip(faiss_ids.tolist(), ids, texts, metadatas, strict=True):
-            self._docs[fid] = Document(page_content=text, metadata=dict(meta), id=doc_id)
-            self._ids[doc_id] = fid
+        segment = self._open_segment(vectors.shape[1])
+        self.delete([i for i in ids if i in self._locations()])
+        first = len(segment)
+        segment.index.add(vectors)
+        segment.docs.append(
+            [Document(page_content=t, metadata=dict(m), id=i) for t, m, i in zip(texts, metadatas, ids, strict=True)]
+        )
+        where = self._locations()
+        for offset, doc_id in enumerate(ids):
+            where[doc_id] = (segment.name, first + offset)
         return ids
 
     def add_documents(self, documents: list[Document], **kwargs: Any) -> list[str]:
@@ -124,44 +161,53 @@ class FaissStore(VectorStore):
         )
 
     def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool | None:
-        """Remove documents by id (unknown ids are ignored)."""
-        import faiss
-
+        """Remove documents by id (unknown ids are ignored): a tombstone until the next merge."""
         if not ids:
             return True
-        faiss_ids = [self._ids.pop(i) for i in ids if i in self._ids]
-        if faiss_ids:
-            self._index.remove_ids(faiss.IDSelectorBatch(np.asarray(faiss_ids, dtype=np.int64)))
-            for fid in faiss_ids:
-                del self._docs[fid]
+        where = self._locations()
+        for doc_id in ids:
+            found = where.pop(doc_id, None)
+            if found is not None:
+                self._dead.setdefault(found[0], set()).add(found[1])
         return True
 
     def get_by_ids(self, ids: Sequence[str], /) -> list[Document]:
         """The stored documents with these ids (unknown ids are skipped)."""
-        return [self._docs[self._ids[i]] for i in ids if i in self._ids]
+        where = self._locations()
+        by_name = {s.name: s for s in self._segments}
+        return [by_name[where[i][0]].docs.get(where[i][1]) for i in ids if i in where]
 
     def similarity_search_with_score_by_vector(
         self, embedding: list[float], k: int = 4, filter: Filter | None = None
     ) -> list[tuple[Document, float]]:
-        """The `k` most similar documents (cosine) that pass the metadata filter; over-fetches when filtering."""
+        """The `k` most similar documents (cosine) that pass the metadata filter, over every segment."""
+        import faiss
+
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        total = len(self._docs)
-        if total == 0:
-            return []
         query = np.asarray([embedding], dtype=np.float32)
         query /= max(float(np.linalg.norm(query)), 1e-12)
-        fetch = min(total, k if not filter else max(4 * k, 64))
-        while True:
-            scores, fids = self._index.search(query, fetch)
-            hits = [
-                (self._docs[fid], float(score))
-                for fid, score in zip(fids[0].tolist(), scores[0].tolist(), strict=True)
-                if fid >= 0 and matches(self._docs[fid].metadata, filter)
-            ]
-            if len(hits) >= k or fetch >= total:
-                return [(_copy(doc), score) for doc, score in hits[:k]]
-            fetch = min(total, fetch * 4)
+        hits: list[tuple[float, _Segment, int]] = []
+        for seg in self._segments:
+            if not len(seg):
+                continue
+            mask = seg.docs.filter_mask(filter)
+            dead = self._dead.get(seg.name)
+            if dead:
+                mask = np.ones(len(seg), dtype=bool) if mask is None else mask.copy()
+                mask[np.fromiter(dead, dtype=np.int64)] = False
+            params = None
+            if mask is not None:
+                if not mask.any():
+                    continue
+                bits = np.packbits(mask, bitorder="little")
+                selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))  # kept alive with `bits`
+                params = faiss.SearchParameters()
+                params.sel = selector
+            scores, rows = seg.index.search(query, min(k, len(seg)), params=params)
+            hits += [(s, seg, r) for s, r in zip(scores[0].tolist(), rows[0].tolist(), strict=True) if r >= 0]
+        hits.sort(key=lambda hit: -hit[0])
+        return [(seg.docs.get(row), score) for score, seg, row in hits[:k]]
 
     def similarity_search_with_score(
         self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
@@ -200,49 +246,91 @@ class FaissStore(VectorStore):
         store.add_texts(texts, metadatas, ids=ids)
         return store
 
-    def save(self, directory: str | Path) -> None:
-        """Write `faiss.index` and `docs.json` (ids, contents, metadata) into a directory."""
+    # -- persistence -------------------------------------------------------------------------------
+
+    def _merge(self) -> None:
+        """Merge segments when there are too many or too many dead rows (the merged one is written at save)."""
+        rows = sum(len(s) for s in self._segments)
+        dead = sum(len(d) for d in self._dead.values())
+        if rows and dead > DEAD_SHARE * rows:
+            merged, kept = self._segments, []
+        elif len(self._segments) > MAX_SEGMENTS:
+            largest = max(self._segments, key=len)
+            merged, kept = [s for s in self._segments if s is not largest], [largest]
+        else:
+            return
+        import faiss
+
+        assert self._dim is not None
+        target = _Segment(DocSegment(new_segment_name()), faiss.IndexFlatIP(self._dim))
+        for seg in merged:
+            live = [r for r in range(len(seg)) if not self._is_dead(seg, r)]
+            if live:
+                target.index.add(np.ascontiguousarray(seg.index.reconstruct_n(0, len(seg))[live]))
+                target.docs.append([seg.docs.get(r) for r in live])
+            self._dead.pop(seg.name, None)
+        log.info("merged %d vector segments into one of %d rows", len(merged), len(target))
+        self._segments = kept + [target]
+        self._where = None
+
+    def save(self, directory: str | Path) -> str:
+        """Write the segments not yet in `directory` and a new state file; returns its version.
+
+        Files of earlier versions are left as they were (see `prune`).
+        """
         import faiss
 
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
-        docs = list(self._docs.items())
-        payload = {
-            "dim": None if self._index is None else int(self._index.d),
-            "next": self._next,
-            "faiss_ids": [fid for fid, _ in docs],
-            "ids": [doc.id for _, doc in docs],
-            "contents": [doc.page_content for _, doc in docs],
-            "metadatas": [doc.metadata for _, doc in docs],
-        }
-        if self._index is not None:
-            faiss.write_index(self._index, str(folder / INDEX_FILE))
-        (folder / DOCS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        self._merge()
+        for seg in self._segments:
+            target = folder / seg.name
+            if seg.docs.on_disk and (target / INDEX_FILE).exists():
+                continue
+            if seg.docs.on_disk:  # saved elsewhere before: copy its files
+                assert self._folder is not None
+                shutil.copytree(self._folder / seg.name, target, dirs_exist_ok=True)
+                continue
+            seg.docs.write(target)
+            faiss.write_index(seg.index, str(target / INDEX_FILE))
+        log_ = SegmentLog(folder)
+        generation = max(log_.generations(), default=0) + 1
+        state = SegmentState(
+            generation=generation,
+            segments=self.segments,
+            dead={name: sorted(rows) for name, rows in self._dead.items() if rows},
+            extra={"dim": self._dim},
+        )
+        log_.write(state)
+        self._folder, self._generation = folder, generation
+        return str(generation)
+
+    def prune(self) -> None:
+        """Remove the files of every other version than the last saved or loaded one."""
+        if self._folder is not None and self._generation:
+            SegmentLog(self._folder).prune(self._generation)
 
     @classmethod
-    def load(cls, directory: str | Path, embeddings: Embeddings) -> FaissStore:
-        """Read a store written by `save` (JSON and a faiss index only: nothing is unpickled)."""
+    def load(cls, directory: str | Path, embeddings: Embeddings, version: str | None = None) -> FaissStore:
+        """Open a version written by `save` (the newest when None), vectors memory-mapped."""
         import faiss
 
         folder = Path(directory)
-        payload = json.loads((folder / DOCS_FILE).read_text(encoding="utf-8"))
+        state = SegmentLog(folder).read(int(version) if version else None)
         store = cls(embeddings)
-        store._next = int(payload["next"])
-        if payload["dim"] is not None:
-            store._index = faiss.read_index(str(folder / INDEX_FILE))
-            if store._index.ntotal != len(payload["ids"]):
-                raise ValueError(
-                    f"{folder}: faiss.index holds {store._index.ntotal} vectors but docs.json {len(payload['ids'])}"
-                )
-        rows = zip(
-            payload["faiss_ids"], payload["ids"], payload["contents"], payload["metadatas"], strict=True
-        )
-        for fid, doc_id, text, meta in rows:
-            store._docs[fid] = Document(page_content=text, metadata=meta, id=doc_id)
-            store._ids[doc_id] = fid
+        store._folder, store._generation = folder, state.generation
+        store._dim = state.extra.get("dim")
+        flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
+        for name in state.segments:
+            docs = DocSegment.open(folder / name)
+            index = faiss.read_index(str(folder / name / INDEX_FILE), flags)
+            if index.ntotal != len(docs):
+                raise ValueError(f"{folder / name}: {index.ntotal} vectors but {len(docs)} documents")
+            store._segments.append(_Segment(docs, index))
+        store._dead = {name: set(rows) for name, rows in state.dead.items()}
         return store
 
-
-def _copy(doc: Document) -> Document:
-    """A copy callers may annotate (scores in metadata) without touching the stored document."""
-    return Document(page_content=doc.page_content, metadata=dict(doc.metadata), id=doc.id)
+    def close(self) -> None:
+        """Close the segments' files."""
+        for seg in self._segments:
+            seg.docs.close()

@@ -63,8 +63,11 @@ def make_store(settings: Settings, embeddings: Embeddings, index_path: Path) -> 
     return MilvusStore(embeddings, config, index_path)
 
 
-def load_store(fresh: PassageStore, directory: Path, embeddings: Embeddings) -> PassageStore:
-    """The store a snapshot's `store/` folder holds, of the same backend as `fresh`."""
+def load_store(fresh: PassageStore, directory: Path, embeddings: Embeddings, version: str | None) -> PassageStore:
+    """The store version `version` of the `store/` folder, of the same backend as `fresh`.
+
+    A version written by the other backend is a `ValueError` (the index is then rebuilt).
+    """
     if isinstance(fresh, MilvusStore):
-        return fresh.load(directory)
-    return FaissStore.load(directory, embeddings)
+        return fresh.load(directory, version)
+    return FaissStore.load(directory, embeddings, version)

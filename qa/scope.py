@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corpus import Report
@@ -67,6 +68,28 @@ def aliases(agency: str) -> set[str]:
     return {n for n in names if len(n) >= 2 and n not in generic and not n.startswith("人民")}
 
 
+def _starts(part: str, text: str) -> Iterator[int]:
+    """Every position where `part` occurs in `text`."""
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
+def _windows(name: str, question: str, near: bool) -> list[int]:
+    """The positions, ascending, where `name` may occur in the question (exactly, or but for one character).
+
+    A window one character off leaves one half of the name intact, so only windows holding a half are tried.
+    """
+    if not near:
+        return list(_starts(name, question)) if name in question else []
+    half, last = len(name) // 2, len(question) - len(name)
+    if name[:half] not in question and name[half:] not in question:  # the common case, tested cheaply
+        return []
+    found = set(_starts(name[:half], question)) | {i - half for i in _starts(name[half:], question)}
+    return sorted(i for i in found if 0 <= i <= last)
+
+
 def _near(a: str, b: str) -> bool:
     """Same length, at most one character different (沭阳县 / 沐阳县)."""
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
@@ -96,7 +119,7 @@ class Catalog:
                 continue
             current = best.get(key)
             # Twins (a PDF and its text extraction): keep the one with more cells, then the one with pages.
-            if current is None or (len(report.cells), bool(report.pages)) > (len(current.cells), bool(current.pages)):
+            if current is None or report.twin_rank() > current.twin_rank():
                 best[key] = report
         self.reports = sorted(best.values(), key=lambda r: (r.agency, r.year or 0))
         self.alias_map: dict[str, set[str]] = {}
@@ -120,11 +143,11 @@ class Catalog:
         taken: list[tuple[int, int]] = []
         if near:  # a near-miss never overlaps an exact name ("沭阳县发改局" is not also 沐阳县)
             for name in names:
-                taken += [(m.start(), m.end()) for m in re.finditer(re.escape(name), question)]
-        for name in sorted(names, key=len, reverse=True):
-            if near and len(name) < 3:
-                continue
-            for i in range(len(question) - len(name) + 1):
+                if name in question:  # (a cheap test first: a corpus of 10^4 reports has ~5·10^4 names)
+                    taken += [(m.start(), m.end()) for m in re.finditer(re.escape(name), question)]
+        windows = {n: w for n in names if (not near or len(n) >= 3) and (w := _windows(n, question, near))}
+        for name in sorted(windows, key=len, reverse=True):
+            for i in windows[name]:
                 window = question[i : i + len(name)]
                 hit = window == name if not near else _near(window, name) and window != name
                 if hit and not any(a < i + len(name) and i < b for a, b in taken):
@@ -228,7 +251,8 @@ class Catalog:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
         for name in sorted(self.alias_map, key=len, reverse=True):
             # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
-            question = re.sub(re.escape(name) + _NAME_TAIL, "", question)
+            if name in question:
+                question = re.sub(re.escape(name) + _NAME_TAIL, "", question)
         _, near = self._matches(question, near=True)
         for window in near:
             question = question.replace(window, "")

@@ -44,8 +44,8 @@ def report_summary(report: Report) -> dict[str, Any]:
         "title": report.title,
         "source": report.source,
         "versions": dict(report.versions),
-        "cells": len(report.cells),
-        "failed_checks": sum(1 for c in report.checks if not c.ok),
+        "cells": report.cell_count(),  # from the index's metadata: listing reports reads none of them
+        "failed_checks": report.failed_count(),
     }
 
 

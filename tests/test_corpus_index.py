@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import json
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from corpus import CorpusError, UnreadableReportError, read_report
+from corpus.models import LazyReport
 from index import CorpusIndex, FaissStore, FakeEmbeddings, IndexSummary
 from index.corpus_index import index_dir
+from index.manifest import Manifest
 
 FILES = [
     "txt/000_shanghai_justice_bureau_2020.txt",
@@ -59,8 +65,8 @@ def test_first_build_adds_every_report_and_saves_one_snapshot(corpus_dir: Path, 
     assert len(rows) > 3 * 20
     assert sorted(index.reports) == sorted(FILES)
     folder = index_dir(corpus_dir, home)
-    assert folder.parent == home / "indexes" and (folder / "CURRENT").exists()
-    assert len(list(folder.glob("snapshot-*"))) == 1
+    assert folder.parent == home / "indexes" and (folder / "manifest.sqlite").exists()
+    assert len(index.store.segments) == len(index.bm25.index.segments) == 1
 
 
 def test_reopening_an_unchanged_corpus_embeds_and_parses_nothing(
@@ -114,10 +120,11 @@ def test_a_crash_while_saving_leaves_the_previous_index_loadable(
     before, built = build(corpus_dir, home)
     (corpus_dir / FILES[0]).unlink()
 
-    def crash(self: FaissStore, directory: Path) -> None:
-        Path(directory).mkdir(parents=True)
-        (Path(directory) / "faiss.index").write_bytes(b"half a fai")
-        raise KeyboardInterrupt("killed while writing the snapshot")
+    def crash(self: FaissStore, directory: Path) -> str:
+        half = Path(directory) / "seg-0-1"
+        half.mkdir(parents=True)
+        (half / "vectors.faiss").write_bytes(b"half a fai")
+        raise KeyboardInterrupt("killed while writing a segment")
 
     monkeypatch.setattr(FaissStore, "save", crash)
     with pytest.raises(KeyboardInterrupt):
@@ -125,29 +132,97 @@ def test_a_crash_while_saving_leaves_the_previous_index_loadable(
     monkeypatch.undo()
     survivor = CorpusIndex.load(corpus_dir, FakeEmbeddings(), home, progress=False)
     assert len(survivor.store) == built.chunks and sorted(survivor.reports) == sorted(before.reports)
-    _, summary = build(corpus_dir, home)  # the next update redoes the work
+    _, summary = build(corpus_dir, home)  # the next update redoes the work, and removes the half segment
     assert (summary.removed, summary.reports) == (1, 2)
+    assert not (index_dir(corpus_dir, home) / "store" / "seg-0-1").exists()
 
 
-def test_a_snapshot_half_written_by_a_killed_process_is_ignored_then_cleaned(
-    corpus_dir: Path, home: Path
+_KILLED_UPDATE = """
+import os, signal, sys
+from pathlib import Path
+from index import CorpusIndex, FakeEmbeddings
+from index.manifest import Manifest
+
+def killed(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # after the new segments and state files, before the commit
+
+Manifest.commit = killed
+CorpusIndex.load(Path(sys.argv[1]), FakeEmbeddings(), Path(sys.argv[2]), progress=False).update()
+"""
+
+
+def test_a_process_killed_before_the_manifest_commit_leaves_the_previous_index(
+    corpus_dir: Path, home: Path, reports_dir: Path
 ) -> None:
+    before, built = build(corpus_dir, home)
+    shutil.copy(reports_dir / "html" / "pingtan_2024.html", corpus_dir / "pingtan_2024.html")
+    (corpus_dir / FILES[0]).unlink()
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_UPDATE, str(corpus_dir), str(home)], cwd=root, capture_output=True, timeout=300
+    )
+    assert done.returncode == -signal.SIGKILL
+    folder = index_dir(corpus_dir, home)
+    assert len(list((folder / "store").glob("state-*"))) == 2  # the killed process wrote its version
+    survivor = CorpusIndex.load(corpus_dir, FakeEmbeddings(), home, progress=False)
+    assert sorted(survivor.reports) == sorted(FILES) and len(survivor.store) == built.chunks
+    assert survivor.retriever().invoke("结转下年度继续办理", filter={"report_id": FILES[0]})
+    assert not survivor.retriever().invoke("平潭", filter={"report_id": "pingtan_2024.html"})
+    summary = survivor.update()
+    assert (summary.added, summary.removed, summary.reports) == (1, 1, 3)
+    assert len(list((folder / "store").glob("state-*"))) == 1
+
+
+def test_adding_a_report_writes_one_new_segment_and_leaves_the_others(
+    corpus_dir: Path, home: Path, reports_dir: Path
+) -> None:
+    index, _ = build(corpus_dir, home)
+    folder = index_dir(corpus_dir, home)
+    old = {p: p.stat().st_mtime_ns for p in folder.glob("*/seg-*/*")}
+    shutil.copy(reports_dir / "html" / "pingtan_2024.html", corpus_dir / "pingtan_2024.html")
+    again, summary = build(corpus_dir, home)
+    assert summary.added == 1 and len(again.store.segments) == len(again.bm25.index.segments) == 2
+    assert {p: p.stat().st_mtime_ns for p in old} == old  # nothing written was rewritten
+    new = [p for p in folder.glob("store/seg-*") if p.name not in index.store.segments]
+    assert len(new) == 1 and json.loads((new[0] / "reports.json").read_text(encoding="utf-8")) == ["pingtan_2024.html"]
+
+
+def test_opening_reads_report_metadata_only_until_a_report_is_used(
+    corpus_dir: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built, _ = build(corpus_dir, home)
+    loads: list[str] = []
+    real = Manifest.load_report
+    monkeypatch.setattr(Manifest, "load_report", lambda self, rid: loads.append(rid) or real(self, rid))
+    index = CorpusIndex.load(corpus_dir, FakeEmbeddings(), home, progress=False)
+    index.update()
+    assert all(isinstance(r, LazyReport) for r in index.reports.values()) and loads == []
+    assert [(r.agency, r.year) for r in index.reports.values()] == [(r.agency, r.year) for r in built.reports.values()]
+    assert index.cells.rows("SELECT count(*) AS n FROM reports") == [{"n": 3}] and loads == []
+    listing = [(r.cell_count(), r.failed_count(), r.twin_rank()) for r in index.reports.values()]
+    full = [(len(r.cells), sum(not f.ok for f in r.checks), (len(r.cells), bool(r.pages))) for r in built.reports.values()]
+    assert listing == full and loads == []  # a listing of reports (the app, GET /api/reports) reads none
+    report = index.reports[FILES[0]]
+    assert report.cell("申请", "结转下年度继续办理", "总计").value == 5 and loads == [FILES[0]]
+    assert report.text.startswith(read_report(corpus_dir / FILES[0], root=corpus_dir).text[:50]) and loads == [FILES[0]]
+
+
+def test_a_half_written_segment_of_a_killed_process_is_ignored_then_cleaned(corpus_dir: Path, home: Path) -> None:
     _, built = build(corpus_dir, home)
-    stale = index_dir(corpus_dir, home) / "snapshot-0-1"
+    stale = index_dir(corpus_dir, home) / "bm25" / "seg-0-1"
     stale.mkdir()
-    (stale / "manifest.json").write_text("{", encoding="utf-8")
+    (stale / "terms.npy").write_bytes(b"\x93NUMPY")
     index, summary = build(corpus_dir, home)
     assert summary.chunks == built.chunks and stale.exists()
     (corpus_dir / FILES[2]).unlink()
     build(corpus_dir, home)
-    assert not stale.exists() and len(list(index_dir(corpus_dir, home).glob("snapshot-*"))) == 1
+    assert not stale.exists()
 
 
-def test_a_broken_current_snapshot_is_rebuilt(corpus_dir: Path, home: Path) -> None:
-    _, built = build(corpus_dir, home)
-    folder = index_dir(corpus_dir, home)
-    snapshot = folder / (folder / "CURRENT").read_text(encoding="utf-8")
-    (snapshot / "store" / "docs.json").write_text("not json", encoding="utf-8")
+def test_a_broken_segment_is_rebuilt(corpus_dir: Path, home: Path) -> None:
+    index, built = build(corpus_dir, home)
+    segment = index_dir(corpus_dir, home) / "store" / index.store.segments[0]
+    (segment / "offsets.npy").write_bytes(b"not numpy")
     _, summary = build(corpus_dir, home)
     assert (summary.added, summary.chunks) == (3, built.chunks)
 
@@ -192,7 +267,11 @@ def test_add_file_rejects_files_outside_the_corpus_and_unreadable_ones(
         index.add_file(corpus_dir / "bad.pdf")
 
 
-def test_the_index_folder_holds_json_faiss_and_duckdb_files_only(corpus_dir: Path, home: Path) -> None:
+def test_the_index_folder_holds_sqlite_json_numpy_faiss_and_duckdb_files_only(corpus_dir: Path, home: Path) -> None:
     build(corpus_dir, home)
-    names = sorted(p.name for p in index_dir(corpus_dir, home).rglob("*") if p.is_file() and p.suffix != ".wal")
-    assert names == ["CURRENT", "cells.duckdb", "docs.json", "faiss.index", "lock", "manifest.json", "reports.json"]
+    folder = index_dir(corpus_dir, home)
+    names = sorted({p.name for p in folder.rglob("*") if p.is_file() and not p.name.endswith((".wal", "-wal", "-shm"))})
+    assert names == [
+        "cells.duckdb", "codes.npy", "docs.jsonl", "ids.json", "lengths.npy", "lock", "manifest.sqlite", "offsets.npy",
+        "reports.json", "rows.npy", "starts.npy", "state-00000001.json", "terms.npy", "tfs.npy", "vectors.faiss",
+    ]  # fmt: skip

@@ -31,7 +31,8 @@ from corpus.limits import check_file, safe_filename
 from corpus.settings import Limits
 from corpus.worker import ParsePool, parse_file, parse_files
 from index import CorpusIndex, FakeEmbeddings
-from index.corpus_index import index_dir
+from index.corpus_index import MANIFEST_FILE, index_dir
+from index.manifest import Manifest
 from qa import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -367,9 +368,14 @@ def _chunk_ids(index: CorpusIndex, but: str = "") -> list[str | None]:
     return [d.id for d in index.store.documents() if d.metadata["report_id"] != but]
 
 
-def _snapshot(home: Path, corpus: Path) -> Path:
-    folder = index_dir(corpus, home)
-    return folder / (folder / "CURRENT").read_text().strip()
+def _stored(home: Path, corpus: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The index's manifest as a fresh process reads it: each file's entry, each report's parsed state."""
+    manifest = Manifest(index_dir(corpus, home) / MANIFEST_FILE)
+    try:
+        files = manifest.files()
+        return files, {rid: report_to_state(manifest.load_report(rid)) for rid in files if "chunks" in files[rid]}
+    finally:
+        manifest.close()
 
 
 def test_the_index_refuses_hostile_files_unchanged_and_still_indexes_the_good_ones(
@@ -380,8 +386,7 @@ def test_the_index_refuses_hostile_files_unchanged_and_still_indexes_the_good_on
     index = CorpusIndex.load(corpus_dir, FakeEmbeddings(), home, progress=False)
     index.update()
     before = {rid: report_to_state(r) for rid, r in index.reports.items()}
-    ids, old = _chunk_ids(index), _snapshot(home, corpus_dir)
-    old_reports = json.loads((old / "reports.json").read_text(encoding="utf-8"))
+    ids, (_, old_reports) = _chunk_ids(index), _stored(home, corpus_dir)
     cells = index.cells.execute("SELECT count(*) FROM cells")
     for name, path in hostile.items():
         if name == "big.txt":
@@ -401,11 +406,9 @@ def test_the_index_refuses_hostile_files_unchanged_and_still_indexes_the_good_on
     assert {rid: report_to_state(r) for rid, r in index.reports.items() if rid != "new.txt"} == before
     assert index.reports["new.txt"].cell("申请", "本年新收政府信息公开申请数量", "总计").value == 713
     assert _chunk_ids(index, but="new.txt") == ids
-    new = _snapshot(home, corpus_dir)
-    stored = json.loads((new / "reports.json").read_text(encoding="utf-8"))
+    manifest, stored = _stored(home, corpus_dir)
     assert {rid: s for rid, s in stored.items() if rid != "new.txt"} == old_reports
     assert index.cells.execute("SELECT count(*) FROM cells WHERE report_id <> 'new.txt'") == cells
-    manifest = json.loads((new / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert all(set(manifest[name]) == {"hash", "error", "limits"} for name in hostile)
     # refusals are remembered: the next update parses nothing
     monkeypatch.setattr("index.corpus_index.read_report", lambda *a, **k: pytest.fail("re-parsed"))
@@ -420,8 +423,9 @@ def test_a_refused_file_is_tried_again_when_its_limit_is_raised(corpus_dir, host
     index.update()
     assert "REPORTQA_MAX_PAGES" in index.skipped["pages.pdf"]
     monkeypatch.setenv("REPORTQA_MAX_PAGES", "2000")
-    summary = index.update()
-    assert summary.added == 1 and "pages.pdf" in index.reports and not index.skipped
+    reopened = CorpusIndex.load(corpus_dir, FakeEmbeddings(), tmp_path / "home", progress=False)
+    summary = reopened.update()  # the limits it was refused under are kept on disk
+    assert summary.added == 1 and "pages.pdf" in reopened.reports and not reopened.skipped
 
 
 def test_a_question_is_answered_while_a_hostile_file_is_being_parsed(corpus_dir, hostile, tmp_path, monkeypatch):

@@ -216,3 +216,64 @@ def test_killed_mid_insert_reopens_consistent(backend: str, request: pytest.Fixt
         assert collection_ids(config) == manifest_ids(healed) == chunk_ids(healed)
         assert before[UNCHANGED] <= collection_ids(config) and not before[REMOVED] & collection_ids(config)
         assert any("12345" in d.page_content for d in healed.retriever(k=3).invoke("政务公开专线电话"))
+
+
+def test_the_settings_given_pick_the_store_over_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    _copy(corpus, [UNCHANGED])
+    monkeypatch.setenv("REPORTQA_VECTOR_STORE", "faiss")
+    given = settings(tmp_path / "home", vector_store=str(tmp_path / "passages.db"))
+    index = CorpusIndex.open(corpus, FakeEmbeddings(), tmp_path / "home", progress=False, settings=given)
+    assert isinstance(index.store, MilvusStore) and index.store.config.uri == str(tmp_path / "passages.db")
+    assert collection_ids(index.store.config) == chunk_ids(index) == manifest_ids(index)
+    index.close()
+    monkeypatch.setenv("REPORTQA_VECTOR_STORE", str(tmp_path / "other.db"))
+    assert isinstance(CorpusIndex(corpus, FakeEmbeddings(), tmp_path / "h2", settings=settings(tmp_path)).store, FaissStore)
+    assert isinstance(CorpusIndex(corpus, FakeEmbeddings(), tmp_path / "h2").store, MilvusStore)  # the env default
+    faiss_settings = settings(tmp_path / "h3")
+    assistant = Assistant.from_corpus(corpus, settings=faiss_settings, embeddings=FakeEmbeddings(), progress=False)
+    assert isinstance(assistant.index.store, FaissStore)
+
+
+def test_a_crash_before_the_manifest_commit_is_repaired_on_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collection was written but the manifest never committed that version: the pending marker says so."""
+    from index.manifest import Manifest
+    from index.milvus_store import PENDING_FILE
+
+    monkeypatch.setenv("REPORTQA_VECTOR_STORE", str(tmp_path / "passages.db"))
+    corpus, home = tmp_path / "corpus", tmp_path / "home"
+    _copy(corpus, [UNCHANGED, CHANGED])
+    index = CorpusIndex.open(corpus, FakeEmbeddings(), home, progress=False)
+    assert isinstance(index.store, MilvusStore)
+    config, before = index.store.config, manifest_ids(index)
+    assert (index.path / PENDING_FILE).read_text() == index._manifest.meta()["store_version"] == "milvus-1"
+    assert len(index._sparse) == 0 and not list((index.path / "bm25").glob("seg-*"))  # BM25 is Milvus' own
+    with open(corpus / CHANGED, "a", encoding="utf-8") as handle:
+        handle.write(NEW_SENTENCE)
+    _copy(corpus, ADDED[:1])
+
+    def killed(self: Manifest, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed before the commit")
+
+    monkeypatch.setattr(Manifest, "commit", killed)
+    with pytest.raises(RuntimeError, match="before the commit"):
+        index.update()
+    index.close()
+    monkeypatch.undo()
+    monkeypatch.setenv("REPORTQA_VECTOR_STORE", str(tmp_path / "passages.db"))
+    assert (index.path / PENDING_FILE).read_text() == "milvus-2"  # the version the manifest never got
+    assert collection_ids(config) - before and before - collection_ids(config)
+
+    reopened = CorpusIndex.load(corpus, FakeEmbeddings(), home, progress=False)
+    assert reopened._manifest is not None and reopened._manifest.meta()["store_version"] == "milvus-1"
+    assert set(reopened.reports) == {UNCHANGED}  # CHANGED lost its old chunks to the update: read again next
+    assert collection_ids(config) == manifest_ids(reopened) == chunk_ids(reopened)
+    reopened.close()
+    healed = CorpusIndex.open(corpus, FakeEmbeddings(), home, progress=False)
+    assert set(healed.reports) == {UNCHANGED, CHANGED, ADDED[0]}
+    assert collection_ids(config) == manifest_ids(healed) == chunk_ids(healed)
+    assert (healed.path / PENDING_FILE).read_text() == healed._manifest.meta()["store_version"] == "milvus-2"
+    assert [p.name for p in (healed.path / "store").glob("milvus-*")] == ["milvus-2.json"]
+    assert any("12345" in d.page_content for d in healed.retriever(k=3).invoke("政务公开专线电话"))

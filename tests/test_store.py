@@ -68,20 +68,54 @@ def test_search_results_are_copies_callers_may_annotate(store: FaissStore) -> No
     assert "score" not in store.get_by_ids(["hotline"])[0].metadata
 
 
-def test_save_and_load_round_trip_as_json_without_pickle(store: FaissStore, tmp_path: Path) -> None:
+def test_save_and_load_round_trip_as_json_and_faiss_without_pickle(store: FaissStore, tmp_path: Path) -> None:
     before = store.similarity_search_with_score("行政查询事项", k=4, filter={"year": 2024})
-    store.save(tmp_path / "s")
-    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["docs.json", "faiss.index"]
-    payload = json.loads((tmp_path / "s" / "docs.json").read_text(encoding="utf-8"))
-    assert payload["ids"] == IDS and payload["contents"] == TEXTS and payload["metadatas"] == METAS
-    for path in (tmp_path / "s").iterdir():
-        assert not path.read_bytes().startswith(b"\x80"), f"{path.name} looks like a pickle"
+    assert store.save(tmp_path / "s") == "1"
+    (segment,) = store.segments
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [segment, "state-00000001.json"]
+    names = sorted(p.name for p in (tmp_path / "s" / segment).iterdir())
+    assert names == ["codes.npy", "docs.jsonl", "ids.json", "offsets.npy", "reports.json", "vectors.faiss"]
+    lines = (tmp_path / "s" / segment / "docs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [list(row) for row in zip(IDS, TEXTS, METAS, strict=True)]
+    for path in (tmp_path / "s").rglob("*"):
+        assert path.is_dir() or not path.read_bytes().startswith(b"\x80"), f"{path.name} looks like a pickle"
     loaded = FaissStore.load(tmp_path / "s", FakeEmbeddings())
     after = loaded.similarity_search_with_score("行政查询事项", k=4, filter={"year": 2024})
     assert [(d.id, d.metadata) for d, _ in after] == [(d.id, d.metadata) for d, _ in before]
     assert [s for _, s in after] == pytest.approx([s for _, s in before])
-    loaded.add_texts(["新增"], ids=["extra"])  # ids keep counting after a load: no clash with stored vectors
+    loaded.add_texts(["新增"], ids=["extra"])
     assert len(loaded) == 5 and loaded.get_by_ids(["new"])[0].page_content == TEXTS[0]
+
+
+def test_a_save_after_a_load_writes_only_the_new_segment_and_a_tombstone(store: FaissStore, tmp_path: Path) -> None:
+    store.save(tmp_path / "s")
+    first = store.segments[0]
+    written = (tmp_path / "s" / first / "vectors.faiss").stat().st_mtime_ns
+    loaded = FaissStore.load(tmp_path / "s", FakeEmbeddings())
+    loaded.delete(["carry"])
+    loaded.add_texts(["新增的一段"], [{"report_id": "d"}], ids=["extra"])
+    assert loaded.save(tmp_path / "s") == "2"
+    assert (tmp_path / "s" / first / "vectors.faiss").stat().st_mtime_ns == written
+    state = json.loads((tmp_path / "s" / "state-00000002.json").read_text(encoding="utf-8"))
+    assert state["segments"][0] == first and len(state["segments"]) == 2 and state["dead"] == {first: [2]}
+    again = FaissStore.load(tmp_path / "s", FakeEmbeddings())
+    assert len(again) == 4 and "carry" not in again.ids and "extra" in again.ids
+    assert not again.similarity_search("结转下年度继续办理5件", k=4, filter={"report_id": "b"})
+    # the first version is still there, whole, until pruned
+    assert len(FaissStore.load(tmp_path / "s", FakeEmbeddings(), version="1")) == 4
+    again.prune()
+    assert sorted(p.name for p in (tmp_path / "s").glob("state-*")) == ["state-00000002.json"]
+
+
+def test_many_deletes_merge_the_segments_dropping_dead_rows(store: FaissStore, tmp_path: Path) -> None:
+    store.save(tmp_path / "s")
+    store.delete(["new", "query"])
+    store.add_texts(["另一段"], [{"report_id": "e"}], ids=["other"])
+    store.save(tmp_path / "s")
+    assert len(store.segments) == 1 and len(store) == 3
+    state = json.loads((tmp_path / "s" / "state-00000002.json").read_text(encoding="utf-8"))
+    assert state["dead"] == {} and sorted(FaissStore.load(tmp_path / "s", FakeEmbeddings()).ids) == [
+        "carry", "hotline", "other"]
 
 
 def test_empty_store_searches_saves_and_loads(tmp_path: Path) -> None:
