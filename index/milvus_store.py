@@ -1,8 +1,7 @@
 """The passage store on Milvus through `langchain-milvus`: dense and BM25 search are done by Milvus itself.
 
-One collection per index: `pk` (the chunk id), `text` (analysed with jieba for Milvus' built-in BM25
-function, which fills `sparse`), `dense` (the chunk's embedding) and the chunk's metadata as dynamic fields
-(`report_id`, `agency`, `year`, … filterable like any field). Table-row chunks are stored for BM25 only:
+One collection per index (fields, analyzer and connection in `index.milvus_schema`); the chunk's metadata
+are dynamic fields (`report_id`, `agency`, `year`, … filterable). Table-row chunks are stored for BM25 only:
 they carry a placeholder unit vector and the dense route filters on `kind == "text"`, so a hybrid search
 fuses what the FAISS path fuses (dense over text chunks, BM25 over every chunk, reciprocal rank k = 60).
 
@@ -23,7 +22,6 @@ import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,60 +32,35 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict, model_validator
 
-from corpus.errors import IndexError_
+from index.milvus_schema import (
+    CHINESE_ANALYZER,
+    DENSE,
+    OUTPUT,
+    PK,
+    SPARSE,
+    MilvusConfig,
+    entity_document,
+    filter_expression,
+    open_vectorstore,
+)
 from index.store import Filter
 
+__all__ = [
+    "CHINESE_ANALYZER", "PENDING_FILE", "MilvusConfig", "MilvusHybridRetriever", "MilvusStore", "filter_expression",
+]  # fmt: skip
+
 log = logging.getLogger(__name__)
-PK, TEXT, DENSE, SPARSE = "pk", "text", "dense", "sparse"
-OUTPUT = [TEXT, "$meta"]
 STATE_PREFIX = "milvus-"  # `milvus-<n>.json` in the store folder: which collection, how many entities
 PENDING_FILE = "milvus-pending"  # in the index directory: the version the write under way will commit
 _VERSION = re.compile(r"milvus-([0-9]+)")
 RRF_K = 60
 BATCH = 512
-# Milvus' "chinese" analyzer is jieba + cnalphanumonly, which drops '98.69%'-like tokens, and Milvus Lite
-# knows only the jieba tokenizer: so jieba's search mode (as our own BM25) with punctuation as stop words.
-PUNCTUATION = list("，。、；：？！“”‘’（）《》【】〔〕—…·,.;:?!()[]{}<>%-/|\"'")
-CHINESE_ANALYZER: dict[str, Any] = {
-    "tokenizer": {"type": "jieba", "mode": "search"},
-    "filter": ["lowercase", {"type": "stop", "stop_words": PUNCTUATION}],
-}
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class MilvusConfig:
-    """Where the collection lives: a server URI (`http://host:19530`) or a Milvus Lite `.db` path."""
-
-    uri: str
-    collection: str
-    token: str | None = None
-    index_type: str = "FLAT"
-
-    def connection_args(self) -> dict[str, Any]:
-        """Keyword arguments of `MilvusClient` (the token only when one is set)."""
-        return {"uri": self.uri, **({"token": self.token} if self.token else {})}
-
-
-def filter_expression(filter: Filter | None, *, text_only: bool = False) -> str:
-    """A Milvus boolean expression for a metadata filter (equality, or `in` for a list, tuple or set)."""
-    parts = ['kind == "text"'] if text_only else []
-    for key, wanted in (filter or {}).items():
-        if not _KEY.fullmatch(key):
-            raise ValueError(f"filter key {key!r} is not a field name (letters, digits and _)")
-        if isinstance(wanted, list | tuple | set | frozenset):
-            parts.append(f"{key} in {json.dumps(list(wanted), ensure_ascii=False)}")
-        elif wanted is None:
-            parts.append(f"{key} is null")
-        else:
-            parts.append(f"{key} == {json.dumps(wanted, ensure_ascii=False)}")
-    return " and ".join(f"({p})" for p in parts)
 
 
 class MilvusStore(VectorStore):
     """Chunks in a Milvus collection: the same narrow interface as `FaissStore`, plus a hybrid `retriever`.
 
-    A store made fresh (not loaded from a snapshot) starts its collection anew at its first write, so an
+    A store made fresh (not loaded from a saved version) starts its collection anew at its first write, so an
     index rebuilt for another model or after a crash in its first build never sees stale entities.
     """
 
@@ -113,47 +86,9 @@ class MilvusStore(VectorStore):
         return self._embeddings
 
     def _vectorstore(self, drop_old: bool = False) -> Any:
-        """The `langchain_milvus.Milvus` over the collection (BM25 built in, `dense` and `sparse` fields)."""
-        if self._milvus is not None and not drop_old:
-            return self._milvus
-        try:
-            from langchain_milvus import BM25BuiltInFunction, Milvus
-        except ImportError as exc:
-            raise IndexError_(
-                "the Milvus store needs langchain-milvus: pip install 'reportqa[milvus]'"
-            ) from exc
-        bm25 = BM25BuiltInFunction(
-            input_field_names=TEXT,
-            output_field_names=SPARSE,
-            analyzer_params=CHINESE_ANALYZER,
-            function_name="bm25",
-        )
-        try:
-            self._milvus = Milvus(
-                embedding_function=self._embeddings,
-                builtin_function=bm25,
-                collection_name=self.config.collection,
-                connection_args=self.config.connection_args(),
-                consistency_level="Strong",  # a reopen after a crash must see every earlier write
-                index_params=[
-                    {"metric_type": "COSINE", "index_type": self.config.index_type, "params": {}},
-                    {"metric_type": "BM25", "index_type": "SPARSE_INVERTED_INDEX", "params": {}},
-                ],
-                search_params=[
-                    {"metric_type": "COSINE", "params": {}},
-                    {"metric_type": "BM25", "params": {}},
-                ],
-                drop_old=drop_old,
-                primary_field=PK,
-                text_field=TEXT,
-                vector_field=[DENSE, SPARSE],
-                enable_dynamic_field=True,
-            )
-        except Exception as exc:  # pymilvus raises its own and grpc errors; name the setting to fix
-            raise IndexError_(
-                f"cannot open Milvus collection {self.config.collection!r} at {self.config.uri}: {exc} "
-                "(check REPORTQA_VECTOR_STORE, REPORTQA_MILVUS_TOKEN and that the server is up)"
-            ) from exc
+        """The `langchain_milvus.Milvus` over the collection (made on first use, or anew with `drop_old`)."""
+        if self._milvus is None or drop_old:
+            self._milvus = open_vectorstore(self._embeddings, self.config, drop_old)
         return self._milvus
 
     @property
@@ -220,7 +155,7 @@ class MilvusStore(VectorStore):
 
     def documents(self) -> list[Document]:
         """Every embedded (text) chunk, as `FaissStore.documents`."""
-        return [_document(row, row[PK]) for row in self._iterate('kind == "text"', [PK, *OUTPUT])]
+        return [entity_document(row, row[PK]) for row in self._iterate('kind == "text"', [PK, *OUTPUT])]
 
     # -- writes ------------------------------------------------------------------------------------------
 
@@ -296,7 +231,7 @@ class MilvusStore(VectorStore):
             return []
         rows = self.client.get(self.config.collection, ids=list(ids), output_fields=[PK, *OUTPUT])
         by_id = {str(row[PK]): row for row in rows}
-        return [_document(by_id[i], i) for i in ids if i in by_id]
+        return [entity_document(by_id[i], i) for i in ids if i in by_id]
 
     # -- search ------------------------------------------------------------------------------------------
 
@@ -317,7 +252,7 @@ class MilvusStore(VectorStore):
             filter=filter_expression(filter, text_only=True),
             output_fields=OUTPUT,
         )
-        return [(_document(hit["entity"], hit[PK]), float(hit["distance"])) for hit in hits[0]]
+        return [(entity_document(hit["entity"], hit[PK]), float(hit["distance"])) for hit in hits[0]]
 
     def similarity_search_with_score(
         self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
@@ -365,7 +300,7 @@ class MilvusStore(VectorStore):
         )
         docs = []
         for hit in hits[0]:
-            doc = _document(hit["entity"], hit[PK])
+            doc = entity_document(hit["entity"], hit[PK])
             doc.metadata["rrf"] = float(hit["distance"])
             docs.append(doc)
         return docs
@@ -497,9 +432,3 @@ class MilvusHybridRetriever(BaseRetriever):
         top = self.k if k is None else k
         combined = {**(self.filter or {}), **(filter or {})} or None
         return self.store.hybrid_search(query, top, max(self.fetch_k, top), combined, self.rrf_k)
-
-
-def _document(entity: dict[str, Any], doc_id: Any) -> Document:
-    """A LangChain document from a Milvus entity (its dynamic fields are the metadata)."""
-    meta = {key: value for key, value in entity.items() if key not in (PK, TEXT, DENSE, SPARSE)}
-    return Document(page_content=entity[TEXT], metadata=meta, id=str(doc_id))
