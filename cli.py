@@ -141,7 +141,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from index import CorpusIndex, make_embeddings
 
     settings = Settings.from_env()
-    index = CorpusIndex.load(Path(args.dir), make_embeddings(settings), settings.home, progress=True)
+    index = CorpusIndex.load(Path(args.dir), make_embeddings(settings), settings.home, progress=True, settings=settings)
     summary = index.update()
     print(
         f"{summary.reports} reports, {summary.chunks} chunks in {summary.seconds:.1f} s "
@@ -167,7 +167,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CorpusError(f"{corpus_dir}: no such corpus directory")
     target = Path(args.output) if args.output else Path.cwd() / f"reportqa-cells.{fmt}"
     # The embedding model loads only if some report is new or changed (its chunks must be embedded).
-    index = CorpusIndex.open(corpus_dir, make_embeddings(settings), settings.home, progress=True)
+    index = CorpusIndex.open(corpus_dir, make_embeddings(settings), settings.home, progress=True, settings=settings)
     try:
         [(cells, reports)] = index.cells.execute("SELECT (SELECT count(*) FROM cells), (SELECT count(*) FROM reports)")
         index.cells.export(target, fmt)

@@ -72,10 +72,16 @@ class Settings:
     # embeddings (index/embeddings.py): backend torch | onnx | onnx-int8 | static (None: the default), vector cache
     embedding_backend: str | None = None
     embedding_cache: bool = True
+    # The passage store (`index.vector_backend`): None or "faiss" = FAISS files in the index directory;
+    # "milvus://host:19530" or "http(s)://…" = a Milvus server; a path ending in ".db" = Milvus Lite embedded.
+    vector_store: str | None = None
+    milvus_token: str | None = None
+    milvus_collection: str | None = None
+    milvus_index: str = "FLAT"
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read `REPORTQA_HOME`, `REPORTQA_CORPUS`, `REPORTQA_EMBEDDING_*`, `REPORTQA_LLM_*` and the limits."""
+        """Read `REPORTQA_HOME`, `_CORPUS`, `_EMBEDDING_*`, `_LLM_*`, the limits, `_VECTOR_STORE`, `_MILVUS_*`."""
         env = os.environ
         return cls(
             home=Path(env.get("REPORTQA_HOME") or Path.home() / ".cache" / "reportqa").expanduser(),
@@ -87,4 +93,8 @@ class Settings:
             limits=Limits.from_env(),
             embedding_backend=(env.get("REPORTQA_EMBEDDING_BACKEND") or "").strip().lower() or None,
             embedding_cache=(env.get("REPORTQA_EMBEDDING_CACHE") or "1").strip().lower() not in ("0", "false", "no", "off"),
+            vector_store=env.get("REPORTQA_VECTOR_STORE") or None,
+            milvus_token=env.get("REPORTQA_MILVUS_TOKEN") or None,
+            milvus_collection=env.get("REPORTQA_MILVUS_COLLECTION") or None,
+            milvus_index=env.get("REPORTQA_MILVUS_INDEX") or "FLAT",
         )

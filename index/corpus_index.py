@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
 from tqdm import tqdm
 
 from corpus.collection import report_files
@@ -33,7 +34,7 @@ from corpus.errors import CorpusError, RefusedFileError, UnreadableReportError
 from corpus.limits import current_limits
 from corpus.models import Report
 from corpus.reader import content_hash, parser_version, read_report, report_id
-from corpus.settings import Limits
+from corpus.settings import Limits, Settings
 from corpus.worker import parse_files
 from index.bm25 import BM25Index, BM25Retriever
 from index.cells import CellDB
@@ -42,7 +43,8 @@ from index.embed_cache import CachedEmbeddings
 from index.embeddings import embedding_name, passage_embeddings
 from index.hybrid import HybridRetriever
 from index.manifest import Manifest, ReportShelf
-from index.store import FaissStore
+from index.milvus_store import MilvusStore
+from index.vector_backend import load_store, make_store
 
 log = logging.getLogger(__name__)
 INDEX_FORMAT = 2  # bump when chunking or the layout changes: every index is then rebuilt
@@ -51,6 +53,7 @@ MANIFEST_FILE = "manifest.sqlite"
 STORE_DIR = "store"
 BM25_DIR = "bm25"
 CELLS_FILE = "cells.duckdb"
+REPAIR_HASH = "repair"  # a report whose chunks a crash tore (Milvus): matches no file, so it is read again
 _OLD_LAYOUT = ("CURRENT", "snapshot-*")  # format 1: whole snapshots, removed at the first save
 
 
@@ -82,7 +85,15 @@ def file_hash(path: Path) -> str:
 class CorpusIndex:
     """The parsed reports, chunk store and BM25 index of one corpus directory, kept in step with its files."""
 
-    def __init__(self, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> None:
+    def __init__(
+        self,
+        corpus_dir: Path,
+        embeddings: Embeddings,
+        home: Path,
+        progress: bool = True,
+        settings: Settings | None = None,
+    ) -> None:
+        """`settings` picks the passage store (`vector_store`, `milvus_*`); None reads `REPORTQA_*`."""
         self.corpus_dir = Path(corpus_dir).resolve()
         self.embeddings = embeddings
         self.home = Path(home)
@@ -92,7 +103,8 @@ class CorpusIndex:
         self.reports: ReportShelf = ReportShelf(None)  # lazy: metadata now, text and cells on first use
         self.skipped: dict[str, str] = {}  # report id -> why the file could not be read
         self.errors: dict[str, UnreadableReportError] = {}  # report id -> its error, for files read by this process
-        self.store = FaissStore(passage_embeddings(embeddings))
+        # FAISS segments in the index directory, or a Milvus collection (`Settings.vector_store`)
+        self.store = make_store(settings or Settings.from_env(), passage_embeddings(embeddings), self.path)
         self._files: dict[str, dict[str, Any]] = {}  # report id -> {"hash", "chunks"} or {"hash", "error"}
         self._bm25: BM25Retriever | None = None
         self._sparse = BM25Index()
@@ -102,17 +114,31 @@ class CorpusIndex:
         self._cells_lock = threading.Lock()
 
     @classmethod
-    def load(cls, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> CorpusIndex:
+    def load(
+        cls,
+        corpus_dir: Path,
+        embeddings: Embeddings,
+        home: Path,
+        progress: bool = True,
+        settings: Settings | None = None,
+    ) -> CorpusIndex:
         """The index as last saved (empty if none, or if it was built with another model or format)."""
-        index = cls(corpus_dir, embeddings, home, progress)
+        index = cls(corpus_dir, embeddings, home, progress, settings)
         with index._lock(exclusive=False):
             index._load_manifest()
         return index
 
     @classmethod
-    def open(cls, corpus_dir: Path, embeddings: Embeddings, home: Path, progress: bool = True) -> CorpusIndex:
+    def open(
+        cls,
+        corpus_dir: Path,
+        embeddings: Embeddings,
+        home: Path,
+        progress: bool = True,
+        settings: Settings | None = None,
+    ) -> CorpusIndex:
         """Load the saved index and bring it up to date with the corpus directory."""
-        index = cls.load(corpus_dir, embeddings, home, progress)
+        index = cls.load(corpus_dir, embeddings, home, progress, settings)
         summary = index.update()
         log.info("index of %s: %s", index.corpus_dir, summary)
         return index
@@ -150,8 +176,10 @@ class CorpusIndex:
             self._manifest.close()
             self._manifest = None
 
-    def retriever(self, k: int = 5, fetch_k: int = 20) -> HybridRetriever:
-        """A hybrid dense + BM25 retriever over this index."""
+    def retriever(self, k: int = 5, fetch_k: int = 20) -> BaseRetriever:
+        """A hybrid dense + BM25 retriever over this index (on Milvus, Milvus fuses the two itself)."""
+        if isinstance(self.store, MilvusStore):
+            return self.store.retriever(k=k, fetch_k=fetch_k)
         return HybridRetriever(store=self.store, bm25=self.bm25, k=k, fetch_k=fetch_k)
 
     def add_file(self, path: Path) -> Report:
@@ -196,7 +224,8 @@ class CorpusIndex:
                 chunks.extend(docs or [])
             self._embed(chunks)
             indexed_now = {rid for rid in changed if rid in self.reports}
-            self._sparse.add(chunks + [d for rid in indexed_now for d in row_chunks(self.reports[rid])])
+            if not isinstance(self.store, MilvusStore):  # Milvus runs BM25 itself: no local BM25 segments
+                self._sparse.add(chunks + [d for rid in indexed_now for d in row_chunks(self.reports[rid])])
             summary = IndexSummary(
                 reports=len(self.reports),
                 chunks=len(self.store),
@@ -253,6 +282,8 @@ class CorpusIndex:
         # Table-row chunks are found by BM25 (exact labels and figures) and answered from cells; only
         # text chunks are embedded, which keeps the first build as fast as a plain recipe's.
         docs = text_chunks(report)
+        if isinstance(self.store, MilvusStore):  # Milvus runs BM25 itself: row chunks go in (not embedded)
+            docs += row_chunks(report)
         self.reports[rid] = report
         self._files[rid] = {"hash": digest, "chunks": [d.id for d in docs]}
         return docs
@@ -260,7 +291,8 @@ class CorpusIndex:
     def _embed(self, docs: list[Document]) -> None:
         """Embed and store chunks in batches, with a progress bar (a vector cache is filled first, by length)."""
         if isinstance(self.store.embeddings, CachedEmbeddings):  # each distinct chunk embedded once, then hits
-            self.store.embeddings.fill([d.page_content for d in docs], progress=self.progress)
+            texts = [d.page_content for d in docs if d.metadata.get("kind") != "row"]  # rows: BM25 only
+            self.store.embeddings.fill(texts, progress=self.progress)
         with tqdm(
             total=len(docs), desc="embedding chunks", unit="chunk", disable=not self.progress or not docs
         ) as bar:
@@ -302,7 +334,7 @@ class CorpusIndex:
                 )  # fmt: skip
                 manifest.close()
                 return
-            store = FaissStore.load(self.path / STORE_DIR, passage_embeddings(self.embeddings), meta["store_version"])
+            store = load_store(self.store, self.path / STORE_DIR, passage_embeddings(self.embeddings), meta["store_version"])
             sparse = BM25Index.load(self.path / BM25_DIR, meta["bm25_version"])
             files, shelf = manifest.files(), manifest.shelf()
         except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.DatabaseError) as exc:
@@ -311,6 +343,12 @@ class CorpusIndex:
         self.store, self._sparse, self._manifest, self._committed = store, sparse, manifest, True
         self._files = files
         self.reports = shelf
+        if isinstance(store, MilvusStore) and store.needs_repair():
+            # a crash cut a write to the collection short: it is put back in step with the manifest, and a
+            # report left with chunks missing is forgotten here and re-read (or dropped) by the next update
+            for rid in store.reconcile(files):
+                files[rid] = {"hash": REPAIR_HASH, "chunks": []}
+                shelf.pop(rid, None)
         self.skipped = {rid: e["error"] for rid, e in self._files.items() if "error" in e}
 
     def _save(self, gone: list[str], changed: list[str]) -> None:

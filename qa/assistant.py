@@ -81,7 +81,7 @@ class Assistant:
         if not corpus_dir.exists():
             raise CorpusError(f"{corpus_dir}: no such corpus directory")
         embeddings = embeddings or make_embeddings(settings)
-        index = CorpusIndex.open(corpus_dir, embeddings, settings.home, progress=progress)
+        index = CorpusIndex.open(corpus_dir, embeddings, settings.home, progress=progress, settings=settings)
         if not index.reports:
             raise CorpusError(f"{corpus_dir}: holds no readable report")
         if llm is None and settings.llm_base_url:
