@@ -218,9 +218,13 @@ def build_ours(corpus: Path, home: Path, fake: bool, extra: Path) -> dict[str, A
 
     from index import CorpusIndex
     from index.corpus_index import index_dir
+    from index.embeddings import TieredEmbeddings, passage_embeddings
 
-    counting = Counting(embeddings(fake))
-    emb: Embeddings = counting  # type: ignore[assignment]
+    inner = embeddings(fake)
+    counting = Counting(passage_embeddings(inner))  # the chunks' model (static with a tiered backend), counted
+    emb: Embeddings = (
+        TieredEmbeddings(counting, inner.questions) if isinstance(inner, TieredEmbeddings) else counting  # type: ignore[arg-type,assignment]
+    )
     started = time.perf_counter()
     index = CorpusIndex.load(corpus, emb, home, progress=False)
     first = index.update()
