@@ -129,6 +129,7 @@ class Catalog:
         self.place_map: dict[str, set[str]] = {}
         # The same, for agencies of the place itself: 淮安市 is not a name of 淮安市洪泽区人民政府 (a district's).
         self.own_place_map: dict[str, set[str]] = {}
+        self._keyed: dict[int, dict[str, list[tuple[int, str]]]] = {}  # id(names) -> key -> (order, name)
         for report in self.reports:
             for name in aliases(report.agency):
                 self.alias_map.setdefault(name, set()).add(report.agency)
@@ -141,17 +142,36 @@ class Catalog:
                         if not below:
                             self.own_place_map.setdefault(name, set()).add(report.agency)
 
+    def _candidates(self, question: str, names: dict[str, set[str]]) -> list[str]:
+        """The names that may occur in the question, exactly or but for one character, in `names`' order.
+
+        Either way one half of the name is intact, so the first one or two characters of a half occur in the
+        question: names are indexed by those keys once, and a question looks up its own 1- and 2-grams
+        (a corpus of 10^4 reports has ~5·10^4 names; a question holds a few dozen grams).
+        """
+        keyed = self._keyed.get(id(names))
+        if keyed is None:
+            keyed = {}
+            for order, name in enumerate(names):
+                half = len(name) // 2
+                for key in {name[: min(2, half or 1)], name[half : half + 2]}:
+                    keyed.setdefault(key, []).append((order, name))
+            self._keyed[id(names)] = keyed
+        grams = {question[i : i + n] for n in (1, 2) for i in range(len(question) - n + 1)}
+        return [name for _, name in sorted({hit for g in grams for hit in keyed.get(g, ())})]
+
     def _matches(self, question: str, near: bool, names: dict[str, set[str]] | None = None) -> tuple[set[str], list[str]]:
         """Agencies whose names occur in the question (or, with `near`, occur but for one character)."""
         names = self.alias_map if names is None else names
         found: set[str] = set()
         used: list[str] = []
         taken: list[tuple[int, int]] = []
+        candidates = self._candidates(question, names)
         if near:  # a near-miss never overlaps an exact name ("沭阳县发改局" is not also 沐阳县)
-            for name in names:
-                if name in question:  # (a cheap test first: a corpus of 10^4 reports has ~5·10^4 names)
+            for name in candidates:
+                if name in question:
                     taken += [(m.start(), m.end()) for m in re.finditer(re.escape(name), question)]
-        windows = {n: w for n in names if (not near or len(n) >= 3) and (w := _windows(n, question, near))}
+        windows = {n: w for n in candidates if (not near or len(n) >= 3) and (w := _windows(n, question, near))}
         for name in sorted(windows, key=len, reverse=True):
             for i in windows[name]:
                 window = question[i : i + len(name)]
@@ -259,7 +279,7 @@ class Catalog:
 
     def strip_names(self, question: str) -> str:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
-        for name in sorted(self.alias_map, key=len, reverse=True):
+        for name in sorted(self._candidates(question, self.alias_map), key=len, reverse=True):
             # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
             if name in question:
                 question = re.sub(re.escape(name) + _NAME_TAIL, "", question)
