@@ -24,12 +24,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from index.segments import DocSegment, Filter, SegmentLog, SegmentState, new_segment_name
+from index.segments import DocSegment, Filter, SegmentLog, SegmentState, merge_plan, new_segment_name
 
 log = logging.getLogger(__name__)
 K1, B = 1.5, 0.75
-MAX_SEGMENTS = 12
-DEAD_SHARE = 0.25
 _ARRAYS = ("terms", "starts", "rows", "tfs", "lengths")
 
 
@@ -223,15 +221,10 @@ class BM25Index:
 
     def _merge(self) -> None:
         """Merge segments when there are too many, or too many dead rows (re-tokenizes the merged ones)."""
-        rows = sum(len(s) for s in self._segments)
-        dead = sum(len(d) for d in self._dead.values())
-        if rows and dead > DEAD_SHARE * rows:
-            merged, kept = self._segments, []
-        elif len(self._segments) > MAX_SEGMENTS:
-            largest = max(self._segments, key=len)
-            merged, kept = [s for s in self._segments if s is not largest], [largest]
-        else:
+        plan = merge_plan(self._segments, sum(len(d) for d in self._dead.values()))
+        if plan is None:
             return
+        merged, kept = plan
         docs = [d for s in merged for r, d in s.docs.documents() if r not in self._dead.get(s.name, ())]
         for seg in merged:
             self._dead.pop(seg.name, None)

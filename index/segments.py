@@ -14,10 +14,10 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from langchain_core.documents import Document
@@ -257,3 +257,20 @@ def fsync_tree(folder: Path) -> None:
         if path.is_file():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
+
+
+T = TypeVar("T", bound=Sized)
+MAX_SEGMENTS = 12  # more than this: every segment but the largest is merged into one
+DEAD_SHARE = 0.25  # more deleted rows than this share: every segment is merged, dropping them
+
+
+def merge_plan(segments: list[T], dead_rows: int) -> tuple[list[T], list[T]] | None:
+    """Which segments to merge and which to keep as they are, or None when no merge is due."""
+    rows = sum(len(s) for s in segments)
+    if rows and dead_rows > DEAD_SHARE * rows:
+        return segments, []
+    if len(segments) > MAX_SEGMENTS:
+        largest = max(segments, key=len)
+        return [s for s in segments if s is not largest], [largest]
+    return None
+

@@ -22,14 +22,12 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
-from index.segments import DocSegment, Filter, SegmentLog, SegmentState, matches, new_segment_name
+from index.segments import DocSegment, Filter, SegmentLog, SegmentState, matches, merge_plan, new_segment_name
 
 __all__ = ["FaissStore", "Filter", "matches"]
 
 log = logging.getLogger(__name__)
 INDEX_FILE = "vectors.faiss"
-MAX_SEGMENTS = 12  # more than this: every segment but the largest is merged into one
-DEAD_SHARE = 0.25  # more deleted rows than this share: every segment is merged, dropping them
 
 
 class _Segment:
@@ -250,15 +248,10 @@ class FaissStore(VectorStore):
 
     def _merge(self) -> None:
         """Merge segments when there are too many or too many dead rows (the merged one is written at save)."""
-        rows = sum(len(s) for s in self._segments)
-        dead = sum(len(d) for d in self._dead.values())
-        if rows and dead > DEAD_SHARE * rows:
-            merged, kept = self._segments, []
-        elif len(self._segments) > MAX_SEGMENTS:
-            largest = max(self._segments, key=len)
-            merged, kept = [s for s in self._segments if s is not largest], [largest]
-        else:
+        plan = merge_plan(self._segments, sum(len(d) for d in self._dead.values()))
+        if plan is None:
             return
+        merged, kept = plan
         import faiss
 
         assert self._dim is not None

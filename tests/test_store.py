@@ -134,3 +134,14 @@ def test_bad_input_is_rejected_with_the_reason(store: FaissStore, tmp_path: Path
     other_model = FaissStore.load(tmp_path / "s", FakeEmbeddings(dim=128))
     with pytest.raises(ValueError, match="dimension 128 cannot go into an index of dimension 256"):
         other_model.add_texts(["x"])
+
+
+def test_merge_plan_merges_all_on_many_dead_rows_and_all_but_the_largest_on_many_segments() -> None:
+    from index.segments import MAX_SEGMENTS, merge_plan
+
+    few = [[0] * 4, [0] * 2]
+    assert merge_plan(few, dead_rows=1) is None
+    assert merge_plan(few, dead_rows=2) == (few, [])
+    many = [[0] * (i + 1) for i in range(MAX_SEGMENTS + 1)]
+    merged, kept = merge_plan(many, dead_rows=0) or ([], [])
+    assert kept == [many[-1]] and merged == many[:-1]
