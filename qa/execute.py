@@ -49,7 +49,8 @@ class Executor:
         if query.definition == "公开率":
             measures = [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
         ranked = query.op == "rank" and query.denominator is None
-        order = ("v DESC NULLS LAST" if query.descending else "v ASC NULLS LAST") if ranked else ""
+        # ties in a ranking in the same order on every asking (and under the union path): year, agency, id
+        order = f"v {'DESC' if query.descending else 'ASC'} NULLS LAST, s.year NULLS FIRST, s.agency, s.id" if ranked else ""
         figures = read_figures(self.db, measures, report_ids, order)
         op = "count_where" if query.op == "count" else query.op
         handler: Callable[[str, Query, list[Figure], Scope], Answer] = getattr(self, f"_{op}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corpus import Report
@@ -68,31 +67,66 @@ def aliases(agency: str) -> set[str]:
     return {n for n in names if len(n) >= 2 and n not in generic and not n.startswith("人民")}
 
 
-def _starts(part: str, text: str) -> Iterator[int]:
-    """Every position where `part` occurs in `text`."""
-    at = text.find(part)
-    while at >= 0:
-        yield at
-        at = text.find(part, at + 1)
-
-
-def _windows(name: str, question: str, near: bool) -> list[int]:
-    """The positions, ascending, where `name` may occur in the question (exactly, or but for one character).
-
-    A window one character off leaves one half of the name intact, so only windows holding a half are tried.
-    """
-    if not near:
-        return list(_starts(name, question)) if name in question else []
-    half, last = len(name) // 2, len(question) - len(name)
-    if name[:half] not in question and name[half:] not in question:  # the common case, tested cheaply
-        return []
-    found = set(_starts(name[:half], question)) | {i - half for i in _starts(name[half:], question)}
-    return sorted(i for i in found if 0 <= i <= last)
-
-
 def _near(a: str, b: str) -> bool:
     """Same length, at most one character different (沭阳县 / 沐阳县)."""
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+
+
+_MASK = "\0"  # stands for the one character a near-miss may differ in
+
+
+class NameIndex:
+    """The names of one table (name -> agencies), found in a question without trying them one by one.
+
+    Exactly: every substring of the question of a length some name has is looked up. But for one character:
+    a window of the question and a name of its length that differ in one place are equal with that place
+    masked, so each name is filed under each of its masked forms (built on the first near lookup) and each
+    window of the question looks up its own. A question costs its length × the names' lengths lookups,
+    whatever the number of names (a corpus of 10^4 reports has ~5·10^4).
+    """
+
+    def __init__(self, names: dict[str, set[str]]) -> None:
+        self.names = names
+        self.order = {name: k for k, name in enumerate(names)}
+        self.lengths = sorted({len(n) for n in names})
+        self._masked: dict[str, list[str]] | None = None
+
+    def exact(self, question: str) -> list[tuple[str, int]]:
+        """(name, position) of every occurrence of a name in the question."""
+        return [
+            (question[i : i + n], i)
+            for i in range(len(question))
+            for n in self.lengths
+            if i + n <= len(question) and question[i : i + n] in self.order
+        ]
+
+    def near(self, question: str, shortest: int = 3) -> list[tuple[str, int]]:
+        """(name, position) of every window of the question one character off a name of `shortest` or more."""
+        if self._masked is None:
+            masked: dict[str, list[str]] = {}
+            for name in self.order:
+                if len(name) >= shortest:
+                    for j in range(len(name)):
+                        masked.setdefault(name[:j] + _MASK + name[j + 1 :], []).append(name)
+            self._masked = masked
+        found = []
+        for n in self.lengths:
+            if n < shortest:
+                continue
+            for i in range(len(question) - n + 1):
+                window = question[i : i + n]
+                for j in range(n):
+                    for name in self._masked.get(window[:j] + _MASK + window[j + 1 :], ()):
+                        if name != window:
+                            found.append((name, i))
+        return found
+
+    def ranked(self, hits: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
+        """Names hit, longest first (then in the table's order), each with its positions ascending."""
+        at: dict[str, set[int]] = {}
+        for name, i in hits:
+            at.setdefault(name, set()).add(i)
+        return [(name, sorted(at[name])) for name in sorted(at, key=lambda n: (-len(n), self.order[n]))]
 
 
 @dataclass(frozen=True)
@@ -129,8 +163,10 @@ class Catalog:
         self.place_map: dict[str, set[str]] = {}
         # The same, for agencies of the place itself: 淮安市 is not a name of 淮安市洪泽区人民政府 (a district's).
         self.own_place_map: dict[str, set[str]] = {}
-        self._keyed: dict[int, dict[str, list[tuple[int, str]]]] = {}  # id(names) -> key -> (order, name)
+        self._indexes: dict[int, NameIndex] = {}  # id(one of the maps above) -> its index
+        self._by_agency: dict[str, list[Report]] = {}
         for report in self.reports:
+            self._by_agency.setdefault(report.agency, []).append(report)
             for name in aliases(report.agency):
                 self.alias_map.setdefault(name, set()).add(report.agency)
             place = _PLACE.match(report.agency)
@@ -142,43 +178,26 @@ class Catalog:
                         if not below:
                             self.own_place_map.setdefault(name, set()).add(report.agency)
 
-    def _candidates(self, question: str, names: dict[str, set[str]]) -> list[str]:
-        """The names that may occur in the question, exactly or but for one character, in `names`' order.
-
-        Either way one half of the name is intact, so the first one or two characters of a half occur in the
-        question: names are indexed by those keys once, and a question looks up its own 1- and 2-grams
-        (a corpus of 10^4 reports has ~5·10^4 names; a question holds a few dozen grams).
-        """
-        keyed = self._keyed.get(id(names))
-        if keyed is None:
-            keyed = {}
-            for order, name in enumerate(names):
-                half = len(name) // 2
-                for key in {name[: min(2, half or 1)], name[half : half + 2]}:
-                    keyed.setdefault(key, []).append((order, name))
-            self._keyed[id(names)] = keyed
-        grams = {question[i : i + n] for n in (1, 2) for i in range(len(question) - n + 1)}
-        return [name for _, name in sorted({hit for g in grams for hit in keyed.get(g, ())})]
+    def _index(self, names: dict[str, set[str]]) -> NameIndex:
+        index = self._indexes.get(id(names))
+        if index is None:
+            index = self._indexes[id(names)] = NameIndex(names)
+        return index
 
     def _matches(self, question: str, near: bool, names: dict[str, set[str]] | None = None) -> tuple[set[str], list[str]]:
         """Agencies whose names occur in the question (or, with `near`, occur but for one character)."""
         names = self.alias_map if names is None else names
+        index = self._index(names)
         found: set[str] = set()
         used: list[str] = []
-        taken: list[tuple[int, int]] = []
-        candidates = self._candidates(question, names)
-        if near:  # a near-miss never overlaps an exact name ("沭阳县发改局" is not also 沐阳县)
-            for name in candidates:
-                if name in question:
-                    taken += [(m.start(), m.end()) for m in re.finditer(re.escape(name), question)]
-        windows = {n: w for n in candidates if (not near or len(n) >= 3) and (w := _windows(n, question, near))}
-        for name in sorted(windows, key=len, reverse=True):
-            for i in windows[name]:
-                window = question[i : i + len(name)]
-                hit = window == name if not near else _near(window, name) and window != name
-                if hit and not any(a < i + len(name) and i < b for a, b in taken):
+        exact = index.exact(question)
+        # a near-miss never overlaps an exact name ("沭阳县发改局" is not also 沐阳县)
+        taken = [(i, i + len(name)) for name, i in exact] if near else []
+        for name, starts in index.ranked(index.near(question) if near else exact):
+            for i in starts:
+                if not any(a < i + len(name) and i < b for a, b in taken):
                     found |= names[name]
-                    used.append(window)
+                    used.append(question[i : i + len(name)])
                     taken.append((i, i + len(name)))
                     break
         return found, used
@@ -194,8 +213,7 @@ class Catalog:
         used += near_used
 
         def pick(agencies: set[str]) -> list[Report]:
-            chosen = [r for r in self.reports if not agencies or r.agency in agencies]
-            return [r for r in chosen if r.year in years] if years else chosen
+            return self.select(tuple(agencies), tuple(years))
 
         candidates = pick(agencies) if agencies else []
         ambiguous = False
@@ -220,7 +238,7 @@ class Catalog:
             return Resolved((), (), tuple(years), unknown_agency=unknown)
         if not agencies:
             candidates = pick(set())
-        in_scope = [r for r in self.reports if not agencies or r.agency in agencies]
+        in_scope = self.select(tuple(agencies), ())
         unknown_year = next((y for y in years if not any(r.year == y for r in in_scope)), None)
         return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year,
                         ambiguous=ambiguous and len(candidates) > 1)
@@ -269,9 +287,8 @@ class Catalog:
 
     def select(self, agencies: tuple[str, ...], years: tuple[int, ...]) -> list[Report]:
         """Reports of these agencies (all when empty) in these years (all when empty)."""
-        return [
-            r for r in self.reports if (not agencies or r.agency in agencies) and (not years or r.year in years)
-        ]
+        chosen = [r for a in sorted(set(agencies)) for r in self._by_agency.get(a, ())] if agencies else self.reports
+        return [r for r in chosen if r.year in years] if years else list(chosen)
 
     def restricted(self, report_ids: set[str]) -> Catalog:
         """A catalog of only these reports (a UI filter or an eval item's `reports`)."""
@@ -279,7 +296,7 @@ class Catalog:
 
     def strip_names(self, question: str) -> str:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
-        for name in sorted(self._candidates(question, self.alias_map), key=len, reverse=True):
+        for name, _ in self._index(self.alias_map).ranked(self._index(self.alias_map).exact(question)):
             # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
             if name in question:
                 question = re.sub(re.escape(name) + _NAME_TAIL, "", question)

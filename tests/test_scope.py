@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpus import read_report
-from qa.scope import Catalog, aliases
+from qa.scope import Catalog, NameIndex, aliases
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = (
@@ -96,3 +96,47 @@ def test_phrases_that_only_look_like_places_are_not_agencies(catalog):
 
 def test_names_and_years_are_stripped_from_the_content(catalog):
     assert catalog.strip_names("沭阳县2025年热线满意率是多少？") == "热线满意率是多少？"
+
+
+def _brute_near(names: list[str], question: str) -> set[tuple[str, int]]:
+    """Every window of the question one character off a name of three or more: tried one by one."""
+    return {
+        (name, i)
+        for name in names
+        if len(name) >= 3
+        for i in range(len(question) - len(name) + 1)
+        if sum(a != b for a, b in zip(question[i : i + len(name)], name, strict=True)) == 1
+    }
+
+
+def test_name_index_finds_what_trying_every_name_finds():
+    """Exact and near-miss lookups by the question's own windows equal the one-by-one search they replace."""
+    import random
+
+    rng = random.Random(11)
+    syllables = "青云临江安平宁远长乐永和新华丰泰康裕兴隆昌盛金玉清河源泉"
+    kinds = ("县人民政府", "区司法局", "市人民政府办公厅", "县发改局", "市")
+    names = sorted({rng.choice(syllables) + rng.choice(syllables) + rng.choice(kinds) for _ in range(400)})
+    index = NameIndex({n: {n} for n in names})
+    for _ in range(200):
+        name = rng.choice(names)
+        k = rng.randrange(len(name))
+        typo = name[:k] + rng.choice("沭沐某") + name[k + 1 :]
+        question = f"{rng.choice(['', '请问', '2023年'])}{rng.choice([name, typo])}收到多少件申请？"
+        assert set(index.near(question)) == _brute_near(names, question)
+        exact = {(n, i) for n in names for i in range(len(question)) if question.startswith(n, i)}
+        assert set(index.exact(question)) == exact
+
+
+def test_at_scale_a_question_finds_its_agency_among_thousands_of_near_names():
+    """10^4 agencies whose names differ in a character or two: the one named, exactly or with one typo."""
+    from corpus import Report
+
+    syllables = "青云临江安平宁远长乐永和新华丰泰康裕兴隆昌盛金玉清河源泉山岭湖溪川林松柏桂兰梅竹荷嘉禾瑞祥福寿"
+    agencies = [a + b + "县人民政府" for a in syllables for b in syllables if a != b][:5000]
+    agencies += [a + b + "市司法局" for a in syllables for b in syllables if a != b][:5000]
+    catalog = Catalog([Report(id=f"{k}.txt", source=f"{k}.txt", text="", agency=a, year=2023) for k, a in enumerate(agencies)])
+    assert catalog.resolve("青云县人民政府2023年收到多少件申请？").agencies == ("青云县人民政府",)
+    assert catalog.resolve("云青市司法局2023年收到多少件申请？").agencies == ("云青市司法局",)
+    # one character off an agency and, as written, no other's: the near-miss reading
+    assert catalog.resolve("青云县人民攻府2023年收到多少件申请？").agencies == ("青云县人民政府",)
