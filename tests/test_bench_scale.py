@@ -44,3 +44,17 @@ def test_the_benchmark_runs_at_a_small_n_with_the_fake_embedder(tmp_path: Path, 
     years = len({m["year"] for m in bench_scale.generate(20, tmp_path / "again")})
     assert serve["routes"]["table"] == {"table": 30} and serve["routes"]["aggregate"] == {"table": 3 * years + 5}
     assert serve["open_s"] > 0 and serve["peak_rss_mib"] > 0 and ours["disk_bytes"] > 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is Linux's")
+def test_the_serving_process_reports_its_own_peak_memory_not_its_parents() -> None:
+    """Linux keeps a parent's ru_maxrss across fork and exec: the builder's 4 GiB once read as the server's."""
+    import subprocess
+
+    child = "import sys; sys.path.insert(0, sys.argv[1]); from bench.bench_scale import peak_rss_mib; print(peak_rss_mib())"
+    parent = (
+        "import subprocess, sys; ballast = bytearray(600 << 20); ballast[::4096] = b'x' * len(ballast[::4096]); "
+        f"subprocess.run([sys.executable, '-c', {child!r}, sys.argv[1]], check=True)"
+    )
+    done = subprocess.run([sys.executable, "-c", parent, str(ROOT)], capture_output=True, text=True, check=True)
+    assert 0 < float(done.stdout.strip()) < 300  # the child's own (imports only), not the parent's 600 MiB
