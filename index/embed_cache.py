@@ -25,6 +25,8 @@ from index.embeddings import embedding_name
 log = logging.getLogger(__name__)
 CACHE_FILE = "embeddings.sqlite"
 WRITE_BATCH = 256  # texts embedded and committed per transaction
+# A build that must run a transformer over this many passages takes tens of minutes on a laptop's CPU: say so.
+SLOW_BUILD_PASSAGES = 20_000
 _LOOKUP_BATCH = 500  # keys per SELECT (SQLite's parameter limit is 32766; stay well below)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
@@ -133,6 +135,12 @@ class CachedEmbeddings(Embeddings):
     def _embed_missing(self, missing: dict[bytes, str], progress: bool) -> dict[bytes, np.ndarray]:
         """Embed distinct uncached passages, longest first, committing each batch to the cache."""
         order = sorted(missing, key=lambda k: len(missing[k]), reverse=True)
+        if len(order) >= SLOW_BUILD_PASSAGES and _is_transformer(self.inner):
+            log.warning(
+                "embedding %d chunks with %s: at ≈ 15 chunks/s on two CPU cores that is ≈ %d minutes; "
+                "REPORTQA_EMBEDDING_BACKEND=static embeds chunks ≈ 200× faster with the same answers on the gold set "
+                "(questions stay on e5; README, Embeddings)", len(order), self.model_name, len(order) // 15 // 60,
+            )  # fmt: skip
         out: dict[bytes, np.ndarray] = {}
         bar = tqdm(total=len(order), desc="embedding", unit="chunk", disable=not progress or len(order) < WRITE_BATCH)
         with bar:
@@ -150,3 +158,11 @@ class CachedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """Embed a question with the inner model (not cached: questions rarely repeat)."""
         return self.inner.embed_query(text)
+
+
+def _is_transformer(model: Embeddings) -> bool:
+    """Whether passages go through a transformer (e5 on torch or ONNX), not the static model or a fake."""
+    from index.embeddings import SentenceTransformerEmbeddings
+    from index.onnx_backend import OnnxEmbeddings
+
+    return isinstance(model, SentenceTransformerEmbeddings | OnnxEmbeddings)

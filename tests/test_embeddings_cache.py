@@ -163,3 +163,25 @@ def test_settings_read_the_embedding_backend_and_cache_switch(monkeypatch: pytes
     monkeypatch.delenv("REPORTQA_EMBEDDING_CACHE")
     assert (Settings.from_env().embedding_backend, Settings.from_env().embedding_cache) == (None, True)
 
+
+
+def test_a_large_build_through_a_transformer_says_how_long_and_what_is_faster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """10^4 reports through e5 take hours on two cores: the build says so and names the static backend."""
+    from index import embed_cache
+    from index.onnx_backend import OnnxEmbeddings
+
+    class Slow(OnnxEmbeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return FakeEmbeddings().embed_documents(texts)
+
+    monkeypatch.setattr(embed_cache, "SLOW_BUILD_PASSAGES", 30)
+    slow = Slow(model_dir=tmp_path, home=tmp_path)
+    with caplog.at_level("WARNING", logger="index.embed_cache"):
+        CachedEmbeddings(slow, tmp_path / "a.sqlite").fill([f"第{i}段" for i in range(29)])
+        assert not caplog.records  # below the threshold: nothing to say
+        CachedEmbeddings(slow, tmp_path / "b.sqlite").fill([f"第{i}段" for i in range(30)])
+        CachedEmbeddings(FakeEmbeddings(), tmp_path / "c.sqlite").fill([f"第{i}段" for i in range(40)])
+    [record] = caplog.records  # the transformer's large build only, not the fake's
+    assert "embedding 30 chunks" in record.getMessage() and "REPORTQA_EMBEDDING_BACKEND=static" in record.getMessage()
