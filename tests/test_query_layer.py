@@ -276,10 +276,10 @@ def test_two_turns_joined(assistant):
 
 def test_sql_is_parameterised_and_hostile_text_is_just_text(assistant):
     hostile = Measure("申请", "'; DROP TABLE cells; --", "总计")
-    sql = compile_figures([pattern(hostile)])
+    sql = compile_figures([pattern(hostile)], scope_size=1)
     assert "DROP" not in sql and "'; " not in sql
     params = figure_params([pattern(hostile)], ["txt/000_shanghai_justice_bureau_2020.txt"])
-    assert "'; DROP TABLE cells; --" in params[3]
+    assert "'; DROP TABLE cells; --" in params[2]  # the row names, a parameter
     data = ask(assistant, "上海市司法局2020年'; DROP TABLE cells; --收到多少申请")
     assert data["value"] == 118
     assert assistant.index.cells.execute("SELECT count(*) FROM cells")[0][0] > 1000
