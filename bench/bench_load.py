@@ -7,7 +7,7 @@ The server (`python app.py`) starts on 127.0.0.1 on a free port over the corpus 
 Before the load, every question is answered by the Python API in this process over the same corpus
 (`Assistant.ask(q).to_dict()`, the object `reportqa ask --json` prints); under load every REST answer must
 equal it, timings aside (differences only in the order of a chart's tied values are counted apart, as
-`tie_order_only`: the query layer leaves the order of ties open). Meanwhile one more user uploads a report again and again (a copy made unique
+`tie_order_only`: ties used to come in any order; the query layer now orders them by year, agency, report). Meanwhile one more user uploads a report again and again (a copy made unique
 by a trailing line, so each is really parsed and indexed) and asks about it. Prints p50/p95 latency,
 throughput and the counts, writes bench/results/load.json, and exits 1 if any answer differed or failed.
 """
@@ -61,7 +61,7 @@ def _chart_sorted(answer: dict[str, Any]) -> dict[str, Any]:
 def compare(got: dict[str, Any], want: dict[str, Any]) -> str:
     """`same`, `ties` (only the order of a chart's equal values differs), or `wrong`.
 
-    The query layer does not fix the order of ties: a ranking's 0-valued reports may come in any order.
+    The query layer orders ties by year, agency and report; a differing order is still told apart from a wrong answer.
     """
     got, want = untimed(got), untimed(want)
     if got == want:
