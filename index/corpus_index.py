@@ -20,7 +20,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -49,6 +49,10 @@ from index.vector_backend import load_store, make_store
 log = logging.getLogger(__name__)
 INDEX_FORMAT = 2  # bump when chunking or the layout changes: every index is then rebuilt
 EMBED_BATCH = 128
+# A large update is parsed, embedded and committed in batches (at most MAX_BATCHES, each at least BUILD_BATCH
+# reports): its memory is one batch's, and a build cut short keeps the batches it committed.
+BUILD_BATCH = 1000
+MAX_BATCHES = 8  # each batch writes one segment of each index; fewer than MAX_SEGMENTS, so a build merges none
 MANIFEST_FILE = "manifest.sqlite"
 STORE_DIR = "store"
 BM25_DIR = "bm25"
@@ -204,44 +208,56 @@ class CorpusIndex:
         Changed files are parsed first, in worker processes within the input limits (`corpus.worker`),
         and only then is the index lock taken and memory changed: questions are answered from the
         index as it was while files parse, and a refused file leaves the rest of the index as it was.
+        Thousands of changed files go in batches (`build_batches`), each parsed, written and committed
+        before the next is parsed: memory holds one batch, and a build cut short keeps what it committed.
         """
         started = time.perf_counter()
         limits = current_limits()
         root = self.corpus_dir if self.corpus_dir.is_dir() else self.corpus_dir.parent
         current = {report_id(p, root): (p, file_hash(p)) for p in report_files(self.corpus_dir)}
         changed = [rid for rid, (_, h) in current.items() if _stale(self._files.get(rid, {}), h, limits)]
-        by_path = {current[rid][0]: rid for rid in changed}
-        parsed = parse_files(list(by_path), root, self.progress, reader=read_report, limits=limits)
-        outcomes = {by_path[p]: outcome for p, outcome in parsed}
-        with self._lock(exclusive=True):
-            gone = [rid for rid in self._files if rid not in current]
-            was_indexed = {rid for rid in gone + changed if "chunks" in self._files.get(rid, {})}
-            for rid in gone + changed:
-                self._forget(rid)
-            chunks: list[Document] = []
-            for rid in changed:
-                docs = self._read(rid, outcomes[rid], current[rid][1], limits)
-                chunks.extend(docs or [])
-            self._embed(chunks)
-            indexed_now = {rid for rid in changed if rid in self.reports}
-            if not isinstance(self.store, MilvusStore):  # Milvus runs BM25 itself: no local BM25 segments
-                self._sparse.add(chunks + [d for rid in indexed_now for d in row_chunks(self.reports[rid])])
-            summary = IndexSummary(
-                reports=len(self.reports),
-                chunks=len(self.store),
-                added=len(indexed_now - was_indexed),
-                replaced=len(indexed_now & was_indexed),
-                removed=len(was_indexed - indexed_now),
-                unchanged=sum(1 for rid in current if rid not in changed and rid in self.reports),
-                seconds=0.0,
-            )
-            if gone or changed or not self._committed:
-                self._save(gone, changed)
-            self._sync_cells()
-            if self._manifest is not None:
-                self.reports.settle(self._manifest)  # parsed reports leave memory once written
+        counts = {"added": 0, "replaced": 0, "removed": 0}
+        for k, batch in enumerate(build_batches(changed)):
+            by_path = {current[rid][0]: rid for rid in batch}
+            parsed = parse_files(list(by_path), root, self.progress, reader=read_report, limits=limits)
+            outcomes = {by_path[p]: outcome for p, outcome in parsed}
+            with self._lock(exclusive=True):
+                gone = [rid for rid in self._files if rid not in current] if k == 0 else []
+                for key, n in self._write(gone, batch, outcomes, current, limits).items():
+                    counts[key] += n
+        summary = IndexSummary(
+            reports=len(self.reports),
+            chunks=len(self.store),
+            unchanged=sum(1 for rid in current if rid not in changed and rid in self.reports),
+            seconds=0.0,
+            **counts,
+        )
         self._bm25 = None
         return summary._replace(seconds=time.perf_counter() - started)
+
+    def _write(
+        self, gone: list[str], changed: list[str], outcomes: Mapping[str, Report | Exception],
+        current: dict[str, tuple[Path, str]], limits: Limits,
+    ) -> dict[str, int]:  # fmt: skip
+        """Under the write lock: drop `gone`, index the parsed `changed`, commit, sync cells; counts by outcome."""
+        was_indexed = {rid for rid in gone + changed if "chunks" in self._files.get(rid, {})}
+        for rid in gone + changed:
+            self._forget(rid)
+        chunks: list[Document] = []
+        for rid in changed:
+            docs = self._read(rid, outcomes[rid], current[rid][1], limits)
+            chunks.extend(docs or [])
+        self._embed(chunks)
+        indexed_now = {rid for rid in changed if rid in self.reports}
+        if not isinstance(self.store, MilvusStore):  # Milvus runs BM25 itself: no local BM25 segments
+            self._sparse.add(chunks + [d for rid in indexed_now for d in row_chunks(self.reports[rid])])
+        if gone or changed or not self._committed:
+            self._save(gone, changed)
+        self._sync_cells()
+        if self._manifest is not None:
+            self.reports.settle(self._manifest)  # parsed reports leave memory once written
+        return {"added": len(indexed_now - was_indexed), "replaced": len(indexed_now & was_indexed),
+                "removed": len(was_indexed - indexed_now)}  # fmt: skip
 
     def _sync_cells(self) -> None:
         """Bring the cell database in step with `reports` (after the snapshot: a crash between heals on open)."""
@@ -387,6 +403,16 @@ class CorpusIndex:
             for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 stale.unlink(missing_ok=True)
             return Manifest(path)
+
+
+def build_batches(changed: list[str]) -> list[list[str]]:
+    """`changed` in at most MAX_BATCHES equal batches of at least BUILD_BATCH reports (one batch when fewer).
+
+    Always at least one batch, possibly empty: an update with nothing changed still drops deleted files.
+    """
+    count = max(1, min(MAX_BATCHES, len(changed) // BUILD_BATCH))
+    size = -(-len(changed) // count) if changed else 0
+    return [changed[i : i + size] for i in range(0, len(changed), size)] if changed else [[]]
 
 
 def _limits_key(limits: Limits) -> str:

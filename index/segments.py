@@ -260,17 +260,27 @@ def fsync_tree(folder: Path) -> None:
 
 
 T = TypeVar("T", bound=Sized)
-MAX_SEGMENTS = 12  # more than this: every segment but the largest is merged into one
+MAX_SEGMENTS = 12  # more than this: the smallest segments are merged into one (never a much larger one with them)
 DEAD_SHARE = 0.25  # more deleted rows than this share: every segment is merged, dropping them
 
 
 def merge_plan(segments: list[T], dead_rows: int) -> tuple[list[T], list[T]] | None:
-    """Which segments to merge and which to keep as they are, or None when no merge is due."""
+    """Which segments to merge and which to keep as they are, or None when no merge is due.
+
+    Too many segments: the smallest are merged, taking the next smallest while it is at most twice the rows
+    taken so far — the small segments of single uploads merge together, and the large segments of a batched
+    first build are not rewritten for them (a write stays proportional to what it adds).
+    """
     rows = sum(len(s) for s in segments)
     if rows and dead_rows > DEAD_SHARE * rows:
         return segments, []
     if len(segments) > MAX_SEGMENTS:
-        largest = max(segments, key=len)
-        return [s for s in segments if s is not largest], [largest]
+        ordered = sorted(segments, key=len)
+        taken = ordered[:2]
+        for seg in ordered[2:]:
+            if len(seg) > 2 * sum(len(t) for t in taken):
+                break
+            taken.append(seg)
+        return taken, [s for s in segments if not any(s is t for t in taken)]
     return None
 

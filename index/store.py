@@ -27,6 +27,7 @@ from index.segments import DocSegment, Filter, SegmentLog, SegmentState, matches
 __all__ = ["FaissStore", "Filter", "matches"]
 
 log = logging.getLogger(__name__)
+TIE_MARGIN = 8  # extra neighbours asked of each segment so that ties at the k-th place are ordered
 INDEX_FILE = "vectors.faiss"
 
 
@@ -185,8 +186,8 @@ class FaissStore(VectorStore):
             raise ValueError(f"k must be at least 1, got {k}")
         query = np.asarray([embedding], dtype=np.float32)
         query /= max(float(np.linalg.norm(query)), 1e-12)
-        hits: list[tuple[float, _Segment, int]] = []
-        for seg in self._segments:
+        hits: list[tuple[float, int, int, _Segment]] = []
+        for at, seg in enumerate(self._segments):
             if not len(seg):
                 continue
             mask = seg.docs.filter_mask(filter)
@@ -202,10 +203,12 @@ class FaissStore(VectorStore):
                 selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))  # kept alive with `bits`
                 params = faiss.SearchParameters()
                 params.sel = selector
-            scores, rows = seg.index.search(query, min(k, len(seg)), params=params)
-            hits += [(s, seg, r) for s, r in zip(scores[0].tolist(), rows[0].tolist(), strict=True) if r >= 0]
-        hits.sort(key=lambda hit: -hit[0])
-        return [(seg.docs.get(row), score) for score, seg, row in hits[:k]]
+            # a few more than k: FAISS breaks ties (twins' equal vectors) in no fixed order, so equal scores
+            # are ordered here by segment and row — the order of insertion, however the segments are cut
+            scores, rows = seg.index.search(query, min(k + TIE_MARGIN, len(seg)), params=params)
+            hits += [(s, at, r, seg) for s, r in zip(scores[0].tolist(), rows[0].tolist(), strict=True) if r >= 0]
+        hits.sort(key=lambda hit: (-hit[0], hit[1], hit[2]))
+        return [(seg.docs.get(row), score) for score, _, row, seg in hits[:k]]
 
     def similarity_search_with_score(
         self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any

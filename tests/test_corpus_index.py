@@ -275,3 +275,74 @@ def test_the_index_folder_holds_sqlite_json_numpy_faiss_and_duckdb_files_only(co
         "cells.duckdb", "codes.npy", "docs.jsonl", "ids.json", "lengths.npy", "lock", "manifest.sqlite", "offsets.npy",
         "reports.json", "rows.npy", "starts.npy", "state-00000001.json", "terms.npy", "tfs.npy", "vectors.faiss",
     ]  # fmt: skip
+
+
+def _state(index: CorpusIndex) -> tuple:
+    """What an index holds: reports, each report's chunk ids, stored chunk ids, cells per report, BM25 documents."""
+    cells = dict(index.cells.execute("SELECT report_id, count(*) FROM cells GROUP BY report_id"))
+    return (
+        sorted(index.reports),
+        {rid: e.get("chunks") for rid, e in index._files.items()},
+        sorted(index.store.ids),
+        cells,
+        len(index.bm25.index),
+    )
+
+
+@pytest.fixture
+def six_reports(tmp_path: Path, reports_dir: Path) -> Path:
+    target = tmp_path / "six"
+    target.mkdir()
+    for path in sorted((reports_dir / "txt").glob("0*.txt"))[:6]:
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def test_a_large_update_is_written_in_batches_and_equals_a_build_in_one(
+    six_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.corpus_index as ci
+
+    whole = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "one", progress=False)
+    whole.update()
+    monkeypatch.setattr(ci, "BUILD_BATCH", 2)
+    assert [len(b) for b in ci.build_batches(list("abcdef"))] == [2, 2, 2]
+    assert [len(b) for b in ci.build_batches(list("abcdefg"))] == [3, 3, 1]
+    assert ci.build_batches([]) == [[]] and ci.build_batches(list("a")) == [["a"]]
+    batched = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "three", progress=False)
+    summary = batched.update()
+    assert counts(summary) == (6, 0, 0, 0) and summary.reports == 6
+    assert len(batched.store.segments) == 3  # one commit, and one segment, per batch
+    assert _state(batched) == _state(whole)
+    reopened = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "three", progress=False)
+    assert _state(reopened) == _state(whole) and counts(reopened.update()) == (0, 0, 0, 6)
+
+
+def test_a_build_cut_short_keeps_its_committed_batches_and_the_next_update_finishes_it(
+    six_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.corpus_index as ci
+
+    whole = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "one", progress=False)
+    whole.update()
+    monkeypatch.setattr(ci, "BUILD_BATCH", 2)
+    calls = []
+    real_parse = ci.parse_files
+
+    def interrupted(*args: object, **kwargs: object):  # noqa: ANN202 - the patched generator
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # Ctrl-C while the third batch parses
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(ci, "parse_files", interrupted)
+    cut = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "cut", progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        cut.update()
+    cut.close()
+    monkeypatch.setattr(ci, "parse_files", real_parse)
+    reopened = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "cut", progress=False)
+    assert len(reopened.reports) == 4  # two batches committed
+    assert sorted(reopened.store.ids) == sorted(c for e in reopened._files.values() for c in e["chunks"])
+    assert counts(reopened.update()) == (2, 0, 0, 4)
+    assert _state(reopened) == _state(whole)

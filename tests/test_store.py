@@ -136,12 +136,22 @@ def test_bad_input_is_rejected_with_the_reason(store: FaissStore, tmp_path: Path
         other_model.add_texts(["x"])
 
 
-def test_merge_plan_merges_all_on_many_dead_rows_and_all_but_the_largest_on_many_segments() -> None:
+def test_merge_plan_merges_all_on_many_dead_rows_and_the_small_segments_on_many_segments() -> None:
     from index.segments import MAX_SEGMENTS, merge_plan
 
     few = [[0] * 4, [0] * 2]
     assert merge_plan(few, dead_rows=1) is None
     assert merge_plan(few, dead_rows=2) == (few, [])
-    many = [[0] * (i + 1) for i in range(MAX_SEGMENTS + 1)]
-    merged, kept = merge_plan(many, dead_rows=0) or ([], [])
-    assert kept == [many[-1]] and merged == many[:-1]
+    # a first build's one large segment and a dozen uploads: the uploads merge, the large one stays
+    uploads = [[0] * (i + 1) for i in range(MAX_SEGMENTS)]
+    large = [0] * 1000
+    merged, kept = merge_plan([large, *uploads], dead_rows=0) or ([], [])
+    assert kept == [large] and merged == uploads
+    # a batched build's eight large segments and five uploads: only the uploads are rewritten
+    batches = [[0] * 1250 for _ in range(8)]
+    small = [[0] * 13 for _ in range(MAX_SEGMENTS + 1 - 8)]
+    merged, kept = merge_plan(batches + small, dead_rows=0) or ([], [])
+    assert all(m is s for m, s in zip(merged, small, strict=True)) and all(k is b for k, b in zip(kept, batches, strict=True))
+    # segments of one size merge together
+    equal = [[0] * 5 for _ in range(MAX_SEGMENTS + 1)]
+    assert merge_plan(equal, dead_rows=0) == (equal, [])
