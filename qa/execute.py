@@ -20,6 +20,17 @@ from qa.query import PERIODS, Measure, Query
 _TOTAL = Measure("申请", "总计")
 _FULL_DISCLOSURE = Measure("申请", "予以公开")
 _PARTIAL = Measure("申请", "部分公开")
+# Over thousands of reports an answer names the first of a list and counts the rest (every figure stays cited
+# and in `rows`), and a chart holds its first points: 10^4 tied names or bars are read by no one.
+LIST_LIMIT = 30
+CHART_LIMIT = 50
+
+
+def listed(items: list[str], sep: str = "；", limit: int = LIST_LIMIT) -> str:
+    """`items` joined by `sep`; past `limit`, the first ones and how many more there are."""
+    if len(items) <= limit:
+        return sep.join(items)
+    return sep.join(items[:limit]) + f"{sep}……（另有 {len(items) - limit} 项，见引用与数据表）"
 
 
 def short_names(figures: list[Figure]) -> tuple[str, Callable[[Figure], str]]:
@@ -90,7 +101,7 @@ class Executor:
                         route="table", citations=citations, scope=scope, formula=formula)
         if chart:
             _, short = short_names(figures)
-            answer.chart = [{"label": short(f), "value": _plain(f.value)} for f in figures]
+            answer.chart = [{"label": short(f), "value": _plain(f.value)} for f in figures][:CHART_LIMIT]
         answer.rows = table_rows(figures, query)
         if formula and value is not None:
             answer.rows.append({"agency": "", "year": None, "table": "计算", "row": text.split("（")[0], "column": formula,
@@ -159,8 +170,8 @@ class Executor:
         total = sum(f.value or 0 for f in figures)
         unit = _unit(figures[0])
         parts = [f"{self._part(f, query)} {format_number(f.value)}" for f in figures]
-        formula = " + ".join(format_number(f.value) for f in figures) + f" = {format_number(total)}"
-        text = f"合计 {format_number(total)}{unit}（{'；'.join(parts)}）"
+        formula = listed([format_number(f.value) for f in figures], " + ") + f" = {format_number(total)}"
+        text = f"合计 {format_number(total)}{unit}（{listed(parts)}）"
         return self._answer(question, text, total, unit, figures, query, scope, formula=formula, chart=True)
 
     def _difference(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
@@ -232,7 +243,7 @@ class Executor:
         if computed is None:
             return _zero(question, pooled[-1], scope)
         rate, formula = computed
-        who = "、".join(dict.fromkeys(name(f) for f in figures))
+        who = listed(list(dict.fromkeys(name(f) for f in figures)), "、")
         text = f"{rate}%（{who}合并计算：{formula}；各项为各报告之和）"
         return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
 
@@ -284,9 +295,9 @@ class Executor:
             periods, word = len(figures), "每份报告" if len({f.agency for f in figures}) > 1 else "每年"
         total = sum(f.value or 0 for f in figures)
         mean = round(total / periods, 2)
-        formula = f"({' + '.join(format_number(f.value) for f in figures)}) ÷ {periods} = {format_number(mean)}" if len(figures) > 1 \
+        formula = f"({listed([format_number(f.value) for f in figures], ' + ')}) ÷ {periods} = {format_number(mean)}" if len(figures) > 1 \
             else f"{format_number(total)} ÷ {periods} = {format_number(mean)}"
-        text = f"平均{word} {format_number(mean)}{unit}（{formula}；{'；'.join(f'{name(f)} {format_number(f.value)}' for f in figures)}）"
+        text = f"平均{word} {format_number(mean)}{unit}（{formula}；{listed([f'{name(f)} {format_number(f.value)}' for f in figures])}）"
         return self._answer(question, text, mean, unit, figures, query, scope, formula=formula)
 
     def _rank_rates(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
@@ -303,14 +314,14 @@ class Executor:
         top = ordered[: query.n] if query.n else ordered
         label = "公开率" if query.definition == "公开率" else f"「{query.measures[0].label()}」所占比例"
         word = "最高" if query.descending else "最低"
-        listed = "；".join(f"{i}. {name(own[0])} {c[1]}" for i, (own, c) in enumerate(top, start=1) if c)
-        text = f"{label}{word}的{'是' if len(top) == 1 else f'前{len(top)}名'}：{listed}"
+        ranks = listed([f"{i}. {name(own[0])} {c[1]}" for i, (own, c) in enumerate(top, start=1) if c])
+        text = f"{label}{word}的{'是' if len(top) == 1 else f'前{len(top)}名'}：{ranks}"
         if lacking:
             text += f"。注意：{'、'.join(name(own[0]) for own, _ in lacking[:6])}的所需数字未能读出或分母为 0，未参与排名"
         best = top[0][1]
         answer = self._answer(question, text, best[0] if best and len(top) == 1 and not lacking else None, "%",
                               [f for own, _ in top for f in own], query, scope, formula=best[1] if best else None)
-        answer.chart = [{"label": name(own[0]), "value": c[0]} for own, c in ordered if c]
+        answer.chart = [{"label": name(own[0]), "value": c[0]} for own, c in ordered if c][:CHART_LIMIT]
         return answer
 
     def _rank_changes(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
@@ -339,14 +350,14 @@ class Executor:
         top = ordered[: query.n] if query.n else ordered
         unit = "%" if query.delta == "growth" else _unit(top[0][1])
         word = ("增幅" if query.delta == "growth" else "增加") + ("最大" if query.descending else "最小")
-        listed = "；".join(f"{i}. {name(after)}（比{before.year}年：{formula}）" for i, (before, after, _, formula) in enumerate(top, 1))
-        text = f"「{query.measures[0].label()}」比上一年{word}的是：{listed}"
+        ranks = listed([f"{i}. {name(after)}（比{before.year}年：{formula}）" for i, (before, after, _, formula) in enumerate(top, 1)])
+        text = f"「{query.measures[0].label()}」比上一年{word}的是：{ranks}"
         if lacking:
             text += f"。注意：{'、'.join(name(f) for f in lacking[:6])}与上一年的数字未能都读出，未参与比较"
         best = top[0][2] if len(top) == 1 and not lacking else None
         answer = self._answer(question, text, best, unit, [f for b, a, _, _ in top for f in (b, a)], query, scope,
                               formula=top[0][3])
-        answer.chart = [{"label": name(after), "value": _plain(change)} for _, after, change, _ in ordered]
+        answer.chart = [{"label": name(after), "value": _plain(change)} for _, after, change, _ in ordered][:CHART_LIMIT]
         return answer
 
     def _rank(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
@@ -362,20 +373,20 @@ class Executor:
         top = ordered[: query.n] if query.n else ordered
         unit = _unit(top[0])
         word = "最多" if query.descending else "最少"
-        listed = "；".join(f"{i}. {name(f)} {format_number(f.value)}{unit}" for i, f in enumerate(top, start=1))
+        ranks = listed([f"{i}. {name(f)} {format_number(f.value)}{unit}" for i, f in enumerate(top, start=1)])
         ties = [f for f in ordered[len(top):] if f.value == top[-1].value]
         if len(figures) == 2 and len(top) == 1:  # 「哪个更多」 of two: name the larger, show both
             both = "；".join(f"{name(f)} {format_number(f.value)}{unit}" for f in ordered)
             text = f"{name(top[0])}{'更多' if query.descending else '更少'}：{both}"
         else:
             head = f"「{query.measures[0].label()}」{word}的{'是' if len(top) == 1 else f'前{len(top)}名'}："
-            text = head + listed
+            text = head + ranks
         if ties:
-            text += f"（与第{len(top)}名并列的还有：{'、'.join(name(f) for f in ties)}）"
+            text += f"（与第{len(top)}名并列的还有：{listed([name(f) for f in ties], '、')}）"
         if lacking:
             text += f"。注意：{'、'.join(name(f) for f in lacking[:6])}的该项未能可靠读出，未参与排名"
         answer = self._answer(question, text, top[0].value if len(top) == 1 else None, unit, top, query, scope)
-        answer.chart = [{"label": name(f), "value": _plain(f.value)} for f in ordered]
+        answer.chart = [{"label": name(f), "value": _plain(f.value)} for f in ordered][:CHART_LIMIT]
         if lacking and len(top) == 1:
             answer.value = None  # the maximum is not certain when some reports could not be read
         return answer
@@ -394,11 +405,11 @@ class Executor:
                 return f"{format_number(_plain(f.value))}{unit}（印的总计，与其各项之和不符）"
             return "未能读出" if not f.complete else "空"
 
-        listed = "；".join(f"{label(f)} {shown(f)}" for f in ordered)
+        series = listed([f"{label(f)} {shown(f)}" for f in ordered])
         prefix = f"{ordered[0].agency}「{query.measures[0].label()}」：" if same_agency else f"「{query.measures[0].label()}」："
         shown_figures = [f for f in ordered if f.known or (f.disputed and f.value is not None)]
-        answer = self._answer(question, prefix + listed, None, None, shown_figures, query, scope)
-        answer.chart = [{"label": label(f), "value": _plain(f.value)} for f in ordered if f.known]
+        answer = self._answer(question, prefix + series, None, None, shown_figures, query, scope)
+        answer.chart = [{"label": label(f), "value": _plain(f.value)} for f in ordered if f.known][:CHART_LIMIT]
         if any(not f.known and not (f.disputed and f.value is not None) for f in ordered):
             answer.abstained, answer.reason = True, "部分报告的该项未能可靠读出，列表不完整"
         return answer
@@ -423,8 +434,8 @@ class Executor:
         files = self.db.execute("SELECT count(*) FROM reports")[0][0]
         n = sum(count for _, count, _ in rows)
         years = sorted({y for _, _, ys in rows for y in ys if y})
-        listed = "；".join(f"{agency} {count} 份（{'、'.join(f'{y}年' for y in ys if y)}）" for agency, count, ys in rows)
-        text = (f"语料中有 {n} 份报告，来自 {len(rows)} 个机关，年份 {'、'.join(str(y) for y in years)}：{listed}。"
+        by_agency = listed([f"{agency} {count} 份（{'、'.join(f'{y}年' for y in ys if y)}）" for agency, count, ys in rows])
+        text = (f"语料中有 {n} 份报告，来自 {len(rows)} 个机关，年份 {'、'.join(str(y) for y in years)}：{by_agency}。"
                 f"（共 {files} 个文件，同一份报告的 PDF 与文本版只算一份。）")
         return Answer(question=question, answer=text, value=n, unit="份", route="table", scope=scope, query=query)
 
@@ -447,8 +458,8 @@ class Executor:
         hits = sorted((f for f in known if tests[cmp](f.value or 0)), key=lambda f: (f.agency, f.year or 0))
         hits += [f for f, hit in decided if hit]
         word = {"<": "少于", "<=": "不超过", "=": "等于", ">=": "不少于", ">": "大于"}[cmp]
-        listed = "、".join(f"{name(f)}（{format_number(f.value) if f.known else '按各项之和判断'}）" for f in hits)
-        text = f"「{query.measures[0].label()}」{word} {format_number(bound)} 的报告有 {len(hits)} 份" + (f"：{listed}" if hits else "")
+        which = listed([f"{name(f)}（{format_number(f.value) if f.known else '按各项之和判断'}）" for f in hits], "、")
+        text = f"「{query.measures[0].label()}」{word} {format_number(bound)} 的报告有 {len(hits)} 份" + (f"：{which}" if hits else "")
         if lacking:
             text += (f"。另有 {len(lacking)} 份报告该项未能可靠读出或印的总计与其各项之和不符"
                      f"（{'、'.join(name(f) for f in lacking[:6])}），未计入")

@@ -327,3 +327,28 @@ def test_ties_in_a_ranking_come_in_year_then_agency_order(assistant):
         year_a, year_b = (int(re.search(r"(20\d\d)年", p["label"]).group(1)) for p in (a, b))
         assert (year_a, a["label"]) <= (year_b, b["label"])
     assert ask(assistant, "哪些机关被申请行政复议的数量最少？")["chart"] == chart
+
+
+def test_over_thousands_of_reports_an_answer_names_the_first_and_counts_the_rest():
+    """10^4 reports tied at 0, or summed: the text names 30 and says how many more; the chart keeps 50 bars."""
+    from qa.answer import Scope
+    from qa.cellsql import Figure
+    from qa.execute import CHART_LIMIT, LIST_LIMIT, Executor
+
+    def figure(k: int, value: int) -> Figure:
+        cell = {"table": "申请", "row": "本年新收政府信息公开申请数量", "col": "总计", "value": value, "unit": "件",
+                "quote": f"一、本年新收政府信息公开申请数量 {value}", "page": None, "start": 0, "end": 10, "section": "", "disputed": False}
+        return Figure(f"{k:05d}.txt", f"第{k:05d}号机关", 2024, "", 0, value, [cell])
+
+    figures = [figure(0, 9), figure(1, 8)] + [figure(k, 5) for k in range(2, 2000)]
+    measure = Measure("申请", "本年新收政府信息公开申请数量")
+    executor = Executor(None)  # the handlers, given the figures a statement would read
+    ranked = executor._rank("申请量前三的机关？", Query(op="rank", measures=(measure,), n=3), figures, Scope())
+    tied = ranked.answer.split("并列的还有：")[1]
+    assert tied.count("号机关") == LIST_LIMIT and f"另有 {1997 - LIST_LIMIT} 项" in tied
+    assert len(ranked.chart) == CHART_LIMIT and ranked.chart[0]["value"] == 9
+    assert [c.report_id for c in ranked.citations] == ["00000.txt", "00001.txt", "00002.txt"]
+    summed = executor._sum("一共收到多少件申请？", Query(op="sum", measures=(measure,)), figures, Scope())
+    assert summed.value == 9 + 8 + 5 * 1998 and len(summed.citations) == 2000 and len(summed.rows) == 2001
+    assert summed.answer.count("号机关") == LIST_LIMIT and f"另有 {2000 - LIST_LIMIT} 项" in summed.answer
+    assert summed.formula.startswith("9 + 8 + 5") and summed.formula.endswith(f"= {9 + 8 + 5 * 1998}")
