@@ -6,12 +6,9 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from tqdm import tqdm
-
 from corpus.errors import CorpusError, UnreadableReportError
 from corpus.loaders import SUPPORTED_SUFFIXES
 from corpus.models import Report
-from corpus.reader import read_report
 
 log = logging.getLogger(__name__)
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "reports"
@@ -33,16 +30,26 @@ def report_files(directory: str | Path) -> list[Path]:
 
 
 def iter_reports(directory: str | Path, progress: bool = False) -> Iterator[Report | UnreadableReportError]:
-    """Each report of a corpus, or the error that made a file unreadable (the rest still load)."""
+    """Each report of a corpus in file order, or the error that made a file unreadable (the rest still load).
+
+    Files are parsed in the bounded worker processes (`corpus.worker`): a file that hangs, crashes its parser
+    or runs it out of memory is refused at its limit (`RefusedFileError`) like any other unreadable file.
+    """
+    from corpus.worker import parse_files
+
     root = Path(directory)
     files = report_files(root)
     base = root if root.is_dir() else root.parent
-    for path in tqdm(files, desc="reading reports", unit="report", disable=not progress):
-        try:
-            yield read_report(path, root=base)
-        except UnreadableReportError as exc:
-            log.warning("skipped %s", exc)
-            yield exc
+    done: dict[Path, Report | UnreadableReportError] = {}
+    at = 0
+    for path, outcome in parse_files(files, base, progress):
+        done[path] = outcome
+        while at < len(files) and files[at] in done:  # in file order, whatever order the workers finish in
+            out = done.pop(files[at])
+            at += 1
+            if isinstance(out, UnreadableReportError):
+                log.warning("skipped %s", out)
+            yield out
 
 
 def read_corpus(directory: str | Path, progress: bool = False) -> list[Report]:

@@ -582,3 +582,25 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/stat")
     return not (status.exists() and status.read_text().split()[2] == "Z")  # a zombie is dead
+
+
+def test_cli_audit_reads_a_folder_in_workers_so_a_hostile_file_is_refused_and_the_rest_audited(
+    hostile, tmp_path, monkeypatch, capsys
+):
+    """`reportqa audit DIR` with a PDF that keeps pdfplumber busy a minute and a zip bomb beside real reports."""
+    folder = tmp_path / "audit"
+    folder.mkdir()
+    shutil.copy(hostile["slow.pdf"], folder / "a_slow.pdf")
+    shutil.copy(hostile["bomb.docx"], folder / "b_bomb.docx")
+    for name in ("txt/009_huaian_hongze_district_gov_2023.txt", "txt/003_pingtan_zonghe_shiyanqu_2020.txt"):
+        shutil.copy(REPORTS / name, folder / Path(name).name)
+    monkeypatch.setenv("REPORTQA_PARSE_TIMEOUT_S", "3")
+    started = time.monotonic()
+    assert main(["audit", str(folder), "--json"]) == 0
+    assert time.monotonic() - started < 30  # not the minute the slow PDF takes in-process
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    refused = [f["detail"] for f in findings if f["rule"] == "unreadable"]
+    assert len(refused) == 2 and "REPORTQA_PARSE_TIMEOUT_S" in refused[0] and "REPORTQA_MAX_UNZIPPED_MB" in refused[1]
+    audited = {f["report"] for f in findings if f["rule"] != "unreadable"}
+    # 平潭 2020: its rows add to 27 while 总计 prints 21; 洪泽区 2023 prints 复议 totals of 0
+    assert audited == {"003_pingtan_zonghe_shiyanqu_2020.txt", "009_huaian_hongze_district_gov_2023.txt"}
