@@ -217,13 +217,15 @@ class CorpusIndex:
         current = {report_id(p, root): (p, file_hash(p)) for p in report_files(self.corpus_dir)}
         changed = [rid for rid, (_, h) in current.items() if _stale(self._files.get(rid, {}), h, limits)]
         counts = {"added": 0, "replaced": 0, "removed": 0}
-        for k, batch in enumerate(build_batches(changed)):
+        batches = build_batches(changed)
+        for k, batch in enumerate(batches):
             by_path = {current[rid][0]: rid for rid in batch}
             parsed = parse_files(list(by_path), root, self.progress, reader=read_report, limits=limits)
             outcomes = {by_path[p]: outcome for p, outcome in parsed}
             with self._lock(exclusive=True):
                 gone = [rid for rid in self._files if rid not in current] if k == 0 else []
-                for key, n in self._write(gone, batch, outcomes, current, limits).items():
+                of_build = len(changed) / len(batch) if k == 0 and batch else 0.0
+                for key, n in self._write(gone, batch, outcomes, current, limits, of_build).items():
                     counts[key] += n
         summary = IndexSummary(
             reports=len(self.reports),
@@ -237,9 +239,12 @@ class CorpusIndex:
 
     def _write(
         self, gone: list[str], changed: list[str], outcomes: Mapping[str, Report | Exception],
-        current: dict[str, tuple[Path, str]], limits: Limits,
+        current: dict[str, tuple[Path, str]], limits: Limits, of_build: float = 1.0,
     ) -> dict[str, int]:  # fmt: skip
-        """Under the write lock: drop `gone`, index the parsed `changed`, commit, sync cells; counts by outcome."""
+        """Under the write lock: drop `gone`, index the parsed `changed`, commit, sync cells; counts by outcome.
+
+        `of_build`: how many times this batch the whole update is (for the first batch; 0 for the others).
+        """
         was_indexed = {rid for rid in gone + changed if "chunks" in self._files.get(rid, {})}
         for rid in gone + changed:
             self._forget(rid)
@@ -247,7 +252,7 @@ class CorpusIndex:
         for rid in changed:
             docs = self._read(rid, outcomes[rid], current[rid][1], limits)
             chunks.extend(docs or [])
-        self._embed(chunks)
+        self._embed(chunks, of_build)
         indexed_now = {rid for rid in changed if rid in self.reports}
         if not isinstance(self.store, MilvusStore):  # Milvus runs BM25 itself: no local BM25 segments
             self._sparse.add(chunks + [d for rid in indexed_now for d in row_chunks(self.reports[rid])])
@@ -304,11 +309,15 @@ class CorpusIndex:
         self._files[rid] = {"hash": digest, "chunks": [d.id for d in docs]}
         return docs
 
-    def _embed(self, docs: list[Document]) -> None:
-        """Embed and store chunks in batches, with a progress bar (a vector cache is filled first, by length)."""
+    def _embed(self, docs: list[Document], of_build: float = 1.0) -> None:
+        """Embed and store chunks in batches, with a progress bar (a vector cache is filled first, by length).
+
+        `of_build`: how many times these chunks the whole update embeds (the first of its batches says, for the
+        warning a long build gets; the others pass 0).
+        """
         if isinstance(self.store.embeddings, CachedEmbeddings):  # each distinct chunk embedded once, then hits
             texts = [d.page_content for d in docs if d.metadata.get("kind") != "row"]  # rows: BM25 only
-            self.store.embeddings.fill(texts, progress=self.progress)
+            self.store.embeddings.fill(texts, progress=self.progress, of_build=of_build)
         with tqdm(
             total=len(docs), desc="embedding chunks", unit="chunk", disable=not self.progress or not docs
         ) as bar:

@@ -123,23 +123,27 @@ class CachedEmbeddings(Embeddings):
             found.update(self._embed_missing(missing, self.progress))
         return [found[key].tolist() for key in keys]
 
-    def fill(self, texts: list[str], progress: bool = False) -> int:
-        """Embed into the cache every passage of `texts` it lacks (all at once, longest first); returns how many."""
+    def fill(self, texts: list[str], progress: bool = False, of_build: float = 1.0) -> int:
+        """Embed into the cache every passage of `texts` it lacks (all at once, longest first); returns how many.
+
+        `of_build`: how many times these texts the whole build embeds (its batches; 0: do not warn again).
+        """
         keys = [cache_key(self.model_name, t) for t in texts]
         present = set(self.cache.get(keys))
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in present}
         if missing:
-            self._embed_missing(missing, progress)
+            self._embed_missing(missing, progress, of_build)
         return len(missing)
 
-    def _embed_missing(self, missing: dict[bytes, str], progress: bool) -> dict[bytes, np.ndarray]:
+    def _embed_missing(self, missing: dict[bytes, str], progress: bool, of_build: float = 1.0) -> dict[bytes, np.ndarray]:
         """Embed distinct uncached passages, longest first, committing each batch to the cache."""
         order = sorted(missing, key=lambda k: len(missing[k]), reverse=True)
-        if len(order) >= SLOW_BUILD_PASSAGES and _is_transformer(self.inner):
+        expected = round(len(order) * of_build)
+        if of_build and expected >= SLOW_BUILD_PASSAGES and _is_transformer(self.inner):
             log.warning(
-                "embedding %d chunks with %s: at ≈ 15 chunks/s on two CPU cores that is ≈ %d minutes; "
+                "embedding ≈ %d chunks with %s: at ≈ 15 chunks/s on two CPU cores that is ≈ %d minutes; "
                 "REPORTQA_EMBEDDING_BACKEND=static embeds chunks ≈ 200× faster with the same answers on the gold set "
-                "(questions stay on e5; README, Embeddings)", len(order), self.model_name, len(order) // 15 // 60,
+                "(questions stay on e5; README, Embeddings)", expected, self.model_name, expected // 15 // 60,
             )  # fmt: skip
         out: dict[bytes, np.ndarray] = {}
         bar = tqdm(total=len(order), desc="embedding", unit="chunk", disable=not progress or len(order) < WRITE_BATCH)

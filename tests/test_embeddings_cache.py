@@ -184,4 +184,35 @@ def test_a_large_build_through_a_transformer_says_how_long_and_what_is_faster(
         CachedEmbeddings(slow, tmp_path / "b.sqlite").fill([f"第{i}段" for i in range(30)])
         CachedEmbeddings(FakeEmbeddings(), tmp_path / "c.sqlite").fill([f"第{i}段" for i in range(40)])
     [record] = caplog.records  # the transformer's large build only, not the fake's
-    assert "embedding 30 chunks" in record.getMessage() and "REPORTQA_EMBEDDING_BACKEND=static" in record.getMessage()
+    assert "embedding ≈ 30 chunks" in record.getMessage() and "REPORTQA_EMBEDDING_BACKEND=static" in record.getMessage()
+
+
+def test_a_batched_build_warns_once_from_its_first_batch_for_the_whole_build(
+    tmp_path: Path, reports_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """10^4 reports go in batches of ~16,000 chunks, each under the threshold: the first speaks for all of them."""
+    import index.corpus_index as ci
+    from corpus import read_report
+    from index import embed_cache
+    from index.chunks import text_chunks
+    from index.onnx_backend import OnnxEmbeddings
+
+    class Slow(OnnxEmbeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return FakeEmbeddings().embed_documents(texts)
+
+    corpus = tmp_path / "six"
+    corpus.mkdir()
+    for path in sorted((reports_dir / "txt").glob("0*.txt"))[:6]:
+        shutil.copy(path, corpus / path.name)
+    monkeypatch.setattr(ci, "BUILD_BATCH", 2)  # three batches of two reports
+    slow = Slow(model_dir=tmp_path, home=tmp_path)
+    first = CachedEmbeddings(slow, tmp_path / "probe.sqlite")
+    two = [read_report(p, root=corpus) for p in sorted(corpus.glob("*.txt"))[:2]]  # the first batch
+    one_batch = first.fill([d.page_content for r in two for d in text_chunks(r)])
+    monkeypatch.setattr(embed_cache, "SLOW_BUILD_PASSAGES", one_batch + 1)  # one batch is under it, three are over
+    with caplog.at_level("WARNING", logger="index.embed_cache"):
+        index = CorpusIndex.load(corpus, CachedEmbeddings(slow, tmp_path / "c.sqlite"), tmp_path / "home", progress=False)
+        index.update()
+    [record] = [r for r in caplog.records if "REPORTQA_EMBEDDING_BACKEND=static" in r.getMessage()]
+    assert f"embedding ≈ {one_batch * 3} chunks" in record.getMessage()
