@@ -24,7 +24,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from index.segments import DocSegment, Filter, SegmentLog, SegmentState, merge_plan, new_segment_name
+from index.segments import DocSegment, Filter, SegmentLog, merge_plan, new_segment_name
 
 log = logging.getLogger(__name__)
 K1, B = 1.5, 0.75
@@ -245,10 +245,7 @@ class BM25Index:
                 raise ValueError(f"segment {seg.name} belongs to {self._folder}; save there")
             seg.docs.write(target)
             seg.postings.save(target)
-        log_ = SegmentLog(folder)
-        generation = max(log_.generations(), default=0) + 1
-        dead = {name: sorted(rows) for name, rows in self._dead.items() if rows}
-        log_.write(SegmentState(generation=generation, segments=self.segments, dead=dead))
+        generation = SegmentLog(folder).commit(self.segments, self._dead)
         self._folder, self._generation = folder, generation
         return str(generation)
 

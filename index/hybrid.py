@@ -24,26 +24,36 @@ def reciprocal_rank_fusion(rankings: list[list[Document]], k: int = RRF_K) -> li
     return sorted(fused.values(), key=lambda pair: pair[1], reverse=True)
 
 
-class HybridRetriever(BaseRetriever):
-    """Top `k` of dense and BM25 results (each `fetch_k` deep) fused by reciprocal rank; `metadata['rrf']`.
-
-    `invoke(query, filter={...})` applies the same metadata filter to both retrievers.
-    """
+class FusedRetriever(BaseRetriever):
+    """A retriever returning the top `k` of rankings `fetch_k` deep fused by reciprocal rank (`rrf_k`)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
-    store: FaissStore
-    bm25: BM25Retriever
     k: int = 5
     fetch_k: int = 20
     rrf_k: int = RRF_K
 
     @model_validator(mode="after")
-    def _check_sizes(self) -> HybridRetriever:
+    def _check_sizes(self) -> FusedRetriever:
         """`k` and `fetch_k` must be positive, and `fetch_k` at least `k`."""
         if not 1 <= self.k <= self.fetch_k:
             raise ValueError(f"need 1 <= k <= fetch_k, got k={self.k}, fetch_k={self.fetch_k}")
         return self
+
+    def depths(self, k: int | None) -> tuple[int, int]:
+        """How many to return (`k` overrides the retriever's own) and how deep each ranking is read."""
+        top = self.k if k is None else k
+        return top, max(self.fetch_k, top)
+
+
+class HybridRetriever(FusedRetriever):
+    """Top `k` of dense and BM25 results (each `fetch_k` deep) fused by reciprocal rank; `metadata['rrf']`.
+
+    `invoke(query, filter={...})` applies the same metadata filter to both retrievers.
+    """
+
+    store: FaissStore
+    bm25: BM25Retriever
 
     def _get_relevant_documents(
         self,
@@ -54,8 +64,7 @@ class HybridRetriever(BaseRetriever):
         k: int | None = None,
     ) -> list[Document]:
         """Fuse the two rankings for a query (`k` overrides the retriever's own)."""
-        top = self.k if k is None else k
-        fetch = max(self.fetch_k, top)
+        top, fetch = self.depths(k)
         dense = []
         for doc, score in self.store.similarity_search_with_score(query, k=fetch, filter=filter):
             doc.metadata["dense_score"] = score

@@ -28,10 +28,8 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from langchain_core.retrievers import BaseRetriever
-from langchain_core.vectorstores import VectorStore
-from pydantic import ConfigDict, model_validator
 
+from index.hybrid import RRF_K, FusedRetriever
 from index.milvus_schema import (
     CHINESE_ANALYZER,
     DENSE,
@@ -43,7 +41,7 @@ from index.milvus_schema import (
     filter_expression,
     open_vectorstore,
 )
-from index.store import Filter
+from index.store import Filter, ScoredVectorStore
 
 __all__ = [
     "CHINESE_ANALYZER", "PENDING_FILE", "MilvusConfig", "MilvusHybridRetriever", "MilvusStore", "filter_expression",
@@ -53,11 +51,10 @@ log = logging.getLogger(__name__)
 STATE_PREFIX = "milvus-"  # `milvus-<n>.json` in the store folder: which collection, how many entities
 PENDING_FILE = "milvus-pending"  # in the index directory: the version the write under way will commit
 _VERSION = re.compile(r"milvus-([0-9]+)")
-RRF_K = 60
 BATCH = 512
 
 
-class MilvusStore(VectorStore):
+class MilvusStore(ScoredVectorStore):
     """Chunks in a Milvus collection: the same narrow interface as `FaissStore`, plus a hybrid `retriever`.
 
     A store made fresh (not loaded from a saved version) starts its collection anew at its first write, so an
@@ -254,18 +251,6 @@ class MilvusStore(VectorStore):
         )
         return [(entity_document(hit["entity"], hit[PK]), float(hit["distance"])) for hit in hits[0]]
 
-    def similarity_search_with_score(
-        self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
-    ) -> list[tuple[Document, float]]:
-        """The `k` text chunks most similar to a query, with cosine scores."""
-        return self.similarity_search_with_score_by_vector(self.embeddings.embed_query(query), k, filter)
-
-    def similarity_search(
-        self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
-    ) -> list[Document]:
-        """The `k` text chunks most similar to a query."""
-        return [doc for doc, _ in self.similarity_search_with_score(query, k, filter)]
-
     def hybrid_search(
         self, query: str, k: int = 5, fetch_k: int = 20, filter: Filter | None = None, rrf_k: int = RRF_K
     ) -> list[Document]:
@@ -402,23 +387,11 @@ class MilvusStore(VectorStore):
         return sorted(broken)
 
 
-class MilvusHybridRetriever(BaseRetriever):
+class MilvusHybridRetriever(FusedRetriever):
     """Top `k` of Milvus' hybrid search (dense + BM25, `fetch_k` each, RRF); `invoke(query, filter=…, k=…)`."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
-
     store: MilvusStore
-    k: int = 5
-    fetch_k: int = 20
-    rrf_k: int = RRF_K
     filter: Filter | None = None
-
-    @model_validator(mode="after")
-    def _check_sizes(self) -> MilvusHybridRetriever:
-        """`k` and `fetch_k` must be positive, and `fetch_k` at least `k`."""
-        if not 1 <= self.k <= self.fetch_k:
-            raise ValueError(f"need 1 <= k <= fetch_k, got k={self.k}, fetch_k={self.fetch_k}")
-        return self
 
     def _get_relevant_documents(
         self,
@@ -429,6 +402,6 @@ class MilvusHybridRetriever(BaseRetriever):
         k: int | None = None,
     ) -> list[Document]:
         """The fused ranking for a query (`k` overrides the retriever's own; filters combine)."""
-        top = self.k if k is None else k
+        top, fetch = self.depths(k)
         combined = {**(self.filter or {}), **(filter or {})} or None
-        return self.store.hybrid_search(query, top, max(self.fetch_k, top), combined, self.rrf_k)
+        return self.store.hybrid_search(query, top, fetch, combined, self.rrf_k)

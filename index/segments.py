@@ -230,6 +230,13 @@ class SegmentLog:
                    "extra": state.extra}  # fmt: skip
         write_durably(self.folder / f"{STATE_PREFIX}{state.generation:08d}.json", json.dumps(payload))
 
+    def commit(self, segments: list[str], dead: dict[str, set[int]], extra: dict[str, Any] | None = None) -> int:
+        """Write the next state naming `segments` (on disk already) and their deleted rows; its generation."""
+        generation = max(self.generations(), default=0) + 1
+        rows = {name: sorted(r) for name, r in dead.items() if r}
+        self.write(SegmentState(generation=generation, segments=segments, dead=rows, extra=extra or {}))
+        return generation
+
     def prune(self, keep: int) -> None:
         """Remove every state file but `keep`, and every segment it does not name."""
         live = set(self.read(keep).segments)

@@ -22,7 +22,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
-from index.segments import DocSegment, Filter, SegmentLog, SegmentState, matches, merge_plan, new_segment_name
+from index.segments import DocSegment, Filter, SegmentLog, matches, merge_plan, new_segment_name
 
 __all__ = ["FaissStore", "Filter", "matches"]
 
@@ -46,7 +46,40 @@ class _Segment:
         return len(self.docs)
 
 
-class FaissStore(VectorStore):
+class ScoredVectorStore(VectorStore):
+    """A vector store whose searches all come from `similarity_search_with_score_by_vector` (FAISS, Milvus)."""
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The model queries are embedded with."""
+        raise NotImplementedError
+
+    def similarity_search_with_score_by_vector(
+        self, embedding: list[float], k: int = 4, filter: Filter | None = None
+    ) -> list[tuple[Document, float]]:
+        """The `k` documents most similar to a vector that pass the metadata filter, with cosine scores."""
+        raise NotImplementedError
+
+    def similarity_search_with_score(
+        self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
+    ) -> list[tuple[Document, float]]:
+        """The `k` documents most similar to a query, with cosine scores."""
+        return self.similarity_search_with_score_by_vector(self.embeddings.embed_query(query), k, filter)
+
+    def similarity_search(
+        self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
+    ) -> list[Document]:
+        """The `k` documents most similar to a query."""
+        return [doc for doc, _ in self.similarity_search_with_score(query, k, filter)]
+
+    def similarity_search_by_vector(
+        self, embedding: list[float], k: int = 4, filter: Filter | None = None, **kwargs: Any
+    ) -> list[Document]:
+        """The `k` documents most similar to a vector."""
+        return [doc for doc, _ in self.similarity_search_with_score_by_vector(embedding, k, filter)]
+
+
+class FaissStore(ScoredVectorStore):
     """Documents and their L2-normalised vectors in faiss flat indexes; scores are cosine similarities."""
 
     def __init__(self, embeddings: Embeddings) -> None:
@@ -210,24 +243,6 @@ class FaissStore(VectorStore):
         hits.sort(key=lambda hit: (-hit[0], hit[1], hit[2]))
         return [(seg.docs.get(row), score) for score, _, row, seg in hits[:k]]
 
-    def similarity_search_with_score(
-        self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
-    ) -> list[tuple[Document, float]]:
-        """The `k` documents most similar to a query, with cosine scores."""
-        return self.similarity_search_with_score_by_vector(self.embeddings.embed_query(query), k, filter)
-
-    def similarity_search(
-        self, query: str, k: int = 4, filter: Filter | None = None, **kwargs: Any
-    ) -> list[Document]:
-        """The `k` documents most similar to a query."""
-        return [doc for doc, _ in self.similarity_search_with_score(query, k, filter)]
-
-    def similarity_search_by_vector(
-        self, embedding: list[float], k: int = 4, filter: Filter | None = None, **kwargs: Any
-    ) -> list[Document]:
-        """The `k` documents most similar to a vector."""
-        return [doc for doc, _ in self.similarity_search_with_score_by_vector(embedding, k, filter)]
-
     def _select_relevance_score_fn(self) -> Callable[[float], float]:
         """Cosine similarity in [-1, 1] mapped to a relevance in [0, 1]."""
         return lambda score: (score + 1.0) / 2.0
@@ -289,15 +304,7 @@ class FaissStore(VectorStore):
                 continue
             seg.docs.write(target)
             faiss.write_index(seg.index, str(target / INDEX_FILE))
-        log_ = SegmentLog(folder)
-        generation = max(log_.generations(), default=0) + 1
-        state = SegmentState(
-            generation=generation,
-            segments=self.segments,
-            dead={name: sorted(rows) for name, rows in self._dead.items() if rows},
-            extra={"dim": self._dim},
-        )
-        log_.write(state)
+        generation = SegmentLog(folder).commit(self.segments, self._dead, {"dim": self._dim})
         self._folder, self._generation = folder, generation
         return str(generation)
 

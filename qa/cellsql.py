@@ -113,8 +113,8 @@ def _matches(i: int | None = None) -> str:
 JOIN_SCOPE = 5000
 
 
-def compile_figures(patterns: list[CellPattern], order: str = "", scope_size: int = 1) -> str:
-    """The SQL of a figures query; parameters come from `figure_params` in the same order.
+def figures_statement(patterns: list[CellPattern], report_ids: list[str], order: str = "") -> tuple[str, list[object]]:
+    """The SQL of a figures query and its parameters, in placeholder order.
 
     Cells are filtered by the patterns and the scope before anything is computed on them, and a large scope
     is joined rather than searched: over 4·10^6 cells (22,000 reports) a ranking's statement went from 80 to
@@ -122,7 +122,13 @@ def compile_figures(patterns: list[CellPattern], order: str = "", scope_size: in
     """
     cases = " ".join(_matches(i) for i in range(len(patterns)))
     wanted = " OR ".join(_matches() for _ in patterns)
-    return f"""
+    joined = len(report_ids) > JOIN_SCOPE
+    branch: list[object] = []
+    for p in patterns:
+        branch += [p.table, list(p.rows), p.prefix, list(p.cols)]
+    # the scope, each CASE branch, each filter, and the scope again where it is searched rather than joined
+    params = [report_ids, *branch, *branch] + ([] if joined else [report_ids])
+    sql = f"""
 WITH ids AS (SELECT unnest(?::VARCHAR[]) AS id
 ), scope AS (
   SELECT id, agency, year, title FROM reports WHERE id IN (SELECT id FROM ids)
@@ -134,7 +140,7 @@ WITH ids AS (SELECT unnest(?::VARCHAR[]) AS id
   -- the cells a measure names, then whether each is disputed
   SELECT c.*, CASE {cases} END AS m,
          EXISTS (SELECT 1 FROM doubt d WHERE d.report_id = c.report_id AND d.key = c.tbl || '|' || c.row_key || '|' || c.col_key) AS disputed
-  FROM cells c WHERE ({wanted}) AND {"c.report_id IN (SELECT id FROM ids)" if scope_size > JOIN_SCOPE else "list_contains(?::VARCHAR[], c.report_id)"}
+  FROM cells c WHERE ({wanted}) AND {"c.report_id IN (SELECT id FROM ids)" if joined else "list_contains(?::VARCHAR[], c.report_id)"}
 )
 SELECT s.id, s.agency, s.year, s.title, h.m, SUM(h.value) AS v, COUNT(h.value) AS nv, COUNT(h.m) AS n,
        list({{'table': h.tbl, 'row': h.row_key, 'col': h.col_key, 'value': h.value, 'unit': h.unit, 'quote': h.quote,
@@ -144,23 +150,13 @@ FROM scope s LEFT JOIN hit h ON h.report_id = s.id AND h.m IS NOT NULL
 GROUP BY s.id, s.agency, s.year, s.title, h.m
 ORDER BY {order or "s.year NULLS FIRST, s.agency, s.id"}, h.m
 """
-
-
-def figure_params(patterns: list[CellPattern], report_ids: list[str]) -> list[object]:
-    """The parameters of `compile_figures(..., len(report_ids))`, in placeholder order.
-
-    The scope, each CASE branch, each filter, and the scope again where it is searched rather than joined.
-    """
-    branch: list[object] = []
-    for p in patterns:
-        branch += [p.table, list(p.rows), p.prefix, list(p.cols)]
-    return [report_ids, *branch, *branch] + ([report_ids] if len(report_ids) <= JOIN_SCOPE else [])
+    return sql, params
 
 
 def read_figures(db: Any, measures: list[Measure], report_ids: list[str], order: str = "") -> list[Figure]:
     """Every measure of every report in scope, one SQL statement; a report lacking a measure is incomplete."""
     patterns = [pattern(m) for m in measures]
-    rows = db.execute(compile_figures(patterns, order, len(report_ids)), figure_params(patterns, report_ids))
+    rows = db.execute(*figures_statement(patterns, report_ids, order))
     figures: list[Figure] = []
     seen: dict[str, set[int]] = {}
     meta: dict[str, tuple[str, int | None, str]] = {}

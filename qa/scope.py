@@ -296,7 +296,8 @@ class Catalog:
 
     def strip_names(self, question: str) -> str:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
-        for name, _ in self._index(self.alias_map).ranked(self._index(self.alias_map).exact(question)):
+        names = self._index(self.alias_map)
+        for name, _ in names.ranked(names.exact(question)):
             # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
             if name in question:
                 question = re.sub(re.escape(name) + _NAME_TAIL, "", question)

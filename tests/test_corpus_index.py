@@ -298,13 +298,19 @@ def six_reports(tmp_path: Path, reports_dir: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def whole(six_reports: Path, tmp_path: Path) -> CorpusIndex:
+    """The six reports built in one batch: what a batched build must equal."""
+    index = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "one", progress=False)
+    index.update()
+    return index
+
+
 def test_a_large_update_is_written_in_batches_and_equals_a_build_in_one(
-    six_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    six_reports: Path, whole: CorpusIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import index.corpus_index as ci
 
-    whole = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "one", progress=False)
-    whole.update()
     monkeypatch.setattr(ci, "BUILD_BATCH", 2)
     assert [len(b) for b in ci.build_batches(list("abcdef"))] == [2, 2, 2]
     assert [len(b) for b in ci.build_batches(list("abcdefg"))] == [3, 3, 1]
@@ -319,12 +325,10 @@ def test_a_large_update_is_written_in_batches_and_equals_a_build_in_one(
 
 
 def test_a_build_cut_short_keeps_its_committed_batches_and_the_next_update_finishes_it(
-    six_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    six_reports: Path, whole: CorpusIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import index.corpus_index as ci
 
-    whole = CorpusIndex.load(six_reports, FakeEmbeddings(), tmp_path / "one", progress=False)
-    whole.update()
     monkeypatch.setattr(ci, "BUILD_BATCH", 2)
     calls = []
     real_parse = ci.parse_files

@@ -16,8 +16,16 @@ from corpus import Settings
 from index import CorpusIndex, FakeEmbeddings
 from index.embed_cache import WRITE_BATCH, CachedEmbeddings, VectorCache, cache_key
 from index.embeddings import TieredEmbeddings, make_embeddings
+from index.onnx_backend import OnnxEmbeddings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Slow(OnnxEmbeddings):
+    """A transformer backend as the build sees it, embedding like the fake (nothing is exported or loaded)."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return FakeEmbeddings().embed_documents(texts)
 
 
 class CountingFake(FakeEmbeddings):
@@ -170,11 +178,6 @@ def test_a_large_build_through_a_transformer_says_how_long_and_what_is_faster(
 ) -> None:
     """10^4 reports through e5 take hours on two cores: the build says so and names the static backend."""
     from index import embed_cache
-    from index.onnx_backend import OnnxEmbeddings
-
-    class Slow(OnnxEmbeddings):
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return FakeEmbeddings().embed_documents(texts)
 
     monkeypatch.setattr(embed_cache, "SLOW_BUILD_PASSAGES", 30)
     slow = Slow(model_dir=tmp_path, home=tmp_path)
@@ -195,11 +198,6 @@ def test_a_batched_build_warns_once_from_its_first_batch_for_the_whole_build(
     from corpus import read_report
     from index import embed_cache
     from index.chunks import text_chunks
-    from index.onnx_backend import OnnxEmbeddings
-
-    class Slow(OnnxEmbeddings):
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return FakeEmbeddings().embed_documents(texts)
 
     corpus = tmp_path / "six"
     corpus.mkdir()

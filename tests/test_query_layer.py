@@ -14,7 +14,7 @@ import pytest
 from corpus import QuestionError, Settings
 from index import FakeEmbeddings
 from qa import Assistant, Measure, Query
-from qa.cellsql import compile_figures, figure_params, pattern
+from qa.cellsql import figures_statement, pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "corpus" / "reports"
@@ -276,9 +276,8 @@ def test_two_turns_joined(assistant):
 
 def test_sql_is_parameterised_and_hostile_text_is_just_text(assistant):
     hostile = Measure("申请", "'; DROP TABLE cells; --", "总计")
-    sql = compile_figures([pattern(hostile)], scope_size=1)
+    sql, params = figures_statement([pattern(hostile)], ["txt/000_shanghai_justice_bureau_2020.txt"])
     assert "DROP" not in sql and "'; " not in sql
-    params = figure_params([pattern(hostile)], ["txt/000_shanghai_justice_bureau_2020.txt"])
     assert "'; DROP TABLE cells; --" in params[2]  # the row names, a parameter
     data = ask(assistant, "上海市司法局2020年'; DROP TABLE cells; --收到多少申请")
     assert data["value"] == 118
