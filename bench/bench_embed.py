@@ -71,9 +71,9 @@ def backends(model_dir: Path, home: Path) -> dict[str, Callable[[list[str]], np.
 
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     st = SentenceTransformer(str(model_dir), device="cpu")
-    o32 = OnnxEmbeddings(model_dir=model_dir, home=home, variant="fp32")
-    o8 = OnnxEmbeddings(model_dir=model_dir, home=home, variant="int8")
-    static = StaticEmbeddings(model_dir=model_dir, home=home)
+    o32 = OnnxEmbeddings(model_dir=model_dir, models=home / "models", variant="fp32")
+    o8 = OnnxEmbeddings(model_dir=model_dir, models=home / "models", variant="int8")
+    static = StaticEmbeddings(model_dir=model_dir, models=home / "models")
     caches = iter(range(1000))
 
     def cached(texts: list[str]) -> np.ndarray:  # a cold cache each round
@@ -122,8 +122,8 @@ def query_latency(model_dir: Path, home: Path) -> dict[str, float]:
     from index.static_model import StaticEmbeddings
 
     models = {"torch-fp32": SentenceTransformerEmbeddings(model_name=str(model_dir), show_progress=False),
-              "onnx-int8": OnnxEmbeddings(model_dir=model_dir, home=home, variant="int8"),
-              "static": StaticEmbeddings(model_dir=model_dir, home=home)}  # fmt: skip
+              "onnx-int8": OnnxEmbeddings(model_dir=model_dir, models=home / "models", variant="int8"),
+              "static": StaticEmbeddings(model_dir=model_dir, models=home / "models")}  # fmt: skip
     out = {}
     for name, model in models.items():
         model.embed_query("预热")
@@ -146,12 +146,7 @@ def recall(backend: str, home: Path) -> dict[str, Any]:
     from qa import Assistant
 
     settings = Settings(home=home / f"recall-{backend}", corpus=BUNDLED_CORPUS, embedding_backend=backend,
-                        embedding_cache=False)  # fmt: skip
-    (home / f"recall-{backend}").mkdir(parents=True, exist_ok=True)
-    for name in ("models",):  # share the built model and its exports
-        link = settings.home / name
-        if not link.exists():
-            link.symlink_to(home / name)
+                        embedding_cache=False, models_dir=home / "models")  # fmt: skip  # the built model, shared
     started = time.perf_counter()
     assistant = Assistant.from_corpus(BUNDLED_CORPUS, settings=settings, embeddings=make_embeddings(settings), progress=False)
     build = time.perf_counter() - started
@@ -205,7 +200,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-embed-") as tmp:
         home = Path(tmp)
-        model_dir = build_e5_small(default_model_path(home))
+        model_dir = build_e5_small(default_model_path(home / "models"))
         texts = varied(bundled_chunks(), args.copies)
         fns = backends(model_dir, home)
         result: dict[str, Any] = {"chunks": len(texts), "distinct": len(set(texts)),

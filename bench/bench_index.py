@@ -203,7 +203,8 @@ def main() -> int:
         from index.embedding_model import resolve_model
 
         start = time.perf_counter()
-        model = resolve_model(Settings.from_env().embedding_model, home)
+        settings = Settings.from_env()
+        model = resolve_model(settings.embedding_model, settings.models)
         prepare_s = time.perf_counter() - start
         print(f"model {model} ready in {prepare_s:.1f} s", file=sys.stderr)
         results = {}

@@ -18,7 +18,6 @@ import argparse
 import json
 import logging
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -76,7 +75,7 @@ def expected_answers(corpus: Path, home: Path, fake: bool, questions: list[str])
     from qa import Assistant
 
     settings = Settings.from_env()
-    settings = Settings(home=home, corpus=corpus, embedding_model=settings.embedding_model)
+    settings = Settings(home=home, corpus=corpus, embedding_model=settings.embedding_model, models_dir=settings.models)
     assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings() if fake else None)
     expected = {q: untimed(assistant.ask(q).to_dict()) for q in questions}
     assistant.index.close()
@@ -228,18 +227,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--fake", action="store_true", help="fake embeddings (fast start; for tests)")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "reports")
-    parser.add_argument("--home", type=Path, help="REPORTQA_HOME for both (default: a temporary copy of yours)")
+    parser.add_argument("--home", type=Path, help="REPORTQA_HOME for both (default: a temporary one, with your models folder)")
     parser.add_argument("--questions", type=int, default=None, help="use only the first N gold questions")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--warmup", type=int, default=20, help="questions asked once, unmeasured, before the load")
     args = parser.parse_args(argv)
+    from corpus import Settings
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="reportqa-bench-") as tmp:
         home = args.home or Path(tmp) / "home"
-        models = Path(os.environ.get("REPORTQA_HOME") or Path.home() / ".cache" / "reportqa") / "models"
-        if args.home is None and models.is_dir() and not args.fake:
-            shutil.copytree(models, home / "models")  # the built model, not the indexes or uploads
+        os.environ["REPORTQA_MODELS"] = str(Settings.from_env().models)  # your built model, not your indexes or uploads
         questions = gold_questions(args.questions)
         log.info("answering %d gold questions with the Python API first …", len(questions))
         expected = expected_answers(args.corpus, home, args.fake, questions)

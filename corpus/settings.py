@@ -78,10 +78,17 @@ class Settings:
     milvus_token: str | None = None
     milvus_collection: str | None = None
     milvus_index: str = "FLAT"
+    # The converted model and its ONNX/static exports (`REPORTQA_MODELS`); None: `home / "models"`
+    models_dir: Path | None = None
+
+    @property
+    def models(self) -> Path:
+        """The models folder: `REPORTQA_MODELS`, else `models` in the home (several homes can share one)."""
+        return self.models_dir or self.home / "models"
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read `REPORTQA_HOME`, `_CORPUS`, `_EMBEDDING_*`, `_LLM_*`, the limits, `_VECTOR_STORE`, `_MILVUS_*`."""
+        """Read `REPORTQA_HOME`, `_MODELS`, `_CORPUS`, `_EMBEDDING_*`, `_LLM_*`, the limits, `_VECTOR_STORE`, `_MILVUS_*`."""
         env = os.environ
         return cls(
             home=Path(env.get("REPORTQA_HOME") or Path.home() / ".cache" / "reportqa").expanduser(),
@@ -97,4 +104,5 @@ class Settings:
             milvus_token=env.get("REPORTQA_MILVUS_TOKEN") or None,
             milvus_collection=env.get("REPORTQA_MILVUS_COLLECTION") or None,
             milvus_index=env.get("REPORTQA_MILVUS_INDEX") or "FLAT",
+            models_dir=Path(env["REPORTQA_MODELS"]).expanduser() if env.get("REPORTQA_MODELS") else None,
         )

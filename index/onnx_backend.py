@@ -2,7 +2,7 @@
 
 `export_onnx` traces the local model folder (transformer + mean pooling + L2 normalisation, the modules
 of multilingual-e5-small) with `torch.onnx` and, for `int8`, applies onnxruntime's dynamic quantisation
-(int8 weights, activations quantised per batch). Files go under `<home>/models/onnx/<name>-<key>/`,
+(int8 weights, activations quantised per batch). Files go under `<models>/onnx/<name>-<key>/` (`Settings.models`),
 written aside and renamed into place, so a killed export leaves nothing half-written behind.
 `OnnxEmbeddings` runs them with explicit thread counts, texts batched by length.
 """
@@ -49,9 +49,9 @@ def _source_key(model_dir: Path) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
-def onnx_dir(model_dir: Path, home: Path) -> Path:
-    """Where the ONNX exports of `model_dir` are cached."""
-    return Path(home) / "models" / "onnx" / f"{Path(model_dir).name}-{_source_key(Path(model_dir))}"
+def onnx_dir(model_dir: Path, models: Path) -> Path:
+    """Where the ONNX exports of `model_dir` are cached in the models folder (`Settings.models`)."""
+    return Path(models) / "onnx" / f"{Path(model_dir).name}-{_source_key(Path(model_dir))}"
 
 
 def _max_length(model_dir: Path) -> int:
@@ -116,7 +116,7 @@ def _quantise(source: Path, target: Path) -> None:
     quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
 
 
-def export_onnx(model_dir: Path, home: Path, variant: str = "int8") -> Path:
+def export_onnx(model_dir: Path, models: Path, variant: str = "int8") -> Path:
     """The ONNX file of `model_dir` for `variant` ('fp32' or 'int8'), exported on first use (offline)."""
     if variant not in ONNX_VARIANTS:
         raise EmbeddingBackendError(f"unknown ONNX variant {variant!r}; use one of {', '.join(ONNX_VARIANTS)}")
@@ -127,7 +127,7 @@ def export_onnx(model_dir: Path, home: Path, variant: str = "int8") -> Path:
             "(set REPORTQA_EMBEDDING_BACKEND=torch for a hub model name)"
         )
     _check_mean_pooling(model_dir)
-    folder = onnx_dir(model_dir, home)
+    folder = onnx_dir(model_dir, models)
     target = folder / f"model-{variant}.onnx"
     if target.is_file():
         return target
@@ -158,7 +158,7 @@ class OnnxEmbeddings(BaseModel, Embeddings):
     model_config = ConfigDict(extra="forbid")
 
     model_dir: Path
-    home: Path
+    models: Path  # the models folder its exports are cached in (`Settings.models`)
     variant: str = "int8"
     query_variant: str = "fp32"
     batch_size: int = 32
@@ -178,7 +178,7 @@ class OnnxEmbeddings(BaseModel, Embeddings):
             import onnxruntime
             from transformers import AutoTokenizer
 
-            path = export_onnx(self.model_dir, self.home, variant)
+            path = export_onnx(self.model_dir, self.models, variant)
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = self.threads or default_threads()
             options.inter_op_num_threads = 1

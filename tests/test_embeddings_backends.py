@@ -24,10 +24,9 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="session")
-def e5(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(home, model folder): the e5 model built from the wheel, once per session."""
-    home = tmp_path_factory.mktemp("e5-backends")
-    return home, build_e5_small(default_model_path(home))
+def e5(models_dir: Path) -> tuple[Path, Path]:
+    """(models folder, model folder): the e5 model built from the wheel, once per session."""
+    return models_dir, build_e5_small(default_model_path(models_dir))
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +42,7 @@ def reference(e5: tuple[Path, Path]) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.mark.e2e
 def test_onnx_fp32_gives_the_sentence_transformers_vectors_with_the_prompts(e5, reference) -> None:
-    onnx = OnnxEmbeddings(model_dir=e5[1], home=e5[0], variant="fp32")
+    onnx = OnnxEmbeddings(model_dir=e5[1], models=e5[0], variant="fp32")
     passages = np.asarray(onnx.embed_documents(SENTENCES))
     assert passages.shape == (len(SENTENCES), 384)
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-5)
@@ -54,7 +53,7 @@ def test_onnx_fp32_gives_the_sentence_transformers_vectors_with_the_prompts(e5, 
 
 @pytest.mark.e2e
 def test_onnx_batches_by_length_and_restores_the_input_order(e5) -> None:
-    onnx = OnnxEmbeddings(model_dir=e5[1], home=e5[0], variant="fp32", batch_size=2)
+    onnx = OnnxEmbeddings(model_dir=e5[1], models=e5[0], variant="fp32", batch_size=2)
     together = np.asarray(onnx.embed_documents(SENTENCES))
     alone = np.asarray([onnx.embed_documents([s])[0] for s in SENTENCES])
     assert np.allclose(together, alone, atol=1e-4)
@@ -62,7 +61,7 @@ def test_onnx_batches_by_length_and_restores_the_input_order(e5) -> None:
 
 @pytest.mark.e2e
 def test_onnx_int8_stays_close_to_fp32_and_ranks_the_same(e5, reference) -> None:
-    int8 = OnnxEmbeddings(model_dir=e5[1], home=e5[0], variant="int8")
+    int8 = OnnxEmbeddings(model_dir=e5[1], models=e5[0], variant="int8")
     passages = np.asarray(int8.embed_documents(SENTENCES))
     cosine = (passages * reference[0]).sum(1)
     assert cosine.min() > 0.98 and cosine.mean() > 0.99
@@ -72,7 +71,7 @@ def test_onnx_int8_stays_close_to_fp32_and_ranks_the_same(e5, reference) -> None
 
 @pytest.mark.e2e
 def test_onnx_int8_embeds_questions_in_fp32_so_the_semantic_reading_keeps_its_calibration(e5, reference) -> None:
-    int8 = OnnxEmbeddings(model_dir=e5[1], home=e5[0], variant="int8")
+    int8 = OnnxEmbeddings(model_dir=e5[1], models=e5[0], variant="int8")
     queries = np.asarray([int8.embed_query(s) for s in SENTENCES])
     assert (queries * reference[1]).sum(1).min() > 0.9999
 
@@ -87,13 +86,13 @@ def test_the_export_is_made_once_and_reused(e5) -> None:
 
 
 @pytest.mark.e2e
-def test_the_default_backend_is_onnx_int8_behind_the_cache(e5) -> None:
-    home, _ = e5
-    embeddings = make_embeddings(Settings(home=home, corpus=home))
+def test_the_default_backend_is_onnx_int8_behind_the_cache(e5, tmp_path: Path) -> None:
+    models, _ = e5
+    embeddings = make_embeddings(Settings(home=tmp_path, corpus=tmp_path, models_dir=models))
     assert isinstance(embeddings, CachedEmbeddings) and isinstance(embeddings.inner, OnnxEmbeddings)
     assert embeddings.model_name.endswith("#onnx-int8") and embeddings.inner.variant == "int8"
-    torch = make_embeddings(Settings(home=home, corpus=home, embedding_backend="torch"))
-    assert torch.model_name == str(default_model_path(home))  # the name indexes built before this had
+    torch = make_embeddings(Settings(home=tmp_path, corpus=tmp_path, embedding_backend="torch", models_dir=models))
+    assert torch.model_name == str(default_model_path(models))  # the name indexes built before this had
 
 
 @pytest.mark.e2e
@@ -103,10 +102,10 @@ def test_static_model_is_a_lookup_of_distilled_token_vectors(e5) -> None:
 
     from index.static_model import STATIC_DIMS, StaticEmbeddings, distill_static
 
-    home, model_dir = e5
+    models, model_dir = e5
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     kept = sorted({i for s in SENTENCES[:4] for i in tokenizer.encode(s, add_special_tokens=False).ids})
-    folder = distill_static(model_dir, home, token_ids=kept)
+    folder = distill_static(model_dir, models, token_ids=kept)
     static = StaticModel.from_pretrained(str(folder))
     vectors = static.encode(SENTENCES[:4] + ["完全不同的句子"])
     assert vectors.shape == (5, STATIC_DIMS)
@@ -117,18 +116,18 @@ def test_static_model_is_a_lookup_of_distilled_token_vectors(e5) -> None:
     assert np.allclose(vectors[1], expected, atol=1e-5)
     unknown = [i for i in tokenizer.encode("完全不同的句子", add_special_tokens=False).ids if i not in kept]
     assert unknown and not static.embedding[static.token_mapping[unknown]].any()  # tokens not kept: zero rows
-    assert StaticEmbeddings(model_dir=model_dir, home=home).model_name.endswith(f"#static-{STATIC_DIMS}")
+    assert StaticEmbeddings(model_dir=model_dir, models=models).model_name.endswith(f"#static-{STATIC_DIMS}")
 
 
 @pytest.mark.e2e
-def test_the_static_backend_embeds_chunks_statically_and_reads_questions_with_e5(e5) -> None:
+def test_the_static_backend_embeds_chunks_statically_and_reads_questions_with_e5(e5, tmp_path: Path) -> None:
     from index.static_model import StaticEmbeddings
 
-    home, _ = e5
-    tiered = make_embeddings(Settings(home=home, corpus=home, embedding_backend="static"))
+    models, _ = e5
+    tiered = make_embeddings(Settings(home=tmp_path, corpus=tmp_path, embedding_backend="static", models_dir=models))
     assert isinstance(tiered, TieredEmbeddings) and isinstance(tiered.questions, OnnxEmbeddings)
     assert isinstance(tiered.passages, CachedEmbeddings) and isinstance(tiered.passages.inner, StaticEmbeddings)
-    assert tiered.model_name.endswith("#static-256|questions=" + str(default_model_path(home)) + "#onnx-int8")
+    assert tiered.model_name.endswith("#static-256|questions=" + str(default_model_path(models)) + "#onnx-int8")
 
 
 def test_an_unknown_backend_or_a_hub_model_for_onnx_is_a_clear_error(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ import pytest
 from corpus import Settings
 from index import CorpusIndex, FakeEmbeddings
 from index.embed_cache import WRITE_BATCH, CachedEmbeddings, VectorCache, cache_key
-from index.embeddings import TieredEmbeddings, make_embeddings
+from index.embedding_model import default_model_path
+from index.embeddings import TieredEmbeddings, make_backend, make_embeddings
 from index.onnx_backend import OnnxEmbeddings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,6 +173,18 @@ def test_settings_read_the_embedding_backend_and_cache_switch(monkeypatch: pytes
     assert (Settings.from_env().embedding_backend, Settings.from_env().embedding_cache) == (None, True)
 
 
+def test_the_models_folder_is_reportqa_models_else_in_the_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, models_dir: Path
+) -> None:
+    monkeypatch.setenv("REPORTQA_HOME", str(tmp_path / "home"))
+    assert Settings.from_env().models == models_dir  # conftest points REPORTQA_MODELS at the run's folder
+    onnx = make_backend(Settings.from_env())  # the model is resolved (built if missing) there, not in the home
+    assert isinstance(onnx, OnnxEmbeddings) and onnx.models == models_dir
+    assert onnx.model_dir == default_model_path(models_dir) and not (tmp_path / "home").exists()
+    monkeypatch.delenv("REPORTQA_MODELS")
+    assert Settings.from_env().models == tmp_path / "home" / "models"
+
+
 
 def test_a_large_build_through_a_transformer_says_how_long_and_what_is_faster(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
@@ -180,7 +193,7 @@ def test_a_large_build_through_a_transformer_says_how_long_and_what_is_faster(
     from index import embed_cache
 
     monkeypatch.setattr(embed_cache, "SLOW_BUILD_PASSAGES", 30)
-    slow = Slow(model_dir=tmp_path, home=tmp_path)
+    slow = Slow(model_dir=tmp_path, models=tmp_path)
     with caplog.at_level("WARNING", logger="index.embed_cache"):
         CachedEmbeddings(slow, tmp_path / "a.sqlite").fill([f"第{i}段" for i in range(29)])
         assert not caplog.records  # below the threshold: nothing to say
@@ -204,7 +217,7 @@ def test_a_batched_build_warns_once_from_its_first_batch_for_the_whole_build(
     for path in sorted((reports_dir / "txt").glob("0*.txt"))[:6]:
         shutil.copy(path, corpus / path.name)
     monkeypatch.setattr(ci, "BUILD_BATCH", 2)  # three batches of two reports
-    slow = Slow(model_dir=tmp_path, home=tmp_path)
+    slow = Slow(model_dir=tmp_path, models=tmp_path)
     first = CachedEmbeddings(slow, tmp_path / "probe.sqlite")
     two = [read_report(p, root=corpus) for p in sorted(corpus.glob("*.txt"))[:2]]  # the first batch
     one_batch = first.fill([d.page_content for r in two for d in text_chunks(r)])

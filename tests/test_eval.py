@@ -101,12 +101,12 @@ def test_eval_cli_on_a_gold_file_prints_json(tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.e2e
-def test_real_model_slice_meets_the_floor(tmp_path_factory):
+def test_real_model_slice_meets_the_floor(tmp_path_factory, models_dir):
     """CI's slice of the gold set with the real embedding model: every seed item, floor 90%."""
     corpus = tmp_path_factory.mktemp("corpus")
     (corpus / "txt").mkdir()
     shutil.copy(ROOT / "corpus" / "reports" / SEED, corpus / SEED)
-    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus=corpus)
+    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus=corpus, models_dir=models_dir)
     assistant = Assistant.from_corpus(corpus, settings=settings, progress=False)
     items = [i for i in load_gold() if i.reports == (SEED,)]
     result = run_eval(assistant, items, k=5, progress=False).to_dict()

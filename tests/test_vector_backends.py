@@ -222,9 +222,9 @@ def test_update_inserts_and_deletes_only_the_changed_reports_chunks(
 
 
 @pytest.fixture(scope="module")
-def real_embeddings(tmp_path_factory: pytest.TempPathFactory):
+def real_embeddings(tmp_path_factory: pytest.TempPathFactory, models_dir: Path):
     home = tmp_path_factory.mktemp("model-home")
-    return make_embeddings(Settings(home=home, corpus=home))
+    return make_embeddings(Settings(home=home, corpus=home, models_dir=models_dir))
 
 
 @pytest.mark.e2e
