@@ -11,11 +11,14 @@ The app makes no request outside the machine: analytics are off and the theme's 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +53,7 @@ SCROLL_JS = """() => {  /* bring the cited passage of the source view into sight
   if (m) { m.closest('.source-text').scrollTop = Math.max(0, m.offsetTop - 60); } }"""
 CONTEXT = 300  # characters of report text shown either side of a citation
 ROUTES = {"table": "表格", "text": "正文", "none": "未作答"}
+FILES_KEPT_S = 86400  # downloads offered (ours and Gradio's copies, uploads' copies) are deleted after a day
 PROGRESS = gr.Progress(track_tqdm=True)  # Gradio passes a live progress bar to a parameter with this default
 CSS = """
 mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
@@ -247,12 +251,34 @@ def add_upload(spaces: Workspaces, who: Principal, path: str | Path, name: str |
 # -- the app ---------------------------------------------------------------------------------------------------
 
 
+class Downloads:
+    """The files the app offers for download, each in a folder of its own within one folder of this process.
+
+    A file keeps the name the browser saves it under; folders older than `FILES_KEPT_S` are deleted, and all of
+    them at exit, so a server running for months does not fill its disk one CSV at a time.
+    """
+
+    def __init__(self, kept_s: float = FILES_KEPT_S) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="reportqa-downloads-"))
+        self.kept_s = kept_s
+        atexit.register(shutil.rmtree, self.root, True)
+
+    def folder(self) -> Path:
+        """A new folder for one download (older ones past their time are deleted first)."""
+        now = time.time()
+        for old in self.root.iterdir():
+            if now - old.stat().st_mtime > self.kept_s:
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(dir=self.root))
+
+
 class Handlers:
     """The event handlers of the app; each call is answered over the reports its user may see."""
 
     def __init__(self, spaces: Workspaces, users: UserStore | None = None) -> None:
         self.spaces = spaces
         self.users = users
+        self.downloads = Downloads()
 
     def who(self, request: gr.Request | None) -> Principal:
         """The logged-in user (with logins on), else the browser session."""
@@ -312,7 +338,7 @@ class Handlers:
         from index.cells import write_table
         from qa.answer import ROW_COLUMNS
 
-        folder = Path(tempfile.mkdtemp(prefix="reportqa-"))
+        folder = self.downloads.folder()
         rows = [[r.get(c) for c in ROW_COLUMNS] for r in answer.rows]
         return str(write_table(ROW_COLUMNS, rows, folder / "reportqa-answer.csv", "csv"))
 
@@ -325,7 +351,7 @@ class Handlers:
 
         columns = ["table", "row", "column", "value", "unit", "page", "quote"]
         rows = [[c.table, c.row, c.col, c.value, c.unit, c.page, c.quote] for c in report.cells]
-        folder = Path(tempfile.mkdtemp(prefix="reportqa-"))
+        folder = self.downloads.folder()
         name = re.sub(r"[^\w.-]+", "_", Path(report.id).stem) + "-cells.csv"
         return gr.DownloadButton(value=str(write_table(columns, rows, folder / name, "csv")), visible=bool(rows))
 
@@ -427,7 +453,8 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
     h = Handlers(spaces, users)
     serving = serving or ServeSettings.from_env()
     shared = dict(spaces.shared.index.reports)
-    with gr.Blocks(title="政府信息公开年报问答 · reportqa", analytics_enabled=False) as demo:
+    with gr.Blocks(title="政府信息公开年报问答 · reportqa", analytics_enabled=False,
+                   delete_cache=(3600, FILES_KEPT_S)) as demo:
         gr.Markdown(
             "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
         )

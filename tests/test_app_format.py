@@ -170,6 +170,7 @@ def test_chat_follow_ups_inherit_scope_and_the_filter_restricts_reports(spaces: 
     assert download.visible
     csv_file = Path(h.answer_file(answers[-1]) or "")
     assert csv_file.read_text(encoding="utf-8-sig").splitlines()[1].startswith("淮安市洪泽区人民政府,2023,申请")
+    assert csv_file.name == "reportqa-answer.csv" and csv_file.parent.parent == h.downloads.root
     _, _, only_shanghai, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], [SHANGHAI], SESSION)
     assert only_shanghai[-1].abstained
 
@@ -182,3 +183,17 @@ def test_a_share_shows_its_formula_and_an_ambiguous_word_offers_choices(spaces: 
     assert "计算：50 ÷ 95 = 52.63%" in chat[-1]["content"]
     chat, box, answers, chart, cite, source, clarify, download = h.respond("洪泽区2024年结转了多少件？", [], [], None, SESSION)
     assert clarify.visible and len(clarify.choices) == 2 and answers[-1].abstained
+
+
+def test_downloads_are_deleted_after_their_time(tmp_path: Path) -> None:
+    """Each download has its own folder in one per-process folder; a folder past its time goes at the next one."""
+    import os
+
+    from app import Downloads
+
+    downloads = Downloads(kept_s=60)
+    old, recent = downloads.folder(), downloads.folder()
+    (old / "a.csv").write_text("x")
+    os.utime(old, (0, 0))
+    newest = downloads.folder()
+    assert not old.exists() and recent.is_dir() and newest.is_dir() and newest.parent == downloads.root
