@@ -80,6 +80,9 @@ class Settings:
     milvus_index: str = "FLAT"
     # The converted model and its ONNX/static exports (`REPORTQA_MODELS`); None: `home / "models"`
     models_dir: Path | None = None
+    # users (or sessions) whose uploads stay open in a server (`REPORTQA_OPEN_WORKSPACES`): the least recently
+    # active beyond it are closed and reopened from disk when they come back (`qa.workspace`)
+    open_workspaces: int = 256
 
     @property
     def models(self) -> Path:
@@ -88,7 +91,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read `REPORTQA_HOME`, `_MODELS`, `_CORPUS`, `_EMBEDDING_*`, `_LLM_*`, the limits, `_VECTOR_STORE`, `_MILVUS_*`."""
+        """Read every `REPORTQA_*` setting above from the environment (unset: the defaults)."""
         env = os.environ
         return cls(
             home=Path(env.get("REPORTQA_HOME") or Path.home() / ".cache" / "reportqa").expanduser(),
@@ -105,4 +108,5 @@ class Settings:
             milvus_collection=env.get("REPORTQA_MILVUS_COLLECTION") or None,
             milvus_index=env.get("REPORTQA_MILVUS_INDEX") or "FLAT",
             models_dir=Path(env["REPORTQA_MODELS"]).expanduser() if env.get("REPORTQA_MODELS") else None,
+            open_workspaces=max(1, int(_number("REPORTQA_OPEN_WORKSPACES", 256, integer=True))),
         )

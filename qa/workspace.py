@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,7 +86,7 @@ class Workspaces:
         self.published.close_cells()  # its rows are read into each union; the file stays free for publishing
         self._lock = threading.Lock()  # the table of spaces and the shared assistant's swap
         self._publishing = threading.Lock()
-        self._spaces: dict[str, Space] = {}
+        self._spaces: OrderedDict[str, Space] = OrderedDict()  # least recently used first
         self._base_hashes: dict[str, str] | None = None
         self.generation = 0
         self.shared = self._build([self.base, self.published])
@@ -115,7 +116,26 @@ class Workspaces:
             space = self._spaces.get(key)
             if space is None:
                 space = self._spaces[key] = Space(self.root / "users" / key)
+            self._spaces.move_to_end(key)
+            self._close_idle()
             return space
+
+    def _close_idle(self) -> None:
+        """Forget the least recently used spaces beyond `Settings.open_workspaces` (call with the table's lock).
+
+        A space holds a user's open index and their assistant over a union of indexes; everything in it is on
+        disk, so a forgotten space is opened again when its user comes back. One in use (a question reading it,
+        an upload or publish) is kept; an assistant already handed out keeps answering until it is dropped.
+        """
+        for key in list(self._spaces)[: max(0, len(self._spaces) - self.settings.open_workspaces)]:
+            space = self._spaces[key]
+            if space.uploading.acquire(blocking=False):
+                try:
+                    if space.lock.acquire(blocking=False):
+                        del self._spaces[key]
+                        space.lock.release()
+                finally:
+                    space.uploading.release()
 
     def _own_index(self, space: Space) -> CorpusIndex | None:
         """The user's index, opened once when the folder holds files (e.g. after a restart); call with the lock."""

@@ -189,3 +189,23 @@ def test_a_file_over_a_limit_is_refused_naming_the_limit_in_chinese_and_nothing_
         assert spaces.assistant_for(who).ask(QUESTION).abstained
     monkeypatch.delenv("REPORTQA_MAX_FILE_MB")
     assert spaces.add_upload(ALICE, REPORTS / HUAIAN).report.id == Path(HUAIAN).name  # within the limit again
+
+
+def test_a_server_keeps_the_most_recent_users_open_and_reopens_the_others_from_disk(tmp_path: Path) -> None:
+    corpus = copy_reports([SHANGHAI], tmp_path / "corpus")
+    settings = Settings(home=tmp_path / "home", corpus=corpus, open_workspaces=2)
+    spaces = Workspaces.open(corpus, settings, FakeEmbeddings())
+    spaces.add_upload(ALICE, REPORTS / HUAIAN)
+    first = spaces.assistant_for(ALICE)
+    for n in range(5):  # five visitors since alice's last question
+        assert spaces.assistant_for(session_principal("s", f"visitor-{n}")).ask(QUESTION).abstained
+    assert len(spaces._spaces) == 2 and "u-alice" not in spaces._spaces
+    assert first.ask(QUESTION).value == 105  # an assistant handed out keeps answering
+    again = spaces.assistant_for(ALICE)  # opened again from her folder
+    assert again is not first and again.ask(QUESTION).value == 105
+    assert spaces.assistant_for(BOB).ask(QUESTION).abstained
+    with spaces._space(ALICE.key).uploading:  # a space in use (an upload, a publish) is kept
+        for n in range(5):
+            spaces.assistant_for(session_principal("s", f"later-{n}"))
+        assert ALICE.key in spaces._spaces
+    assert [p.name for p in (spaces.root / "users" / ALICE.key).iterdir()] == ["011_huaian_city_gov_2024.txt"]
