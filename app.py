@@ -261,14 +261,17 @@ class Downloads:
     def __init__(self, kept_s: float = FILES_KEPT_S) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="reportqa-downloads-"))
         self.kept_s = kept_s
+        self._swept = 0.0  # when folders past their time were last looked for
         atexit.register(shutil.rmtree, self.root, True)
 
     def folder(self) -> Path:
-        """A new folder for one download (older ones past their time are deleted first)."""
+        """A new folder for one download; at most once a minute, older ones past their time are deleted first."""
         now = time.time()
-        for old in self.root.iterdir():
-            if now - old.stat().st_mtime > self.kept_s:
-                shutil.rmtree(old, ignore_errors=True)
+        if now - self._swept >= min(60.0, self.kept_s):
+            self._swept = now
+            for old in self.root.iterdir():
+                if now - old.stat().st_mtime > self.kept_s:
+                    shutil.rmtree(old, ignore_errors=True)
         return Path(tempfile.mkdtemp(dir=self.root))
 
 

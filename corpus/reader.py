@@ -107,8 +107,9 @@ def parser_version() -> str:
     `settings.py` is left out: it reads configuration and parses nothing (a refusal records its own limits).
     """
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
-        if source.name != "settings.py" or source.parent.name != "corpus":
+    layer = Path(__file__).resolve().parent
+    for source in sorted(layer.rglob("*.py")):
+        if source != layer / "settings.py":
             digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -108,5 +108,5 @@ class Settings:
             milvus_collection=env.get("REPORTQA_MILVUS_COLLECTION") or None,
             milvus_index=env.get("REPORTQA_MILVUS_INDEX") or "FLAT",
             models_dir=Path(env["REPORTQA_MODELS"]).expanduser() if env.get("REPORTQA_MODELS") else None,
-            open_workspaces=max(1, int(_number("REPORTQA_OPEN_WORKSPACES", 256, integer=True))),
+            open_workspaces=max(1, int(_number("REPORTQA_OPEN_WORKSPACES", cls.open_workspaces, integer=True))),
         )

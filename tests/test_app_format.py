@@ -185,15 +185,20 @@ def test_a_share_shows_its_formula_and_an_ambiguous_word_offers_choices(spaces: 
     assert clarify.visible and len(clarify.choices) == 2 and answers[-1].abstained
 
 
-def test_downloads_are_deleted_after_their_time(tmp_path: Path) -> None:
-    """Each download has its own folder in one per-process folder; a folder past its time goes at the next one."""
+def test_downloads_are_deleted_after_their_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each download has its own folder in one per-process folder; one past its time goes at the next look (a minute)."""
     import os
+    import time
 
+    import app
     from app import Downloads
 
-    downloads = Downloads(kept_s=60)
+    downloads = Downloads(kept_s=600)
     old, recent = downloads.folder(), downloads.folder()
     (old / "a.csv").write_text("x")
     os.utime(old, (0, 0))
+    assert downloads.folder().is_dir() and old.exists()  # not looked for again within the minute
+    later = time.time() + 61
+    monkeypatch.setattr(app.time, "time", lambda: later)
     newest = downloads.folder()
     assert not old.exists() and recent.is_dir() and newest.is_dir() and newest.parent == downloads.root
