@@ -68,6 +68,7 @@ class Answer:
     clarify: list[str] = field(default_factory=list)  # questions to pick from when the wording has several readings
     findings: list[dict[str, Any]] | None = None  # audit findings of a check question
     rows: list[dict[str, Any]] = field(default_factory=list)  # a table answer as a tidy table (ROW_COLUMNS)
+    understood: str | None = None  # the Plan restated (「理解为：…」); what a follow-up inherited is marked
 
     def to_dict(self) -> dict[str, Any]:
         """The `ask --json` object."""
@@ -93,6 +94,8 @@ class Answer:
             data["clarify"] = list(self.clarify)
         if self.findings is not None:
             data["findings"] = self.findings
+        if self.understood:
+            data["understood"] = self.understood
         return data
 
 

@@ -1,10 +1,11 @@
-"""`Assistant`: the one public entry. Scope -> table route (cells) or text route (LangChain chain) -> Answer."""
+"""`Assistant`: the one public entry, and wiring: plan -> execute (cells, or the text route's chain) -> render."""
 
 from __future__ import annotations
 
 import logging
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,11 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from corpus import QuestionError, Report, Settings
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.execute import Executor
-from qa.lexicon import english_to_chinese
-from qa.normalise import normalise
-from qa.operations import asks_sum, detect, ranks, versus_last_year, wants_all, year_range
-from qa.query import Measure, Query, QueryScope
-from qa.scope import Catalog, Resolved
+from qa.operations import asks_sum
+from qa.plan import Plan, Planner
+from qa.query import Query, QueryScope
+from qa.render import declined, partial, restate
+from qa.scope import Catalog
 from qa.semantic import SemanticMatcher
 from qa.table_route import label, make_lookup_tool
 from qa.text_route import extract_answer
@@ -28,13 +29,9 @@ from qa.understand import Understander
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500
-_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
 # Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
 _TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|网络|邮寄|传真|信函|当面|现场|外国人|港澳台")
 _PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
-_PER_REPORT_MAX = 12  # a prose question over more reports than this is not read report by report
-_EACH = re.compile(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来")
-_BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
 
 
 def _check_question(question: str) -> str:
@@ -140,114 +137,44 @@ class Assistant:
         return answer
 
     def _answer(self, question: str, history: list[Answer], only: list[str] | None) -> Answer:
-        catalog = self.catalog.restricted(set(only)) if only else self.catalog
-        asked = question
-        question = english_to_chinese(catalog.chinese_names(normalise(question)))
-        resolved = catalog.resolve(question)
-        if resolved.unknown_agency:
-            below = f"（只有其下属地方的：{'、'.join(resolved.below)}）" if resolved.below else ""
-            return abstain(asked, f"语料中没有「{resolved.unknown_agency}」的报告{below}")
-        content = catalog.strip_names(question)
-        years = year_range(question) or resolved.years
-        resolved = catalog.widen_to_place(question, resolved)
-        queries = [a.query for a in history if a.query is not None]
-        named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
-        understood = self.understander.understand(content, queries, named, len(years))
-        query = understood.query
-        agencies, years = self._inherit_scope(resolved, years, history, content, query)
-        missing = [y for y in years if agencies and not catalog.select(agencies, (y,))]
-        comparing = query is not None and query.op in ("difference", "growth", "multiple", "sum", "average", "trend", "rank")
-        if missing and (comparing or len(missing) == len(years)):
-            return abstain(asked, f"语料中没有{'、'.join(agencies)}{missing[0]}年的报告")
-        years = tuple(y for y in years if y not in missing)  # 「2025年从2024年结转过来的」: 2024 is a reference
-        agencies_all = wants_all(content) or (query is not None and query.op in ("rank", "count", "check"))
-        reports = catalog.select(agencies, years) if (agencies or years) else list(resolved.reports)
-        if resolved.unknown_year and not reports:
-            who = "、".join(agencies) or "任何机关"
-            return abstain(asked, f"语料中没有{who}{resolved.unknown_year}年的报告")
-        if not reports:
-            return abstain(asked, "语料中没有符合条件的报告")
-        scope = Scope(tuple(r.id for r in reports), tuple(agencies), tuple(years))
-        if understood.candidates and understood.via == "lexicon":
-            return self._clarify(asked, understood.candidates, reports, scope)
-        if understood.candidates:
-            # Several close semantic readings: a sentence of the report that states the figure beats asking back.
-            text_answer = self._text(asked, question, reports, catalog, agencies, years)
-            return text_answer if not text_answer.abstained else self._clarify(asked, understood.candidates, reports, scope)
-        if query is None:
-            return self._text(asked, question, reports, catalog, agencies, years)
-        if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
-            return self._text(asked, question, reports, catalog, agencies, years)  # 「有多少家单位…」 of one report
-        if query.op in ("rank", "growth", "difference") and ranks(content) and (versus_last_year(content) or query.op == "growth"):
-            # 「哪一年比上一年多收的最多」, 「哪一年同比增幅最大」: the years ranked by their change.
-            delta = "growth" if query.op == "growth" or re.search(r"增幅|增长率|涨幅|百分", content) else "difference"
-            order = detect(content, 1, 2)
-            query = query.with_(op="rank", delta=delta, n=1 if order.n is None else order.n, descending=order.descending)
-        query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
-        year_over_year = query.op in ("growth", "multiple") or (query.op == "difference" and versus_last_year(content))
-        if year_over_year:
-            paired = self._with_previous_year(asked, question, content, query, reports, catalog, agencies, years, scope)
-            if isinstance(paired, Answer):
-                return paired
-            reports = paired
-        single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year and not query.pooled
-        named_several = (len(agencies) > 1 and not resolved.ambiguous) or len(years) > 1
-        if single and len(reports) > 1 and not (named_several or query.scope.all_reports or _COMPARE.search(content)):
-            return self._which_report(asked, question, content, query, reports, scope)
-        if query.op == "value" and len(reports) > 1 and len(query.measures) == 1:
-            # Now that the reports are known: 「哪个多」 of two is a ranking, 「比…多」 a difference, else a list.
-            again = detect(content, 1, len(reports))
-            op = again.op if again.op in ("difference", "sum", "rank") else "trend"
-            query = query.with_(op=op, n=again.n if op == "rank" else None, descending=again.descending)
-        answer = self.executor.run(asked, query, [r.id for r in reports], scope)
-        answer.question = asked
-        if query.op == "rate" and not answer.abstained and len(reports) == 1:
-            self._add_printed_rate(answer, question, reports, catalog, agencies, years)
-        if answer.value is None and query.op in ("value", "rate") and len(reports) == 1:
-            # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells).
-            text_answer = self._text(asked, question, reports, catalog, agencies, years)
-            return answer if text_answer.abstained else text_answer
+        plan = self.planner(only).plan(question, history, only)
+        answer = self._carry_out(plan)
+        answer.question = question
+        if answer.understood is None:
+            answer.understood = restate(plan)
         return answer
 
-    def _with_previous_year(self, asked: str, question: str, content: str, query: Query, reports: list[Report],
-                            catalog: Catalog, agencies: tuple[str, ...], years: tuple[int, ...],
-                            scope: Scope) -> list[Report] | Answer:
-        """The reports of a year-over-year question: the one asked and the year before it (or an answer why not)."""
-        if len(reports) > 1 and not years and len({r.agency for r in reports}) == 1:
-            # 「平潭的申请比上年涨了多少」: which year? Offer each one that has a year before it in the corpus.
-            answer = abstain(asked, "问题没有指明是哪一年与上一年相比", scope)
-            known = {r.year for r in reports}
-            answer.clarify = [f"{label(r)}{content.strip(' ，,。的')}" for r in reports if r.year and r.year - 1 in known][-6:]
-            answer.answer = "请指明是哪一年：" + "、".join(f"{r.year}年" for r in reports if r.year and r.year - 1 in known)
-            answer.query = query
+    def planner(self, only: list[str] | None = None) -> Planner:
+        """The planner over the catalog (the whole corpus; `plan` restricts it to `only`)."""
+        return Planner(self.catalog, self.understander)
+
+    def _carry_out(self, plan: Plan) -> Answer:
+        """Execute a Plan: cells for a table query, the text route for a text question, no figure otherwise."""
+        if plan.kind in ("abstain",) or (plan.kind == "clarify" and not plan.candidates):
+            return declined(plan)
+        if plan.kind == "clarify":
+            return self._clarify(plan)
+        if plan.kind == "partial":
+            return partial(plan)
+        if plan.kind == "text":
+            answer = self._text(plan)
+            if answer.abstained and plan.otherwise is not None:
+                return self._carry_out(plan.otherwise)
             return answer
-        if len(query.measures) != 1 or len(reports) != 1:
-            return reports
-        earlier = catalog.select((reports[0].agency,), ((reports[0].year or 0) - 1,))
-        if earlier:
-            return earlier + reports
-        # The previous year's report is not in the corpus; the text may still state the change.
-        text_answer = self._text(asked, question, reports, catalog, agencies, years)
-        if not text_answer.abstained:
-            return text_answer
-        return abstain(asked, f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比", scope)
-
-    @staticmethod
-    def _which_report(asked: str, question: str, content: str, query: Query, reports: list[Report], scope: Scope) -> Answer:
-        """A figure question that several reports could answer: ask which, one choice per report."""
-        choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
-        answer = abstain(asked, f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份", scope)
-        asked_about = re.sub(r"今年|去年|这一年|那一年", "", content).strip(" ，,。的") or question
-        answer.clarify = [f"{label(r)}{asked_about}" for r in reports[:6]]
-        answer.query = query
-        first = query.measures[0] if query.measures else None
-        # The row stays in scope: the user's reply 「上海市司法局2020年的」 then gets this figure.
-        answer.scope = Scope(scope.report_ids, scope.agencies, scope.years, first.table if first else None,
-                             first.row if first else None, first.col if first else None)
+        assert plan.query is not None
+        answer = self.executor.run(plan.asked, plan.query, [r.id for r in plan.reports], plan.scope)
+        if plan.printed_rate and not answer.abstained:
+            self._add_printed_rate(answer, plan.question, plan.reports)
+        if answer.value is None and plan.blank_to_text:
+            # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells).
+            text_answer = self._text(replace(plan, kind="text", query=None, text_ids=[r.id for r in plan.reports]))
+            return answer if text_answer.abstained else text_answer
+        if plan.query.definition == "公开率" and "含部分公开" not in (plan.query.topic or "") and not answer.abstained:
+            who = label(plan.reports[0]) if len(plan.reports) == 1 else ""
+            answer.clarify = [f"{who}不含部分公开的公开率是多少？", f"{who}含部分公开的公开率是多少？"]
         return answer
 
-    def _add_printed_rate(self, answer: Answer, question: str, reports: list[Report], catalog: Catalog,
-                          agencies: tuple[str, ...], years: tuple[int, ...]) -> None:
+    def _add_printed_rate(self, answer: Answer, question: str, reports: list[Report]) -> None:
         """A rate the report's own text prints beside the one computed from its cells (they may differ)."""
         report = self.index.reports.get(reports[0].id)
         if report is None or answer.query is None:
@@ -285,50 +212,23 @@ class Assistant:
         return self.executor.run("query_cells", query.with_(scope=QueryScope(agencies, query.scope.years, query.scope.all_reports)),
                                  [r.id for r in chosen], scope)
 
-    def _inherit_scope(self, resolved: Resolved, years: tuple[int, ...], history: list[Answer],
-                       content: str, query: Query | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """Agencies and years of a follow-up: what it names replaces, what it does not is kept."""
-        agencies = tuple(resolved.agencies)
-        previous = history[-1] if history else None
-        if previous is None or (previous.abstained and previous.query is None):
-            return agencies, tuple(years)
-        before_agencies, before_years = previous.scope.agencies, previous.scope.years
-        comparing = query is not None and query.op in ("growth", "multiple", "difference")
-        if not agencies and not years and (_BOTH.search(content) or comparing) and len(history) >= 2:
-            # 「两家加起来多少」, 「这两年平均每年多少」: the scopes of the last two questions together.
-            earlier = history[-2].scope
-            return (tuple(dict.fromkeys(earlier.agencies + before_agencies)),
-                    tuple(sorted(set(earlier.years) | set(before_years))))
-        if not agencies and not years:
-            return before_agencies, before_years
-        if agencies and not years:
-            if _COMPARE.search(content) and before_agencies:
-                agencies = tuple(dict.fromkeys(before_agencies + agencies))
-            kept = tuple(y for y in before_years if self.catalog.select(agencies, (y,)))
-            return agencies, kept
-        if years and not agencies:
-            if _COMPARE.search(content) and before_years and len(years) == 1:  # 「比2023年多多少」: both years
-                return before_agencies, tuple(sorted(set(before_years) | set(years)))
-            return before_agencies, tuple(years)
-        return agencies, tuple(years)
-
-    def _clarify(self, question: str, candidates: list[Measure], reports: list[Report], scope: Scope) -> Answer:
+    def _clarify(self, plan: Plan) -> Answer:
         """Several close readings: lay out each candidate (with its figure when one report is in scope) and ask."""
+        reports, candidates = plan.reports, plan.candidates
         who = label(reports[0]) if len(reports) == 1 else ""
-        options = [f"{who}{m.row.split('/')[-1]}的有多少件？" for m in candidates]
         lines = []
         if len(reports) == 1:
             for m in candidates:
-                figure = self.executor.run(question, Query(measures=(m,)), [reports[0].id], scope)
+                figure = self.executor.run(plan.asked, Query(measures=(m,)), [reports[0].id], plan.scope)
                 shown = f"{format_number(figure.value)}{figure.unit or ''}" if figure.value is not None else "未读出"
                 lines.append(f"「{m.label()}」{shown}")
         text = "这个问题有几种理解，请选择：" + ("；".join(lines) if lines else "、".join(f"「{m.label()}」" for m in candidates))
-        answer = abstain(question, "问题的说法对应多个表格栏目", scope)
+        answer = abstain(plan.asked, plan.reason or "问题的说法对应多个表格栏目", plan.scope)
         answer.answer = text
-        answer.clarify = options
+        answer.clarify = [f"{who}{m.row.split('/')[-1]}的有多少件？" for m in candidates]
         return answer
 
-    def _text_per_report(self, asked: str, question: str, reports: list[Report]) -> Answer:
+    def _text_per_report(self, plan: Plan) -> Answer:
         """A prose question over several years of one agency: each year's report read on its own.
 
         「2023到2025年一共发布了多少篇政策解读」 is the sum of three sentences, each cited; a year whose report
@@ -336,16 +236,16 @@ class Assistant:
         """
         found: list[tuple[Report, Answer]] = []
         lacking: list[Report] = []
-        for report in sorted(reports, key=lambda r: r.year or 0):
-            one = self.chain.invoke({"question": question, "report_ids": [report.id]})
+        for report in sorted(plan.reports, key=lambda r: r.year or 0):
+            one = self.chain.invoke({"question": plan.question, "report_ids": [report.id]})
             (found.append((report, one)) if one is not None else lacking.append(report))
         if not found:
-            return abstain(asked, "在这些报告中都没有找到足够可靠的答案")
+            return abstain(plan.asked, "在这些报告中都没有找到足够可靠的答案")
         listed = "；".join(f"{r.year}年：{a.answer}" for r, a in found)
         values = [a.value for _, a in found]
         units = {a.unit for _, a in found}
-        answer = Answer(question=asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
-        if asks_sum(question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
+        answer = Answer(question=plan.asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
+        if asks_sum(plan.question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
             total = sum(v for v in values if v is not None)
             answer.value, answer.unit = total, units.pop()
             answer.formula = " + ".join(format_number(v) for v in values) + f" = {format_number(total)}"
@@ -355,13 +255,33 @@ class Assistant:
             answer.answer = listed + f"。{answer.reason}。"
         return answer
 
-    def _text(self, asked: str, question: str, reports: list[Report], catalog: Catalog, agencies: tuple[str, ...],
-              years: tuple[int, ...]) -> Answer:
+    def _text_parts(self, plan: Plan) -> Answer | None:
+        """「培训和讲座一共办了多少场」: each named figure from its own sentence, added when both are found in one unit."""
+        found = [self.chain.invoke({"question": part, "report_ids": plan.text_ids}) for part in plan.parts]
+        if any(a is None or a.value is None for a in found):
+            return None
+        answers = [a for a in found if a is not None]
+        quotes = [a.citations[0].quote if a.citations else "" for a in answers]
+        if len({a.unit for a in answers}) != 1 or len(set(quotes)) == 1 and answers[0].value == answers[1].value:
+            return None
+        if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
+            return None
+        total = sum(a.value or 0 for a in answers)
+        formula = " + ".join(format_number(a.value) for a in answers) + f" = {format_number(total)}"
+        unit = answers[0].unit or ""
+        text = f"合计 {format_number(total)}{unit}（{formula}）：" + "；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+        return Answer(question=plan.asked, answer=text, value=total, unit=answers[0].unit, route="text", formula=formula,
+                      citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    def _text(self, plan: Plan) -> Answer:
         started = time.perf_counter()
-        restricted = agencies or years or len(catalog.all) != len(self.catalog.all)
-        ids = [r.id for r in reports] if restricted else None
-        if ids and 1 < len(ids) <= _PER_REPORT_MAX and len(agencies) <= 1 and (len(years) > 1 or _EACH.search(question)):
-            return self._text_per_report(asked, question, reports)
+        asked, question, ids = plan.asked, plan.question, plan.text_ids
+        if plan.per_report:
+            return self._text_per_report(plan)
+        if plan.parts:
+            summed = self._text_parts(plan)
+            if summed is not None:
+                return summed
         answer = self.chain.invoke({"question": question, "report_ids": ids})
         if answer is None:
             return abstain(asked, "在报告中没有找到足够可靠的答案")
@@ -377,10 +297,13 @@ class Assistant:
         if answer.value is not None and listed:
             # 「通过邮寄、网络提交的…共计81件」: a figure for several channels together is not the one asked.
             return abstain(asked, f"报告给出的是「{listed[0]}」与其他方式合计的数字，没有单独的「{listed[0]}」数字")
-        if answer.value is not None and len(reports) > 1 and restricted and asks_sum(question):
+        if answer.value is not None and len(plan.reports) > 1 and ids and asks_sum(question):
             # 「2023到2025年一共发布了多少篇」: one sentence of one report is not the total over several.
             return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.index.reports[answer.citations[0].report_id])}的：{answer.answer}")
-        if answer.value is not None and not ids and len(catalog.reports) > 1:
+        if plan.parts and answer.value is not None:
+            # Two figures asked to be added, and only one sentence found: it is not their total.
+            return abstain(asked, f"问题要把{'、'.join(plan.parts)}相加，报告中只找到一处：{answer.answer}")
+        if answer.value is not None and not ids and len(self.catalog.reports) > 1:
             report = self.index.reports[answer.citations[0].report_id]
             answer.answer = f"{answer.answer}（出自{label(report)}报告）"
         return answer

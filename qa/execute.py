@@ -56,7 +56,7 @@ class Executor:
             return Auditor(self.db).check(question, query, report_ids, scope)
         if query.op == "count" and not query.measures:
             return self._count(question, query, report_ids, scope)
-        measures = list(query.measures) + ([query.denominator] if query.denominator else [])
+        measures = list(query.measures) + list(query.denominators)
         if query.definition == "公开率":
             measures = [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
         ranked = query.op == "rank" and query.denominator is None
@@ -178,6 +178,8 @@ class Executor:
         missing = self._missing(question, figures, query, scope)
         if missing is not None:
             return missing
+        if query.denominators or query.definition:
+            return self._rate_change(question, query, figures, scope)
         if len(figures) != 2:
             return self._trend(question, query, figures, scope)
         first, second = figures
@@ -223,13 +225,50 @@ class Executor:
                 f"按「(予以公开 + 部分公开) ÷ 办理结果总计」计算为 {f2}。"
             )
             return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
-        numerators, denominator = figures[:-1], figures[-1]
+        numerators, denominators = figures[: len(query.measures)], figures[len(query.measures):]
         if not numerators:
             return abstain(question, "没有识别出比率的分子", scope)
         a = " + ".join(self._part(f, query) for f in numerators)
-        b = self._part(denominator, query)
-        text = f"{rate}%（{name(denominator)}：{a} ÷ {b}，{formula}）"
+        b = " + ".join(self._part(f, query) for f in denominators)
+        a, b = (f"({a})" if len(numerators) > 1 else a), (f"({b})" if len(denominators) > 1 else b)
+        text = f"{rate}%（{name(denominators[0])}：{a} ÷ {b}，{formula}）"
         return self._answer(question, text, rate, "%", figures, query, scope, formula=formula)
+
+    def _rate_change(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        """A rate of two reports (years or agencies) and its change in percentage points, later minus earlier."""
+        by_report = {rid: sorted((f for f in figures if f.report_id == rid), key=lambda f: f.measure)
+                     for rid in dict.fromkeys(f.report_id for f in figures)}
+        if len(by_report) != 2:
+            return abstain(question, "比较比率的变化需要恰好两份报告（两个年份或两个机关）", scope)
+        first, second = sorted(by_report.values(), key=lambda own: (own[0].year or 0))
+        rates = [_rate_of(first, query), _rate_of(second, query)]
+        if rates[0] is None or rates[1] is None:
+            return _zero(question, (first if rates[0] is None else second)[-1], scope)
+        (r1, f1), (r2, f2) = rates[0], rates[1]
+        change = round(r2 - r1, 2)
+        word = "高" if change >= 0 else "低"
+        a, b = name(first[0]), name(second[0])
+        formula = f"{r2}% − {r1}% = {format_number(change)} 个百分点"
+        text = (f"{b}比{a}{word} {format_number(abs(change))} 个百分点（{a}：{f1}；{b}：{f2}）")
+        answer = self._answer(question, text, abs(change), "个百分点", first + second, query, scope, formula=formula)
+        answer.chart = [{"label": a, "value": r1}, {"label": b, "value": r2}]
+        return answer
+
+    def _median(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
+        """The middle figure of the reports in scope (the mean of the two middle ones for an even count)."""
+        missing = self._missing(question, figures, query, scope)
+        if missing is not None:
+            return missing
+        ordered = sorted(figures, key=lambda f: f.value or 0)
+        values = [f.value or 0 for f in ordered]
+        mid = len(values) // 2
+        median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+        unit = _unit(ordered[0])
+        formula = (f"{format_number(_plain(values[mid]))}" if len(values) % 2 else
+                   f"({format_number(_plain(values[mid - 1]))} + {format_number(_plain(values[mid]))}) ÷ 2 = {format_number(_plain(median))}")
+        text = (f"中位数 {format_number(_plain(median))}{unit}（{len(values)} 份报告从小到大："
+                f"{listed([f'{name(f)} {format_number(f.value)}' for f in ordered])}；{formula}）")
+        return self._answer(question, text, median, unit, ordered, query, scope, formula=formula, chart=True)
 
     def _pooled_rate(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
         """One rate over several reports: every numerator and every denominator added first."""
@@ -288,7 +327,12 @@ class Executor:
         if missing is not None:
             return missing
         unit = _unit(figures[0])
-        if query.per:
+        calendar = ""
+        if query.per == "day":
+            days = [366 if f.year and (f.year % 4 == 0 and (f.year % 100 or f.year % 400 == 0)) else 365 for f in figures]
+            periods, word = sum(days), "每天"
+            calendar = "；按日历天数计：" + "、".join(f"{f.year}年 {d} 天" for f, d in zip(figures, days, strict=True)) + "，工作日数报告未给出"
+        elif query.per:
             periods = PERIODS[query.per] * len(figures)
             word = {"quarter": "每季度", "month": "每月"}[query.per]
         else:
@@ -297,7 +341,7 @@ class Executor:
         mean = round(total / periods, 2)
         formula = f"({listed([format_number(f.value) for f in figures], ' + ')}) ÷ {periods} = {format_number(mean)}" if len(figures) > 1 \
             else f"{format_number(total)} ÷ {periods} = {format_number(mean)}"
-        text = f"平均{word} {format_number(mean)}{unit}（{formula}；{listed([f'{name(f)} {format_number(f.value)}' for f in figures])}）"
+        text = f"平均{word} {format_number(mean)}{unit}（{formula}；{listed([f'{name(f)} {format_number(f.value)}' for f in figures])}{calendar}）"
         return self._answer(question, text, mean, unit, figures, query, scope, formula=formula)
 
     def _rank_rates(self, question: str, query: Query, figures: list[Figure], scope: Scope) -> Answer:
@@ -480,7 +524,7 @@ class Executor:
     @staticmethod
     def _part(figure: Figure, query: Query) -> str:
         """How a figure is named in a formula: by its report when reports differ, else by its row/column."""
-        measures = list(query.measures) + ([query.denominator] if query.denominator else [])
+        measures = list(query.measures) + list(query.denominators)
         if len(measures) > 1 and figure.measure < len(measures):
             return _label(figure, measures[figure.measure])
         return name(figure)
@@ -515,23 +559,27 @@ def _rate_of(figures: list[Figure], query: Query) -> tuple[float, str] | None:
             return rate, f"({format_number(_plain(full.value))} + {format_number(_plain(partial.value))}) ÷ {format_number(_plain(total.value))} = {rate}%"
         rate = _pct((full.value or 0) / total.value)
         return rate, f"{format_number(_plain(full.value))} ÷ {format_number(_plain(total.value))} = {rate}%"
-    numerators, denominator = figures[:-1], figures[-1]
-    if not denominator.value or not numerators:
+    n = len(query.measures)
+    numerators, denominators = figures[:n], figures[n:]
+    whole = sum(f.value or 0 for f in denominators)
+    if not whole or not numerators or not denominators:
         return None
-    rate = _pct(sum(f.value or 0 for f in numerators) / denominator.value)
+    rate = _pct(sum(f.value or 0 for f in numerators) / whole)
     over = " + ".join(format_number(_plain(f.value)) for f in numerators)
-    return rate, f"{'(' + over + ')' if len(numerators) > 1 else over} ÷ {format_number(_plain(denominator.value))} = {rate}%"
+    under = " + ".join(format_number(_plain(f.value)) for f in denominators)
+    return rate, (f"{'(' + over + ')' if len(numerators) > 1 else over} ÷ "
+                  f"{'(' + under + ')' if len(denominators) > 1 else under} = {rate}%")
 
 
 def _measures_read(query: Query) -> list[Measure]:
     """The measures a query's figures are read for, in order (公开率 reads 予以公开, 部分公开 and 总计)."""
     if query.definition == "公开率":
         return [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
-    return list(query.measures) + ([query.denominator] if query.denominator else [])
+    return list(query.measures) + list(query.denominators)
 
 
 def _table(query: Query, m: int) -> str:
-    measures = list(query.measures) + ([query.denominator] if query.denominator else [])
+    measures = list(query.measures) + list(query.denominators)
     if query.definition == "公开率":
         return "申请"
     return measures[m].table if m < len(measures) else "申请"

@@ -32,7 +32,9 @@ _GROWTH = re.compile(
     r"同比|环比|增幅|涨幅|降幅|增长率|增速|(?:增长|增加|减少|下降|上升|增|涨|降|减|升|多|少)了?(?:百分之|多少%|百分之多少|几成|\d+%)"
 )
 _MULTIPLE = re.compile(r"几倍|多少倍|倍数|翻了")
-_AVERAGE = re.compile(r"平均|均值|月均|季均|年均")
+_AVERAGE = re.compile(r"平均|均值|月均|季均|年均|日均")
+_MEDIAN = re.compile(r"中位数|中位|中间值")
+_DAY = re.compile(r"每天|每日|[一1]天|日均")
 _QUARTER = re.compile(r"季度|季均")
 _MONTH = re.compile(r"每月|每个月|月均|一个月")
 _RATE = re.compile(r"率|占比|比例|比重|百分之|百分比|几成|%|占(?:了)?(?:总|全部|所有)|占[^，。？]{0,10}(?:多少|几|百分)|每\s*100\s*件")
@@ -79,8 +81,11 @@ def detect(content: str, n_measures: int, n_reports: int) -> Operation:
         return Operation("growth", words=words)
     if _MULTIPLE.search(content):
         return Operation("multiple", words=words)
+    if _MEDIAN.search(content):
+        return Operation("median", words=words)
     if _AVERAGE.search(content):
-        per = "quarter" if _QUARTER.search(content) else "month" if _MONTH.search(content) else None
+        per = "quarter" if _QUARTER.search(content) else "month" if _MONTH.search(content) else \
+            "day" if _DAY.search(content) else None
         return Operation("average", per=per, words=words)
     if _RATE.search(content):
         return Operation("rate", words=words)

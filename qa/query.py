@@ -19,13 +19,14 @@ OPERATIONS = (
     "rate",  # numerator ÷ denominator × 100 (公开率, 占比, 纠错率)
     "growth",  # (this − previous) ÷ previous × 100, year over year
     "multiple",  # this ÷ previous
-    "average",  # the figures' mean, or one figure per period (per quarter, per month)
+    "average",  # the figures' mean, or one figure per period (per quarter, month, calendar day)
+    "median",  # the middle of the figures of the reports in scope
     "rank",  # reports ordered by the figure (top-N, max, min)
     "trend",  # the figure of each report in scope, in year order
     "count",  # how many reports (agencies, years) the scope holds
     "check",  # the audit findings (勾稽 and prose-vs-table) of the reports in scope
 )
-PERIODS = {"quarter": 4, "month": 12}
+PERIODS = {"quarter": 4, "month": 12, "day": 365}  # a day: 365, or 366 in a leap year (the report's own year)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Query:
     measures: tuple[Measure, ...] = ()
     scope: QueryScope = field(default_factory=QueryScope)
     denominator: Measure | None = None  # rate: the figure divided by
+    over: tuple[Measure, ...] = ()  # rate: more figures added to the denominator (「÷ (本年新收 + 上年结转)」)
     definition: str | None = None  # rate: which definition (公开率 with or without 部分公开)
     n: int | None = None  # rank: top-N (None: all)
     descending: bool = True  # rank: highest first
@@ -92,6 +94,11 @@ class Query:
         if self.per is not None and self.per not in PERIODS:
             raise QuestionError(f"unknown period {self.per!r}; use one of {', '.join(PERIODS)}")
 
+    @property
+    def denominators(self) -> tuple[Measure, ...]:
+        """Every figure of a rate's denominator (added together)."""
+        return ((self.denominator,) if self.denominator is not None else ()) + self.over
+
     def with_(self, **changes: Any) -> Query:
         """A copy with some slots replaced (a follow-up)."""
         return replace(self, **changes)
@@ -105,6 +112,8 @@ class Query:
         }
         if self.denominator is not None:
             data["denominator"] = self.denominator.to_dict()
+        if self.over:
+            data["over"] = [m.to_dict() for m in self.over]
         for key in ("definition", "n", "per", "topic", "delta"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
@@ -133,6 +142,7 @@ class Query:
                     all_reports=bool(scope.get("all_reports", False)),
                 ),
                 denominator=_measure(denominator) if denominator else None,
+                over=tuple(_measure(m) for m in data.get("over") or ()),
                 definition=data.get("definition"),
                 n=int(data["n"]) if data.get("n") is not None else None,
                 descending=bool(data.get("descending", True)),

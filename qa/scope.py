@@ -63,6 +63,9 @@ def aliases(agency: str) -> set[str]:
         bare = re.sub(r"(?:省|市|县|区|综合实验区)$", "", name)
         if len(bare) >= 2 and bare != name:
             names.add(bare)
+        place = _PLACE.match(name)
+        if place and place.end() < len(name) and len(place.group()) >= 3 and place.group()[-1] in "省市县区":
+            names.add(place.group()[:-1] + name[place.end():])  # 沭阳发改局, 上海司法局: the place without 县/市
     generic = "人民政府办公厅办公室"
     return {n for n in names if len(n) >= 2 and n not in generic and not n.startswith("人民")}
 
@@ -140,6 +143,7 @@ class Resolved:
     unknown_year: int | None = None
     ambiguous: bool = False  # one name the question used fits several agencies (沭阳县: 县政府 or 发改局)
     below: tuple[str, ...] = ()  # with unknown_agency: the corpus's agencies of places under the one named
+    unconfirmed: tuple[str, str] | None = None  # (name asked, agency one character off it): a reading to confirm
 
 
 class Catalog:
@@ -241,7 +245,22 @@ class Catalog:
         in_scope = self.select(tuple(agencies), ())
         unknown_year = next((y for y in years if not any(r.year == y for r in in_scope)), None)
         return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year,
-                        ambiguous=ambiguous and len(candidates) > 1)
+                        ambiguous=ambiguous and len(candidates) > 1, unconfirmed=self._unconfirmed(near_used, near))
+
+    def _unconfirmed(self, windows: list[str], near: set[str]) -> tuple[str, str] | None:
+        """A name one character off an agency's, where the corpus does not know the place as asked.
+
+        「沭阳县人民政府」 for the OCR'd 沐阳县人民政府 is confirmed by the corpus itself (沭阳县发展和改革局 is in it);
+        「泗阳县发展和改革局」 is another county: a reading to confirm, never a silent substitution.
+        """
+        for window in windows:
+            place = _PLACE.match(window)
+            if place and (place.group() in self.place_map or place.group() in self.alias_map):
+                continue
+            agency = next((a for a in sorted(near) if any(_near(window, n) for n in aliases(a))), None)
+            if agency is not None:
+                return window, agency
+        return None
 
     def _unknown_place(self, question: str, used: list[str]) -> str | None:
         """A place the question names that no report's agency contains (北京市; 淮安区 after 淮安市)."""

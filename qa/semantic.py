@@ -77,6 +77,15 @@ _COLS: tuple[tuple[str, str, str], ...] = (
     ("复议诉讼", "其他结果", "复议或诉讼其他结果：撤回、调解、终止"),
     ("复议诉讼", "尚未审结", "复议或诉讼尚未审结：还在审理、没有结果"),
 )
+
+
+def describe(measure: Measure) -> str:
+    """The descriptions of a measure's row and column (the words a semantic reading accounts for)."""
+    row = next((d for t, r, d in _ROWS if t == measure.table and r == measure.row), "")
+    col = next((d for t, c, d in _COLS if t == measure.table and c == measure.col), "")
+    return row + col
+
+
 _PROSE: tuple[str, ...] = (
     "网上申请、网络申请、在线申请、当面申请、信函申请、传真申请的数量（申请渠道）",
     "政府网站发布、主动公开的信息条数、访问量、点击量",

@@ -25,7 +25,7 @@ from qa.lexicon import (
 )
 from qa.operations import Operation, detect, ranks
 from qa.query import Measure, Query
-from qa.semantic import PROSE, SemanticMatcher
+from qa.semantic import PROSE, SemanticMatcher, describe
 
 # Rates with a name of their own: what is divided by what.
 _OPEN_RATE = re.compile(
@@ -69,7 +69,8 @@ class Understood:
 
     query: Query | None = None
     candidates: list[Measure] = field(default_factory=list)
-    via: str = "lexicon"  # lexicon | semantic | inherited
+    via: str = "lexicon"  # lexicon | semantic | inherited | composed | extended
+    described: str = ""  # a semantic reading: the description of the row matched (its words explain the question's)
 
 
 def _measures_from_terms(terms: list[RowTerm], content: str) -> list[Measure]:
@@ -123,6 +124,12 @@ class Understander:
 
         `history`: the queries of the conversation so far, most recent last (a follow-up inherits from them).
         """
+        found = self._understand(content, history, n_agencies, n_years)
+        if found.via == "semantic" and found.query is not None:
+            found.described = "".join(describe(m) for m in found.query.measures)
+        return found
+
+    def _understand(self, content: str, history: list[Query], n_agencies: int, n_years: int) -> Understood:
         previous = history[-1] if history else None
         terms = match_rows(content)
         measures = _measures_from_terms(terms, content)

@@ -1,0 +1,152 @@
+"""Operations composed from the question's structure: which figure is divided by which, added to which.
+
+「A 中 B 占多少」, 「B 占 A 的」, 「B 是 A 的百分之几 / 几倍」 and the user's own formula 「A ÷ (B + C)」, 「A 除以 B」,
+「A / B」 give numerator and denominator by position, each side read on its own by the lexicon (a side that names
+only a column takes the row the other side names). 「再把 B 也算上」 after a question about A adds B to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.lexicon import match_cols, match_rows
+from qa.query import Measure, Query
+from qa.understand import Understood
+
+# The user's formula: an operator between two sides (a side may be bracketed and hold 「+」 or 「加」).
+_DIVIDE = re.compile(r"÷|除以|/")
+_CONTAINER = re.compile(r"(?<!其)(?:当中|之中|里面|里头|中间|中|里)(?:[，,]|的)?")
+_SHARE_WORDS = re.compile(r"占|比例|比重|百分之|百分比|几成|率|%|多大比")
+_OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|百分之多少|几分之几|多少倍|几倍|百分比|比例|多少)")
+_SHARE_OF = re.compile(r"占(?:了)?(?P<den>[^，,。？?]{2,30}?)的")
+_EXTEND = re.compile(r"(?:再把|再加上|也算上|也加上|加上|算上|连同|也算进去|也算)")
+_SIDE_END = "，,。？?“”\"=＝"
+_NAMED_RATE = re.compile(r"率|比例|比重|占比|比值")
+
+
+def _side_measures(side: str, context: list[Measure]) -> list[Measure]:
+    """The measures one side of a formula names: its rows (with their columns), or columns of the context row."""
+    terms = match_rows(side)
+    measures: list[Measure] = []
+    for term in terms:
+        cols = match_cols(side, term.table, term.row)
+        measures.append(Measure(term.table, term.row, cols[0] if len(cols) == 1 else None))
+    if measures:
+        return measures
+    for row in context[:1]:
+        cols = match_cols(side, row.table, row.row)
+        return [Measure(row.table, row.row, c) for c in cols]
+    return []
+
+
+def _balanced(text: str, start: int) -> int:
+    """End of the bracketed group opening at `start` (or of the side without brackets)."""
+    opening = text[start] if start < len(text) else ""
+    if opening in "(（":
+        depth = 0
+        for i in range(start, len(text)):
+            depth += text[i] in "(（"
+            depth -= text[i] in ")）"
+            if depth == 0:
+                return i + 1
+    end = start
+    while end < len(text) and text[end] not in _SIDE_END + ")）":
+        end += 1
+    return end
+
+
+def _formula(content: str) -> tuple[str, str, int] | None:
+    """Numerator and denominator texts of a formula the user writes (「办理结果总计÷(本年新收+上年结转)」), and its start."""
+    m = _DIVIDE.search(content)
+    if m is None:
+        return None
+    start = m.start()
+    depth, i = 0, start - 1
+    while i >= 0:
+        ch = content[i]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and ch in _SIDE_END:
+            break
+        i -= 1
+    left = content[i + 1 : start]
+    j = m.end()
+    right = content[j : _balanced(content, j)]
+    return (left, right, i + 1) if left.strip() and right.strip() else None
+
+
+def _context(content: str) -> list[Measure]:
+    """The row the whole question is about (「行政复议里，(其他结果+尚未审结)÷复议总计」: 行政复议)."""
+    return [Measure(t.table, t.row) for t in match_rows(content)]
+
+
+def _rate(numerators: list[Measure], denominators: list[Measure], content: str) -> Understood | None:
+    if not numerators or not denominators or set(numerators) & set(denominators):
+        return None
+    if re.search(r"几倍|多少倍|倍数", content) and len(numerators) == 1 and len(denominators) == 1:
+        return Understood(Query(op="multiple", measures=(numerators[0], denominators[0])), via="composed")
+    return Understood(Query(op="rate", measures=tuple(numerators), denominator=denominators[0],
+                            over=tuple(denominators[1:])), via="composed")
+
+
+def _share(content: str) -> Understood | None:
+    """「A 中 B 占多少」, 「B 占 A 的」, 「B 是 A 的百分之几 / 几倍」: the denominator is the one named as the whole."""
+    context = _context(content)
+    of = _OF.search(content) or _SHARE_OF.search(content)
+    if of is not None:
+        whole = of.group("den")
+        part = content[: of.start()]
+        container = _CONTAINER.search(part)
+        if container:  # 「A 中，B 是 C 的几倍」: A is where both are counted
+            part = part[container.end():]
+        return _rate(_side_measures(part, context), _side_measures(whole, _side_measures(part, context) or context), content)
+    container = _CONTAINER.search(content)
+    if container is None or not _SHARE_WORDS.search(content[container.end():]):
+        return None
+    whole, part = content[: container.start()], content[container.end():]
+    denominators = _side_measures(whole, [])
+    numerators = _side_measures(part, denominators)
+    if not denominators:
+        return None
+    if numerators and all(m.table == denominators[0].table and m.row == denominators[0].row for m in numerators) \
+            and denominators[0].col is None and all(m.col for m in numerators):
+        return _rate(numerators, denominators, content)
+    return _rate(numerators, denominators, content)
+
+
+def _extend(content: str, history: list[Query]) -> Understood | None:
+    """「再把上年结转的也算上呢」 after a figure: the earlier figure and the one named, added."""
+    if not history or _EXTEND.search(content) is None:
+        return None
+    previous = history[-1]
+    added = [Measure(t.table, t.row, None) for t in match_rows(content)]
+    if not added or previous.op not in ("value", "sum") or not previous.measures:
+        return None
+    col = previous.measures[0].col
+    added = [Measure(m.table, m.row, col if m.table == previous.measures[0].table else None) for m in added]
+    measures = tuple(dict.fromkeys(previous.measures + tuple(added)))
+    return Understood(previous.with_(op="sum", measures=measures), via="extended")
+
+
+def compose(content: str, history: list[Query]) -> Understood | None:
+    """A reading from the question's structure, or None when it has none of these structures."""
+    formula = _formula(content)
+    if formula is not None:
+        context = _context(content)
+        left, right, start = formula
+        numerators = _side_measures(left, context)
+        denominators = _side_measures(right, context)
+        found = _rate(numerators, denominators, content)
+        name = content[:start]
+        if found is not None and _NAMED_RATE.search(name):
+            found.described = name  # 「办结率」, 「没拿到信息的比例」: the name the user's formula defines
+        return found
+    if _SHARE_WORDS.search(content) or re.search(r"几倍|多少倍", content):
+        shared = _share(content)
+        if shared is not None:
+            return shared
+    return _extend(content, history)

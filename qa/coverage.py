@@ -1,0 +1,128 @@
+"""Soundness by coverage: a Plan gives a figure only when every content-bearing word of the question is its own.
+
+The PRECISE rule (Popescu, Etzioni, Kautz, IUI 2003): each word maps to an element of the Plan — a row or
+column of a measure (by the lexicon's patterns, or by the printed label's own words), the operation and its
+parameters (`qa.vocabulary.OPERATION_WORDS`, for the Plan's operation only), or a function word. What is left
+is what was not understood: 「平均每天」 when the Plan averages per year, 「一审」 under 行政诉讼, 「里」 of a
+denominator the Plan did not take. Scope words (agency names, years) are removed before (`Catalog.strip_names`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qa.lexicon import ACTIVE_COL_TERMS, ACTIVE_DEFAULT, REQUEST_COL_TERMS, REVIEW_COL_TERMS, ROW_TERMS
+from qa.query import Measure, Query
+from qa.vocabulary import UNMODELLED_PERIODS, words_of
+
+# Words that name either of two rows: explained by a Plan holding either reading (after a clarification).
+_EITHER = {"结转": ("上年结转政府信息公开申请数量", "结转下年度继续办理"), "申请总数": ("本年新收政府信息公开申请数量", "总计"),
+           "不予": ("不予公开", "不予处理")}
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _names_row(term_row: str, measure: Measure) -> bool:
+    """Whether words that name `term_row` name this measure's row (itself, its group, or one of an ambiguous pair)."""
+    row = measure.row
+    if term_row == row or row.startswith(term_row + "/"):
+        return True
+    return row in _EITHER.get(term_row, ())
+
+
+def _col_patterns(measure: Measure) -> list[str]:
+    terms = REQUEST_COL_TERMS if measure.table == "申请" else REVIEW_COL_TERMS if measure.table == "复议诉讼" \
+        else ACTIVE_COL_TERMS.get(measure.row, ())
+    return [p for p, col in terms if col == measure.col or (measure.col and col == "法人或其他组织" and
+                                                             measure.col not in ("自然人", "总计"))]
+
+
+def _default_cols(m: Measure) -> str:
+    """The printed names of the column a measure without one reads (总计; a 主动公开 row's main column)."""
+    if m.table != "主动公开":
+        return "总计"
+    return "".join(col for (_, row), col in ACTIVE_DEFAULT.items() if row == m.row)
+
+
+def _mask(text: str, pattern: str | re.Pattern[str]) -> str:
+    return re.sub(pattern, lambda m: " " * len(m.group()), text)
+
+
+def _drop_runs(text: str, vocabulary: str) -> str:
+    """Blank every run of three or more characters that the printed labels contain (「本年新收」 of 本年新收…数量).
+
+    Two characters are too few: 「公开」 is in 「部分公开」, but 「公开和部分公开」 names two rows.
+    """
+    out, i = [], 0
+    while i < len(text):
+        j = i + 2
+        while j <= len(text) and text[i:j].strip() and text[i:j] in vocabulary:
+            j += 1
+        if j - 1 - i >= 3:
+            out.append(" " * (j - 1 - i))
+            i = j - 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def operation_keys(query: Query) -> list[str]:
+    """The keys of `OPERATION_WORDS` that this query's operation and parameters account for."""
+    keys = [query.op]
+    if query.op == "average":
+        keys += [f"per:{query.per}"] if query.per else []
+    if query.op in ("rank", "count") and (query.denominator is not None or query.definition):
+        keys.append("rate")
+    if query.op == "difference" and (query.denominator is not None or query.definition):
+        keys += ["rate", "points"]
+    if query.op in ("growth", "multiple") or query.delta:
+        keys.append("difference")
+    if query.delta == "growth":
+        keys.append("growth")
+    if query.condition is not None:
+        keys += ["condition", "count"]
+    if query.definition == "公开率":
+        keys.append("公开率")
+    if query.op in ("sum", "difference", "rank", "trend", "median", "average") or len(query.measures) > 1:
+        keys.append("sum")  # 「A和B」: two things named, each a measure or a report
+    if query.op == "value":
+        keys.append("value")
+    return keys
+
+
+def plan_measures(query: Query) -> list[Measure]:
+    """Every measure a query reads, the denominator's and a named rate's included."""
+    measures = list(query.measures) + list(query.denominators)
+    if query.definition == "公开率":
+        measures += [Measure("申请", "予以公开"), Measure("申请", "部分公开"), Measure("申请", "总计")]
+    if query.definition == "纠错率":
+        measures += [Measure("复议诉讼", m.row, "结果纠正") for m in query.measures]
+    return measures
+
+
+def unexplained(content: str, query: Query, also: Iterable[str] = ()) -> tuple[str, ...]:
+    """The pieces of `content` (scope names removed) that no element of `query` accounts for, in order.
+
+    `also`: texts whose words other elements explain (a semantic match's description, words a follow-up named).
+    """
+    measures = plan_measures(query)
+    vocabulary = "".join(f"{m.table}{m.row}{m.col or _default_cols(m)}" for m in measures) + "".join(also)
+    # Rows and columns are found in the question as written, each mechanism on its own, and their spans joined:
+    # the printed label's words (「保护第三方合法权益」), the lexicon's row and column patterns.
+    masked = list(_drop_runs(content, vocabulary))
+    patterns = [t.pattern for t in ROW_TERMS if t.pattern and any(_names_row(t.row, m) for m in measures)]
+    patterns += [p for m in measures for p in _col_patterns(m)]
+    if any(m.table == "主动公开" or m.row == "予以公开" for m in measures):
+        patterns.append("公开")  # 主动公开's 「公开了多少个行政许可决定」; 予以公开's plain word
+    for pattern in patterns:
+        for m in re.finditer(pattern, content):
+            masked[m.start():m.end()] = " " * (m.end() - m.start())
+    text = _mask("".join(masked), words_of(*operation_keys(query)))
+    return tuple(p for p in _CJK.findall(text))
+
+
+def unmodelled_period(content: str) -> str | None:
+    """A per-period average no Plan can compute (「每个工作日」: working days are not in any report)."""
+    m = UNMODELLED_PERIODS.search(content)
+    return m.group() if m else None

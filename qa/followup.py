@@ -1,0 +1,56 @@
+"""Follow-ups: which scope a question inherits from the conversation, and when it names its own.
+
+What a follow-up names replaces, what it does not name is kept — and said to be kept (`inherited`). A question
+that ranges over the corpus (「2024年申请量前三的机关是哪些？」, 「所有机关里…」) names its own, wider scope: the
+agency of the last question does not narrow it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer import Answer
+from qa.operations import wants_all
+from qa.query import Query
+from qa.scope import Catalog, Resolved
+
+_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
+_BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
+
+
+def names_own_scope(content: str, query: Query | None) -> bool:
+    """Whether a question ranges over every report by its own words (not over the last question's agency)."""
+    if _BOTH.search(content):
+        return False
+    return wants_all(content) or (query is not None and query.op == "median")
+
+
+def inherit_scope(catalog: Catalog, resolved: Resolved, years: tuple[int, ...], history: list[Answer], content: str,
+                  query: Query | None, own_scope: bool) -> tuple[tuple[str, ...], tuple[int, ...], set[str]]:
+    """Agencies and years of a question in a conversation, and which of them were inherited (agency, year)."""
+    agencies = tuple(resolved.agencies)
+    previous = history[-1] if history else None
+    if previous is None or (previous.abstained and previous.query is None):
+        return agencies, tuple(years), set()
+    before_agencies, before_years = previous.scope.agencies, previous.scope.years
+    if own_scope:
+        kept = tuple(years) or (before_years if not agencies else ())
+        return agencies, kept, ({"year"} if kept and not years else set())
+    comparing = query is not None and query.op in ("growth", "multiple", "difference")
+    if not agencies and not years and (_BOTH.search(content) or comparing) and len(history) >= 2:
+        # 「两家加起来多少」, 「这两年平均每年多少」: the scopes of the last two questions together.
+        earlier = history[-2].scope
+        return (tuple(dict.fromkeys(earlier.agencies + before_agencies)),
+                tuple(sorted(set(earlier.years) | set(before_years))), {"agency", "year"})
+    if not agencies and not years:
+        return before_agencies, before_years, {"agency", "year"}
+    if agencies and not years:
+        if _COMPARE.search(content) and before_agencies:
+            agencies = tuple(dict.fromkeys(before_agencies + agencies))
+        kept = tuple(y for y in before_years if catalog.select(agencies, (y,)))
+        return agencies, kept, {"year"} if kept else set()
+    if years and not agencies:
+        if _COMPARE.search(content) and before_years and len(years) == 1:  # 「比2023年多多少」: both years
+            return before_agencies, tuple(sorted(set(before_years) | set(years))), {"agency", "year"}
+        return before_agencies, tuple(years), {"agency"} if before_agencies else set()
+    return agencies, tuple(years), set()

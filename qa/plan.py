@@ -1,0 +1,243 @@
+"""`plan`: a normalised question, the catalog and the conversation -> a `Plan`. The only stage that reads words.
+
+A Plan is a table `Query` over chosen reports, a text question, a clarification, an abstention, or a partial
+reading (a table reading that leaves words unexplained: no figure, unless a cited sentence says them). Scope
+(agencies, years, ranges), follow-up slots, year pairing and the operation are decided here, and the coverage
+rule (`qa.coverage`) is applied to every table reading before it may produce a figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from corpus import Report
+from qa.answer import Answer, Scope
+from qa.compose import compose
+from qa.coverage import unexplained, unmodelled_period
+from qa.followup import inherit_scope, names_own_scope
+from qa.lexicon import english_to_chinese
+from qa.normalise import normalise
+from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
+from qa.query import Measure, Query, QueryScope
+from qa.scope import Catalog
+from qa.table_route import label
+from qa.understand import Understander, Understood
+
+_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
+_RELATIVE_YEARS = re.compile(r"今年|去年|这一年|那一年")
+_COMPARING = ("difference", "growth", "multiple", "sum", "average", "trend", "rank", "median")
+_POINTS = re.compile(r"百分点|几个点|多少个点|多少点")
+# The comparison clause of a change in points (「2024年比2023年提高了几个百分点」), removed to read the rate itself.
+_CHANGE = re.compile(r"(?:比|较|从|到|相比)[^，,。？?]{0,12}?(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升|多|少)了?"
+                     r"(?:多少|几)?个?(?:百分)?点|(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升)了?(?:多少|几)个?(?:百分)?点")
+
+
+@dataclass
+class Plan:
+    """What a question was understood as, and what to do: `kind` is table | text | clarify | abstain | partial."""
+
+    kind: str
+    asked: str
+    question: str = ""
+    content: str = ""
+    query: Query | None = None
+    reports: list[Report] = field(default_factory=list)
+    agencies: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    scope: Scope = field(default_factory=Scope)
+    reason: str | None = None
+    choices: list[str] = field(default_factory=list)  # questions to pick from (clarify, partial)
+    candidates: list[Measure] = field(default_factory=list)  # clarify: the readings, each shown with its figure
+    unexplained: tuple[str, ...] = ()  # partial: the words no element of the Plan accounts for
+    inherited: frozenset[str] = frozenset()  # slots taken from earlier turns: agency, year, measure, op
+    text_ids: list[str] | None = None  # text: the reports read (None: the whole corpus)
+    otherwise: Plan | None = None  # text: what to answer when no sentence answers
+    blank_to_text: bool = False  # table: a blank cell of one report may be stated by its prose
+    printed_rate: bool = False  # table: show a rate the report's text prints beside the computed one
+    per_report: bool = False  # text: read each report of the scope on its own (a prose sum over years)
+    parts: tuple[str, ...] = ()  # text: two figures to add, each from its own sentence
+
+    def answered_by_table(self) -> bool:
+        """Whether the Plan gives figures from cells."""
+        return self.kind == "table" and self.query is not None
+
+
+def _which_report(plan: Plan) -> Plan:
+    """A figure question that several reports could answer: ask which, one choice per report."""
+    reports = plan.reports
+    choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
+    asked_about = re.sub(r"今年|去年|这一年|那一年", "", plan.content).strip(" ，,。的") or plan.question
+    query = plan.query
+    first = query.measures[0] if query is not None and query.measures else None
+    # The row stays in scope: the user's reply 「上海市司法局2020年的」 then gets this figure.
+    scope = Scope(plan.scope.report_ids, plan.scope.agencies, plan.scope.years, first.table if first else None,
+                  first.row if first else None, first.col if first else None)
+    return replace(plan, kind="clarify", scope=scope, candidates=[],
+                   reason=f"问题没有指明机关和年份，语料中有{len(reports)}份报告（{choices}），请指明是哪一份",
+                   choices=[f"{label(r)}{asked_about}" for r in reports[:6]])
+
+
+class Planner:
+    """Reads a question against a catalog (and the conversation so far) into a Plan."""
+
+    def __init__(self, catalog: Catalog, understander: Understander) -> None:
+        self.catalog = catalog
+        self.understander = understander
+
+    def plan(self, asked: str, history: list[Answer], only: list[str] | None = None) -> Plan:
+        """The Plan of one question; `history`: earlier Answers, most recent last; `only`: report ids in reach."""
+        catalog = self.catalog.restricted(set(only)) if only else self.catalog
+        question = english_to_chinese(catalog.chinese_names(normalise(asked)))
+        plan = Plan("abstain", asked, question)
+        resolved = catalog.resolve(question)
+        if resolved.unknown_agency:
+            below = f"（只有其下属地方的：{'、'.join(resolved.below)}）" if resolved.below else ""
+            known = "、".join(sorted({r.agency for r in catalog.reports})[:8])
+            return replace(plan, reason=f"语料中没有「{resolved.unknown_agency}」的报告{below}；语料中有：{known}")
+        if resolved.unconfirmed:
+            asked_name, agency = resolved.unconfirmed
+            return replace(plan, kind="clarify", reason=f"语料中没有「{asked_name}」的报告；与它只差一个字的是{agency}，是指它吗？",
+                           choices=[question.replace(asked_name, agency)])
+        content = catalog.strip_names(question)
+        plan.content = content
+        years = year_range(question) or resolved.years
+        resolved = catalog.widen_to_place(question, resolved)
+        queries = [a.query for a in history if a.query is not None]
+        named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
+        understood = compose(content, queries) or self.understander.understand(content, queries, named, len(years))
+        if _POINTS.search(content):
+            understood = self._points(content, understood, queries, named, len(years))
+        query = understood.query
+        own_scope = names_own_scope(content, query)
+        agencies, years, inherited = inherit_scope(catalog, resolved, years, history, content, query, own_scope)
+        if understood.via == "inherited":
+            inherited |= {"measure"}
+        plan.inherited = frozenset(inherited)
+        missing = [y for y in years if agencies and not catalog.select(agencies, (y,))]
+        comparing = query is not None and query.op in _COMPARING
+        if missing and (comparing or len(missing) == len(years)):
+            present = [y for y in years if y not in missing]
+            side = f"（只有{'、'.join(f'{y}年' for y in present)}的）" if present else ""
+            return replace(plan, reason=f"语料中没有{'、'.join(agencies)}{missing[0]}年的报告{side}")
+        years = tuple(y for y in years if y not in missing)  # 「2025年从2024年结转过来的」: 2024 is a reference
+        agencies_all = own_scope or wants_all(content) or (query is not None and query.op in ("rank", "count", "check", "median"))
+        reports = catalog.select(agencies, years) if (agencies or years) else list(resolved.reports)
+        if resolved.unknown_year and not reports:
+            return replace(plan, reason=f"语料中没有{'、'.join(agencies) or '任何机关'}{resolved.unknown_year}年的报告")
+        if not reports:
+            return replace(plan, reason="语料中没有符合条件的报告")
+        scope = Scope(tuple(r.id for r in reports), tuple(agencies), tuple(years))
+        plan = replace(plan, reports=reports, agencies=tuple(agencies), years=tuple(years), scope=scope, query=query)
+        restricted = bool(agencies or years or len(catalog.all) != len(self.catalog.all))
+        text = replace(plan, kind="text", query=None, text_ids=[r.id for r in reports] if restricted else None)
+        if understood.candidates and understood.via == "lexicon":
+            return replace(plan, kind="clarify", candidates=understood.candidates, reason="问题的说法对应多个表格栏目")
+        if understood.candidates:
+            # Several close semantic readings: a sentence of the report that states the figure beats asking back.
+            return replace(self._text(text, content), otherwise=replace(plan, kind="clarify", candidates=understood.candidates,
+                                                                        reason="问题的说法对应多个表格栏目"))
+        if query is None:
+            return self._text(text, content)
+        if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
+            return text  # 「有多少家单位…」 of one report
+        query = self._ranked_change(query, content)
+        query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
+        plan.query = query
+        return self._table(plan, text, understood, catalog)
+
+    def _points(self, content: str, understood: Understood, queries: list[Query], named: int, n_years: int) -> Understood:
+        """A change of a rate in percentage points: the rate read without the comparison, then differenced."""
+        query = understood.query
+        if query is None or query.op not in ("rate", "difference"):
+            rate_only = _CHANGE.sub("", content)
+            understood = compose(rate_only, queries) or self.understander.understand(rate_only, queries, named, n_years)
+            query = understood.query
+        if query is None or query.op not in ("rate", "difference") or not (query.denominators or query.definition):
+            return understood
+        return replace(understood, query=query.with_(op="difference"))
+
+    def _table(self, plan: Plan, text: Plan, understood: Understood, catalog: Catalog) -> Plan:
+        """A table reading: year pairing, which report, the list/ranking of several, and the coverage rule."""
+        query, content, reports = plan.query, plan.content, plan.reports
+        assert query is not None
+        year_over_year = query.op in ("growth", "multiple") and not query.pooled or (
+            query.op == "difference" and versus_last_year(content))
+        if year_over_year and len(query.measures) == 1 and not (query.op == "multiple" and len(reports) == 2):
+            paired = self._with_previous_year(plan, text, catalog)
+            if isinstance(paired, Plan):
+                return paired
+            plan.reports = reports = paired
+        single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year and not query.pooled
+        named_several = (len(plan.agencies) > 1 and not catalog.resolve(plan.question).ambiguous) or len(plan.years) > 1
+        if single and len(reports) > 1 and not (named_several or query.scope.all_reports or _COMPARE.search(content)):
+            return _which_report(plan)
+        if query.op == "value" and len(reports) > 1 and len(query.measures) == 1:
+            # Now that the reports are known: 「哪个多」 of two is a ranking, 「比…多」 a difference, else a list.
+            again = detect(content, 1, len(reports))
+            op = again.op if again.op in ("difference", "sum", "rank") else "trend"
+            plan.query = query = query.with_(op=op, n=again.n if op == "rank" else None, descending=again.descending)
+        plan.scope = Scope(tuple(r.id for r in reports), plan.agencies, plan.years)
+        also = [understood.described] if understood.described else []
+        rest = () if query.op in ("check",) or (query.op == "count" and not query.measures) else \
+            unexplained(_RELATIVE_YEARS.sub(" ", content), query, also)
+        period = unmodelled_period(content)
+        if period and period not in rest:
+            rest = (period, *rest)
+        if rest:
+            return replace(plan, kind="partial", unexplained=rest, otherwise=None,
+                           text_ids=[r.id for r in reports] if text.text_ids is not None else None)
+        plan.kind = "table"
+        plan.blank_to_text = query.op == "value" and len(reports) == 1
+        plan.printed_rate = query.op == "rate" and len(reports) == 1
+        return plan
+
+    @staticmethod
+    def _ranked_change(query: Query, content: str) -> Query:
+        """「哪一年比上一年多收的最多」, 「哪一年同比增幅最大」: the years ranked by their change."""
+        if query.op in ("rank", "growth", "difference") and ranks(content) and (versus_last_year(content) or query.op == "growth"):
+            delta = "growth" if query.op == "growth" or re.search(r"增幅|增长率|涨幅|百分", content) else "difference"
+            order = detect(content, 1, 2)
+            return query.with_(op="rank", delta=delta, n=1 if order.n is None else order.n, descending=order.descending)
+        return query
+
+    def _with_previous_year(self, plan: Plan, text: Plan, catalog: Catalog) -> list[Report] | Plan:
+        """The reports of a year-over-year question: the one asked and the year before it (or a Plan saying why not)."""
+        reports = plan.reports
+        if len(reports) > 1 and not plan.years and len({r.agency for r in reports}) == 1:
+            # 「平潭的申请比上年涨了多少」: which year? Offer each one that has a year before it in the corpus.
+            known = {r.year for r in reports}
+            offered = [r for r in reports if r.year and r.year - 1 in known]
+            asked_about = plan.content.strip(" ，,。的")
+            return replace(plan, kind="clarify", reason="问题没有指明是哪一年与上一年相比",
+                           choices=[f"{label(r)}{asked_about}" for r in offered][-6:])
+        if len(reports) != 1:
+            return reports
+        earlier = catalog.select((reports[0].agency,), ((reports[0].year or 0) - 1,))
+        if earlier:
+            return earlier + reports
+        # The previous year's report is not in the corpus; the text may still state the change.
+        why = f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比"
+        return replace(text, otherwise=replace(plan, kind="abstain", reason=why))
+
+    @staticmethod
+    def _text(text: Plan, content: str) -> Plan:
+        """A prose question: over several years each report read on its own; two named figures each found and added."""
+        from qa.operations import asks_sum
+
+        ids = text.text_ids
+        each = re.search(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来", text.question)
+        if ids and 1 < len(ids) <= 12 and len(text.agencies) <= 1 and (len(text.years) > 1 or each):
+            return replace(text, per_report=True)
+        parts = _named_parts(content) if asks_sum(content) else ()
+        return replace(text, parts=parts) if parts else text
+
+
+def _named_parts(content: str) -> tuple[str, ...]:
+    """「培训和讲座一共办了多少场」: the two things joined by 和/及/与/、 before a total, each asked on its own."""
+    m = re.search(r"(?:^|[，,])?([^，,。？?]{2,30}?)(?:和|及|与|、|加上|以及)([^，,。？?]{2,30}?)(?:加在一起|加一起|一共|合计|总共|加起来|共)(.*)$", content)
+    if not m:
+        return ()
+    first, second, tail = m.group(1), m.group(2), m.group(3)
+    tail = tail or "多少"
+    return (f"{first}{tail}", f"{second}{tail}")

@@ -1,0 +1,130 @@
+"""`render`: what a Plan was understood as, and the answers that carry no figure, in Chinese.
+
+Every answer carries `understood`: the Plan restated in one short canonical sentence (「理解为：淮安市人民政府
+2024年，不予公开/属于国家秘密 ÷ 不予公开」), with what a follow-up inherited marked 「（沿用上文）」, so a misreading
+is visible at a glance. A partial reading says what was understood and what was not, and offers the nearest
+questions it can answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qa.answer import Answer, abstain
+from qa.query import Measure, Query
+
+if TYPE_CHECKING:
+    from qa.plan import Plan
+
+_PER = {"quarter": "每季度", "month": "每月", "day": "每天"}
+_CMP = {"<": "少于", "<=": "不超过", "=": "等于", ">=": "不少于", ">": "多于"}
+
+
+def _measure(m: Measure) -> str:
+    return f"{m.table}表「{m.label()}」"
+
+
+def _joined(measures: tuple[Measure, ...] | list[Measure]) -> str:
+    parts = [_measure(m) for m in measures]
+    return parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
+
+
+def describe_query(query: Query) -> str:
+    """The operation and its figures in words (「申请表「予以公开」 ÷ 申请表「总计」」)."""
+    ms = query.measures
+    if query.op == "check":
+        return "核对报告的数字是否一致（勾稽关系、正文与表格）"
+    if query.op == "count" and not ms:
+        return "语料中报告的份数"
+    if query.definition == "公开率":
+        both = "（予以公开 + 部分公开）" if "含部分公开" in (query.topic or "") else "予以公开"
+        ratio = f"公开率：{both} ÷ 办理结果总计"
+    elif query.denominators:
+        ratio = f"{_joined(ms)} ÷ {_joined(query.denominators)}"
+    else:
+        ratio = ""
+    first = _measure(ms[0]) if ms else ""
+    if query.op == "rate":
+        return ratio + ("，各报告合并计算" if query.pooled else "")
+    if query.op == "difference" and ratio:
+        return f"{ratio}，两份报告之差（百分点）"
+    if query.op == "difference":
+        return f"{_measure(ms[1])} − {first}" if len(ms) == 2 else f"{first}，两份报告之差"
+    if query.op == "sum":
+        return " + ".join(_measure(m) for m in ms) if len(ms) > 1 else f"{first}，各报告相加"
+    if query.op == "growth":
+        return f"{first}，与上一年相比的增幅（%）"
+    if query.op == "multiple":
+        return f"{_measure(ms[0])} ÷ {_measure(ms[1])}（倍数）" if len(ms) == 2 else f"{first}，两份报告之比（倍数）"
+    if query.op == "average":
+        return f"{first}，平均{_PER[query.per]}" if query.per else f"{first}，各报告的平均数"
+    if query.op == "median":
+        return f"{first}，各报告的中位数"
+    if query.op == "rank":
+        what = ratio or first
+        change = {"growth": "比上一年的增幅", "difference": "比上一年的增加"}.get(query.delta or "", "")
+        n = f"前 {query.n} 名" if query.n and query.n > 1 else ("最高" if query.descending else "最低") if query.n else "全部排序"
+        return f"按{what}{change}排名，{n}"
+    if query.op == "trend":
+        return f"{first}，逐份列出"
+    if query.op == "count":
+        cond = f"{_CMP[query.condition[0]]} {query.condition[1]:g}" if query.condition else "满足条件"
+        return f"{first}{cond}的报告份数"
+    return first
+
+
+def restate(plan: Plan) -> str:
+    """The Plan in one canonical sentence; inherited slots marked 「（沿用上文）」."""
+    inherited = plan.inherited
+    if plan.agencies:
+        who = "、".join(plan.agencies) + ("（沿用上文）" if "agency" in inherited else "")
+    elif plan.query is not None and plan.query.scope.all_reports:
+        who = "语料中所有机关"
+    else:
+        who = "语料中的报告" if len(plan.reports) != 1 else plan.reports[0].agency or "该报告"
+    years = plan.years
+    when = ""
+    if years:
+        span = f"{years[0]}—{years[-1]}" if len(years) > 2 and list(years) == list(range(years[0], years[-1] + 1)) \
+            else "、".join(str(y) for y in years)
+        when = f"{span}年" + ("（沿用上文）" if "year" in inherited else "")
+    head = f"{who}{when}"
+    if plan.query is None:
+        return f"理解为：{head}，在报告正文中查找" if plan.kind == "text" else f"理解为：{head}"
+    what = describe_query(plan.query) + ("（沿用上文的栏目）" if "measure" in inherited else "")
+    return f"理解为：{head}，{what}"
+
+
+def partial(plan: Plan) -> Answer:
+    """A reading that leaves words unexplained: no figure; what was understood, what was not, and choices."""
+    missing = "、".join(f"「{w}」" for w in plan.unexplained)
+    understood = restate(plan)
+    reason = f"问题中的{missing}没有对应的表格栏目或计算方式，不能据此给出数字"
+    answer = abstain(plan.asked, reason, plan.scope)
+    nearest = _nearest(plan)
+    answer.answer = f"无法给出可靠的数字：{reason}。{understood}" + (f"。可以回答的相近问题：{'；'.join(nearest)}" if nearest else "")
+    answer.clarify = nearest
+    answer.query = plan.query
+    answer.understood = understood
+    return answer
+
+
+def _nearest(plan: Plan) -> list[str]:
+    """The questions nearest to a partial reading that the Plan can answer in full (its own restatement asked)."""
+    if plan.query is None:
+        return []
+    who = "、".join(plan.agencies) if plan.agencies else ""
+    when = "、".join(f"{y}年" for y in plan.years)
+    what = describe_query(plan.query).replace("表「", "「")
+    return [f"{who}{when}{what}是多少？"]
+
+
+def declined(plan: Plan) -> Answer:
+    """An abstention (a false premise named) or a clarification without figures."""
+    answer = abstain(plan.asked, plan.reason or "语料中没有符合条件的报告", plan.scope)
+    if plan.kind == "clarify":
+        answer.answer = (plan.reason or "请补充问题") + (f"。可选：{'；'.join(plan.choices)}" if plan.choices else "")
+        answer.clarify = list(plan.choices)
+        answer.query = plan.query
+    answer.understood = restate(plan) if plan.query is not None or plan.agencies or plan.years else None
+    return answer
