@@ -14,12 +14,20 @@ from collections.abc import Iterable
 
 from qa.lexicon import ACTIVE_COL_TERMS, ACTIVE_DEFAULT, REQUEST_COL_TERMS, REVIEW_COL_TERMS, ROW_TERMS
 from qa.query import Measure, Query
-from qa.vocabulary import UNMODELLED_PERIODS, words_of
+from qa.semantic import _COLS as _SEMANTIC_COLS
+from qa.semantic import _ROWS as _SEMANTIC_ROWS
+from qa.semantic import describe
+from qa.vocabulary import UNMODELLED_PERIODS, _alternatives, words_of
 
 # Words that name either of two rows: explained by a Plan holding either reading (after a clarification).
 _EITHER = {"结转": ("上年结转政府信息公开申请数量", "结转下年度继续办理"), "申请总数": ("本年新收政府信息公开申请数量", "总计"),
            "不予": ("不予公开", "不予处理")}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+_RECEIVED = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量")
+_GROUPS = {"不予公开", "无法提供", "不予处理", "其他处理", "总计", "行政诉讼"}
+_EXCLUDE = r"不含|不包括|不包含|不算|除去|除了|扣除|不计"
+# Every element's printed name: a two-character run of one element's label that another's holds explains nothing.
+_LABELS = tuple(dict.fromkeys([r for _, r, _ in _SEMANTIC_ROWS] + [c for _, c, _ in _SEMANTIC_COLS] + ["申请", "复议诉讼", "主动公开"]))
 
 
 def _names_row(term_row: str, measure: Measure) -> bool:
@@ -48,18 +56,20 @@ def _mask(text: str, pattern: str | re.Pattern[str]) -> str:
     return re.sub(pattern, lambda m: " " * len(m.group()), text)
 
 
-def _drop_runs(text: str, vocabulary: str) -> str:
-    """Blank every run of three or more characters that the printed labels contain (「本年新收」 of 本年新收…数量).
+def _drop_runs(text: str, vocabulary: str, blocked: str) -> str:
+    """Blank every run of characters that the elements' own labels and descriptions contain.
 
-    Two characters are too few: 「公开」 is in 「部分公开」, but 「公开和部分公开」 names two rows.
+    A run of three or more is blanked; a run of two only when no other element's label holds it: 「公开」 is in
+    「部分公开」, but it is also the plain word of 予以公开, so 「公开和部分公开」 is not explained by 部分公开 alone.
     """
     out, i = [], 0
     while i < len(text):
         j = i + 2
         while j <= len(text) and text[i:j].strip() and text[i:j] in vocabulary:
             j += 1
-        if j - 1 - i >= 3:
-            out.append(" " * (j - 1 - i))
+        run = text[i : j - 1]
+        if len(run) >= 3 or (len(run) == 2 and run not in blocked):
+            out.append(" " * len(run))
             i = j - 1
         else:
             out.append(text[i])
@@ -101,24 +111,42 @@ def plan_measures(query: Query) -> list[Measure]:
     return measures
 
 
+def _element_text(m: Measure) -> str:
+    """A measure's printed names and its description (the everyday words the catalog documents for it)."""
+    return f"{m.table}{m.row}{m.col or _default_cols(m)}{describe(m)}"
+
+
+def _spans(content: str, pattern: str) -> list[tuple[int, int]]:
+    """Where any alternative of a pattern matches, each alternative on its own (「新提出」 is 新提 and 提出)."""
+    return [(m.start(), m.end()) for alt in _alternatives(pattern) for m in re.finditer(alt, content)]
+
+
 def unexplained(content: str, query: Query, also: Iterable[str] = ()) -> tuple[str, ...]:
     """The pieces of `content` (scope names removed) that no element of `query` accounts for, in order.
 
-    `also`: texts whose words other elements explain (a semantic match's description, words a follow-up named).
+    `also`: texts whose words other elements explain (a semantic match's description, the name a formula defines).
     """
     measures = plan_measures(query)
-    vocabulary = "".join(f"{m.table}{m.row}{m.col or _default_cols(m)}" for m in measures) + "".join(also)
-    # Rows and columns are found in the question as written, each mechanism on its own, and their spans joined:
-    # the printed label's words (「保护第三方合法权益」), the lexicon's row and column patterns.
-    masked = list(_drop_runs(content, vocabulary))
+    rows = {m.row for m in measures}
+    vocabulary = "".join(_element_text(m) for m in measures) + "".join(also)
+    blocked = "|".join(label for label in _LABELS if not any(label in _element_text(m) for m in measures))
+    masked = list(_drop_runs(content, vocabulary, blocked))
     patterns = [t.pattern for t in ROW_TERMS if t.pattern and any(_names_row(t.row, m) for m in measures)]
     patterns += [p for m in measures for p in _col_patterns(m)]
     if any(m.table == "主动公开" or m.row == "予以公开" for m in measures):
         patterns.append("公开")  # 主动公开's 「公开了多少个行政许可决定」; 予以公开's plain word
+    if any(m.table == "申请" and m.row not in _RECEIVED for m in measures):
+        patterns.append(r"答复为|答复了|被答复|答复")  # what an outcome row (or 结转, not yet answered) is about
+    for term in ROW_TERMS:  # rows the question leaves out (「不含部分公开」), and a group's examples (「因信访、重复申请等」)
+        if term.pattern and term.row not in rows:
+            patterns.append(rf"(?:{_EXCLUDE})(?:{term.pattern})")
+            if any(term.row.startswith(r + "/") for r in rows):
+                patterns.append(rf"(?:{term.pattern})(?=[^，。？]{{0,8}}等)")
     for pattern in patterns:
-        for m in re.finditer(pattern, content):
-            masked[m.start():m.end()] = " " * (m.end() - m.start())
-    text = _mask("".join(masked), words_of(*operation_keys(query)))
+        for a, b in _spans(content, pattern):
+            masked[a:b] = " " * (b - a)
+    keys = operation_keys(query) + (["sum"] if rows & _GROUPS else [])
+    text = _mask("".join(masked), words_of(*keys))
     return tuple(p for p in _CJK.findall(text))
 
 

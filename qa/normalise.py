@@ -52,6 +52,7 @@ _SPACE_TO_DROP = re.compile(
     rf"(?<=[{_CJK}])\s+(?=[{_CJK}\d])|(?<=\d)\s+(?=[{_CJK}])|\s+(?=[，。、？！：；）”》])|(?<=[（“《])\s+"
 )
 _SPACES = re.compile(r"\s+")
+_SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代|间|来|多|前|内|以)")
 
 _DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _PLACE = {"十": 10, "百": 100, "千": 1000}
@@ -105,6 +106,7 @@ def normalise(question: str) -> str:
     text = _unify_quotes(text)
     text = _SPACES.sub(" ", _SPACE_TO_DROP.sub("", text)).strip()
     text = _convert_numerals(text)
+    text = _SHORT_YEAR.sub(r"20\1年", text)  # 「25年」, 「23年到24年」: report years written with two digits
     text = _YEAR_RANGE.sub(r"\1\2-", text)
     return _NUMBER_MARK.sub(lambda m: _TO_ASCII_MARK[m.group()], text)
 

@@ -254,6 +254,8 @@ class Catalog:
         「泗阳县发展和改革局」 is another county: a reading to confirm, never a silent substitution.
         """
         for window in windows:
+            if not any(_near(window, n) and window[-1] == n[-1] for a in near for n in aliases(a)):
+                continue  # 「司法鉴定」 is not 司法局 misspelt: a name misspelt keeps its suffix (局, 县, 政府)
             place = _PLACE.match(window)
             if place and (place.group() in self.place_map or place.group() in self.alias_map):
                 continue
@@ -323,4 +325,4 @@ class Catalog:
         _, near = self._matches(question, near=True)
         for window in near:
             question = question.replace(window, "")
-        return re.sub(r"20\d\d\s*年?度?", "", question)
+        return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*年?度?", "", question)  # 「转到2026年」 is a row's words
