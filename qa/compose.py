@@ -20,13 +20,15 @@ _SHARE_WORDS = re.compile(r"占|比例|比重|百分之|百分比|几成|率|%|�
 _OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|百分之多少|几分之几|多少倍|几倍|百分比|比例|多少)")
 _SHARE_OF = re.compile(r"占(?:了)?(?P<den>[^，,。？?]{2,30}?)的")
 _EXTEND = re.compile(r"(?:再把|再加上|也算上|也加上|加上|算上|连同|也算进去|也算)")
+_EXCLUDE = r"不含|不包括|不包含|不算|除去|除了|扣除|不计"
+_ABOUT_PROSE = re.compile(r"正文|文中|文字|报告里说|报告中说|报告说")  # what the text says is asked, not the table
 _SIDE_END = "，,。？?“”\"=＝"
 _NAMED_RATE = re.compile(r"率|比例|比重|占比|比值")
 
 
 def _side_measures(side: str, context: list[Measure]) -> list[Measure]:
     """The measures one side of a formula names: its rows (with their columns), or columns of the context row."""
-    terms = match_rows(side)
+    terms = [t for t in match_rows(side) if not re.search(rf"(?:{_EXCLUDE})(?:{t.pattern})", side)]
     measures: list[Measure] = []
     for term in terms:
         cols = match_cols(side, term.table, term.row)
@@ -134,6 +136,8 @@ def _extend(content: str, history: list[Query]) -> Understood | None:
 
 def compose(content: str, history: list[Query]) -> Understood | None:
     """A reading from the question's structure, or None when it has none of these structures."""
+    if _ABOUT_PROSE.search(content):
+        return None
     formula = _formula(content)
     if formula is not None:
         context = _context(content)

@@ -9,6 +9,7 @@ denominator the Plan did not take. Scope words (agency names, years) are removed
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -25,6 +26,7 @@ _EITHER = {"结转": ("上年结转政府信息公开申请数量", "结转下�
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _RECEIVED = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量")
 _GROUPS = {"不予公开", "无法提供", "不予处理", "其他处理", "总计", "行政诉讼"}
+_INCLUSIVE = re.compile(r"等|都算|都包括|都包含|不分")  # a group's parts listed as examples: 「因信访、重复申请等不予处理」
 _EXCLUDE = r"不含|不包括|不包含|不算|除去|除了|扣除|不计"
 # Every element's printed name: a two-character run of one element's label that another's holds explains nothing.
 _LABELS = tuple(dict.fromkeys([r for _, r, _ in _SEMANTIC_ROWS] + [c for _, c, _ in _SEMANTIC_COLS] + ["申请", "复议诉讼", "主动公开"]))
@@ -116,9 +118,14 @@ def _element_text(m: Measure) -> str:
     return f"{m.table}{m.row}{m.col or _default_cols(m)}{describe(m)}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(alt) for alt in _alternatives(pattern))
+
+
 def _spans(content: str, pattern: str) -> list[tuple[int, int]]:
     """Where any alternative of a pattern matches, each alternative on its own (「新提出」 is 新提 and 提出)."""
-    return [(m.start(), m.end()) for alt in _alternatives(pattern) for m in re.finditer(alt, content)]
+    return [(m.start(), m.end()) for alt in _compiled(pattern) for m in alt.finditer(content) if m.end() > m.start()]
 
 
 def unexplained(content: str, query: Query, also: Iterable[str] = ()) -> tuple[str, ...]:
@@ -140,14 +147,14 @@ def unexplained(content: str, query: Query, also: Iterable[str] = ()) -> tuple[s
     for term in ROW_TERMS:  # rows the question leaves out (「不含部分公开」), and a group's examples (「因信访、重复申请等」)
         if term.pattern and term.row not in rows:
             patterns.append(rf"(?:{_EXCLUDE})(?:{term.pattern})")
-            if any(term.row.startswith(r + "/") for r in rows):
-                patterns.append(rf"(?:{term.pattern})(?=[^，。？]{{0,8}}等)")
+            if any(term.row.startswith(r + "/") for r in rows) and _INCLUSIVE.search(content):
+                patterns.append(term.pattern)
+    keys = operation_keys(query) + (["sum"] if rows & _GROUPS else [])
+    patterns.append(words_of(*keys).pattern)  # function words and the operation's, found in the question as written
     for pattern in patterns:
         for a, b in _spans(content, pattern):
             masked[a:b] = " " * (b - a)
-    keys = operation_keys(query) + (["sum"] if rows & _GROUPS else [])
-    text = _mask("".join(masked), words_of(*keys))
-    return tuple(p for p in _CJK.findall(text))
+    return tuple(p for p in _CJK.findall("".join(masked)))
 
 
 def unmodelled_period(content: str) -> str | None:

@@ -8,6 +8,7 @@ difference and not by a single figure, 「平均」 by an average, 「每天」 
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Words that carry no content of their own: particles, pronouns, the domain's ever-present nouns, politeness.
@@ -22,8 +23,9 @@ FUNCTION_WORDS = re.compile(
     r"全部|所有|整个|整体|全|一|现在|目前|期间|年里|提|收|过来|拿|数|结果|家|万元|元|信息|场|起|宗|次|作出|作|做|开出|"
     r"决定|吃|打|到|至|从|年底|底|截至|截止|市|县|区|省|案子|案件|案|的话|最后|被人|别人|人家|被|因为|因|而|由于|依申请|依|已经|"
     r"已|量|库里|库|语料|种|这种|那种|一类|这类|这一类|那类|原因|各种原因|高不高|多不多|大不大|同一类|同类|同样|一样|同一|"
-    r"金额|钱|来|认定|当作|当成|归为|被归为|算作|视为|判定|判决|判下来|引起|引发|相关|有关|工作|事情|的事|事|资讯|搞|开|部|名义|"
-    r"原原本本|原封不动|根本|东西|不分|表格|表|第三部分|或者|或|来自|高吗|多吗|拖到|拖"
+    r"金额|钱|来|认定|当作|当成|归为|被归为|算作|视为|判定|判决|判下来|引起|引发|相关|有关|工作|事情|的事|资讯公开|资讯|搞|开了|"
+    r"开出|几部|名义|原原本本|原封不动|根本|东西|不分|表格|第三部分|或者|来自|高吗|多吗|拖到|拖|新|理由|为理由|局里|区里|县里|"
+    r"市里|我局|本局|这条|那条"
 )
 # The words of each operation (and of its parameters): explained only when the Plan's query does that.
 OPERATION_WORDS: dict[str, str] = {
@@ -72,6 +74,7 @@ def _alternatives(pattern: str) -> list[str]:
     return [a for a in out if a]
 
 
+@functools.lru_cache(maxsize=256)
 def words_of(*keys: str) -> re.Pattern[str]:
     """One pattern of the function words and the words of these operation keys, the longest alternatives first.
 
