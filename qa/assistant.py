@@ -155,7 +155,7 @@ class Assistant:
         if plan.kind == "clarify":
             return self._clarify(plan)
         if plan.kind == "partial":
-            return partial(plan)
+            return self._partial(plan)
         if plan.kind == "text":
             answer = self._text(plan)
             if answer.abstained and plan.otherwise is not None:
@@ -173,6 +173,16 @@ class Assistant:
             who = label(plan.reports[0]) if len(plan.reports) == 1 else ""
             answer.clarify = [f"{who}不含部分公开的公开率是多少？", f"{who}含部分公开的公开率是多少？"]
         return answer
+
+    def _partial(self, plan: Plan) -> Answer:
+        """A table reading with words left over: a sentence that says every one of those words may state the figure."""
+        words = plan.unexplained
+        if plan.query is not None and plan.query.op == "value" and all(len(w) >= 2 for w in words):
+            found = self._text(replace(plan, kind="text", query=None))
+            quoted = "".join(c.quote for c in found.citations)
+            if not found.abstained and found.value is not None and all(w in quoted for w in words):
+                return found  # 「其他处理中申请人主动撤回的」: the prose says 主动撤回 with its figure
+        return partial(plan)
 
     def _add_printed_rate(self, answer: Answer, question: str, reports: list[Report]) -> None:
         """A rate the report's own text prints beside the one computed from its cells (they may differ)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from qa.coverage import unexplained
 from qa.lexicon import match_cols, match_rows
 from qa.query import Measure, Query
 from qa.understand import Understood
@@ -33,12 +34,13 @@ def _side_measures(side: str, context: list[Measure]) -> list[Measure]:
     for term in terms:
         cols = match_cols(side, term.table, term.row)
         measures.append(Measure(term.table, term.row, cols[0] if len(cols) == 1 else None))
-    if measures:
-        return measures
-    for row in context[:1]:
-        cols = match_cols(side, row.table, row.row)
-        return [Measure(row.table, row.row, c) for c in cols]
-    return []
+    if not measures:
+        for row in context[:1]:
+            measures = [Measure(row.table, row.row, c) for c in match_cols(side, row.table, row.row)]
+    # A side read in part is no reading: 「公开和部分公开」 is not 部分公开 (the understander knows 公开率).
+    if measures and unexplained(side, Query(op="rate", measures=tuple(measures))):
+        return []
+    return measures
 
 
 def _balanced(text: str, start: int) -> int:
