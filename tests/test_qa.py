@@ -80,11 +80,14 @@ def test_short_agency_name_selects_the_full_one(assistant):
     assert answer.citations[0].page is not None
 
 
-def test_one_character_near_miss_finds_the_ocr_name(assistant):
-    # txt/012 was OCR'd as 沐阳; users write 沭阳.
+def test_one_character_near_miss_is_a_reading_to_confirm_not_a_substitution(assistant):
+    # txt/012 was OCR'd as 沐阳; users write 沭阳. Without another report naming 沭阳县, the corpus cannot tell
+    # an OCR slip from another county (泗阳县 is one character off too): it asks, offering the name it holds.
     answer = assistant.ask("沭阳县2025年行政复议结果纠正多少件？")
-    assert (answer.value, answer.abstained) == (10, False)
-    assert answer.citations[0].report_id == "txt/012_shuyang_county_gov_2025.txt"
+    assert answer.abstained and answer.value is None and "沐阳县" in answer.answer
+    confirmed = assistant.ask(answer.clarify[0])
+    assert (confirmed.value, confirmed.abstained) == (10, False)
+    assert confirmed.citations[0].report_id == "txt/012_shuyang_county_gov_2025.txt"
 
 
 def test_agency_not_in_corpus_is_refused_not_answered_from_another(assistant):

@@ -288,7 +288,7 @@ def test_query_round_trips_through_json_and_rejects_bad_values():
     query = Query(op="rate", measures=(Measure("申请", "予以公开"),), denominator=Measure("申请", "总计"), definition="公开率")
     assert Query.from_dict(query.to_dict()) == query
     with pytest.raises(QuestionError):
-        Query(op="median")
+        Query(op="mode")
     with pytest.raises(QuestionError):
         Query.from_dict({"op": "value", "measures": [{"table": "申请"}]})
 
