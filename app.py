@@ -63,6 +63,7 @@ mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; 
   border: 1px solid #e5e7eb; border-radius: 6px; padding: 10px; }
 .source-text mark strong { color: #b00020; }
 .formula { font-family: monospace; background: #f3f4f6; padding: 4px 8px; border-radius: 4px; }
+.understood { color: #4b5563; font-size: 0.9em; border-left: 3px solid #9ca3af; padding-left: 6px; }
 table.row-view { border-collapse: collapse; margin: 6px 0; font-size: 13px; }
 table.row-view td, table.row-view th { border: 1px solid #ddd; padding: 2px 6px; text-align: center; }
 """
@@ -136,14 +137,17 @@ def _source_item(citation: Citation, report: Report | None, figures: list[str]) 
 
 def answer_markdown(answer: Answer, reports: dict[str, Report]) -> str:
     """The chat message of an answer: the figure in bold, its wording, the formula, then the numbered sources."""
+    understood = f"\n\n<div class='understood'>{safe_text(answer.understood)}</div>" if answer.understood else ""
     if answer.abstained and not answer.citations:
-        return f"*{safe_text(answer.answer)}*"
+        shown = understood if answer.understood and answer.understood not in answer.answer else ""
+        return f"*{safe_text(answer.answer)}*{shown}"
     head, sep, rest = answer.answer.partition("（")
     text = safe_text(answer.answer).replace("\n", "<br>")
     if answer.value is not None and not answer.abstained:
         text = f"**{safe_text(head)}**{sep}{safe_text(rest)}".replace("\n", "<br>")
     if answer.formula:
         text += f"\n\n<div class='formula'>计算：{safe_text(answer.formula)}（每个数字的出处见下）</div>"
+    text += understood
     if not answer.citations:
         return text
     figures = figures_of(answer)

@@ -42,12 +42,21 @@ def _share(count: int, n: int) -> float | None:
     return round(count / n, 4) if n else None
 
 
+def _clarified(group: list[dict[str, Any]]) -> int:
+    """Of the items not right, how many were asked back about (a clarification with choices, no figure)."""
+    return sum(i["outcome"] == "abstained" and bool(i["answer"].get("clarify")) for i in group)
+
+
 def _by_kind_row(group: list[dict[str, Any]]) -> dict[str, Any]:
-    """One kind's row: how many items, each outcome's count, accuracy, wrong rate and latency."""
+    """One kind's row: how many items, each outcome's count, accuracy, wrong rate and latency.
+
+    `clarified` counts the abstentions that asked back with choices (they are also in `abstained`).
+    """
     counts, n = _counts(group), len(group)
     return {
         "n": n,
         **counts,
+        "clarified": _clarified(group),
         "accuracy": _share(counts["right"], n),
         "wrong_rate": _share(counts["wrong"], n),
         "latency_ms": _latencies(group, with_n=False),
@@ -75,6 +84,9 @@ class EvalResult:
             "k": self.k,
             "accuracy": rate([i["outcome"] == "right" for i in items]),
             **{o: {"count": c, "rate": _share(c, n)} for o, c in _counts(items).items()},
+            "clarified": {"count": _clarified(items), "rate": _share(_clarified(items), n)},
+            "wrong_items": [{"id": i["id"], "question": i["answer"].get("question"), "answer": i["answer"].get("answer"),
+                             "understood": i["answer"].get("understood")} for i in items if i["outcome"] == "wrong"],
             "value_accuracy": rate([i["correct"] for i in figures]),
             "abstention_accuracy": rate([i["answer"]["abstained"] == (i["_expects"] == "abstain") for i in plain]),
             "citation_precision": rate(cited),

@@ -19,14 +19,27 @@ def _row(cells: list[Any]) -> str:
 
 def kind_table(result: dict[str, Any]) -> list[str]:
     """Per kind: n, right, wrong and abstained shares, and p50 latency; then all items."""
-    lines = [_row(["kind", "n", "right", "wrong", "abstained", "p50 ms"]), _row(["---"] * 6)]
+    lines = [_row(["kind", "n", "right", "wrong", "abstained", "of which clarified", "p50 ms"]), _row(["---"] * 7)]
     for kind, row in result["by_kind"].items():
         n = row["n"]
-        shares = [_share(row[o], n) for o in ("right", "wrong", "abstained")]
+        shares = [_share(row[o], n) for o in ("right", "wrong", "abstained", "clarified")]
         lines.append(_row([kind, n, *shares, row["latency_ms"]["p50"]]))
     n = result["n"]
-    right, wrong, abstained = (_share(result[o]["count"], n) for o in ("right", "wrong", "abstained"))
-    lines.append(_row(["**all**", n, f"**{right}**", wrong, abstained, result["latency_ms"]["p50"]]))
+    right, wrong, abstained, clarified = (_share(result[o]["count"], n) for o in ("right", "wrong", "abstained", "clarified"))
+    lines.append(_row(["**all**", n, f"**{right}**", wrong, abstained, clarified, result["latency_ms"]["p50"]]))
+    return lines
+
+
+def wrong_lines(result: dict[str, Any]) -> list[str]:
+    """Every wrong item: its question, the answer given, and what the question was understood as."""
+    wrong = result.get("wrong_items", [])
+    if not wrong:
+        return ["wrong answers: none"]
+    lines = [f"wrong answers ({len(wrong)}):"]
+    for item in wrong:
+        lines.append(f"- {item['id']}: {item['question']}")
+        lines.append(f"  answered: {(item['answer'] or '')[:200]}")
+        lines.append(f"  {item['understood'] or '（无理解记录）'}")
     return lines
 
 
@@ -57,6 +70,6 @@ def metrics_lines(result: dict[str, Any]) -> list[str]:
 
 
 def format_table(result: dict[str, Any]) -> str:
-    """Markdown: the per-kind outcome table, the per-type table with baselines, then the metrics."""
-    blocks = [kind_table(result), type_table(result), metrics_lines(result)]
+    """Markdown: the per-kind outcome table, the per-type table with baselines, the metrics, every wrong answer."""
+    blocks = [kind_table(result), type_table(result), metrics_lines(result), wrong_lines(result)]
     return "\n\n".join("\n".join(block) for block in blocks if block)

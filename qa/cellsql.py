@@ -120,7 +120,8 @@ def figures_statement(patterns: list[CellPattern], report_ids: list[str], order:
     is joined rather than searched: over 4·10^6 cells (22,000 reports) a ranking's statement went from 80 to
     50 ms and the corpus total from 430 to 270 ms; one report's figure takes 4.6 ms (`bench/bench_scale.py`).
     """
-    cases = " ".join(_matches(i) for i in range(len(patterns)))
+    # a cell may belong to several measures (「无法提供中不掌握的占多少」: a sub-row and its group): one row each
+    cases = ", ".join(f"CASE {_matches(i)} END" for i in range(len(patterns)))
     wanted = " OR ".join(_matches() for _ in patterns)
     joined = len(report_ids) > JOIN_SCOPE
     branch: list[object] = []
@@ -138,7 +139,7 @@ WITH ids AS (SELECT unnest(?::VARCHAR[]) AS id
   WHERE NOT ok AND report_id IN (SELECT id FROM ids) AND rule LIKE '%总计 =%'
 ), hit AS (
   -- the cells a measure names, then whether each is disputed
-  SELECT c.*, CASE {cases} END AS m,
+  SELECT c.*, unnest([{cases}]) AS m,
          EXISTS (SELECT 1 FROM doubt d WHERE d.report_id = c.report_id AND d.key = c.tbl || '|' || c.row_key || '|' || c.col_key) AS disputed
   FROM cells c WHERE ({wanted}) AND {"c.report_id IN (SELECT id FROM ids)" if joined else "list_contains(?::VARCHAR[], c.report_id)"}
 )

@@ -189,7 +189,9 @@ class Planner:
                            text_ids=[r.id for r in reports] if text.text_ids is not None else None)
         plan.kind = "table"
         plan.blank_to_text = query.op == "value" and len(reports) == 1
-        plan.printed_rate = query.op == "rate" and len(reports) == 1
+        # The report's own printed rate is shown beside a rate of the whole (办理结果总计), not beside a share of a part.
+        plan.printed_rate = query.op == "rate" and len(reports) == 1 and (
+            query.definition is not None or [m.row for m in query.denominators] == ["总计"])
         return plan
 
     @staticmethod

@@ -73,8 +73,10 @@ def describe_query(query: Query) -> str:
     return first
 
 
-def restate(plan: Plan) -> str:
-    """The Plan in one canonical sentence; inherited slots marked 「（沿用上文）」."""
+def restate(plan: Plan) -> str | None:
+    """The Plan in one canonical sentence; inherited slots marked 「（沿用上文）」 (None when nothing was understood)."""
+    if plan.query is None and not plan.agencies and not plan.years and plan.kind not in ("text",):
+        return None
     inherited = plan.inherited
     if plan.agencies:
         who = "、".join(plan.agencies) + ("（沿用上文）" if "agency" in inherited else "")
@@ -98,7 +100,7 @@ def restate(plan: Plan) -> str:
 def partial(plan: Plan) -> Answer:
     """A reading that leaves words unexplained: no figure; what was understood, what was not, and choices."""
     missing = "、".join(f"「{w}」" for w in plan.unexplained)
-    understood = restate(plan)
+    understood = restate(plan) or ""
     reason = f"问题中的{missing}没有对应的表格栏目或计算方式，不能据此给出数字"
     answer = abstain(plan.asked, reason, plan.scope)
     nearest = _nearest(plan)
@@ -126,5 +128,5 @@ def declined(plan: Plan) -> Answer:
         answer.answer = (plan.reason or "请补充问题") + (f"。可选：{'；'.join(plan.choices)}" if plan.choices else "")
         answer.clarify = list(plan.choices)
         answer.query = plan.query
-    answer.understood = restate(plan) if plan.query is not None or plan.agencies or plan.years else None
+    answer.understood = restate(plan)
     return answer

@@ -30,6 +30,9 @@ _NAMED_PLACE = re.compile(
 _PLURAL = re.compile(r"(?:几|各|每|所有|全部|哪些)(?:家|个)?(?:机关|单位|部门)|的机关|连同|包括下属|下面的|下属|所属|及其")
 _SUB_PLACE = re.compile(r"((?:(?![年的和与及])[\u4e00-\u9fff]){1,3}?(?:区|县|镇|乡|街道))")
 _NAME_TAIL = r"(?:综合实验区|实验区|新区|区人民政府|县人民政府|市人民政府|人民政府|区政府|县政府|市政府|政府)?"
+# A bureau, commission or department named in a question (「洪泽区财政局」), not inside quotes or a longer word.
+_AGENCY_NAME = re.compile(r"((?:(?![年的和与及在向对从里中])[\u4e00-\u9fff]){2,12}?(?:局|委员会|厅))(?![里内中长])")
+_NUMERAL_OR_TIME = re.compile(r"[\d年月]")
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
 
 
@@ -237,8 +240,11 @@ class Catalog:
                 below, below_used = self._matches(question, near=False, names=self.place_map)
                 if below:  # 「淮安市」 with only 洪泽区's reports: not the city's figures
                     return Resolved((), (), tuple(years), unknown_agency=below_used[0], below=tuple(sorted(below)))
-        unknown = self._unknown_place(question, used)
+        unknown = self._unknown_place(question, used) or self._unknown_agency(question, used)
         if unknown:
+            near_one = next((a for a in sorted(agencies) for n in aliases(a) if _near(unknown, n)), None)
+            if near_one is not None:  # 「泗阳县发改局」: a place one character off the agency's own
+                return Resolved((), (), tuple(years), unconfirmed=(unknown, near_one))
             return Resolved((), (), tuple(years), unknown_agency=unknown)
         if not agencies:
             candidates = pick(set())
@@ -262,6 +268,25 @@ class Catalog:
             agency = next((a for a in sorted(near) if any(_near(window, n) for n in aliases(a))), None)
             if agency is not None:
                 return window, agency
+        return None
+
+    def _unknown_agency(self, question: str, used: list[str]) -> str | None:
+        """An agency the question names that the corpus lacks: another place before a known name (南京市发改局 when
+        the corpus has 沭阳县发改局), or a bureau of its own (洪泽区财政局 when the corpus has 洪泽区人民政府)."""
+        known = set(self.alias_map) | set(self.place_map)
+        for name in used:
+            for m in re.finditer(re.escape(name), question):
+                before = re.search(r"([\u4e00-\u9fff]{1,4}?(?:省|市|县|区))$", question[: m.start()])
+                if before and not _NUMERAL_OR_TIME.search(before.group(1)) and before.group(1) + name not in known \
+                        and not any(before.group(1) in a for n in [name] for a in self.alias_map.get(n, ())):
+                    return before.group(1) + name
+        for m in _AGENCY_NAME.finditer(question):
+            phrase = m.group(1)
+            if phrase in known or any(phrase in a or a.endswith(phrase) for a in known):
+                continue
+            place = next((u for u in used if phrase.startswith(u)), None)
+            if place is not None and len(phrase) > len(place) + 1:
+                return phrase
         return None
 
     def _unknown_place(self, question: str, used: list[str]) -> str | None:

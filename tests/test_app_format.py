@@ -69,7 +69,8 @@ def test_a_declined_answer_has_no_sources(assistant: Assistant) -> None:
     from app import answer_markdown, citation_choices
 
     answer = assistant.ask("北京市2024年收到多少件申请？")
-    assert answer_markdown(answer, assistant.index.reports) == "*无法回答：语料中没有「北京市」的报告*"
+    assert answer_markdown(answer, assistant.index.reports) == (
+        "*无法回答：语料中没有「北京市」的报告；语料中有：上海市司法局、淮安市洪泽区人民政府*")
     assert citation_choices(answer) == []
 
 
