@@ -23,7 +23,7 @@ from qa.render import declined, partial, restate
 from qa.scope import Catalog
 from qa.semantic import SemanticMatcher
 from qa.table_route import label, make_lookup_tool
-from qa.text_route import extract_answer
+from qa.text_route import extract_answer, terms
 from qa.tools import make_query_tool
 from qa.understand import Understander
 
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 500
 # Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
 _TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|网络|邮寄|传真|信函|当面|现场|外国人|港澳台")
+_COUNTS = {"个", "件", "场", "次", "条", "篇", "项", "期"}  # counts of things: 21个 and 12场 add up to 33
 _PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
 
 
@@ -108,7 +109,8 @@ class Assistant:
 
     def _extract(self, data: dict[str, Any]) -> Answer | None:
         answer = extract_answer(
-            data.get("content") or data["question"], data["docs"], self.index.reports, in_scope=data.get("report_ids")
+            data.get("content") or data["question"], data["docs"], self.index.reports, in_scope=data.get("report_ids"),
+            avoid=data.get("avoid", ()),
         )
         if answer is not None:
             answer.question = data["question"]
@@ -267,12 +269,16 @@ class Assistant:
 
     def _text_parts(self, plan: Plan) -> Answer | None:
         """「培训和讲座一共办了多少场」: each named figure from its own sentence, added when both are found in one unit."""
-        found = [self.chain.invoke({"question": part, "report_ids": plan.text_ids}) for part in plan.parts]
+        words = [set(terms(p)) for p in plan.parts]
+        shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
+        found = [self.chain.invoke({"question": part, "report_ids": plan.text_ids, "avoid": tuple(shared)})
+                 for part in plan.parts]
         if any(a is None or a.value is None for a in found):
             return None
         answers = [a for a in found if a is not None]
-        quotes = [a.citations[0].quote if a.citations else "" for a in answers]
-        if len({a.unit for a in answers}) != 1 or len(set(quotes)) == 1 and answers[0].value == answers[1].value:
+        units = {a.unit for a in answers}
+        same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
+        if same_figure or (len(units) != 1 and not units <= _COUNTS):
             return None
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None

@@ -229,7 +229,8 @@ class Planner:
 
         ids = text.text_ids
         each = re.search(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来", text.question)
-        if ids and 1 < len(ids) <= 12 and len(text.agencies) <= 1 and (len(text.years) > 1 or each):
+        several = len(text.agencies) <= 1 or asks_sum(text.question)  # 「淮安市2024年和沭阳县2025年…合计」
+        if ids and 1 < len(ids) <= 12 and several and (len(text.years) > 1 or len(text.agencies) > 1 or each):
             return replace(text, per_report=True)
         parts = _named_parts(content) if asks_sum(content) else ()
         return replace(text, parts=parts) if parts else text
@@ -241,5 +242,5 @@ def _named_parts(content: str) -> tuple[str, ...]:
     if not m:
         return ()
     first, second, tail = m.group(1), m.group(2), m.group(3)
-    tail = tail or "多少"
+    tail = re.sub(r"(多少|几)[个件条场次篇项]", r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
     return (f"{first}{tail}", f"{second}{tail}")

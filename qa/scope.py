@@ -271,8 +271,11 @@ class Catalog:
         return None
 
     def _unknown_agency(self, question: str, used: list[str]) -> str | None:
-        """An agency the question names that the corpus lacks: another place before a known name (南京市发改局 when
-        the corpus has 沭阳县发改局), or a bureau of its own (洪泽区财政局 when the corpus has 洪泽区人民政府)."""
+        """An agency the question names that the corpus lacks, beside a name it knows.
+
+        Another place before a known name (南京市发改局 when the corpus has 沭阳县发改局), or a bureau of its own
+        (洪泽区财政局 when the corpus has 洪泽区人民政府).
+        """
         known = set(self.alias_map) | set(self.place_map)
         for name in used:
             for m in re.finditer(re.escape(name), question):

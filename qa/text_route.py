@@ -99,12 +99,14 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(v for w, v in weights.items() if w in sentence) / total
 
 
-def _figure(sentence: Sentence, words: list[str], question: str) -> tuple[float, str | None, int, int] | None:
+def _figure(sentence: Sentence, words: list[str], question: str,
+            avoid: tuple[str, ...] = ()) -> tuple[float, str | None, int, int] | None:
     """The number nearest after the question's words in the sentence, with its unit and span.
 
     Numbers the question itself states (「12348热线」) and growth rates (unless asked for) are skipped.
     """
     # Every place a question word occurs (not only its first): the figure follows the nearest one.
+    words = [w for w in words if w not in avoid] or words  # 「发布审查」 beside 「公开属性审查」: 发布 anchors, not 审查
     anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
     # 「共公开51条疫情防控相关信息」: a count may also stand right before the noun it counts.
     nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
@@ -184,8 +186,9 @@ def _candidates(
     return found, None
 
 
-def _number_answer(question: str, best: Sentence, report: Report, words: list[str], scope: Scope) -> Answer | None:
-    figure = _figure(best, words, question)
+def _number_answer(question: str, best: Sentence, report: Report, words: list[str], scope: Scope,
+                   avoid: tuple[str, ...] = ()) -> Answer | None:
+    figure = _figure(best, words, question, avoid)
     if figure is None:
         return None
     value, unit, _, _ = figure
@@ -255,8 +258,12 @@ def extract_answer(
     reports: dict[str, Report],
     min_score: float = 0.5,
     in_scope: list[str] | None = None,
+    avoid: tuple[str, ...] = (),
 ) -> Answer | None:
-    """The best sentence of the retrieved passages and, for a figure question, its figure; None if unsure."""
+    """The best sentence of the retrieved passages and, for a figure question, its figure; None if unsure.
+
+    `avoid`: question words the figure must not be anchored on (words two asked figures share).
+    """
     words = terms(question)
     candidates, narrowed = _candidates(question, docs, reports, in_scope)
     if not candidates:
@@ -265,7 +272,7 @@ def extract_answer(
     wants_number = bool(_NUMBER_QUESTION.search(question)) and not _DESCRIPTIVE.search(question)
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
-        scored = [c for c in scored if _figure(c[2], words, question) is not None] or scored
+        scored = [c for c in scored if _figure(c[2], words, question, avoid) is not None] or scored
     score, _, best = max(scored, key=lambda c: (c[0], c[1]))
     # Sure once narrowed: a sentence holds the asked-for phone number, e-mail or address, or it is in
     # the section where the report states its problems; the best of those answers (if it shares a word).
@@ -274,5 +281,5 @@ def extract_answer(
     report = reports[best.report_id]
     scope = Scope((report.id,), (report.agency,), (report.year,) if report.year else ())
     if wants_number:
-        return _number_answer(question, best, report, words, scope)
+        return _number_answer(question, best, report, words, scope, avoid)
     return _description(question, best, report, [s for _, s in candidates], scope)
