@@ -39,9 +39,11 @@ log = logging.getLogger("bench_load")
 
 def gold_questions(limit: int | None = None) -> list[str]:
     """The gold set's single questions (no conversation history), each once, in file order."""
-    from eval.gold import load_gold
+    from eval.gold import gold_files, load_gold
 
-    seen = dict.fromkeys(item.question for item in load_gold() if not item.history)
+    # the blind sets are kept aside (run once before a change and once after), not replayed as load
+    files = [f for f in gold_files(None) if not f.name.startswith("blind_")]
+    seen = dict.fromkeys(item.question for f in files for item in load_gold(f) if not item.history)
     return list(seen)[:limit] if limit else list(seen)
 
 

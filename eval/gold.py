@@ -127,7 +127,8 @@ def _item(data: Any, where: str) -> GoldItem:
     )
 
 
-def _gold_files(path: str | Path | None) -> list[Path]:
+def gold_files(path: str | Path | None) -> list[Path]:
+    """The gold files a path names: a `.jsonl` file, or every one in a folder (name order); default the shipped set."""
     where = Path(path) if path else GOLD_DIR
     if where.is_dir():
         files = sorted(where.glob("*.jsonl"))
@@ -143,7 +144,7 @@ def load_gold(path: str | Path | None = None) -> list[GoldItem]:
     """Gold items of one JSONL file, of every `*.jsonl` of a folder, or of the shipped gold set."""
     items: list[GoldItem] = []
     seen: dict[str, str] = {}
-    for file in _gold_files(path):
+    for file in gold_files(path):
         for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue

@@ -327,7 +327,8 @@ def test_eval_json_counts_outcomes_overall_and_per_kind():
     )  # fmt: skip
     assert list(result["by_kind"]) == ["table", "unanswerable", "derived", "clarify"]
     assert result["by_kind"]["table"] == {
-        "n": 2, "right": 1, "wrong": 0, "abstained": 1, "accuracy": 0.5, "wrong_rate": 0.0, "latency_ms": {"p50": 10.0, "p95": 30.0},
+        "n": 2, "right": 1, "wrong": 0, "abstained": 1, "clarified": 0, "accuracy": 0.5, "wrong_rate": 0.0,
+        "latency_ms": {"p50": 10.0, "p95": 30.0},
     }  # fmt: skip
     assert result["by_kind"]["unanswerable"]["wrong_rate"] == 1.0
     assert result["by_type"] == {"table": {"n": 2, "accuracy": 0.5}, "unanswerable": {"n": 1, "accuracy": 0.0}}
@@ -385,7 +386,8 @@ def test_eval_cli_kind_filter_and_by_kind_json(tmp_path, capsys, monkeypatch):
     data = json.loads(capsys.readouterr().out)
     assert [(i["id"], i["kind"], i["outcome"]) for i in data["items"]] == [("a", "wording", "right"), ("b", "unanswerable", "right")]
     assert set(data["by_kind"]) == set(data["latency_ms_by_kind"]) == {"wording", "unanswerable"}
-    assert set(data["by_kind"]["wording"]) == {"n", "right", "wrong", "abstained", "accuracy", "wrong_rate", "latency_ms"}
+    assert set(data["by_kind"]["wording"]) == {"n", "right", "wrong", "abstained", "clarified", "accuracy", "wrong_rate",
+                                                "latency_ms"}
     assert set(data["by_kind"]["wording"]["latency_ms"]) == {"p50", "p95"}
     assert (data["n"], data["right"], data["wrong"]["count"], data["abstained"]["count"]) == (2, {"count": 2, "rate": 1.0}, 0, 0)
     assert data["by_type"] == {}  # neither item has a type
