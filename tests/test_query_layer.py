@@ -333,6 +333,7 @@ def test_over_thousands_of_reports_an_answer_names_the_first_and_counts_the_rest
     from qa.answer import Scope
     from qa.cellsql import Figure
     from qa.execute import CHART_LIMIT, LIST_LIMIT, Executor
+    from qa.render_table import render_result
 
     def figure(k: int, value: int) -> Figure:
         cell = {"table": "申请", "row": "本年新收政府信息公开申请数量", "col": "总计", "value": value, "unit": "件",
@@ -342,12 +343,12 @@ def test_over_thousands_of_reports_an_answer_names_the_first_and_counts_the_rest
     figures = [figure(0, 9), figure(1, 8)] + [figure(k, 5) for k in range(2, 2000)]
     measure = Measure("申请", "本年新收政府信息公开申请数量")
     executor = Executor(None)  # the handlers, given the figures a statement would read
-    ranked = executor._rank("申请量前三的机关？", Query(op="rank", measures=(measure,), n=3), figures, Scope())
+    ranked = render_result(executor._rank(Query(op="rank", measures=(measure,), n=3), figures, Scope()), "申请量前三的机关？")
     tied = ranked.answer.split("并列的还有：")[1]
     assert tied.count("号机关") == LIST_LIMIT and f"另有 {1997 - LIST_LIMIT} 项" in tied
     assert len(ranked.chart) == CHART_LIMIT and ranked.chart[0]["value"] == 9
     assert [c.report_id for c in ranked.citations] == ["00000.txt", "00001.txt", "00002.txt"]
-    summed = executor._sum("一共收到多少件申请？", Query(op="sum", measures=(measure,)), figures, Scope())
+    summed = render_result(executor._sum(Query(op="sum", measures=(measure,)), figures, Scope()), "一共收到多少件申请？")
     assert summed.value == 9 + 8 + 5 * 1998 and len(summed.citations) == 2000 and len(summed.rows) == 2001
     assert summed.answer.count("号机关") == LIST_LIMIT and f"另有 {2000 - LIST_LIMIT} 项" in summed.answer
     assert summed.formula.startswith("9 + 8 + 5") and summed.formula.endswith(f"= {9 + 8 + 5 * 1998}")
