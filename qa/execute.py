@@ -57,6 +57,21 @@ def rate_of(figures: list[Figure], query: Query) -> tuple[float, str] | None:
                   f"{'(' + under + ')' if len(denominators) > 1 else under} = {rate}%")
 
 
+def _in_order(figures: list[Figure], query: Query) -> list[Figure]:
+    """Two reports' figures, earlier year first; of one year, the agency the question names second first.
+
+    「淮安市是洪泽区的几倍」 is 淮安市 ÷ 洪泽区, 「淮安市比洪泽区多多少」 is 淮安市 − 洪泽区: the later (or first named)
+    figure is the one compared.
+    """
+    named = {a: i for i, a in enumerate(query.scope.agencies)}
+    if len(figures) == 2 and figures[0].year == figures[1].year and all(f.agency in named for f in figures) \
+            and len({f.agency for f in figures}) == 2:
+        return sorted(figures, key=lambda f: -named[f.agency])
+    if len({f.report_id for f in figures}) < len(figures):
+        return figures  # two rows of one report: in the order the query names them
+    return sorted(figures, key=lambda f: (f.year or 0))
+
+
 class Executor:
     """Runs queries over a cell database for the reports a catalog put in scope."""
 
@@ -154,10 +169,10 @@ class Executor:
             return self._rate_change(query, figures, scope)
         if len(figures) != 2:
             return self._trend(query, figures, scope)
-        first, second = figures
+        first, second = _in_order(figures, query)
         diff = (second.value or 0) - (first.value or 0)
         formula = f"{format_number(second.value)} − {format_number(first.value)} = {format_number(diff)}"
-        return Result("difference", query, scope, figures, abs(diff), unit_of(first), formula, {"diff": diff})
+        return Result("difference", query, scope, [first, second], abs(diff), unit_of(first), formula, {"diff": diff})
 
     # -- rates ----------------------------------------------------------------------------------------
 
@@ -221,7 +236,7 @@ class Executor:
         """The previous and the later figure of a year-over-year question."""
         if (missing := self._missing(query, figures, scope)) is not None:
             return missing
-        ordered = sorted(figures, key=lambda f: (f.year or 0))
+        ordered = _in_order(figures, query)
         if len(ordered) != 2:
             return Result("unpaired", query, scope)
         return ordered[0], ordered[1]

@@ -111,6 +111,7 @@ class Planner:
         query = understood.query
         own_scope = names_own_scope(content, query)
         agencies, years, inherited = inherit_scope(catalog, resolved, years, history, content, query, own_scope)
+        agencies = _mention_order(question, agencies)  # 「淮安市是洪泽区的几倍」: the order the question names them
         if understood.via == "inherited":
             inherited |= {"measure"}
         plan.inherited = frozenset(inherited)
@@ -234,6 +235,17 @@ class Planner:
             return replace(text, per_report=True)
         parts = _named_parts(content) if asks_sum(content) else ()
         return replace(text, parts=parts) if parts else text
+
+
+def _mention_order(question: str, agencies: tuple[str, ...]) -> tuple[str, ...]:
+    """Agencies in the order the question first names them (by any of their names); unnamed ones last."""
+    from qa.scope import aliases
+
+    def first(agency: str) -> int:
+        places = [question.find(n) for n in aliases(agency) if n in question]
+        return min(places) if places else len(question)
+
+    return tuple(sorted(agencies, key=first))
 
 
 def _named_parts(content: str) -> tuple[str, ...]:
