@@ -26,13 +26,16 @@ from qa.table_route import label, make_lookup_tool
 from qa.text_route import extract_answer, terms
 from qa.tools import make_query_tool
 from qa.understand import Understander
+from qa.vocabulary import (
+    ASK_PRINTED_RATE as _PRINTED_RATE,
+)
+from qa.vocabulary import (
+    ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
+)
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500
-# Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
-_TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|网络|邮寄|传真|信函|当面|现场|外国人|港澳台")
 _COUNTS = {"个", "件", "场", "次", "条", "篇", "项", "期"}  # counts of things: 21个 and 12场 add up to 33
-_PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
 
 
 def _check_question(question: str) -> str:

@@ -16,6 +16,13 @@ from qa.cellsql import pct as _pct
 from qa.cellsql import plain as _plain
 from qa.lexicon import REVIEW_COL_TERMS
 from qa.query import Measure, Query
+from qa.vocabulary import (
+    AUDIT_ALL_ENDED,
+    AUDIT_COMPLETENESS,
+    AUDIT_COUNT_AND_SHARE,
+    AUDIT_QUOTED,
+    AUDIT_SHARE,
+)
 
 
 class Auditor:
@@ -47,13 +54,13 @@ class Auditor:
         outcomes, outcome_citations = self._outcome_claims(question, query, report_ids)
         claims, citations = claims + outcomes + shares, citations + outcome_citations + share_citations
         differing = sum(1 for line in claims if "不一致" in line)
-        completeness = bool(re.search(r"完整|空白|漏填|没填|未填|缺", question))
+        completeness = bool(AUDIT_COMPLETENESS.search(question))
         blank_lines = lines[len(rows):]
         lines = claims + lines[: len(rows)] + (blank_lines if completeness else [])
         problems = len(rows) + differing + (len(blanks) if completeness else 0)
-        quoted = [m.group() for m in re.finditer(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:件|%|个|条)", question)]
+        quoted = [m.group() for m in AUDIT_QUOTED.finditer(question)]
         unchecked = len(quoted) - len(query.claims) - len(shares)
-        if re.search(r"百分比|比例|占比|%", question) and not shares and not differing:
+        if AUDIT_SHARE.search(question) and not shares and not differing:
             unchecked = max(unchecked, 1)  # percentages of the text are not among the checks made
         if unchecked > 0 and not differing:
             text = (("问题中的数字（" + "、".join(quoted) + "）有的无法与表格中的某一栏对应，无法核对。") if quoted else
@@ -95,7 +102,7 @@ class Auditor:
 
     def _quoted_shares(self, question: str, report_ids: list[str]) -> tuple[list[str], list[Citation]]:
         """「74件“占总数的62.71%”」: the count divided by each total the text may mean, against the percent quoted."""
-        found = list(re.finditer(r"(?<![\d.])(\d+)\s*件[^%\d]{0,14}?(\d+(?:\.\d+)?)\s*%", question))
+        found = list(AUDIT_COUNT_AND_SHARE.finditer(question))
         if not found or len(report_ids) != 1:
             return [], []
         bases = [Measure("申请", "总计"), Measure("申请", "本年新收政府信息公开申请数量")]
@@ -193,7 +200,7 @@ _REVIEW_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结
 def _universal_outcome(question: str) -> str | None:
     """The result column a question says every case ended in (「均获维持」「全部被纠正」), if it says so."""
     for pattern, column in REVIEW_COL_TERMS:
-        if column in _REVIEW_RESULTS and re.search(rf"(?:均|全部|全都|都|一律|悉数)\s*(?:获得?|被|已|得到|予以)?\s*(?:{pattern})", question):
+        if column in _REVIEW_RESULTS and re.search(rf"{AUDIT_ALL_ENDED.pattern}(?:{pattern})", question):
             return column
     return None
 

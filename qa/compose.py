@@ -13,18 +13,36 @@ from qa.coverage import unexplained
 from qa.lexicon import match_cols, match_rows
 from qa.query import Measure, Query
 from qa.understand import Understood
+from qa.vocabulary import (
+    COMPOSE_ABOUT_PROSE as _ABOUT_PROSE,
+)
+from qa.vocabulary import (
+    COMPOSE_CONTAINER as _CONTAINER,
+)
+from qa.vocabulary import (
+    COMPOSE_DIVIDE as _DIVIDE,
+)
+from qa.vocabulary import (
+    COMPOSE_EXTEND as _EXTEND,
+)
+from qa.vocabulary import (
+    COMPOSE_NAMED_RATE as _NAMED_RATE,
+)
+from qa.vocabulary import (
+    COMPOSE_OF as _OF,
+)
+from qa.vocabulary import (
+    COMPOSE_SHARE_OF as _SHARE_OF,
+)
+from qa.vocabulary import (
+    COMPOSE_SHARE_WORDS as _SHARE_WORDS,
+)
+from qa.vocabulary import (
+    COMPOSE_TIMES,
+)
 
-# The user's formula: an operator between two sides (a side may be bracketed and hold 「+」 or 「加」).
-_DIVIDE = re.compile(r"÷|除以|/")
-_CONTAINER = re.compile(r"(?<!其)(?:当中|之中|里面|里头|中间|中|里)(?:[，,]|的)?")
-_SHARE_WORDS = re.compile(r"占|比例|比重|百分之|百分比|几成|率|%|多大比")
-_OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|百分之多少|几分之几|多少倍|几倍|百分比|比例|多少)")
-_SHARE_OF = re.compile(r"占(?:了)?(?P<den>[^，,。？?]{2,30}?)的")
-_EXTEND = re.compile(r"(?:再把|再加上|也算上|也加上|加上|算上|连同|也算进去|也算)")
 _EXCLUDE = r"不含|不包括|不包含|不算|除去|除了|扣除|不计"
-_ABOUT_PROSE = re.compile(r"正文|文中|文字|报告里说|报告中说|报告说")  # what the text says is asked, not the table
 _SIDE_END = "，,。？?“”\"=＝"
-_NAMED_RATE = re.compile(r"率|比例|比重|占比|比值")
 
 
 def _side_measures(side: str, context: list[Measure]) -> list[Measure]:
@@ -91,7 +109,7 @@ def _context(content: str) -> list[Measure]:
 def _rate(numerators: list[Measure], denominators: list[Measure], content: str) -> Understood | None:
     if not numerators or not denominators or set(numerators) & set(denominators):
         return None
-    if re.search(r"几倍|多少倍|倍数", content) and len(numerators) == 1 and len(denominators) == 1:
+    if COMPOSE_TIMES.search(content) and len(numerators) == 1 and len(denominators) == 1:
         return Understood(Query(op="multiple", measures=(numerators[0], denominators[0])), via="composed")
     return Understood(Query(op="rate", measures=tuple(numerators), denominator=denominators[0],
                             over=tuple(denominators[1:])), via="composed")
@@ -151,7 +169,7 @@ def compose(content: str, history: list[Query]) -> Understood | None:
         if found is not None and _NAMED_RATE.search(name):
             found.described = name  # 「办结率」, 「没拿到信息的比例」: the name the user's formula defines
         return found
-    if _SHARE_WORDS.search(content) or re.search(r"几倍|多少倍", content):
+    if _SHARE_WORDS.search(content) or COMPOSE_TIMES.search(content):
         shared = _share(content)
         if shared is not None:
             return shared

@@ -18,6 +18,7 @@ from qa.query import Measure, Query
 from qa.semantic import _COLS as _SEMANTIC_COLS
 from qa.semantic import _ROWS as _SEMANTIC_ROWS
 from qa.semantic import describe
+from qa.vocabulary import INCLUSIVE as _INCLUSIVE
 from qa.vocabulary import UNMODELLED_PERIODS, _alternatives, words_of
 
 # Words that name either of two rows: explained by a Plan holding either reading (after a clarification).
@@ -26,7 +27,6 @@ _EITHER = {"结转": ("上年结转政府信息公开申请数量", "结转下�
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _RECEIVED = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量")
 _GROUPS = {"不予公开", "无法提供", "不予处理", "其他处理", "总计", "行政诉讼"}
-_INCLUSIVE = re.compile(r"等|都算|都包括|都包含|不分")  # a group's parts listed as examples: 「因信访、重复申请等不予处理」
 _EXCLUDE = r"不含|不包括|不包含|不算|除去|除了|扣除|不计"
 # Every element's printed name: a two-character run of one element's label that another's holds explains nothing.
 _LABELS = tuple(dict.fromkeys([r for _, r, _ in _SEMANTIC_ROWS] + [c for _, c, _ in _SEMANTIC_COLS] + ["申请", "复议诉讼", "主动公开"]))

@@ -7,15 +7,16 @@ agency of the last question does not narrow it.
 
 from __future__ import annotations
 
-import re
-
 from qa.answer import Answer
 from qa.operations import wants_all
 from qa.query import Query
 from qa.scope import Catalog, Resolved
-
-_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
-_BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
+from qa.vocabulary import (
+    FOLLOW_BOTH as _BOTH,
+)
+from qa.vocabulary import (
+    FOLLOW_COMPARE as _COMPARE,
+)
 
 
 def names_own_scope(content: str, query: Query | None) -> bool:

@@ -8,7 +8,6 @@ rule (`qa.coverage`) is applied to every table reading before it may produce a f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from corpus import Report
@@ -23,14 +22,27 @@ from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog
 from qa.table_route import label
 from qa.understand import Understander, Understood
+from qa.vocabulary import (
+    PLAN_CHANGE as _CHANGE,
+)
+from qa.vocabulary import (
+    PLAN_COMPARE as _COMPARE,
+)
+from qa.vocabulary import (
+    PLAN_COUNT_UNIT,
+    PLAN_EACH_YEAR,
+    PLAN_GROWTH_RATE,
+    PLAN_THIS_YEAR,
+    PLAN_TWO_PARTS,
+)
+from qa.vocabulary import (
+    PLAN_POINTS as _POINTS,
+)
+from qa.vocabulary import (
+    PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
+)
 
-_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
-_RELATIVE_YEARS = re.compile(r"今年|去年|这一年|那一年")
 _COMPARING = ("difference", "growth", "multiple", "sum", "average", "trend", "rank", "median")
-_POINTS = re.compile(r"百分点|几个点|多少个点|多少点")
-# The comparison clause of a change in points (「2024年比2023年提高了几个百分点」), removed to read the rate itself.
-_CHANGE = re.compile(r"(?:比|较|从|到|相比)[^，,。？?]{0,12}?(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升|多|少)了?"
-                     r"(?:多少|几)?个?(?:百分)?点|(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升)了?(?:多少|几)个?(?:百分)?点")
 
 
 @dataclass
@@ -67,7 +79,7 @@ def _which_report(plan: Plan) -> Plan:
     """A figure question that several reports could answer: ask which, one choice per report."""
     reports = plan.reports
     choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
-    asked_about = re.sub(r"今年|去年|这一年|那一年", "", plan.content).strip(" ，,。的") or plan.question
+    asked_about = PLAN_THIS_YEAR.sub("", plan.content).strip(" ，,。的") or plan.question
     query = plan.query
     first = query.measures[0] if query is not None and query.measures else None
     # The row stays in scope: the user's reply 「上海市司法局2020年的」 then gets this figure.
@@ -199,7 +211,7 @@ class Planner:
     def _ranked_change(query: Query, content: str) -> Query:
         """「哪一年比上一年多收的最多」, 「哪一年同比增幅最大」: the years ranked by their change."""
         if query.op in ("rank", "growth", "difference") and ranks(content) and (versus_last_year(content) or query.op == "growth"):
-            delta = "growth" if query.op == "growth" or re.search(r"增幅|增长率|涨幅|百分", content) else "difference"
+            delta = "growth" if query.op == "growth" or PLAN_GROWTH_RATE.search(content) else "difference"
             order = detect(content, 1, 2)
             return query.with_(op="rank", delta=delta, n=1 if order.n is None else order.n, descending=order.descending)
         return query
@@ -229,7 +241,7 @@ class Planner:
         from qa.operations import asks_sum
 
         ids = text.text_ids
-        each = re.search(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来", text.question)
+        each = PLAN_EACH_YEAR.search(text.question)
         several = len(text.agencies) <= 1 or asks_sum(text.question)  # 「淮安市2024年和沭阳县2025年…合计」
         if ids and 1 < len(ids) <= 12 and several and (len(text.years) > 1 or len(text.agencies) > 1 or each):
             return replace(text, per_report=True)
@@ -250,9 +262,9 @@ def _mention_order(question: str, agencies: tuple[str, ...]) -> tuple[str, ...]:
 
 def _named_parts(content: str) -> tuple[str, ...]:
     """「培训和讲座一共办了多少场」: the two things joined by 和/及/与/、 before a total, each asked on its own."""
-    m = re.search(r"(?:^|[，,])?([^，,。？?]{2,30}?)(?:和|及|与|、|加上|以及)([^，,。？?]{2,30}?)(?:加在一起|加一起|一共|合计|总共|加起来|共)(.*)$", content)
+    m = PLAN_TWO_PARTS.search(content)
     if not m:
         return ()
     first, second, tail = m.group(1), m.group(2), m.group(3)
-    tail = re.sub(r"(多少|几)[个件条场次篇项]", r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
+    tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
     return (f"{first}{tail}", f"{second}{tail}")

@@ -10,27 +10,47 @@ from langchain_core.documents import Document
 
 from corpus import Report
 from qa.answer import Answer, Citation, Scope, format_number
-
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-_CLAUSE = re.compile(r"[^；;]+[；;]?")
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])?[^，,。;；]{0,24}$")
-# Contact details and descriptions are answered with the sentence, not a number.
-_DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|哪些|什么|怎么|如何|为什么|哪类|哪方面")
-# A growth rate is not the level: "增长 55.7%,达 20.4 万" answers 达到多少 with 20.4万.
-# "多少件" asks for a count of 件: a figure in another unit is not the answer.
-_ASKED_UNIT = re.compile(r"(?:多少|几)(件|条|人次|个|篇|场|名|家|项|期|份)")
-_MAX_GAP = 30  # the figure follows the words it answers closely ("热线满意率98.69%")
-_CHANGE_WORDS = re.compile(r"增长|下降|上升|同比|增加|减少|提升|回落")
-_FIGURE = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余\s*)?(%|万元|亿元|万人次|万|亿|人次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时)?"
+from qa.vocabulary import (
+    TEXT_ASKED_UNIT as _ASKED_UNIT,
 )
+from qa.vocabulary import (
+    TEXT_CHANGE_WORDS as _CHANGE_WORDS,
+)
+from qa.vocabulary import (
+    TEXT_CLAUSE as _CLAUSE,
+)
+from qa.vocabulary import (
+    TEXT_CONTACT as _CONTACT,
+)
+from qa.vocabulary import (
+    TEXT_DESCRIPTIVE as _DESCRIPTIVE,
+)
+from qa.vocabulary import (
+    TEXT_FIGURE as _FIGURE,
+)
+from qa.vocabulary import (
+    TEXT_HEADING as _HEADING,
+)
+from qa.vocabulary import (
+    TEXT_ITEM as _ITEM,
+)
+from qa.vocabulary import (
+    TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
+)
+from qa.vocabulary import (
+    TEXT_PROBLEMS as _PROBLEMS,
+)
+from qa.vocabulary import (
+    TEXT_SENTENCE as _SENTENCE,
+)
+
+_MAX_GAP = 30  # the figure follows the words it answers closely ("热线满意率98.69%")
 _STOP = set("的了是在和与及或有多少几个什么哪些哪个请问吗呢年度报告我局本局全年共计其中一下是否怎么如何为对打里说")
 _GENERIC = {
     "政府信息", "公开", "政府", "信息", "情况", "工作", "多少", "报告", "年度", "申请", "数量", "哪些", "什么",
     "几件", "几个", "可以", "已经", "哪类", "哪个", "哪方面", "叫", "名字", "是从", "提出", "提交", "通过", "共有", "一共",
     "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
 }
-_NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|总数|次数|人数")
 _MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
 
 
@@ -145,15 +165,6 @@ def _plain(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-# Contact details: the sentence must hold the thing asked for.
-_CONTACT = (
-    (re.compile(r"电话|热线号码"), re.compile(r"\d{3,4}-\d{7,8}|\d{8}")),
-    (re.compile(r"邮箱|电子邮件|email", re.I), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
-    (re.compile(r"地址|在哪里|位于"), re.compile(r"地址|路\s*\d+\s*号|大道\s*\d+\s*号")),
-    (re.compile(r"邮编|邮政编码"), re.compile(r"邮编\s*[:：]?\s*\d{6}")),
-)
-# Problems and plans are stated in section 五.
-_PROBLEMS = re.compile(r"问题|不足|差距|短板|薄弱|改进|整改|下一步|打算")
 
 
 def _candidates(
@@ -224,7 +235,6 @@ def _description(question: str, best: Sentence, report: Report, candidates: list
     return Answer(question=question, answer=quote, route="text", citations=[citation], scope=scope)
 
 
-_ITEM = re.compile(r"([一二三四五六七八九十])是")
 _NUMERALS = "一二三四五六七八九十"
 _MAX_LIST = 1500  # characters a listing answer may run to
 

@@ -26,41 +26,56 @@ from qa.lexicon import (
 from qa.operations import Operation, detect, ranks
 from qa.query import Measure, Query
 from qa.semantic import PROSE, SemanticMatcher, describe
+from qa.vocabulary import (
+    READ_ABOUT_PROSE as _ABOUT_PROSE,
+)
+from qa.vocabulary import (
+    READ_BOTH as _BOTH,
+)
+from qa.vocabulary import (
+    READ_CORRECTION as _CORRECTION,
+)
+from qa.vocabulary import (
+    READ_FIGURE_WORDS as _FIGURE_WORDS,
+)
+from qa.vocabulary import (
+    READ_FILED,
+    READ_JOINED,
+    READ_LAWSUIT,
+    READ_QUOTED_COUNT,
+    READ_REQUEST,
+    READ_REQUEST_TABLE,
+    READ_REVIEW_OR_SUIT,
+    READ_REVIEW_TABLE,
+    READ_SHARE_OF,
+    READ_TEXT_VS_TABLE,
+)
+from qa.vocabulary import (
+    READ_OP_WORDS as _OP_WORDS,
+)
+from qa.vocabulary import (
+    READ_OPEN_RATE as _OPEN_RATE,
+)
+from qa.vocabulary import (
+    READ_POOLED as _POOLED,
+)
+from qa.vocabulary import (
+    READ_PROSE_UNIT as _PROSE_UNIT,
+)
+from qa.vocabulary import (
+    READ_QUALIFIER as _QUALIFIER,
+)
+from qa.vocabulary import (
+    READ_WITH_PARTIAL as _WITH_PARTIAL,
+)
+from qa.vocabulary import (
+    READ_WITHOUT_PARTIAL as _WITHOUT_PARTIAL,
+)
 
-# Rates with a name of their own: what is divided by what.
-_OPEN_RATE = re.compile(
-    r"(?<!不予)(?<!部分)(?<!不)(?<!主动)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))|公开(?:和|及|与|、|加)部分公开"
-)
-_WITHOUT_PARTIAL = re.compile(r"不算部分公开|不含部分公开|不包括部分公开|只算予以公开|仅算予以公开")
-# Qualifiers the standard tables have no column for: a question with one is not answered from a cell
-# (「通过网络提交的」, 「来自外国人的」, 「征地拆迁方面的」), nor is one naming an organisation the scope did not know.
-_QUALIFIER = re.compile(
-    r"网上|网络|在线|线上|邮寄|信函|当面|现场|窗口|传真|邮件|电话|热线|小程序|APP|外国|境外|港澳|台湾|华侨|海外|男|女|年龄|年纪|岁|"
-    r"上半年|下半年|月份|\d+月|季度里|征地|拆迁|土地|规划|环境|教育|医疗|住房|补偿|项目|领域|方面|关于|赔|美元|欧元|天数|时长|多久|"
-    r"人口|估计|预计|预测|明年|将来|未来|模板|样表|经费|预算|资金|人员|编制|方式|渠道|途径|"
-    r"[\u4e00-\u9fff]{2,8}(?:局|委员会|厅|办公室|中心|公司|检察院|大学|医院)(?![里内中])|[\u4e00-\u9fff]{1,4}类(?:行政)?(?:审批|许可|处罚|案件|事项)"
-)
-# A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
-_PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家(?!单位|机关|部门|报告)|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
-_ABOUT_PROSE = re.compile(r"(?:正文|总体情况|文中|文字|报告里|报告中|报告)(?:里|中)?(?:说|写|提到|称)")
 # Two-character words every label shares (they name no row in particular).
 _COMMON_PAIRS = {"申请", "政府", "信息", "公开", "数量", "处理", "其他", "行政", "机关", "属于", "本年", "年度", "下年", "继续"}
 _COMPARING = ("growth", "multiple", "difference", "rank", "sum", "average", "trend")
-_POOLED = re.compile(r"合起来|加起来|合并|合计|总体|整体|汇总|累计|一起算")
-_BOTH = re.compile(r"[两2](?:个|项|类)|两者|二者|这[两2]|加起来|合起来|合计|一共|总共")
-_FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
-_WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
-_CORRECTION = re.compile(r"纠错率|纠正率|被纠错|被纠正的比例|败诉率")
 _GROUP_OF = {"不予公开", "无法提供", "不予处理", "其他处理"}
-_OP_WORDS = re.compile(
-    r"率|占比|比例|比重|百分之几?|百分比|几成|平均|每季度|每个季度|每月|每个月|季度|同比|环比|增幅|涨幅|降幅|增速|几倍|多少倍|倍数|"
-    r"排名|排行|排序|前\d+|最多|最少|最高|最低|最大|最小|历年|逐年|每年|各年|趋势|走势|哪些|哪年|哪一年|所有|全部|各个|分别|机关|单位|"
-    r"部门|报告|语料|占|总|%|\d+|名|位|是|否|高|低|涨|降|了|什么|多|少|对比|相比|同年|同期|上年|去年|今年|列出|一览|情况|变化|呢|那|"
-    r"增长|下降|上升|增加|减少|减|到|至|-|—|~|近|年|间|期间|每|平均|一共|总共|合计|加起来|累计|共计|总和|之和|相差|差|哪个|哪家|谁|更|"
-    r"为零|为0|是0|零|没有|都没|不到|少于|低于|不足|超过|多于|高于|大于|以上|以下|份|篇|年报|从高到低|从多到少|从低到高|从少到多|排|怎么|一下|"
-    r"这些|那些|这|加上|加|和|与|及|连同|含|包括|算上|只算|库里|库|中|里|一件|一场|任何|任一|第|按|顺序|列|年份|年度|"
-    r"同一类|同类|同样|一样|同一|同年|这一项|这项|这个数|那个数|它|这类|两类|两项|两个|两者|类|大约|大概|约|左右|相当于"
-)
 
 
 @dataclass
@@ -92,7 +107,7 @@ def _rate(content: str, measures: list[Measure], after: int) -> tuple[list[Measu
     """Numerator(s), denominator, definition and topic of a rate question; `after`: measures named after 占."""
     if _CORRECTION.search(content):
         row = measures[0].row if measures and measures[0].table == "复议诉讼" else "行政复议"
-        row = "行政诉讼" if re.search(r"诉讼|起诉|官司|法院", content) and row == "行政复议" else row
+        row = "行政诉讼" if READ_LAWSUIT.search(content) and row == "行政复议" else row
         return [Measure("复议诉讼", row, "结果纠正")], Measure("复议诉讼", row, "总计"), "结果纠正 ÷ 总计", None
     if len(measures) > 1 and any(m.row == "总计" for m in measures):
         measures = [m for m in measures if m.row != "总计"]  # 「办结的申请里予以公开的占多少」: 总计 is the base
@@ -137,7 +152,7 @@ class Understander:
             measures = [Measure("申请", "本年新收政府信息公开申请数量", cols)]  # 「企业提的申请」: the ones received
         via = "lexicon"
         operation = detect(content, len(measures), max(n_agencies, n_years))
-        if not measures and not history and operation.op in _COMPARING and re.search(r"申请", content):
+        if not measures and not history and operation.op in _COMPARING and READ_REQUEST.search(content):
             measures = [Measure("申请", "本年新收政府信息公开申请数量")]  # 「申请比上年涨了多少」: the requests received
         if operation.op == "check" or (operation.op == "count" and not measures):
             claims = _claims(content, terms) if operation.op == "check" else ()
@@ -244,9 +259,9 @@ class Understander:
             if m.row == "不予":
                 return [Measure("申请", "不予公开", m.col), Measure("申请", "不予处理", m.col)]
         review_cols = match_cols(content, "复议诉讼", "行政复议")
-        if not measures and review_cols and not re.search(r"复议|诉讼|起诉|官司", content):
+        if not measures and review_cols and not READ_REVIEW_OR_SUIT.search(content):
             return [Measure("复议诉讼", row, review_cols[0]) for row in ("行政复议", "行政诉讼")]
-        if not measures and _CORRECTION.search(content) and not re.search(r"复议|诉讼|起诉|官司|法院", content):
+        if not measures and _CORRECTION.search(content) and not READ_REVIEW_OR_SUIT.search(content):
             return [Measure("复议诉讼", row, "结果纠正") for row in ("行政复议", "行政诉讼")]
         if measures and measures[0].table == "复议诉讼" and match_cols(content, "申请", "本年新收政府信息公开申请数量"):
             return []  # handled by the caller: the 复议诉讼 table has no applicant columns
@@ -332,7 +347,7 @@ def _without(content: str, terms: list[RowTerm]) -> str:
 
 def _named_after(content: str, terms: list[RowTerm]) -> int:
     """How many rows are named after 占/相当于 (「不予公开的占收到申请的比例」: the denominator)."""
-    m = re.search(r"占|相当于", content)
+    m = READ_SHARE_OF.search(content)
     if m is None:
         return 0
     at = m.start()
@@ -346,13 +361,13 @@ def _claims(content: str, terms: list[RowTerm]) -> tuple[tuple[tuple[Measure, ..
     """
     spans = sorted((m.start(), m.end(), t) for t in terms if t.pattern for m in re.finditer(t.pattern, content))
     claims = []
-    for number in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*件", content):
+    for number in READ_QUOTED_COUNT.finditer(content):
         before = [(a, b, t) for a, b, t in spans if b <= number.start() and number.start() - b <= 12]
         if not before:
             continue
         joined = [before[-1]]
         for a, b, t in reversed(before[:-1]):  # 「予以公开及部分公开」: rows joined by a connective
-            if re.fullmatch(r"\s*[和及与、]\s*", content[b : joined[0][0]]):
+            if READ_JOINED.fullmatch(content[b : joined[0][0]]):
                 joined.insert(0, (a, b, t))
         measures = tuple(Measure(t.table, t.row, None) for _, _, t in joined)
         claims.append((measures, float(number.group(1))))
@@ -362,7 +377,7 @@ def _claims(content: str, terms: list[RowTerm]) -> tuple[tuple[tuple[Measure, ..
 def _column_only(content: str) -> str | None:
     """An applicant column named without a row (「企业提的申请」, 「法人申请」)."""
     cols = match_cols(content, "申请", "本年新收政府信息公开申请数量")
-    return cols[0] if len(cols) == 1 and re.search(r"申请|提", content) else None
+    return cols[0] if len(cols) == 1 and READ_FILED.search(content) else None
 
 
 def _weak_only(content: str) -> bool:
@@ -377,10 +392,10 @@ def _looks_like_column(content: str) -> bool:
 
 def _check_topic(content: str, terms: list[RowTerm]) -> str | None:
     """The table a check question is about (「复议表有问题吗」), by the rule names' prefix."""
-    if re.search(r"申请表|申请情况|办理结果|申请.{0,4}表", content):
+    if READ_REQUEST_TABLE.search(content):
         return "申请"
-    if re.search(r"复议|诉讼", content):
+    if READ_REVIEW_TABLE.search(content):
         return "复议诉讼"
-    if re.search(r"正文|文字|文中|受理数.{0,6}(?:表|一致)|和表", content):
+    if READ_TEXT_VS_TABLE.search(content):
         return "文字与表格"
     return None

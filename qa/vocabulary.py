@@ -56,6 +56,8 @@ OPERATION_WORDS: dict[str, str] = {
     r"算进去|进去|也",
 }
 # Per-period words that no Plan explains (working days are not in any report), named in the answer.
+# A group's parts listed as examples of it: 「因信访、重复申请等不予处理」, 「（…都算）」.
+INCLUSIVE = re.compile(r"等|都算|都包括|都包含|不分")
 UNMODELLED_PERIODS = re.compile(r"工作日|每周|每星期|一周|周均|每小时|小时")
 
 
@@ -83,3 +85,180 @@ def words_of(*keys: str) -> re.Pattern[str]:
     patterns = [FUNCTION_WORDS.pattern] + [OPERATION_WORDS[k] for k in keys if k in OPERATION_WORDS]
     alternatives = {a for p in patterns for a in _alternatives(p)}
     return re.compile("|".join(sorted(alternatives, key=lambda a: (-len(re.sub(r"\\.|[?()|+*]", "x", a)), a))))
+
+
+# -- The phrasings the question-reading stages look for (moved here so the code holds none of its own) ------------
+
+# qa/operations.py
+OP_CHECK = re.compile(
+    r"矛盾|对(?:得|不)?上|算错|有误|错误|不一致|一致吗|是否一致|一致不|相符|不符|勾稽|核对|核查|有问题|问题吗|出错|"
+    r"自洽|准确吗|可靠吗|加起来对|合不上|不合理|异常|支持(?:这个|该)?说法|属实|说得对|对不对|对吗|不一样|不相同|有差异|差异在哪|(?:能|可以)(?:直接)?(?:拿来)?(?:当|作为?)分母|能不能用|可信吗|靠得住吗"
+)
+OP_COUNT = re.compile(
+    r"(?:多少|几)份(?:[^，。？、]{0,12}(?:报告|年报)|[^\u4e00-\u9fff]|$)|(?:多少|几)(?:篇|个)(?:年度)?(?:报告|年报)|(?:多少|几)(?:个|家)(?:机关|单位|部门|政府)|(?:有|是)?(?:哪几|哪些)(?:年|个年度)|"
+    r"几年的|(?:收录|包含|覆盖|涉及)了?(?:哪些|多少|几)|年报最多|报告最多|(?:哪家|哪个|哪些)(?:单位|机关)的(?:年报|报告)"
+)
+# A condition on a figure, for counting or listing the reports that meet it (「新收不到50件的报告有几份」).
+OP_CONDITION = (
+    (re.compile(r"(?:不到|少于|低于|不足)\s*(\d+)|(\d+)\s*件?以下"), "<"),
+    (re.compile(r"(?:超过|多于|高于|大于)\s*(\d+)|(\d+)\s*件?以上"), ">="),
+    (re.compile(r"为零|为0|是0|是零|(?:没有|没|无)(?:一件|一场|任何)?|一件.{0,8}都没|都没有|零"), "="),
+    (re.compile(r"有"), ">"),
+)
+OP_TOP_N = re.compile(r"前\s*(\d+)")
+OP_RANK = re.compile(r"排名|排行|排序|排前|最多|最少|最高|最低|最大|最小|垫底|倒数第一|第一名|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|哪年|哪一年|谁(?:最|更)|哪个(?:更|最)?多|哪个(?:更|最)?少|哪个(?:更|最)?高|哪个(?:更|最)?低|更多|更少")
+OP_LOW = re.compile(r"从低到高|从少到多|从小到大|最少|最低|最小|垫底|倒数|更少|哪个(?:更|最)?少|哪个(?:更|最)?低|少的")
+OP_GROWTH = re.compile(
+    r"同比|环比|增幅|涨幅|降幅|增长率|增速|(?:增长|增加|减少|下降|上升|增|涨|降|减|升|多|少)了?(?:百分之|多少%|百分之多少|几成|\d+%)"
+)
+OP_MULTIPLE = re.compile(r"几倍|多少倍|倍数|翻了")
+OP_AVERAGE = re.compile(r"平均|均值|月均|季均|年均|日均")
+OP_MEDIAN = re.compile(r"中位数|中位|中间值")
+OP_DAY = re.compile(r"每天|每日|[一1]天|日均")
+OP_QUARTER = re.compile(r"季度|季均")
+OP_MONTH = re.compile(r"每月|每个月|月均|一个月")
+OP_RATE = re.compile(r"率|占比|比例|比重|百分之|百分比|几成|%|占(?:了)?(?:总|全部|所有)|占[^，。？]{0,10}(?:多少|几|百分)|每\s*100\s*件")
+OP_TREND = re.compile(r"历年|逐年|每年|各年|趋势|走势|变化情况|分别|各自|每个机关|各个机关|各机关|列出|一览")
+OP_SUM = re.compile(r"合计|一共|总共|加起来|总和|共计|累计|加在一起|之和|总量|总数")
+OP_DIFF = re.compile(r"比.{0,15}(?:多|少|高|低)|多了|少了|相差|差(?:了|多少|距|值)|多出|增加了?多少|减少了?多少|少多少|多多少")
+OP_ALL = re.compile(
+    r"所有|全部(?:机关|报告|单位)|各(?:个)?(?:机关|单位|部门|报告|地)|每(?:个|家|份)(?:机关|单位|报告)|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|"
+    r"语料|整个|全体|前\s*\d+|排名|排行|最(?:多|少|高|低)的(?:机关|单位|报告|是)|谁最"
+)
+OP_ORDERED = re.compile(r"从高到低|从多到少|从大到小|从低到高|从少到多|从小到大|排(?:个|一下|一排|序|名|列)|怎么排")
+OP_WHICH_REPORTS = re.compile(r"哪(?:份|些|几份|几年|几个|家)")
+OP_WHO = re.compile(r"哪家单位|哪个单位|哪些单位|哪个机关|哪些机关|哪家机关")
+OP_VS_LAST_YEAR = re.compile(r"(?:比|较|相比|对比)(?:上一?年|去年|前一年|上年度)")
+OP_YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:-|到|至|~|—)\s*(20\d\d)\s*年?")
+
+# qa/understand.py
+# Rates with a name of their own: what is divided by what.
+READ_OPEN_RATE = re.compile(
+    r"(?<!不予)(?<!部分)(?<!不)(?<!主动)(?:公开率|公开比例|公开的比例|公开占比|公开了?百分之|给公开了?(?:几|多少))|公开(?:和|及|与|、|加)部分公开"
+)
+READ_WITHOUT_PARTIAL = re.compile(r"不算部分公开|不含部分公开|不包括部分公开|只算予以公开|仅算予以公开")
+# Qualifiers the standard tables have no column for: a question with one is not answered from a cell
+# (「通过网络提交的」, 「来自外国人的」, 「征地拆迁方面的」), nor is one naming an organisation the scope did not know.
+READ_QUALIFIER = re.compile(
+    r"网上|网络|在线|线上|邮寄|信函|当面|现场|窗口|传真|邮件|电话|热线|小程序|APP|外国|境外|港澳|台湾|华侨|海外|男|女|年龄|年纪|岁|"
+    r"上半年|下半年|月份|\d+月|季度里|征地|拆迁|土地|规划|环境|教育|医疗|住房|补偿|项目|领域|方面|关于|赔|美元|欧元|天数|时长|多久|"
+    r"人口|估计|预计|预测|明年|将来|未来|模板|样表|经费|预算|资金|人员|编制|方式|渠道|途径|"
+    r"[\u4e00-\u9fff]{2,8}(?:局|委员会|厅|办公室|中心|公司|检察院|大学|医院)(?![里内中])|[\u4e00-\u9fff]{1,4}类(?:行政)?(?:审批|许可|处罚|案件|事项)"
+)
+# A count in a unit no table cell has (条 of information, 篇 of articles, 家 of units) is a prose question.
+READ_PROSE_UNIT = re.compile(r"(?:多少|几)(?:条|篇|家(?!单位|机关|部门|报告)|人次|期|项|名|所|户|天|小时|个小时|元|美元)|(?:多少|几)个(?:网站|平台|单位|部门|栏目)")
+READ_ABOUT_PROSE = re.compile(r"(?:正文|总体情况|文中|文字|报告里|报告中|报告)(?:里|中)?(?:说|写|提到|称)")
+READ_POOLED = re.compile(r"合起来|加起来|合并|合计|总体|整体|汇总|累计|一起算")
+READ_BOTH = re.compile(r"[两2](?:个|项|类)|两者|二者|这[两2]|加起来|合起来|合计|一共|总共")
+READ_FIGURE_WORDS = re.compile(r"多少|几|数量|总数|率|比例|占比|百分|%|排名|最多|最少|数据|情况")
+READ_WITH_PARTIAL = re.compile(r"含部分公开|包括部分公开|算上部分公开|加上部分公开|部分公开也算|连同部分公开|和部分公开")
+READ_CORRECTION = re.compile(r"纠错率|纠正率|被纠错|被纠正的比例|败诉率")
+READ_OP_WORDS = re.compile(
+    r"率|占比|比例|比重|百分之几?|百分比|几成|平均|每季度|每个季度|每月|每个月|季度|同比|环比|增幅|涨幅|降幅|增速|几倍|多少倍|倍数|"
+    r"排名|排行|排序|前\d+|最多|最少|最高|最低|最大|最小|历年|逐年|每年|各年|趋势|走势|哪些|哪年|哪一年|所有|全部|各个|分别|机关|单位|"
+    r"部门|报告|语料|占|总|%|\d+|名|位|是|否|高|低|涨|降|了|什么|多|少|对比|相比|同年|同期|上年|去年|今年|列出|一览|情况|变化|呢|那|"
+    r"增长|下降|上升|增加|减少|减|到|至|-|—|~|近|年|间|期间|每|平均|一共|总共|合计|加起来|累计|共计|总和|之和|相差|差|哪个|哪家|谁|更|"
+    r"为零|为0|是0|零|没有|都没|不到|少于|低于|不足|超过|多于|高于|大于|以上|以下|份|篇|年报|从高到低|从多到少|从低到高|从少到多|排|怎么|一下|"
+    r"这些|那些|这|加上|加|和|与|及|连同|含|包括|算上|只算|库里|库|中|里|一件|一场|任何|任一|第|按|顺序|列|年份|年度|"
+    r"同一类|同类|同样|一样|同一|同年|这一项|这项|这个数|那个数|它|这类|两类|两项|两个|两者|类|大约|大概|约|左右|相当于"
+)
+
+# qa/plan.py
+PLAN_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
+PLAN_RELATIVE_YEARS = re.compile(r"今年|去年|这一年|那一年")
+PLAN_POINTS = re.compile(r"百分点|几个点|多少个点|多少点")
+# The comparison clause of a change in points (「2024年比2023年提高了几个百分点」), removed to read the rate itself.
+PLAN_CHANGE = re.compile(r"(?:比|较|从|到|相比)[^，,。？?]{0,12}?(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升|多|少)了?"
+                     r"(?:多少|几)?个?(?:百分)?点|(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升)了?(?:多少|几)个?(?:百分)?点")
+
+# qa/followup.py
+FOLLOW_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
+FOLLOW_BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|两者")  # the normaliser writes 两家 as 2家
+
+# qa/compose.py
+# The user's formula: an operator between two sides (a side may be bracketed and hold 「+」 or 「加」).
+COMPOSE_DIVIDE = re.compile(r"÷|除以|/")
+COMPOSE_CONTAINER = re.compile(r"(?<!其)(?:当中|之中|里面|里头|中间|中|里)(?:[，,]|的)?")
+COMPOSE_SHARE_WORDS = re.compile(r"占|比例|比重|百分之|百分比|几成|率|%|多大比")
+COMPOSE_OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|百分之多少|几分之几|多少倍|几倍|百分比|比例|多少)")
+COMPOSE_SHARE_OF = re.compile(r"占(?:了)?(?P<den>[^，,。？?]{2,30}?)的")
+COMPOSE_EXTEND = re.compile(r"(?:再把|再加上|也算上|也加上|加上|算上|连同|也算进去|也算)")
+COMPOSE_ABOUT_PROSE = re.compile(r"正文|文中|文字|报告里说|报告中说|报告说")  # what the text says is asked, not the table
+COMPOSE_NAMED_RATE = re.compile(r"率|比例|比重|占比|比值")
+
+# qa/assistant.py
+# Words of a question that the sentence answering it must contain too (a currency, a compensation, a channel).
+ASK_TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|网络|邮寄|传真|信函|当面|现场|外国人|港澳台")
+ASK_PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
+
+# qa/text_route.py
+TEXT_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+TEXT_CLAUSE = re.compile(r"[^；;]+[；;]?")
+TEXT_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])?[^，,。;；]{0,24}$")
+# Contact details and descriptions are answered with the sentence, not a number.
+TEXT_DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|哪些|什么|怎么|如何|为什么|哪类|哪方面")
+# A growth rate is not the level: "增长 55.7%,达 20.4 万" answers 达到多少 with 20.4万.
+# "多少件" asks for a count of 件: a figure in another unit is not the answer.
+TEXT_ASKED_UNIT = re.compile(r"(?:多少|几)(件|条|人次|个|篇|场|名|家|项|期|份)")
+TEXT_CHANGE_WORDS = re.compile(r"增长|下降|上升|同比|增加|减少|提升|回落")
+TEXT_FIGURE = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余\s*)?(%|万元|亿元|万人次|万|亿|人次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时)?"
+)
+TEXT_NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|总数|次数|人数")
+# Contact details: the sentence must hold the thing asked for.
+TEXT_CONTACT = (
+    (re.compile(r"电话|热线号码"), re.compile(r"\d{3,4}-\d{7,8}|\d{8}")),
+    (re.compile(r"邮箱|电子邮件|email", re.I), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
+    (re.compile(r"地址|在哪里|位于"), re.compile(r"地址|路\s*\d+\s*号|大道\s*\d+\s*号")),
+    (re.compile(r"邮编|邮政编码"), re.compile(r"邮编\s*[:：]?\s*\d{6}")),
+)
+# Problems and plans are stated in section 五.
+TEXT_PROBLEMS = re.compile(r"问题|不足|差距|短板|薄弱|改进|整改|下一步|打算")
+TEXT_ITEM = re.compile(r"([一二三四五六七八九十])是")
+
+
+# -- Inline phrasings of the planner, the understander, the operations and the audit ------------------------------
+# Relative years said in a question offered back to pick from: dropped.
+PLAN_THIS_YEAR = re.compile(r"今年|去年|这一年|那一年")
+# A change asked as a rate (「哪一年增幅最大」), not as a difference.
+PLAN_GROWTH_RATE = re.compile(r"增幅|增长率|涨幅|百分")
+# A prose figure asked for each report, or their total.
+PLAN_EACH_YEAR = re.compile(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来")
+# 「培训和讲座一共办了多少场」: two named things before a total.
+PLAN_TWO_PARTS = re.compile(r"(?:^|[，,])?([^，,。？?]{2,30}?)(?:和|及|与|、|加上|以及)([^，,。？?]{2,30}?)(?:加在一起|加一起|一共|合计|总共|加起来|共)(.*)$")
+# The unit a total asks in (each part keeps its own: 21个 and 12场).
+PLAN_COUNT_UNIT = re.compile(r"(多少|几)[个件条场次篇项]")
+# A quotient asked as a multiple (「是…的几倍」).
+COMPOSE_TIMES = re.compile(r"几倍|多少倍|倍数")
+# Words of a lawsuit (行政诉讼 rather than 行政复议).
+READ_LAWSUIT = re.compile(r"诉讼|起诉|官司|法院")
+# The requests themselves named (「申请比上年涨了多少」).
+READ_REQUEST = re.compile(r"申请")
+# A 复议 or a 诉讼 named (which of the two rows a 复议诉讼 column is about).
+READ_REVIEW_OR_SUIT = re.compile(r"复议|诉讼|起诉|官司|法院")
+# 「…占…」: what follows is the denominator.
+READ_SHARE_OF = re.compile(r"占|相当于")
+# A count a check question quotes (「正文说无法提供265件」).
+READ_QUOTED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*件")
+# Rows joined by a connective (「予以公开及部分公开」).
+READ_JOINED = re.compile(r"\s*[和及与、]\s*")
+# Requests filed by someone (「企业提的申请」).
+READ_FILED = re.compile(r"申请|提")
+# A check question about the 申请 table.
+READ_REQUEST_TABLE = re.compile(r"申请表|申请情况|办理结果|申请.{0,4}表")
+# A check question about the 复议诉讼 table.
+READ_REVIEW_TABLE = re.compile(r"复议|诉讼")
+# A check question about the prose against the tables.
+READ_TEXT_VS_TABLE = re.compile(r"正文|文字|文中|受理数.{0,6}(?:表|一致)|和表")
+# An extreme asked (「几份报告里哪家最少」 ranks them, it does not count them).
+OP_EXTREME = re.compile(r"最多|最少|最高|最低|最大|最小")
+# Completeness asked (blank cells).
+AUDIT_COMPLETENESS = re.compile(r"完整|空白|漏填|没填|未填|缺")
+# Figures a question quotes from the report.
+AUDIT_QUOTED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:件|%|个|条)")
+# A share asked about.
+AUDIT_SHARE = re.compile(r"百分比|比例|占比|%")
+# A count quoted with its share (「予以公开258件，占32.9%」).
+AUDIT_COUNT_AND_SHARE = re.compile(r"(?<![\d.])(\d+)\s*件[^%\d]{0,14}?(\d+(?:\.\d+)?)\s*%")
+# 「复议7件、诉讼9件“均获维持”」: every case said to have ended one way (the result column follows).
+AUDIT_ALL_ENDED = re.compile(r"(?:均|全部|全都|都|一律|悉数)\s*(?:获得?|被|已|得到|予以)?\s*")
