@@ -28,8 +28,6 @@ from qa.tools import make_query_tool
 from qa.understand import Understander
 from qa.vocabulary import (
     ASK_PRINTED_RATE as _PRINTED_RATE,
-)
-from qa.vocabulary import (
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
 )
 

@@ -11,9 +11,7 @@ import re
 from typing import Any
 
 from qa.answer import Answer, Citation, Scope, abstain, format_number
-from qa.cellsql import cite, read_figures
-from qa.cellsql import pct as _pct
-from qa.cellsql import plain as _plain
+from qa.cellsql import cite, pct as _pct, plain as _plain, read_figures
 from qa.lexicon import REVIEW_COL_TERMS
 from qa.query import Measure, Query
 from qa.vocabulary import (

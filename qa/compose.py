@@ -15,29 +15,13 @@ from qa.query import Measure, Query
 from qa.understand import Understood
 from qa.vocabulary import (
     COMPOSE_ABOUT_PROSE as _ABOUT_PROSE,
-)
-from qa.vocabulary import (
     COMPOSE_CONTAINER as _CONTAINER,
-)
-from qa.vocabulary import (
     COMPOSE_DIVIDE as _DIVIDE,
-)
-from qa.vocabulary import (
     COMPOSE_EXTEND as _EXTEND,
-)
-from qa.vocabulary import (
     COMPOSE_NAMED_RATE as _NAMED_RATE,
-)
-from qa.vocabulary import (
     COMPOSE_OF as _OF,
-)
-from qa.vocabulary import (
     COMPOSE_SHARE_OF as _SHARE_OF,
-)
-from qa.vocabulary import (
     COMPOSE_SHARE_WORDS as _SHARE_WORDS,
-)
-from qa.vocabulary import (
     COMPOSE_TIMES,
 )
 

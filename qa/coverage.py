@@ -15,11 +15,8 @@ from collections.abc import Iterable
 
 from qa.lexicon import ACTIVE_COL_TERMS, ACTIVE_DEFAULT, REQUEST_COL_TERMS, REVIEW_COL_TERMS, ROW_TERMS
 from qa.query import Measure, Query
-from qa.semantic import _COLS as _SEMANTIC_COLS
-from qa.semantic import _ROWS as _SEMANTIC_ROWS
-from qa.semantic import describe
-from qa.vocabulary import INCLUSIVE as _INCLUSIVE
-from qa.vocabulary import UNMODELLED_PERIODS, _alternatives, words_of
+from qa.semantic import _COLS as _SEMANTIC_COLS, _ROWS as _SEMANTIC_ROWS, describe
+from qa.vocabulary import INCLUSIVE as _INCLUSIVE, UNMODELLED_PERIODS, _alternatives, words_of
 
 # Words that name either of two rows: explained by a Plan holding either reading (after a clarification).
 _EITHER = {"结转": ("上年结转政府信息公开申请数量", "结转下年度继续办理"), "申请总数": ("本年新收政府信息公开申请数量", "总计"),

@@ -13,9 +13,7 @@ from typing import Any
 
 from qa.answer import Answer, Scope, format_number
 from qa.audit import Auditor
-from qa.cellsql import Figure, read_figures
-from qa.cellsql import pct as _pct
-from qa.cellsql import plain as _plain
+from qa.cellsql import Figure, pct as _pct, plain as _plain, read_figures
 from qa.query import PERIODS, Measure, Query
 from qa.result import Result, measures_read, unit_of
 

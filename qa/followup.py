@@ -13,8 +13,6 @@ from qa.query import Query
 from qa.scope import Catalog, Resolved
 from qa.vocabulary import (
     FOLLOW_BOTH as _BOTH,
-)
-from qa.vocabulary import (
     FOLLOW_COMPARE as _COMPARE,
 )
 

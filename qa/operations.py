@@ -11,74 +11,28 @@ from dataclasses import dataclass
 
 from qa.vocabulary import (
     OP_ALL as _ALL,
-)
-from qa.vocabulary import (
     OP_AVERAGE as _AVERAGE,
-)
-from qa.vocabulary import (
     OP_CHECK as _CHECK,
-)
-from qa.vocabulary import (
     OP_CONDITION as _CONDITION,
-)
-from qa.vocabulary import (
     OP_COUNT as _COUNT,
-)
-from qa.vocabulary import (
     OP_DAY as _DAY,
-)
-from qa.vocabulary import (
     OP_DIFF as _DIFF,
-)
-from qa.vocabulary import (
     OP_EXTREME,
-)
-from qa.vocabulary import (
     OP_GROWTH as _GROWTH,
-)
-from qa.vocabulary import (
     OP_LOW as _LOW,
-)
-from qa.vocabulary import (
     OP_MEDIAN as _MEDIAN,
-)
-from qa.vocabulary import (
     OP_MONTH as _MONTH,
-)
-from qa.vocabulary import (
     OP_MULTIPLE as _MULTIPLE,
-)
-from qa.vocabulary import (
     OP_ORDERED as _ORDERED,
-)
-from qa.vocabulary import (
     OP_QUARTER as _QUARTER,
-)
-from qa.vocabulary import (
     OP_RANK as _RANK,
-)
-from qa.vocabulary import (
     OP_RATE as _RATE,
-)
-from qa.vocabulary import (
     OP_SUM as _SUM,
-)
-from qa.vocabulary import (
     OP_TOP_N as _TOP_N,
-)
-from qa.vocabulary import (
     OP_TREND as _TREND,
-)
-from qa.vocabulary import (
     OP_VS_LAST_YEAR as _VS_LAST_YEAR,
-)
-from qa.vocabulary import (
     OP_WHICH_REPORTS as _WHICH_REPORTS,
-)
-from qa.vocabulary import (
     OP_WHO as _WHO,
-)
-from qa.vocabulary import (
     OP_YEAR_RANGE as _YEAR_RANGE,
 )
 

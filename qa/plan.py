@@ -24,22 +24,14 @@ from qa.table_route import label
 from qa.understand import Understander, Understood
 from qa.vocabulary import (
     PLAN_CHANGE as _CHANGE,
-)
-from qa.vocabulary import (
     PLAN_COMPARE as _COMPARE,
-)
-from qa.vocabulary import (
     PLAN_COUNT_UNIT,
     PLAN_EACH_YEAR,
     PLAN_GROWTH_RATE,
+    PLAN_POINTS as _POINTS,
+    PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
     PLAN_THIS_YEAR,
     PLAN_TWO_PARTS,
-)
-from qa.vocabulary import (
-    PLAN_POINTS as _POINTS,
-)
-from qa.vocabulary import (
-    PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
 )
 
 _COMPARING = ("difference", "growth", "multiple", "sum", "average", "trend", "rank", "median")

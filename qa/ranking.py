@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qa.answer import Scope, format_number
-from qa.cellsql import Figure
-from qa.cellsql import pct as _pct
-from qa.cellsql import plain as _plain
+from qa.cellsql import Figure, pct as _pct, plain as _plain
 from qa.query import Query
 from qa.result import Result, unit_of
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qa.answer import Answer, format_number
-from qa.cellsql import name
-from qa.cellsql import plain as _plain
+from qa.cellsql import name, plain as _plain
 from qa.execute import CHART_LIMIT, listed
 from qa.result import Result
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qa.answer import Answer, abstain, format_number
-from qa.cellsql import Figure, cite, name
-from qa.cellsql import plain as _plain
+from qa.cellsql import Figure, cite, name, plain as _plain
 from qa.execute import CHART_LIMIT, listed
 from qa.query import Measure, Query
 from qa.result import Result, measures_read, table_of, table_rows, unit_of

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qa.answer import Answer, Scope
-from qa.cellsql import Figure
-from qa.cellsql import plain as _plain
+from qa.cellsql import Figure, plain as _plain
 from qa.query import Measure, Query
 
 _FULL_DISCLOSURE, _PARTIAL, _TOTAL = Measure("申请", "予以公开"), Measure("申请", "部分公开"), Measure("申请", "总计")

@@ -12,35 +12,15 @@ from corpus import Report
 from qa.answer import Answer, Citation, Scope, format_number
 from qa.vocabulary import (
     TEXT_ASKED_UNIT as _ASKED_UNIT,
-)
-from qa.vocabulary import (
     TEXT_CHANGE_WORDS as _CHANGE_WORDS,
-)
-from qa.vocabulary import (
     TEXT_CLAUSE as _CLAUSE,
-)
-from qa.vocabulary import (
     TEXT_CONTACT as _CONTACT,
-)
-from qa.vocabulary import (
     TEXT_DESCRIPTIVE as _DESCRIPTIVE,
-)
-from qa.vocabulary import (
     TEXT_FIGURE as _FIGURE,
-)
-from qa.vocabulary import (
     TEXT_HEADING as _HEADING,
-)
-from qa.vocabulary import (
     TEXT_ITEM as _ITEM,
-)
-from qa.vocabulary import (
     TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
-)
-from qa.vocabulary import (
     TEXT_PROBLEMS as _PROBLEMS,
-)
-from qa.vocabulary import (
     TEXT_SENTENCE as _SENTENCE,
 )
 

@@ -28,20 +28,17 @@ from qa.query import Measure, Query
 from qa.semantic import PROSE, SemanticMatcher, describe
 from qa.vocabulary import (
     READ_ABOUT_PROSE as _ABOUT_PROSE,
-)
-from qa.vocabulary import (
     READ_BOTH as _BOTH,
-)
-from qa.vocabulary import (
     READ_CORRECTION as _CORRECTION,
-)
-from qa.vocabulary import (
     READ_FIGURE_WORDS as _FIGURE_WORDS,
-)
-from qa.vocabulary import (
     READ_FILED,
     READ_JOINED,
     READ_LAWSUIT,
+    READ_OP_WORDS as _OP_WORDS,
+    READ_OPEN_RATE as _OPEN_RATE,
+    READ_POOLED as _POOLED,
+    READ_PROSE_UNIT as _PROSE_UNIT,
+    READ_QUALIFIER as _QUALIFIER,
     READ_QUOTED_COUNT,
     READ_REQUEST,
     READ_REQUEST_TABLE,
@@ -49,26 +46,7 @@ from qa.vocabulary import (
     READ_REVIEW_TABLE,
     READ_SHARE_OF,
     READ_TEXT_VS_TABLE,
-)
-from qa.vocabulary import (
-    READ_OP_WORDS as _OP_WORDS,
-)
-from qa.vocabulary import (
-    READ_OPEN_RATE as _OPEN_RATE,
-)
-from qa.vocabulary import (
-    READ_POOLED as _POOLED,
-)
-from qa.vocabulary import (
-    READ_PROSE_UNIT as _PROSE_UNIT,
-)
-from qa.vocabulary import (
-    READ_QUALIFIER as _QUALIFIER,
-)
-from qa.vocabulary import (
     READ_WITH_PARTIAL as _WITH_PARTIAL,
-)
-from qa.vocabulary import (
     READ_WITHOUT_PARTIAL as _WITHOUT_PARTIAL,
 )
 

@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from index import CorpusIndex, FakeEmbeddings
-from index import corpus_index as corpus_index_module
+from index import CorpusIndex, FakeEmbeddings, corpus_index as corpus_index_module
 from index.milvus_store import MilvusStore
 
 
