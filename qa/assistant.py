@@ -19,7 +19,7 @@ from qa.execute import Executor
 from qa.operations import asks_sum
 from qa.plan import Plan, Planner
 from qa.query import Query, QueryScope
-from qa.render import declined, partial, restate
+from qa.render import declined, partial, per_period, restate
 from qa.scope import Catalog
 from qa.semantic import SemanticMatcher
 from qa.table_route import label, make_lookup_tool
@@ -29,6 +29,7 @@ from qa.understand import Understander
 from qa.vocabulary import (
     ASK_PRINTED_RATE as _PRINTED_RATE,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
+    PERIOD_WORDS,
 )
 
 log = logging.getLogger(__name__)
@@ -299,7 +300,8 @@ class Assistant:
             summed = self._text_parts(plan)
             if summed is not None:
                 return summed
-        answer = self.chain.invoke({"question": question, "report_ids": ids})
+        asked_for = PERIOD_WORDS.sub("", question) if plan.per else question  # the year's figure is what is read
+        answer = self.chain.invoke({"question": asked_for, "report_ids": ids})
         if answer is None:
             return abstain(asked, "在报告中没有找到足够可靠的答案")
         answer.question = asked
@@ -320,6 +322,8 @@ class Assistant:
         if plan.parts and answer.value is not None:
             # Two figures asked to be added, and only one sentence found: it is not their total.
             return abstain(asked, f"问题要把{'、'.join(plan.parts)}相加，报告中只找到一处：{answer.answer}")
+        if plan.per and answer.value is not None:
+            return per_period(answer, plan.per, plan.reports[0].year)
         if answer.value is not None and not ids and len(self.catalog.reports) > 1:
             report = self.index.reports[answer.citations[0].report_id]
             answer.answer = f"{answer.answer}（出自{label(report)}报告）"

@@ -95,6 +95,7 @@ REVIEW_COL_TERMS: tuple[tuple[str, str], ...] = (
     (r"纠正|纠错|败诉|输了|打输|撤销", "结果纠正"),
     (r"其他结果", "其他结果"),
     (r"尚未审结|未审结|还在审|没有?审结|没审完|没判|未判|没有结果|还没结", "尚未审结"),
+    (r"已经审结|已审结|审结了|审结的|有结果的|已有结果", "已审结"),  # 维持 + 纠正 + 其他结果: the cases decided
 )
 
 # The 2019 template's item counts: only when the question says so ("增加了多少件" is a comparison).

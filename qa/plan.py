@@ -61,6 +61,7 @@ class Plan:
     printed_rate: bool = False  # table: show a rate the report's text prints beside the computed one
     per_report: bool = False  # text: read each report of the scope on its own (a prose sum over years)
     parts: tuple[str, ...] = ()  # text: two figures to add, each from its own sentence
+    per: str | None = None  # text: the prose figure is a year's, asked per day / month / quarter
 
     def answered_by_table(self) -> bool:
         """Whether the Plan gives figures from cells."""
@@ -238,7 +239,12 @@ class Planner:
         if ids and 1 < len(ids) <= 12 and several and (len(text.years) > 1 or len(text.agencies) > 1 or each):
             return replace(text, per_report=True)
         parts = _named_parts(content) if asks_sum(content) else ()
-        return replace(text, parts=parts) if parts else text
+        if parts:
+            return replace(text, parts=parts)
+        asked = detect(content, 0, 1)
+        if asked.op == "average" and asked.per and len(text.reports) == 1:
+            return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
+        return text
 
 
 def _mention_order(question: str, agencies: tuple[str, ...]) -> tuple[str, ...]:

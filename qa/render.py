@@ -92,7 +92,12 @@ def restate(plan: Plan) -> str | None:
         when = f"{span}年" + ("（沿用上文）" if "year" in inherited else "")
     head = f"{who}{when}"
     if plan.query is None:
-        return f"理解为：{head}，在报告正文中查找" if plan.kind == "text" else f"理解为：{head}"
+        if plan.kind != "text":
+            return f"理解为：{head}"
+        how = f"，全年的数字{_PER[plan.per]}平均" if plan.per else ""
+        how += f"，{'与'.join(f'「{p}」' for p in plan.parts)}各自的数字相加" if plan.parts else ""
+        how += "，逐份报告读出后列出（或相加）" if plan.per_report else ""
+        return f"理解为：{head}，在报告正文中查找{how}"
     what = describe_query(plan.query) + ("（沿用上文的栏目）" if "measure" in inherited else "")
     return f"理解为：{head}，{what}"
 
@@ -129,4 +134,22 @@ def declined(plan: Plan) -> Answer:
         answer.clarify = list(plan.choices)
         answer.query = plan.query
     answer.understood = restate(plan)
+    return answer
+
+
+def per_period(answer: Answer, per: str, year: int | None) -> Answer:
+    """A year's prose figure per day (its calendar: 365 or 366 days), month or quarter, the sentence cited."""
+    from qa.answer import format_number
+    from qa.query import PERIODS
+
+    if answer.unit == "%" or answer.value is None:
+        return abstain(answer.question, "报告给出的是比率，不能再按时段平均", answer.scope)
+    leap = bool(year) and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)  # type: ignore[operator]
+    periods = (366 if leap else 365) if per == "day" else PERIODS[per]
+    mean = round(answer.value / periods, 2)
+    unit = answer.unit or ""
+    formula = f"{format_number(answer.value)} ÷ {periods} = {format_number(mean)}"
+    calendar = f"；{year}年按 {periods} 天计，工作日数报告未给出" if per == "day" else ""
+    answer.answer = f"平均{_PER[per]} {format_number(mean)}{unit}（{formula}{calendar}；全年：{answer.answer}）"
+    answer.value, answer.formula = (int(mean) if float(mean).is_integer() else mean), formula
     return answer

@@ -143,7 +143,8 @@ class Understander:
             return Understood(None)
         if _ABOUT_PROSE.search(content) and operation.op in ("value", "rate"):
             return Understood(None)  # 「总体情况里说受理了多少件」: what the text says, which may differ from the table
-        if _PROSE_UNIT.search(content) and not any(m.table == "主动公开" and m.row == "行政事业性收费" for m in measures):
+        counting = operation.op == "count" and bool(measures)  # 「有几家上年结转的申请是0」: reports counted
+        if _PROSE_UNIT.search(content) and not counting and not any(m.table == "主动公开" and m.row == "行政事业性收费" for m in measures):
             return Understood(None)
         review = previous.measures[0] if previous is not None and previous.measures and previous.measures[0].table == "复议诉讼" else None
         if review is not None and not measures and (named := match_cols(content, "复议诉讼", review.row)):
