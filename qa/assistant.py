@@ -285,10 +285,12 @@ class Assistant:
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None
         total = sum(a.value or 0 for a in answers)
-        formula = " + ".join(format_number(a.value) for a in answers) + f" = {format_number(total)}"
-        unit = answers[0].unit or ""
-        text = f"合计 {format_number(total)}{unit}（{formula}）：" + "；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
-        return Answer(question=plan.asked, answer=text, value=total, unit=answers[0].unit, route="text", formula=formula,
+        one_unit = len(units) == 1
+        formula = " + ".join(format_number(a.value) + ("" if one_unit else a.unit or "") for a in answers) + f" = {format_number(total)}"
+        unit = answers[0].unit if one_unit else None  # 21个 + 12场: a count of things, in no one unit
+        text = f"合计 {format_number(total)}{unit or ''}（{formula}）：" + "；".join(
+            f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+        return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
 
     def _text(self, plan: Plan) -> Answer:

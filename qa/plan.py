@@ -25,6 +25,7 @@ from qa.understand import Understander, Understood
 from qa.vocabulary import (
     PLAN_CHANGE as _CHANGE,
     PLAN_COMPARE as _COMPARE,
+    PLAN_COUNT_NOUN,
     PLAN_COUNT_UNIT,
     PLAN_EACH_YEAR,
     PLAN_GROWTH_RATE,
@@ -265,4 +266,4 @@ def _named_parts(content: str) -> tuple[str, ...]:
         return ()
     first, second, tail = m.group(1), m.group(2), m.group(3)
     tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
-    return (f"{first}{tail}", f"{second}{tail}")
+    return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in (first, second))

@@ -119,7 +119,7 @@ OP_QUARTER = re.compile(r"季度|季均")
 OP_MONTH = re.compile(r"每月|每个月|月均|一个月")
 OP_RATE = re.compile(r"率|占比|比例|比重|百分之|百分比|几成|%|占(?:了)?(?:总|全部|所有)|占[^，。？]{0,10}(?:多少|几|百分)|每\s*100\s*件")
 OP_TREND = re.compile(r"历年|逐年|每年|各年|趋势|走势|变化情况|分别|各自|每个机关|各个机关|各机关|列出|一览")
-OP_SUM = re.compile(r"合计|一共|总共|加起来|总和|共计|累计|加在一起|之和|总量|总数")
+OP_SUM = re.compile(r"合计|一共|总共|加起来|总和|共计|累计|加在一起|加一起|之和|总量|总数")
 OP_DIFF = re.compile(r"比.{0,15}(?:多|少|高|低)|多了|少了|相差|差(?:了|多少|距|值)|多出|增加了?多少|减少了?多少|少多少|多多少")
 OP_ALL = re.compile(
     r"所有|全部(?:机关|报告|单位)|各(?:个)?(?:机关|单位|部门|报告|地)|每(?:个|家|份)(?:机关|单位|报告)|哪(?:个|家|些|一)(?:机关|单位|部门|政府|地方|报告|份)|"
@@ -264,3 +264,5 @@ AUDIT_COUNT_AND_SHARE = re.compile(r"(?<![\d.])(\d+)\s*件[^%\d]{0,14}?(\d+(?:\.
 AUDIT_ALL_ENDED = re.compile(r"(?:均|全部|全都|都|一律|悉数)\s*(?:获得?|被|已|得到|予以)?\s*")
 # The words of a per-period average, taken out to find the year's figure a prose sentence states.
 PERIOD_WORDS = re.compile(r"平均|每天|每日|每个月|每月|每个季度|每季度|一天|1天|日均|月均|季均")
+# 「公开信息条数是多少」: a count asked by its noun (条数, 件数) is asked in its unit (多少条).
+PLAN_COUNT_NOUN = re.compile(r"([条件个次篇场项])数(?:是|有)?(多少|几)")
