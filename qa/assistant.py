@@ -16,6 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from corpus import QuestionError, Report, Settings
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.execute import Executor
+from qa.lexicon import ALSO_READ
 from qa.operations import asks_sum
 from qa.plan import Plan, Planner
 from qa.query import Query, QueryScope
@@ -173,6 +174,11 @@ class Assistant:
             # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells).
             text_answer = self._text(replace(plan, kind="text", query=None, text_ids=[r.id for r in plan.reports]))
             return answer if text_answer.abstained else text_answer
+        for pattern, row, others in ALSO_READ:
+            if not answer.abstained and [m.row for m in plan.query.measures] == [row] and re.search(pattern, plan.content):
+                who = label(plan.reports[0]) if len(plan.reports) == 1 else ""
+                answer.clarify = [f"{who}{other}的申请有多少件？" for other in others]  # the other readings, to pick
+                answer.answer += f"。「处理」也可能指{'或'.join(others)}，可从下面的问题中选择"
         if plan.query.definition == "公开率" and "含部分公开" not in (plan.query.topic or "") and not answer.abstained:
             who = label(plan.reports[0]) if len(plan.reports) == 1 else ""
             answer.clarify = [f"{who}不含部分公开的公开率是多少？", f"{who}含部分公开的公开率是多少？"]

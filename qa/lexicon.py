@@ -261,3 +261,9 @@ def english_to_chinese(question: str) -> str:
     for pattern, chinese in ENGLISH:
         question = re.sub(pattern, chinese, question, flags=re.IGNORECASE)
     return question
+
+# Words with a main reading and others the answer lays out beside its figure (「处理了多少申请」: 办理结果总计, but
+# also 不予处理 or 其他处理 — two rows are named 「处理」).
+ALSO_READ: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (r"(?<![不再予他])处理(?:了|完)", "总计", ("不予处理", "其他处理")),
+)
