@@ -13,7 +13,14 @@ import functools
 import re
 from collections.abc import Iterable
 
-from qa.lexicon import ACTIVE_COL_TERMS, ACTIVE_DEFAULT, REQUEST_COL_TERMS, REVIEW_COL_TERMS, ROW_TERMS
+from qa.lexicon import (
+    ACTIVE_COL_TERMS,
+    ACTIVE_DEFAULT,
+    REQUEST_COL_TERMS,
+    REVIEW_COL_TERMS,
+    ROW_TERMS,
+    WEAK_NEW,
+)
 from qa.query import Measure, Query
 from qa.semantic import _COLS as _SEMANTIC_COLS, _ROWS as _SEMANTIC_ROWS, describe
 from qa.vocabulary import INCLUSIVE as _INCLUSIVE, UNMODELLED_PERIODS, _alternatives, words_of
@@ -146,10 +153,16 @@ def unexplained(content: str, query: Query, also: Iterable[str] = ()) -> tuple[s
             patterns.append(rf"(?:{_EXCLUDE})(?:{term.pattern})")
             if any(term.row.startswith(r + "/") for r in rows) and _INCLUSIVE.search(content):
                 patterns.append(term.pattern)
-    keys = operation_keys(query) + (["sum"] if rows & _GROUPS else [])
-    patterns.append(words_of(*keys).pattern)  # function words and the operation's, found in the question as written
     for pattern in patterns:
         for a, b in _spans(content, pattern):
+            masked[a:b] = " " * (b - a)
+    # Function and operation words, but never inside another row's words: 「收」 and 「到」 are function words,
+    # 「收到」 names 本年新收 — in 「收到的申请里予以公开的占多少」 it is the denominator, not talk.
+    foreign = [span for t in ROW_TERMS if t.pattern and t.pattern != WEAK_NEW and t.row not in rows
+               and not any(_names_row(t.row, m) for m in measures) for span in _spans(content, t.pattern)]
+    keys = operation_keys(query) + (["sum"] if rows & _GROUPS else [])
+    for a, b in _spans(content, words_of(*keys).pattern):
+        if not any(fa <= a and b <= fb for fa, fb in foreign):
             masked[a:b] = " " * (b - a)
     return tuple(p for p in _CJK.findall("".join(masked)))
 
