@@ -335,8 +335,10 @@ def test_eval_json_counts_outcomes_overall_and_per_kind():
     assert result["abstention_accuracy"] == 0.5  # b abstained on an answerable item, d answered an unanswerable one
     assert "_expects" not in result["items"][0]
     table = format_table(result)
-    assert "| kind | n | right | wrong | abstained | p50 ms |" in table
-    assert "| table | 2 | 50.0% | 0.0% | 50.0% | 10.0 |" in table and "| **all** | 5 | **60.0%** | 20.0% | 20.0% | 30.0 |" in table
+    assert "| kind | n | right | wrong | abstained | of which clarified | p50 ms |" in table
+    assert "wrong answers (1):\n- d:" in table  # every wrong item is listed, with what was understood
+    assert "| table | 2 | 50.0% | 0.0% | 50.0% | 0.0% | 10.0 |" in table
+    assert "| **all** | 5 | **60.0%** | 20.0% | 20.0% | 0.0% | 30.0 |" in table
     assert table.index("| kind |") < table.index("| type |") < table.index("value accuracy")
 
 
