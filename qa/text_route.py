@@ -129,7 +129,7 @@ def _figure(sentence: Sentence, words: list[str], question: str,
     if best is None:
         return None
     m = best[1]
-    value = float(m.group(1))
+    value = float(m.group(1).replace(",", ""))
     unit = m.group(2)
     value *= _MULTIPLIER.get(unit or "", 1)
     return value, unit, sentence.start + m.start(), sentence.start + m.end()

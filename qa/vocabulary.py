@@ -202,8 +202,9 @@ TEXT_DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|
 TEXT_ASKED_UNIT = re.compile(r"(?:多少|几)(件|条|人次|个|篇|场|名|家|项|期|份)")
 TEXT_CHANGE_WORDS = re.compile(r"增长|下降|上升|同比|增加|减少|提升|回落")
 TEXT_FIGURE = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余\s*)?(%|万元|亿元|万人次|万|亿|人次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时)?"
-)
+    r"(?<![\d.])(?<!\d,)(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?!,\d{3})\s*(?:余\s*)?"
+    r"(%|万元|亿元|百万元|千元|万人次|万|亿|人次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时)?"
+)  # 117,530.10 万元 is one number (thousands separators), never 117 and 530.10
 TEXT_NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|总数|次数|人数")
 # Contact details: the sentence must hold the thing asked for.
 TEXT_CONTACT = (
