@@ -229,8 +229,11 @@ class Assistant:
         scope = Scope(tuple(r.id for r in chosen), agencies, tuple(query.scope.years))
         if query.op in ("value", "rate") and len(chosen) > 1 and not query.pooled and len(query.measures) == 1:
             query = query.with_(op="trend") if query.op == "value" else query
-        return self.executor.run("query_cells", query.with_(scope=QueryScope(agencies, query.scope.years, query.scope.all_reports)),
-                                 [r.id for r in chosen], scope)
+        query = query.with_(scope=QueryScope(agencies, query.scope.years, query.scope.all_reports))
+        answer = self.executor.run("query_cells", query, [r.id for r in chosen], scope)
+        plan = Plan("table", "query_cells", query=query, reports=chosen, agencies=agencies, years=tuple(query.scope.years))
+        answer.understood = restate(plan)  # the same restatement as a question's: what the Query was taken to ask
+        return answer
 
     def _clarify(self, plan: Plan) -> Answer:
         """Several close readings: lay out each candidate (with its figure when one report is in scope) and ask."""
@@ -308,8 +311,8 @@ class Assistant:
             summed = self._text_parts(plan)
             if summed is not None:
                 return summed
-        asked_for = PERIOD_WORDS.sub("", question) if plan.per else question  # the year's figure is what is read
-        answer = self.chain.invoke({"question": asked_for, "report_ids": ids})
+        read = PERIOD_WORDS.sub("", question) if plan.per else question  # the year's figure is what is read
+        answer = self.chain.invoke({"question": read, "report_ids": ids})
         if answer is None:
             return abstain(asked, "在报告中没有找到足够可靠的答案")
         answer.question = asked

@@ -67,6 +67,8 @@ def test_browser_ranking_and_share_show_formula_citations_and_chart(server: AppS
             _ask(page, "哪份报告收到的申请最多？列前两名")
             expect(chat).to_contain_text("1. 上海市司法局2020年 118件", timeout=TIMEOUT_MS)
             expect(chat).to_contain_text("2. 淮安市洪泽区人民政府2024年 95件")
+            # what the question was understood as, under the answer
+            expect(chat).to_contain_text("理解为：语料中所有机关，按申请表「本年新收政府信息公开申请数量」排名，前 2 名")
             expect(page.locator("#citations")).to_contain_text("[2]")
             expect(page.locator("#chart")).to_be_visible(timeout=TIMEOUT_MS)
             expect(page.locator("#chart canvas, #chart svg").first).to_be_visible(timeout=TIMEOUT_MS)
@@ -80,6 +82,10 @@ def test_browser_ranking_and_share_show_formula_citations_and_chart(server: AppS
             expect(page.locator("#clarify")).to_contain_text("结转下年度继续办理", timeout=TIMEOUT_MS)
             page.locator("#clarify label").nth(1).click()
             expect(chat.locator(".message").last).to_contain_text("0件", timeout=TIMEOUT_MS)
+            # a word no table explains: no figure, what was understood, and the nearest question to click
+            _ask(page, "洪泽区2024年行政诉讼里几件是一审？")
+            expect(chat.locator(".message").last).to_contain_text("问题中的「审」没有对应的表格栏目", timeout=TIMEOUT_MS)
+            expect(page.locator("#clarify")).to_contain_text("复议诉讼「行政诉讼」是多少？", timeout=TIMEOUT_MS)
         finally:
             browser.close()
 
