@@ -293,6 +293,8 @@ class Assistant:
             return None
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None
+        if plan.combine == "ratio":
+            return self._text_ratio(plan, answers)
         total = sum(a.value or 0 for a in answers)
         one_unit = len(units) == 1
         formula = " + ".join(format_number(a.value) + ("" if one_unit else a.unit or "") for a in answers) + f" = {format_number(total)}"
@@ -300,6 +302,19 @@ class Assistant:
         text = f"合计 {format_number(total)}{unit or ''}（{formula}）：" + "；".join(
             f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
         return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
+                      citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    @staticmethod
+    def _text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
+        """The first prose figure divided by the second, both cited (「律师类的件数是律所类的几倍」)."""
+        first, second = answers
+        if not second.value or first.unit != second.unit:
+            return None
+        ratio = round((first.value or 0) / second.value, 2)
+        formula = f"{format_number(first.value)} ÷ {format_number(second.value)} = {format_number(ratio)}"
+        text = f"{format_number(ratio)}倍（{formula}）：" + "；".join(
+            f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+        return Answer(question=plan.asked, answer=text, value=ratio, unit="倍", route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
 
     def _text(self, plan: Plan) -> Answer:

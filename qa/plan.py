@@ -30,6 +30,7 @@ from qa.vocabulary import (
     PLAN_EACH_YEAR,
     PLAN_GROWTH_RATE,
     PLAN_POINTS as _POINTS,
+    PLAN_RATIO_PARTS,
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
     PLAN_THIS_YEAR,
     PLAN_TWO_PARTS,
@@ -61,7 +62,8 @@ class Plan:
     blank_to_text: bool = False  # table: a blank cell of one report may be stated by its prose
     printed_rate: bool = False  # table: show a rate the report's text prints beside the computed one
     per_report: bool = False  # text: read each report of the scope on its own (a prose sum over years)
-    parts: tuple[str, ...] = ()  # text: two figures to add, each from its own sentence
+    parts: tuple[str, ...] = ()  # text: two figures to add (or divide), each from its own sentence
+    combine: str = "sum"  # text: what the parts make: their sum, or the first ÷ the second ("ratio")
     per: str | None = None  # text: the prose figure is a year's, asked per day / month / quarter
 
     def answered_by_table(self) -> bool:
@@ -242,6 +244,10 @@ class Planner:
         parts = _named_parts(content) if asks_sum(content) else ()
         if parts:
             return replace(text, parts=parts)
+        ratio = PLAN_RATIO_PARTS.search(content)  # 「律师类的件数是律所类的几倍」: two prose figures divided
+        if ratio:
+            asked = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
+            return replace(text, parts=(f"{ratio.group('a')}{asked}", f"{ratio.group('b')}{asked}"), combine="ratio")
         asked = detect(content, 0, 1)
         if asked.op == "average" and asked.per and len(text.reports) == 1:
             return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided

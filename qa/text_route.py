@@ -106,7 +106,9 @@ def _figure(sentence: Sentence, words: list[str], question: str,
     Numbers the question itself states (「12348热线」) and growth rates (unless asked for) are skipped.
     """
     # Every place a question word occurs (not only its first): the figure follows the nearest one.
-    words = [w for w in words if w not in avoid] or words  # 「发布审查」 beside 「公开属性审查」: 发布 anchors, not 审查
+    words = [w for w in words if w not in avoid]  # 「发布审查」 beside 「公开属性审查」: 发布 anchors, not 审查
+    if not words:
+        return None  # nothing of its own to anchor on: no figure rather than the other part's
     anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
     # 「共公开51条疫情防控相关信息」: a count may also stand right before the noun it counts.
     nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]

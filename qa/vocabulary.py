@@ -267,3 +267,6 @@ AUDIT_ALL_ENDED = re.compile(r"(?:均|全部|全都|都|一律|悉数)\s*(?:获�
 PERIOD_WORDS = re.compile(r"平均|每天|每日|每个月|每月|每个季度|每季度|一天|1天|日均|月均|季均")
 # 「公开信息条数是多少」: a count asked by its noun (条数, 件数) is asked in its unit (多少条).
 PLAN_COUNT_NOUN = re.compile(r"([条件个次篇场项])数(?:是|有)?(多少|几)")
+
+# 「律师类的件数是律所类的几倍」: two figures the prose gives, the first divided by the second.
+PLAN_RATIO_PARTS = re.compile(r"(?P<a>[^，,。？?里中]{2,20}?)(?P<an>的件数|的数量|的人数)?是(?P<b>[^，,。？?]{2,20}?)(?:的件数|的数量|的人数)?的(?:几倍|多少倍)")
