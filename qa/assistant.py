@@ -24,13 +24,18 @@ from qa.render import declined, partial, per_period, restate
 from qa.scope import Catalog
 from qa.semantic import SemanticMatcher
 from qa.table_route import label, make_lookup_tool
-from qa.text_route import extract_answer, terms
+from qa.text_route import Sentence, extract_answer, figure_in, terms
 from qa.tools import make_query_tool
 from qa.understand import Understander
 from qa.vocabulary import (
     ASK_PRINTED_RATE as _PRINTED_RATE,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
+    OP_AVERAGE,
+    OP_MULTIPLE,
     PERIOD_WORDS,
+    TEXT_ASKS_DIFF,
+    TEXT_SAYS,
+    TEXT_TWO_THINGS,
 )
 
 log = logging.getLogger(__name__)
@@ -286,7 +291,7 @@ class Assistant:
                  for part in plan.parts]
         if any(a is None or a.value is None for a in found):
             return None
-        answers = [a for a in found if a is not None]
+        answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
         units = {a.unit for a in answers}
         same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
         if same_figure or (len(units) != 1 and not units <= _COUNTS):
@@ -295,6 +300,15 @@ class Assistant:
             return None
         if plan.combine == "ratio":
             return self._text_ratio(plan, answers)
+        if plan.combine == "difference":
+            first, second = answers
+            diff = (first.value or 0) - (second.value or 0)
+            formula = f"{format_number(first.value)} − {format_number(second.value)} = {format_number(diff)}"
+            named = [re.split(r"多少|几", p)[0].rstrip("的") for p in plan.parts]
+            text = f"{named[0]}比{named[1]}{'多' if diff >= 0 else '少'} {format_number(abs(diff))}{first.unit or ''}（{formula}）：" + "；".join(
+                f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+            return Answer(question=plan.asked, answer=text, value=abs(diff), unit=first.unit, route="text", formula=formula,
+                          citations=[c for a in answers for c in a.citations], scope=plan.scope)
         total = sum(a.value or 0 for a in answers)
         one_unit = len(units) == 1
         formula = " + ".join(format_number(a.value) + ("" if one_unit else a.unit or "") for a in answers) + f" = {format_number(total)}"
@@ -303,6 +317,25 @@ class Assistant:
             f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
         return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    @staticmethod
+    def _co_located(answers: list[Answer], parts: tuple[str, ...], words: list[set[str]], shared: set[str]) -> list[Answer]:
+        """Two parts named in one sentence are read from it (「推送原创短视频1113个、图文1775条」), not one from elsewhere."""
+        for i, (answer, own) in enumerate(zip(answers, words, strict=True)):
+            mine = [w for w in own - shared if len(w) >= 2]
+            for other in answers[:i] + answers[i + 1 :]:
+                cited = other.citations[0] if other.citations else None
+                if cited is None or not mine or not all(w in cited.quote for w in mine) or (
+                        answer.citations and answer.citations[0].quote == cited.quote):
+                    continue
+                sentence = Sentence(cited.report_id, cited.quote, cited.start, cited.end)
+                figure = figure_in(sentence, mine, parts[i], tuple(shared))
+                if figure is not None:
+                    value, unit = figure[0], figure[1]
+                    answers[i] = Answer(question=answer.question, answer=f"{format_number(value)}{unit or ''}（{cited.quote}）",
+                                        value=value, unit=unit, route="text", citations=[cited], scope=answer.scope)
+                    break
+        return answers
 
     @staticmethod
     def _text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
@@ -316,6 +349,22 @@ class Assistant:
             f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
         return Answer(question=plan.asked, answer=text, value=ratio, unit="倍", route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    @staticmethod
+    def _operation_unsaid(content: str, quoted: str) -> str | None:
+        """The operation asked of prose (a total of two things, an average, a multiple) that the sentence found omits.
+
+        None when the sentence says it (「全年共受理…」 is a total) or when none is asked.
+        """
+        if TEXT_TWO_THINGS.search(content) and not TEXT_SAYS["sum"].search(quoted):
+            return "两项之和"
+        if OP_AVERAGE.search(content) and not TEXT_SAYS["average"].search(quoted):
+            return "平均数"
+        if OP_MULTIPLE.search(content) and not TEXT_SAYS["multiple"].search(quoted):
+            return "倍数"
+        if TEXT_ASKS_DIFF.search(content) and not TEXT_SAYS["difference"].search(quoted):
+            return "两个数字之差"
+        return None
 
     def _text(self, plan: Plan) -> Answer:
         started = time.perf_counter()
@@ -348,6 +397,11 @@ class Assistant:
         if plan.parts and answer.value is not None:
             # Two figures asked to be added, and only one sentence found: it is not their total.
             return abstain(asked, f"问题要把{'、'.join(plan.parts)}相加，报告中只找到一处：{answer.answer}")
+        if answer.value is not None and not plan.per:
+            unsaid = self._operation_unsaid(plan.content, "".join(c.quote for c in answer.citations))
+            if unsaid:
+                # 「…和…加一块多少期」 answered with one of the two: a figure, but not the one asked
+                return abstain(asked, f"问题要的是{unsaid}，报告中找到的一处数字不是它：{answer.answer}")
         if plan.per and answer.value is not None:
             return per_period(answer, plan.per, plan.reports[0].year)
         if answer.value is not None and not ids and len(self.catalog.reports) > 1:

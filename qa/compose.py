@@ -147,6 +147,9 @@ def compose(content: str, history: list[Query]) -> Understood | None:
         context = _context(content)
         left, right, start = formula
         numerators = _side_measures(left, context)
+        if not numerators:  # 「予以公开和部分公开加起来，再除以…」: the numerator is the clause before
+            left, start = content[: content.find(left) + len(left)], 0
+            numerators = _side_measures(left, context)
         denominators = _side_measures(right, context)
         found = _rate(numerators, denominators, content)
         name = content[:start]

@@ -56,17 +56,23 @@ def rate_of(figures: list[Figure], query: Query) -> tuple[float, str] | None:
 
 
 def _in_order(figures: list[Figure], query: Query) -> list[Figure]:
-    """Two reports' figures, earlier year first; of one year, the agency the question names second first.
+    """Two reports' figures, the one compared last: the first named of two agencies or two years, else the later year.
 
     「淮安市是洪泽区的几倍」 is 淮安市 ÷ 洪泽区, 「淮安市比洪泽区多多少」 is 淮安市 − 洪泽区: the later (or first named)
     figure is the one compared.
     """
     named = {a: i for i, a in enumerate(query.scope.agencies)}
+    if not query.as_asked:
+        return figures if len({f.report_id for f in figures}) < len(figures) else sorted(figures, key=lambda f: (f.year or 0))
     if len(figures) == 2 and figures[0].year == figures[1].year and all(f.agency in named for f in figures) \
             and len({f.agency for f in figures}) == 2:
         return sorted(figures, key=lambda f: -named[f.agency])
     if len({f.report_id for f in figures}) < len(figures):
         return figures  # two rows of one report: in the order the query names them
+    years = {y: i for i, y in enumerate(query.scope.years)}
+    if query.op in ("multiple", "difference") and len(figures) == 2 and all(f.year in years for f in figures) \
+            and len({f.year for f in figures}) == 2:
+        return sorted(figures, key=lambda f: -years[f.year or 0])  # 「2023年是2024年的几倍」: 2023 ÷ 2024
     return sorted(figures, key=lambda f: (f.year or 0))
 
 

@@ -60,7 +60,7 @@ def detect(content: str, n_measures: int, n_reports: int) -> Operation:
         return Operation("count", condition=cond, words=words)  # 「哪份报告一件予以公开都没有」: list them
     if n_measures and _SUM.search(content) and _COUNT.search(content):
         return Operation("sum", words=words)  # 「几家单位予以公开的合计多少件」
-    extreme = n_measures and OP_EXTREME.search(content)  # 「几份报告里哪家最少」 ranks them
+    extreme = n_measures and (OP_EXTREME.search(content) or _AVERAGE.search(content))  # 「几份报告里哪家最少」, 「…平均每家」
     if (_COUNT.search(content) or (not n_measures and _WHO.search(content))) and not ranked and not extreme:
         return Operation("count", condition=condition(content) if n_measures else None, words=words)
     if _GROWTH.search(content):

@@ -23,10 +23,12 @@ from qa.scope import Catalog
 from qa.table_route import label
 from qa.understand import Understander, Understood
 from qa.vocabulary import (
+    PLAN_ALL_YEARS,
     PLAN_CHANGE as _CHANGE,
     PLAN_COMPARE as _COMPARE,
     PLAN_COUNT_NOUN,
     PLAN_COUNT_UNIT,
+    PLAN_DIFF_PARTS,
     PLAN_EACH_YEAR,
     PLAN_GROWTH_RATE,
     PLAN_POINTS as _POINTS,
@@ -119,7 +121,7 @@ class Planner:
         query = understood.query
         own_scope = names_own_scope(content, query)
         agencies, years, inherited = inherit_scope(catalog, resolved, years, history, content, query, own_scope)
-        agencies = _mention_order(question, agencies)  # 「淮安市是洪泽区的几倍」: the order the question names them
+        agencies, years, as_asked = _as_asked(question, agencies, years)  # 「2023年是2024年的几倍」: 2023 ÷ 2024
         if understood.via == "inherited":
             inherited |= {"measure"}
         plan.inherited = frozenset(inherited)
@@ -151,7 +153,7 @@ class Planner:
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
             return text  # 「有多少家单位…」 of one report
         query = self._ranked_change(query, content)
-        query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies))
+        query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies), as_asked=as_asked)
         plan.query = query
         return self._table(plan, text, understood, catalog)
 
@@ -178,9 +180,19 @@ class Planner:
                 return paired
             plan.reports = reports = paired
         single = query.op in ("value", "rate", "difference", "multiple") and not year_over_year and not query.pooled
-        named_several = (len(plan.agencies) > 1 and not catalog.resolve(plan.question).ambiguous) or len(plan.years) > 1
+        ambiguous = catalog.resolve(plan.question).ambiguous
+        named_several = (len(plan.agencies) > 1 and not ambiguous) or len(plan.years) > 1
         if single and len(reports) > 1 and not (named_several or query.scope.all_reports or _COMPARE.search(content)):
             return _which_report(plan)
+        one_agency = len({r.agency for r in reports}) == 1
+        if query.op == "sum" and len(reports) > 1 and not plan.years and not query.scope.all_reports \
+                and not PLAN_ALL_YEARS.search(content) and (one_agency or ambiguous):
+            # 「上海市政府办公厅收到的申请一共多少」 names no year, 「沭阳的…一共多少」 one name for two agencies:
+            # which report, or all of them added — the user says
+            asked = replace(_which_report(plan), reason="问题没有指明是哪一年（或哪个机关）的，还是各报告相加")
+            total = f"{'、'.join(plan.agencies)}各年合计" if len(plan.agencies) == 1 else "以上各报告合计"
+            asked.choices = [*asked.choices, f"{total}{content.strip(' ，,。？?的')}"]
+            return asked
         if query.op == "value" and len(reports) > 1 and len(query.measures) == 1:
             # Now that the reports are known: 「哪个多」 of two is a ranking, 「比…多」 a difference, else a list.
             again = detect(content, 1, len(reports))
@@ -244,25 +256,39 @@ class Planner:
         parts = _named_parts(content) if asks_sum(content) else ()
         if parts:
             return replace(text, parts=parts)
+        diff = PLAN_DIFF_PARTS.search(content)  # 「门户网站公开的比县直部门发布的多多少条」: two prose figures subtracted
+        if diff:
+            tail = f"{diff.group('q')}{diff.group('u') or ''}"
+            return replace(text, parts=(f"{diff.group('a')}{tail}", f"{diff.group('b')}{tail}"), combine="difference")
         ratio = PLAN_RATIO_PARTS.search(content)  # 「律师类的件数是律所类的几倍」: two prose figures divided
         if ratio:
-            asked = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
-            return replace(text, parts=(f"{ratio.group('a')}{asked}", f"{ratio.group('b')}{asked}"), combine="ratio")
+            tail = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
+            return replace(text, parts=(f"{ratio.group('a')}{tail}", f"{ratio.group('b')}{tail}"), combine="ratio")
         asked = detect(content, 0, 1)
         if asked.op == "average" and asked.per and len(text.reports) == 1:
             return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
         return text
 
 
-def _mention_order(question: str, agencies: tuple[str, ...]) -> tuple[str, ...]:
-    """Agencies in the order the question first names them (by any of their names); unnamed ones last."""
+def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]
+              ) -> tuple[tuple[str, ...], tuple[int, ...], bool]:
+    """Two agencies (or two years) the question names both of, in the order it names them, and whether it did.
+
+    「淮安市是洪泽区的几倍」 divides 淮安市 by 洪泽区; 「是上一年的几倍」 names neither year: the later is compared.
+    """
     from qa.scope import aliases
 
     def first(agency: str) -> int:
         places = [question.find(n) for n in aliases(agency) if n in question]
-        return min(places) if places else len(question)
+        return min(places) if places else -1
 
-    return tuple(sorted(agencies, key=first))
+    at_agency = {a: first(a) for a in agencies}
+    at_year = {y: question.find(str(y)) for y in years}
+    if len(agencies) == 2 and min(at_agency.values()) >= 0:
+        return tuple(sorted(agencies, key=lambda a: at_agency[a])), years, True
+    if len(years) == 2 and min(at_year.values()) >= 0:
+        return agencies, tuple(sorted(years, key=lambda y: at_year[y])), True
+    return agencies, tuple(sorted(years)), False
 
 
 def _named_parts(content: str) -> tuple[str, ...]:

@@ -85,6 +85,7 @@ class Query:
     delta: str | None = None  # rank: of the change from the previous year ("difference" | "growth"), not the level
     pooled: bool = False  # rate over several reports: Σ numerators ÷ Σ denominators (else one rate per report)
     claims: tuple[tuple[tuple[Measure, ...], float], ...] = ()  # check: figures the question quotes (a sum of rows)
+    as_asked: bool = False  # two agencies or years compared in the order the question names them (scope order)
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
@@ -123,6 +124,8 @@ class Query:
             data["condition"] = list(self.condition)
         if self.pooled:
             data["pooled"] = True
+        if self.as_asked:
+            data["as_asked"] = True
         if self.claims:
             data["claims"] = [{"measures": [m.to_dict() for m in ms], "value": v} for ms, v in self.claims]
         return data
@@ -150,6 +153,7 @@ class Query:
                 topic=data.get("topic"),
                 condition=_condition(data.get("condition")),
                 pooled=bool(data.get("pooled", False)),
+                as_asked=bool(data.get("as_asked", False)),
                 delta=data.get("delta"),
                 claims=tuple((tuple(_measure(m) for m in c["measures"]), float(c["value"])) for c in data.get("claims") or ()),
             )

@@ -96,7 +96,8 @@ def restate(plan: Plan) -> str | None:
             return f"理解为：{head}"
         how = f"，全年的数字{_PER[plan.per]}平均" if plan.per else ""
         joined = "与".join(f"「{p}」" for p in plan.parts)
-        how += (f"，{joined}各自的数字相除" if plan.combine == "ratio" else f"，{joined}各自的数字相加") if plan.parts else ""
+        done = {"ratio": "相除", "difference": "相减"}.get(plan.combine, "相加")
+        how += f"，{joined}各自的数字{done}" if plan.parts else ""
         how += "，逐份报告读出后列出（或相加）" if plan.per_report else ""
         return f"理解为：{head}，在报告正文中查找{how}"
     what = describe_query(plan.query) + ("（沿用上文的栏目）" if "measure" in inherited else "")

@@ -32,6 +32,7 @@ _SUB_PLACE = re.compile(r"((?:(?![年的和与及比跟同较对是])[\u4e00-\u9
 _NAME_TAIL = r"(?:综合实验区|实验区|新区|区人民政府|县人民政府|市人民政府|人民政府|区政府|县政府|市政府|政府)?"
 # A bureau, commission or department named in a question (「洪泽区财政局」), not inside quotes or a longer word.
 _AGENCY_NAME = re.compile(r"((?:(?![年的和与及在向对从里中])[\u4e00-\u9fff]){2,12}?(?:局|委员会|厅))(?![里内中长])")
+_AGENCY_TAIL = re.compile(r"人民政府|政府|[\u4e00-\u9fff]{0,6}?(?:局|委员会|厅|办公室)")
 _NUMERAL_OR_TIME = re.compile(r"[\d年月]")
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
 
@@ -279,6 +280,12 @@ class Catalog:
         known = set(self.alias_map) | set(self.place_map)
         for name in used:
             for m in re.finditer(re.escape(name), question):
+                after = question[m.end() : m.end() + 1]
+                if after and after in "省市县区" and name + after not in known and not any(
+                        (name + after) in k for k in known):
+                    # 「淮安区人民政府」: 淮安 is a name the corpus knows, 淮安区 is another place
+                    tail = _AGENCY_TAIL.match(question, m.end() + 1)
+                    return name + after + (tail.group() if tail else "")
                 before = re.search(r"([\u4e00-\u9fff]{1,4}?(?:省|市|县|区))$", question[: m.start()])
                 if before and not _NUMERAL_OR_TIME.search(before.group(1)) and before.group(1) + name not in known \
                         and not any(before.group(1) in a for n in [name] for a in self.alias_map.get(n, ())):

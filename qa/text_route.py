@@ -120,6 +120,8 @@ def _figure(sentence: Sentence, words: list[str], question: str,
             continue
         if m.group(1) in question or _quoted(sentence.text, m.start()):
             continue
+        if not m.group(2):
+            continue  # a figure is taken only with its unit (「苏州东路42号」 is no count)
         if not asked_change and _CHANGE_WORDS.search(sentence.text[max(0, m.start() - 4) : m.start()]):
             continue
         if asked_unit and (m.group(2) or "").lstrip("万") != asked_unit.group(1):
@@ -275,3 +277,12 @@ def extract_answer(
     if wants_number:
         return _number_answer(question, best, report, words, scope, avoid)
     return _description(question, best, report, [s for _, s in candidates], scope)
+
+
+def figure_in(sentence: Sentence, words: list[str], question: str, avoid: tuple[str, ...] = ()) -> tuple[float | int, str | None] | None:
+    """The figure a sentence gives for these words (nearest after them, with its unit), as printed; None if none."""
+    found = _figure(sentence, words, question, avoid)
+    if found is None:
+        return None
+    value, unit = found[0], found[1]
+    return _plain(value / _MULTIPLIER.get(unit or "", 1)) * _MULTIPLIER.get(unit or "", 1), unit

@@ -34,6 +34,7 @@ from qa.vocabulary import (
     READ_FILED,
     READ_JOINED,
     READ_LAWSUIT,
+    READ_NARROW,
     READ_OP_WORDS as _OP_WORDS,
     READ_OPEN_RATE as _OPEN_RATE,
     READ_POOLED as _POOLED,
@@ -126,9 +127,14 @@ class Understander:
         previous = history[-1] if history else None
         terms = match_rows(content)
         measures = _measures_from_terms(terms, content)
-        if not measures and (cols := _column_only(content)):
-            measures = [Measure("申请", "本年新收政府信息公开申请数量", cols)]  # 「企业提的申请」: the ones received
         via = "lexicon"
+        if previous is not None and previous.measures and READ_NARROW.match(content) and not measures:
+            first = previous.measures[0]
+            if narrowed := match_cols(content, first.table, first.row):
+                # 「其中律所提的呢」 after 办结了多少: the earlier row, that column (not the requests received)
+                measures, via = [Measure(m.table, m.row, narrowed[0]) for m in previous.measures], "inherited"
+        if not measures and (col := _column_only(content)):
+            measures = [Measure("申请", "本年新收政府信息公开申请数量", col)]  # 「企业提的申请」: the ones received
         operation = detect(content, len(measures), max(n_agencies, n_years))
         if not measures and not history and operation.op in _COMPARING and READ_REQUEST.search(content):
             measures = [Measure("申请", "本年新收政府信息公开申请数量")]  # 「申请比上年涨了多少」: the requests received

@@ -63,7 +63,7 @@ def test_a_rate_change_between_years_is_a_difference_in_points(planner):
     plan = planner.plan("洪泽区予以公开占办理结果总计的比例，2024年比2023年提高了几个百分点？", [])
     assert plan.kind == "table" and plan.query is not None
     assert plan.query.op == "difference" and plan.query.denominators == (Measure("申请", "总计"),)
-    assert plan.years == (2023, 2024)
+    assert plan.years == (2024, 2023) and plan.query.as_asked  # in the order asked: 2024 compared with 2023
 
 
 @pytest.mark.parametrize(("question", "per"), [("淮安市2024年平均每天收到多少件申请？", "day"),
