@@ -24,18 +24,21 @@ from qa.render import declined, partial, per_period, restate
 from qa.scope import Catalog
 from qa.semantic import SemanticMatcher
 from qa.table_route import label, make_lookup_tool
-from qa.text_route import Sentence, extract_answer, figure_in, terms
+from qa.text_route import Sentence, extract_answer, figure_in, longest, terms
 from qa.tools import make_query_tool
 from qa.understand import Understander
 from qa.vocabulary import (
     ASK_PRINTED_RATE as _PRINTED_RATE,
+    ASK_QUESTION_WORDS,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
     OP_AVERAGE,
     OP_MULTIPLE,
     PERIOD_WORDS,
     TEXT_ASKS_DIFF,
+    TEXT_ASKS_SHARE,
     TEXT_SAYS,
     TEXT_TWO_THINGS,
+    TEXT_WHICH_OF_TWO,
 )
 
 log = logging.getLogger(__name__)
@@ -273,6 +276,16 @@ class Assistant:
         values = [a.value for _, a in found]
         units = {a.unit for _, a in found}
         answer = Answer(question=plan.asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
+        if TEXT_ASKS_DIFF.search(plan.content) and len(found) == 2 and all(v is not None for v in values) \
+                and len(units) == 1 and not lacking:
+            (first, a1), (second, a2) = found  # in year order: the later minus the earlier
+            diff = (a2.value or 0) - (a1.value or 0)
+            answer.value, answer.unit = abs(diff), units.pop()
+            answer.formula = f"{format_number(a2.value)} − {format_number(a1.value)} = {format_number(diff)}"
+            word = "多" if diff >= 0 else "少"
+            answer.answer = (f"{second.year}年比{first.year}年{word} {format_number(abs(diff))}{answer.unit or ''}"
+                             f"（{answer.formula}）。" + listed)
+            return answer
         if asks_sum(plan.question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
             total = sum(v for v in values if v is not None)
             answer.value, answer.unit = total, units.pop()
@@ -292,6 +305,12 @@ class Assistant:
         if any(a is None or a.value is None for a in found):
             return None
         answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
+        for answer, own in zip(answers, words, strict=True):
+            quoted = "".join(c.quote for c in answer.citations)
+            mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)), key=len)
+            said = [w for w in mine if w in quoted]
+            if mine and (mine[-1] not in quoted or 2 * len(said) < len(mine)):
+                return None  # a figure only with its own words (「法律援助接待咨询」 is not 「实体窗口接待咨询」)
         units = {a.unit for a in answers}
         same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
         if same_figure or (len(units) != 1 and not units <= _COUNTS):
@@ -351,18 +370,22 @@ class Assistant:
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
 
     @staticmethod
-    def _operation_unsaid(content: str, quoted: str) -> str | None:
+    def _operation_unsaid(content: str, quoted: str, unit: str | None) -> str | None:
         """The operation asked of prose (a total of two things, an average, a multiple) that the sentence found omits.
 
         None when the sentence says it (「全年共受理…」 is a total) or when none is asked.
         """
+        if TEXT_ASKS_SHARE.search(content) and unit != "%":
+            return "比例（百分数）"
         if TEXT_TWO_THINGS.search(content) and not TEXT_SAYS["sum"].search(quoted):
             return "两项之和"
         if OP_AVERAGE.search(content) and not TEXT_SAYS["average"].search(quoted):
             return "平均数"
         if OP_MULTIPLE.search(content) and not TEXT_SAYS["multiple"].search(quoted):
             return "倍数"
-        if TEXT_ASKS_DIFF.search(content) and not TEXT_SAYS["difference"].search(quoted):
+        both = TEXT_WHICH_OF_TWO.search(content)  # 「民意征集和网上调查，哪个多」: a sentence giving both answers it
+        names_both = unit is None and both is not None and all(longest(part) in quoted for part in both.groups())
+        if TEXT_ASKS_DIFF.search(content) and not TEXT_SAYS["difference"].search(quoted) and not names_both:
             return "两个数字之差"
         return None
 
@@ -397,8 +420,8 @@ class Assistant:
         if plan.parts and answer.value is not None:
             # Two figures asked to be added, and only one sentence found: it is not their total.
             return abstain(asked, f"问题要把{'、'.join(plan.parts)}相加，报告中只找到一处：{answer.answer}")
-        if answer.value is not None and not plan.per:
-            unsaid = self._operation_unsaid(plan.content, "".join(c.quote for c in answer.citations))
+        if (answer.value is not None or TEXT_ASKS_DIFF.search(plan.content)) and not plan.per:
+            unsaid = self._operation_unsaid(plan.content, "".join(c.quote for c in answer.citations), answer.unit)
             if unsaid:
                 # 「…和…加一块多少期」 answered with one of the two: a figure, but not the one asked
                 return abstain(asked, f"问题要的是{unsaid}，报告中找到的一处数字不是它：{answer.answer}")

@@ -23,6 +23,7 @@ from qa.vocabulary import (
     COMPOSE_SHARE_OF as _SHARE_OF,
     COMPOSE_SHARE_WORDS as _SHARE_WORDS,
     COMPOSE_TIMES,
+    FORMULA_UNSUPPORTED,
 )
 
 _EXCLUDE = r"不含|不包括|不包含|不算|除去|除了|扣除|不计"
@@ -143,6 +144,8 @@ def compose(content: str, history: list[Query]) -> Understood | None:
     if _ABOUT_PROSE.search(content):
         return None
     formula = _formula(content)
+    if formula is not None and (unsupported := FORMULA_UNSUPPORTED.search(content)):
+        return Understood(None, via="unsupported", described=unsupported.group())  # 「纠正数/(复议总数−尚未审结)」
     if formula is not None:
         context = _context(content)
         left, right, start = formula

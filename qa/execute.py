@@ -176,7 +176,8 @@ class Executor:
         first, second = _in_order(figures, query)
         diff = (second.value or 0) - (first.value or 0)
         formula = f"{format_number(second.value)} − {format_number(first.value)} = {format_number(diff)}"
-        return Result("difference", query, scope, [first, second], abs(diff), unit_of(first), formula, {"diff": diff})
+        return Result("difference", query, scope, [first, second], diff if query.signed else abs(diff), unit_of(first), formula,
+                      {"diff": diff})
 
     # -- rates ----------------------------------------------------------------------------------------
 
@@ -219,7 +220,7 @@ class Executor:
         (r1, f1), (r2, f2) = rates[0], rates[1]
         change = round(r2 - r1, 2)
         formula = f"{r2}% − {r1}% = {format_number(change)} 个百分点"
-        return Result("rate_change", query, scope, first + second, abs(change), "个百分点", formula,
+        return Result("rate_change", query, scope, first + second, change if query.signed else abs(change), "个百分点", formula,
                       {"first": first[0], "second": second[0], "rates": (r1, r2), "formulas": (f1, f2), "change": change})
 
     def _pooled_rate(self, query: Query, figures: list[Figure], scope: Scope) -> Result:

@@ -36,6 +36,7 @@ from qa.vocabulary import (
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
     PLAN_THIS_YEAR,
     PLAN_TWO_PARTS,
+    SIGNED_CHANGE,
 )
 
 _COMPARING = ("difference", "growth", "multiple", "sum", "average", "trend", "rank", "median")
@@ -116,6 +117,8 @@ class Planner:
         queries = [a.query for a in history if a.query is not None]
         named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
         understood = compose(content, queries) or self.understander.understand(content, queries, named, len(years))
+        if understood.via == "unsupported":  # a formula with an operation no Plan computes: said, not approximated
+            return replace(plan, kind="partial", unexplained=(understood.described,), content=content)
         if _POINTS.search(content):
             understood = self._points(content, understood, queries, named, len(years))
         query = understood.query
@@ -153,7 +156,8 @@ class Planner:
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
             return text  # 「有多少家单位…」 of one report
         query = self._ranked_change(query, content)
-        query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies), as_asked=as_asked)
+        query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies), as_asked=as_asked,
+                            signed=query.op == "difference" and bool(SIGNED_CHANGE.search(content)))
         plan.query = query
         return self._table(plan, text, understood, catalog)
 

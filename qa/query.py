@@ -86,6 +86,7 @@ class Query:
     pooled: bool = False  # rate over several reports: Σ numerators ÷ Σ denominators (else one rate per report)
     claims: tuple[tuple[tuple[Measure, ...], float], ...] = ()  # check: figures the question quotes (a sum of rows)
     as_asked: bool = False  # two agencies or years compared in the order the question names them (scope order)
+    signed: bool = False  # difference: the change with its sign (「变化了多少」), not its size (「高了多少」)
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
@@ -126,6 +127,8 @@ class Query:
             data["pooled"] = True
         if self.as_asked:
             data["as_asked"] = True
+        if self.signed:
+            data["signed"] = True
         if self.claims:
             data["claims"] = [{"measures": [m.to_dict() for m in ms], "value": v} for ms, v in self.claims]
         return data
@@ -154,6 +157,7 @@ class Query:
                 condition=_condition(data.get("condition")),
                 pooled=bool(data.get("pooled", False)),
                 as_asked=bool(data.get("as_asked", False)),
+                signed=bool(data.get("signed", False)),
                 delta=data.get("delta"),
                 claims=tuple((tuple(_measure(m) for m in c["measures"]), float(c["value"])) for c in data.get("claims") or ()),
             )

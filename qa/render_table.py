@@ -111,7 +111,9 @@ def _difference(r: Result, question: str) -> Answer:
     prefix, short = short_names(r.figures) if len(r.query.measures) == 1 else ("", name)
     a, b = (short(first), short(second)) if prefix else (_part(first, r.query), _part(second, r.query))
     word, unit = ("多" if r.facts["diff"] >= 0 else "少"), r.unit
-    text = f"{prefix}{b}比{a}{word} {format_number(r.value)}{unit}（{a} {format_number(first.value)}{unit}；{b} {format_number(second.value)}{unit}）"
+    size = format_number(abs(r.facts["diff"]))
+    signed = f"；变化 {format_number(r.facts['diff'])}{unit}" if r.query.signed else ""
+    text = f"{prefix}{b}比{a}{word} {size}{unit}（{a} {format_number(first.value)}{unit}；{b} {format_number(second.value)}{unit}{signed}）"
     return _answer(r, question, text, chart=True)
 
 
@@ -141,7 +143,9 @@ def _rate_change(r: Result, question: str) -> Answer:
     a, b = name(r.facts["first"]), name(r.facts["second"])
     (r1, r2), (f1, f2) = r.facts["rates"], r.facts["formulas"]
     word = "高" if r.facts["change"] >= 0 else "低"
-    answer = _answer(r, question, f"{b}比{a}{word} {format_number(r.value)} 个百分点（{a}：{f1}；{b}：{f2}）")
+    size = format_number(abs(r.facts["change"]))
+    signed = f"，变化 {format_number(r.facts['change'])} 个百分点" if r.query.signed else ""
+    answer = _answer(r, question, f"{b}比{a}{word} {size} 个百分点（{a}：{f1}；{b}：{f2}{signed}）")
     answer.chart = [{"label": a, "value": r1}, {"label": b, "value": r2}]
     return answer
 

@@ -12,6 +12,7 @@ from corpus import Report
 from qa.answer import Answer, Citation, Scope, format_number
 from qa.vocabulary import (
     TEXT_ASKED_UNIT as _ASKED_UNIT,
+    TEXT_ASKS_SHARE,
     TEXT_CHANGE_WORDS as _CHANGE_WORDS,
     TEXT_CLAUSE as _CLAUSE,
     TEXT_CONTACT as _CONTACT,
@@ -114,6 +115,7 @@ def _figure(sentence: Sentence, words: list[str], question: str,
     nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
     asked_change = bool(_CHANGE_WORDS.search(question))
     asked_unit = _ASKED_UNIT.search(question)
+    asked_share = bool(TEXT_ASKS_SHARE.search(question))  # 「同比下降了百分之多少」: the percentage, not the count beside it
     best = None
     for m in _FIGURE.finditer(sentence.text):
         if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", sentence.text[m.end(1) :]):
@@ -126,7 +128,12 @@ def _figure(sentence: Sentence, words: list[str], question: str,
             continue
         if asked_unit and (m.group(2) or "").lstrip("万") != asked_unit.group(1):
             continue
-        after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP]
+        if asked_share and m.group(2) != "%":
+            continue
+        # a share the question asks follows its own words with no other figure between (「差评数占评价量总数的0.34%」,
+        # not 「现场解决162件，跟进解决186件，办结率100%」)
+        after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP
+                 and not (asked_share and re.search(r"\d", sentence.text[a : m.start()]))]
         after += [0 for n in nouns if m.group(2) and n == m.end()]
         if after and (best is None or min(after) < best[0]):
             best = (min(after), m)
@@ -286,3 +293,9 @@ def figure_in(sentence: Sentence, words: list[str], question: str, avoid: tuple[
         return None
     value, unit = found[0], found[1]
     return _plain(value / _MULTIPLIER.get(unit or "", 1)) * _MULTIPLIER.get(unit or "", 1), unit
+
+
+def longest(phrase: str) -> str:
+    """The longest content word of a phrase (what a sentence must say to be about it)."""
+    words = terms(phrase)
+    return max(words, key=len) if words else phrase

@@ -21,7 +21,7 @@ FUNCTION_WORDS = re.compile(
     r"就|才|只|仅|大概|大约|约|左右|具体|一共|总共|共计|合计|总数|总量|统计|计|算|算是|一栏|这一栏|这项|这一项|"
     r"咱们|咱|们|到底|究竟|一些|个数|多大|怎样|咋样|怎么样|如何|啥|什么|是不是|有没有|能|可以|要|会|时候|时|当时|"
     r"全部|所有|整个|整体|全|一|现在|目前|期间|年里|提|收|过来|拿|数|结果|家|万元|元|信息|场|起|宗|次|作出|作|做|开出|"
-    r"决定|吃|打|到|至|从|年底|底|截至|截止|市|县|区|省|案子|案件|案|的话|最后|被人|别人|人家|被|因为|因|而|由于|依申请|依|已经|"
+    r"决定|吃|打|到|至|从|年底|底|截至|截止|全区|全市|全县|全省|本区|本市|本县|我区|我市|我县|市政府|区政府|县政府|案子|案件|案|的话|最后|被人|别人|人家|被|因为|因|而|由于|依申请|依|已经|"
     r"已|量|库里|库|语料|种|这种|那种|一类|这类|这一类|那类|原因|各种原因|高不高|多不多|大不大|同一类|同类|同样|一样|同一|"
     r"金额|钱|来|认定|当作|当成|归为|被归为|算作|视为|判定|判决|判下来|引起|引发|相关|有关|工作|事情|的事|资讯公开|资讯|搞|开了|"
     r"开出|几部|名义|原原本本|原封不动|根本|东西|不分|表格|第三部分|或者|来自|高吗|多吗|拖到|拖|新|理由|为理由|局里|区里|县里|"
@@ -226,7 +226,7 @@ PLAN_GROWTH_RATE = re.compile(r"增幅|增长率|涨幅|百分")
 # A prose figure asked for each report, or their total.
 PLAN_EACH_YEAR = re.compile(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来")
 # 「培训和讲座一共办了多少场」: two named things before a total.
-PLAN_TWO_PARTS = re.compile(r"(?:^|[，,])?([^，,。？?]{2,30}?)(?:和|及|与|、|加上|以及)([^，,。？?]{2,30}?)[，,]?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)(.*)$")
+PLAN_TWO_PARTS = re.compile(r"(?:^|[，,])?([^，,。？?]{2,30}?)[，,]?(?:和|及|与|、|加上|以及|跟|同)([^，,。？?]{2,30}?)[，,]?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)(.*)$")
 # The unit a total asks in (each part keeps its own: 21个 and 12场).
 PLAN_COUNT_UNIT = re.compile(r"(多少|几)[个件条场次篇项]")
 # A quotient asked as a multiple (「是…的几倍」).
@@ -282,8 +282,18 @@ TEXT_SAYS: dict[str, re.Pattern[str]] = {
     "difference": re.compile(r"多|少|增加|减少|增长|下降|相差|差"),
 }
 # Two things named, joined, before a total (「民意征集和网上调查，加一块」): a total of two figures.
-TEXT_TWO_THINGS = re.compile(r"[\u4e00-\u9fff]{2,}(?:和|及|与|、|以及|加上)[\u4e00-\u9fff]{2,}[^。？?]{0,12}?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)")
+TEXT_TWO_THINGS = re.compile(r"[\u4e00-\u9fff]{2,}[，,]?(?:和|及|与|、|以及|加上|跟|同)[\u4e00-\u9fff]{2,}[^。？?]{0,12}?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)")
 # 「门户网站主动公开的信息，比县直部门发布的多多少条」: two prose figures, the first minus the second.
 PLAN_DIFF_PARTS = re.compile(r"(?P<a>[^，,。？?]{2,24}?)[，,]?比(?P<b>[^，,。？?]{2,24}?)(?:多|少)(?:了)?(?P<q>多少|几)(?P<u>[个件条场次篇项期人])?")
 # A difference asked of two things (「A 比 B 多多少」, 「相差多少」) — not 「占比是多少」 or 「比例提升到了多少」.
-TEXT_ASKS_DIFF = re.compile(r"(?<![占])比(?!例|率|重)[^，。？]{1,15}?(?:多|少|高|低)了?(?:多少|几)|相差|差(?:了)?多少|多出(?:多少|几)")
+TEXT_ASKS_DIFF = re.compile(r"哪个[^，。？]{0,4}?(?:更)?(?:多|少|高|低)|哪项(?:更)?(?:多|少)|谁(?:更)?(?:多|少)|(?<![占])比(?!例|率|重)[^，。？]{1,15}?(?:多|少|高|低)了?(?:多少|几)|相差|差(?:了)?多少|多出(?:多少|几)")
+# A share asked (「占多少」, 「比例」, 「百分之几」): a figure the prose gives must be a percentage to answer it.
+TEXT_ASKS_SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)|比例|比重|百分之|百分比|几成|%")
+# An operator in a user's formula no Plan computes (a subtraction): the formula is not read without it.
+FORMULA_UNSUPPORTED = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff(（])|减去|减掉|扣除|乘以|×")
+# A change asked without a direction (「变化了多少个百分点」): the answer is signed.
+SIGNED_CHANGE = re.compile(r"变化|变动|差了?多少|增减")
+# How a question asks (a sentence need not repeat these words to answer it).
+ASK_QUESTION_WORDS = re.compile(r"哪些|哪个|哪家|哪里|什么|怎么|怎样|如何|为什么|是否|有没有|多少|有多少|几|人次|件数|次数|数量|情况")
+# 「民意征集和网上调查，哪个多」: the two things a which-is-more question compares.
+TEXT_WHICH_OF_TWO = re.compile(r"([^，,。？?和与跟同]{2,20}?)(?:和|与|跟|同|还是)([^，,。？?]{2,20}?)[，,]?(?:哪个|哪项|谁|哪一个)")
