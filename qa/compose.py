@@ -144,7 +144,7 @@ def compose(content: str, history: list[Query]) -> Understood | None:
     if _ABOUT_PROSE.search(content):
         return None
     formula = _formula(content)
-    if formula is not None and (unsupported := FORMULA_UNSUPPORTED.search(content)):
+    if (unsupported := FORMULA_UNSUPPORTED.search(content)) is not None:
         return Understood(None, via="unsupported", described=unsupported.group())  # 「纠正数/(复议总数−尚未审结)」
     if formula is not None:
         context = _context(content)

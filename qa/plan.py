@@ -31,6 +31,7 @@ from qa.vocabulary import (
     PLAN_DIFF_PARTS,
     PLAN_EACH_YEAR,
     PLAN_GROWTH_RATE,
+    PLAN_LIST_SEP,
     PLAN_POINTS as _POINTS,
     PLAN_RATIO_PARTS,
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
@@ -301,5 +302,9 @@ def _named_parts(content: str) -> tuple[str, ...]:
     if not m:
         return ()
     first, second, tail = m.group(1), m.group(2), m.group(3)
+    if "、" in first or "、" in second:  # 「民意征集、网上调查、在线访谈，总共」: every listed thing on its own
+        named = [p for p in PLAN_LIST_SEP.split(f"{first}、{second}") if p.strip()]
+        tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"
+        return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in named)
     tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
     return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in (first, second))

@@ -290,10 +290,12 @@ TEXT_ASKS_DIFF = re.compile(r"哪个[^，。？]{0,4}?(?:更)?(?:多|少|高|低
 # A share asked (「占多少」, 「比例」, 「百分之几」): a figure the prose gives must be a percentage to answer it.
 TEXT_ASKS_SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)|比例|比重|百分之|百分比|几成|%")
 # An operator in a user's formula no Plan computes (a subtraction): the formula is not read without it.
-FORMULA_UNSUPPORTED = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff(（])|减去|减掉|扣除|乘以|×")
+FORMULA_UNSUPPORTED = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|减去|减掉|扣除|乘以|×")
 # A change asked without a direction (「变化了多少个百分点」): the answer is signed.
 SIGNED_CHANGE = re.compile(r"变化|变动|差了?多少|增减")
 # How a question asks (a sentence need not repeat these words to answer it).
 ASK_QUESTION_WORDS = re.compile(r"哪些|哪个|哪家|哪里|什么|怎么|怎样|如何|为什么|是否|有没有|多少|有多少|几|人次|件数|次数|数量|情况")
 # 「民意征集和网上调查，哪个多」: the two things a which-is-more question compares.
 TEXT_WHICH_OF_TWO = re.compile(r"([^，,。？?和与跟同]{2,20}?)(?:和|与|跟|同|还是)([^，,。？?]{2,20}?)[，,]?(?:哪个|哪项|谁|哪一个)")
+# What separates the things a list names (「民意征集、网上调查、在线访谈」).
+PLAN_LIST_SEP = re.compile(r"[、和及与跟]")
