@@ -276,6 +276,12 @@ class Assistant:
         values = [a.value for _, a in found]
         units = {a.unit for _, a in found}
         answer = Answer(question=plan.asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
+        if OP_AVERAGE.search(plan.content) and all(v is not None for v in values) and len(units) == 1 and not lacking:
+            mean = round(sum(v or 0 for v in values) / len(values), 2)  # 「这四年平均每年公开多少条」
+            answer.value, answer.unit = mean, units.pop()
+            answer.formula = f"({' + '.join(format_number(v) for v in values)}) ÷ {len(values)} = {format_number(mean)}"
+            answer.answer = f"平均每年 {format_number(mean)}{answer.unit or ''}（{answer.formula}）。" + listed
+            return answer
         if TEXT_ASKS_DIFF.search(plan.content) and len(found) == 2 and all(v is not None for v in values) \
                 and len(units) == 1 and not lacking:
             (first, a1), (second, a2) = found  # in year order: the later minus the earlier

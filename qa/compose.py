@@ -18,10 +18,14 @@ from qa.vocabulary import (
     COMPOSE_CONTAINER as _CONTAINER,
     COMPOSE_DIVIDE as _DIVIDE,
     COMPOSE_EXTEND as _EXTEND,
+    COMPOSE_MINUS,
     COMPOSE_NAMED_RATE as _NAMED_RATE,
     COMPOSE_OF as _OF,
+    COMPOSE_OPERATOR,
+    COMPOSE_RESULT,
     COMPOSE_SHARE_OF as _SHARE_OF,
     COMPOSE_SHARE_WORDS as _SHARE_WORDS,
+    COMPOSE_TAIL,
     COMPOSE_TIMES,
     FORMULA_UNSUPPORTED,
 )
@@ -139,11 +143,36 @@ def _extend(content: str, history: list[Query]) -> Understood | None:
     return Understood(previous.with_(op="sum", measures=measures), via="extended")
 
 
+def _combination(content: str) -> Understood | None:
+    """「新收 + 上年结转 − 办结总计」, 「现行有效的…减掉当年新制发的」: named figures added and subtracted."""
+    context = _context(content)
+    plus: list[Measure] = []
+    minus: list[Measure] = []
+    sign = 1
+    at = 0
+    for op in [*COMPOSE_OPERATOR.finditer(content), None]:
+        chunk = COMPOSE_RESULT.sub("", content[at : op.start() if op else len(content)])  # 「，剩多少」 ends it
+        found = _side_measures(chunk, context) if chunk.strip(" ，,：:(（)）=") else []
+        if chunk.strip(" ，,：:(（)）=？?") and not found and (op is not None or not COMPOSE_TAIL.fullmatch(chunk.strip())):
+            return None  # a term that names no figure: not this structure
+        (plus if sign > 0 else minus).extend(found)
+        if op is not None:
+            sign = -1 if COMPOSE_MINUS.fullmatch(op.group()) else 1
+            at = op.end()
+    if not plus or not minus or set(plus) & set(minus):
+        return None
+    return Understood(Query(op="sum", measures=tuple(plus), minus=tuple(minus)), via="composed")
+
+
 def compose(content: str, history: list[Query]) -> Understood | None:
     """A reading from the question's structure, or None when it has none of these structures."""
     if _ABOUT_PROSE.search(content):
         return None
     formula = _formula(content)
+    if formula is None and COMPOSE_MINUS.search(content):
+        combined = _combination(content)
+        if combined is not None:
+            return combined
     if (unsupported := FORMULA_UNSUPPORTED.search(content)) is not None:
         return Understood(None, via="unsupported", described=unsupported.group())  # 「纠正数/(复议总数−尚未审结)」
     if formula is not None:

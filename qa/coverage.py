@@ -104,14 +104,17 @@ def operation_keys(query: Query) -> list[str]:
         keys.append("sum")  # 「A和B」: two things named, each a measure or a report
     if query.op == "value":
         keys.append("value")
+    if query.minus:
+        keys.append("minus")
     return keys
 
 
 def plan_measures(query: Query) -> list[Measure]:
     """Every measure a query reads, the denominator's and a named rate's included."""
-    measures = list(query.measures) + list(query.denominators)
-    if query.definition == "公开率":
-        measures += [Measure("申请", "予以公开"), Measure("申请", "部分公开"), Measure("申请", "总计")]
+    measures = list(query.measures) + list(query.denominators) + list(query.minus)
+    if query.definition == "公开率":  # 部分公开 is read only when the rate includes it (「公开+部分公开」)
+        with_partial = "含部分公开" in (query.topic or "")
+        measures += [Measure("申请", "予以公开"), Measure("申请", "总计")] + ([Measure("申请", "部分公开")] if with_partial else [])
     if query.definition == "纠错率":
         measures += [Measure("复议诉讼", m.row, "结果纠正") for m in query.measures]
     return measures

@@ -162,6 +162,12 @@ class Executor:
     def _sum(self, query: Query, figures: list[Figure], scope: Scope) -> Result:
         if (missing := self._missing(query, figures, scope)) is not None:
             return missing
+        if query.minus and len({f.report_id for f in figures}) == 1:  # 「新收 + 上年结转 − 办结」: the user's combination
+            n = len(query.measures)
+            total = sum(f.value or 0 for f in figures[:n]) - sum(f.value or 0 for f in figures[n:])
+            formula = " + ".join(format_number(f.value) for f in figures[:n]) + "".join(
+                f" − {format_number(f.value)}" for f in figures[n:]) + f" = {format_number(total)}"
+            return Result("combination", query, scope, figures, total, unit_of(figures[0]), formula)
         total = sum(f.value or 0 for f in figures)
         formula = listed([format_number(f.value) for f in figures], " + ") + f" = {format_number(total)}"
         return Result("sum", query, scope, figures, total, unit_of(figures[0]), formula)

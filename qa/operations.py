@@ -19,6 +19,7 @@ from qa.vocabulary import (
     OP_DIFF as _DIFF,
     OP_EXTREME,
     OP_GROWTH as _GROWTH,
+    OP_HOW_MUCH_MORE,
     OP_LOW as _LOW,
     OP_MEDIAN as _MEDIAN,
     OP_MONTH as _MONTH,
@@ -63,6 +64,8 @@ def detect(content: str, n_measures: int, n_reports: int) -> Operation:
     extreme = n_measures and (OP_EXTREME.search(content) or _AVERAGE.search(content))  # 「几份报告里哪家最少」, 「…平均每家」
     if (_COUNT.search(content) or (not n_measures and _WHO.search(content))) and not ranked and not extreme:
         return Operation("count", condition=condition(content) if n_measures else None, words=words)
+    if n_reports == 2 and OP_HOW_MUCH_MORE.search(content):
+        return Operation("difference", words=words)  # 「谁多？多多少」 of two: the difference, naming the larger
     if _GROWTH.search(content):
         return Operation("growth", words=words)
     if _MULTIPLE.search(content):

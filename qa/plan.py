@@ -30,6 +30,7 @@ from qa.vocabulary import (
     PLAN_COUNT_UNIT,
     PLAN_DIFF_PARTS,
     PLAN_EACH_YEAR,
+    PLAN_ENDS,
     PLAN_GROWTH_RATE,
     PLAN_LIST_SEP,
     PLAN_POINTS as _POINTS,
@@ -122,6 +123,9 @@ class Planner:
             return replace(plan, kind="partial", unexplained=(understood.described,), content=content)
         if _POINTS.search(content):
             understood = self._points(content, understood, queries, named, len(years))
+        if len(years) > 2 and understood.query is not None and understood.query.op in ("difference", "growth", "multiple") \
+                and PLAN_ENDS.search(question):
+            years = (years[0], years[-1])  # 「从2019年到2025年降了多少」: the two ends, not every year between
         query = understood.query
         own_scope = names_own_scope(content, query)
         agencies, years, inherited = inherit_scope(catalog, resolved, years, history, content, query, own_scope)

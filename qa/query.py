@@ -76,6 +76,7 @@ class Query:
     scope: QueryScope = field(default_factory=QueryScope)
     denominator: Measure | None = None  # rate: the figure divided by
     over: tuple[Measure, ...] = ()  # rate: more figures added to the denominator (「÷ (本年新收 + 上年结转)」)
+    minus: tuple[Measure, ...] = ()  # sum: figures subtracted from the measures' total (「新收 + 上年结转 − 办结」)
     definition: str | None = None  # rate: which definition (公开率 with or without 部分公开)
     n: int | None = None  # rank: top-N (None: all)
     descending: bool = True  # rank: highest first
@@ -116,6 +117,8 @@ class Query:
             data["denominator"] = self.denominator.to_dict()
         if self.over:
             data["over"] = [m.to_dict() for m in self.over]
+        if self.minus:
+            data["minus"] = [m.to_dict() for m in self.minus]
         for key in ("definition", "n", "per", "topic", "delta"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
@@ -149,6 +152,7 @@ class Query:
                 ),
                 denominator=_measure(denominator) if denominator else None,
                 over=tuple(_measure(m) for m in data.get("over") or ()),
+                minus=tuple(_measure(m) for m in data.get("minus") or ()),
                 definition=data.get("definition"),
                 n=int(data["n"]) if data.get("n") is not None else None,
                 descending=bool(data.get("descending", True)),

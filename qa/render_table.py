@@ -33,7 +33,7 @@ def _label(figure: Figure, measure: Measure) -> str:
 
 def _part(figure: Figure, query: Query) -> str:
     """How a figure is named in a formula: by its report when reports differ, else by its row/column."""
-    measures = list(query.measures) + list(query.denominators)
+    measures = list(query.measures) + list(query.denominators) + list(query.minus)
     if len(measures) > 1 and figure.measure < len(measures):
         return _label(figure, measures[figure.measure])
     return name(figure)
@@ -104,6 +104,13 @@ def _one(r: Result, question: str) -> Answer:
 def _sum(r: Result, question: str) -> Answer:
     parts = [f"{_part(f, r.query)} {format_number(f.value)}" for f in r.figures]
     return _answer(r, question, f"合计 {format_number(r.value)}{r.unit}（{listed(parts)}）", chart=True)
+
+
+def _combination(r: Result, question: str) -> Answer:
+    n = len(r.query.measures)
+    named = " + ".join(f"{_part(f, r.query)} {format_number(f.value)}" for f in r.figures[:n]) + "".join(
+        f" − {_part(f, r.query)} {format_number(f.value)}" for f in r.figures[n:])
+    return _answer(r, question, f"{format_number(r.value)}{r.unit}（{name(r.figures[0])}：{named}）")
 
 
 def _difference(r: Result, question: str) -> Answer:
@@ -257,7 +264,7 @@ _DECLINED = {
     "nothing_to_rank": "没有可比较的数字",
 }
 _WRITERS: dict[str, Callable[[Result, str], Answer]] = {
-    "missing": _missing, "value": _one, "blank": _one, "blank_summed": _one, "disputed": _one, "sum": _sum,
+    "missing": _missing, "combination": _combination, "value": _one, "blank": _one, "blank_summed": _one, "disputed": _one, "sum": _sum,
     "difference": _difference, "rate": _rate, "open_rate": _rate, "open_rate_without_partial": _rate,
     "rate_change": _rate_change, "pooled_rate": _pooled_rate, "growth": _growth, "multiple": _multiple,
     "average": _average, "median": _median, "trend": _trend, "per_report": _per_report, "count": _count,

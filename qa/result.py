@@ -37,7 +37,7 @@ def measures_read(query: Query) -> list[Measure]:
     """The measures a query's figures are read for, in order (公开率 reads 予以公开, 部分公开 and 总计)."""
     if query.definition == "公开率":
         return [_FULL_DISCLOSURE, _PARTIAL, _TOTAL]
-    return list(query.measures) + list(query.denominators)
+    return list(query.measures) + list(query.denominators) + list(query.minus)
 
 
 def table_of(query: Query, m: int) -> str:

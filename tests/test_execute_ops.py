@@ -14,7 +14,7 @@ from corpus import read_report
 from index.cells import CellDB
 from qa.answer import Scope
 from qa.execute import Executor
-from qa.query import Measure, Query
+from qa.query import Measure, Query, QueryScope
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {"hz23": "txt/009_huaian_hongze_district_gov_2023.txt", "hz24": "txt/010_huaian_hongze_district_gov_2024.txt",
@@ -90,3 +90,16 @@ def test_the_denominators_round_trip_through_json():
     query = Query(op="rate", measures=(TOTAL,), denominator=NEW, over=(CARRIED,))
     assert Query.from_dict(query.to_dict()) == query
     assert query.to_dict()["over"] == [CARRIED.to_dict()]
+
+
+def test_the_users_combination_of_figures(executor):
+    # 淮安 2024: 本年新收 3119 + 上年结转 34 − 办理结果总计 3050 = 103 (the printed 结转下年度继续办理 is 103 too)
+    answer = run(executor, Query(op="sum", measures=(NEW, CARRIED), minus=(TOTAL,)), "ha24")
+    assert (answer.value, answer.formula) == (103, "3119 + 34 − 3050 = 103")
+
+
+def test_two_years_divided_in_the_order_asked(executor):
+    # 洪泽 本年新收 2023 21 ÷ 2024 95 = 0.22 (「2023年是2024年的几倍」); not asked in an order: the later ÷ the earlier
+    query = Query(op="multiple", measures=(NEW,), scope=QueryScope((), (2023, 2024)), as_asked=True)
+    assert run(executor, query, "hz23", "hz24").value == 0.22
+    assert run(executor, query.with_(as_asked=False), "hz23", "hz24").value == 4.52

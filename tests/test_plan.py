@@ -17,6 +17,7 @@ from qa.render import restate
 from qa.scope import Catalog
 from qa.understand import Understander
 
+NEW_ROW, CARRIED_ROW = Measure("申请", "本年新收政府信息公开申请数量"), Measure("申请", "上年结转政府信息公开申请数量")
 AGENCIES = (("淮安市人民政府", 2024), ("淮安市洪泽区人民政府", 2023), ("淮安市洪泽区人民政府", 2024),
             ("沭阳县发展和改革局", 2023), ("平潭综合实验区", 2024), ("上海市科委", 2024))
 
@@ -138,3 +139,19 @@ def test_a_new_question_with_its_own_wider_scope_is_not_narrowed_by_the_last(pla
 def test_the_restatement_names_scope_measure_and_operation(planner):
     plan = planner.plan("淮安市2024年不予公开的申请里，涉及国家秘密的占多少？", [])
     assert restate(plan) == "理解为：淮安市人民政府2024年，申请表「不予公开/属于国家秘密」 ÷ 申请表「不予公开」"
+
+
+def test_the_users_sum_and_difference_of_named_figures(planner):
+    query = _table(planner, "帮我算一下淮安市2024年：新收申请 + 上年结转 − 本年办结总数 = ?")
+    assert query.op == "sum" and query.measures == (NEW_ROW, CARRIED_ROW) and query.minus == (Measure("申请", "总计"),)
+
+
+def test_two_years_are_divided_in_the_order_asked(planner):
+    plan = planner.plan("洪泽区2023年新收申请数是2024年的几倍？", [])
+    assert plan.query is not None and plan.query.op == "multiple" and plan.query.as_asked
+    assert plan.years == (2023, 2024)
+
+
+def test_a_subtraction_inside_a_division_is_said_not_approximated(planner):
+    plan = planner.plan("淮安市2024年行政复议的纠错率，按 纠正数/(复议总数−尚未审结) 算是多少？", [])
+    assert plan.kind == "partial" and plan.unexplained == ("−",)
