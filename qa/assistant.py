@@ -35,7 +35,9 @@ from qa.vocabulary import (
     OP_MULTIPLE,
     PERIOD_WORDS,
     TEXT_ASKS_DIFF,
+    TEXT_ASKS_REST,
     TEXT_ASKS_SHARE,
+    TEXT_CONTAINER,
     TEXT_SAYS,
     TEXT_TWO_THINGS,
     TEXT_WHICH_OF_TWO,
@@ -383,6 +385,11 @@ class Assistant:
         """
         if TEXT_ASKS_SHARE.search(content) and unit != "%":
             return "比例（百分数）"
+        if TEXT_ASKS_REST.search(content):
+            return "两个数字之差（还剩多少）"
+        container = TEXT_CONTAINER.search(content)
+        if container and longest(container.group(1)) not in quoted:
+            return f"「{container.group(1)}」中的数字"  # 「申请里跟法律援助有关的」 is not 法律援助案件总数
         if TEXT_TWO_THINGS.search(content) and not TEXT_SAYS["sum"].search(quoted):
             return "两项之和"
         if OP_AVERAGE.search(content) and not TEXT_SAYS["average"].search(quoted):
@@ -426,7 +433,8 @@ class Assistant:
         if plan.parts and answer.value is not None:
             # Two figures asked to be added, and only one sentence found: it is not their total.
             return abstain(asked, f"问题要把{'、'.join(plan.parts)}相加，报告中只找到一处：{answer.answer}")
-        if (answer.value is not None or TEXT_ASKS_DIFF.search(plan.content)) and not plan.per:
+        asks_figure = TEXT_ASKS_DIFF.search(plan.content) or TEXT_ASKS_SHARE.search(plan.content)
+        if (answer.value is not None or asks_figure) and not plan.per:
             unsaid = self._operation_unsaid(plan.content, "".join(c.quote for c in answer.citations), answer.unit)
             if unsaid:
                 # 「…和…加一块多少期」 answered with one of the two: a figure, but not the one asked

@@ -25,6 +25,7 @@ from qa.vocabulary import (
     COMPOSE_RESULT,
     COMPOSE_SHARE_OF as _SHARE_OF,
     COMPOSE_SHARE_WORDS as _SHARE_WORDS,
+    COMPOSE_SIDE_END,
     COMPOSE_TAIL,
     COMPOSE_TIMES,
     FORMULA_UNSUPPORTED,
@@ -87,6 +88,8 @@ def _formula(content: str) -> tuple[str, str, int] | None:
     left = content[i + 1 : start]
     j = m.end()
     right = content[j : _balanced(content, j)]
+    if (end := COMPOSE_SIDE_END.search(right)) is not None and end.start() > 0:
+        right = right[: end.start()]  # 「÷本年新收 算一下淮安市的公开率」: the request words are not the side
     return (left, right, i + 1) if left.strip() and right.strip() else None
 
 

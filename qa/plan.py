@@ -23,6 +23,7 @@ from qa.scope import Catalog
 from qa.table_route import label
 from qa.understand import Understander, Understood
 from qa.vocabulary import (
+    COMPOSE_DIVIDE,
     PLAN_ALL_YEARS,
     PLAN_CHANGE as _CHANGE,
     PLAN_COMPARE as _COMPARE,
@@ -121,6 +122,9 @@ class Planner:
         understood = compose(content, queries) or self.understander.understand(content, queries, named, len(years))
         if understood.via == "unsupported":  # a formula with an operation no Plan computes: said, not approximated
             return replace(plan, kind="partial", unexplained=(understood.described,), content=content)
+        if (divide := COMPOSE_DIVIDE.search(content)) is not None and understood.via != "composed":
+            # a division the structure did not read: no figure from another reading of the same words
+            return replace(plan, kind="partial", unexplained=(divide.group(),), content=content)
         if _POINTS.search(content):
             understood = self._points(content, understood, queries, named, len(years))
         if len(years) > 2 and understood.query is not None and understood.query.op in ("difference", "growth", "multiple") \

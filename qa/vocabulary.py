@@ -92,7 +92,7 @@ def words_of(*keys: str) -> re.Pattern[str]:
 
 # qa/operations.py
 OP_CHECK = re.compile(
-    r"矛盾|对(?:得|不)?上|算错|有误|错误|不一致|一致吗|是否一致|一致不|相符|不符|勾稽|核对|核查|有问题|问题吗|出错|"
+    r"矛盾|对(?:得|不)?上|算错|有误|错误(?!信息|链接|描述)|不一致|一致吗|是否一致|一致不|相符|不符|勾稽|核对|核查|有问题|问题吗|出错|"
     r"自洽|准确吗|可靠吗|加起来对|合不上|不合理|异常|支持(?:这个|该)?说法|属实|说得对|对不对|对吗|不一样|不相同|有差异|差异在哪|(?:能|可以)(?:直接)?(?:拿来)?(?:当|作为?)分母|能不能用|可信吗|靠得住吗"
 )
 OP_COUNT = re.compile(
@@ -178,7 +178,7 @@ FOLLOW_BOTH = re.compile(r"[两2](?:家|个|年|份|项|类)|这[两2]|二者|�
 
 # qa/compose.py
 # The user's formula: an operator between two sides (a side may be bracketed and hold 「+」 or 「加」).
-COMPOSE_DIVIDE = re.compile(r"÷|除以|/")
+COMPOSE_DIVIDE = re.compile(r"÷|除以|(?<=[\u4e00-\u9fff)）\s])/(?=[\s\u4e00-\u9fff(（])")
 COMPOSE_CONTAINER = re.compile(r"(?<!其)(?:当中|之中|里面|里头|中间|中|里)(?:[，,]|的)?")
 COMPOSE_SHARE_WORDS = re.compile(r"占|比例|比重|百分之|百分比|几成|率|%|多大比")
 COMPOSE_OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|百分之多少|几分之几|多少倍|几倍|百分比|比例|多少)")
@@ -227,7 +227,7 @@ PLAN_GROWTH_RATE = re.compile(r"增幅|增长率|涨幅|百分")
 # A prose figure asked for each report, or their total.
 PLAN_EACH_YEAR = re.compile(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来")
 # 「培训和讲座一共办了多少场」: two named things before a total.
-PLAN_TWO_PARTS = re.compile(r"(?:^|[，,])?([^，,。？?]{2,30}?)[，,]?(?:和|及|与|、|加上|以及|跟|同)([^，,。？?]{2,30}?)[，,]?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)(.*)$")
+PLAN_TWO_PARTS = re.compile(r"(?:^|[，,])?([^，,。？?]{2,30}?)[，,]?(?:和|及|与|、|加上|以及|跟|同|加(?![起在一到]))([^，,。？?]{2,30}?)[，,]?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)(.*)$")
 # The unit a total asks in (each part keeps its own: 21个 and 12场).
 PLAN_COUNT_UNIT = re.compile(r"(多少|几)[个件条场次篇项]")
 # A quotient asked as a multiple (「是…的几倍」).
@@ -283,7 +283,7 @@ TEXT_SAYS: dict[str, re.Pattern[str]] = {
     "difference": re.compile(r"多|少|增加|减少|增长|下降|相差|差"),
 }
 # Two things named, joined, before a total (「民意征集和网上调查，加一块」): a total of two figures.
-TEXT_TWO_THINGS = re.compile(r"[\u4e00-\u9fff]{2,}[，,]?(?:和|及|与|、|以及|加上|跟|同)[\u4e00-\u9fff]{2,}[^。？?]{0,12}?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)")
+TEXT_TWO_THINGS = re.compile(r"[\u4e00-\u9fff]{2,}[，,]?(?:和|及|与|、|以及|加上|跟|同|加(?![起在一到]))[\u4e00-\u9fff]{2,}[^。？?]{0,12}?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)")
 # 「门户网站主动公开的信息，比县直部门发布的多多少条」: two prose figures, the first minus the second.
 PLAN_DIFF_PARTS = re.compile(r"(?P<a>[^，,。？?]{2,24}?)[，,]?比(?P<b>[^，,。？?]{2,24}?)(?:多|少)(?:了)?(?P<q>多少|几)(?P<u>[个件条场次篇项期人])?")
 # A difference asked of two things (「A 比 B 多多少」, 「相差多少」) — not 「占比是多少」 or 「比例提升到了多少」.
@@ -291,7 +291,7 @@ TEXT_ASKS_DIFF = re.compile(r"哪个[^，。？]{0,4}?(?:更)?(?:多|少|高|低
 # A share asked (「占多少」, 「比例」, 「百分之几」): a figure the prose gives must be a percentage to answer it.
 TEXT_ASKS_SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)|比例|比重|百分之|百分比|几成|%")
 # An operator in a user's formula no Plan computes (a subtraction): the formula is not read without it.
-FORMULA_UNSUPPORTED = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|减去|减掉|扣除|乘以|×")
+FORMULA_UNSUPPORTED = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|减去|减掉|刨掉|刨去|去掉|扣除|乘以|×")
 # A change asked without a direction (「变化了多少个百分点」): the answer is signed.
 SIGNED_CHANGE = re.compile(r"变化|变动|差了?多少|增减")
 # How a question asks (a sentence need not repeat these words to answer it).
@@ -303,10 +303,16 @@ PLAN_LIST_SEP = re.compile(r"[、和及与跟]")
 # 「从2019年到2025年降了多少」: a range read as its two ends when a change between them is asked.
 PLAN_ENDS = re.compile(r"从\s*20\d\d\s*年?\s*(?:到|至)\s*20\d\d|(?:变化|降|升|涨|增|减|多|少|高|低)")
 # The user's sum and difference of named figures (「新收 + 上年结转 − 办结总计」, 「现行有效的…减掉当年新制发的」).
-COMPOSE_MINUS = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|减去|减掉|扣除|扣掉")
+COMPOSE_MINUS = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|减去|减掉|刨掉|刨去|去掉|扣除|扣掉")
 COMPOSE_PLUS = re.compile(r"[+＋]|加上")
 OP_HOW_MUCH_MORE = re.compile(r"多多少|少多少|差多少|多几|少几|相差多少|多出多少|高多少|低多少")
 # The operators between the terms of a combination, and what may end it (「= ?」, 「剩多少」, 「结果是多少」).
-COMPOSE_OPERATOR = re.compile(r"[+＋−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|加上|减去|减掉|扣除|扣掉")
+COMPOSE_OPERATOR = re.compile(r"[+＋−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|加上|减去|减掉|刨掉|刨去|去掉|扣除|扣掉")
 COMPOSE_TAIL = re.compile(r"[，,]?\s*(?:=|等于|剩|还剩|剩下|结果)?.{0,8}?(?:多少|几)?[？?]?")
 COMPOSE_RESULT = re.compile(r"[，,]?\s*(?:=|等于|剩下|还剩|剩|结果是?|算出来)[^，,]*$")
+# Where the right side of a user's formula ends (「÷本年新收 算一下…」, 「÷总计，等于多少」).
+COMPOSE_SIDE_END = re.compile(r"算一下|算出来|来算|算|等于|=|是多少|多少")
+# A question about a subset of something (「申请里，跟法律援助有关的」): the sentence must speak of that thing.
+TEXT_CONTAINER = re.compile(r"([^，,。？?]{2,20}?)(?<!其)(?:当中|之中|里面|里头|中|里)[，,]")
+# A subtraction asked of prose (「…刨掉…还剩多少」): one figure of a sentence is not its result.
+TEXT_ASKS_REST = re.compile(r"还剩|剩下|剩多少|剩几|刨掉|刨去|去掉|减掉|减去|扣除|扣掉")
