@@ -223,6 +223,12 @@ def leftover(question: str, used: list[str], vocabulary: str = "") -> str:
     return re.sub(r"\s+", "", FILLER.sub(" ", rest))
 
 
+def columns_of(table: str, row: str) -> list[str]:
+    """The columns a row has (a 主动公开 row's own; every applicant or result column of the other tables)."""
+    terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())
+    return [col for _, col in terms]
+
+
 def col_words(question: str, table: str, row: str) -> list[str]:
     """The words of a question that named a column of this row (removed before the leftover check)."""
     terms = REQUEST_COL_TERMS if table == "申请" else REVIEW_COL_TERMS if table == "复议诉讼" else ACTIVE_COL_TERMS.get(row, ())

@@ -19,6 +19,7 @@ from qa.lexicon import (
     WEAK_NEW,
     RowTerm,
     col_words,
+    columns_of,
     leftover,
     match_cols,
     match_rows,
@@ -46,6 +47,7 @@ from qa.vocabulary import (
     READ_REVIEW_OR_SUIT,
     READ_REVIEW_TABLE,
     READ_SHARE_OF,
+    READ_SHORT_FOLLOW_UP,
     READ_TEXT_VS_TABLE,
     READ_WITH_PARTIAL as _WITH_PARTIAL,
     READ_WITHOUT_PARTIAL as _WITHOUT_PARTIAL,
@@ -183,6 +185,12 @@ class Understander:
                 return Understood(None, candidates=candidates, via="semantic")
         elif rest:
             return Understood(None)
+        if previous is not None and via == "lexicon" and operation.op == "value" and READ_SHORT_FOLLOW_UP.fullmatch(content) \
+                and len(measures) == 1 and measures[0].col is None and previous.measures:
+            # 「规章呢」 after 「规范性文件对外公开总数是多少」: another row, the same column where the row has it
+            last = previous.measures[0]
+            if last.table == measures[0].table and last.col and last.col in columns_of(measures[0].table, measures[0].row):
+                measures = [Measure(measures[0].table, measures[0].row, last.col)]
         if via == "inherited" and operation.op == "value" and previous is not None:
             # 「洪泽区呢？」 after a rate: the same question about another scope.
             return Understood(previous.with_(measures=tuple(measures) if previous.op != "rate" else previous.measures), via=via)
@@ -384,3 +392,4 @@ def _check_topic(content: str, terms: list[RowTerm]) -> str | None:
     if READ_TEXT_VS_TABLE.search(content):
         return "文字与表格"
     return None
+

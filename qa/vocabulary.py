@@ -316,3 +316,5 @@ COMPOSE_SIDE_END = re.compile(r"算一下|算出来|来算|算|等于|=|是多�
 TEXT_CONTAINER = re.compile(r"([^，,。？?]{2,20}?)(?<!其)(?:当中|之中|里面|里头|中|里)[，,]")
 # A subtraction asked of prose (「…刨掉…还剩多少」): one figure of a sentence is not its result.
 TEXT_ASKS_REST = re.compile(r"还剩|剩下|剩多少|剩几|刨掉|刨去|去掉|减掉|减去|扣除|扣掉")
+# A follow-up that only names something else (「规章呢」, 「那部分公开的呢？」).
+READ_SHORT_FOLLOW_UP = re.compile(r"\s*(?:那|那么)?[^，,。？?]{1,12}?(?:的)?呢[？?]?\s*")
