@@ -352,3 +352,9 @@ def test_over_thousands_of_reports_an_answer_names_the_first_and_counts_the_rest
     assert summed.value == 9 + 8 + 5 * 1998 and len(summed.citations) == 2000 and len(summed.rows) == 2001
     assert summed.answer.count("号机关") == LIST_LIMIT and f"另有 {2000 - LIST_LIMIT} 项" in summed.answer
     assert summed.formula.startswith("9 + 8 + 5") and summed.formula.endswith(f"= {9 + 8 + 5 * 1998}")
+
+
+def test_shouli_is_given_as_new_requests_with_the_sum_some_reports_mean_beside_it(assistant):
+    # 沐阳县 2025: 本年新收 713, 上年结转 36; its prose says 「受理政府信息公开申请 749 件」 (713 + 36)
+    data = ask(assistant, "沭阳县人民政府2025年受理了多少件政府信息公开申请？")
+    assert data["value"] == 713 and "749" in data["answer"] and "713 + 36" in data["answer"]

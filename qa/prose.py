@@ -1,0 +1,239 @@
+"""Carrying out a text Plan: the extractive chain over the reports in scope, and what the prose gives beyond it.
+
+Beyond one sentence: figures of several reports, two or more named figures added, divided or subtracted, a year's
+figure per period — each figure only with its own words, never a figure the sentence does not state as the one asked.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+from corpus import Report
+from qa.answer import Answer, abstain, format_number
+from qa.operations import asks_sum
+from qa.plan import Plan
+from qa.render import per_period
+from qa.table_route import label
+from qa.text_route import Sentence, figure_in, longest, terms
+from qa.vocabulary import (
+    ASK_QUESTION_WORDS,
+    ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
+    OP_AVERAGE,
+    OP_MULTIPLE,
+    PERIOD_WORDS,
+    TEXT_ASKS_DIFF,
+    TEXT_ASKS_REST,
+    TEXT_ASKS_SHARE,
+    TEXT_CONTAINER,
+    TEXT_SAYS,
+    TEXT_TWO_THINGS,
+    TEXT_WHICH_OF_TWO,
+)
+
+if TYPE_CHECKING:
+    from qa.assistant import Assistant
+
+_COUNTS = {"个", "件", "场", "次", "条", "篇", "项", "期"}  # counts of things: 21个 and 12场 add up to 33
+
+
+class ProseReader:
+    """Reads a text Plan's answer from the reports' sentences (through the assistant's chain)."""
+
+    def __init__(self, owner: Assistant) -> None:
+        self.owner = owner
+
+    @property
+    def chain(self) -> Any:
+        """The text route's LangChain chain."""
+        return self.owner.chain
+
+    def read(self, plan: Plan) -> Answer:
+        """The answer the prose gives to a text Plan (or an abstention saying why not)."""
+        return self._text(plan)
+
+    def _text_per_report(self, plan: Plan) -> Answer:
+        """A prose question over several years of one agency: each year's report read on its own.
+
+        「2023到2025年一共发布了多少篇政策解读」 is the sum of three sentences, each cited; a year whose report
+        does not say it leaves the total open (the years found are listed, and the answer abstains).
+        """
+        found: list[tuple[Report, Answer]] = []
+        lacking: list[Report] = []
+        for report in sorted(plan.reports, key=lambda r: r.year or 0):
+            one = self.chain.invoke({"question": plan.question, "report_ids": [report.id]})
+            (found.append((report, one)) if one is not None else lacking.append(report))
+        if not found:
+            return abstain(plan.asked, "在这些报告中都没有找到足够可靠的答案")
+        listed = "；".join(f"{r.year}年：{a.answer}" for r, a in found)
+        values = [a.value for _, a in found]
+        units = {a.unit for _, a in found}
+        answer = Answer(question=plan.asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
+        if OP_AVERAGE.search(plan.content) and all(v is not None for v in values) and len(units) == 1 and not lacking:
+            mean = round(sum(v or 0 for v in values) / len(values), 2)  # 「这四年平均每年公开多少条」
+            answer.value, answer.unit = mean, units.pop()
+            answer.formula = f"({' + '.join(format_number(v) for v in values)}) ÷ {len(values)} = {format_number(mean)}"
+            answer.answer = f"平均每年 {format_number(mean)}{answer.unit or ''}（{answer.formula}）。" + listed
+            return answer
+        if TEXT_ASKS_DIFF.search(plan.content) and len(found) == 2 and all(v is not None for v in values) \
+                and len(units) == 1 and not lacking:
+            (first, a1), (second, a2) = found  # in year order: the later minus the earlier
+            diff = (a2.value or 0) - (a1.value or 0)
+            answer.value, answer.unit = abs(diff), units.pop()
+            answer.formula = f"{format_number(a2.value)} − {format_number(a1.value)} = {format_number(diff)}"
+            word = "多" if diff >= 0 else "少"
+            answer.answer = (f"{second.year}年比{first.year}年{word} {format_number(abs(diff))}{answer.unit or ''}"
+                             f"（{answer.formula}）。" + listed)
+            return answer
+        if asks_sum(plan.question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
+            total = sum(v for v in values if v is not None)
+            answer.value, answer.unit = total, units.pop()
+            answer.formula = " + ".join(format_number(v) for v in values) + f" = {format_number(total)}"
+            answer.answer = f"合计 {format_number(total)}{answer.unit or ''}（{answer.formula}）。" + listed
+        elif lacking:
+            answer.abstained, answer.reason = True, f"{'、'.join(f'{r.year}年' for r in lacking)}的报告没有找到这一内容"
+            answer.answer = listed + f"。{answer.reason}。"
+        return answer
+
+    def _text_parts(self, plan: Plan) -> Answer | None:
+        """「培训和讲座一共办了多少场」: each named figure from its own sentence, added when both are found in one unit."""
+        words = [set(terms(p)) for p in plan.parts]
+        shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
+        found = [self.chain.invoke({"question": part, "report_ids": plan.text_ids, "avoid": tuple(shared)})
+                 for part in plan.parts]
+        if any(a is None or a.value is None for a in found):
+            return None
+        answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
+        for answer, own in zip(answers, words, strict=True):
+            quoted = "".join(c.quote for c in answer.citations)
+            mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)), key=len)
+            said = [w for w in mine if w in quoted]
+            if mine and (mine[-1] not in quoted or 2 * len(said) < len(mine)):
+                return None  # a figure only with its own words (「法律援助接待咨询」 is not 「实体窗口接待咨询」)
+        units = {a.unit for a in answers}
+        same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
+        if same_figure or (len(units) != 1 and not units <= _COUNTS):
+            return None
+        if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
+            return None
+        if plan.combine == "ratio":
+            return self._text_ratio(plan, answers)
+        if plan.combine == "difference":
+            first, second = answers
+            diff = (first.value or 0) - (second.value or 0)
+            formula = f"{format_number(first.value)} − {format_number(second.value)} = {format_number(diff)}"
+            named = [re.split(r"多少|几", p)[0].rstrip("的") for p in plan.parts]
+            text = f"{named[0]}比{named[1]}{'多' if diff >= 0 else '少'} {format_number(abs(diff))}{first.unit or ''}（{formula}）：" + "；".join(
+                f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+            return Answer(question=plan.asked, answer=text, value=abs(diff), unit=first.unit, route="text", formula=formula,
+                          citations=[c for a in answers for c in a.citations], scope=plan.scope)
+        total = sum(a.value or 0 for a in answers)
+        one_unit = len(units) == 1
+        formula = " + ".join(format_number(a.value) + ("" if one_unit else a.unit or "") for a in answers) + f" = {format_number(total)}"
+        unit = answers[0].unit if one_unit else None  # 21个 + 12场: a count of things, in no one unit
+        text = f"合计 {format_number(total)}{unit or ''}（{formula}）：" + "；".join(
+            f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+        return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
+                      citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    @staticmethod
+    def _co_located(answers: list[Answer], parts: tuple[str, ...], words: list[set[str]], shared: set[str]) -> list[Answer]:
+        """Two parts named in one sentence are read from it (「推送原创短视频1113个、图文1775条」), not one from elsewhere."""
+        for i, (answer, own) in enumerate(zip(answers, words, strict=True)):
+            mine = [w for w in own - shared if len(w) >= 2]
+            for other in answers[:i] + answers[i + 1 :]:
+                cited = other.citations[0] if other.citations else None
+                if cited is None or not mine or not all(w in cited.quote for w in mine) or (
+                        answer.citations and answer.citations[0].quote == cited.quote):
+                    continue
+                sentence = Sentence(cited.report_id, cited.quote, cited.start, cited.end)
+                figure = figure_in(sentence, mine, parts[i], tuple(shared))
+                if figure is not None:
+                    value, unit = figure[0], figure[1]
+                    answers[i] = Answer(question=answer.question, answer=f"{format_number(value)}{unit or ''}（{cited.quote}）",
+                                        value=value, unit=unit, route="text", citations=[cited], scope=answer.scope)
+                    break
+        return answers
+
+    @staticmethod
+    def _text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
+        """The first prose figure divided by the second, both cited (「律师类的件数是律所类的几倍」)."""
+        first, second = answers
+        if not second.value or first.unit != second.unit:
+            return None
+        ratio = round((first.value or 0) / second.value, 2)
+        formula = f"{format_number(first.value)} ÷ {format_number(second.value)} = {format_number(ratio)}"
+        text = f"{format_number(ratio)}倍（{formula}）：" + "；".join(
+            f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+        return Answer(question=plan.asked, answer=text, value=ratio, unit="倍", route="text", formula=formula,
+                      citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    @staticmethod
+    def _operation_unsaid(content: str, quoted: str, unit: str | None) -> str | None:
+        """The operation asked of prose (a total of two things, an average, a multiple) that the sentence found omits.
+
+        None when the sentence says it (「全年共受理…」 is a total) or when none is asked.
+        """
+        if TEXT_ASKS_SHARE.search(content) and unit != "%":
+            return "比例（百分数）"
+        if TEXT_ASKS_REST.search(content):
+            return "两个数字之差（还剩多少）"
+        container = TEXT_CONTAINER.search(content)
+        if container and longest(container.group(1)) not in quoted:
+            return f"「{container.group(1)}」中的数字"  # 「申请里跟法律援助有关的」 is not 法律援助案件总数
+        if TEXT_TWO_THINGS.search(content) and not TEXT_SAYS["sum"].search(quoted):
+            return "两项之和"
+        if OP_AVERAGE.search(content) and not TEXT_SAYS["average"].search(quoted):
+            return "平均数"
+        if OP_MULTIPLE.search(content) and not TEXT_SAYS["multiple"].search(quoted):
+            return "倍数"
+        both = TEXT_WHICH_OF_TWO.search(content)  # 「民意征集和网上调查，哪个多」: a sentence giving both answers it
+        names_both = unit is None and both is not None and all(longest(part) in quoted for part in both.groups())
+        if TEXT_ASKS_DIFF.search(content) and not TEXT_SAYS["difference"].search(quoted) and not names_both:
+            return "两个数字之差"
+        return None
+
+    def _text(self, plan: Plan) -> Answer:
+        started = time.perf_counter()
+        asked, question, ids = plan.asked, plan.question, plan.text_ids
+        if plan.per_report:
+            return self._text_per_report(plan)
+        if plan.parts:
+            summed = self._text_parts(plan)
+            if summed is not None:
+                return summed
+        read = PERIOD_WORDS.sub("", question) if plan.per else question  # the year's figure is what is read
+        answer = self.chain.invoke({"question": read, "report_ids": ids})
+        if answer is None:
+            return abstain(asked, "在报告中没有找到足够可靠的答案")
+        answer.question = asked
+        answer.timings_ms["retrieve_and_extract"] = (time.perf_counter() - started) * 1000
+        quoted = "".join(c.quote for c in answer.citations)
+        asked_for = _TEXT_QUALIFIER.findall(question)
+        lacking = [w for w in asked_for if w not in quoted]
+        if answer.value is not None and lacking:
+            # 「折合多少美元」, 「败诉后赔了多少钱」: the sentence found does not speak of what was asked.
+            return abstain(asked, f"报告中没有说到「{lacking[0]}」的数字")
+        listed = [w for w in asked_for if re.search(rf"(?:{_TEXT_QUALIFIER.pattern})[、和及与或]{w}|{w}[、和及与或](?:{_TEXT_QUALIFIER.pattern})", quoted)]
+        if answer.value is not None and listed:
+            # 「通过邮寄、网络提交的…共计81件」: a figure for several channels together is not the one asked.
+            return abstain(asked, f"报告给出的是「{listed[0]}」与其他方式合计的数字，没有单独的「{listed[0]}」数字")
+        if answer.value is not None and len(plan.reports) > 1 and ids and asks_sum(question):
+            # 「2023到2025年一共发布了多少篇」: one sentence of one report is not the total over several.
+            return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.owner.index.reports[answer.citations[0].report_id])}的：{answer.answer}")
+        if plan.parts and answer.value is not None:
+            # Two figures asked to be added, and only one sentence found: it is not their total.
+            return abstain(asked, f"问题要把{'、'.join(plan.parts)}相加，报告中只找到一处：{answer.answer}")
+        asks_figure = TEXT_ASKS_DIFF.search(plan.content) or TEXT_ASKS_SHARE.search(plan.content)
+        if (answer.value is not None or asks_figure) and not plan.per:
+            unsaid = self._operation_unsaid(plan.content, "".join(c.quote for c in answer.citations), answer.unit)
+            if unsaid:
+                # 「…和…加一块多少期」 answered with one of the two: a figure, but not the one asked
+                return abstain(asked, f"问题要的是{unsaid}，报告中找到的一处数字不是它：{answer.answer}")
+        if plan.per and answer.value is not None:
+            return per_period(answer, plan.per, plan.reports[0].year)
+        if answer.value is not None and not ids and len(self.owner.catalog.reports) > 1:
+            report = self.owner.index.reports[answer.citations[0].report_id]
+            answer.answer = f"{answer.answer}（出自{label(report)}报告）"
+        return answer
