@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from corpus.anytables import Fact, TableCell, TableInfo
+
 TABLE_ACTIVE = "主动公开"
 TABLE_REQUESTS = "申请"
 TABLE_REVIEW = "复议诉讼"
@@ -89,6 +91,11 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     ocr: dict[str, Any] = field(default_factory=dict)  # pages read by OCR and the cells it left unparsed
+    kind: str = ""  # 政府信息公开年度报告, 年度报告, 部门决算, 部门预算, 统计公报, 研究报告 or 其他
+    names: list[str] = field(default_factory=list)  # other names of the issuer: 证券简称, 股票代码, a short name
+    tables: list[TableInfo] = field(default_factory=list)  # every table of the report, in reading order
+    table_cells: list[TableCell] = field(default_factory=list)  # their values, by printed row and column
+    facts: list[Fact] = field(default_factory=list)  # their text cells (电子信箱, 董事会秘书 …)
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding a character offset, or None where the source has no pages."""
@@ -134,6 +141,8 @@ class Report:
                 "year": self.year,
                 "source": self.source,
                 "versions": dict(self.versions),
+                "kind": self.kind,
+                "names": list(self.names),
             },
             "sections": [asdict(s) for s in self.sections],
             "pages": [asdict(p) for p in self.pages],
@@ -141,14 +150,18 @@ class Report:
             "checks": [f.to_dict() for f in self.checks],
             "warnings": list(self.warnings),
             "ocr": {"pages": list(self.ocr.get("pages", [])), "unparsed": list(self.ocr.get("unparsed", []))},
+            "tables": [asdict(t) for t in self.tables],
+            "table_cells": [asdict(c) for c in self.table_cells],
+            "facts": [asdict(f) for f in self.facts],
         }
 
 
 def report_to_state(report: Report) -> dict[str, Any]:
     """Everything needed to rebuild a `Report` without re-reading its file (stored in the index)."""
     state = {f.name: getattr(report, f.name) for f in fields(Report)}  # `asdict` deep-copies: 10x slower
-    for key in ("sections", "pages", "cells"):
+    for key in ("sections", "pages", "cells", "tables", "table_cells", "facts"):
         state[key] = [dict(item.__dict__) for item in state[key]]
+    state["names"] = list(report.names)
     state["checks"] = [{**f.__dict__, "cells": list(f.cells)} for f in report.checks]
     state["warnings"], state["versions"] = list(report.warnings), dict(report.versions)
     return state
@@ -161,10 +174,13 @@ def report_from_state(state: dict[str, Any]) -> Report:
     data["pages"] = [Page(**p) for p in data.get("pages", [])]
     data["cells"] = [Cell(**c) for c in data.get("cells", [])]
     data["checks"] = [Finding(**{**f, "cells": tuple(f.get("cells", ()))}) for f in data.get("checks", [])]
+    data["tables"] = [TableInfo(**{**t, "pages": tuple(t["pages"]), "columns": tuple(t["columns"])}) for t in data.get("tables", [])]
+    data["table_cells"] = [TableCell(**c) for c in data.get("table_cells", [])]
+    data["facts"] = [Fact(**f) for f in data.get("facts", [])]
     return Report(**data)
 
 
-_BODY = ("text", "sections", "pages", "cells", "checks", "warnings", "ocr")
+_BODY = ("text", "sections", "pages", "cells", "checks", "warnings", "ocr", "tables", "table_cells", "facts")
 
 
 class LazyReport(Report):
@@ -186,8 +202,10 @@ class LazyReport(Report):
         n_cells: int = 0,
         has_pages: bool = False,
         failed: int = 0,
+        about: dict[str, Any] | None = None,
     ) -> None:
         self.id, self.source, self.title, self.agency, self.year = id, source, title, agency, year
+        self.kind, self.names = str((about or {}).get("kind", "")), list((about or {}).get("names", []))
         self.versions = versions
         self._load, self._n_cells, self._has_pages, self._failed = load, n_cells, has_pages, failed
 

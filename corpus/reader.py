@@ -8,6 +8,8 @@ import json
 import logging
 from pathlib import Path
 
+from corpus.about import DISCLOSURE, OTHER, read_about, report_kind
+from corpus.anytables import read_any_tables
 from corpus.checks import run_checks
 from corpus.errors import UnreadableReportError
 from corpus.loaders import Block, load_blocks
@@ -66,6 +68,18 @@ def _from_blocks(path: Path, blocks: list[Block], root: Path | None, agency: str
     year_value = year or overrides.get("year") or meta.year
     report.year = int(str(year_value)) if year_value else None
     report.warnings = [note for b in blocks for note in b.notes]
+    generic = read_any_tables(blocks)
+    report.tables, report.table_cells, report.facts = generic.tables, generic.cells, generic.facts
+    report.kind = report_kind(report.text[:4000])
+    if report.kind not in (DISCLOSURE, OTHER):
+        about = read_about(report.text, report.facts)
+        report.kind, report.names = about.kind, about.names
+        report.title = str(overrides.get("title") or about.title or report.title)
+        report.agency = agency or str(overrides.get("agency") or about.issuer or report.agency)
+        report.year = year or (int(str(overrides["year"])) if overrides.get("year") else about.year or report.year)
+        report.checks = []
+        log.debug("read %s: a %s with %d table cells", report.id, report.kind, len(report.table_cells))
+        return report
     tables = extract_tables(report)
     report.cells, report.versions = tables.cells, tables.versions
     report.warnings += tables.warnings
@@ -73,6 +87,8 @@ def _from_blocks(path: Path, blocks: list[Block], root: Path | None, agency: str
         report.ocr = ocr_summary(blocks, tables.unread)
     if not report.sections:
         report.warnings.append("none of the standard sections (一、总体情况 …) found")
+    if report.kind == OTHER and (report.cells or "信息公开" in report.title):
+        report.kind = DISCLOSURE
     report.checks = run_checks(report)
     log.debug("read %s: %d cells, %d warnings", report.id, len(report.cells), len(report.warnings))
     return report

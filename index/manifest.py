@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (rid TEXT PRIMARY KEY, hash TEXT, error TEXT, chunks TEXT, limits TEXT);
 CREATE TABLE IF NOT EXISTS reports (
     rid TEXT PRIMARY KEY, source TEXT, title TEXT, agency TEXT, year INTEGER, versions TEXT,
-    n_cells INTEGER, has_pages INTEGER, failed INTEGER, state BLOB);
+    n_cells INTEGER, has_pages INTEGER, failed INTEGER, state BLOB, about TEXT);
 """
 
 
@@ -39,6 +39,9 @@ class Manifest:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(reports)")}
+        if "about" not in columns:  # a manifest written before reports had a kind and other names
+            self._conn.execute("ALTER TABLE reports ADD COLUMN about TEXT")
 
     def close(self) -> None:
         """Close the database."""
@@ -67,12 +70,13 @@ class Manifest:
         """Every report, lazily (metadata now, the rest on first use)."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT rid, source, title, agency, year, versions, n_cells, has_pages, failed FROM reports ORDER BY rowid"
+                "SELECT rid, source, title, agency, year, versions, n_cells, has_pages, failed, about FROM reports ORDER BY rowid"
             ).fetchall()
         shelf = ReportShelf(self)
-        for rid, source, title, agency, year, versions, n_cells, has_pages, failed in rows:
+        for rid, source, title, agency, year, versions, n_cells, has_pages, failed, about in rows:
             shelf.put_lazy(LazyReport(
-                rid, source, title, agency, year, json.loads(versions), shelf.body, n_cells, bool(has_pages), failed
+                rid, source, title, agency, year, json.loads(versions), shelf.body, n_cells, bool(has_pages), failed,
+                json.loads(about) if about else None,
             ))  # fmt: skip
         return shelf
 
@@ -108,7 +112,8 @@ class Manifest:
                     [(rid, e["hash"], e.get("error"), None if "error" in e else json.dumps(e["chunks"]), e.get("limits"))
                      for rid, e in files.items()],
                 )  # fmt: skip
-                cur.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                cur.executemany("INSERT OR REPLACE INTO reports (rid, source, title, agency, year, versions, n_cells, has_pages, "
+                                "failed, state, about) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [_report_row(r) for r in reports.values()])  # fmt: skip
                 cur.execute("COMMIT")
             except BaseException:
@@ -122,7 +127,12 @@ def _report_row(report: Report) -> tuple[object, ...]:
     state = zlib.compress(json.dumps(report_to_state(report), ensure_ascii=False).encode("utf-8"), 1)
     failed = sum(1 for f in report.checks if not f.ok)
     return (report.id, report.source, report.title, report.agency, report.year, json.dumps(report.versions),
-            len(report.cells), int(bool(report.pages)), failed, state)  # fmt: skip
+            len(report.cells), int(bool(report.pages)), failed, state, json.dumps(_about(report), ensure_ascii=False))  # fmt: skip
+
+
+def _about(report: Report) -> dict[str, object]:
+    """What a catalog needs before the body is read: the kind of report and the issuer's other names."""
+    return {"kind": report.kind, "names": list(report.names)}
 
 
 class ReportShelf(MutableMapping[str, Report]):
@@ -187,7 +197,7 @@ class ReportShelf(MutableMapping[str, Report]):
         for rid, report in self._fresh.items():
             self._lazy[rid] = LazyReport(
                 rid, report.source, report.title, report.agency, report.year, dict(report.versions), self.body,
-                report.cell_count(), bool(report.pages), report.failed_count(),
+                report.cell_count(), bool(report.pages), report.failed_count(), _about(report),
             )  # fmt: skip
             with self._lock:
                 self._cache[rid] = report

@@ -15,6 +15,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
 from qa.answer import Answer, Citation, Scope, abstain, format_number
+from qa.anyreport import answer_any, unsaid
 from qa.execute import Executor
 from qa.lexicon import ALSO_ADDED, ALSO_READ
 from qa.plan import Plan, Planner
@@ -160,6 +161,15 @@ class Assistant:
             return self._clarify(plan)
         if plan.kind == "partial":
             return self._partial(plan)
+        if plan.kind == "any":
+            found = answer_any(plan.question, plan.content, plan.reports[0])
+            if found is not None:
+                return found
+            answer = self._carry_out(plan.otherwise or replace(plan, kind="text"))
+            missing = unsaid(plan.content, answer)
+            if missing:  # a sentence that does not say every word asked does not answer it
+                return abstain(plan.question, f"报告中没有找到同时说到「{'」「'.join(missing)}」的表格或句子", plan.scope)
+            return answer
         if plan.kind == "text":
             answer = self._text(plan)
             if answer.abstained and plan.otherwise is not None:

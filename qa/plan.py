@@ -8,9 +8,11 @@ rule (`qa.coverage`) is applied to every table reading before it may produce a f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from corpus import Report
+from corpus.about import DISCLOSURE
 from qa.answer import Answer, Scope
 from qa.compose import compose
 from qa.coverage import unexplained, unmodelled_period
@@ -47,7 +49,10 @@ _COMPARING = ("difference", "growth", "multiple", "sum", "average", "trend", "ra
 
 @dataclass
 class Plan:
-    """What a question was understood as, and what to do: `kind` is table | text | clarify | abstain | partial."""
+    """What a question was understood as, and what to do: `kind` is table | text | clarify | abstain | partial | any.
+
+    `any`: a question about a report of another kind, answered from its own tables (`qa.anyreport`), else `otherwise`.
+    """
 
     kind: str
     asked: str
@@ -117,6 +122,9 @@ class Planner:
         plan.content = content
         years = year_range(question) or resolved.years
         resolved = catalog.widen_to_place(question, resolved)
+        other_kind = _other_kind(plan, catalog, resolved.agencies, years, question)
+        if other_kind is not None:
+            return other_kind
         queries = [a.query for a in history if a.query is not None]
         named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
         understood = compose(content, queries) or self.understander.understand(content, queries, named, len(years))
@@ -281,6 +289,23 @@ class Planner:
         if asked.op == "average" and asked.per and len(text.reports) == 1:
             return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
         return text
+
+
+def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: tuple[int, ...], question: str) -> Plan | None:
+    """A question about one issuer's report of another kind (年度报告, 决算, 统计公报 …): its own tables, then its prose."""
+    reports = catalog.select(agencies, ()) if len(agencies) == 1 else []
+    if not reports or any(r.kind in ("", DISCLOSURE) for r in reports):
+        return None
+    if not years and (short := re.search(r"(?<![\d０-９])(\d{2})年", question)):
+        years = (2000 + int(short.group(1)),)  # 「四方科技19年归母净利润」
+    chosen = [r for r in reports if r.year in years] if years else reports
+    if years and not chosen:
+        held = "、".join(f"{r.year}年" for r in reports if r.year)
+        return replace(plan, reason=f"语料中没有{agencies[0]}{years[-1]}年的报告（有：{held or '年份不明的报告'}）")
+    report = max(chosen, key=lambda r: r.year or 0)
+    scope = Scope((report.id,), agencies, (report.year,) if report.year else ())
+    text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])
+    return replace(text, kind="any", otherwise=text)
 
 
 def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]

@@ -177,7 +177,7 @@ class Catalog:
         self._by_agency: dict[str, list[Report]] = {}
         for report in self.reports:
             self._by_agency.setdefault(report.agency, []).append(report)
-            for name in aliases(report.agency):
+            for name in aliases(report.agency) | {n for n in getattr(report, "names", ()) if len(n) >= 2}:
                 self.alias_map.setdefault(name, set()).add(report.agency)
             place = _PLACE.match(report.agency)
             if place and place.end() < len(report.agency):

@@ -27,6 +27,9 @@ class Block:
     doubts: tuple[dict[str, Any], ...] = ()  # OCR'd table cells printed as `?`: page, row label, what was read, why
     risks: tuple[dict[str, Any], ...] = ()  # OCR'd table cells taken but near misses: page, row, cell, label, read, why
     notes: tuple[str, ...] = ()  # warnings about the page (resolution floor …)
+    # The table as a grid (PDF): one entry per grid position, None where a merged cell covers it, so
+    # columns line up across rows; empty where the loader's `rows` already line up.
+    grid: tuple[tuple[str | None, ...], ...] = ()
 
 
 Loader = Callable[[Path], list[Block]]

@@ -47,7 +47,7 @@ def load(path: Path) -> list[Block]:
         _flush(lines, blocks)
         rows = _table_rows(element, document)
         if rows:
-            blocks.append(Block(rows=rows))
+            blocks.append(Block(rows=rows, grid=_table_grid(element, document)))
     _flush(lines, blocks)
     return _with_pictures(path, blocks, pictures) if pictures else blocks
 
@@ -144,6 +144,22 @@ def _table_rows(tbl: Any, document: Any) -> tuple[tuple[str, ...], ...]:
         if cells:
             rows.append(cells)
     return tuple(rows)
+
+
+def _table_grid(tbl: Any, document: Any) -> tuple[tuple[str | None, ...], ...]:
+    """The table as a grid: a cell spanning columns (gridSpan) or continuing a merge above gives None."""
+    grid = []
+    for tr in _children(tbl, _TR):
+        line: list[str | None] = []
+        for tc in _children(tr, _TC):
+            tc_pr = tc.find(qn("w:tcPr"))
+            span = tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None
+            across = int(span.get(qn("w:val"), "1")) if span is not None and span.get(qn("w:val"), "1").isdigit() else 1
+            line.append(None if _continues_merge(tc) else _cell_text(tc, document))
+            line.extend([None] * (max(across, 1) - 1))
+        if line:
+            grid.append(tuple(line))
+    return tuple(grid)
 
 
 def _children(parent: Any, tag: str) -> Iterator[Any]:

@@ -193,14 +193,16 @@ class _Walker:
         caption = table.find("caption")
         if isinstance(caption, Tag) and caption.get_text(strip=True):
             self.blocks.append(Block(text=caption.get_text(" ", strip=True)))
-        rows = []
+        rows, spans = [], []
         for tr in table.find_all("tr"):
             if tr.find_parent("table") is table:
-                cells = tuple(_cell_text(c) for c in tr.find_all(["td", "th"], recursive=False))
+                tags = tr.find_all(["td", "th"], recursive=False)
+                cells = tuple(_cell_text(c) for c in tags)
                 if cells:
                     rows.append(cells)
+                    spans.append(tuple((_span(c, "rowspan"), _span(c, "colspan")) for c in tags))
         if rows:
-            self.blocks.append(Block(rows=tuple(rows)))
+            self.blocks.append(Block(rows=tuple(rows), grid=_grid(rows, spans)))
 
     def _end_line(self) -> None:
         line = "".join(self.pieces).strip()
@@ -219,6 +221,36 @@ class _Walker:
         self._end_line()
         self._flush()
         return self.blocks
+
+
+def _span(cell: Tag, attribute: str) -> int:
+    """A cell's rowspan or colspan (1 when absent or not a small positive number)."""
+    value = str(cell.get(attribute) or "1").strip()
+    return min(int(value), 50) if value.isdigit() and int(value) > 0 else 1
+
+
+def _grid(rows: list[tuple[str, ...]], spans: list[tuple[tuple[int, int], ...]]) -> tuple[tuple[str | None, ...], ...]:
+    """Rows as a grid: a spanned cell's text at its first position, None at the positions it covers."""
+    covered: dict[tuple[int, int], bool] = {}
+    grid: list[tuple[str | None, ...]] = []
+    for r, (cells, row_spans) in enumerate(zip(rows, spans, strict=True)):
+        line: list[str | None] = []
+        col = 0
+        for text, (down, across) in zip(cells, row_spans, strict=True):
+            while covered.pop((r, col), False):
+                line.append(None)
+                col += 1
+            line.append(text)
+            line.extend([None] * (across - 1))
+            for dr in range(1, down):
+                for dc in range(across):
+                    covered[(r + dr, col + dc)] = True
+            col += across
+        while covered.pop((r, col), False):
+            line.append(None)
+            col += 1
+        grid.append(tuple(line))
+    return tuple(grid)
 
 
 def _cell_text(cell: Tag) -> str:

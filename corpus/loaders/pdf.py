@@ -235,9 +235,10 @@ def _page_blocks(page: Page, number: int) -> list[Block]:
         if text.strip():
             blocks.append(Block(text=text, page=number))
         if k < len(tables):
-            rows = table_rows(tables[k])
+            grid = table_grid(tables[k])
+            rows = _printed(grid)
             if rows:
-                blocks.append(Block(rows=rows, page=number))
+                blocks.append(Block(rows=rows, page=number, grid=grid))
     return blocks
 
 
@@ -250,12 +251,18 @@ def find_tables(page: Page) -> list[Table]:
 
 def table_rows(table: Table) -> tuple[tuple[str, ...], ...]:
     """The printed cells of each row; grid positions covered by a merged cell are left out."""
-    rows = []
-    for row in table.extract():
-        cells = tuple(_cell_text(c) for c in row if c is not None)
-        if cells:
-            rows.append(cells)
-    return tuple(rows)
+    return _printed(table_grid(table))
+
+
+def _printed(grid: tuple[tuple[str | None, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """A grid's rows without the positions a merged cell covers (rows left with nothing dropped)."""
+    rows = (tuple(c for c in row if c is not None) for row in grid)
+    return tuple(row for row in rows if row)
+
+
+def table_grid(table: Table) -> tuple[tuple[str | None, ...], ...]:
+    """The table's grid: every position of every row, None where a merged cell covers it."""
+    return tuple(tuple(None if c is None else _cell_text(c) for c in row) for row in table.extract())
 
 
 def _latin(char: str) -> bool:

@@ -1,0 +1,301 @@
+"""Questions over any report's own tables: a measure is a printed row label, the column is the period asked.
+
+Used for reports that are not 政府信息公开 reports (annual reports, budgets, statistical bulletins …). A figure
+is given only when every word of the question is accounted for — a row label (or its everyday name in
+`qa.formulas.SYNONYMS`), a formula of the library, a period or entity word, or a function word; otherwise
+`answer_any` returns None and the caller reads the prose (which has its own guards). Two tables that print
+different values for the same row and period give no figure: the candidates are listed instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus import Report
+from corpus.anytables import Fact, TableCell, TableInfo
+from qa.answer import Answer, Citation, Scope
+from qa.formulas import (
+    BOTH,
+    CHANGE,
+    FORMULAS,
+    FUNCTION,
+    GROWTH,
+    PARENT,
+    PRIOR,
+    SYNONYMS,
+    Formula,
+    norm_label,
+    short_label,
+)
+
+_STATEMENT = re.compile(r"(?:资产负债表|利润表|损益表|现金流量表|收支.{0,6}总表|收入.{0,6}总表)$")
+_SUMMARY = re.compile(r"主要会计数据|主要财务指标|财务概要|主要财务数据|会计数据")
+_NOT_PERIOD = re.compile(r"增减|变动|比例|占|%|附注|比上年|同比")
+_CURRENT = re.compile(r"本期|本年|期末|年末|本报告期|决算数|预算数|金额")
+_EARLIER = re.compile(r"上期|上年|期初|年初|上年同期")
+_OTHER_ENTITY = re.compile(r"母公司|本行|银行(?!股份)")
+_SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
+_FACT_WORDS = {"邮箱": "电子信箱", "email": "电子信箱", "董秘": "董事会秘书", "地址": "办公地址", "网址": "公司网址", "电话": "电话"}
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A cell chosen for a measure: the cell and its table."""
+
+    cell: TableCell
+    table: TableInfo
+
+
+class Unclear(Exception):
+    """Two tables (or two rows) print different values for what was asked: no figure, the candidates said."""
+
+    def __init__(self, measure: str, picks: list[Pick]) -> None:
+        super().__init__(measure)
+        self.measure, self.picks = measure, picks
+
+
+def answer_any(question: str, content: str, report: Report) -> Answer | None:
+    """The answer from the report's tables, or None when the question is not understood in full."""
+    labels = _label_index(report.table_cells)
+    formula = next((f for f in FORMULAS if re.search(f.words, content)), None)
+    rest = re.sub(formula.words, " ", content) if formula else content
+    measures, rest = _measures(rest, labels)
+    if formula is None and not measures:
+        return _fact_answer(question, content, report)
+    if re.search(r"[\u4e00-\u9fffA-Za-z]", FUNCTION.sub("", rest)):
+        return None  # words no element accounts for: the prose may say them
+    prior = bool(PRIOR.search(content)) or (report.year is not None and f"{report.year - 1}年" in content
+                                             and f"{report.year}年" not in content)
+    parent = bool(PARENT.search(content))
+    try:
+        if formula is not None:
+            return _formula_answer(question, report, formula, labels, prior, parent)
+        if GROWTH.search(content) or CHANGE.search(content):
+            if len(measures) != 1:
+                return None
+            return _change_answer(question, report, measures[0], labels, parent, percent_first=bool(GROWTH.search(content)))
+        if len(measures) > 1 and not BOTH.search(content) and not re.search(r"[和、及与]", content):
+            return None
+        picks = [_pick(m, labels, report, prior, parent) for m in measures]
+    except Unclear as unclear:
+        return _unclear_answer(question, report, unclear)
+    if any(p is None for p in picks):
+        return None
+    return _values_answer(question, report, [p for p in picks if p is not None], prior)
+
+
+def _label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
+    index: dict[str, list[TableCell]] = {}
+    for cell in cells:
+        for name in {norm_label(cell.row), short_label(norm_label(cell.row))}:
+            if len(name) >= 2:
+                index.setdefault(name, []).append(cell)
+    return index
+
+
+def _measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[list[tuple[str, ...]], str]:
+    """The measures a question names (longest names first, no overlaps), and the question without them."""
+    names = sorted({*SYNONYMS, *labels}, key=len, reverse=True)
+    found: list[tuple[int, tuple[str, ...]]] = []
+    rest = content
+    for name in names:
+        at = rest.find(name)
+        if at < 0:
+            continue
+        printed = tuple(x for x in SYNONYMS.get(name, ()) if x in labels) or ((name,) if name in labels else ())
+        if not printed:
+            continue
+        found.append((at, printed))
+        rest = rest[:at] + "·" * len(name) + rest[at + len(name):]
+    return [m for _, m in sorted(found)], rest.replace("·", " ")
+
+
+def _score(table: TableInfo, parent: bool) -> int:
+    title = table.title
+    other = bool(_OTHER_ENTITY.search(title)) and "合并" not in title
+    if parent != bool(PARENT.search(title)) and (parent or other):
+        return 0
+    if _STATEMENT.search(title):
+        return 3
+    return 2 if _SUMMARY.search(title) else 1
+
+
+def _column(table: TableInfo, year: int | None, prior: bool, parent: bool) -> str | None:
+    """The value column of the period asked (the report's year, or the year before) and the entity asked."""
+    cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)]
+    if not parent:
+        cols = [c for c in cols if not _OTHER_ENTITY.search(c)] or cols
+    else:
+        cols = [c for c in cols if _OTHER_ENTITY.search(c)] or cols
+    if year is not None:
+        target = str(year - 1 if prior else year)
+        dated = [c for c in cols if target in c.replace(" ", "")]
+        if dated:
+            return dated[0]
+        if any(re.search(r"20\d\d", c) for c in cols):
+            return None
+    worded = [c for c in cols if (_EARLIER if prior else _CURRENT).search(c) and not (not prior and _EARLIER.search(c))]
+    if worded:
+        return worded[0]
+    if len(cols) == 1 and not prior:
+        return cols[0]
+    return None
+
+
+def _pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, prior: bool, parent: bool) -> Pick | None:
+    """The cell of the first printed label that has one, from the best table; Unclear when tables disagree."""
+    tables = {t.number: t for t in report.tables}
+    for name in names:
+        cells = labels.get(name, [])
+        scored: dict[int, list[Pick]] = {}
+        for cell in cells:
+            table = tables.get(cell.table)
+            if table is None or cell.col != _column(table, report.year, prior, parent):
+                continue
+            score = _score(table, parent)
+            if score:
+                scored.setdefault(score, []).append(Pick(cell, table))
+        if not scored:
+            continue
+        best = scored[max(scored)]
+        if len({p.cell.value for p in best}) > 1:
+            raise Unclear(name, best)
+        return best[0]
+    return None
+
+
+def _fmt(value: float, unit: str | None) -> str:
+    text = f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.2f}"
+    scale = _SCALE.get(unit or "")
+    shown = f"{text} {unit or ''}".rstrip()
+    if scale:
+        exact = value * scale
+        shown += f"（即 {exact:,.0f} 元）" if abs(exact - round(exact)) < 1e-6 else f"（即 {exact:,.2f} 元）"
+    return shown
+
+
+def _cite(report: Report, pick: Pick) -> Citation:
+    cell = pick.cell
+    return Citation(report.id, report.title, pick.table.title, cell.quote, 0, 0, cell.page,
+                    {"table": pick.table.title, "row": cell.row, "col": cell.col})
+
+
+def _who(report: Report) -> str:
+    words = [n for n in report.names if not n.isdigit()]
+    prefixes = [n for n in words if report.agency.startswith(n)]
+    short = min(prefixes or words, key=len) if words else report.agency
+    return f"{short}{report.year}年" if report.year else short
+
+
+def _answer(question: str, report: Report, text: str, value: float | None, unit: str | None, picks: list[Pick],
+            understood: str, formula: str | None = None) -> Answer:
+    return Answer(question=question, answer=text, value=value, unit=unit, route="table", citations=[_cite(report, p) for p in picks],
+                  scope=Scope((report.id,), (report.agency,), (report.year,) if report.year else ()), formula=formula,
+                  understood=f"理解为：{understood}")
+
+
+def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:
+    parts = [f"{norm_label(p.cell.row)}为 {_fmt(p.cell.value, p.cell.unit)}（{p.table.title}，{p.cell.col}）" for p in picks]
+    when = "上年" if prior else ""
+    text = f"{_who(report)}{when}" + "；".join(parts)
+    first = picks[0].cell
+    understood = f"{report.agency}{report.year or ''}年，" + "、".join(f"「{p.table.title}」中「{p.cell.row}」×「{p.cell.col}」"
+                                                                        for p in picks)
+    return _answer(question, report, text, first.value if len(picks) == 1 else None, first.unit if len(picks) == 1 else None,
+                   picks, understood)
+
+
+def _formula_answer(question: str, report: Report, formula: Formula, labels: dict[str, list[TableCell]], prior: bool,
+                    parent: bool) -> Answer | None:
+    def one(measure: str) -> Pick | None:
+        names = tuple(x for x in SYNONYMS.get(measure, ()) if x in labels) or (measure,)
+        return _pick(names, labels, report, prior, parent)
+
+    top = [(one(m), sign) for m, sign in formula.numerator]
+    bottom = one(formula.denominator)
+    if bottom is None or any(p is None for p, _ in top) or bottom.cell.value == 0:
+        return None
+    numerator = sum(sign * p.cell.value for p, sign in top if p is not None)
+    ratio = numerator / bottom.cell.value
+    value = ratio * 100 if formula.percent else ratio
+    shown = f"{value:.2f}%" if formula.percent else f"{value:.2f}"
+    terms = " ".join(f"{'+' if sign > 0 else '−'} {norm_label(p.cell.row)} {_fmt(p.cell.value, p.cell.unit)}"
+                     for p, sign in top if p is not None).lstrip("+ ")
+    arithmetic = f"({terms}) ÷ {norm_label(bottom.cell.row)} {_fmt(bottom.cell.value, bottom.cell.unit)}"
+    arithmetic += " × 100%" if formula.percent else ""
+    picks = [p for p, _ in top if p is not None] + [bottom]
+    text = f"{_who(report)}{formula.name}为 {shown}（{arithmetic} = {shown}）"
+    understood = f"{report.agency}{report.year or ''}年{formula.name} = {arithmetic.replace(' × 100%', '')}"
+    return _answer(question, report, text, round(value, 4), "%" if formula.percent else None, picks, understood,
+                   formula=f"{arithmetic} = {shown}")
+
+
+def _change_answer(question: str, report: Report, names: tuple[str, ...], labels: dict[str, list[TableCell]], parent: bool,
+                   percent_first: bool) -> Answer | None:
+    now, before = _pick(names, labels, report, False, parent), _pick(names, labels, report, True, parent)
+    if now is None or before is None or now.table.number != before.table.number:
+        return None
+    diff = now.cell.value - before.cell.value
+    unit = now.cell.unit
+    label = norm_label(now.cell.row)
+    growth = diff / abs(before.cell.value) * 100 if before.cell.value else None
+    amount = f"{'增加' if diff >= 0 else '减少'} {_fmt(abs(diff), unit)}"
+    rate = f"{'增长' if diff >= 0 else '下降'} {abs(growth):.2f}%" if growth is not None else ""
+    arithmetic = f"{_fmt(now.cell.value, unit)}（{now.cell.col}）− {_fmt(before.cell.value, unit)}（{before.cell.col}）"
+    head, tail = (rate, amount) if percent_first and rate else (amount, rate)
+    text = f"{_who(report)}{label}比上年{head}（{tail}；{arithmetic}）"
+    value, shown_unit = (round(growth, 4), "%") if percent_first and growth is not None else (round(diff, 2), unit)
+    understood = f"{report.agency}「{now.table.title}」中「{now.cell.row}」，{now.cell.col} 与 {before.cell.col} 相比"
+    return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)
+
+
+def _unclear_answer(question: str, report: Report, unclear: Unclear) -> Answer:
+    listed = "；".join(f"「{p.table.title}」{p.cell.col}：{_fmt(p.cell.value, p.cell.unit)}" for p in unclear.picks[:4])
+    text = f"{report.agency}的报告中有几处「{unclear.measure}」，数值不同：{listed}。请指明要哪一张表的"
+    answer = _answer(question, report, text, None, None, unclear.picks[:4], f"{report.agency}「{unclear.measure}」（多处，未定）")
+    answer.abstained = True
+    answer.reason = "同一栏目在几张表中数值不同"
+    return answer
+
+
+def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
+    """A text cell: 电子信箱, 董事会秘书 / 姓名, 办公地址 — only when the label (or its everyday word) is asked."""
+    asked = content
+    for word, label in _FACT_WORDS.items():
+        if word in asked and label not in asked:
+            asked = asked.replace(word, label)
+    hits: list[Fact] = []
+    for fact in report.facts:
+        label, col = norm_label(fact.label), norm_label(fact.col)
+        whose = col if col and col in asked else ""
+        if label and len(label) >= 2 and label in asked and label not in ("姓名", "名称"):
+            hits.append(fact)
+        elif whose and label in ("姓名", "名称") and re.search(r"谁|姓名|叫什么|名字", asked):
+            hits.append(fact)
+    values = list(dict.fromkeys(f.value for f in hits))
+    if len(values) != 1:
+        return None
+    fact = hits[0]
+    tables = {t.number: t for t in report.tables}
+    table = tables.get(fact.table)
+    title = table.title if table else ""
+    what = " / ".join(x for x in (fact.col, fact.label) if x)
+    citation = Citation(report.id, report.title, title, f"{what}：{fact.value}", 0, 0, fact.page,
+                        {"table": title, "row": fact.label, "col": fact.col})
+    return Answer(question=question, answer=f"{_who(report)}报告中{what}：{fact.value}", route="table", citations=[citation],
+                  scope=Scope((report.id,), (report.agency,), (report.year,) if report.year else ()),
+                  understood=f"理解为：{report.agency}「{title}」中的「{what}」")
+
+
+def unsaid(content: str, answer: Answer) -> list[str]:
+    """The question's content words that the sentence an answer quotes does not say (none for an abstention)."""
+    if answer.abstained or not answer.citations:
+        return []
+    quoted = re.sub(r"\s+", "", "".join(c.quote for c in answer.citations[:1]))
+    terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
+    return [t for t in terms if t not in quoted]
+
+
+__all__ = ["answer_any", "unsaid"]

@@ -1,0 +1,94 @@
+"""The words of questions over any report's tables, as data: measure synonyms, the formula library, periods.
+
+A measure is a row label of the report's own tables; these are the everyday names people use for some of
+them (「营收」 for 营业收入), each with the printed labels it may stand for, in order of preference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# everyday name -> printed row labels it stands for (first found in the report wins)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "营收": ("营业收入", "营业总收入", "营业收入合计"),
+    "营业收入": ("营业收入", "营业总收入", "营业收入合计"),
+    "总资产": ("资产总计", "资产合计"),
+    "资产总额": ("资产总计", "资产合计"),
+    "总负债": ("负债合计",),
+    "负债总额": ("负债合计",),
+    "净资产": ("归属于母公司所有者权益（或股东权益）合计", "归属于母公司所有者权益合计", "归属于母公司股东权益合计",
+            "所有者权益（或股东权益）合计", "股东权益合计", "所有者权益合计"),
+    "股东权益": ("股东权益合计", "所有者权益（或股东权益）合计", "所有者权益合计"),
+    "归母净利润": ("归属于上市公司股东的净利润", "归属于母公司股东的净利润", "归属于母公司所有者的净利润",
+              "归属于本行股东的净利润", "归属于银行股东的净利润"),
+    "扣非净利润": ("归属于上市公司股东的扣除非经常性损益的净利润",),
+    "经营活动现金流量净额": ("经营活动产生的现金流量净额",),
+    "经营现金流": ("经营活动产生的现金流量净额",),
+    "经营活动现金流": ("经营活动产生的现金流量净额",),
+    "研发投入": ("研发投入合计",),
+    "存款": ("吸收存款",),
+    "客户存款": ("吸收存款", "客户存款"),
+}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A named ratio: its words, how it is computed (over measure names), and its unit."""
+
+    name: str
+    words: str  # a regex over the question
+    numerator: tuple[tuple[str, int], ...]  # (measure, sign): a sum of signed measures
+    denominator: str
+    percent: bool = True
+
+
+FORMULAS: tuple[Formula, ...] = (
+    Formula("毛利率", r"毛利率", (("营业收入", 1), ("营业成本", -1)), "营业收入"),
+    Formula("净利率", r"(?:销售)?净利率|净利润率", (("净利润", 1),), "营业收入"),
+    Formula("营业利润率", r"营业利润率", (("营业利润", 1),), "营业收入"),
+    Formula("资产负债率", r"资产负债率", (("负债合计", 1),), "资产总计"),
+    Formula("流动比率", r"流动比率", (("流动资产合计", 1),), "流动负债合计", percent=False),
+    Formula("速动比率", r"速动比率", (("流动资产合计", 1), ("存货", -1)), "流动负债合计", percent=False),
+    Formula("现金比率", r"现金比率", (("货币资金", 1),), "流动负债合计", percent=False),
+    Formula("管理费用率", r"管理费用率", (("管理费用", 1),), "营业收入"),
+    Formula("销售费用率", r"销售费用率", (("销售费用", 1),), "营业收入"),
+    Formula("研发费用率", r"研发费用率", (("研发费用", 1),), "营业收入"),
+    Formula("财务费用率", r"财务费用率", (("财务费用", 1),), "营业收入"),
+    Formula("研发投入占营业收入比", r"研发投入占(?:营业收入|营收)(?:的)?(?:比例|比重|比)?", (("研发投入", 1),), "营业收入"),
+)
+
+# 「同比增长」「增长率」: the change from the prior-year column, in percent
+GROWTH = re.compile(r"同比|增长率|增速|增幅|增长了?(?:多少|百分之)|降了?多少|下降了?多少|变动(?:比例|幅度)")
+# 「比上年末增加了多少」: the change as an amount
+CHANGE = re.compile(r"(?:比|较|和|与|相比)(?:上年|去年|上期|年初|期初|\d{2,4}年)[末底初]?.{0,6}?(?:增加|减少|多|少|增长|下降|变化|变动)|"
+                    r"(?:增加|减少|多了|少了)(?:了)?多少")
+PRIOR = re.compile(r"上年末|上年|去年|上期|年初|期初|上一年")
+PARENT = re.compile(r"母公司")
+BOTH = re.compile(r"各(?:是|为|有)?|分别")
+
+# Words a question over a report's tables may hold besides its measure, formula and period.
+FUNCTION = re.compile(
+    r"请问|帮我|帮忙|查一?下|看一?下|告诉我|我想知道|想知道|是多少|多少钱|多少|几何|怎么样|如何|是|为|有|的|了|呢|吗|啊|"
+    r"账上|账面|报表|合并报表|合并口径|合并|母公司|本集团|集团|公司|本行|全年|当年|本年|年度|年末|年底|年初|期末|期初|末|"
+    r"截至|截止|报告期|一共|共|总共|合计|各|分别|和|与|及|、|按|算|计算|口径|金额|数额|数值|数|值|额|情况|"
+    r"比上年|比去年|较上年|上年末|上年|去年|同比|增长|增加|减少|下降|降|增幅|增速|变化|变动|比|较|相比|"
+    r"元|万元|亿元|百万元|人民币|百分之几|百分比|比例|比重|占|多大|大概|大约|约|现在|目前|在|里|中|"
+    r"[0-9０-９]{2,4}年|[?？,，。.！!：:\s（）()“”\"]")
+
+
+def norm_label(label: str) -> str:
+    """A printed row label without its numbering and sign words: 「其中：营业收入」 -> 营业收入."""
+    s = re.sub(r"\s+", "", label)
+    s = re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|加[:：]|减[:：]|其中[:：]|其中)+", "", s)
+    s = re.sub(r"[（(](?:净亏损|亏损|损失|减少|收益)[^）)]*[)）]$", "", s)
+    return s.strip("：:")
+
+
+def short_label(label: str) -> str:
+    """The label without a trailing parenthesis: 「实收资本（或股本）」 -> 实收资本."""
+    return re.sub(r"[（(][^）)]*[)）]$", "", label)
+
+
+__all__ = ["BOTH", "CHANGE", "FORMULAS", "FUNCTION", "GROWTH", "PARENT", "PRIOR", "SYNONYMS", "Formula", "norm_label",
+           "short_label"]

@@ -1,0 +1,151 @@
+"""Any report, not one template: every table as cells, what a report is, and questions over its own tables.
+
+Fixtures are the published files (tests/fixtures/any/, from ../shared/reports/; SOURCES.tsv there says where
+each came from); expected cells were typed by hand from the page images (tests/fixtures/handtyped/), never
+produced by this parser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus import Report
+from corpus.anytables import parse_value
+from corpus.reader import read_report
+from qa.anyreport import answer_any
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ANY = FIXTURES / "any"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "reports"
+
+
+@pytest.fixture(scope="module")
+def sifang() -> Report:
+    return read_report(ANY / "sifang_tech_2019_annual_report.pdf")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s/]", "", text)
+
+
+def _compare(report: Report, typed: dict) -> tuple[int, int, int]:
+    """(cells typed, cells read with the same row, column and value, cells read with another value)."""
+    total = right = wrong = 0
+    for table in typed["tables"]:
+        title = table["title"].replace("合并及银行", "合并")
+        found = [t for t in report.tables if t.title == title][:1]
+        numbers = {t.number for t in found}
+        side = table.get("side", "")
+        cells = [c for c in report.table_cells if c.table in numbers and side in c.col]
+        for row in table["rows"]:
+            for col, value in zip(table["columns"], row["values"], strict=True):
+                if value is None:
+                    continue
+                total += 1
+                want = _squash(col)
+                hits = [c for c in cells if c.row == row["label"] and (_squash(c.col).endswith(want) or want.endswith(_squash(c.col)))]
+                if len(hits) == 1 and abs(hits[0].value - value) < 1e-6:
+                    right += 1
+                elif any(abs(h.value - value) >= 1e-6 for h in hits):
+                    wrong += 1
+    return total, right, wrong
+
+
+def test_every_statement_cell_of_sifang_2019_is_read_as_typed_by_hand(sifang: Report) -> None:
+    typed = json.loads((FIXTURES / "handtyped" / "sifang_tech_2019_annual_report.json").read_text(encoding="utf-8"))
+    assert [t["title"] for t in typed["tables"]] == ["合并资产负债表", "母公司资产负债表", "合并利润表", "母公司利润表",
+                                                     "合并现金流量表", "母公司现金流量表"]
+    assert _compare(sifang, typed) == (347, 347, 0)
+
+
+def test_a_statement_continued_over_three_pages_is_one_table_with_its_unit(sifang: Report) -> None:
+    balance = next(t for t in sifang.tables if t.title == "合并资产负债表")
+    assert balance.pages == (59, 60, 61) and balance.unit == "元"
+    assert balance.columns == ("2019年12月31日", "2018年12月31日")
+
+
+@pytest.mark.parametrize("name", ["shanghai_putuo_social_work_dept_2024_final_accounts", "shanghai_finance_bureau_2025_unit_budget"])
+def test_budget_totals_tables_have_no_cell_read_with_another_value(name: str) -> None:
+    report = read_report(ANY / f"{name}.pdf")
+    typed = json.loads((FIXTURES / "handtyped" / f"{name}.json").read_text(encoding="utf-8"))
+    total, right, wrong = _compare(report, typed)
+    assert wrong == 0 and right >= {"shanghai_putuo_social_work_dept_2024_final_accounts": 16}.get(name, total * 0.8), (total, right, wrong)
+
+
+@pytest.mark.skipif(not (SHARED / "annual").is_dir(), reason="../shared/reports is not beside this checkout")
+def test_jinyu_2020_statements_read_as_typed_by_hand() -> None:
+    report = read_report(SHARED / "annual" / "jinyu_bio_2020_annual_report.pdf")
+    typed = json.loads((FIXTURES / "handtyped" / "jinyu_bio_2020_annual_report.json").read_text(encoding="utf-8"))
+    assert _compare(report, typed) == (389, 389, 0)
+
+
+def test_an_annual_report_names_its_company_not_the_words_annual_report(sifang: Report) -> None:
+    assert (sifang.kind, sifang.agency, sifang.year) == ("年度报告", "四方科技集团股份有限公司", 2019)
+    assert {"四方科技", "603339"} <= set(sifang.names)
+
+
+def test_a_final_accounts_report_is_read_as_its_department_and_year() -> None:
+    report = read_report(ANY / "shanghai_putuo_social_work_dept_2024_final_accounts.pdf")
+    assert (report.kind, report.agency, report.year) == ("部门决算", "中共上海市普陀区委社会工作部", 2024)
+    assert not report.cells  # no 政府信息公开 table is read from it
+
+
+def test_two_column_company_information_becomes_facts(sifang: Report) -> None:
+    assert any(f.label == "电子信箱" and f.value == "zqb@ntsquare.com" for f in sifang.facts)
+
+
+@pytest.mark.parametrize(("printed", "value", "percent"), [
+    ("1,175,301,034.32", 1175301034.32, False), ("(1,234.00)", -1234.0, False), ("-8,771,612.52", -8771612.52, False),
+    ("12.5%", 12.5, True), ("—", None, False), ("七、1", None, False), ("1,23,4", None, False),
+])
+def test_printed_numbers_are_parsed_exactly(printed: str, value: float | None, percent: bool) -> None:
+    assert parse_value(printed) == (value, percent)
+
+
+def _ask(report: Report, content: str) -> tuple[float | None, str]:
+    answer = answer_any(content, content, report)
+    assert answer is not None, content
+    return answer.value, answer.answer
+
+
+def test_a_row_of_the_balance_sheet_is_answered_with_its_table_and_column(sifang: Report) -> None:
+    value, text = _ask(sifang, "年末账上货币资金有多少？")
+    assert value == 905402299.44 and "合并资产负债表" in text and "2019年12月31日" in text
+
+
+def test_an_everyday_name_maps_to_the_printed_row(sifang: Report) -> None:
+    assert _ask(sifang, "总资产是多少")[0] == 2464948703.85  # 资产总计
+
+
+def test_the_quick_ratio_is_computed_from_the_library_with_its_formula(sifang: Report) -> None:
+    answer = answer_any("速动比率", "年末速动比率怎么样", sifang)
+    assert answer is not None and answer.value == pytest.approx((1639379320.41 - 637768124.78) / 696435257.06, abs=1e-4)
+    assert "存货" in (answer.formula or "") and len(answer.citations) == 3
+
+
+def test_growth_over_the_prior_year_column_is_signed_and_in_percent(sifang: Report) -> None:
+    value, text = _ask(sifang, "营收同比增长了多少")
+    assert value == pytest.approx((1175301034.32 / 1230537181.80 - 1) * 100, abs=1e-3) and "下降 4.49%" in text
+
+
+def test_a_change_asked_as_an_amount_is_the_difference_of_the_two_columns(sifang: Report) -> None:
+    value, _ = _ask(sifang, "年末总资产比上年末增加了多少钱")
+    assert value == pytest.approx(413725246.99, abs=0.005)
+
+
+def test_the_parent_company_is_used_only_when_asked(sifang: Report) -> None:
+    assert _ask(sifang, "母公司年末货币资金是多少")[0] == 122775584.93
+
+
+def test_a_fact_is_answered_from_its_table(sifang: Report) -> None:
+    answer = answer_any("邮箱", "电子信箱是什么", sifang)
+    assert answer is not None and answer.answer.startswith("四方科技2019年") and "zqb@ntsquare.com" in answer.answer
+
+
+def test_a_question_with_a_word_no_table_explains_gets_no_figure(sifang: Report) -> None:
+    assert answer_any("q", "应收账款周转天数是多少", sifang) is None
+    assert answer_any("q", "货币资金里受限的有多少", sifang) is None
