@@ -16,8 +16,10 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -506,12 +508,29 @@ def build_server(
     )  # fmt: skip
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGINT end the process through `SystemExit(128 + signal)`, so `atexit` cleans up.
+
+    uvicorn shuts down gracefully on both, then raises the signal again under the handler that was there before
+    it started: Python's default for SIGTERM kills the process without running `atexit`, which left the download
+    folder and its CSVs in /tmp. A handler here covers startup (index building) too.
+    """
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
+
+
 def serve(port: int | None = None) -> int:
     """Open (building on first start) the index of the configured corpus and serve app and API until stopped."""
     import uvicorn
 
     from index import FakeEmbeddings
 
+    if threading.current_thread() is threading.main_thread():
+        _stop_on_signals()
     settings = Settings.from_env()
     users = UserStore.from_env()
     fake = os.environ.get("REPORTQA_FAKE_EMBEDDINGS") == "1"
