@@ -317,7 +317,10 @@ def test_rest_an_upload_is_answered_for_its_owner_like_the_python_api_and_hidden
         assert bob.get(f"/api/reports/{UPLOADED}/cells").status_code == 404
         assert bob.post("/api/ask", json={"question": ABOUT_UPLOAD[0]}).json()["value"] != 105
         assert "淮安市人民政府" not in bob.get("/api/export", params={"format": "csv"}).text
-        assert "淮安市人民政府" in alice.get("/api/export", params={"format": "csv"}).text
+        exported = alice.get("/api/export", params={"format": "csv"}).text
+        assert "淮安市人民政府" in exported and str(auth_server.corpus.parent) not in exported
+        sources = {row["source"] for row in csv.DictReader(io.StringIO(exported.lstrip("\ufeff")))}
+        assert sources == {Path(name).name for name in NAMES} | {UPLOADED}  # file names: no server path
         assert bob.get("/api/uploads").json()["count"] == 0
         assert [(u["owner"], u["id"]) for u in root.get("/api/uploads").json()["uploads"]] == [("u-alice", UPLOADED)]
 
