@@ -30,7 +30,7 @@ from starlette.background import BackgroundTask
 from corpus import ReportQAError
 from corpus.errors import UnknownReportError, UnreadableReportError
 from qa.auth import Principal, UserStore, session_principal
-from qa.messages import user_message
+from qa.messages import user_message, validation_zh, warning_zh
 from qa.service import ServeSettings, ask_conversation, list_reports, report_cells, report_summary
 from qa.workspace import PermissionDenied, UploadError, Workspaces, safe_filename
 
@@ -76,8 +76,10 @@ def _error(status: int, text: str, **extra: Any) -> JSONResponse:
 def _invalid(_: Request, exc: Exception) -> JSONResponse:
     """A request that does not fit the schema: 422 with one readable line, and pydantic's details."""
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
-    parts = [f"{'.'.join(str(p) for p in e['loc'] if p not in ('body', 'query', 'path'))}: {e['msg']}" for e in errors]
-    return _error(422, "请求参数不正确：" + "；".join(parts), detail=errors)
+    shown = [validation_zh(e) for e in errors]
+    # pydantic's `loc` and `type` stay (scripts key on them); `msg` is the Chinese reason; the input is not echoed.
+    detail = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": zh} for e, zh in zip(errors, shown, strict=True)]
+    return _error(422, "请求参数不正确：" + "；".join(shown), detail=detail)
 
 
 def _status(exc: Exception, limit: str | None) -> int:
@@ -197,7 +199,8 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
             added = await anyio.to_thread.run_sync(spaces.add_upload, who, staged, name, limiter=uploads)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return {**report_summary(added.report), "warnings": added.warnings, "visibility": "private"}
+        warnings = [warning_zh(w) for w in added.warnings]  # corpus/ writes them in English
+        return {**report_summary(added.report), "warnings": warnings, "visibility": "private"}
 
     @api.get("/api/uploads", summary="Uploads not yet published (an admin with a login sees everyone's)")
     def pending(who: Who) -> dict[str, Any]:

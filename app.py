@@ -32,7 +32,7 @@ import pandas as pd  # noqa: E402
 from corpus import Report, ReportQAError, Settings  # noqa: E402
 from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
-from qa.messages import message  # noqa: E402
+from qa.messages import EMPTY_QUESTION, finding_zh, message, warning_zh  # noqa: E402
 from qa.service import ServeSettings  # noqa: E402
 from qa.workspace import UPLOAD_SUFFIXES, PermissionDenied, Workspaces, safe_filename  # noqa: E402
 
@@ -231,8 +231,8 @@ def audit_markdown(report: Report | None) -> str:
     failed = [c for c in report.checks if not c.ok]
     passed = len(report.checks) - len(failed)
     lines = [f"**{safe_text(report.title or report.id)}**：{passed} 项检查通过，{len(failed)} 项未通过"]
-    lines += [f"- ✗ {safe_text(c.detail)}" for c in failed]
-    lines += [f"- ⚠ {safe_text(w)}" for w in report.warnings]
+    lines += [f"- ✗ {safe_text(finding_zh(c.detail))}" for c in failed]
+    lines += [f"- ⚠ {safe_text(warning_zh(w))}" for w in report.warnings]
     return "\n".join(lines)
 
 
@@ -320,9 +320,10 @@ class Handlers:
         """Ask one chat question with the earlier answers as history; update chart, citations and source view."""
         chat = list(chat or [])
         skip = (gr.skip(),) * 5
+        hidden = gr.Markdown(visible=False)
         if not text or not text.strip():
-            gr.Warning("请先输入一个问题，例如「上海市司法局2020年有多少件申请没有答复？」")
-            return chat, text, answers, *skip
+            # A notice under the question box, not gr.Warning: Gradio 6 titles every toast "Warning", in English.
+            return chat, text, answers, *skip, gr.Markdown(f"⚠ {EMPTY_QUESTION}", visible=True)
         asked = {"role": "user", "content": safe_text(text)}
         try:
             assistant = self.spaces.assistant_for(self.who(request))
@@ -330,7 +331,7 @@ class Handlers:
             reports = dict(assistant.index.reports)
         except Exception as exc:
             reply = {"role": "assistant", "content": f"*无法回答：{safe_text(message(exc, 'ask'))}*"}
-            return [*chat, asked, reply], "", answers, *skip
+            return [*chat, asked, reply], "", answers, *skip, hidden
         frame, choices = chart_frame(answer), citation_choices(answer)
         reply = {"role": "assistant", "content": answer_markdown(answer, reports)}
         chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值")
@@ -338,7 +339,7 @@ class Handlers:
         clarify = gr.Radio(choices=list(answer.clarify), value=None, visible=bool(answer.clarify))
         download = gr.DownloadButton(value=self.answer_file(answer), visible=bool(answer.rows))
         return ([*chat, asked, reply], "", [*answers, answer], chart, cite, source_html(answer, 0, reports), clarify,
-                download)  # fmt: skip
+                download, hidden)  # fmt: skip
 
     def answer_file(self, answer: Answer) -> str | None:
         """The cells behind a table answer as a CSV file for the download button (None without cells)."""
@@ -415,6 +416,7 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
             with gr.Row():
                 question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=5, elem_id="question")
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+            notice = gr.Markdown(visible=False, elem_id="notice")
             gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
             only = gr.Dropdown(choices, multiselect=True, label="只在这些报告中回答（不选为全部报告）")
             clear = gr.Button("新对话", size="sm")
@@ -433,14 +435,14 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
             download = gr.DownloadButton("下载本答案的数据（CSV）", visible=False, size="sm", elem_id="download")
             cite = gr.Radio(label="出处（选择查看原文）", choices=[], visible=False, elem_id="citations")
             source = gr.HTML(elem_id="source")
-    outputs = [chatbot, question, answers, chart, cite, source, clarify, download]
+    outputs = [chatbot, question, answers, chart, cite, source, clarify, download, notice]
     asking: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "ask"}
     for event in (send.click, question.submit):
         event(h.respond, [question, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
     clarify.input(h.respond, [clarify, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
     cite.input(h.show_source, [cite, answers], source, **asking).then(None, js=SCROLL_JS)
     clear.click(lambda: ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), "",
-                         gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False)),
+                         gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False), gr.Markdown(visible=False)),
                 None, outputs, api_visibility="private")  # fmt: skip
     return only
 

@@ -191,7 +191,7 @@ def test_rest_export_refuses_an_unknown_format_saying_which_it_writes(http: http
         response = http.get("/api/export", params=params)
         assert response.status_code == 422
         assert "format" in response.json()["error"]
-    assert "'csv', 'xlsx' or 'parquet'" in http.get("/api/export", params={"format": "pdf"}).json()["error"]
+    assert "format：应为 'csv'、'xlsx' 或 'parquet' 之一" in http.get("/api/export", params={"format": "pdf"}).json()["error"]
 
 
 def test_openapi_lists_the_routes_and_its_page_is_served_from_the_machine(http: httpx.Client) -> None:
