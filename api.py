@@ -1,7 +1,8 @@
 """The REST API (FastAPI) over the corpus and each user's uploads, served beside the web chat by `python app.py`.
 
 Routes: `POST /api/ask`, `GET /api/reports`, `POST /api/reports` (upload), `GET /api/reports/{id}/cells`,
-`POST /api/reports/{id}/publish`, `GET /api/uploads`, `GET /api/export`; the OpenAPI schema at
+`POST /api/reports/{id}/publish`, `POST /api/reports/{id}/reject`, `DELETE /api/reports/{id}`, `GET /api/uploads`,
+`GET /api/documents`, `GET /api/export`; the OpenAPI schema at
 `/api/openapi.json` and its page at `/api/docs` (Swagger UI from files bundled by `fastapi-offline`: the
 page makes no request outside the machine). Errors are JSON: `{"error": "…"}` in Chinese (with `limit`
 and `setting` for a file refused by an input limit). With `REPORTQA_AUTH` set every data route needs
@@ -30,6 +31,7 @@ from starlette.background import BackgroundTask
 from corpus import ReportQAError
 from corpus.errors import UnknownReportError, UnreadableReportError
 from qa.auth import Principal, UserStore, session_principal
+from qa.documents import list_documents
 from qa.messages import user_message, validation_zh, warning_zh
 from qa.service import ServeSettings, ask_conversation, list_reports, report_cells, report_summary
 from qa.workspace import PermissionDenied, UploadError, Workspaces, safe_filename
@@ -62,6 +64,10 @@ class AskRequest(BaseModel):
     reports: list[str] | None = Field(
         default=None, description="answer only from these report ids (GET /api/reports); all when omitted"
     )
+
+
+OWNER = "whose upload, by user name (`bob`; the key `u-bob` works too): admins; default yours"
+Owner = Annotated[str | None, Query(description=OWNER)]
 
 
 class LoginRequired(ReportQAError):
@@ -102,7 +108,7 @@ def _refused(_: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, LoginRequired):
         return _error(401, "需要登录：请用 HTTP Basic 提供用户名和密码（REPORTQA_AUTH 中的账号）")
     if isinstance(exc, PermissionDenied):
-        return _error(403, "没有权限：只有管理员可以发布上传的报告")
+        return _error(403, exc.message_zh)
     shown = user_message(exc, "REST request")
     extra = {"limit": shown.limit, "setting": shown.setting} if shown.limit else {}
     return _error(_status(exc, shown.limit), shown.text, **extra)
@@ -209,10 +215,41 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
         return {"uploads": found, "count": len(found)}
 
     @api.post("/api/reports/{report_id:path}/publish", summary="Publish an upload to the shared corpus (admins)")
-    def publish(report_id: str, who: Who, owner: str | None = Query(default=None, description="whose upload (admins; default: yours)")) -> dict[str, Any]:  # fmt: skip
+    def publish(report_id: str, who: Who, owner: Owner = None) -> dict[str, Any]:
         """Move the upload into the shared uploads: from now on every user is answered from it (its new id)."""
         report = spaces.publish(who, report_id, owner)
         return {**report_summary(report), "visibility": "published"}
+
+    @api.post("/api/reports/{report_id:path}/reject", summary="Decline to publish an upload (admins)")
+    def reject(report_id: str, who: Who, owner: Annotated[str, Query(description=OWNER)]) -> dict[str, Any]:
+        """The upload stays its owner's (`private`) and leaves the list of uploads waiting to be published."""
+        report = spaces.reject(who, report_id, owner)
+        return {**report_summary(report), "visibility": "private"}
+
+    @api.delete("/api/reports/{report_id:path}", summary="Delete an upload (its owner, or an admin)")
+    def delete(report_id: str, who: Who, owner: Owner = None) -> dict[str, Any]:
+        """Withdraw a pending upload or delete a published one: the file and its chunks, vectors and cells go.
+
+        Its owner may; an administrator may delete anyone's (`?owner=NAME` for an unpublished one). Reports of the
+        configured corpus are not deleted over REST (403).
+        """
+        report = spaces.delete(who, report_id, owner)
+        return {"deleted": report.id, "title": report.title}
+
+    @api.get("/api/documents", summary="Every document this user may see, with owner, visibility and parse status")
+    def documents(
+        who: Who,
+        visibility: Literal["corpus", "published", "pending", "private"] | None = None,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
+        """Uploads first (an admin with a login sees everyone's), then published reports, then the corpus.
+
+        Each: id, title, source, owner (user name), visibility, kind, template, issuer, year, cells, figures,
+        unparsed_rows, failed_checks, warnings and findings (in Chinese), reviewed_by.
+        """
+        found, total = list_documents(spaces, who, visibility, offset, limit)
+        return {"documents": found, "count": len(found), "total": total}
 
     @api.get("/api/reports/{report_id:path}/cells", summary="Every parsed table cell of one report")
     def cells(report_id: str, who: Who) -> dict[str, Any]:

@@ -198,8 +198,9 @@ def test_openapi_lists_the_routes_and_its_page_is_served_from_the_machine(http: 
     schema = http.get("/api/openapi.json").json()
     assert set(schema["paths"]) == {
         "/api/ask", "/api/reports", "/api/reports/{report_id}/cells", "/api/reports/{report_id}/publish",
-        "/api/uploads", "/api/export",
+        "/api/uploads", "/api/export", "/api/documents", "/api/reports/{report_id}", "/api/reports/{report_id}/reject",
     }  # fmt: skip
+    assert list(schema["paths"]["/api/reports/{report_id}"]) == ["delete"]
     assert set(schema["paths"]["/api/reports"]) == {"get", "post"}
     assert list(schema["paths"]["/api/ask"]) == ["post"]
     [export] = schema["paths"]["/api/export"]["get"]["parameters"]
