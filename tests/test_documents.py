@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from corpus import Settings
 from index import FakeEmbeddings
-from qa.auth import UserStore
+from qa.auth import Principal, UserStore
 from qa.documents import KIND_REPORT, KIND_TEMPLATE, owner_key, owner_name
 from qa.workspace import Workspaces
 
@@ -155,9 +155,7 @@ def test_an_owner_withdraws_a_pending_upload_and_an_admin_deletes_anyones(rest: 
     assert _upload(rest, HUAIAN, BOB).status_code == 201 and _ask(rest, BOB)["value"] == 105
 
 
-def spaces_principal(name: str) -> Any:
-    from qa.auth import Principal
-
+def spaces_principal(name: str) -> Principal:
     return Principal(f"u-{name}", name, logged_in=True)
 
 
@@ -174,3 +172,22 @@ def test_a_blank_template_is_marked_never_answered_from_and_refused_as_an_upload
     blank = _upload(rest, doc, BOB)
     assert (blank.status_code, blank.json()["error"]) == (422, "这是一份空白模板：表格中没有任何数字，不加入语料")
     assert _docs(rest, BOB)["total"] == 2 and not any((tmp_path / "home" / "uploads" / "users" / "u-bob").glob("*.docx"))
+
+
+def test_a_deleted_upload_leaves_no_chunk_in_milvus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same delete with the passages on Milvus Lite (embedded): the collection holds none of its chunks."""
+    from index.milvus_store import MilvusStore
+
+    monkeypatch.setenv("REPORTQA_VECTOR_STORE", str(tmp_path / "passages.db"))
+    corpus = copy_reports([SHANGHAI], tmp_path / "corpus")
+    spaces = Workspaces.open(corpus, Settings(home=tmp_path / "home", corpus=corpus), FakeEmbeddings())
+    bob, root = spaces_principal("bob"), Principal("u-root", "root", admin=True, logged_in=True)
+    spaces.add_upload(bob, HUAIAN)
+    spaces.publish(root, HUAIAN.name, "bob")
+    store = spaces.published.store
+    assert isinstance(store, MilvusStore)
+    held = store.all_ids()
+    assert held and spaces.assistant_for(bob).ask(QUESTION).value == 105
+    spaces.delete(bob, HUAIAN.name)
+    assert spaces.published.store.all_ids() == set()  # the shared uploads' collection held only this report
+    assert spaces.assistant_for(bob).ask(QUESTION).answer == GONE
