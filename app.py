@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +30,11 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from app_documents import DocumentsTab, documents_tab  # noqa: E402
 from corpus import Report, ReportQAError, Settings  # noqa: E402
 from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
+from qa.documents import document_entry  # noqa: E402
 from qa.messages import EMPTY_QUESTION, finding_zh, message, warning_zh  # noqa: E402
 from qa.service import ServeSettings  # noqa: E402
 from qa.workspace import UPLOAD_SUFFIXES, PermissionDenied, Workspaces, safe_filename  # noqa: E402
@@ -248,9 +251,12 @@ def add_upload(spaces: Workspaces, who: Principal, path: str | Path, name: str |
         return False, f"未能加入「{shown}」：{message(exc, f'upload {shown}')}。语料和索引保持不变。"
     report = added.report
     total = len(spaces.assistant_for(who).index.reports)
+    entry = document_entry(report, "pending", who.key, {})
+    problems = [f"{n} {what}" for n, what in ((entry["unparsed_rows"], "行未能解析"), (entry["failed_checks"], "项检查未通过")) if n]
+    status = f"注意：{'，'.join(problems)}（详见「文档」页）。" if problems else ""
     return True, (
         f"已加入《{report.title or report.id}》（{report.agency or '机关未知'} {report.year or '?'}年，"
-        f"{len(report.cells)} 个表格单元格），仅你可见，现在可以提问。你可查询的报告共 {total} 份。"
+        f"{len(report.cells)} 个表格单元格），仅你可见，现在可以提问。{status}你可查询的报告共 {total} 份。"
     )
 
 
@@ -288,6 +294,7 @@ class Handlers:
         self.spaces = spaces
         self.users = users
         self.downloads = Downloads()
+        self.documents = DocumentsTab(spaces, self.who, audit_markdown, safe_text)
 
     def who(self, request: gr.Request | None) -> Principal:
         """The logged-in user (with logins on), else the browser session."""
@@ -482,11 +489,21 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                 pick.change(h.report_file, pick, cells_file, api_visibility="private")
             with gr.Tab("上传", id="upload"):
                 upload, status, pending, publish = _upload_tab(h)
+            with gr.Tab("文档", id="documents"):
+                docs = documents_tab(h.documents)
         lists = [listing, pick, only, pending, publish]
-        upload.upload(h.upload, upload, [status, *lists, upload], api_visibility="private",
-                      concurrency_id="upload", concurrency_limit=1)  # fmt: skip
-        publish.click(h.publish, pending, [status, *lists], api_visibility="private", concurrency_id="upload")
-        demo.load(h.lists, None, lists, api_visibility="private")
+        private: dict[str, Any] = {"api_visibility": "private"}
+        documents = [docs["table"], docs["pick"]]
+        upload.upload(h.upload, upload, [status, *lists, upload], **private,
+                      concurrency_id="upload", concurrency_limit=1).then(h.documents.refresh, None, documents, **private)  # fmt: skip
+        publish.click(h.publish, pending, [status, *lists], **private, concurrency_id="upload").then(
+            h.documents.refresh, None, documents, **private
+        )
+        for action, button in docs["buttons"].items():
+            button.click(partial(h.documents.act, action), docs["pick"], [docs["status"], *documents], **private,
+                         concurrency_id="upload").then(h.lists, None, lists, **private)  # fmt: skip
+        docs["pick"].change(h.documents.preview, docs["pick"], docs["preview"], **private)
+        demo.load(h.lists, None, lists, **private).then(h.documents.refresh, None, documents, **private)
         with gr.Row(visible=False):  # the `/ask` API: one string in, the `ask --json` object out
             api_question, api_answer = gr.Textbox(), gr.JSON()
             gr.Button().click(h.ask_api, api_question, api_answer, api_name="ask", concurrency_id="ask")

@@ -191,3 +191,52 @@ def test_a_deleted_upload_leaves_no_chunk_in_milvus(tmp_path: Path, monkeypatch:
     spaces.delete(bob, HUAIAN.name)
     assert spaces.published.store.all_ids() == set()  # the shared uploads' collection held only this report
     assert spaces.assistant_for(bob).ask(QUESTION).answer == GONE
+
+
+# -- the app's 文档 tab ----------------------------------------------------------------------------------------------
+
+
+def test_the_upload_status_says_rows_left_unparsed_and_failed_checks(spaces: Workspaces) -> None:
+    from app import add_upload
+
+    ok, text = add_upload(spaces, spaces_principal("bob"), KEWEI)
+    assert ok and "120 个表格单元格），仅你可见，现在可以提问。注意：3 行未能解析，1 项检查未通过（详见「文档」页）。" in text
+    ok, text = add_upload(spaces, spaces_principal("bob"), HUAIAN)
+    assert ok and "注意" not in text  # a clean report: nothing to warn about
+
+
+def test_the_documents_tab_lists_previews_rejects_publishes_and_deletes(spaces: Workspaces, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from app import Handlers
+
+    users = UserStore.load(tmp_path / "users.json", missing_ok=True)
+    users.add("bob", "bob-password")
+    users.add("root", "root-password", admin=True)
+    h = Handlers(spaces, users)
+    bob, root = SimpleNamespace(username="bob"), SimpleNamespace(username="root")
+    h.upload(str(KEWEI), bob)
+    h.upload(str(HUAIAN), bob)
+    frame, menu = h.documents.refresh(root)
+    assert list(frame.iloc[0]) == ["淮安市人民政府2024年政府信息公开工作年度报告", HUAIAN.name, "bob", "待审核",
+                                   KIND_REPORT, "淮安市人民政府", 2024, 200, 0, 0]  # fmt: skip
+    assert list(frame.iloc[1])[2:] == ["bob", "待审核", KIND_REPORT, "上海市科委", 2024, 120, 3, 1]
+    assert frame.set_index("文件").loc[Path(TEMPLATE).name, "类型"] == KIND_TEMPLATE
+    kewei, huaian = f"pending|u-bob|{KEWEI.name}", f"pending|u-bob|{HUAIAN.name}"
+    assert {value for _, value in menu.choices} >= {kewei, huaian}
+    preview = h.documents.preview(kewei, root)
+    assert "1 项未通过" in preview and "——不相符" in preview and "此行未解析" in preview
+
+    status, *_ = h.documents.act("reject", kewei, bob)
+    assert status == "❌ 未能退回：没有权限：只有管理员可以退回上传的报告"
+    status, frame, _ = h.documents.act("reject", kewei, root)
+    assert status == "✅ 《2024年上海市科委政府信息公开工作年度报告》已退回：仍只对上传者可见。"
+    assert frame.iloc[1]["状态"] == "仅上传者可见（已退回）"
+    status, *_ = h.documents.act("publish", huaian, root)
+    assert status == "✅ 《淮安市人民政府2024年政府信息公开工作年度报告》已发布到共享语料，所有用户都可以查询。"
+    assert spaces.assistant_for(spaces_principal("alice")).ask(QUESTION).value == 105
+    status, frame, _ = h.documents.act("delete", f"published||{HUAIAN.name}", bob)
+    assert status == "✅ 《淮安市人民政府2024年政府信息公开工作年度报告》已删除：不会再从它回答。"
+    assert spaces.assistant_for(spaces_principal("alice")).ask(QUESTION).answer == GONE
+    assert HUAIAN.name not in frame["文件"].tolist()
+    assert h.documents.act("delete", None, bob)[0] == "请先选择一份文档。"
