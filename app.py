@@ -305,6 +305,10 @@ class Handlers:
             return found
         return session_principal("s", getattr(request, "session_hash", None))
 
+    def whoami(self, request: gr.Request) -> str:
+        """Who is logged in, for the line beside 「退出登录」."""
+        return f"已登录：**{safe_text(self.who(request).name)}**"
+
     def reports(self, request: gr.Request | None) -> dict[str, Report]:
         """The reports this user may see now."""
         return dict(self.spaces.assistant_for(self.who(request)).index.reports)
@@ -473,9 +477,14 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
     shared = dict(spaces.shared.index.reports)
     with gr.Blocks(title="政府信息公开年报问答 · reportqa", analytics_enabled=False,
                    delete_cache=(3600, FILES_KEPT_S)) as demo:
-        gr.Markdown(
-            "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
-        )
+        with gr.Row():
+            gr.Markdown(
+                "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
+            )
+            whoami = gr.Markdown(elem_id="whoami", visible=users is not None)
+            # Gradio's own /logout ends this browser's login only (all_session=false), then shows the login page.
+            gr.Button("退出登录", link="/logout?all_session=false", size="sm", scale=0, elem_id="logout",
+                      visible=users is not None)  # fmt: skip
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
                 only = _chat_tab(h, h.report_choices(shared))
@@ -504,6 +513,8 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                          concurrency_id="upload").then(h.lists, None, lists, **private)  # fmt: skip
         docs["pick"].change(h.documents.preview, docs["pick"], docs["preview"], **private)
         demo.load(h.lists, None, lists, **private).then(h.documents.refresh, None, documents, **private)
+        if users is not None:
+            demo.load(h.whoami, None, whoami, **private)
         with gr.Row(visible=False):  # the `/ask` API: one string in, the `ask --json` object out
             api_question, api_answer = gr.Textbox(), gr.JSON()
             gr.Button().click(h.ask_api, api_question, api_answer, api_name="ask", concurrency_id="ask")

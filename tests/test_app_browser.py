@@ -232,6 +232,12 @@ def test_browser_with_logins_a_wrong_password_is_refused_and_the_right_one_enter
             expect(page.locator("#question textarea")).to_be_visible(timeout=TIMEOUT_MS)
             _ask(page, "上海市司法局2020年有多少件申请没有答复？")
             expect(page.locator("#chat")).to_contain_text("5件", timeout=TIMEOUT_MS)
+            expect(page.locator("#whoami")).to_have_text("已登录：alice", timeout=TIMEOUT_MS)
+            page.locator("#logout").click()  # back to the login form; the chat is gone until she logs in again
+            expect(page.locator("input[type=password]")).to_be_visible(timeout=TIMEOUT_MS)
+            assert page.locator("#question textarea").count() == 0
+            page.goto(auth_server.url, wait_until="domcontentloaded")
+            expect(page.locator("input[type=password]")).to_be_visible(timeout=TIMEOUT_MS)
         finally:
             browser.close()
 
