@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -509,7 +508,7 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
             h.documents.refresh, None, documents, **private
         )
         for action, button in docs["buttons"].items():
-            button.click(partial(h.documents.act, action), docs["pick"], [docs["status"], *documents], **private,
+            button.click(getattr(h.documents, action), docs["pick"], [docs["status"], *documents], **private,
                          concurrency_id="upload").then(h.lists, None, lists, **private)  # fmt: skip
         docs["pick"].change(h.documents.preview, docs["pick"], docs["preview"], **private)
         demo.load(h.lists, None, lists, **private).then(h.documents.refresh, None, documents, **private)

@@ -93,6 +93,21 @@ class DocumentsTab:
         return (f"✅ {self.safe(f'《{report.title or report.id}》')}{done}。", *self.refresh(request))
 
 
+    # One method per button: Gradio passes `gr.Request` only to a parameter it sees annotated (not through partial).
+
+    def publish(self, choice: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """The 发布 button."""
+        return self.act("publish", choice, request)
+
+    def reject(self, choice: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """The 退回 button."""
+        return self.act("reject", choice, request)
+
+    def delete(self, choice: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """The 删除 button."""
+        return self.act("delete", choice, request)
+
+
 def documents_tab(tab: DocumentsTab) -> dict[str, Any]:
     """The tab's components (call inside `gr.Tab`); the caller wires their events to the other lists."""
     gr.Markdown("每份文档的上传者、状态和解析情况。上传者可以撤回或删除自己的上传；管理员可以预览、发布、退回或删除。")
