@@ -29,10 +29,12 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from app_conversations import ConversationsPanel, conversations_panel, question_message  # noqa: E402
 from app_documents import DocumentsTab, documents_tab  # noqa: E402
 from corpus import Report, ReportQAError, Settings  # noqa: E402
 from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
+from qa.conversations import ConversationStore  # noqa: E402
 from qa.documents import document_entry  # noqa: E402
 from qa.messages import EMPTY_QUESTION, finding_zh, message, warning_zh  # noqa: E402
 from qa.service import ServeSettings  # noqa: E402
@@ -294,6 +296,9 @@ class Handlers:
         self.users = users
         self.downloads = Downloads()
         self.documents = DocumentsTab(spaces, self.who, audit_markdown, safe_text)
+        store = ConversationStore(Path(spaces.settings.home) / "conversations")
+        self.conversations = ConversationsPanel(spaces, store, self.who, answer_markdown, safe_text,
+                                                self.downloads.folder, logins=users is not None)  # fmt: skip
 
     def who(self, request: gr.Request | None) -> Principal:
         """The logged-in user (with logins on), else the browser session."""
@@ -334,7 +339,7 @@ class Handlers:
         if not text or not text.strip():
             # A notice under the question box, not gr.Warning: Gradio 6 titles every toast "Warning", in English.
             return chat, text, answers, *skip, gr.Markdown(f"⚠ {EMPTY_QUESTION}", visible=True)
-        asked = {"role": "user", "content": safe_text(text)}
+        asked = question_message(text, safe_text)
         try:
             assistant = self.spaces.assistant_for(self.who(request))
             answer = assistant.ask(text, history=answers, reports=list(only or []) or None)
@@ -417,9 +422,11 @@ class Handlers:
         return (f"✅ 已发布{shown}到共享语料，所有用户都可以查询。", *self.lists(request))
 
 
-def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
-    """The chat tab: conversation, examples, report filter, chart, citations and source view."""
+def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown, gr.BrowserState, gr.Dropdown]:
+    """The chat tab: conversation, examples, report filter, saved conversations, chart, citations and source view."""
     answers = gr.State([])
+    conversation = gr.State(None)  # the saved conversation's id (None until its first answer)
+    browser = gr.BrowserState(None, storage_key="reportqa-browser")  # names this browser's conversations
     with gr.Row():
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"])
@@ -429,7 +436,8 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
             notice = gr.Markdown(visible=False, elem_id="notice")
             gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
             only = gr.Dropdown(choices, multiselect=True, label="只在这些报告中回答（不选为全部报告）")
-            clear = gr.Button("新对话", size="sm")
+            clear = gr.Button("新对话", size="sm", elem_id="new-conversation")
+            conv = conversations_panel()
         with gr.Column(scale=2):
             chart = gr.BarPlot(
                 elem_id="chart",
@@ -447,14 +455,33 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
             source = gr.HTML(elem_id="source")
     outputs = [chatbot, question, answers, chart, cite, source, clarify, download, notice]
     asking: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "ask"}
-    for event in (send.click, question.submit):
-        event(h.respond, [question, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
-    clarify.input(h.respond, [clarify, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
+    private: dict[str, Any] = {"api_visibility": "private"}
+    c, saved = h.conversations, conv["export"]
+    for event in (send.click, question.submit, clarify.input):
+        box = clarify if event == clarify.input else question
+        asked = event(h.respond, [box, chatbot, answers, only], outputs, **asking)
+        asked.then(None, js=SCROLL_JS)
+        asked.then(c.save, [answers, conversation, browser], [conversation, conv["pick"]], **private).then(
+            c.export, [conversation, browser], saved, **private
+        )
     cite.input(h.show_source, [cite, answers], source, **asking).then(None, js=SCROLL_JS)
-    clear.click(lambda: ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), "",
-                         gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False), gr.Markdown(visible=False)),
-                None, outputs, api_visibility="private")  # fmt: skip
-    return only
+    # 「新对话」 and the chat's own 🗑 both start a new conversation: screen, context and saved id alike.
+    for event in (clear.click, chatbot.clear):
+        event(_new_conversation, None, [*outputs, conversation, saved], **private)
+    conv["pick"].input(c.open, [conv["pick"], browser], [chatbot, answers, conversation, conv["status"]], **asking).then(
+        c.export, [conv["pick"], browser], saved, **private
+    )
+    conv["rename"].click(c.rename, [conv["pick"], conv["title"], browser], [conv["status"], conv["pick"]], **private)
+    conv["delete"].click(c.delete, [conv["pick"], conversation, browser], [conv["status"], conv["pick"], conversation],
+                         **private)  # fmt: skip
+    return only, browser, conv["pick"]
+
+
+def _new_conversation() -> tuple[Any, ...]:
+    """Everything of the chat back to empty: messages, context (the answers), chart, citations, saved id."""
+    return ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), "",
+            gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False), gr.Markdown(visible=False), None,
+            gr.DownloadButton(visible=False))  # fmt: skip
 
 
 def _upload_tab(h: Handlers) -> tuple[gr.File, gr.Markdown, gr.Dropdown, gr.Button]:
@@ -486,7 +513,7 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                       visible=users is not None)  # fmt: skip
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                only = _chat_tab(h, h.report_choices(shared))
+                only, browser, conversations = _chat_tab(h, h.report_choices(shared))
             with gr.Tab("报告", id="reports"):
                 listing = gr.Dataframe(reports_frame(shared), interactive=False, label="可查询的报告", elem_id="reports")
                 pick = gr.Dropdown(h.report_choices(shared), label="选择报告查看表格和检查结果", elem_id="pick")
@@ -512,6 +539,9 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                          concurrency_id="upload").then(h.lists, None, lists, **private)  # fmt: skip
         docs["pick"].change(h.documents.preview, docs["pick"], docs["preview"], **private)
         demo.load(h.lists, None, lists, **private).then(h.documents.refresh, None, documents, **private)
+        demo.load(h.conversations.browser_id, browser, browser, **private).then(
+            h.conversations.menu, browser, conversations, **private
+        )
         if users is not None:
             demo.load(h.whoami, None, whoami, **private)
         with gr.Row(visible=False):  # the `/ask` API: one string in, the `ask --json` object out
