@@ -2,7 +2,7 @@
 
 Routes: `POST /api/ask`, `GET /api/reports`, `POST /api/reports` (upload), `GET /api/reports/{id}/cells`,
 `POST /api/reports/{id}/publish`, `POST /api/reports/{id}/reject`, `DELETE /api/reports/{id}`, `GET /api/uploads`,
-`GET /api/documents`, `GET /api/export`; the OpenAPI schema at
+`GET /api/documents`, `GET /api/export`, and `GET|PATCH|DELETE /api/conversations[/{id}[/markdown]]`; the OpenAPI schema at
 `/api/openapi.json` and its page at `/api/docs` (Swagger UI from files bundled by `fastapi-offline`: the
 page makes no request outside the machine). Errors are JSON: `{"error": "…"}` in Chinese (with `limit`
 and `setting` for a file refused by an input limit). With `REPORTQA_AUTH` set every data route needs
@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
@@ -31,9 +31,17 @@ from starlette.background import BackgroundTask
 from corpus import ReportQAError
 from corpus.errors import UnknownReportError, UnreadableReportError
 from qa.auth import Principal, UserStore, session_principal
+from qa.conversations import to_markdown
 from qa.documents import list_documents
 from qa.messages import user_message, validation_zh, warning_zh
-from qa.service import ServeSettings, ask_conversation, list_reports, report_cells, report_summary
+from qa.service import (
+    MAX_HISTORY,
+    ServeSettings,
+    ask_conversation,
+    list_reports,
+    report_cells,
+    report_summary,
+)
 from qa.workspace import PermissionDenied, UploadError, Workspaces, safe_filename
 
 log = logging.getLogger(__name__)
@@ -64,6 +72,19 @@ class AskRequest(BaseModel):
     reports: list[str] | None = Field(
         default=None, description="answer only from these report ids (GET /api/reports); all when omitted"
     )
+    conversation: str | None = Field(
+        default=None,
+        description="save the question and its answer: `new` starts a conversation, an id (GET /api/conversations) "
+        "continues one, whose earlier questions are then the history; the answer carries the id as `conversation`",
+    )
+
+
+class RenameRequest(BaseModel):
+    """A conversation's new title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(description="the new title (at most 100 characters are kept)", examples=["洪泽区收件"])
 
 
 OWNER = "whose upload, by user name (`bob`; the key `u-bob` works too): admins; default yours"
@@ -176,7 +197,44 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
     def ask(request: AskRequest, who: Who) -> dict[str, Any]:
         """The answer with its value, unit, citations and, where they apply, query, formula, clarify, chart."""
         assistant = spaces.assistant_for(who)
-        return ask_conversation(assistant, request.question, request.history, request.reports).to_dict()
+        saved, history = request.conversation, request.history
+        if saved and saved != "new" and not history:
+            history = [t["question"] for t in spaces.conversations.get(who.key, saved)["turns"]][-MAX_HISTORY:]
+        answer = ask_conversation(assistant, request.question, history, request.reports).to_dict()
+        if saved:
+            continued = None if saved == "new" else saved
+            answer["conversation"] = spaces.conversations.append(who.key, continued, request.question, answer)
+        return answer
+
+    @api.get("/api/conversations", summary="This user's saved conversations, most recent first")
+    def conversations(who: Who) -> dict[str, Any]:
+        """Each conversation's id, title, created and updated (Unix seconds) and its number of questions."""
+        listed = spaces.conversations.list(who.key)
+        return {"conversations": listed, "count": len(listed)}
+
+    @api.get("/api/conversations/{conversation_id}", summary="One conversation: its questions and answers")
+    def conversation(conversation_id: str, who: Who) -> dict[str, Any]:
+        """`{"id", "title", "created", "updated", "turns": [{"question", "answer"}]}`; another user's: 404."""
+        return spaces.conversations.get(who.key, conversation_id)
+
+    @api.get("/api/conversations/{conversation_id}/markdown", summary="One conversation as a Markdown file")
+    def conversation_markdown(conversation_id: str, who: Who) -> Response:
+        """Each question, its answer, formula and numbered citations (report, section, page, cell, quote)."""
+        text = to_markdown(spaces.conversations.get(who.key, conversation_id))
+        disposition = f'attachment; filename="reportqa-conversation-{conversation_id}.md"'
+        return Response(text, media_type="text/markdown; charset=utf-8", headers={"Content-Disposition": disposition})
+
+    @api.patch("/api/conversations/{conversation_id}", summary="Rename a conversation")
+    def rename(conversation_id: str, request: RenameRequest, who: Who) -> dict[str, Any]:
+        """The conversation with its new title; a blank title is a 400."""
+        renamed = spaces.conversations.rename(who.key, conversation_id, request.title)
+        return {k: renamed[k] for k in ("id", "title", "created", "updated")} | {"turns": len(renamed["turns"])}
+
+    @api.delete("/api/conversations/{conversation_id}", summary="Delete a conversation")
+    def forget(conversation_id: str, who: Who) -> dict[str, Any]:
+        """Gone for good; another user's or an unknown id: 404."""
+        spaces.conversations.delete(who.key, conversation_id)
+        return {"deleted": conversation_id}
 
     @api.get("/api/reports", summary="The reports this user may query")
     def reports(who: Who) -> dict[str, Any]:

@@ -34,7 +34,6 @@ from app_documents import DocumentsTab, documents_tab  # noqa: E402
 from corpus import Report, ReportQAError, Settings  # noqa: E402
 from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
-from qa.conversations import ConversationStore  # noqa: E402
 from qa.documents import document_entry  # noqa: E402
 from qa.messages import EMPTY_QUESTION, finding_zh, message, warning_zh  # noqa: E402
 from qa.service import ServeSettings  # noqa: E402
@@ -296,8 +295,7 @@ class Handlers:
         self.users = users
         self.downloads = Downloads()
         self.documents = DocumentsTab(spaces, self.who, audit_markdown, safe_text)
-        store = ConversationStore(Path(spaces.settings.home) / "conversations")
-        self.conversations = ConversationsPanel(spaces, store, self.who, answer_markdown, safe_text,
+        self.conversations = ConversationsPanel(spaces, spaces.conversations, self.who, answer_markdown, safe_text,
                                                 self.downloads.folder, logins=users is not None)  # fmt: skip
 
     def who(self, request: gr.Request | None) -> Principal:

@@ -24,6 +24,7 @@ from corpus import Report, Settings, UnreadableReportError, content_hash, report
 from corpus.errors import CorpusError, ReportQAError, UnknownReportError, UnsupportedFormatError
 from qa.assistant import Assistant
 from qa.auth import Principal
+from qa.conversations import ConversationStore
 from qa.documents import ReviewBook, is_blank_template, owner_key
 from qa.union import UnionIndex
 
@@ -100,6 +101,7 @@ class Workspaces:
         self._spaces: OrderedDict[str, Space] = OrderedDict()  # least recently used first
         self._base_hashes: dict[str, str] | None = None
         self.review = ReviewBook(self.root / "review.json")
+        self.conversations = ConversationStore(Path(settings.home) / "conversations")  # the app's and REST's
         self.generation = 0
         self.shared = self._build([self.base, self.published])
 

@@ -114,3 +114,65 @@ def test_a_new_conversation_clears_the_context_and_a_long_question_is_folded(spa
     long = "洪泽区2024年收到多少件申请？" + "请详细说明。" * 900
     chat, *_ = h.respond(long, [], [], None, SESSION)
     assert chat[0]["content"].endswith(f"…（问题共 {len(long)} 字，只显示前 300 字）") and len(chat[0]["content"]) < 400
+
+
+# -- REST -------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rest(spaces: Workspaces, tmp_path: Path):  # noqa: ANN201 - a TestClient
+    from fastapi.testclient import TestClient
+
+    from api import build_api
+    from qa.auth import UserStore
+
+    users = UserStore.load(tmp_path / "users.json", missing_ok=True)
+    users.add("alice", "alice-password")
+    users.add("bob", "bob-password")
+    with TestClient(build_api(spaces, users), raise_server_exceptions=False) as client:
+        yield client
+
+
+ALICE, BOB = ("alice", "alice-password"), ("bob", "bob-password")
+
+
+def test_rest_conversations_save_continue_list_export_rename_and_delete(rest) -> None:  # noqa: ANN001
+    first = rest.post("/api/ask", json={"question": "洪泽区2024年收到多少件申请？", "conversation": "new"}, auth=ALICE).json()
+    cid = first["conversation"]
+    assert first["value"] == 95 and len(cid) == 16
+    follow = rest.post("/api/ask", json={"question": "那2023年呢？", "conversation": cid}, auth=ALICE).json()
+    assert (follow["value"], follow["conversation"]) == (21, cid)  # the saved questions were the history
+    plain = rest.post("/api/ask", json={"question": "洪泽区2024年收到多少件申请？"}, auth=ALICE).json()
+    assert "conversation" not in plain
+
+    listed = rest.get("/api/conversations", auth=ALICE).json()
+    assert listed["count"] == 1 and {k: listed["conversations"][0][k] for k in ("id", "title", "turns")} == {
+        "id": cid, "title": "洪泽区2024年收到多少件申请？", "turns": 2}  # fmt: skip
+    saved = rest.get(f"/api/conversations/{cid}", auth=ALICE).json()
+    assert [t["question"] for t in saved["turns"]] == ["洪泽区2024年收到多少件申请？", "那2023年呢？"]
+    assert saved["turns"][1]["answer"]["value"] == 21
+    markdown = rest.get(f"/api/conversations/{cid}/markdown", auth=ALICE)
+    assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert markdown.headers["content-disposition"] == f'attachment; filename="reportqa-conversation-{cid}.md"'
+    assert markdown.text.startswith("# 洪泽区2024年收到多少件申请？\n") and "## 2. 那2023年呢？\n\n21件" in markdown.text
+
+    renamed = rest.patch(f"/api/conversations/{cid}", json={"title": "洪泽区收件"}, auth=ALICE)
+    assert renamed.status_code == 200 and (renamed.json()["title"], renamed.json()["turns"]) == ("洪泽区收件", 2)
+    blank = rest.patch(f"/api/conversations/{cid}", json={"title": "  "}, auth=ALICE)
+    assert (blank.status_code, blank.json()["error"]) == (400, "标题不能为空")
+    typo = rest.patch(f"/api/conversations/{cid}", json={"titel": "x"}, auth=ALICE)
+    assert typo.status_code == 422 and typo.json()["error"] == "请求参数不正确：title：缺少必填字段；titel：不认识的字段（可用的字段见 /api/docs）"
+
+    # Bob sees none of it, and cannot read, continue, rename or delete it.
+    assert rest.get("/api/conversations", auth=BOB).json() == {"conversations": [], "count": 0}
+    gone = {"error": f"没有这个对话「{cid}」"}
+    for response in (rest.get(f"/api/conversations/{cid}", auth=BOB), rest.get(f"/api/conversations/{cid}/markdown", auth=BOB),
+                     rest.patch(f"/api/conversations/{cid}", json={"title": "x"}, auth=BOB),
+                     rest.delete(f"/api/conversations/{cid}", auth=BOB),
+                     rest.post("/api/ask", json={"question": "那2022年呢？", "conversation": cid}, auth=BOB)):  # fmt: skip
+        assert (response.status_code, response.json()) == (404, gone)
+    assert rest.get("/api/conversations", auth=None).status_code == 401
+
+    assert rest.delete(f"/api/conversations/{cid}", auth=ALICE).json() == {"deleted": cid}
+    assert rest.get(f"/api/conversations/{cid}", auth=ALICE).status_code == 404
+    assert rest.get("/api/conversations", auth=ALICE).json()["count"] == 0

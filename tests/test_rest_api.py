@@ -199,13 +199,15 @@ def test_openapi_lists_the_routes_and_its_page_is_served_from_the_machine(http: 
     assert set(schema["paths"]) == {
         "/api/ask", "/api/reports", "/api/reports/{report_id}/cells", "/api/reports/{report_id}/publish",
         "/api/uploads", "/api/export", "/api/documents", "/api/reports/{report_id}", "/api/reports/{report_id}/reject",
+        "/api/conversations", "/api/conversations/{conversation_id}", "/api/conversations/{conversation_id}/markdown",
     }  # fmt: skip
+    assert set(schema["paths"]["/api/conversations/{conversation_id}"]) == {"get", "patch", "delete"}
     assert list(schema["paths"]["/api/reports/{report_id}"]) == ["delete"]
     assert set(schema["paths"]["/api/reports"]) == {"get", "post"}
     assert list(schema["paths"]["/api/ask"]) == ["post"]
     [export] = schema["paths"]["/api/export"]["get"]["parameters"]
     assert (export["name"], export["in"], export["schema"]["enum"]) == ("format", "query", ["csv", "xlsx", "parquet"])
-    assert set(schema["components"]["schemas"]["AskRequest"]["properties"]) == {"question", "history", "reports"}
+    assert set(schema["components"]["schemas"]["AskRequest"]["properties"]) == {"question", "history", "reports", "conversation"}
     page = http.get("/api/docs")
     assert page.status_code == 200 and "/api/openapi.json" in page.text
     assert "cdn" not in page.text.lower() and "https://" not in page.text
