@@ -347,7 +347,8 @@ class Handlers:
             return [*chat, asked, reply], "", answers, *skip, hidden
         frame, choices = chart_frame(answer), citation_choices(answer)
         reply = {"role": "assistant", "content": answer_markdown(answer, reports)}
-        chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值")
+        order = None if frame is None else list(frame["报告"])  # the answer's order (a ranking's), not Vega's A–Z
+        chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值", sort=order)
         cite = gr.Radio(choices=choices, value=0 if choices else None, visible=bool(choices))
         clarify = gr.Radio(choices=list(answer.clarify), value=None, visible=bool(answer.clarify))
         download = gr.DownloadButton(value=self.answer_file(answer), visible=bool(answer.rows))

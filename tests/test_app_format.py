@@ -214,3 +214,12 @@ def test_an_empty_question_shows_a_chinese_notice_under_the_box_and_asks_nothing
     assert (chat, box, answers, notice.value, notice.visible) == ([], "   ", [], f"⚠ {EMPTY_QUESTION}", True)
     *_, notice = h.respond("洪泽区2024年收到多少件申请？", [], [], None, SESSION)
     assert notice.visible is False  # the next question hides it again
+
+
+def test_a_ranking_chart_keeps_the_rank_order_not_the_alphabet(spaces: Workspaces) -> None:
+    from app import Handlers
+
+    _, _, answers, chart, *_ = Handlers(spaces).respond("收到申请数量前三的是哪些？", [], [], None, SESSION)
+    ranked = ["上海市司法局2020年", "淮安市洪泽区人民政府2024年", "淮安市洪泽区人民政府2023年"]  # 118, 95, 21
+    assert [p["label"] for p in answers[-1].chart] == ranked and sorted(ranked) != ranked
+    assert chart.visible and chart.sort == ranked
