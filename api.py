@@ -1,7 +1,8 @@
 """The REST API (FastAPI) over the corpus and each user's uploads, served beside the web chat by `python app.py`.
 
 Routes: `POST /api/ask`, `GET /api/reports`, `POST /api/reports` (upload), `GET /api/reports/{id}/cells`,
-`POST /api/reports/{id}/publish`, `GET /api/uploads`, `GET /api/export`; the OpenAPI schema at
+`POST /api/reports/{id}/publish`, `POST /api/reports/{id}/reject`, `DELETE /api/reports/{id}`, `GET /api/uploads`,
+`GET /api/documents`, `GET /api/export`, and `GET|PATCH|DELETE /api/conversations[/{id}[/markdown]]`; the OpenAPI schema at
 `/api/openapi.json` and its page at `/api/docs` (Swagger UI from files bundled by `fastapi-offline`: the
 page makes no request outside the machine). Errors are JSON: `{"error": "…"}` in Chinese (with `limit`
 and `setting` for a file refused by an input limit). With `REPORTQA_AUTH` set every data route needs
@@ -22,7 +23,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
@@ -30,8 +31,17 @@ from starlette.background import BackgroundTask
 from corpus import ReportQAError
 from corpus.errors import UnknownReportError, UnreadableReportError
 from qa.auth import Principal, UserStore, session_principal
-from qa.messages import user_message
-from qa.service import ServeSettings, ask_conversation, list_reports, report_cells, report_summary
+from qa.conversations import to_markdown
+from qa.documents import list_documents
+from qa.messages import user_message, validation_zh, warning_zh
+from qa.service import (
+    MAX_HISTORY,
+    ServeSettings,
+    ask_conversation,
+    list_reports,
+    report_cells,
+    report_summary,
+)
 from qa.workspace import PermissionDenied, UploadError, Workspaces, safe_filename
 
 log = logging.getLogger(__name__)
@@ -62,6 +72,23 @@ class AskRequest(BaseModel):
     reports: list[str] | None = Field(
         default=None, description="answer only from these report ids (GET /api/reports); all when omitted"
     )
+    conversation: str | None = Field(
+        default=None,
+        description="save the question and its answer: `new` starts a conversation, an id (GET /api/conversations) "
+        "continues one, whose earlier questions are then the history; the answer carries the id as `conversation`",
+    )
+
+
+class RenameRequest(BaseModel):
+    """A conversation's new title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(description="the new title (at most 100 characters are kept)", examples=["洪泽区收件"])
+
+
+OWNER = "whose upload, by user name (`bob`; the key `u-bob` works too): admins; default yours"
+Owner = Annotated[str | None, Query(description=OWNER)]
 
 
 class LoginRequired(ReportQAError):
@@ -76,8 +103,10 @@ def _error(status: int, text: str, **extra: Any) -> JSONResponse:
 def _invalid(_: Request, exc: Exception) -> JSONResponse:
     """A request that does not fit the schema: 422 with one readable line, and pydantic's details."""
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
-    parts = [f"{'.'.join(str(p) for p in e['loc'] if p not in ('body', 'query', 'path'))}: {e['msg']}" for e in errors]
-    return _error(422, "请求参数不正确：" + "；".join(parts), detail=errors)
+    shown = [validation_zh(e) for e in errors]
+    # pydantic's `loc` and `type` stay (scripts key on them); `msg` is the Chinese reason; the input is not echoed.
+    detail = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": zh} for e, zh in zip(errors, shown, strict=True)]
+    return _error(422, "请求参数不正确：" + "；".join(shown), detail=detail)
 
 
 def _status(exc: Exception, limit: str | None) -> int:
@@ -100,7 +129,7 @@ def _refused(_: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, LoginRequired):
         return _error(401, "需要登录：请用 HTTP Basic 提供用户名和密码（REPORTQA_AUTH 中的账号）")
     if isinstance(exc, PermissionDenied):
-        return _error(403, "没有权限：只有管理员可以发布上传的报告")
+        return _error(403, exc.message_zh)
     shown = user_message(exc, "REST request")
     extra = {"limit": shown.limit, "setting": shown.setting} if shown.limit else {}
     return _error(_status(exc, shown.limit), shown.text, **extra)
@@ -168,7 +197,44 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
     def ask(request: AskRequest, who: Who) -> dict[str, Any]:
         """The answer with its value, unit, citations and, where they apply, query, formula, clarify, chart."""
         assistant = spaces.assistant_for(who)
-        return ask_conversation(assistant, request.question, request.history, request.reports).to_dict()
+        saved, history = request.conversation, request.history
+        if saved and saved != "new" and not history:
+            history = [t["question"] for t in spaces.conversations.get(who.key, saved)["turns"]][-MAX_HISTORY:]
+        answer = ask_conversation(assistant, request.question, history, request.reports).to_dict()
+        if saved:
+            continued = None if saved == "new" else saved
+            answer["conversation"] = spaces.conversations.append(who.key, continued, request.question, answer)
+        return answer
+
+    @api.get("/api/conversations", summary="This user's saved conversations, most recent first")
+    def conversations(who: Who) -> dict[str, Any]:
+        """Each conversation's id, title, created and updated (Unix seconds) and its number of questions."""
+        listed = spaces.conversations.list(who.key)
+        return {"conversations": listed, "count": len(listed)}
+
+    @api.get("/api/conversations/{conversation_id}", summary="One conversation: its questions and answers")
+    def conversation(conversation_id: str, who: Who) -> dict[str, Any]:
+        """`{"id", "title", "created", "updated", "turns": [{"question", "answer"}]}`; another user's: 404."""
+        return spaces.conversations.get(who.key, conversation_id)
+
+    @api.get("/api/conversations/{conversation_id}/markdown", summary="One conversation as a Markdown file")
+    def conversation_markdown(conversation_id: str, who: Who) -> Response:
+        """Each question, its answer, formula and numbered citations (report, section, page, cell, quote)."""
+        text = to_markdown(spaces.conversations.get(who.key, conversation_id))
+        disposition = f'attachment; filename="reportqa-conversation-{conversation_id}.md"'
+        return Response(text, media_type="text/markdown; charset=utf-8", headers={"Content-Disposition": disposition})
+
+    @api.patch("/api/conversations/{conversation_id}", summary="Rename a conversation")
+    def rename(conversation_id: str, request: RenameRequest, who: Who) -> dict[str, Any]:
+        """The conversation with its new title; a blank title is a 400."""
+        renamed = spaces.conversations.rename(who.key, conversation_id, request.title)
+        return {k: renamed[k] for k in ("id", "title", "created", "updated")} | {"turns": len(renamed["turns"])}
+
+    @api.delete("/api/conversations/{conversation_id}", summary="Delete a conversation")
+    def forget(conversation_id: str, who: Who) -> dict[str, Any]:
+        """Gone for good; another user's or an unknown id: 404."""
+        spaces.conversations.delete(who.key, conversation_id)
+        return {"deleted": conversation_id}
 
     @api.get("/api/reports", summary="The reports this user may query")
     def reports(who: Who) -> dict[str, Any]:
@@ -197,7 +263,8 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
             added = await anyio.to_thread.run_sync(spaces.add_upload, who, staged, name, limiter=uploads)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return {**report_summary(added.report), "warnings": added.warnings, "visibility": "private"}
+        warnings = [warning_zh(w) for w in added.warnings]  # corpus/ writes them in English
+        return {**report_summary(added.report), "warnings": warnings, "visibility": "private"}
 
     @api.get("/api/uploads", summary="Uploads not yet published (an admin with a login sees everyone's)")
     def pending(who: Who) -> dict[str, Any]:
@@ -206,10 +273,41 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
         return {"uploads": found, "count": len(found)}
 
     @api.post("/api/reports/{report_id:path}/publish", summary="Publish an upload to the shared corpus (admins)")
-    def publish(report_id: str, who: Who, owner: str | None = Query(default=None, description="whose upload (admins; default: yours)")) -> dict[str, Any]:  # fmt: skip
+    def publish(report_id: str, who: Who, owner: Owner = None) -> dict[str, Any]:
         """Move the upload into the shared uploads: from now on every user is answered from it (its new id)."""
         report = spaces.publish(who, report_id, owner)
         return {**report_summary(report), "visibility": "published"}
+
+    @api.post("/api/reports/{report_id:path}/reject", summary="Decline to publish an upload (admins)")
+    def reject(report_id: str, who: Who, owner: Annotated[str, Query(description=OWNER)]) -> dict[str, Any]:
+        """The upload stays its owner's (`private`) and leaves the list of uploads waiting to be published."""
+        report = spaces.reject(who, report_id, owner)
+        return {**report_summary(report), "visibility": "private"}
+
+    @api.delete("/api/reports/{report_id:path}", summary="Delete an upload (its owner, or an admin)")
+    def delete(report_id: str, who: Who, owner: Owner = None) -> dict[str, Any]:
+        """Withdraw a pending upload or delete a published one: the file and its chunks, vectors and cells go.
+
+        Its owner may; an administrator may delete anyone's (`?owner=NAME` for an unpublished one). Reports of the
+        configured corpus are not deleted over REST (403).
+        """
+        report = spaces.delete(who, report_id, owner)
+        return {"deleted": report.id, "title": report.title}
+
+    @api.get("/api/documents", summary="Every document this user may see, with owner, visibility and parse status")
+    def documents(
+        who: Who,
+        visibility: Literal["corpus", "published", "pending", "private"] | None = None,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
+        """Uploads first (an admin with a login sees everyone's), then published reports, then the corpus.
+
+        Each: id, title, source, owner (user name), visibility, kind, template, issuer, year, cells, figures,
+        unparsed_rows, failed_checks, warnings and findings (in Chinese), reviewed_by.
+        """
+        found, total = list_documents(spaces, who, visibility, offset, limit)
+        return {"documents": found, "count": len(found), "total": total}
 
     @api.get("/api/reports/{report_id:path}/cells", summary="Every parsed table cell of one report")
     def cells(report_id: str, who: Who) -> dict[str, Any]:

@@ -16,8 +16,10 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,10 +29,13 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from app_conversations import ConversationsPanel, conversations_panel, question_message  # noqa: E402
+from app_documents import DocumentsTab, documents_tab  # noqa: E402
 from corpus import Report, ReportQAError, Settings  # noqa: E402
 from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
-from qa.messages import message  # noqa: E402
+from qa.documents import document_entry  # noqa: E402
+from qa.messages import EMPTY_QUESTION, finding_zh, message, warning_zh  # noqa: E402
 from qa.service import ServeSettings  # noqa: E402
 from qa.workspace import UPLOAD_SUFFIXES, PermissionDenied, Workspaces, safe_filename  # noqa: E402
 
@@ -229,8 +234,8 @@ def audit_markdown(report: Report | None) -> str:
     failed = [c for c in report.checks if not c.ok]
     passed = len(report.checks) - len(failed)
     lines = [f"**{safe_text(report.title or report.id)}**：{passed} 项检查通过，{len(failed)} 项未通过"]
-    lines += [f"- ✗ {safe_text(c.detail)}" for c in failed]
-    lines += [f"- ⚠ {safe_text(w)}" for w in report.warnings]
+    lines += [f"- ✗ {safe_text(finding_zh(c.detail))}" for c in failed]
+    lines += [f"- ⚠ {safe_text(warning_zh(w))}" for w in report.warnings]
     return "\n".join(lines)
 
 
@@ -246,9 +251,12 @@ def add_upload(spaces: Workspaces, who: Principal, path: str | Path, name: str |
         return False, f"未能加入「{shown}」：{message(exc, f'upload {shown}')}。语料和索引保持不变。"
     report = added.report
     total = len(spaces.assistant_for(who).index.reports)
+    entry = document_entry(report, "pending", who.key, {})
+    problems = [f"{n} {what}" for n, what in ((entry["unparsed_rows"], "行未能解析"), (entry["failed_checks"], "项检查未通过")) if n]
+    status = f"注意：{'，'.join(problems)}（详见「文档」页）。" if problems else ""
     return True, (
         f"已加入《{report.title or report.id}》（{report.agency or '机关未知'} {report.year or '?'}年，"
-        f"{len(report.cells)} 个表格单元格），仅你可见，现在可以提问。你可查询的报告共 {total} 份。"
+        f"{len(report.cells)} 个表格单元格），仅你可见，现在可以提问。{status}你可查询的报告共 {total} 份。"
     )
 
 
@@ -286,6 +294,9 @@ class Handlers:
         self.spaces = spaces
         self.users = users
         self.downloads = Downloads()
+        self.documents = DocumentsTab(spaces, self.who, audit_markdown, safe_text)
+        self.conversations = ConversationsPanel(spaces, spaces.conversations, self.who, answer_markdown, safe_text,
+                                                self.downloads.folder, logins=users is not None)  # fmt: skip
 
     def who(self, request: gr.Request | None) -> Principal:
         """The logged-in user (with logins on), else the browser session."""
@@ -295,6 +306,10 @@ class Handlers:
                 raise PermissionDenied("not logged in")
             return found
         return session_principal("s", getattr(request, "session_hash", None))
+
+    def whoami(self, request: gr.Request) -> str:
+        """Who is logged in, for the line beside 「退出登录」."""
+        return f"已登录：**{safe_text(self.who(request).name)}**"
 
     def reports(self, request: gr.Request | None) -> dict[str, Report]:
         """The reports this user may see now."""
@@ -318,25 +333,27 @@ class Handlers:
         """Ask one chat question with the earlier answers as history; update chart, citations and source view."""
         chat = list(chat or [])
         skip = (gr.skip(),) * 5
+        hidden = gr.Markdown(visible=False)
         if not text or not text.strip():
-            gr.Warning("请先输入一个问题，例如「上海市司法局2020年有多少件申请没有答复？」")
-            return chat, text, answers, *skip
-        asked = {"role": "user", "content": safe_text(text)}
+            # A notice under the question box, not gr.Warning: Gradio 6 titles every toast "Warning", in English.
+            return chat, text, answers, *skip, gr.Markdown(f"⚠ {EMPTY_QUESTION}", visible=True)
+        asked = question_message(text, safe_text)
         try:
             assistant = self.spaces.assistant_for(self.who(request))
             answer = assistant.ask(text, history=answers, reports=list(only or []) or None)
             reports = dict(assistant.index.reports)
         except Exception as exc:
             reply = {"role": "assistant", "content": f"*无法回答：{safe_text(message(exc, 'ask'))}*"}
-            return [*chat, asked, reply], "", answers, *skip
+            return [*chat, asked, reply], "", answers, *skip, hidden
         frame, choices = chart_frame(answer), citation_choices(answer)
         reply = {"role": "assistant", "content": answer_markdown(answer, reports)}
-        chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值")
+        order = None if frame is None else list(frame["报告"])  # the answer's order (a ranking's), not Vega's A–Z
+        chart = gr.BarPlot(value=frame, visible=frame is not None, y_title=answer.unit or "数值", sort=order)
         cite = gr.Radio(choices=choices, value=0 if choices else None, visible=bool(choices))
         clarify = gr.Radio(choices=list(answer.clarify), value=None, visible=bool(answer.clarify))
         download = gr.DownloadButton(value=self.answer_file(answer), visible=bool(answer.rows))
         return ([*chat, asked, reply], "", [*answers, answer], chart, cite, source_html(answer, 0, reports), clarify,
-                download)  # fmt: skip
+                download, hidden)  # fmt: skip
 
     def answer_file(self, answer: Answer) -> str | None:
         """The cells behind a table answer as a CSV file for the download button (None without cells)."""
@@ -404,18 +421,22 @@ class Handlers:
         return (f"✅ 已发布{shown}到共享语料，所有用户都可以查询。", *self.lists(request))
 
 
-def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
-    """The chat tab: conversation, examples, report filter, chart, citations and source view."""
+def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown, gr.BrowserState, gr.Dropdown]:
+    """The chat tab: conversation, examples, report filter, saved conversations, chart, citations and source view."""
     answers = gr.State([])
+    conversation = gr.State(None)  # the saved conversation's id (None until its first answer)
+    browser = gr.BrowserState(None, storage_key="reportqa-browser")  # names this browser's conversations
     with gr.Row():
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"])
             with gr.Row():
                 question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=5, elem_id="question")
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+            notice = gr.Markdown(visible=False, elem_id="notice")
             gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
             only = gr.Dropdown(choices, multiselect=True, label="只在这些报告中回答（不选为全部报告）")
-            clear = gr.Button("新对话", size="sm")
+            clear = gr.Button("新对话", size="sm", elem_id="new-conversation")
+            conv = conversations_panel()
         with gr.Column(scale=2):
             chart = gr.BarPlot(
                 elem_id="chart",
@@ -431,16 +452,35 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> gr.Dropdown:
             download = gr.DownloadButton("下载本答案的数据（CSV）", visible=False, size="sm", elem_id="download")
             cite = gr.Radio(label="出处（选择查看原文）", choices=[], visible=False, elem_id="citations")
             source = gr.HTML(elem_id="source")
-    outputs = [chatbot, question, answers, chart, cite, source, clarify, download]
+    outputs = [chatbot, question, answers, chart, cite, source, clarify, download, notice]
     asking: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "ask"}
-    for event in (send.click, question.submit):
-        event(h.respond, [question, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
-    clarify.input(h.respond, [clarify, chatbot, answers, only], outputs, **asking).then(None, js=SCROLL_JS)
+    private: dict[str, Any] = {"api_visibility": "private"}
+    c, saved = h.conversations, conv["export"]
+    for event in (send.click, question.submit, clarify.input):
+        box = clarify if event == clarify.input else question
+        asked = event(h.respond, [box, chatbot, answers, only], outputs, **asking)
+        asked.then(None, js=SCROLL_JS)
+        asked.then(c.save, [answers, conversation, browser], [conversation, conv["pick"]], **private).then(
+            c.export, [conversation, browser], saved, **private
+        )
     cite.input(h.show_source, [cite, answers], source, **asking).then(None, js=SCROLL_JS)
-    clear.click(lambda: ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), "",
-                         gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False)),
-                None, outputs, api_visibility="private")  # fmt: skip
-    return only
+    # 「新对话」 and the chat's own 🗑 both start a new conversation: screen, context and saved id alike.
+    for event in (clear.click, chatbot.clear):
+        event(_new_conversation, None, [*outputs, conversation, saved], **private)
+    conv["pick"].input(c.open, [conv["pick"], browser], [chatbot, answers, conversation, conv["status"]], **asking).then(
+        c.export, [conv["pick"], browser], saved, **private
+    )
+    conv["rename"].click(c.rename, [conv["pick"], conv["title"], browser], [conv["status"], conv["pick"]], **private)
+    conv["delete"].click(c.delete, [conv["pick"], conversation, browser], [conv["status"], conv["pick"], conversation],
+                         **private)  # fmt: skip
+    return only, browser, conv["pick"]
+
+
+def _new_conversation() -> tuple[Any, ...]:
+    """Everything of the chat back to empty: messages, context (the answers), chart, citations, saved id."""
+    return ([], "", [], gr.BarPlot(visible=False), gr.Radio(choices=[], visible=False), "",
+            gr.Radio(choices=[], visible=False), gr.DownloadButton(visible=False), gr.Markdown(visible=False), None,
+            gr.DownloadButton(visible=False))  # fmt: skip
 
 
 def _upload_tab(h: Handlers) -> tuple[gr.File, gr.Markdown, gr.Dropdown, gr.Button]:
@@ -462,12 +502,17 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
     shared = dict(spaces.shared.index.reports)
     with gr.Blocks(title="政府信息公开年报问答 · reportqa", analytics_enabled=False,
                    delete_cache=(3600, FILES_KEPT_S)) as demo:
-        gr.Markdown(
-            "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
-        )
+        with gr.Row():
+            gr.Markdown(
+                "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
+            )
+            whoami = gr.Markdown(elem_id="whoami", visible=users is not None)
+            # Gradio's own /logout ends this browser's login only (all_session=false), then shows the login page.
+            gr.Button("退出登录", link="/logout?all_session=false", size="sm", scale=0, elem_id="logout",
+                      visible=users is not None)  # fmt: skip
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                only = _chat_tab(h, h.report_choices(shared))
+                only, browser, conversations = _chat_tab(h, h.report_choices(shared))
             with gr.Tab("报告", id="reports"):
                 listing = gr.Dataframe(reports_frame(shared), interactive=False, label="可查询的报告", elem_id="reports")
                 pick = gr.Dropdown(h.report_choices(shared), label="选择报告查看表格和检查结果", elem_id="pick")
@@ -478,11 +523,26 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                 pick.change(h.report_file, pick, cells_file, api_visibility="private")
             with gr.Tab("上传", id="upload"):
                 upload, status, pending, publish = _upload_tab(h)
+            with gr.Tab("文档", id="documents"):
+                docs = documents_tab(h.documents)
         lists = [listing, pick, only, pending, publish]
-        upload.upload(h.upload, upload, [status, *lists, upload], api_visibility="private",
-                      concurrency_id="upload", concurrency_limit=1)  # fmt: skip
-        publish.click(h.publish, pending, [status, *lists], api_visibility="private", concurrency_id="upload")
-        demo.load(h.lists, None, lists, api_visibility="private")
+        private: dict[str, Any] = {"api_visibility": "private"}
+        documents = [docs["table"], docs["pick"]]
+        upload.upload(h.upload, upload, [status, *lists, upload], **private,
+                      concurrency_id="upload", concurrency_limit=1).then(h.documents.refresh, None, documents, **private)  # fmt: skip
+        publish.click(h.publish, pending, [status, *lists], **private, concurrency_id="upload").then(
+            h.documents.refresh, None, documents, **private
+        )
+        for action, button in docs["buttons"].items():
+            button.click(getattr(h.documents, action), docs["pick"], [docs["status"], *documents], **private,
+                         concurrency_id="upload").then(h.lists, None, lists, **private)  # fmt: skip
+        docs["pick"].change(h.documents.preview, docs["pick"], docs["preview"], **private)
+        demo.load(h.lists, None, lists, **private).then(h.documents.refresh, None, documents, **private)
+        demo.load(h.conversations.browser_id, browser, browser, **private).then(
+            h.conversations.menu, browser, conversations, **private
+        )
+        if users is not None:
+            demo.load(h.whoami, None, whoami, **private)
         with gr.Row(visible=False):  # the `/ask` API: one string in, the `ask --json` object out
             api_question, api_answer = gr.Textbox(), gr.JSON()
             gr.Button().click(h.ask_api, api_question, api_answer, api_name="ask", concurrency_id="ask")
@@ -506,12 +566,29 @@ def build_server(
     )  # fmt: skip
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGINT end the process through `SystemExit(128 + signal)`, so `atexit` cleans up.
+
+    uvicorn shuts down gracefully on both, then raises the signal again under the handler that was there before
+    it started: Python's default for SIGTERM kills the process without running `atexit`, which left the download
+    folder and its CSVs in /tmp. A handler here covers startup (index building) too.
+    """
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
+
+
 def serve(port: int | None = None) -> int:
     """Open (building on first start) the index of the configured corpus and serve app and API until stopped."""
     import uvicorn
 
     from index import FakeEmbeddings
 
+    if threading.current_thread() is threading.main_thread():
+        _stop_on_signals()
     settings = Settings.from_env()
     users = UserStore.from_env()
     fake = os.environ.get("REPORTQA_FAKE_EMBEDDINGS") == "1"

@@ -278,29 +278,88 @@ def _register_user(sub: Any) -> None:
     add = users.add_parser("add", help="add a user, or set a user's password (prompted, or one line on stdin)")
     add.add_argument("name")
     add.add_argument("--admin", action="store_true", help="may publish uploads to the shared corpus")
-    add.add_argument("--file", help="the users file (default: $REPORTQA_AUTH)")
-    add.set_defaults(func=cmd_user_add)
+    listing = users.add_parser("list", help="every user and their role")
+    listing.add_argument("--json", action="store_true")
+    remove = users.add_parser("remove", help="delete a user (their uploads stay); never the last admin")
+    remove.add_argument("name")
+    passwd = users.add_parser("passwd", help="change a user's password (prompted, or one line on stdin)")
+    passwd.add_argument("name")
+    role = users.add_parser("role", help="make a user an admin or an ordinary user")
+    role.add_argument("name")
+    role.add_argument("role", choices=("admin", "user"))
+    for command, func in ((add, cmd_user_add), (listing, cmd_user_list), (remove, cmd_user_remove),
+                          (passwd, cmd_user_passwd), (role, cmd_user_role)):  # fmt: skip
+        command.add_argument("--file", help="the users file (default: $REPORTQA_AUTH)")
+        command.set_defaults(func=func)
 
 
-def cmd_user_add(args: argparse.Namespace) -> int:
-    """`reportqa user add NAME [--admin] [--file PATH]`: writes a salted scrypt hash, never the password."""
-    import getpass
+def _users_file(args: argparse.Namespace, missing_ok: bool = False) -> Any:
+    """The users file named by --file or REPORTQA_AUTH."""
     import os
 
     from qa.auth import ENV, AuthError, UserStore
 
     path = args.file or os.environ.get(ENV)
     if not path:
-        raise AuthError(f"name the users file with --file or {ENV}")
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"password for {args.name}: ")
-        if getpass.getpass("again: ") != password:
-            raise AuthError("the two passwords differ")
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    store = UserStore.load(path, missing_ok=True)
-    store.add(args.name, password, admin=args.admin)
-    print(f"{'admin' if args.admin else 'user'} {args.name} written to {store.path}", file=sys.stderr)
+        raise AuthError(f"name the users file with --file or {ENV}", f"请用 --file 或环境变量 {ENV} 指明用户文件")
+    return UserStore.load(path, missing_ok=missing_ok)
+
+
+def _new_password(name: str) -> str:
+    """A password typed twice at a terminal, or one line on stdin (scripts)."""
+    import getpass
+
+    from qa.auth import AuthError
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(f"{name} 的密码：")
+    if getpass.getpass("再输入一次：") != password:
+        raise AuthError("the two passwords differ", "两次输入的密码不一致")
+    return password
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """`reportqa user add NAME [--admin] [--file PATH]`: writes a salted scrypt hash, never the password."""
+    store = _users_file(args, missing_ok=True)
+    store.add(args.name, _new_password(args.name), admin=args.admin)
+    print(f"{'管理员' if args.admin else '用户'} {args.name} 已写入 {store.path}", file=sys.stderr)
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """`reportqa user list [--json]`: one user a line, name and role (no hash is ever printed)."""
+    users = _users_file(args).names()
+    if args.json:
+        _print_json({"users": [{"name": name, "role": role} for name, role in users], "count": len(users)})
+        return 0
+    for name, role in users:
+        print(f"{name}\t{role}")
+    print(f"共 {len(users)} 个用户", file=sys.stderr)
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    """`reportqa user remove NAME`: a running server refuses the login from its next request on."""
+    store = _users_file(args)
+    store.remove(args.name)
+    print(f"已删除用户 {args.name}（其上传的报告仍保留在服务器上）", file=sys.stderr)
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    """`reportqa user passwd NAME`: a new password for an existing user; the role stays."""
+    store = _users_file(args)
+    store.set_password(args.name, _new_password(args.name))
+    print(f"已更新 {args.name} 的密码", file=sys.stderr)
+    return 0
+
+
+def cmd_user_role(args: argparse.Namespace) -> int:
+    """`reportqa user role NAME admin|user`."""
+    store = _users_file(args)
+    store.set_role(args.name, args.role == "admin")
+    print(f"{args.name} 现在是{'管理员' if args.role == 'admin' else '普通用户'}", file=sys.stderr)
     return 0
 
 
@@ -314,7 +373,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ReportQAError as exc:
-        print(f"reportqa: error: {exc}", file=sys.stderr)
+        # Errors that carry a message for people say it in Chinese; a refused file keeps its detail (the path).
+        zh = getattr(exc, "message_zh", None)
+        shown = zh if isinstance(zh, str) and zh and not isinstance(exc, UnreadableReportError) else exc
+        print(f"reportqa: error: {shown}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("reportqa: interrupted", file=sys.stderr)

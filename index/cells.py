@@ -87,9 +87,11 @@ COL_ORDER = (
     tuple(dict.fromkeys(c for r in ACTIVE_2021 + ACTIVE_2019 for c in r.cols)) + REQUEST_COLS + REVIEW_COLS
 )
 
+# `source` is the file name only: an export leaves the server (REST, downloads) and must not carry its paths.
 _EXPORT_SQL = """
 SELECT r.agency AS agency, r.year AS year, c.tbl AS "table", c.row_key AS "row", c.col_key AS "column",
-       {value} AS value, c.unit AS unit, r.id AS report, r.source AS source, c.page AS page, c.quote AS quote,
+       {value} AS value, c.unit AS unit, r.id AS report, regexp_extract(r.source, '[^/\\\\]*$') AS source,
+       c.page AS page, c.quote AS quote,
        c.section AS section, r.canonical AS canonical
 FROM cells c JOIN reports r ON r.id = c.report_id
 ORDER BY r.agency NULLS LAST, r.year NULLS LAST, r.id,

@@ -13,6 +13,7 @@ from typing import Any
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.cellsql import cite, pct as _pct, plain as _plain, read_figures
 from qa.lexicon import REVIEW_COL_TERMS
+from qa.messages import finding_zh
 from qa.query import Measure, Query
 from qa.vocabulary import (
     AUDIT_ALL_ENDED,
@@ -45,7 +46,7 @@ class Auditor:
             "AND (? IS NULL OR starts_with(?, c.tbl)) GROUP BY ALL ORDER BY r.agency, r.year",
             [report_ids, query.topic, query.topic],
         )
-        lines = [f"- {a}{y}年：{d}" for _, a, y, _, d in rows[:20]]
+        lines = [f"- {a}{y}年：{finding_zh(d)}" for _, a, y, _, d in rows[:20]]  # corpus/ writes details in English
         lines += [f"- {a}{y}年：{t}表有 {n} 个单元格空白（未填写），如 {'、'.join(cells)}" for a, y, t, n, cells in blanks]
         claims, citations = self._claims(question, query, report_ids, scope)
         shares, share_citations = self._quoted_shares(question, report_ids)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from corpus.errors import (
     CorpusError,
@@ -106,3 +107,112 @@ def user_message(exc: BaseException, context: str = "") -> UserMessage:
 def message(exc: BaseException, context: str = "") -> str:
     """Just the Chinese text of `user_message`."""
     return user_message(exc, context).text
+
+
+# -- the parser's warnings and the checks' findings, in Chinese --------------------------------------------------
+# corpus/ writes them in English (they are part of the `parse --json` and `audit --json` contracts); what a user
+# of the app or the REST API reads is translated here. Each pattern is one template of corpus/ (file named).
+
+_ROW = r"(?P<where>[^:：]+)"
+_QUOTE = r"「(?P<quote>.*)」"
+_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), zh)
+    for pattern, zh in (
+        # corpus/tables.py
+        (rf"^{_ROW}: read (?P<n>\d+) values for (?P<m>\d+) columns, row left unparsed: {_QUOTE}$",
+         "{where}：读到 {n} 个数，该行应有 {m} 列，此行未解析：「{quote}」"),
+        (rf"^{_ROW}: read (?P<n>\d+) values for (?P<m>\d+) cells, table left unparsed: {_QUOTE}$",
+         "{where}：读到 {n} 个数，该表应有 {m} 个单元格，此表未解析：「{quote}」"),
+        (rf"^{_ROW}: OCR could not read the cell with certainty, left unparsed: {_QUOTE}$",
+         "{where}：OCR 未能确定地读出该单元格，未解析：「{quote}」"),
+        (r"^no standard disclosure tables found: is this a 政府信息公开工作年度报告\?$",
+         "没有找到标准的公开表格：这是政府信息公开工作年度报告吗？"),
+        # corpus/reader.py
+        (r"^none of the standard sections \(一、总体情况 …\) found$", "没有找到任何标准章节（一、总体情况 …）"),
+        # corpus/ocr/page.py (after corpus/ocr/__init__.py's 「page N: 」)
+        (r"^the page lay upside down: read turned by (?P<d>\d+)°$", "该页倒置，已旋转 {d}° 后读取"),
+        (r"^the page lay on its side: read turned by (?P<d>\d+)°$", "该页横置，已旋转 {d}° 后读取"),
+        (r"^text is (?P<px>\d+) px high(?: \((?P<dpi>\d+) dpi\))?, below the OCR floor of (?P<floor>\d+) px .*$",
+         "文字高 {px} 像素，低于 OCR 可读的 {floor} 像素（约 110 dpi）：其中表格数字未读取；请以 150 dpi 以上重新扫描"),
+        # corpus/ocr/certainty.py
+        (r"^(?P<where>.+?): OCR read 「(?P<read>[^」]*)」 \([^)]*\); 「(?P<rule>[^」]*)」 does not add up, and "
+         r"(?P<needed>\d+) there would make it hold: left unparsed rather than guessed$",
+         "{where}：OCR 读作「{read}」，但「{rule}」因此不相符（此处若为 {needed} 则相符）：未解析，不作猜测"),
+    )
+)  # fmt: skip
+_PAGE = re.compile(r"^page (?P<page>\d+): (?P<rest>.*)$", re.S)
+_FINDING_ENDS = ((" — does not add up", "——不相符"), (" — disagree", "——不一致"))
+_TEXT_SAYS = re.compile(r"^text says 「(?P<said>.*)」 \((?P<n>[\d.]+)\); table (?P<cell>.+?) = (?P<value>[^;]+)$", re.S)
+_PRINTED = re.compile(r"^(?P<rule>.+): (?P<sum>.+) = (?P<added>[\d.e+-]+), printed (?P<total>[\d.e+-]+)$", re.S)
+
+
+def warning_zh(text: str) -> str:
+    """A parser warning of corpus/ in Chinese (an unknown one: a Chinese line saying that something was skipped)."""
+    page = _PAGE.match(text)
+    if page:
+        return f"第 {page['page']} 页：{warning_zh(page['rest'])}"
+    for pattern, zh in _WARNINGS:
+        found = pattern.match(text)
+        if found:
+            return zh.format(**{k: v or "" for k, v in found.groupdict().items()})
+    if is_chinese(text):
+        return text
+    log.info("no Chinese for the parser warning %r", text)
+    return "有内容未能可靠读取，已跳过（详情：reportqa parse 文件 --json）"
+
+
+def finding_zh(detail: str) -> str:
+    """A check's finding (corpus/checks.py) in Chinese: 「正文写「受理申请17件」（17），表格 申请 · … = 95——不一致」."""
+    ending = ""
+    for english, zh in _FINDING_ENDS:
+        if detail.endswith(english):
+            detail, ending = detail[: -len(english)], zh
+    said = _TEXT_SAYS.match(detail)
+    if said:
+        return f"正文写「{said['said']}」（{said['n']}），表格 {said['cell']} = {said['value']}{ending}"
+    printed = _PRINTED.match(detail)
+    if printed:
+        return f"{printed['rule']}：{printed['sum']} = {printed['added']}，表中印的是 {printed['total']}{ending}"
+    return detail.replace("; ", "；") + ending
+
+
+# -- REST request validation (pydantic's error types) -------------------------------------------------------------
+
+_VALIDATION = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不认识的字段（可用的字段见 /api/docs）",
+    "string_type": "应为字符串",
+    "list_type": "应为列表",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "string_too_long": "太长",
+    "too_long": "项数太多",
+    "value_error": "取值不正确",
+}
+
+
+def validation_zh(error: dict[str, Any]) -> str:
+    """One pydantic validation error as 「字段：原因」 in Chinese (the field keeps its name: it is a key)."""
+    kind = str(error.get("type", ""))
+    loc = [p for p in error.get("loc", ()) or () if p not in ("body", "query", "path", "header")]
+    if kind == "json_invalid":
+        where = f"（第 {loc[0]} 个字符处）" if loc and isinstance(loc[0], int) else ""
+        return f"请求体不是有效的 JSON{where}"
+    ctx = error.get("ctx") if isinstance(error.get("ctx"), dict) else {}
+    if kind == "literal_error":
+        expected = str((ctx or {}).get("expected", "")).replace("' or '", "' 或 '").replace("', '", "'、'")
+        reason = f"应为 {expected} 之一"
+    else:
+        reason = _VALIDATION.get(kind, "取值不正确")
+    field = ".".join(str(p) for p in loc)
+    return f"{field}：{reason}" if field else reason
+
+
+# -- the app's notices --------------------------------------------------------------------------------------------
+
+EMPTY_QUESTION = "请先输入一个问题，例如「上海市司法局2020年有多少件申请没有答复？」"

@@ -24,6 +24,8 @@ from corpus import Report, Settings, UnreadableReportError, content_hash, report
 from corpus.errors import CorpusError, ReportQAError, UnknownReportError, UnsupportedFormatError
 from qa.assistant import Assistant
 from qa.auth import Principal
+from qa.conversations import ConversationStore
+from qa.documents import ReviewBook, is_blank_template, owner_key
 from qa.union import UnionIndex
 
 if TYPE_CHECKING:
@@ -47,7 +49,17 @@ class UploadError(ReportQAError):
 
 
 class PermissionDenied(ReportQAError):
-    """An action this user may not take (publishing another user's upload without being an admin)."""
+    """An action this user may not take (publishing another user's upload without being an admin).
+
+    `str()` is the English detail for the log; `message_zh` says who may do it.
+    """
+
+    def __init__(self, message: str, message_zh: str = "没有权限：只有管理员可以发布上传的报告") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.message_zh))
 
 
 @dataclass
@@ -88,6 +100,8 @@ class Workspaces:
         self._publishing = threading.Lock()
         self._spaces: OrderedDict[str, Space] = OrderedDict()  # least recently used first
         self._base_hashes: dict[str, str] | None = None
+        self.review = ReviewBook(self.root / "review.json")
+        self.conversations = ConversationStore(Path(settings.home) / "conversations")  # the app's and REST's
         self.generation = 0
         self.shared = self._build([self.base, self.published])
 
@@ -177,7 +191,8 @@ class Workspaces:
             space = self._space(key)
             with space.lock:
                 own = self._own_index(space)
-            found += [(key, r) for r in sorted((own.reports if own else {}).values(), key=lambda r: r.id)]
+            mine = sorted((own.reports if own else {}).values(), key=lambda r: r.id)
+            found += [(key, r) for r in mine if not self.review.get(f"users/{key}/{r.id}").get("rejected")]
         return found
 
     # -- uploads -------------------------------------------------------------------------------------
@@ -238,6 +253,8 @@ class Workspaces:
                 raise UnreadableReportError(
                     f"{target.name}: 看起来不是政府信息公开工作年度报告：没有找到标准章节（一、总体情况 …）和表格"
                 )
+            if is_blank_template(report):  # answered from, its blank cells would read as 「未填写」 figures
+                raise UnreadableReportError(f"{target.name}: 这是一份空白模板：表格中没有任何数字，不加入语料")
         except BaseException:
             target.unlink(missing_ok=True)
             fresh.update()  # forget the refused file again
@@ -268,7 +285,7 @@ class Workspaces:
         """Move an upload into the shared uploads (admins; without logins, one's own); returns it as published."""
         from index import CorpusIndex
 
-        owner = owner or who.key
+        owner = owner_key(owner) if owner else who.key
         if not who.admin or (owner != who.key and not who.logged_in):
             raise PermissionDenied(f"user {who.name} may not publish {report_id}: only an administrator may")
         space = self._space(owner)
@@ -295,5 +312,92 @@ class Workspaces:
                 self.generation += 1
             with space.lock:
                 space.own, space.assistant = fresh_own, None
+        self.review.drop(f"users/{owner}/{report_id}")
+        self.review.set(f"shared/{target.name}", {"owner": owner, "by": who.name})
         log.info("%s published %s of %s as %s", who.key, report_id, owner, target.name)
         return published.reports[target.name]
+
+    # -- review, withdrawal, deletion ----------------------------------------------------------------------------
+
+    def user_keys(self, who: Principal) -> list[str]:
+        """Whose uploads this user may see: everyone's for an administrator with a login, else their own."""
+        users = self.root / "users"
+        if who.admin and who.logged_in and users.is_dir():
+            return sorted(p.name for p in users.iterdir() if p.is_dir())
+        return [who.key]
+
+    def own_reports(self, key: str) -> dict[str, Report]:
+        """The uploads of one user key, not yet published."""
+        space = self._space(key)
+        with space.lock:
+            own = self._own_index(space)
+        return dict(own.reports) if own is not None else {}
+
+    def reject(self, who: Principal, report_id: str, owner: str) -> Report:
+        """An administrator declines to publish an upload: it stays its owner's, private, off the pending list."""
+        key = owner_key(owner)
+        if not (who.admin and who.logged_in):
+            raise PermissionDenied(f"user {who.name} may not reject {report_id}", "没有权限：只有管理员可以退回上传的报告")
+        report = self.own_reports(key).get(report_id)
+        if report is None:
+            raise UnknownReportError(f"没有待发布的上传报告「{report_id}」")
+        self.review.set(f"users/{key}/{report_id}", {"rejected": True, "by": who.name})
+        log.info("%s rejected %s of %s", who.key, report_id, key)
+        return report
+
+    def delete(self, who: Principal, report_id: str, owner: str | None = None) -> Report:
+        """Delete an upload: its owner (pending, private or published by them) or an administrator with a login.
+
+        The file goes, and the index of its folder is updated without it (chunks, vectors, BM25, cells), then
+        swapped in: no answer comes from it afterwards. Reports of the configured corpus are not deleted here.
+        """
+        key = owner_key(owner) if owner else who.key
+        manager = who.admin and who.logged_in
+        if report_id in self.own_reports(key):
+            if key != who.key and not manager:
+                raise PermissionDenied(f"{who.key} may not delete {report_id} of {key}", "没有权限：只能删除自己上传的报告")
+            report = self._delete_upload(self._space(key), report_id)
+            self.review.drop(f"users/{key}/{report_id}")
+        elif report_id in self.published.reports and owner is None:
+            uploader = self.review.get(f"shared/{report_id}").get("owner")
+            if uploader != who.key and not manager:
+                raise PermissionDenied(f"{who.key} may not delete {report_id}", "没有权限：只有上传者或管理员可以删除已发布的报告")
+            report = self._delete_published(report_id)
+            self.review.drop(f"shared/{report_id}")
+        elif report_id in self.base.reports:
+            raise PermissionDenied(f"{report_id} is in the configured corpus", "语料目录中的报告不能在这里删除：请在服务器上移除文件")
+        else:
+            raise UnknownReportError(f"没有可删除的报告「{report_id}」")
+        log.info("%s deleted %s (%s)", who.key, report_id, key)
+        return report
+
+    def _delete_upload(self, space: Space, report_id: str) -> Report:
+        """Remove a file from a user's folder and swap in the folder's index without it."""
+        from index import CorpusIndex
+
+        with space.uploading:
+            with space.lock:
+                report = self._own_index(space).reports[report_id]  # type: ignore[union-attr]
+            (space.folder / report_id).unlink(missing_ok=True)
+            fresh = CorpusIndex.load(space.folder, self.base.embeddings, self.settings.home, progress=False)
+            fresh.update()
+            fresh.close_cells()
+            with space.lock:
+                space.own, space.assistant = fresh, None
+        return report
+
+    def _delete_published(self, report_id: str) -> Report:
+        """Remove a published file and swap in the shared uploads' index (and every user's union) without it."""
+        from index import CorpusIndex
+
+        with self._publishing:
+            report = self.published.reports[report_id]
+            (self.shared_dir / report_id).unlink(missing_ok=True)
+            published = CorpusIndex.load(self.shared_dir, self.base.embeddings, self.settings.home, progress=False)
+            published.update()
+            published.close_cells()
+            shared = self._build([self.base, published])
+            with self._lock:
+                self.published, self.shared = published, shared
+                self.generation += 1
+        return report

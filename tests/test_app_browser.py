@@ -12,6 +12,7 @@ import pytest
 from app_server import HOSTILE_PROSE, REPORTS, ROOT, AppServer, copy_reports, hostile_report, start_app
 
 from qa.auth import UserStore
+from qa.messages import EMPTY_QUESTION
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -105,7 +106,8 @@ def test_browser_asks_cites_uploads_and_stays_offline(server: AppServer) -> None
             expect(page.locator("#question textarea")).to_be_visible(timeout=TIMEOUT_MS)
             timings["page ready"] = time.perf_counter() - started
             page.locator("#question textarea").press("Enter")  # an empty question: a Chinese notice, no answer
-            expect(page.get_by_text("请先输入一个问题")).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.locator("#notice")).to_have_text("⚠ " + EMPTY_QUESTION, timeout=TIMEOUT_MS)
+            expect(page.locator(".toast-body")).to_have_count(0)  # no toast: Gradio titles them "Warning"
 
             started = time.perf_counter()
             _ask(page, "上海市司法局2020年有多少件申请没有答复？")
@@ -230,6 +232,12 @@ def test_browser_with_logins_a_wrong_password_is_refused_and_the_right_one_enter
             expect(page.locator("#question textarea")).to_be_visible(timeout=TIMEOUT_MS)
             _ask(page, "上海市司法局2020年有多少件申请没有答复？")
             expect(page.locator("#chat")).to_contain_text("5件", timeout=TIMEOUT_MS)
+            expect(page.locator("#whoami")).to_have_text("已登录：alice", timeout=TIMEOUT_MS)
+            page.locator("#logout").click()  # back to the login form; the chat is gone until she logs in again
+            expect(page.locator("input[type=password]")).to_be_visible(timeout=TIMEOUT_MS)
+            assert page.locator("#question textarea").count() == 0
+            page.goto(auth_server.url, wait_until="domcontentloaded")
+            expect(page.locator("input[type=password]")).to_be_visible(timeout=TIMEOUT_MS)
         finally:
             browser.close()
 

@@ -162,7 +162,7 @@ def test_chat_follow_ups_inherit_scope_and_the_filter_restricts_reports(spaces: 
 
     h = Handlers(spaces)
     chat, box, answers, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], None, SESSION)
-    chat, box, answers, chart, cite, source, clarify, download = h.respond("那2023年呢？", chat, answers, None, SESSION)
+    chat, box, answers, chart, cite, source, clarify, download, _ = h.respond("那2023年呢？", chat, answers, None, SESSION)
     assert (box, [a.value for a in answers]) == ("", [95, 21])
     assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and chat[-1]["content"].startswith(
         "**21件**"
@@ -182,7 +182,7 @@ def test_a_share_shows_its_formula_and_an_ambiguous_word_offers_choices(spaces: 
     h = Handlers(spaces)
     chat, *_ = h.respond("洪泽区2024年公开率是多少？", [], [], None, SESSION)
     assert "计算：50 ÷ 95 = 52.63%" in chat[-1]["content"]
-    chat, box, answers, chart, cite, source, clarify, download = h.respond("洪泽区2024年结转了多少件？", [], [], None, SESSION)
+    chat, box, answers, chart, cite, source, clarify, download, _ = h.respond("洪泽区2024年结转了多少件？", [], [], None, SESSION)
     assert clarify.visible and len(clarify.choices) == 2 and answers[-1].abstained
 
 
@@ -203,3 +203,23 @@ def test_downloads_are_deleted_after_their_time(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(app.time, "time", lambda: later)
     newest = downloads.folder()
     assert not old.exists() and recent.is_dir() and newest.is_dir() and newest.parent == downloads.root
+
+
+def test_an_empty_question_shows_a_chinese_notice_under_the_box_and_asks_nothing(spaces: Workspaces) -> None:
+    from app import Handlers
+    from qa.messages import EMPTY_QUESTION
+
+    h = Handlers(spaces)
+    chat, box, answers, *_, notice = h.respond("   ", [], [], None, SESSION)
+    assert (chat, box, answers, notice.value, notice.visible) == ([], "   ", [], f"⚠ {EMPTY_QUESTION}", True)
+    *_, notice = h.respond("洪泽区2024年收到多少件申请？", [], [], None, SESSION)
+    assert notice.visible is False  # the next question hides it again
+
+
+def test_a_ranking_chart_keeps_the_rank_order_not_the_alphabet(spaces: Workspaces) -> None:
+    from app import Handlers
+
+    _, _, answers, chart, *_ = Handlers(spaces).respond("收到申请数量前三的是哪些？", [], [], None, SESSION)
+    ranked = ["上海市司法局2020年", "淮安市洪泽区人民政府2024年", "淮安市洪泽区人民政府2023年"]  # 118, 95, 21
+    assert [p["label"] for p in answers[-1].chart] == ranked and sorted(ranked) != ranked
+    assert chart.visible and chart.sort == ranked

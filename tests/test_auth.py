@@ -68,14 +68,79 @@ def test_reportqa_user_add_reads_the_password_from_stdin(tmp_path: Path) -> None
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "admin editor" in done.stderr
+    assert done.stderr == f"管理员 editor 已写入 {path}\n"
     user = UserStore.load(path).verify("editor", "s3cret-pass")
     assert user is not None and user.admin
     short = subprocess.run(
         [sys.executable, "-m", "cli", "user", "add", "x", "--file", str(path)], input="abc\n",
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
     )  # fmt: skip
-    assert short.returncode == 2 and short.stderr.startswith("reportqa: error:") and "Traceback" not in short.stderr
+    assert short.returncode == 2 and short.stderr == "reportqa: error: 密码只有 3 个字符：至少要 8 个\n"
+
+
+def _user(path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`reportqa user ARGS --file PATH`, the password (if any) on stdin."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "user", *args, "--file", str(path)], input=stdin,
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+
+
+def test_reportqa_user_list_remove_passwd_and_role(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    store = UserStore.load(path, missing_ok=True)
+    store.add("editor", "editor-password", admin=True)
+    store.add("bob", "bob-password")
+    listed = _user(path, "list")
+    assert (listed.returncode, listed.stdout, listed.stderr) == (0, "bob\tuser\neditor\tadmin\n", "共 2 个用户\n")
+    assert json.loads(_user(path, "list", "--json").stdout) == {
+        "users": [{"name": "bob", "role": "user"}, {"name": "editor", "role": "admin"}], "count": 2}
+    changed = _user(path, "passwd", "bob", stdin="new-bob-password\n")
+    assert (changed.returncode, changed.stderr) == (0, "已更新 bob 的密码\n")
+    again = UserStore.load(path)
+    bob = again.verify("bob", "new-bob-password")
+    assert again.verify("bob", "bob-password") is None and bob is not None and not bob.admin
+    promoted = _user(path, "role", "bob", "admin")
+    assert (promoted.returncode, promoted.stderr) == (0, "bob 现在是管理员\n")
+    assert UserStore.load(path).names() == [("bob", "admin"), ("editor", "admin")]
+    assert _user(path, "role", "editor", "user").stderr == "editor 现在是普通用户\n"
+    removed = _user(path, "remove", "editor")
+    assert (removed.returncode, removed.stderr) == (0, "已删除用户 editor（其上传的报告仍保留在服务器上）\n")
+    assert UserStore.load(path).names() == [("bob", "admin")]
+
+
+def test_reportqa_user_refuses_unknown_users_the_last_admin_and_a_missing_file_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    UserStore.load(path, missing_ok=True).add("editor", "editor-password", admin=True)
+    before = path.read_bytes()
+    for args, stdin, error in (
+        (("remove", "ghost"), "", f"用户文件 {path} 中没有用户「ghost」"),
+        (("passwd", "ghost"), "long-password\n", f"用户文件 {path} 中没有用户「ghost」"),
+        (("remove", "editor"), "", "「editor」是最后一位管理员，不能删除：先把另一位用户设为管理员"),
+        (("role", "editor", "user"), "", "「editor」是最后一位管理员，不能改为普通用户：先把另一位用户设为管理员"),
+        (("passwd", "editor"), "short\n", "密码只有 5 个字符：至少要 8 个"),
+    ):
+        done = _user(path, *args, stdin=stdin)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"reportqa: error: {error}\n"), args
+    assert path.read_bytes() == before
+    missing = _user(tmp_path / "none.json", "list")
+    assert missing.stderr == f"reportqa: error: 没有用户文件 {tmp_path / 'none.json'}：先用 `reportqa user add 名字 --admin` 建立\n"
+
+
+def test_a_running_server_sees_a_removed_user_and_a_new_password_without_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    admin = UserStore.load(path, missing_ok=True)
+    admin.add("editor", "editor-password", admin=True)
+    admin.add("bob", "bob-password")
+    server = UserStore.load(path)  # what a running server holds
+    assert server.verify("bob", "bob-password") is not None  # remembered from now on
+    UserStore.load(path).set_password("bob", "other-password")
+    assert server.verify("bob", "bob-password") is None
+    assert server.verify("bob", "other-password") is not None
+    UserStore.load(path).remove("bob")
+    assert server.verify("bob", "other-password") is None and server.principal("bob") is None
+    path.write_text("{broken", encoding="utf-8")  # a file broken by hand keeps the users as they were
+    assert server.principal("editor") is not None
 
 
 def test_mcp_over_http_with_logins_needs_a_users_credentials(tmp_path: Path) -> None:

@@ -191,20 +191,23 @@ def test_rest_export_refuses_an_unknown_format_saying_which_it_writes(http: http
         response = http.get("/api/export", params=params)
         assert response.status_code == 422
         assert "format" in response.json()["error"]
-    assert "'csv', 'xlsx' or 'parquet'" in http.get("/api/export", params={"format": "pdf"}).json()["error"]
+    assert "format：应为 'csv'、'xlsx' 或 'parquet' 之一" in http.get("/api/export", params={"format": "pdf"}).json()["error"]
 
 
 def test_openapi_lists_the_routes_and_its_page_is_served_from_the_machine(http: httpx.Client) -> None:
     schema = http.get("/api/openapi.json").json()
     assert set(schema["paths"]) == {
         "/api/ask", "/api/reports", "/api/reports/{report_id}/cells", "/api/reports/{report_id}/publish",
-        "/api/uploads", "/api/export",
+        "/api/uploads", "/api/export", "/api/documents", "/api/reports/{report_id}", "/api/reports/{report_id}/reject",
+        "/api/conversations", "/api/conversations/{conversation_id}", "/api/conversations/{conversation_id}/markdown",
     }  # fmt: skip
+    assert set(schema["paths"]["/api/conversations/{conversation_id}"]) == {"get", "patch", "delete"}
+    assert list(schema["paths"]["/api/reports/{report_id}"]) == ["delete"]
     assert set(schema["paths"]["/api/reports"]) == {"get", "post"}
     assert list(schema["paths"]["/api/ask"]) == ["post"]
     [export] = schema["paths"]["/api/export"]["get"]["parameters"]
     assert (export["name"], export["in"], export["schema"]["enum"]) == ("format", "query", ["csv", "xlsx", "parquet"])
-    assert set(schema["components"]["schemas"]["AskRequest"]["properties"]) == {"question", "history", "reports"}
+    assert set(schema["components"]["schemas"]["AskRequest"]["properties"]) == {"question", "history", "reports", "conversation"}
     page = http.get("/api/docs")
     assert page.status_code == 200 and "/api/openapi.json" in page.text
     assert "cdn" not in page.text.lower() and "https://" not in page.text
@@ -317,7 +320,10 @@ def test_rest_an_upload_is_answered_for_its_owner_like_the_python_api_and_hidden
         assert bob.get(f"/api/reports/{UPLOADED}/cells").status_code == 404
         assert bob.post("/api/ask", json={"question": ABOUT_UPLOAD[0]}).json()["value"] != 105
         assert "淮安市人民政府" not in bob.get("/api/export", params={"format": "csv"}).text
-        assert "淮安市人民政府" in alice.get("/api/export", params={"format": "csv"}).text
+        exported = alice.get("/api/export", params={"format": "csv"}).text
+        assert "淮安市人民政府" in exported and str(auth_server.corpus.parent) not in exported
+        sources = {row["source"] for row in csv.DictReader(io.StringIO(exported.lstrip("\ufeff")))}
+        assert sources == {Path(name).name for name in NAMES} | {UPLOADED}  # file names: no server path
         assert bob.get("/api/uploads").json()["count"] == 0
         assert [(u["owner"], u["id"]) for u in root.get("/api/uploads").json()["uploads"]] == [("u-alice", UPLOADED)]
 

@@ -6,6 +6,7 @@ Expected values were read from the reports with `reportqa parse FILE`.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 import threading
@@ -209,3 +210,22 @@ def test_a_server_keeps_the_most_recent_users_open_and_reopens_the_others_from_d
             spaces.assistant_for(session_principal("s", f"later-{n}"))
         assert ALICE.key in spaces._spaces
     assert [p.name for p in (spaces.root / "users" / ALICE.key).iterdir()] == ["011_huaian_city_gov_2024.txt"]
+
+
+def test_an_export_names_each_report_by_its_file_never_by_a_server_path(spaces: Workspaces, tmp_path: Path) -> None:
+    import duckdb
+    from openpyxl import load_workbook
+
+    spaces.add_upload(ALICE, REPORTS / HUAIAN)
+    cells = spaces.assistant_for(ALICE).index.cells
+    files = {"000_shanghai_justice_bureau_2020.txt", "009_huaian_hongze_district_gov_2023.txt", "011_huaian_city_gov_2024.txt"}
+    csv_file = cells.export(tmp_path / "cells.csv", "csv")
+    text = csv_file.read_text(encoding="utf-8-sig")
+    assert str(tmp_path) not in text and "uploads/users" not in text
+    rows = list(csv.DictReader(text.splitlines()))
+    assert {r["source"] for r in rows} == files and len(rows) == 198 + 186 + 200  # `reportqa parse` of each
+    sheet = load_workbook(cells.export(tmp_path / "cells.xlsx", "xlsx"), read_only=True)["cells"]
+    header, *values = list(sheet.iter_rows(values_only=True))
+    assert {row[header.index("source")] for row in values} == files
+    parquet = cells.export(tmp_path / "cells.parquet", "parquet")
+    assert {s for (s,) in duckdb.sql(f"SELECT DISTINCT source FROM '{parquet}'").fetchall()} == files
