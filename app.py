@@ -56,6 +56,16 @@ EXAMPLES = [
 ]
 SCROLL_JS = """() => {  /* bring the cited passage of the source view into sight */ const m = document.querySelector('#source .source-text mark');
   if (m) { m.closest('.source-text').scrollTop = Math.max(0, m.offsetTop - 60); } }"""
+# After an answer: its first line (the figure) at the top of the chat and of the screen, not its last source — the
+# Chatbot's own autoscroll (off) went to the bottom of a long answer, so at 390 px the figure was off-screen.
+HEADLINE_JS = """() => { setTimeout(() => { const rows = document.querySelectorAll('#chat .message-row');
+  const last = rows[rows.length - 1]; if (!last) { return; }
+  let box = last.parentElement;  /* the chat's scrolling box: its top at the answer's first line */
+  while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 1
+         && getComputedStyle(box).overflowY !== 'visible')) { box = box.parentElement; }
+  if (box && box !== document.body) { box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top; }
+  const top = last.getBoundingClientRect().top;  /* the page moves only when that line is off-screen */
+  if (top < 0 || top > window.innerHeight - 80) { window.scrollBy(0, top - 8); } }, 50); }"""
 CONTEXT = 300  # characters of report text shown either side of a citation
 ROUTES = {"table": "表格", "text": "正文", "none": "未作答"}
 FILES_KEPT_S = 86400  # downloads offered (ours and Gradio's copies, uploads' copies) are deleted after a day
@@ -428,7 +438,7 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown,
     browser = gr.BrowserState(None, storage_key="reportqa-browser")  # names this browser's conversations
     with gr.Row():
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"])
+            chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"], autoscroll=False)
             with gr.Row():
                 question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=5, elem_id="question")
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
@@ -459,10 +469,8 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown,
     for event in (send.click, question.submit, clarify.input):
         box = clarify if event == clarify.input else question
         asked = event(h.respond, [box, chatbot, answers, only], outputs, **asking)
-        asked.then(None, js=SCROLL_JS)
-        asked.then(c.save, [answers, conversation, browser], [conversation, conv["pick"]], **private).then(
-            c.export, [conversation, browser], saved, **private
-        )
+        asked.then(None, js=SCROLL_JS).then(None, js=HEADLINE_JS)
+        asked.then(c.save, [answers, conversation, browser], [conversation, conv["pick"], saved], **private)
     cite.input(h.show_source, [cite, answers], source, **asking).then(None, js=SCROLL_JS)
     # 「新对话」 and the chat's own 🗑 both start a new conversation: screen, context and saved id alike.
     for event in (clear.click, chatbot.clear):

@@ -65,8 +65,13 @@ class ConversationsPanel:
         choices = [(f"{c['title']}（{c['turns']} 问）", c["id"]) for c in listed]
         return gr.Dropdown(choices=choices, value=value)
 
-    def save(self, answers: list[Answer], conversation: str | None, browser: str | None, request: gr.Request) -> tuple[Any, Any]:
-        """Save the answers not saved yet to the current conversation (a new one at its first answer)."""
+    def save(
+        self, answers: list[Answer], conversation: str | None, browser: str | None, request: gr.Request
+    ) -> tuple[Any, Any, Any]:
+        """Save the answers not saved yet to the current conversation (a new one at its first answer).
+
+        The list and the export file are renewed in the same step, so the download always holds the last answer.
+        """
         owner = self.owner(browser, request)
         saved = 0
         if conversation:
@@ -76,7 +81,7 @@ class ConversationsPanel:
                 conversation, saved = None, 0
         for answer in answers[saved:]:
             conversation = self.store.append(owner, conversation, answer.question, answer.to_dict())
-        return conversation, self.menu(browser, request, conversation)
+        return conversation, self.menu(browser, request, conversation), self.export(conversation, browser, request)
 
     def open(self, conversation: str | None, browser: str | None, request: gr.Request) -> tuple[Any, ...]:
         """Reopen a conversation: its questions asked again in order, so a follow-up inherits what it did."""

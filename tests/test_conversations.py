@@ -81,7 +81,8 @@ def test_the_panel_saves_reopens_with_context_renames_deletes_and_exports(spaces
     h = _panel(spaces)
     c = h.conversations
     chat, _, answers, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], None, SESSION)
-    cid, menu = c.save(answers, None, BROWSER, SESSION)
+    cid, menu, export = c.save(answers, None, BROWSER, SESSION)
+    assert Path(export.value["path"]).read_text(encoding="utf-8").count("## ") == 1
     chat, _, answers, *_ = h.respond("那2023年呢？", chat, answers, None, SESSION)
     assert c.save(answers, cid, BROWSER, SESSION)[0] == cid
     assert c.save(answers, cid, BROWSER, SESSION)[0] == cid  # saved once: nothing new to add
