@@ -36,6 +36,7 @@ from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
 from qa.documents import document_entry  # noqa: E402
 from qa.messages import EMPTY_QUESTION, finding_zh, message, warning_zh  # noqa: E402
+from qa.overview import corpus_overview, example_questions  # noqa: E402
 from qa.service import ServeSettings  # noqa: E402
 from qa.workspace import UPLOAD_SUFFIXES, PermissionDenied, Workspaces, safe_filename  # noqa: E402
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 TABLES = (("主动公开", "表二 主动公开政府信息情况"), ("申请", "表三 收到和处理政府信息公开申请情况"),
           ("复议诉讼", "表四 政府信息公开行政复议、行政诉讼情况"))  # fmt: skip
-EXAMPLES = [
+EXAMPLES = [  # for a corpus whose reports name no agency or year (otherwise qa.overview draws them from it)
     "上海市司法局2020年有多少件申请没有答复？",
     "洪泽区2024年比2023年多收了多少件申请？",
     "淮安市2024年因属于行政查询事项不予公开的有几件？",
@@ -431,7 +432,9 @@ class Handlers:
         return (f"✅ 已发布{shown}到共享语料，所有用户都可以查询。", *self.lists(request))
 
 
-def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown, gr.BrowserState, gr.Dropdown]:
+def _chat_tab(
+    h: Handlers, choices: list[tuple[str, str]], examples: list[str]
+) -> tuple[gr.Dropdown, gr.BrowserState, gr.Dropdown]:
     """The chat tab: conversation, examples, report filter, saved conversations, chart, citations and source view."""
     answers = gr.State([])
     conversation = gr.State(None)  # the saved conversation's id (None until its first answer)
@@ -440,10 +443,10 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown,
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"], autoscroll=False)
             with gr.Row():
-                question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=5, elem_id="question")
+                question = gr.Textbox(placeholder=examples[0], show_label=False, scale=5, elem_id="question")
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
             notice = gr.Markdown(visible=False, elem_id="notice")
-            gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
+            gr.Examples(examples, inputs=question, label="示例问题（点击填入，取自语料中的报告）")
             only = gr.Dropdown(choices, multiselect=True, label="只在这些报告中回答（不选为全部报告）")
             clear = gr.Button("新对话", size="sm", elem_id="new-conversation")
             conv = conversations_panel()
@@ -512,15 +515,16 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                    delete_cache=(3600, FILES_KEPT_S)) as demo:
         with gr.Row():
             gr.Markdown(
-                "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
-            )
+                "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。\n\n"
+                + safe_text(corpus_overview(shared)), elem_id="overview",
+            )  # fmt: skip
             whoami = gr.Markdown(elem_id="whoami", visible=users is not None)
             # Gradio's own /logout ends this browser's login only (all_session=false), then shows the login page.
             gr.Button("退出登录", link="/logout?all_session=false", size="sm", scale=0, elem_id="logout",
                       visible=users is not None)  # fmt: skip
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                only, browser, conversations = _chat_tab(h, h.report_choices(shared))
+                only, browser, conversations = _chat_tab(h, h.report_choices(shared), example_questions(shared) or EXAMPLES)
             with gr.Tab("报告", id="reports"):
                 listing = gr.Dataframe(reports_frame(shared), interactive=False, label="可查询的报告", elem_id="reports")
                 pick = gr.Dropdown(h.report_choices(shared), label="选择报告查看表格和检查结果", elem_id="pick")
