@@ -98,6 +98,12 @@ def test_an_admin_rejects_by_user_name_and_the_upload_stays_private_to_its_owner
     _upload(rest, KEWEI, BOB)
     refused = rest.post(f"/api/reports/{KEWEI.name}/reject", params={"owner": "bob"}, auth=ALICE)
     assert (refused.status_code, refused.json()["error"]) == (403, "没有权限：只有管理员可以退回上传的报告")
+    preview = rest.get(f"/api/reports/{KEWEI.name}/cells", params={"owner": "bob"}, auth=ROOT).json()
+    assert (preview["report"]["cells"], len(preview["cells"]), len(preview["warnings"])) == (120, 120, 3)
+    assert preview["warnings"][0].startswith("申请 · 无法提供/补正后申请内容仍不明确：读到 14 个数")
+    peek = rest.get(f"/api/reports/{KEWEI.name}/cells", params={"owner": "bob"}, auth=ALICE)
+    assert (peek.status_code, peek.json()["error"]) == (403, "没有权限：只有管理员可以预览别人上传的报告")
+    assert rest.get(f"/api/reports/{KEWEI.name}/cells", auth=ROOT).status_code == 404  # not among root's reports
     rejected = rest.post(f"/api/reports/{KEWEI.name}/reject", params={"owner": "bob"}, auth=ROOT)
     assert rejected.status_code == 200 and rejected.json()["visibility"] == "private"
     assert rest.get("/api/uploads", auth=ROOT).json()["count"] == 0
