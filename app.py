@@ -314,7 +314,7 @@ class Handlers:
         if self.users is not None:
             found = self.users.principal(str(getattr(request, "username", "") or ""))
             if found is None:
-                raise PermissionDenied("not logged in")
+                raise PermissionDenied("not logged in", "请先登录")
             return found
         return session_principal("s", getattr(request, "session_hash", None))
 
