@@ -217,3 +217,26 @@ def test_the_app_says_every_refusal_and_error_in_chinese(spaces: Workspaces, tmp
     for text in shown:
         assert text and not english_in(html.unescape(text)), text
     assert shown[-1] == "*无法回答：请先登录*"
+
+
+def test_the_command_line_says_its_errors_in_chinese_keeping_the_detail(tmp_path: Path) -> None:
+    """One line each: the Chinese message, then the path or value that explains it in （…）."""
+    import subprocess
+    import sys
+
+    from app_server import ROOT
+
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    cases = {
+        ("ask", "  "): "问题是空的：请输入一个问题，例如「上海市司法局2020年有多少件申请没有答复？」（the question is empty: ask",
+        ("parse", str(tmp_path / "nowhere.txt")): f"文件不存在（{tmp_path / 'nowhere.txt'}: no such file",
+        ("parse", str(empty)): "文件是空的（",
+        ("audit", str(tmp_path / "nowhere")): f"语料目录不可用或其中没有可读的报告（{tmp_path / 'nowhere'}: no such directory）",
+        ("user", "list", "--file", str(tmp_path / "users.json")): f"没有用户文件「{tmp_path / 'users.json'}」：",
+    }
+    for args, start in cases.items():
+        done = subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith(f"reportqa: error: {start}"), done.stderr
+        assert is_chinese(done.stderr.removeprefix("reportqa: error: ")), done.stderr
