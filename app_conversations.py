@@ -22,6 +22,7 @@ from qa.workspace import Workspaces
 
 SHOWN_CHARS = 300  # a longer question is shown folded in the chat (it is asked whole)
 _BROWSER = re.compile(r"^[0-9a-f]{16}$")
+NOBODY = "b-none"  # a browser whose id is not known yet (asked before the page finished loading): nothing is saved
 
 
 def question_message(text: str, safe: Callable[[str], str]) -> dict[str, str]:
@@ -52,7 +53,7 @@ class ConversationsPanel:
         """Whose conversations: the logged-in user's, else this browser's."""
         if self.logins:
             return self.who(request).key
-        return f"b-{browser}" if browser and _BROWSER.match(browser) else "b-none"
+        return f"b-{browser}" if browser and _BROWSER.match(browser) else NOBODY
 
     @staticmethod
     def browser_id(browser: str | None) -> str:
@@ -61,7 +62,8 @@ class ConversationsPanel:
 
     def menu(self, browser: str | None, request: gr.Request, value: str | None = None) -> Any:
         """The list of saved conversations, most recent first."""
-        listed = self.store.list(self.owner(browser, request))
+        owner = self.owner(browser, request)
+        listed = [] if owner == NOBODY else self.store.list(owner)
         choices = [(f"{c['title']}（{c['turns']} 问）", c["id"]) for c in listed]
         return gr.Dropdown(choices=choices, value=value)
 
@@ -73,6 +75,8 @@ class ConversationsPanel:
         The list and the export file are renewed in the same step, so the download always holds the last answer.
         """
         owner = self.owner(browser, request)
+        if owner == NOBODY:  # never one shared folder for every browser without an id
+            return conversation, gr.skip(), gr.skip()
         saved = 0
         if conversation:
             try:

@@ -89,6 +89,8 @@ def test_the_panel_saves_reopens_with_context_renames_deletes_and_exports(spaces
     assert len(c.store.get(f"b-{BROWSER}", cid)["turns"]) == 2
     assert c.menu(BROWSER, SESSION).choices == [("洪泽区2024年收到多少件申请？（2 问）", cid)]
     assert c.menu("ffffffffffffffff", SESSION).choices == []  # another browser
+    assert c.save(answers, None, None, SESSION)[0] is None  # a browser without its id yet: nothing saved, nowhere
+    assert c.menu(None, SESSION).choices == [] and not (c.store.root / "b-none").exists()
 
     # Reopened (a reload, a new session): the chat and the context come back, so a follow-up inherits.
     other = SimpleNamespace(username=None, session_hash="after-reload")
