@@ -478,7 +478,8 @@ def _chat_tab(
     # 「新对话」 and the chat's own 🗑 both start a new conversation: screen, context and saved id alike.
     for event in (clear.click, chatbot.clear):
         event(_new_conversation, None, [*outputs, conversation, saved], **private)
-    conv["pick"].input(c.open, [conv["pick"], browser], [chatbot, answers, conversation, conv["status"]], **asking).then(
+    conv["pick"].input(c.open, [conv["pick"], conversation, browser], [chatbot, answers, conversation, conv["status"]],
+                       **asking).then(
         c.export, [conv["pick"], browser], saved, **private
     )
     conv["rename"].click(c.rename, [conv["pick"], conv["title"], browser], [conv["status"], conv["pick"]], **private)

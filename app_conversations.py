@@ -87,9 +87,15 @@ class ConversationsPanel:
             conversation = self.store.append(owner, conversation, answer.question, answer.to_dict())
         return conversation, self.menu(browser, request, conversation), self.export(conversation, browser, request)
 
-    def open(self, conversation: str | None, browser: str | None, request: gr.Request) -> tuple[Any, ...]:
-        """Reopen a conversation: its questions asked again in order, so a follow-up inherits what it did."""
-        if not conversation:
+    def open(
+        self, conversation: str | None, current: str | None, browser: str | None, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """Reopen a conversation: its questions asked again in order, so a follow-up inherits what it did.
+
+        The one already open is left as it is: saving an answer sets the menu to it, and that must never bring back
+        the chat as it was saved while the next question is being answered.
+        """
+        if not conversation or conversation == current:
             return (gr.skip(),) * 4
         try:
             saved = self.store.get(self.owner(browser, request), conversation)

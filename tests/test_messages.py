@@ -207,7 +207,7 @@ def test_the_app_says_every_refusal_and_error_in_chinese(spaces: Workspaces, tmp
               h.documents.act("reject", "pending|s-walk|none.txt", session)[0],
               h.documents.act("delete", f"corpus||{SHANGHAI}", session)[0]]  # fmt: skip
     c = h.conversations
-    shown += [c.open("0" * 16, "0" * 16, session)[3], c.rename(None, "x", "0" * 16, session)[0],
+    shown += [c.open("0" * 16, None, "0" * 16, session)[3], c.rename(None, "x", "0" * 16, session)[0],
               c.rename("0" * 16, "x", "0" * 16, session)[0], c.delete("0" * 16, None, "0" * 16, session)[0]]
     report = spaces.add_upload(who, KEWEI).report
     shown += audit_markdown(report).split("\n")
