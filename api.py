@@ -32,7 +32,7 @@ from corpus import ReportQAError
 from corpus.errors import UnknownReportError, UnreadableReportError
 from qa.auth import Principal, UserStore, session_principal
 from qa.conversations import to_markdown
-from qa.documents import list_documents
+from qa.documents import list_documents, upload_of
 from qa.messages import user_message, validation_zh, warning_zh
 from qa.service import (
     MAX_HISTORY,
@@ -310,11 +310,16 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
         return {"documents": found, "count": len(found), "total": total}
 
     @api.get("/api/reports/{report_id:path}/cells", summary="Every parsed table cell of one report")
-    def cells(report_id: str, who: Who) -> dict[str, Any]:
+    def cells(report_id: str, who: Who, owner: Owner = None) -> dict[str, Any]:
         """The report's summary and its cells (table, row, col, value, unit, quote, page, offsets, section).
 
-        `report_id` as listed by `/api/reports`, slashes included (or percent-encoded); unknown: 404.
+        `report_id` as listed by `/api/reports`, slashes included (or percent-encoded); unknown: 404. With
+        `?owner=bob` an administrator previews bob's upload before publishing or rejecting it (with its warnings).
         """
+        if owner:
+            report = upload_of(spaces, who, report_id, owner)
+            cells = [{**c.to_dict(), "section": report.section_at(c.start)} for c in report.cells]
+            return {"report": report_summary(report), "cells": cells, "warnings": [warning_zh(w) for w in report.warnings]}
         return report_cells(spaces.assistant_for(who), report_id)
 
     @api.get("/api/export", summary="Every cell this user may query as one tidy table (a file)")

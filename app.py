@@ -36,6 +36,7 @@ from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
 from qa.documents import document_entry  # noqa: E402
 from qa.messages import EMPTY_QUESTION, finding_zh, message, warning_zh  # noqa: E402
+from qa.overview import corpus_overview, example_questions  # noqa: E402
 from qa.service import ServeSettings  # noqa: E402
 from qa.workspace import UPLOAD_SUFFIXES, PermissionDenied, Workspaces, safe_filename  # noqa: E402
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 TABLES = (("主动公开", "表二 主动公开政府信息情况"), ("申请", "表三 收到和处理政府信息公开申请情况"),
           ("复议诉讼", "表四 政府信息公开行政复议、行政诉讼情况"))  # fmt: skip
-EXAMPLES = [
+EXAMPLES = [  # for a corpus whose reports name no agency or year (otherwise qa.overview draws them from it)
     "上海市司法局2020年有多少件申请没有答复？",
     "洪泽区2024年比2023年多收了多少件申请？",
     "淮安市2024年因属于行政查询事项不予公开的有几件？",
@@ -56,6 +57,16 @@ EXAMPLES = [
 ]
 SCROLL_JS = """() => {  /* bring the cited passage of the source view into sight */ const m = document.querySelector('#source .source-text mark');
   if (m) { m.closest('.source-text').scrollTop = Math.max(0, m.offsetTop - 60); } }"""
+# After an answer: its first line (the figure) at the top of the chat and of the screen, not its last source — the
+# Chatbot's own autoscroll (off) went to the bottom of a long answer, so at 390 px the figure was off-screen.
+HEADLINE_JS = """() => { setTimeout(() => { const rows = document.querySelectorAll('#chat .message-row');
+  const last = rows[rows.length - 1]; if (!last) { return; }
+  let box = last.parentElement;  /* the chat's scrolling box: its top at the answer's first line */
+  while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 1
+         && getComputedStyle(box).overflowY !== 'visible')) { box = box.parentElement; }
+  if (box && box !== document.body) { box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top; }
+  const top = last.getBoundingClientRect().top;  /* the page moves only when that line is off-screen */
+  if (top < 0 || top > window.innerHeight - 80) { window.scrollBy(0, top - 8); } }, 50); }"""
 CONTEXT = 300  # characters of report text shown either side of a citation
 ROUTES = {"table": "表格", "text": "正文", "none": "未作答"}
 FILES_KEPT_S = 86400  # downloads offered (ours and Gradio's copies, uploads' copies) are deleted after a day
@@ -303,7 +314,7 @@ class Handlers:
         if self.users is not None:
             found = self.users.principal(str(getattr(request, "username", "") or ""))
             if found is None:
-                raise PermissionDenied("not logged in")
+                raise PermissionDenied("not logged in", "请先登录")
             return found
         return session_principal("s", getattr(request, "session_hash", None))
 
@@ -421,19 +432,21 @@ class Handlers:
         return (f"✅ 已发布{shown}到共享语料，所有用户都可以查询。", *self.lists(request))
 
 
-def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown, gr.BrowserState, gr.Dropdown]:
+def _chat_tab(
+    h: Handlers, choices: list[tuple[str, str]], examples: list[str]
+) -> tuple[gr.Dropdown, gr.BrowserState, gr.Dropdown]:
     """The chat tab: conversation, examples, report filter, saved conversations, chart, citations and source view."""
     answers = gr.State([])
     conversation = gr.State(None)  # the saved conversation's id (None until its first answer)
     browser = gr.BrowserState(None, storage_key="reportqa-browser")  # names this browser's conversations
     with gr.Row():
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"])
+            chatbot = gr.Chatbot(label="对话", height=560, elem_id="chat", buttons=["copy"], autoscroll=False)
             with gr.Row():
-                question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=5, elem_id="question")
+                question = gr.Textbox(placeholder=examples[0], show_label=False, scale=5, elem_id="question")
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
             notice = gr.Markdown(visible=False, elem_id="notice")
-            gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
+            gr.Examples(examples, inputs=question, label="示例问题（点击填入，取自语料中的报告）")
             only = gr.Dropdown(choices, multiselect=True, label="只在这些报告中回答（不选为全部报告）")
             clear = gr.Button("新对话", size="sm", elem_id="new-conversation")
             conv = conversations_panel()
@@ -459,15 +472,14 @@ def _chat_tab(h: Handlers, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown,
     for event in (send.click, question.submit, clarify.input):
         box = clarify if event == clarify.input else question
         asked = event(h.respond, [box, chatbot, answers, only], outputs, **asking)
-        asked.then(None, js=SCROLL_JS)
-        asked.then(c.save, [answers, conversation, browser], [conversation, conv["pick"]], **private).then(
-            c.export, [conversation, browser], saved, **private
-        )
+        asked.then(None, js=SCROLL_JS).then(None, js=HEADLINE_JS)
+        asked.then(c.save, [answers, conversation, browser], [conversation, conv["pick"], saved], **private)
     cite.input(h.show_source, [cite, answers], source, **asking).then(None, js=SCROLL_JS)
     # 「新对话」 and the chat's own 🗑 both start a new conversation: screen, context and saved id alike.
     for event in (clear.click, chatbot.clear):
         event(_new_conversation, None, [*outputs, conversation, saved], **private)
-    conv["pick"].input(c.open, [conv["pick"], browser], [chatbot, answers, conversation, conv["status"]], **asking).then(
+    conv["pick"].input(c.open, [conv["pick"], conversation, browser], [chatbot, answers, conversation, conv["status"]],
+                       **asking).then(
         c.export, [conv["pick"], browser], saved, **private
     )
     conv["rename"].click(c.rename, [conv["pick"], conv["title"], browser], [conv["status"], conv["pick"]], **private)
@@ -504,15 +516,16 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                    delete_cache=(3600, FILES_KEPT_S)) as demo:
         with gr.Row():
             gr.Markdown(
-                "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。"
-            )
+                "## 政府信息公开年报问答\n每个数字都抄自报告的表格或原文，并注明出处；语料里没有的，就说没有。\n\n"
+                + safe_text(corpus_overview(shared)), elem_id="overview",
+            )  # fmt: skip
             whoami = gr.Markdown(elem_id="whoami", visible=users is not None)
             # Gradio's own /logout ends this browser's login only (all_session=false), then shows the login page.
             gr.Button("退出登录", link="/logout?all_session=false", size="sm", scale=0, elem_id="logout",
                       visible=users is not None)  # fmt: skip
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                only, browser, conversations = _chat_tab(h, h.report_choices(shared))
+                only, browser, conversations = _chat_tab(h, h.report_choices(shared), example_questions(shared) or EXAMPLES)
             with gr.Tab("报告", id="reports"):
                 listing = gr.Dataframe(reports_frame(shared), interactive=False, label="可查询的报告", elem_id="reports")
                 pick = gr.Dropdown(h.report_choices(shared), label="选择报告查看表格和检查结果", elem_id="pick")

@@ -22,6 +22,7 @@ from qa.workspace import Workspaces
 
 SHOWN_CHARS = 300  # a longer question is shown folded in the chat (it is asked whole)
 _BROWSER = re.compile(r"^[0-9a-f]{16}$")
+NOBODY = "b-none"  # a browser whose id is not known yet (asked before the page finished loading): nothing is saved
 
 
 def question_message(text: str, safe: Callable[[str], str]) -> dict[str, str]:
@@ -52,7 +53,7 @@ class ConversationsPanel:
         """Whose conversations: the logged-in user's, else this browser's."""
         if self.logins:
             return self.who(request).key
-        return f"b-{browser}" if browser and _BROWSER.match(browser) else "b-none"
+        return f"b-{browser}" if browser and _BROWSER.match(browser) else NOBODY
 
     @staticmethod
     def browser_id(browser: str | None) -> str:
@@ -61,13 +62,21 @@ class ConversationsPanel:
 
     def menu(self, browser: str | None, request: gr.Request, value: str | None = None) -> Any:
         """The list of saved conversations, most recent first."""
-        listed = self.store.list(self.owner(browser, request))
+        owner = self.owner(browser, request)
+        listed = [] if owner == NOBODY else self.store.list(owner)
         choices = [(f"{c['title']}（{c['turns']} 问）", c["id"]) for c in listed]
         return gr.Dropdown(choices=choices, value=value)
 
-    def save(self, answers: list[Answer], conversation: str | None, browser: str | None, request: gr.Request) -> tuple[Any, Any]:
-        """Save the answers not saved yet to the current conversation (a new one at its first answer)."""
+    def save(
+        self, answers: list[Answer], conversation: str | None, browser: str | None, request: gr.Request
+    ) -> tuple[Any, Any, Any]:
+        """Save the answers not saved yet to the current conversation (a new one at its first answer).
+
+        The list and the export file are renewed in the same step, so the download always holds the last answer.
+        """
         owner = self.owner(browser, request)
+        if owner == NOBODY:  # never one shared folder for every browser without an id
+            return conversation, gr.skip(), gr.skip()
         saved = 0
         if conversation:
             try:
@@ -76,11 +85,17 @@ class ConversationsPanel:
                 conversation, saved = None, 0
         for answer in answers[saved:]:
             conversation = self.store.append(owner, conversation, answer.question, answer.to_dict())
-        return conversation, self.menu(browser, request, conversation)
+        return conversation, self.menu(browser, request, conversation), self.export(conversation, browser, request)
 
-    def open(self, conversation: str | None, browser: str | None, request: gr.Request) -> tuple[Any, ...]:
-        """Reopen a conversation: its questions asked again in order, so a follow-up inherits what it did."""
-        if not conversation:
+    def open(
+        self, conversation: str | None, current: str | None, browser: str | None, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """Reopen a conversation: its questions asked again in order, so a follow-up inherits what it did.
+
+        The one already open is left as it is: saving an answer sets the menu to it, and that must never bring back
+        the chat as it was saved while the next question is being answered.
+        """
+        if not conversation or conversation == current:
             return (gr.skip(),) * 4
         try:
             saved = self.store.get(self.owner(browser, request), conversation)

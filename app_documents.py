@@ -19,6 +19,7 @@ from qa.workspace import Workspaces
 
 VISIBILITY_ZH = {"corpus": "语料", "published": "已发布", "pending": "待审核", "private": "仅上传者可见（已退回）"}
 COLUMNS = ["标题", "文件", "上传者", "状态", "类型", "发布机关", "年份", "单元格", "未解析的行", "未通过的检查"]
+SHOWN = 300  # documents listed (each is read for its warnings): uploads and published first, then the corpus
 ACTIONS_ZH = {"publish": "发布", "reject": "退回", "delete": "删除"}
 
 
@@ -55,8 +56,10 @@ class DocumentsTab:
 
     def refresh(self, request: gr.Request) -> tuple[Any, Any]:
         """The table of documents and the menu to pick one."""
-        documents, _ = list_documents(self.spaces, self.who(request), limit=10_000)
-        return documents_frame(documents), gr.Dropdown(choices=[document_choice(d) for d in documents], value=None)
+        documents, total = list_documents(self.spaces, self.who(request), limit=SHOWN)
+        label = f"文档（共 {total} 份）" if total <= SHOWN else f"文档（共 {total} 份，显示前 {SHOWN} 份：上传的在前）"
+        frame = gr.Dataframe(documents_frame(documents), label=label)
+        return frame, gr.Dropdown(choices=[document_choice(d) for d in documents], value=None)
 
     def _report(self, visibility: str, owner: str, report_id: str) -> Report | None:
         if visibility in ("pending", "private"):

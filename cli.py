@@ -373,10 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ReportQAError as exc:
-        # Errors that carry a message for people say it in Chinese; a refused file keeps its detail (the path).
-        zh = getattr(exc, "message_zh", None)
-        shown = zh if isinstance(zh, str) and zh and not isinstance(exc, UnreadableReportError) else exc
-        print(f"reportqa: error: {shown}", file=sys.stderr)
+        from qa.messages import cli_message  # imported on the error path only: the CLI starts fast
+
+        print(f"reportqa: error: {cli_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("reportqa: interrupted", file=sys.stderr)

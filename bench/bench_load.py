@@ -10,6 +10,13 @@ equal it, timings aside (differences only in the order of a chart's tied values 
 `tie_order_only`: ties used to come in any order; the query layer now orders them by year, agency, report). Meanwhile one more user uploads a report again and again (a copy made unique
 by a trailing line, so each is really parsed and indexed) and asks about it. Prints p50/p95 latency,
 throughput and the counts, writes bench/results/load.json, and exits 1 if any answer differed or failed.
+
+With `--churn` the same load runs twice on the same server, side by side: once plain, once while an admin
+publishes and deletes a report again and again (a synthetic 负载测试县 2031 report: upload, publish, ask, delete,
+ask). While it is published every user's answers may change (an unscoped question lists it), so an answer is
+right when it equals the Python API's over either state — the corpus alone, or the corpus with the report
+published (a `Workspaces` in this process doing the same publish). The summary holds both runs and the ratio
+of their p95 latencies.
 """
 
 from __future__ import annotations
@@ -57,6 +64,41 @@ def _chart_sorted(answer: dict[str, Any]) -> dict[str, Any]:
     if not chart:
         return answer
     return {**answer, "chart": sorted(chart, key=lambda p: (str(p.get("value")), str(p.get("label"))))}
+
+
+CHURN_NAME = "load-churn-2031.txt"
+CHURN_QUESTION = ("负载测试县2031年因属于行政查询事项不予公开的有几件？", 105)
+CHURN_GONE = "无法回答：语料中没有"  # 「…任何机关2031年的报告」: the year is gone with it
+
+
+def churn_text() -> str:
+    """A report no gold question names: 淮安市 2024's, as 负载测试县 2031 (figures unchanged)."""
+    return UPLOAD.read_text(encoding="utf-8").replace("淮安市", "负载测试县").replace("2024", "2031")
+
+
+def compare_either(got: dict[str, Any], wants: list[dict[str, Any]]) -> str:
+    """The best verdict of `compare` against each acceptable answer."""
+    verdicts = [compare(got, want) for want in wants]
+    return "same" if "same" in verdicts else "ties" if "ties" in verdicts else "wrong"
+
+
+def expected_published(corpus: Path, home: Path, fake: bool, questions: list[str]) -> dict[str, dict[str, Any]]:
+    """Each question's answer while the churn report is published: a `Workspaces` here publishes it as the server does."""
+    from corpus import Settings
+    from index import FakeEmbeddings
+    from qa.auth import Principal
+    from qa.workspace import Workspaces
+
+    settings = Settings.from_env()
+    settings = Settings(home=home, corpus=corpus, embedding_model=settings.embedding_model, models_dir=settings.models)
+    spaces = Workspaces.open(corpus, settings, FakeEmbeddings() if fake else None)
+    admin = Principal("c-churn", "churn", admin=True)
+    with tempfile.TemporaryDirectory(prefix="reportqa-churn-") as tmp:
+        staged = Path(tmp) / CHURN_NAME
+        staged.write_text(churn_text(), encoding="utf-8")
+        spaces.add_upload(admin, staged, CHURN_NAME)
+    spaces.publish(admin, CHURN_NAME)
+    return {q: untimed(spaces.shared.ask(q).to_dict()) for q in questions}
 
 
 def compare(got: dict[str, Any], want: dict[str, Any]) -> str:
@@ -129,10 +171,12 @@ class Tally:
     failed: list[str] = field(default_factory=list)
     uploads: list[float] = field(default_factory=list)
     upload_failures: list[str] = field(default_factory=list)
+    churns: list[float] = field(default_factory=list)
+    churn_failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _user(url: str, n: int, questions: list[str], expected: dict[str, dict[str, Any]], deadline: float, tally: Tally) -> None:
+def _user(url: str, n: int, questions: list[str], expected: dict[str, list[dict[str, Any]]], deadline: float, tally: Tally) -> None:
     """One user: ask the questions in turn (each user from another start) until the deadline."""
     import httpx
 
@@ -145,7 +189,7 @@ def _user(url: str, n: int, questions: list[str], expected: dict[str, dict[str, 
             try:
                 response = http.post("/api/ask", json={"question": question})
                 took = time.perf_counter() - started
-                verdict = compare(response.json(), expected[question]) if response.status_code == 200 else "failed"
+                verdict = compare_either(response.json(), expected[question]) if response.status_code == 200 else "failed"
             except httpx.HTTPError as exc:
                 with tally.lock:
                     tally.failed.append(f"{question}: {exc}")
@@ -185,6 +229,34 @@ def _uploader(url: str, deadline: float, tally: Tally, folder: Path) -> None:
                     tally.uploads.append(took)
 
 
+def _churner(url: str, deadline: float, tally: Tally, folder: Path) -> None:
+    """Upload, publish, ask, delete, ask: the corpus everyone is answered from changes under the load."""
+    import httpx
+
+    question, value = CHURN_QUESTION
+    staged = folder / CHURN_NAME
+    staged.write_text(churn_text(), encoding="utf-8")
+    with httpx.Client(base_url=url, timeout=600, headers={"X-ReportQA-Client": "churn"}) as http:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            with open(staged, "rb") as handle:
+                added = http.post("/api/reports", files={"file": (CHURN_NAME, handle, "text/plain")})
+            published = http.post(f"/api/reports/{CHURN_NAME}/publish")
+            there = http.post("/api/ask", json={"question": question}).json()
+            deleted = http.delete(f"/api/reports/{CHURN_NAME}")
+            gone = http.post("/api/ask", json={"question": question}).json()
+            took = time.perf_counter() - started
+            ok = (added.status_code, published.status_code, deleted.status_code) == (201, 200, 200)
+            with tally.lock:
+                if ok and there.get("value") == value and str(gone.get("answer", "")).startswith(CHURN_GONE):
+                    tally.churns.append(took)
+                else:
+                    tally.churn_failures.append(
+                        f"HTTP {added.status_code}/{published.status_code}/{deleted.status_code}; "
+                        f"published: {there.get('answer')!r}; deleted: {gone.get('answer')!r}"
+                    )
+
+
 def warm(url: str, questions: list[str]) -> None:
     """Ask a few questions once, unmeasured: first use loads jieba's dictionary and the semantic matcher."""
     import httpx
@@ -194,13 +266,20 @@ def warm(url: str, questions: list[str]) -> None:
             http.post("/api/ask", json={"question": question})
 
 
-def run_load(url: str, questions: list[str], expected: dict[str, dict[str, Any]], users: int, seconds: float) -> dict[str, Any]:
-    """`users` threads asking for `seconds` while one more uploads; the summary of what they saw."""
+def run_load(url: str, questions: list[str], expected: dict[str, Any], users: int, seconds: float,
+             churn: bool = False) -> dict[str, Any]:  # fmt: skip
+    """`users` threads asking for `seconds` while one more uploads (and with `churn` one publishes and deletes).
+
+    `expected` maps each question to its answer, or to the list of answers that are right (one per corpus state).
+    """
     tally = Tally()
     deadline = time.monotonic() + seconds
+    wants = {q: a if isinstance(a, list) else [a] for q, a in expected.items()}
     with tempfile.TemporaryDirectory(prefix="reportqa-load-") as tmp:
-        threads = [threading.Thread(target=_user, args=(url, n, questions, expected, deadline, tally)) for n in range(users)]
+        threads = [threading.Thread(target=_user, args=(url, n, questions, wants, deadline, tally)) for n in range(users)]
         threads.append(threading.Thread(target=_uploader, args=(url, deadline, tally, Path(tmp))))
+        if churn:
+            threads.append(threading.Thread(target=_churner, args=(url, deadline, tally, Path(tmp))))
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -217,8 +296,9 @@ def run_load(url: str, questions: list[str], expected: dict[str, dict[str, Any]]
         "max_ms": round(ms[-1], 1) if ms else None, "uploads": len(tally.uploads),
         "upload_failures": len(tally.upload_failures),
         "upload_p50_s": round(statistics.median(tally.uploads), 2) if tally.uploads else None,
+        "churns": len(tally.churns), "churn_failures": len(tally.churn_failures),
         "examples": {"wrong": tally.wrong[:5], "tie_order_only": sorted(set(tally.ties))[:5], "failed": tally.failed[:5],
-                     "upload_failures": tally.upload_failures[:5]},
+                     "upload_failures": tally.upload_failures[:5], "churn_failures": tally.churn_failures[:5]},
     }  # fmt: skip
 
 
@@ -233,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=None, help="use only the first N gold questions")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--warmup", type=int, default=20, help="questions asked once, unmeasured, before the load")
+    parser.add_argument("--churn", action="store_true", help="then the same load while a report is published and deleted")
     args = parser.parse_args(argv)
     from corpus import Settings
 
@@ -243,12 +324,20 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["REPORTQA_MODELS"] = str(Settings.from_env().models)  # your built model, not your indexes or uploads
         questions = gold_questions(args.questions)
         log.info("answering %d gold questions with the Python API first …", len(questions))
-        expected = expected_answers(args.corpus, home, args.fake, questions)
+        expected: dict[str, Any] = expected_answers(args.corpus, home, args.fake, questions)
+        if args.churn:
+            published = expected_published(args.corpus, Path(tmp) / "churn-home", args.fake, questions)
+            expected = {q: [expected[q], published[q]] for q in questions}
         process, url = start_server(args.corpus, home, args.fake, Path(tmp) / "server.log")
         try:
             warm(url, questions[: args.warmup])
             log.info("server at %s; %d users for %.0f s, one more uploading", url, args.users, args.seconds)
             summary = run_load(url, questions, expected, args.users, args.seconds)
+            if args.churn:
+                log.info("again, while a report is published and deleted")
+                churned = run_load(url, questions, expected, args.users, args.seconds, churn=True)
+                ratio = churned["p95_ms"] / summary["p95_ms"] if summary["p95_ms"] and churned["p95_ms"] else None
+                summary = {"plain": summary, "churn": churned, "p95_ratio": round(ratio, 2) if ratio else None}
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -256,7 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     log.info(json.dumps(summary, ensure_ascii=False, indent=1))
-    return 0 if not (summary["wrong"] or summary["failed"] or summary["upload_failures"]) and summary["answers"] else 1
+    runs = [summary["plain"], summary["churn"]] if "churn" in summary else [summary]
+    bad = any(r["wrong"] or r["failed"] or r["upload_failures"] or r["churn_failures"] or not r["answers"] for r in runs)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

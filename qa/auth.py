@@ -106,7 +106,7 @@ class UserStore:
                 return cls(path)
             raise AuthError(
                 f"{ENV}={path}: no such users file; create it with `reportqa user add NAME --admin`",
-                f"没有用户文件 {path}：先用 `reportqa user add 名字 --admin` 建立",
+                f"没有用户文件「{path}」：先用 `reportqa user add 名字 --admin` 建立",
             )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -114,7 +114,7 @@ class UserStore:
             if not isinstance(users, dict):
                 raise TypeError("users is not an object")
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise AuthError(f"{path}: not a reportqa users file ({exc})", f"{path} 不是 reportqa 的用户文件") from exc
+            raise AuthError(f"{path}: not a reportqa users file ({exc})", f"「{path}」不是 reportqa 的用户文件") from exc
         store = cls(path, users)
         store._stamp = _stamp(path)
         return store
@@ -167,7 +167,7 @@ class UserStore:
         self.refresh()
         entry = self.users.get(name)
         if not isinstance(entry, dict):
-            raise AuthError(f"no user {name!r} in {self.path}", f"用户文件 {self.path} 中没有用户「{name}」")
+            raise AuthError(f"no user {name!r} in {self.path}", f"用户文件「{self.path}」中没有用户「{name}」")
         return entry
 
     def _keep_an_admin(self, name: str, action: str, zh: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from corpus import Report
+from corpus.errors import UnknownReportError
 from qa.messages import finding_zh, warning_zh
 
 if TYPE_CHECKING:
@@ -134,3 +135,16 @@ def list_documents(
     listed += [(r, "corpus", None, {}) for r in sorted(spaces.base.reports.values(), key=lambda r: r.id)]
     chosen = [item for item in listed if visibility is None or item[1] == visibility]
     return [document_entry(*item) for item in chosen[offset : offset + limit]], len(chosen)
+
+
+def upload_of(spaces: Workspaces, who: Principal, report_id: str, owner: str) -> Report:
+    """An unpublished upload, for its owner or for an administrator's preview (before publishing or rejecting)."""
+    from qa.workspace import PermissionDenied
+
+    key = owner_key(owner)
+    if key != who.key and not (who.admin and who.logged_in):
+        raise PermissionDenied(f"{who.key} may not preview {report_id} of {key}", "没有权限：只有管理员可以预览别人上传的报告")
+    report = spaces.own_reports(key).get(report_id)
+    if report is None:
+        raise UnknownReportError(f"没有待发布的上传报告「{report_id}」")
+    return report

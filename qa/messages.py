@@ -16,6 +16,7 @@ from corpus.errors import (
     IndexError_,
     QuestionError,
     ReportQAError,
+    SettingsError,
     UnknownReportError,
     UnreadableReportError,
     UnsupportedFormatError,
@@ -216,3 +217,32 @@ def validation_zh(error: dict[str, Any]) -> str:
 # -- the app's notices --------------------------------------------------------------------------------------------
 
 EMPTY_QUESTION = "请先输入一个问题，例如「上海市司法局2020年有多少件申请没有答复？」"
+
+
+# -- the command line -----------------------------------------------------------------------------------------------
+
+_CLI_KINDS: tuple[tuple[type[ReportQAError], str], ...] = (
+    (SettingsError, "设置的值不可用"),
+    (IndexError_, "索引读写失败"),
+)
+
+
+def cli_message(exc: ReportQAError) -> str:
+    """The CLI's error line: the Chinese message, then the library's detail (paths, values) in （…） where it adds one.
+
+    A person reads what went wrong in Chinese; the detail keeps what they need to fix it (the file, the value).
+    """
+    zh = getattr(exc, "message_zh", None)
+    if isinstance(zh, str) and zh and not isinstance(exc, UnreadableReportError):
+        return zh  # written for people in the first place (a login, an upload); a refused file keeps its path below
+    if not (isinstance(zh, str) and zh):
+        if isinstance(exc, (QuestionError, UnreadableReportError, UnknownReportError)):
+            zh = user_message(exc, "cli").text
+        elif isinstance(exc, CorpusError):
+            zh = "语料目录不可用或其中没有可读的报告"
+        elif type(exc).__name__ == "ExportError":  # index.cells: qa does not import the writer for this
+            zh = "无法导出：格式应为 csv、xlsx 或 parquet，且目标位置可写"
+        else:
+            zh = next((text for kind, text in _CLI_KINDS if isinstance(exc, kind)), "操作未能完成")
+    detail = str(exc)
+    return zh if not detail or is_chinese(detail) or detail in zh else f"{zh}（{detail}）"

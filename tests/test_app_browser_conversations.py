@@ -48,6 +48,9 @@ def test_browser_a_conversation_survives_a_reload_and_is_exported(server: AppSer
             _ask(page, "那2024年呢？")  # the context came back: the agency and the row are inherited
             expect(chat.locator(".message-row").last).to_contain_text("95件", timeout=TIMEOUT_MS)
 
+            # The list and the export are renewed together once the answer is saved.
+            expect(page.locator("#conversation-pick input")).to_have_value("洪泽区2024年收到多少件申请？（3 问）",
+                                                                           timeout=TIMEOUT_MS)  # fmt: skip
             export = page.locator("#conversation-export")
             expect(export).to_be_visible(timeout=TIMEOUT_MS)
             with page.expect_download(timeout=TIMEOUT_MS) as download:
@@ -58,5 +61,24 @@ def test_browser_a_conversation_survives_a_reload_and_is_exported(server: AppSer
             assert text.startswith("# 洪泽区2024年收到多少件申请？\n") and "共 3 个问题" in text
             assert "## 2. 那2023年呢？\n\n21件" in text and "## 3. 那2024年呢？\n\n95件" in text
             assert text.count("来源：") == 3
+        finally:
+            browser.close()
+
+
+def test_browser_at_390_px_a_long_answers_headline_stays_in_view(server: AppServer) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
+            page.goto(server.url, wait_until="domcontentloaded")
+            _ask(page, "洪泽区2024年的公开率是多少？")  # a share: formula, understood line and several sources
+            answer = page.locator("#chat .message-row").last
+            expect(answer).to_contain_text("来源", timeout=TIMEOUT_MS)
+            assert answer.bounding_box()["height"] > 844  # longer than the screen: it cannot all be seen
+            head = answer.locator("strong").first
+            expect(head).to_contain_text("公开率 52.63%")
+            expect(head).to_be_in_viewport(timeout=TIMEOUT_MS)
         finally:
             browser.close()

@@ -86,6 +86,7 @@ def test_browser_documents_reject_publish_and_delete(server: AppServer) -> None:
             bob.locator("#document-delete").click()
             expect(bob.locator("#document-status")).to_contain_text("已删除：不会再从它回答", timeout=TIMEOUT_MS)
             alice.get_by_role("button", name="新对话").click()
+            expect(alice.locator("#chat")).not_to_contain_text("105件", timeout=TIMEOUT_MS)  # cleared before asking
             _ask(alice, QUESTION)
             expect(alice.locator("#chat")).to_contain_text("语料中没有「淮安市」的报告", timeout=TIMEOUT_MS)
         finally:

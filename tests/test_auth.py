@@ -114,8 +114,8 @@ def test_reportqa_user_refuses_unknown_users_the_last_admin_and_a_missing_file_i
     UserStore.load(path, missing_ok=True).add("editor", "editor-password", admin=True)
     before = path.read_bytes()
     for args, stdin, error in (
-        (("remove", "ghost"), "", f"用户文件 {path} 中没有用户「ghost」"),
-        (("passwd", "ghost"), "long-password\n", f"用户文件 {path} 中没有用户「ghost」"),
+        (("remove", "ghost"), "", f"用户文件「{path}」中没有用户「ghost」"),
+        (("passwd", "ghost"), "long-password\n", f"用户文件「{path}」中没有用户「ghost」"),
         (("remove", "editor"), "", "「editor」是最后一位管理员，不能删除：先把另一位用户设为管理员"),
         (("role", "editor", "user"), "", "「editor」是最后一位管理员，不能改为普通用户：先把另一位用户设为管理员"),
         (("passwd", "editor"), "short\n", "密码只有 5 个字符：至少要 8 个"),
@@ -124,7 +124,7 @@ def test_reportqa_user_refuses_unknown_users_the_last_admin_and_a_missing_file_i
         assert (done.returncode, done.stdout, done.stderr) == (2, "", f"reportqa: error: {error}\n"), args
     assert path.read_bytes() == before
     missing = _user(tmp_path / "none.json", "list")
-    assert missing.stderr == f"reportqa: error: 没有用户文件 {tmp_path / 'none.json'}：先用 `reportqa user add 名字 --admin` 建立\n"
+    assert missing.stderr == f"reportqa: error: 没有用户文件「{tmp_path / 'none.json'}」：先用 `reportqa user add 名字 --admin` 建立\n"
 
 
 def test_a_running_server_sees_a_removed_user_and_a_new_password_without_a_restart(tmp_path: Path) -> None:

@@ -450,7 +450,10 @@ def test_cli_export_errors_are_one_line_and_exit_2(
 ) -> None:
     assert cli.main(["export", "--corpus", str(small_corpus), "--format", "xls"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("reportqa: error: unknown export format 'xls'") and err.count("\n") == 1
+    assert err == (
+        "reportqa: error: 无法导出：格式应为 csv、xlsx 或 parquet，且目标位置可写"
+        "（unknown export format 'xls': use one of csv, xlsx, parquet）\n"
+    )  # Chinese first; the library's detail in （…）
     assert cli.main(["export", "--corpus", str(small_corpus / "nope"), "--format", "csv"]) == 2
     assert "no such corpus directory" in capsys.readouterr().err
 

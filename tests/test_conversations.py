@@ -81,17 +81,21 @@ def test_the_panel_saves_reopens_with_context_renames_deletes_and_exports(spaces
     h = _panel(spaces)
     c = h.conversations
     chat, _, answers, *_ = h.respond("洪泽区2024年收到多少件申请？", [], [], None, SESSION)
-    cid, menu = c.save(answers, None, BROWSER, SESSION)
+    cid, menu, export = c.save(answers, None, BROWSER, SESSION)
+    assert Path(export.value["path"]).read_text(encoding="utf-8").count("## ") == 1
     chat, _, answers, *_ = h.respond("那2023年呢？", chat, answers, None, SESSION)
     assert c.save(answers, cid, BROWSER, SESSION)[0] == cid
     assert c.save(answers, cid, BROWSER, SESSION)[0] == cid  # saved once: nothing new to add
     assert len(c.store.get(f"b-{BROWSER}", cid)["turns"]) == 2
     assert c.menu(BROWSER, SESSION).choices == [("洪泽区2024年收到多少件申请？（2 问）", cid)]
     assert c.menu("ffffffffffffffff", SESSION).choices == []  # another browser
+    assert c.save(answers, None, None, SESSION)[0] is None  # a browser without its id yet: nothing saved, nowhere
+    assert c.menu(None, SESSION).choices == [] and not (c.store.root / "b-none").exists()
 
     # Reopened (a reload, a new session): the chat and the context come back, so a follow-up inherits.
     other = SimpleNamespace(username=None, session_hash="after-reload")
-    chat, answers, opened, status = c.open(cid, BROWSER, other)
+    assert c.open(cid, cid, BROWSER, SESSION) == (c.open(None, None, BROWSER, SESSION))  # already open: nothing
+    chat, answers, opened, status = c.open(cid, None, BROWSER, other)
     assert (opened, status) == (cid, "已打开「洪泽区2024年收到多少件申请？」，可以接着问。")
     assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and chat[3]["content"].startswith("**21件**")
     _, _, answers, *_ = h.respond("那2024年呢？", chat, answers, None, other)
@@ -102,7 +106,7 @@ def test_the_panel_saves_reopens_with_context_renames_deletes_and_exports(spaces
     assert exported.name == f"reportqa-conversation-{cid}.md" and exported.read_text(encoding="utf-8").startswith("# 洪泽区收件\n")
     assert c.delete(cid, cid, BROWSER, SESSION)[0::2] == ("已删除这个对话。", None)
     assert c.menu(BROWSER, SESSION).choices == []
-    assert c.open(cid, BROWSER, SESSION)[3] == f"❌ 没有这个对话「{cid}」"
+    assert c.open(cid, None, BROWSER, SESSION)[3] == f"❌ 没有这个对话「{cid}」"
 
 
 def test_a_new_conversation_clears_the_context_and_a_long_question_is_folded(spaces: Workspaces) -> None:

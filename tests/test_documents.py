@@ -98,6 +98,12 @@ def test_an_admin_rejects_by_user_name_and_the_upload_stays_private_to_its_owner
     _upload(rest, KEWEI, BOB)
     refused = rest.post(f"/api/reports/{KEWEI.name}/reject", params={"owner": "bob"}, auth=ALICE)
     assert (refused.status_code, refused.json()["error"]) == (403, "没有权限：只有管理员可以退回上传的报告")
+    preview = rest.get(f"/api/reports/{KEWEI.name}/cells", params={"owner": "bob"}, auth=ROOT).json()
+    assert (preview["report"]["cells"], len(preview["cells"]), len(preview["warnings"])) == (120, 120, 3)
+    assert preview["warnings"][0].startswith("申请 · 无法提供/补正后申请内容仍不明确：读到 14 个数")
+    peek = rest.get(f"/api/reports/{KEWEI.name}/cells", params={"owner": "bob"}, auth=ALICE)
+    assert (peek.status_code, peek.json()["error"]) == (403, "没有权限：只有管理员可以预览别人上传的报告")
+    assert rest.get(f"/api/reports/{KEWEI.name}/cells", auth=ROOT).status_code == 404  # not among root's reports
     rejected = rest.post(f"/api/reports/{KEWEI.name}/reject", params={"owner": "bob"}, auth=ROOT)
     assert rejected.status_code == 200 and rejected.json()["visibility"] == "private"
     assert rest.get("/api/uploads", auth=ROOT).json()["count"] == 0
@@ -205,6 +211,14 @@ def test_the_upload_status_says_rows_left_unparsed_and_failed_checks(spaces: Wor
     assert ok and "注意" not in text  # a clean report: nothing to warn about
 
 
+def _frame(table: Any) -> Any:
+    """The rows a gr.Dataframe update shows, as a pandas frame."""
+    import pandas as pd
+
+    value = table.value
+    return value if isinstance(value, pd.DataFrame) else pd.DataFrame(value["data"], columns=value["headers"])
+
+
 def test_the_documents_tab_lists_previews_rejects_publishes_and_deletes(spaces: Workspaces, tmp_path: Path) -> None:
     from types import SimpleNamespace
 
@@ -217,7 +231,9 @@ def test_the_documents_tab_lists_previews_rejects_publishes_and_deletes(spaces: 
     bob, root = SimpleNamespace(username="bob"), SimpleNamespace(username="root")
     h.upload(str(KEWEI), bob)
     h.upload(str(HUAIAN), bob)
-    frame, menu = h.documents.refresh(root)
+    table, menu = h.documents.refresh(root)
+    frame = _frame(table)
+    assert table.label == "文档（共 4 份）"
     assert list(frame.iloc[0]) == ["淮安市人民政府2024年政府信息公开工作年度报告", HUAIAN.name, "bob", "待审核",
                                    KIND_REPORT, "淮安市人民政府", 2024, 200, 0, 0]  # fmt: skip
     assert list(frame.iloc[1])[2:] == ["bob", "待审核", KIND_REPORT, "上海市科委", 2024, 120, 3, 1]
@@ -229,13 +245,15 @@ def test_the_documents_tab_lists_previews_rejects_publishes_and_deletes(spaces: 
 
     status, *_ = h.documents.act("reject", kewei, bob)
     assert status == "❌ 未能退回：没有权限：只有管理员可以退回上传的报告"
-    status, frame, _ = h.documents.act("reject", kewei, root)
+    status, table, _ = h.documents.act("reject", kewei, root)
+    frame = _frame(table)
     assert status == "✅ 《2024年上海市科委政府信息公开工作年度报告》已退回：仍只对上传者可见。"
     assert frame.iloc[1]["状态"] == "仅上传者可见（已退回）"
     status, *_ = h.documents.act("publish", huaian, root)
     assert status == "✅ 《淮安市人民政府2024年政府信息公开工作年度报告》已发布到共享语料，所有用户都可以查询。"
     assert spaces.assistant_for(spaces_principal("alice")).ask(QUESTION).value == 105
-    status, frame, _ = h.documents.act("delete", f"published||{HUAIAN.name}", bob)
+    status, table, _ = h.documents.act("delete", f"published||{HUAIAN.name}", bob)
+    frame = _frame(table)
     assert status == "✅ 《淮安市人民政府2024年政府信息公开工作年度报告》已删除：不会再从它回答。"
     assert spaces.assistant_for(spaces_principal("alice")).ask(QUESTION).answer == GONE
     assert HUAIAN.name not in frame["文件"].tolist()

@@ -39,3 +39,21 @@ def test_the_load_test_tells_a_wrong_figure_from_the_order_of_tied_values() -> N
     assert bench_load.compare({**want, "value": 52}, want) == "wrong"
     moved = {**want, "chart": [{"label": "b", "value": 53}, {"label": "a", "value": 0}, want["chart"][2]]}
     assert bench_load.compare(moved, want) == "wrong"
+
+
+def test_publishing_and_deleting_during_the_load_gives_no_wrong_answer(tmp_path: Path) -> None:
+    """bench_load --churn, smaller: a report published and deleted again and again while 6 users ask."""
+    corpus = copy_reports(NAMES, tmp_path / "corpus")
+    questions = bench_load.gold_questions(120)
+    plain = bench_load.expected_answers(corpus, tmp_path / "python-home", True, questions)
+    published = bench_load.expected_published(corpus, tmp_path / "churn-home", True, questions)
+    changed = [q for q in questions if bench_load.compare(published[q], plain[q]) == "wrong"]
+    assert changed  # some answers do change while it is published (an unscoped question lists it): the check can fail
+    expected = {q: [plain[q], published[q]] for q in questions}
+    server = start_app(corpus, tmp_path / "home")
+    try:
+        summary = bench_load.run_load(server.url, questions, expected, users=6, seconds=12, churn=True)
+    finally:
+        server.stop()
+    assert (summary["wrong"], summary["failed"], summary["churn_failures"]) == (0, 0, 0), str(summary["examples"])
+    assert summary["churns"] >= 1 and summary["answers"] >= 30, summary

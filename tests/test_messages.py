@@ -6,6 +6,7 @@ contracts); they are translated at the edge. The templates below are corpus/'s, 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,3 +180,63 @@ def test_the_audit_answer_in_the_chat_is_chinese(spaces: Workspaces) -> None:
     assert answer.answer.startswith("发现 1 处问题（上海市科委2024年）：\n"), answer.answer
     assert "- 上海市科委2024年：[总计] 新收 34 + 上年结转 2 = 36；总计 35 + 结转下年度 空 = 35——不相符" in answer.answer
     assert not english_in(answer.answer)
+
+
+def test_the_app_says_every_refusal_and_error_in_chinese(spaces: Workspaces, tmp_path: Path) -> None:
+    """Walk the app's handlers through their error paths: each text a user reads is Chinese."""
+    from types import SimpleNamespace
+
+    from app import Handlers, add_upload, audit_markdown
+
+    session = SimpleNamespace(username=None, session_hash="walk")
+    h = Handlers(spaces)
+    who = h.who(session)
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    shown: list[str] = []
+    *_, notice = h.respond("   ", [], [], None, session)
+    shown.append(notice.value)
+    chat, *_ = h.respond("收到多少件申请？" * 700, [], [], None, session)
+    shown.append(chat[-1]["content"])
+    chat, *_ = h.respond("北京市2024年收到多少件申请？", [], [], None, session)
+    shown.append(chat[-1]["content"])
+    shown += [add_upload(spaces, who, garbage)[1], add_upload(spaces, who, garbage, "tool.exe")[1],
+              add_upload(spaces, who, REPORTS / SHANGHAI)[1]]  # fmt: skip
+    shown += [h.publish(None, session)[0], h.publish("s-walk|none.txt", session)[0]]
+    shown += [h.documents.act("delete", None, session)[0], h.documents.act("delete", "pending|s-walk|none.txt", session)[0],
+              h.documents.act("reject", "pending|s-walk|none.txt", session)[0],
+              h.documents.act("delete", f"corpus||{SHANGHAI}", session)[0]]  # fmt: skip
+    c = h.conversations
+    shown += [c.open("0" * 16, None, "0" * 16, session)[3], c.rename(None, "x", "0" * 16, session)[0],
+              c.rename("0" * 16, "x", "0" * 16, session)[0], c.delete("0" * 16, None, "0" * 16, session)[0]]
+    report = spaces.add_upload(who, KEWEI).report
+    shown += audit_markdown(report).split("\n")
+    logged_out = Handlers(spaces, UserStore.load(tmp_path / "users.json", missing_ok=True))
+    chat, *_ = logged_out.respond("上海市司法局2020年有多少件申请没有答复？", [], [], None, SimpleNamespace(username="gone"))
+    shown.append(chat[-1]["content"])
+    for text in shown:
+        assert text and not english_in(html.unescape(text)), text
+    assert shown[-1] == "*无法回答：请先登录*"
+
+
+def test_the_command_line_says_its_errors_in_chinese_keeping_the_detail(tmp_path: Path) -> None:
+    """One line each: the Chinese message, then the path or value that explains it in （…）."""
+    import subprocess
+    import sys
+
+    from app_server import ROOT
+
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    cases = {
+        ("ask", "  "): "问题是空的：请输入一个问题，例如「上海市司法局2020年有多少件申请没有答复？」（the question is empty: ask",
+        ("parse", str(tmp_path / "nowhere.txt")): f"文件不存在（{tmp_path / 'nowhere.txt'}: no such file",
+        ("parse", str(empty)): "文件是空的（",
+        ("audit", str(tmp_path / "nowhere")): f"语料目录不可用或其中没有可读的报告（{tmp_path / 'nowhere'}: no such directory）",
+        ("user", "list", "--file", str(tmp_path / "users.json")): f"没有用户文件「{tmp_path / 'users.json'}」：",
+    }
+    for args, start in cases.items():
+        done = subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith(f"reportqa: error: {start}"), done.stderr
+        assert is_chinese(done.stderr.removeprefix("reportqa: error: ")), done.stderr

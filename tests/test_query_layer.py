@@ -136,7 +136,7 @@ def test_rate_ranked_across_reports(assistant):
 def test_check_answers_from_the_audit_findings(assistant):
     data = ask(assistant, "洪泽区2023年的复议表有问题吗？")
     assert data["query"]["op"] == "check" and data["value"] == 2
-    assert "10 + 1 + 0 + 0 = 11, printed 0" in data["answer"]
+    assert "10 + 1 + 0 + 0 = 11，表中印的是 0——不相符" in data["answer"]  # the finding in Chinese (qa/messages.py)
     data = ask(assistant, "淮安市人民政府2024年的申请表加起来对得上吗？")
     assert data["value"] == 0 and data["answer"].startswith("未发现不一致")
 
