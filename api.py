@@ -37,6 +37,7 @@ from qa.messages import user_message, validation_zh, warning_zh
 from qa.service import (
     MAX_HISTORY,
     ServeSettings,
+    any_tables,
     ask_conversation,
     list_reports,
     report_cells,
@@ -319,7 +320,8 @@ def build_api(spaces: Workspaces, users: UserStore | None = None, serving: Serve
         if owner:
             report = upload_of(spaces, who, report_id, owner)
             cells = [{**c.to_dict(), "section": report.section_at(c.start)} for c in report.cells]
-            return {"report": report_summary(report), "cells": cells, "warnings": [warning_zh(w) for w in report.warnings]}
+            return {"report": report_summary(report), "cells": cells, **any_tables(report),
+                    "warnings": [warning_zh(w) for w in report.warnings]}
         return report_cells(spaces.assistant_for(who), report_id)
 
     @api.get("/api/export", summary="Every cell this user may query as one tidy table (a file)")

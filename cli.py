@@ -153,7 +153,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """`reportqa export [--corpus DIR] --format csv|xlsx|parquet [-o FILE]`: every cell as one table."""
+    """`reportqa export [--corpus DIR] --format csv|xlsx|parquet [-o FILE] [--tables]`: every cell as one table."""
     from corpus import CorpusError, Settings
     from index import CorpusIndex, make_embeddings
     from index.cells import EXPORT_FORMATS, ExportError
@@ -169,8 +169,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     # The embedding model loads only if some report is new or changed (its chunks must be embedded).
     index = CorpusIndex.open(corpus_dir, make_embeddings(settings), settings.home, progress=True, settings=settings)
     try:
-        [(cells, reports)] = index.cells.execute("SELECT (SELECT count(*) FROM cells), (SELECT count(*) FROM reports)")
-        index.cells.export(target, fmt)
+        what = "table_cells" if args.tables else "cells"
+        [(cells, reports)] = index.cells.execute(f"SELECT (SELECT count(*) FROM {what}), (SELECT count(*) FROM reports)")
+        index.cells.export(target, fmt, tables=args.tables)
     finally:
         index.close()
     print(f"{cells} cells of {reports} reports → {target}", file=sys.stderr)
@@ -212,6 +213,8 @@ def _register_qa(sub: Any) -> None:
     x.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
     x.add_argument("--format", required=True, metavar="csv|xlsx|parquet", help="file format")
     x.add_argument("-o", "--output", metavar="FILE", help="where to write (default: ./reportqa-cells.<format>)")
+    x.add_argument("--tables", action="store_true",
+                   help="every table of every report (annual reports, budgets, bulletins …) by printed row and column")
     x.set_defaults(func=cmd_export)
     e = sub.add_parser("eval", help="run the gold Q&A set and the baselines")
     e.add_argument("--gold", help="a gold JSONL file or a folder of them (default: the shipped gold set)")

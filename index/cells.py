@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import duckdb
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "1"  # bump when a table changes: an older file is then dropped and rebuilt
+SCHEMA_VERSION = "2"  # bump when a table changes: an older file is then dropped and rebuilt
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 EXPORT_COLUMNS = [
     "agency", "year", "table", "row", "column", "value", "unit",
@@ -44,6 +44,12 @@ _TABLES = {
     "cells": "report_id VARCHAR, tbl VARCHAR, row_key VARCHAR, col_key VARCHAR, value DOUBLE, unit VARCHAR, "
     "quote VARCHAR, page INTEGER, start_off INTEGER, end_off INTEGER, section VARCHAR",
     "checks": "report_id VARCHAR, rule VARCHAR, ok BOOLEAN, detail VARCHAR, cells VARCHAR[]",
+    # The catalog of any report: what it is, its tables, their cells by printed row and column, and facts.
+    "about": "report_id VARCHAR, kind VARCHAR, names VARCHAR[]",
+    "tables": "report_id VARCHAR, tbl_no INTEGER, title VARCHAR, unit VARCHAR, pages INTEGER[], n_rows INTEGER",
+    "table_cells": "report_id VARCHAR, tbl_no INTEGER, row_label VARCHAR, col_path VARCHAR, value DOUBLE, unit VARCHAR, "
+    "page INTEGER, quote VARCHAR, section VARCHAR",
+    "facts": "report_id VARCHAR, tbl_no INTEGER, label VARCHAR, col_path VARCHAR, value VARCHAR, page INTEGER",
 }
 _TYPES = {
     "reports": ("VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR",
@@ -51,6 +57,10 @@ _TYPES = {
     "cells": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR", "INTEGER",
               "INTEGER", "INTEGER", "VARCHAR"),
     "checks": ("VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR[]"),
+    "about": ("VARCHAR", "VARCHAR", "VARCHAR[]"),
+    "tables": ("VARCHAR", "INTEGER", "VARCHAR", "VARCHAR", "INTEGER[]", "INTEGER"),
+    "table_cells": ("VARCHAR", "INTEGER", "VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "INTEGER", "VARCHAR", "VARCHAR"),
+    "facts": ("VARCHAR", "INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "INTEGER"),
 }  # fmt: skip
 
 # One report per (agency, year) is canonical: twins (a PDF and its text extraction) share both.
@@ -100,6 +110,18 @@ ORDER BY r.agency NULLS LAST, r.year NULLS LAST, r.id,
          list_position(?::VARCHAR[], c.col_key) NULLS LAST, c.col_key
 """
 _EXPORT_PARAMS = [list(TABLE_ORDER), list(ROW_ORDER), list(COL_ORDER)]
+# `export --tables`: every table of every report (annual reports, budgets, bulletins …) by printed row and column.
+TABLE_EXPORT_COLUMNS = ["issuer", "kind", "year", "report", "source", "table", "title", "row", "column", "value", "unit",
+                        "page", "quote", "section"]
+_TABLES_EXPORT_SQL = """
+SELECT r.agency AS issuer, a.kind AS kind, r.year AS year, r.id AS report, regexp_extract(r.source, '[^/\\\\]*$') AS source,
+       c.tbl_no AS "table", t.title AS title, c.row_label AS "row", c.col_path AS "column", {value} AS value,
+       c.unit AS unit, c.page AS page, c.quote AS quote, c.section AS section
+FROM table_cells c JOIN reports r ON r.id = c.report_id
+LEFT JOIN about a ON a.report_id = c.report_id
+LEFT JOIN tables t ON t.report_id = c.report_id AND t.tbl_no = c.tbl_no
+ORDER BY r.agency NULLS LAST, r.year NULLS LAST, r.id, c.tbl_no, c.rowid
+"""
 # In CSV a whole number prints without ".0" (1362, not 1362.0); other values as DuckDB prints them.
 _CSV_VALUE = (
     "CASE WHEN c.value = trunc(c.value) AND abs(c.value) < 1e15 "
@@ -235,7 +257,8 @@ class CellDB:
                 [dropped],
             ).fetchall()
             agencies.update(a for (a,) in old)
-            for table, key in (("cells", "report_id"), ("checks", "report_id"), ("reports", "id")):
+            for table, key in (("cells", "report_id"), ("checks", "report_id"), ("about", "report_id"), ("tables", "report_id"),
+                               ("table_cells", "report_id"), ("facts", "report_id"), ("reports", "id")):
                 cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?::VARCHAR[]))", [dropped])
         for i in range(0, len(changed), INSERT_BATCH):
             batch = [reports[rid] for rid in changed[i : i + INSERT_BATCH]]
@@ -246,6 +269,11 @@ class CellDB:
                 "checks",
                 [(r.id, f.rule, f.ok, f.detail, list(f.cells)) for r in batch for f in r.checks],
             )
+            _insert(cur, "about", [(r.id, r.kind or None, list(r.names)) for r in batch])
+            _insert(cur, "tables", [(r.id, t.number, t.title, t.unit, list(t.pages), t.rows) for r in batch for t in r.tables])
+            _insert(cur, "table_cells", [(r.id, c.table, c.row, c.col, c.value, c.unit, c.page, c.quote, c.section)
+                                         for r in batch for c in r.table_cells])
+            _insert(cur, "facts", [(r.id, f.table, f.label, f.col, f.value, f.page) for r in batch for f in r.facts])
         cur.execute(_CANONICAL_SQL, [sorted(agencies)])
 
     # -- reading -----------------------------------------------------------------------------------
@@ -275,29 +303,34 @@ class CellDB:
             finally:
                 cur.close()
 
-    def export(self, path: Path, fmt: str) -> Path:
-        """Write every cell of the corpus as one tidy table (`EXPORT_COLUMNS`, spec order): the path."""
+    def export(self, path: Path, fmt: str, tables: bool = False) -> Path:
+        """Write every cell of the corpus as one tidy table (`EXPORT_COLUMNS`, spec order): the path.
+
+        `tables`: every table of every report instead, by printed row and column (`TABLE_EXPORT_COLUMNS`).
+        """
         fmt = _check_format(fmt)
         path = Path(path)
+        params: list[object] = [] if tables else list(_EXPORT_PARAMS)
+        sql, columns = (_TABLES_EXPORT_SQL, TABLE_EXPORT_COLUMNS) if tables else (_EXPORT_SQL, EXPORT_COLUMNS)
         if fmt == "xlsx":
             with self._cursor(writes=False) as cur:
-                cur.execute(_EXPORT_SQL.format(value="c.value"), _EXPORT_PARAMS)
-                return write_table(EXPORT_COLUMNS, _fetch(cur), path, fmt)
+                cur.execute(sql.format(value="c.value"), params)
+                return write_table(columns, _fetch(cur), path, fmt)
         # csv and parquet are written by DuckDB itself: ~10x faster than Python rows at 10^6 cells.
         if fmt == "parquet":
-            return _atomic(path, lambda tmp: self._copy(_EXPORT_SQL.format(value="c.value"), tmp, "parquet"))
-        return _atomic(path, lambda tmp: self._copy_csv(tmp))
+            return _atomic(path, lambda tmp: self._copy(sql.format(value="c.value"), tmp, "parquet", params))
+        return _atomic(path, lambda tmp: self._copy_csv(tmp, sql, params))
 
-    def _copy(self, query: str, target: Path, options: str) -> None:
+    def _copy(self, query: str, target: Path, options: str, params: list[object]) -> None:
         """COPY the export query's result to a file."""
         with self._cursor(writes=False) as cur:
-            cur.execute(f"COPY ({query}) TO ? (FORMAT {options})", [*_EXPORT_PARAMS, str(target)])
+            cur.execute(f"COPY ({query}) TO ? (FORMAT {options})", [*params, str(target)])
 
-    def _copy_csv(self, target: Path) -> None:
+    def _copy_csv(self, target: Path, sql: str, params: list[object]) -> None:
         """CSV by DuckDB, then a UTF-8 BOM put in front (DuckDB writes none; Excel needs it for Chinese)."""
         raw = target.with_name(target.name + ".raw")
         try:
-            self._copy(_EXPORT_SQL.format(value=_CSV_VALUE), raw, "csv, HEADER true")
+            self._copy(sql.format(value=_CSV_VALUE), raw, "csv, HEADER true", params)
             with open(raw, "rb") as src, open(target, "wb") as out:
                 out.write(codecs.BOM_UTF8)
                 shutil.copyfileobj(src, out, 1 << 20)

@@ -32,7 +32,7 @@ from qa.formulas import (
 
 _STATEMENT = re.compile(r"(?:资产负债表|利润表|损益表|现金流量表|收支.{0,6}总表|收入.{0,6}总表)$")
 _SUMMARY = re.compile(r"主要会计数据|主要财务指标|财务概要|主要财务数据|会计数据")
-_NOT_PERIOD = re.compile(r"增减|变动|比例|占|%|附注|比上年|同比")
+_NOT_PERIOD = re.compile(r"增减|变动|比例|占|%|附注|比上年|同比|季度|半年|\d{1,2}月(?!\d{1,2}日)|\d{1,2}[-—]\d{1,2}月")
 _CURRENT = re.compile(r"本期|本年|期末|年末|本报告期|决算数|预算数|金额")
 _EARLIER = re.compile(r"上期|上年|期初|年初|上年同期")
 _OTHER_ENTITY = re.compile(r"母公司|本行|银行(?!股份)")

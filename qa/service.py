@@ -7,7 +7,7 @@ always with its citations.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -92,7 +92,13 @@ def report_cells(assistant: Assistant, report_id: str) -> dict[str, Any]:
     """A report's summary and every parsed cell of it (the `parse --json` cells), each with its section."""
     report = get_report(assistant, report_id)
     cells = [{**c.to_dict(), "section": report.section_at(c.start)} for c in report.cells]
-    return {"report": report_summary(report), "cells": cells}
+    return {"report": report_summary(report), "cells": cells, **any_tables(report)}
+
+
+def any_tables(report: Report) -> dict[str, Any]:
+    """Every table of a report (any kind): `tables`, `table_cells` by printed row and column, `facts`."""
+    return {"kind": report.kind, "tables": [asdict(t) for t in report.tables],
+            "table_cells": [asdict(c) for c in report.table_cells], "facts": [asdict(f) for f in report.facts]}
 
 
 def _finding_citations(report: Report, keys: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -149,3 +149,35 @@ def test_a_fact_is_answered_from_its_table(sifang: Report) -> None:
 def test_a_question_with_a_word_no_table_explains_gets_no_figure(sifang: Report) -> None:
     assert answer_any("q", "应收账款周转天数是多少", sifang) is None
     assert answer_any("q", "货币资金里受限的有多少", sifang) is None
+
+
+def test_a_quarter_column_is_not_taken_for_the_year() -> None:
+    from corpus.anytables import TableInfo
+    from qa.anyreport import _column
+
+    quarters = TableInfo(1, "分季度主要财务指标", "百万元", (20,), ("2024年第一季度", "2024年第二季度"), 5)
+    assert _column(quarters, 2024, prior=False, parent=False) is None
+    statement = TableInfo(2, "合并利润表", "百万元", (126,), ("2024年度", "2023年度"), 30)
+    assert _column(statement, 2024, prior=True, parent=False) == "2023年度"
+
+
+def test_the_catalog_holds_every_table_cell_and_exports_them(sifang: Report, tmp_path: Path) -> None:
+    import csv
+
+    from index.cells import TABLE_EXPORT_COLUMNS, CellDB
+
+    with CellDB.open(tmp_path / "cells.duckdb") as db:
+        db.sync({sifang.id: sifang}, {sifang.id: "h"})
+        [(kind, names)] = db.execute("SELECT kind, names FROM about")
+        assert kind == "年度报告" and "四方科技" in names
+        rows = db.execute("SELECT t.title, c.col_path, c.value, c.page FROM table_cells c JOIN tables t USING (report_id, tbl_no) "
+                          "WHERE c.row_label = '货币资金' AND t.title = '合并资产负债表'")
+        assert rows == [("合并资产负债表", "2019年12月31日", 905402299.44, 59), ("合并资产负债表", "2018年12月31日", 627041535.44, 59)]
+        assert db.execute("SELECT count(*) FROM table_cells")[0][0] == len(sifang.table_cells)
+        target = db.export(tmp_path / "tables.csv", "csv", tables=True)
+    with open(target, encoding="utf-8-sig", newline="") as f:
+        found = list(csv.DictReader(f))
+    assert list(found[0]) == TABLE_EXPORT_COLUMNS and len(found) == len(sifang.table_cells)
+    cash = next(r for r in found if r["row"] == "货币资金" and r["title"] == "合并资产负债表")
+    assert (cash["issuer"], cash["kind"], cash["value"], cash["source"]) == ("四方科技集团股份有限公司", "年度报告", "905402299.44",
+                                                                             "sifang_tech_2019_annual_report.pdf")
