@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from corpus.anytables import Fact
 
-DISCLOSURE = "政府信息公开年度报告"
+DISCLOSURE = "政府信息公开工作年度报告"
 ANNUAL = "年度报告"
 FINAL_ACCOUNTS = "部门决算"
 BUDGET = "部门预算"

@@ -312,6 +312,8 @@ def _continues(last: _Pending, grid: Grid, width: int, page: int | None) -> bool
     if width != last.width or page is None or not last.pages or page - last.pages[-1] not in (0, 1):
         return False
     first = grid[0]
+    if page - last.pages[-1] == 1:
+        return True  # untitled, nothing but page furniture between, same columns: the page broke the table
     return first == last.grid[0] or any(_is_value(c) for c in first[1:]) or not any(first[1:])
 
 

@@ -91,7 +91,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     ocr: dict[str, Any] = field(default_factory=dict)  # pages read by OCR and the cells it left unparsed
-    kind: str = ""  # 政府信息公开年度报告, 年度报告, 部门决算, 部门预算, 统计公报, 研究报告 or 其他
+    kind: str = ""  # 政府信息公开工作年度报告, 年度报告, 部门决算, 部门预算, 统计公报, 研究报告 or 其他
     names: list[str] = field(default_factory=list)  # other names of the issuer: 证券简称, 股票代码, a short name
     tables: list[TableInfo] = field(default_factory=list)  # every table of the report, in reading order
     table_cells: list[TableCell] = field(default_factory=list)  # their values, by printed row and column

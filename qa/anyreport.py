@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus import Report
 from corpus.anytables import Fact, TableCell, TableInfo
@@ -64,21 +64,24 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     measures, rest = _measures(rest, labels)
     if formula is None and not measures:
         return _fact_answer(question, content, report)
-    if re.search(r"[\u4e00-\u9fffA-Za-z]", FUNCTION.sub("", rest)):
+    left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", rest))
+    columns = {re.sub(r"\s|/", "", c) for t in report.tables for c in t.columns}
+    if not all(any(word in c for c in columns) for word in left):
         return None  # words no element accounts for: the prose may say them
+    hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it
     prior = bool(PRIOR.search(content)) or (report.year is not None and f"{report.year - 1}年" in content
                                              and f"{report.year}年" not in content)
     parent = bool(PARENT.search(content))
     try:
         if formula is not None:
-            return _formula_answer(question, report, formula, labels, prior, parent)
+            return _formula_answer(question, report, formula, labels, prior, parent, hint)
         if GROWTH.search(content) or CHANGE.search(content):
             if len(measures) != 1:
                 return None
-            return _change_answer(question, report, measures[0], labels, parent, percent_first=bool(GROWTH.search(content)))
+            return _change_answer(question, report, measures[0], labels, parent, bool(GROWTH.search(content)), hint)
         if len(measures) > 1 and not BOTH.search(content) and not re.search(r"[和、及与]", content):
             return None
-        picks = [_pick(m, labels, report, prior, parent) for m in measures]
+        picks = [_pick(m, labels, report, prior, parent, hint) for m in measures]
     except Unclear as unclear:
         return _unclear_answer(question, report, unclear)
     if any(p is None for p in picks):
@@ -122,9 +125,10 @@ def _score(table: TableInfo, parent: bool) -> int:
     return 2 if _SUMMARY.search(title) else 1
 
 
-def _column(table: TableInfo, year: int | None, prior: bool, parent: bool) -> str | None:
-    """The value column of the period asked (the report's year, or the year before) and the entity asked."""
+def _column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint: tuple[str, ...] = ()) -> str | None:
+    """The value column of the period asked (the report's year, or the year before), the entity and words asked."""
     cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)]
+    cols = [c for c in cols if all(h in re.sub(r"\s|/", "", c) for h in hint)]
     if not parent:
         cols = [c for c in cols if not _OTHER_ENTITY.search(c)] or cols
     else:
@@ -144,15 +148,22 @@ def _column(table: TableInfo, year: int | None, prior: bool, parent: bool) -> st
     return None
 
 
-def _pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, prior: bool, parent: bool) -> Pick | None:
+def _pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, prior: bool, parent: bool,
+          hint: tuple[str, ...] = ()) -> Pick | None:
     """The cell of the first printed label that has one, from the best table; Unclear when tables disagree."""
     tables = {t.number: t for t in report.tables}
     for name in names:
         cells = labels.get(name, [])
         scored: dict[int, list[Pick]] = {}
+        printed: dict[tuple[int, str], list[str]] = {}  # the columns a row has values in (one side of a 收支总表)
+        for cell in cells:
+            printed.setdefault((cell.table, cell.row), []).append(cell.col)
         for cell in cells:
             table = tables.get(cell.table)
-            if table is None or cell.col != _column(table, report.year, prior, parent):
+            if table is None:
+                continue
+            own = replace(table, columns=tuple(c for c in table.columns if c in printed[(cell.table, cell.row)]))
+            if cell.col != _column(own, report.year, prior, parent, hint):
                 continue
             score = _score(table, parent)
             if score:
@@ -208,10 +219,10 @@ def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool
 
 
 def _formula_answer(question: str, report: Report, formula: Formula, labels: dict[str, list[TableCell]], prior: bool,
-                    parent: bool) -> Answer | None:
+                    parent: bool, hint: tuple[str, ...]) -> Answer | None:
     def one(measure: str) -> Pick | None:
         names = tuple(x for x in SYNONYMS.get(measure, ()) if x in labels) or (measure,)
-        return _pick(names, labels, report, prior, parent)
+        return _pick(names, labels, report, prior, parent, hint)
 
     top = [(one(m), sign) for m, sign in formula.numerator]
     bottom = one(formula.denominator)
@@ -233,8 +244,8 @@ def _formula_answer(question: str, report: Report, formula: Formula, labels: dic
 
 
 def _change_answer(question: str, report: Report, names: tuple[str, ...], labels: dict[str, list[TableCell]], parent: bool,
-                   percent_first: bool) -> Answer | None:
-    now, before = _pick(names, labels, report, False, parent), _pick(names, labels, report, True, parent)
+                   percent_first: bool, hint: tuple[str, ...]) -> Answer | None:
+    now, before = _pick(names, labels, report, False, parent, hint), _pick(names, labels, report, True, parent, hint)
     if now is None or before is None or now.table.number != before.table.number:
         return None
     diff = now.cell.value - before.cell.value
@@ -274,6 +285,7 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
             hits.append(fact)
         elif whose and label in ("姓名", "名称") and re.search(r"谁|姓名|叫什么|名字", asked):
             hits.append(fact)
+    hits = [f for f in hits if _explains(asked, f)]
     values = list(dict.fromkeys(f.value for f in hits))
     if len(values) != 1:
         return None
@@ -289,6 +301,35 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
                   understood=f"理解为：{report.agency}「{title}」中的「{what}」")
 
 
+def each_part(content: str) -> tuple[str, ...]:
+    """「城镇居民和农村居民人均可支配收入分别是多少」 -> the two things asked, each with the words they share.
+
+    The shorter side borrows the longer one's head or tail: 城镇居民 + 人均可支配收入; 金融机构本外币 + 贷款余额.
+    """
+    m = re.search(r"^(.*?)(?:分别|各)", content)
+    body = FUNCTION.sub(" ", m.group(1)).strip() if m else ""
+    sides = [p.strip() for p in re.split(r"\s*(?:和|与|及|、)\s*", m.group(1) if m else "") if p.strip()]
+    if len(sides) != 2 or not body:
+        return ()
+    a, b = (re.sub(r"^的|的$|[？?，,。\s]", "", x) for x in sides)
+    if len(a) < 2 or len(b) < 2:
+        return ()
+    if len(a) <= 4 < len(b):  # 城镇居民 | 农村居民人均可支配收入
+        a = a + b[len(a):]
+    elif len(b) <= 4 < len(a) and a[-2:] == b[-2:]:  # 金融机构本外币存款余额 | 贷款余额
+        b = a[: len(a) - len(b)] + b
+    return (f"{a}是多少", f"{b}是多少")
+
+
+def _explains(asked: str, fact: Fact) -> bool:
+    """Whether a fact's label (and column) account for every content word asked (「电子信箱是什么」, 「董事会秘书是谁」)."""
+    rest = asked
+    for word in sorted({norm_label(fact.label), norm_label(fact.col)} - {""}, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    rest = re.sub(r"是谁|是什么|什么|叫什么|名字|号码|多少|几号|哪里|在哪", " ", rest)
+    return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
+
+
 def unsaid(content: str, answer: Answer) -> list[str]:
     """The question's content words that the sentence an answer quotes does not say (none for an abstention)."""
     if answer.abstained or not answer.citations:
@@ -298,4 +339,4 @@ def unsaid(content: str, answer: Answer) -> list[str]:
     return [t for t in terms if t not in quoted]
 
 
-__all__ = ["answer_any", "unsaid"]
+__all__ = ["answer_any", "each_part", "unsaid"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, Scope
+from qa.anyreport import each_part
 from qa.compose import compose
 from qa.coverage import unexplained, unmodelled_period
 from qa.followup import inherit_scope, names_own_scope
@@ -305,6 +306,9 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     report = max(chosen, key=lambda r: r.year or 0)
     scope = Scope((report.id,), agencies, (report.year,) if report.year else ())
     text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])
+    parts = each_part(plan.content)
+    if parts:  # 「A和B分别是多少」: each read from its own sentence
+        text = replace(text, parts=parts, combine="each")
     return replace(text, kind="any", otherwise=text)
 
 

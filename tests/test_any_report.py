@@ -181,3 +181,29 @@ def test_the_catalog_holds_every_table_cell_and_exports_them(sifang: Report, tmp
     cash = next(r for r in found if r["row"] == "货币资金" and r["title"] == "合并资产负债表")
     assert (cash["issuer"], cash["kind"], cash["value"], cash["source"]) == ("四方科技集团股份有限公司", "年度报告", "905402299.44",
                                                                              "sifang_tech_2019_annual_report.pdf")
+
+
+@pytest.fixture(scope="module")
+def social_work() -> Report:
+    return read_report(ANY / "shanghai_putuo_social_work_dept_2024_final_accounts.pdf")
+
+
+def test_each_side_of_a_totals_table_answers_from_its_own_column(social_work: Report) -> None:
+    spent = answer_any("q", "本年支出合计是多少", social_work)
+    assert spent is not None and spent.value == 307.82 and spent.unit == "万元"
+    assert spent.citations[0].cell == {"table": "收入支出决算总表", "row": "本年支出合计", "col": "支出 / 决算数"}
+    assert "3,078,200 元" in spent.answer  # printed in 万元, converted exactly
+
+
+def test_a_column_named_in_the_question_must_be_the_one_read(social_work: Report) -> None:
+    asked = answer_any("q", "一般公共预算财政拨款收入决算数多少？", social_work)
+    assert asked is not None and asked.value == 307.82
+    assert answer_any("q", "一般公共预算财政拨款收入预算数多少？", social_work) is None  # no 预算数 column in this table
+
+
+def test_two_things_asked_each_are_split_with_the_words_they_share() -> None:
+    from qa.anyreport import each_part
+
+    assert each_part("城镇居民和农村居民人均可支配收入分别是多少？") == ("城镇居民人均可支配收入是多少", "农村居民人均可支配收入是多少")
+    assert each_part("金融机构本外币存款余额和贷款余额各多少？") == ("金融机构本外币存款余额是多少", "金融机构本外币贷款余额是多少")
+    assert each_part("城镇居民人均可支配收入是多少") == ()
