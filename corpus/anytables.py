@@ -21,6 +21,7 @@ _KEY_HEADERS = re.compile(r"^(?:附注[一二三四五六七八九十]*|注释|�
 _NUMBER = re.compile(r"^[(（]?[-－−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?%?$")
 _BLANK = frozenset({"", "-", "—", "--", "——", "–", "－", "/", "—-", "／"})
 _UNIT = re.compile(r"(?:金额单位|货币单位|计量单位|单位)(?:均为|为)?\s*[:：]?\s*(?:人民币)?\s*(百万元|千万元|亿元|万元|千元|元|%|万人|人|吨|公顷|万吨|亿千瓦时)")
+_BRACKET_UNIT = re.compile(r"[(（]\s*(?:金额)?(?:单位[:：])?\s*(?:人民币)?(百万元|千万元|亿元|万元|千元)\s*[，,、)）]")
 _COLUMN_UNIT = re.compile(r"[(（](?:单位[:：])?\s*(百万元|千万元|亿元|万元|千元|元|%|万人|人|吨|万吨|公顷|亿千瓦时|个|家|台|辆)[)）]$")
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d+\s*(?:/\s*\d+)?[-—\s]*$|^第\s*\d+\s*页")
 _DATE_LINE = re.compile(r"^(?:\d{4}\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?(?:度|1[-—至]12月)?|\d{4}年度?[—-]\d{4}年度?)$")
@@ -290,7 +291,7 @@ def _caption(context: list[str]) -> tuple[str, str | None]:
     """The title (the nearest line above that reads as one) and the unit printed above the table."""
     unit = None
     for line in reversed(context[-6:]):
-        m = _UNIT.search(line)
+        m = _UNIT.search(line) or _BRACKET_UNIT.search(line)
         if m:
             unit = m.group(1)
             break

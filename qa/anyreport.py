@@ -65,8 +65,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if formula is None and not measures:
         return _fact_answer(question, content, report)
     left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", rest))
-    columns = {re.sub(r"\s|/", "", c) for t in report.tables for c in t.columns}
-    if not all(any(word in c for c in columns) for word in left):
+    columns = set().union(*(_levels(c) for t in report.tables for c in t.columns))
+    if not all(word in columns for word in left):
         return None  # words no element accounts for: the prose may say them
     hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it
     prior = bool(PRIOR.search(content)) or (report.year is not None and f"{report.year - 1}年" in content
@@ -128,7 +128,7 @@ def _score(table: TableInfo, parent: bool) -> int:
 def _column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint: tuple[str, ...] = ()) -> str | None:
     """The value column of the period asked (the report's year, or the year before), the entity and words asked."""
     cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)]
-    cols = [c for c in cols if all(h in re.sub(r"\s|/", "", c) for h in hint)]
+    cols = [c for c in cols if all(h in _levels(c) for h in hint)]
     if not parent:
         cols = [c for c in cols if not _OTHER_ENTITY.search(c)] or cols
     else:
@@ -146,6 +146,13 @@ def _column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint:
     if len(cols) == 1 and not prior:
         return cols[0]
     return None
+
+
+def _levels(col: str) -> set[str]:
+    """A column path's levels as printed (「收入 / 决算数」 -> 收入, 决算数), each also without its year."""
+    levels = {re.sub(r"\s", "", x) for x in col.split("/")}
+    levels |= {re.sub(r"^(?:19|20)\d\d年(?:度|末)?", "", x) for x in levels}
+    return levels | {FUNCTION.sub("", x) for x in levels}  # as the question's rest is read (「决算数」 -> 决算)
 
 
 def _pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, prior: bool, parent: bool,
