@@ -31,6 +31,7 @@ import pandas as pd  # noqa: E402
 
 from app_conversations import ConversationsPanel, conversations_panel, question_message  # noqa: E402
 from app_documents import DocumentsTab, documents_tab  # noqa: E402
+from app_tables import generic_cell, generic_row, table_view, tables_frame  # noqa: E402
 from corpus import Report, ReportQAError, Settings  # noqa: E402
 from qa import Answer, Citation  # noqa: E402
 from qa.auth import Principal, UserStore, session_principal  # noqa: E402
@@ -135,6 +136,9 @@ def _cell_value(report: Report | None, citation: Citation) -> str | None:
     if not citation.cell or report is None:
         return None
     cell = report.cell(citation.cell["table"], citation.cell["row"], citation.cell["col"])
+    if cell is None:  # a cell of any table (an annual report's, a budget's): by its table title, row and column
+        found = generic_cell(report, citation.cell)
+        return "" if found is None else _num(found.value) + (f" {found.unit}" if found.unit else "")
     return "" if cell is None else _num(cell.value) + (cell.unit or "")
 
 
@@ -179,6 +183,8 @@ def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
     choices = []
     for i, c in enumerate(answer.citations, 1):
         what = f"{c.cell['row']} · {c.cell['col']}" if c.cell else c.section
+        if c.cell and c.cell["table"] not in {table for table, _ in TABLES}:  # a table of any report: say which
+            what = f"{c.cell['table']} · {what}"
         choices.append((f"[{i}] {c.title or c.report_id} · {what}", i - 1))
     return choices
 
@@ -186,6 +192,8 @@ def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
 def _row_table(report: Report, cell: dict[str, str]) -> str:
     """A cited table row as a small HTML table, the cited column highlighted."""
     cells = [c for c in report.cells if c.table == cell["table"] and c.row == cell["row"]]
+    if not cells:
+        return generic_row(report, cell)
     head = "".join(f"<th>{safe_text(c.col)}</th>" for c in cells)
     marked = {True: "<td><mark>{}</mark></td>", False: "<td>{}</td>"}
     body = "".join(marked[c.col == cell["col"]].format(safe_text(_num(c.value))) for c in cells)
@@ -200,6 +208,10 @@ def source_html(answer: Answer, index: int, reports: dict[str, Report]) -> str:
     report = reports.get(citation.report_id)
     if report is None:
         return f"<p>报告 {safe_text(citation.report_id)} 已不在索引中。</p>"
+    if citation.cell and generic_cell(report, citation.cell) is not None and citation.end == 0:
+        where = f"第{citation.page}页" if citation.page else ""
+        title = f"<p><b>《{safe_text(report.title or report.id)}》</b> · {safe_text(where)}</p>"
+        return f"{title}{generic_row(report, citation.cell)}<div class='source-text'>原表：{safe_text(citation.quote)}</div>"
     start, end, text = citation.start, citation.end, report.text
     quote = highlight(text[start:end], [] if citation.cell else figures_of(answer), "strong")
     context = f"{safe_text(text[max(0, start - CONTEXT) : start])}<mark>{quote}</mark>{safe_text(text[end : end + CONTEXT])}"
@@ -397,9 +409,13 @@ class Handlers:
         return source_html(answers[-1], int(index), self.reports(request))
 
     def show_report(self, report_id: str | None, request: gr.Request) -> tuple[Any, ...]:
-        """The three tables and the audit findings of one report."""
+        """The three tables, the audit findings and the list of every table of one report."""
         report = self.reports(request).get(report_id or "")
-        return (*(table_frame(report, table) for table, _ in TABLES), audit_markdown(report))
+        return (*(table_frame(report, table) for table, _ in TABLES), audit_markdown(report), tables_frame(report))
+
+    def show_table(self, report_id: str | None, number: float | None, request: gr.Request) -> Any:
+        """One of the report's tables, as printed."""
+        return table_view(self.reports(request).get(report_id or ""), number)
 
     def lists(self, request: gr.Request) -> tuple[Any, ...]:
         """What depends on the user: the report list, both report menus, and the uploads they may publish."""
@@ -528,11 +544,16 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
                 only, browser, conversations = _chat_tab(h, h.report_choices(shared), example_questions(shared) or EXAMPLES)
             with gr.Tab("报告", id="reports"):
                 listing = gr.Dataframe(reports_frame(shared), interactive=False, label="可查询的报告", elem_id="reports")
-                pick = gr.Dropdown(h.report_choices(shared), label="选择报告查看表格和检查结果", elem_id="pick")
+                pick = gr.Dropdown(h.report_choices(shared), value=None, label="选择报告查看表格和检查结果", elem_id="pick")
                 audit = gr.Markdown(elem_id="reports-audit")
                 cells_file = gr.DownloadButton("下载该报告的全部表格数据（CSV）", visible=False, size="sm", elem_id="report-download")
                 frames = [gr.Dataframe(interactive=False, label=name, wrap=True) for _, name in TABLES]
-                pick.change(h.show_report, pick, [*frames, audit], api_visibility="private")
+                tables = gr.Dataframe(interactive=False, label="报告中的全部表格（年报、决算、统计公报等的表格也在此）", wrap=True,
+                                      elem_id="report-tables")
+                number = gr.Number(label="查看第几个表格（序号）", precision=0, elem_id="table-number")
+                table = gr.Dataframe(interactive=False, label="所选表格", wrap=True, elem_id="report-table")
+                pick.change(h.show_report, pick, [*frames, audit, tables], api_visibility="private")
+                number.change(h.show_table, [pick, number], table, api_visibility="private")
                 pick.change(h.report_file, pick, cells_file, api_visibility="private")
             with gr.Tab("上传", id="upload"):
                 upload, status, pending, publish = _upload_tab(h)

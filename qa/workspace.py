@@ -249,10 +249,8 @@ class Workspaces:
         fresh = CorpusIndex.load(space.folder, self.base.embeddings, self.settings.home, progress=False)
         try:
             report = fresh.add_file(target)
-            if not report.cells and not report.sections:
-                raise UnreadableReportError(
-                    f"{target.name}: 看起来不是政府信息公开工作年度报告：没有找到标准章节（一、总体情况 …）和表格"
-                )
+            if not report.cells and not report.sections and not report.table_cells:
+                raise UnreadableReportError(f"{target.name}: 没有读到任何表格，也没有找到政府信息公开年报的标准章节（一、总体情况 …）")
             if is_blank_template(report):  # answered from, its blank cells would read as 「未填写」 figures
                 raise UnreadableReportError(f"{target.name}: 这是一份空白模板：表格中没有任何数字，不加入语料")
         except BaseException:

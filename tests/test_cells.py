@@ -193,7 +193,8 @@ def test_syncing_200_reports_of_250_cells_is_three_bulk_inserts(
     real = cells_module._insert
     monkeypatch.setattr(cells_module, "_insert", lambda cur, table, rows: inserts.append((table, len(rows))) or real(cur, table, rows))
     db.sync(many, {rid: "h" for rid in many})
-    assert [t for t, _ in inserts] == ["reports", "cells", "checks"] and inserts[1] == ("cells", 200 * 250)
+    assert [t for t, _ in inserts] == ["reports", "cells", "checks", "about", "tables", "table_cells", "facts"]
+    assert inserts[1] == ("cells", 200 * 250)
     assert db.execute("SELECT count(*) FROM cells") == [(200 * 250,)]
 
 
