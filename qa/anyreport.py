@@ -59,8 +59,9 @@ class Unclear(Exception):
 def answer_any(question: str, content: str, report: Report) -> Answer | None:
     """The answer from the report's tables, or None when the question is not understood in full."""
     labels = _label_index(report.table_cells)
-    formula = next((f for f in FORMULAS if re.search(f.words, content)), None)
-    rest = re.sub(formula.words, " ", content) if formula else content
+    own = _user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
+    formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
+    rest = own[1] if own else re.sub(formula.words, " ", content) if formula else content
     measures, rest = _measures(rest, labels)
     if formula is None and not measures:
         return _fact_answer(question, content, report)
@@ -87,6 +88,27 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if any(p is None for p in picks):
         return None
     return _values_answer(question, report, [p for p in picks if p is not None], prior)
+
+
+_DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
+_SHARE = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,30}?)(?:占|与|和|跟)(?P<b>[\u4e00-\u9fff]{2,30}?)的?(?:比重|比例|百分比|百分之几|比值|占比)")
+_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=是|为|有|多少|[（(？?，,]|$)")
+
+
+def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
+    """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
+    m = _DIVIDE.search(content) or _SHARE.search(content)
+    if m is None:
+        return None
+    sides = []
+    for side in (m.group("a"), m.group("b")):
+        found, rest = _measures(side, labels)
+        if len(found) != 1 or re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest)):
+            return None
+        sides.append(found[0][0])
+    rest = content[: m.start()] + " " + content[m.end():]
+    rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
+    return Formula(f"{sides[0]} ÷ {sides[1]}", "", ((sides[0], 1),), sides[1]), rest
 
 
 def _label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
@@ -117,8 +139,8 @@ def _measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[list[tu
 
 def _score(table: TableInfo, parent: bool) -> int:
     title = table.title
-    other = bool(_OTHER_ENTITY.search(title)) and "合并" not in title
-    if parent != bool(PARENT.search(title)) and (parent or other):
+    other = bool(_OTHER_ENTITY.search(title)) and "合并" not in title  # 母公司资产负债表, 银行利润表 (the bank alone)
+    if other != parent:
         return 0
     if _STATEMENT.search(title):
         return 3
@@ -135,7 +157,8 @@ def _column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint:
         cols = [c for c in cols if _OTHER_ENTITY.search(c)] or cols
     if year is not None:
         target = str(year - 1 if prior else year)
-        dated = [c for c in cols if target in c.replace(" ", "")]
+        dated = [c for c in cols if target in c.replace(" ", "") and not (not prior and re.search(r"(?<!\d)1月1日", c))]
+        # 「2020年1月1日」 is the opening balance (a restated 期初), not the year-end of 2020
         if dated:
             return dated[0]
         if any(re.search(r"20\d\d", c) for c in cols):

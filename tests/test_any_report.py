@@ -207,3 +207,22 @@ def test_two_things_asked_each_are_split_with_the_words_they_share() -> None:
     assert each_part("城镇居民和农村居民人均可支配收入分别是多少？") == ("城镇居民人均可支配收入是多少", "农村居民人均可支配收入是多少")
     assert each_part("金融机构本外币存款余额和贷款余额各多少？") == ("金融机构本外币存款余额是多少", "金融机构本外币贷款余额是多少")
     assert each_part("城镇居民人均可支配收入是多少") == ()
+
+
+def test_an_opening_balance_column_is_not_the_year_end_and_a_bank_alone_table_not_the_group() -> None:
+    from corpus.anytables import TableInfo
+    from qa.anyreport import _column, _score
+
+    restated = TableInfo(74, "合并资产负债表", "元", (90,), ("2019年12月31日", "2020年1月1日", "调整数"), 40)
+    assert _column(restated, 2020, prior=False, parent=False) is None  # 金宇生物 2020: the new-standard restatement
+    assert _score(TableInfo(1, "银行利润表", "百万元", (128,), ("2024年度",), 30), parent=False) == 0
+    assert _score(TableInfo(1, "银行利润表", "百万元", (128,), ("2024年度",), 30), parent=True) == 3
+    assert _score(TableInfo(1, "合并及银行利润表", "百万元", (), ("2019年度",), 30), parent=False) == 3
+
+
+def test_a_division_the_user_writes_is_computed_from_the_two_rows(sifang: Report) -> None:
+    answer = answer_any("q", "用管理费用除以营业收入，管理费用率是多少", sifang)
+    assert answer is not None and answer.value == pytest.approx(46869502.38 / 1175301034.32 * 100, abs=1e-3)
+    share = answer_any("q", "年末货币资金占资产总计的比例是多少", sifang)
+    assert share is not None and share.value == pytest.approx(905402299.44 / 2464948703.85 * 100, abs=1e-3)
+    assert answer_any("q", "年末货币资金占受限资产的比例是多少", sifang) is None  # 受限资产 is no row
