@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
+from corpus.about import DISCLOSURE
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.anyreport import answer_any, unsaid
 from qa.execute import Executor
@@ -162,20 +163,15 @@ class Assistant:
         if plan.kind == "partial":
             return self._partial(plan)
         if plan.kind == "any":
-            found = answer_any(plan.question, plan.content, plan.reports[0])
+            found = answer_any(plan.question, plan.content, plan.reports[0]) if len(plan.reports) == 1 else None
             if found is not None:
                 return found
-            answer = self._carry_out(plan.otherwise or replace(plan, kind="text"))
-            each = plan.otherwise is not None and plan.otherwise.combine == "each" and len(answer.citations) >= 2
-            missing = [] if each else unsaid(plan.content, answer)  # each part was read with its own words
-            if missing:  # a sentence that does not say every word asked does not answer it
-                return abstain(plan.question, f"报告中没有找到同时说到「{'」「'.join(missing)}」的表格或句子", plan.scope)
-            return answer
+            return self._carry_out(plan.otherwise or replace(plan, kind="text"))
         if plan.kind == "text":
             answer = self._text(plan)
             if answer.abstained and plan.otherwise is not None:
                 return self._carry_out(plan.otherwise)
-            return answer
+            return self._said(plan, answer)
         assert plan.query is not None
         answer = self.executor.run(plan.asked, plan.query, [r.id for r in plan.reports], plan.scope)
         if plan.printed_rate and not answer.abstained:
@@ -193,6 +189,19 @@ class Assistant:
         if plan.query.definition == "公开率" and "含部分公开" not in (plan.query.topic or "") and not answer.abstained:
             who = label(plan.reports[0]) if len(plan.reports) == 1 else ""
             answer.clarify = [f"{who}不含部分公开的公开率是多少？", f"{who}含部分公开的公开率是多少？"]
+        return answer
+
+    def _said(self, plan: Plan, answer: Answer) -> Answer:
+        """A prose answer from a report of another kind (年报, 决算, 公报) must say every content word asked."""
+        reports = self.index.reports
+        cited = [reports.get(c.report_id) for c in answer.citations[:1]]
+        if not cited or cited[0] is None or cited[0].kind in ("", DISCLOSURE):
+            return answer
+        if plan.combine == "each" and len(answer.citations) >= 2:
+            return answer  # each part was read with its own words
+        missing = unsaid(plan.content, answer)
+        if missing:  # 「一般公共预算支出」 answered with a sentence about 一般公共预算收入
+            return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的表格或句子", plan.scope)
         return answer
 
     def _partial(self, plan: Plan) -> Answer:

@@ -294,7 +294,7 @@ class Planner:
 
 def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: tuple[int, ...], question: str) -> Plan | None:
     """A question about one issuer's report of another kind (年度报告, 决算, 统计公报 …): its own tables, then its prose."""
-    reports = catalog.select(agencies, ()) if len(agencies) == 1 else []
+    reports = catalog.select(agencies, ()) if agencies else []
     if not reports or any(r.kind in ("", DISCLOSURE) for r in reports):
         return None
     if not years and (short := re.search(r"(?<![\d０-９])(\d{2})年", question)):
@@ -302,7 +302,11 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     chosen = [r for r in reports if r.year in years] if years else reports
     if years and not chosen:
         held = "、".join(f"{r.year}年" for r in reports if r.year)
-        return replace(plan, reason=f"语料中没有{agencies[0]}{years[-1]}年的报告（有：{held or '年份不明的报告'}）")
+        return replace(plan, reason=f"语料中没有{'、'.join(agencies)}{years[-1]}年的报告（有：{held or '年份不明的报告'}）")
+    if len({r.agency for r in chosen}) > 1:  # two issuers: no comparison across reports yet, their prose (guarded)
+        ids = [r.id for r in chosen]
+        return replace(plan, kind="text", reports=chosen, agencies=agencies, scope=Scope(tuple(ids), agencies, years),
+                       text_ids=ids)
     report = max(chosen, key=lambda r: r.year or 0)
     scope = Scope((report.id,), agencies, (report.year,) if report.year else ())
     text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])
