@@ -344,11 +344,13 @@ def each_part(content: str) -> tuple[str, ...]:
     a, b = (re.sub(r"^的|的$|[？?，,。\s]", "", x) for x in sides)
     if len(a) < 2 or len(b) < 2:
         return ()
-    if len(a) <= 4 < len(b):  # 城镇居民 | 农村居民人均可支配收入
+    if len(a) <= 4 < len(b) and b[len(a) - 2 : len(a)] == a[-2:]:  # 城镇居民 | 农村居民人均可支配收入 (not 冷冻设备 | 罐式集装箱)
         a = a + b[len(a):]
     elif len(b) <= 4 < len(a) and a[-2:] == b[-2:]:  # 金融机构本外币存款余额 | 贷款余额
         b = a[: len(a) - len(b)] + b
-    return (f"{a}是多少", f"{b}是多少")
+    unit = re.search(r"多少\s*([个台家人件辆户项次场名元亿万吨座所])", content)  # 「各卖了多少台」: a count in 台
+    tail = f"有多少{unit.group(1)}" if unit else "是多少"
+    return (f"{a}{tail}", f"{b}{tail}")
 
 
 def _explains(asked: str, fact: Fact) -> bool:
@@ -361,9 +363,22 @@ def _explains(asked: str, fact: Fact) -> bool:
 
 
 def unsaid(content: str, answer: Answer) -> list[str]:
-    """The question's content words that the sentence an answer quotes does not say (none for an abstention)."""
+    """The question's content words that the sentence an answer quotes does not say (none for an abstention).
+
+    A change asked (「较上年末变动多少」) is unsaid when the figure given is not the sentence's change; a count in a
+    unit asked (「多少台」) when the figure is in another unit.
+    """
     if answer.abstained or not answer.citations:
         return []
+    asked_unit = re.search(r"多少\s*([个台家人件辆户项次场名笔])", content)
+    if asked_unit and answer.unit and asked_unit.group(1) not in answer.unit:
+        return [f"多少{asked_unit.group(1)}"]
+    if (GROWTH.search(content) or CHANGE.search(content) or re.search(r"变动|变化", content)) and answer.value is not None:
+        quote = "".join(c.quote for c in answer.citations[:1]).replace(",", "")
+        figure = f"{answer.value:g}"
+        at = quote.find(figure)
+        if at < 0 or not re.search(r"增|减|降|长|升|多|少|变动|变化|比", quote[max(0, at - 6) : at]):
+            return ["变动"]
     quoted = re.sub(r"\s+", "", "".join(c.quote for c in answer.citations[:1]))
     terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
     return [t for t in terms if t not in quoted]

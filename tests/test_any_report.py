@@ -226,3 +226,20 @@ def test_a_division_the_user_writes_is_computed_from_the_two_rows(sifang: Report
     share = answer_any("q", "年末货币资金占资产总计的比例是多少", sifang)
     assert share is not None and share.value == pytest.approx(905402299.44 / 2464948703.85 * 100, abs=1e-3)
     assert answer_any("q", "年末货币资金占受限资产的比例是多少", sifang) is None  # 受限资产 is no row
+
+
+def test_a_prose_figure_that_is_not_the_change_or_unit_asked_is_unsaid() -> None:
+    from qa.answer import Answer, Citation
+    from qa.anyreport import unsaid
+
+    # 平安银行 2024 (p. 30 of the published PDF, as quoted by the text route)
+    quote = "2024年末,本行个人贷款余额17,671.68亿元,较上年末下降10.6%,其中抵押类贷款占个人贷款的比例为62.8%。"
+
+    def said(value: float, unit: str) -> Answer:
+        return Answer(question="q", answer="a", value=value, unit=unit, citations=[Citation("r", "t", "", quote, 0, 0)])
+
+    assert unsaid("年末个人贷款余额较上年末变动多少", said(17671.68, "亿元")) == ["变动"]  # the balance, not its change
+    assert unsaid("年末个人贷款余额较上年末变动多少", said(10.6, "%")) == []
+    assert unsaid("年末个人贷款余额是多少", said(17671.68, "亿元")) == []
+    assert unsaid("年末个人贷款有多少笔", said(17671.68, "亿元")) == ["多少笔"]
+    assert unsaid("年末抵押类贷款有多少个", said(62.8, "%")) == ["多少个"]
