@@ -250,7 +250,8 @@ class Workspaces:
         try:
             report = fresh.add_file(target)
             if not report.cells and not report.sections and not report.table_cells:
-                raise UnreadableReportError(f"{target.name}: 没有读到任何表格，也没有找到政府信息公开年报的标准章节（一、总体情况 …）")
+                raise UnreadableReportError(f"{target.name}: 看起来不是一份报告：没有读到任何表格，"
+                                            "也没有政府信息公开工作年度报告的标准章节（一、总体情况 …）")
             if is_blank_template(report):  # answered from, its blank cells would read as 「未填写」 figures
                 raise UnreadableReportError(f"{target.name}: 这是一份空白模板：表格中没有任何数字，不加入语料")
         except BaseException:
