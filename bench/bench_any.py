@@ -46,6 +46,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
         folder.mkdir()
+        models = Settings.from_env().models  # the model built once, not again in the fresh home
+        os.environ["REPORTQA_MODELS"] = str(models)
         os.environ["REPORTQA_HOME"] = str(Path(tmp) / "home")
         started = time.perf_counter()
         shutil.copy(args.report, folder / args.report.name)
