@@ -408,6 +408,10 @@ class Handlers:
             return ""
         return source_html(answers[-1], int(index), self.reports(request))
 
+    def open_report(self, choice: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """A document of the 文档 tab in the 报告 tab (its tables, checks and cells)."""
+        return self.documents.open(choice, self.reports, request)
+
     def show_report(self, report_id: str | None, request: gr.Request) -> tuple[Any, ...]:
         """The three tables, the audit findings and the list of every table of one report."""
         report = self.reports(request).get(report_id or "")
@@ -539,7 +543,7 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
             # Gradio's own /logout ends this browser's login only (all_session=false), then shows the login page.
             gr.Button("退出登录", link="/logout?all_session=false", size="sm", scale=0, elem_id="logout",
                       visible=users is not None)  # fmt: skip
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"):
                 only, browser, conversations = _chat_tab(h, h.report_choices(shared), example_questions(shared) or EXAMPLES)
             with gr.Tab("报告", id="reports"):
@@ -571,6 +575,7 @@ def build_app(spaces: Workspaces, users: UserStore | None = None, serving: Serve
             button.click(getattr(h.documents, action), docs["pick"], [docs["status"], *documents], **private,
                          concurrency_id="upload").then(h.lists, None, lists, **private)  # fmt: skip
         docs["pick"].change(h.documents.preview, docs["pick"], docs["preview"], **private)
+        docs["view"].click(h.open_report, docs["pick"], [docs["status"], tabs, pick], **private)
         demo.load(h.lists, None, lists, **private).then(h.documents.refresh, None, documents, **private)
         demo.load(h.conversations.browser_id, browser, browser, **private).then(
             h.conversations.menu, browser, conversations, **private

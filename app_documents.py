@@ -110,6 +110,15 @@ class DocumentsTab:
         """The 删除 button."""
         return self.act("delete", choice, request)
 
+    def open(self, choice: str | None, visible: Callable[[Any], dict[str, Report]], request: gr.Request) -> tuple[Any, ...]:
+        """The 在报告页查看 button: the 报告 tab with the chosen report picked, or why not (the status line)."""
+        if not choice:
+            return ("请先选择一份文档。", gr.skip(), gr.skip())
+        report_id = choice.split("|", 2)[2]
+        if report_id not in visible(request):
+            return ("这份报告还不在你可查询的报告里（待审核的上传只对上传者可见）：请在本页预览。", gr.skip(), gr.skip())
+        return ("", gr.Tabs(selected="reports"), gr.Dropdown(value=report_id))
+
 
 def documents_tab(tab: DocumentsTab) -> dict[str, Any]:
     """The tab's components (call inside `gr.Tab`); the caller wires their events to the other lists."""
@@ -118,6 +127,7 @@ def documents_tab(tab: DocumentsTab) -> dict[str, Any]:
     pick = gr.Dropdown([], label="选择一份文档", elem_id="document-pick")
     with gr.Row():
         buttons = {action: gr.Button(text, size="sm", elem_id=f"document-{action}") for action, text in ACTIONS_ZH.items()}
+        view = gr.Button("在报告页查看", size="sm", elem_id="document-open")
     status = gr.Markdown(elem_id="document-status")
     preview = gr.Markdown(elem_id="document-preview")
-    return {"table": table, "pick": pick, "buttons": buttons, "status": status, "preview": preview}
+    return {"table": table, "pick": pick, "buttons": buttons, "view": view, "status": status, "preview": preview}

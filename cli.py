@@ -198,47 +198,54 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _register_qa(sub: Any) -> None:
-    q = sub.add_parser("ask", help="answer a question with cited figures")
+    q = sub.add_parser("ask", help="回答一个问题，数字注明出处")
     q.add_argument("question")
-    q.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
-    q.add_argument("--json", action="store_true")
-    q.add_argument("--table", action="store_true", help="print the cells behind the answer as a table (TSV)")
-    q.add_argument("-o", "--output", help="write that table to a file (.csv, .xlsx or .parquet)")
-    q.add_argument("--format", choices=("csv", "xlsx", "parquet"), help="file format (default: from the file name)")
+    q.add_argument("--corpus", help="报告所在目录（默认：$REPORTQA_CORPUS 或自带语料）")
+    q.add_argument("--json", action="store_true", help="输出 JSON")
+    q.add_argument("--table", action="store_true", help="把答案依据的单元格打印成表格（TSV）")
+    q.add_argument("-o", "--output", help="把该表格写入文件（.csv、.xlsx 或 .parquet）")
+    q.add_argument("--format", choices=("csv", "xlsx", "parquet"), help="文件格式（默认：按文件名）")
     q.set_defaults(func=cmd_ask)
-    i = sub.add_parser("index", help="build or update the index of a directory of reports")
+    i = sub.add_parser("index", help="为一个报告目录建立或更新索引")
     i.add_argument("dir")
     i.set_defaults(func=cmd_index)
-    x = sub.add_parser("export", help="write every table cell of a corpus as one csv, xlsx or parquet table")
-    x.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
-    x.add_argument("--format", required=True, metavar="csv|xlsx|parquet", help="file format")
-    x.add_argument("-o", "--output", metavar="FILE", help="where to write (default: ./reportqa-cells.<format>)")
+    x = sub.add_parser("export", help="把语料的全部表格单元格导出为一张 csv、xlsx 或 parquet 表")
+    x.add_argument("--corpus", help="报告所在目录（默认：$REPORTQA_CORPUS 或自带语料）")
+    x.add_argument("--format", required=True, metavar="csv|xlsx|parquet", help="文件格式")
+    x.add_argument("-o", "--output", metavar="FILE", help="写到哪里（默认：./reportqa-cells.<格式>）")
     x.add_argument("--tables", action="store_true",
-                   help="every table of every report (annual reports, budgets, bulletins …) by printed row and column")
+                   help="每份报告的每个表格（年报、预决算、统计公报…），按印出的行和列")
     x.set_defaults(func=cmd_export)
-    e = sub.add_parser("eval", help="run the gold Q&A set and the baselines")
-    e.add_argument("--gold", help="a gold JSONL file or a folder of them (default: the shipped gold set)")
-    e.add_argument("--kind", action="append", metavar="K", help="only items of this kind (repeatable: --kind derived --kind audit)")
-    e.add_argument("--corpus", help="directory of reports (default: the bundled corpus)")
-    e.add_argument("--k", type=int, default=5)
-    e.add_argument("--limit", type=int, default=0, help="only the first N items (after --kind)")
-    e.add_argument("--no-baselines", action="store_true")
-    e.add_argument("--json", action="store_true")
+    e = sub.add_parser("eval", help="运行标准问答集和对照基线")
+    e.add_argument("--gold", help="标准问答 JSONL 文件或其目录（默认：自带的问答集）")
+    e.add_argument("--kind", action="append", metavar="K", help="只跑这一类（可重复：--kind derived --kind audit）")
+    e.add_argument("--corpus", help="报告所在目录（默认：自带语料）")
+    e.add_argument("--k", type=int, default=5, help="基线检索的段落数（默认 5）")
+    e.add_argument("--limit", type=int, default=0, help="只跑前 N 条（在 --kind 之后）")
+    e.add_argument("--no-baselines", action="store_true", help="不跑对照基线")
+    e.add_argument("--json", action="store_true", help="输出 JSON")
     e.set_defaults(func=cmd_eval)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="reportqa", description="Exact, cited answers from government disclosure reports.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    """The argument parser with every subcommand; argparse's own messages (usage errors, help) in Chinese."""
+    from qa.messages import argparse_nzh, argparse_zh
+
+    # argparse looks its messages up through the gettext names of its module, at the time it writes them.
+    argparse._ = argparse_zh  # type: ignore[attr-defined]
+    argparse.ngettext = argparse_nzh  # type: ignore[attr-defined]
+    parser = argparse.ArgumentParser(
+        prog="reportqa", description="从报告中给出准确、注明出处的答案（政府信息公开年报、上市公司年报、预决算、统计公报）。"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出进度详情")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("parse", help="read one report: sections, table cells, checks")
+    p = sub.add_parser("parse", help="读取一份报告：章节、表格单元格、检查")
     p.add_argument("file")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_parse)
-    a = sub.add_parser("audit", help="check every report of a directory")
+    a = sub.add_parser("audit", help="检查一个目录中的每份报告")
     a.add_argument("dir")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="输出 JSON")
     a.set_defaults(func=cmd_audit)
     for register in _EXTRA_COMMANDS:
         register(sub)
@@ -246,8 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_serve(sub: Any) -> None:
-    p = sub.add_parser("serve", help="start the web chat and its REST API (same as `python app.py`)")
-    p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
+    p = sub.add_parser("serve", help="启动网页问答和 REST API（同 `python app.py`）")
+    p.add_argument("--port", type=int, default=None, help="端口（默认：$GRADIO_SERVER_PORT 或 7860）")
     p.set_defaults(func=cmd_serve)
 
 
@@ -260,10 +267,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _register_mcp(sub: Any) -> None:
-    p = sub.add_parser("mcp", help="serve the corpus as MCP tools (stdio, or streamable HTTP with --http)")
-    p.add_argument("--corpus", help="directory of reports (default: REPORTQA_CORPUS or the bundled corpus)")
-    p.add_argument("--http", action="store_true", help="streamable HTTP on 127.0.0.1 instead of stdio")
-    p.add_argument("--port", type=int, default=8000, help="port for --http (default 8000); the path is /mcp")
+    p = sub.add_parser("mcp", help="以 MCP 工具提供语料（stdio；加 --http 则为 streamable HTTP）")
+    p.add_argument("--corpus", help="报告所在目录（默认：$REPORTQA_CORPUS 或自带语料）")
+    p.add_argument("--http", action="store_true", help="在 127.0.0.1 上用 streamable HTTP，而不是 stdio")
+    p.add_argument("--port", type=int, default=8000, help="--http 的端口（默认 8000），路径为 /mcp")
     p.set_defaults(func=cmd_mcp)
 
 
@@ -276,23 +283,23 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
 
 def _register_user(sub: Any) -> None:
-    p = sub.add_parser("user", help="manage the logins of the web app and the REST API (REPORTQA_AUTH)")
+    p = sub.add_parser("user", help="管理网页和 REST API 的登录账号（$REPORTQA_AUTH）")
     users = p.add_subparsers(dest="user_command", required=True)
-    add = users.add_parser("add", help="add a user, or set a user's password (prompted, or one line on stdin)")
+    add = users.add_parser("add", help="添加用户或重设其密码（提示输入，或从标准输入读一行）")
     add.add_argument("name")
-    add.add_argument("--admin", action="store_true", help="may publish uploads to the shared corpus")
-    listing = users.add_parser("list", help="every user and their role")
-    listing.add_argument("--json", action="store_true")
-    remove = users.add_parser("remove", help="delete a user (their uploads stay); never the last admin")
+    add.add_argument("--admin", action="store_true", help="可以把上传发布到共享语料")
+    listing = users.add_parser("list", help="列出每个用户及其角色")
+    listing.add_argument("--json", action="store_true", help="输出 JSON")
+    remove = users.add_parser("remove", help="删除用户（其上传保留）；最后一个管理员不能删")
     remove.add_argument("name")
-    passwd = users.add_parser("passwd", help="change a user's password (prompted, or one line on stdin)")
+    passwd = users.add_parser("passwd", help="修改用户密码（提示输入，或从标准输入读一行）")
     passwd.add_argument("name")
-    role = users.add_parser("role", help="make a user an admin or an ordinary user")
+    role = users.add_parser("role", help="把用户设为管理员或普通用户")
     role.add_argument("name")
     role.add_argument("role", choices=("admin", "user"))
     for command, func in ((add, cmd_user_add), (listing, cmd_user_list), (remove, cmd_user_remove),
                           (passwd, cmd_user_passwd), (role, cmd_user_role)):  # fmt: skip
-        command.add_argument("--file", help="the users file (default: $REPORTQA_AUTH)")
+        command.add_argument("--file", help="用户文件（默认：$REPORTQA_AUTH）")
         command.set_defaults(func=func)
 
 

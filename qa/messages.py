@@ -246,3 +246,42 @@ def cli_message(exc: ReportQAError) -> str:
             zh = next((text for kind, text in _CLI_KINDS if isinstance(exc, kind)), "操作未能完成")
     detail = str(exc)
     return zh if not detail or is_chinese(detail) or detail in zh else f"{zh}（{detail}）"
+
+
+# argparse's own messages (usage errors, help headings) by their gettext msgid: the CLI installs them
+# (`cli.build_parser`). A msgid of another Python version that is not listed stays as argparse writes it.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: error: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "参数 %s 必须给出其中一个",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "不是有效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多一个值",
+    "expected at least one argument": "至少一个值",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "不接受值 %r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "unexpected option string: %s": "意外的选项：%s",
+    "can't open '%(filename)s': %(error)s": "无法打开「%(filename)s」：%(error)s",
+}
+
+
+def argparse_zh(msgid: str) -> str:
+    """Argparse's message in Chinese (its gettext hook), or the msgid itself where none is listed."""
+    return ARGPARSE_ZH.get(msgid, msgid)
+
+
+def argparse_nzh(singular: str, plural: str, n: int) -> str:
+    """Argparse's plural messages (「expected %s arguments」) in Chinese."""
+    if singular.startswith("expected %s argument"):
+        return "需要 %s 个值"
+    return singular if n == 1 else plural
+

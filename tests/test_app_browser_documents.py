@@ -1,5 +1,5 @@
-"""The 文档 tab in Chromium with two users and an admin: upload → 待审核 → preview → 退回; upload → 发布 → 删除, after
-which nobody is answered from it. Fake embeddings; the same Chromium setup as `test_app_browser.py`.
+"""The 文档 tab in Chromium with two users and an admin: upload → 待审核 → preview → 退回; upload → 发布 → one click
+to its report view → 删除, after which nobody is answered from it. Fake embeddings; the same Chromium setup as `test_app_browser.py`.
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ def test_browser_documents_reject_publish_and_delete(server: AppServer) -> None:
             _pick(root, "待审核 · bob · 2024年上海市科委政府信息公开工作年度报告")
             expect(root.locator("#document-preview")).to_contain_text("——不相符", timeout=TIMEOUT_MS)
             expect(root.locator("#document-preview")).to_contain_text("此行未解析")
+            root.locator("#document-open").click()  # not in the admin's reports yet: said so, the preview stays
+            expect(root.locator("#document-status")).to_contain_text("请在本页预览", timeout=TIMEOUT_MS)
             root.locator("#document-reject").click()
             expect(root.locator("#document-status")).to_contain_text("已退回：仍只对上传者可见", timeout=TIMEOUT_MS)
             _documents(bob)
@@ -80,11 +82,18 @@ def test_browser_documents_reject_publish_and_delete(server: AppServer) -> None:
             expect(root.locator("#document-status")).to_contain_text("已发布到共享语料", timeout=TIMEOUT_MS)
             _ask(alice, QUESTION)
             expect(alice.locator("#chat")).to_contain_text("105件", timeout=TIMEOUT_MS)
+            _documents(alice)  # one click from a document to its report view
+            _pick(alice, "已发布 · bob · 淮安市人民政府2024年政府信息公开工作年度报告")
+            alice.locator("#document-open").click()
+            expect(alice.locator("#reports-audit")).to_contain_text("淮安市人民政府2024年政府信息公开工作年度报告",
+                                                                     timeout=TIMEOUT_MS)  # fmt: skip
+            expect(alice.locator("#reports-audit")).to_be_visible()
 
             _documents(bob)
             _pick(bob, "已发布 · bob · 淮安市人民政府2024年政府信息公开工作年度报告")
             bob.locator("#document-delete").click()
             expect(bob.locator("#document-status")).to_contain_text("已删除：不会再从它回答", timeout=TIMEOUT_MS)
+            alice.get_by_role("tab", name="问答").click()
             alice.get_by_role("button", name="新对话").click()
             expect(alice.locator("#chat")).not_to_contain_text("105件", timeout=TIMEOUT_MS)  # cleared before asking
             _ask(alice, QUESTION)

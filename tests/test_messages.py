@@ -240,3 +240,26 @@ def test_the_command_line_says_its_errors_in_chinese_keeping_the_detail(tmp_path
         assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
         assert done.stderr.startswith(f"reportqa: error: {start}"), done.stderr
         assert is_chinese(done.stderr.removeprefix("reportqa: error: ")), done.stderr
+
+
+def test_cli_usage_errors_and_help_are_chinese() -> None:
+    """argparse's own messages: a missing argument, a bad choice, a bad number, an unknown argument; the help."""
+    import subprocess
+    import sys
+
+    from app_server import ROOT
+
+    cases = {
+        ("ask",): "reportqa ask: error: 缺少必需的参数：question",
+        ("bogus",): "reportqa: error: 参数 command：无效的选项 'bogus'（可选：'parse', 'audit'",
+        ("eval", "--k", "x"): "reportqa eval: error: 参数 --k：不是有效的 int 值：'x'",
+        ("user", "role", "bob", "boss"): "reportqa user role: error: 参数 role：无效的选项 'boss'（可选：'admin', 'user'）",
+        ("parse", "a", "b"): "reportqa: error: 无法识别的参数：b",
+    }
+    for args, line in cases.items():
+        done = subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert done.returncode == 2 and done.stderr.splitlines()[-1].startswith(line), done.stderr
+        assert done.stderr.startswith("用法：reportqa"), done.stderr
+    shown = subprocess.run([sys.executable, "-m", "cli", "ask", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert shown.returncode == 0 and "显示本帮助并退出" in shown.stdout and "报告所在目录" in shown.stdout, shown.stdout
+    assert not re.search(r"\b(usage|options|show this help)\b", shown.stdout), shown.stdout
