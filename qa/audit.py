@@ -34,16 +34,16 @@ class Auditor:
         """Audit findings (勾稽 and prose-vs-table) of the reports in scope, blank cells, and quoted figures checked."""
         sql = ("SELECT k.report_id, r.agency, r.year, k.rule, k.detail FROM checks k JOIN reports r ON r.id = k.report_id "
                "WHERE NOT k.ok AND list_contains(?::VARCHAR[], k.report_id) AND (? IS NULL OR starts_with(k.rule, ?)) "
-               "ORDER BY r.agency, r.year, k.rule")
+               "ORDER BY r.agency, r.year, k.rule, k.report_id, k.detail")
         rows = self.db.execute(sql, [report_ids, query.topic, query.topic])
         total = self.db.execute(
             "SELECT count(*) FROM checks WHERE list_contains(?::VARCHAR[], report_id) AND (? IS NULL OR starts_with(rule, ?))",
             [report_ids, query.topic, query.topic],
         )[0][0]
         blanks = self.db.execute(
-            "SELECT r.agency, r.year, c.tbl, count(*), list(c.row_key || ' · ' || c.col_key ORDER BY c.start_off)[1:3] "
+            "SELECT r.agency, r.year, c.tbl, count(*), list(c.row_key || ' · ' || c.col_key ORDER BY c.start_off, c.row_key, c.col_key)[1:3] "
             "FROM cells c JOIN reports r ON r.id = c.report_id WHERE c.value IS NULL AND list_contains(?::VARCHAR[], c.report_id) "
-            "AND (? IS NULL OR starts_with(?, c.tbl)) GROUP BY ALL ORDER BY r.agency, r.year",
+            "AND (? IS NULL OR starts_with(?, c.tbl)) GROUP BY ALL ORDER BY r.agency, r.year, c.tbl",
             [report_ids, query.topic, query.topic],
         )
         lines = [f"- {a}{y}年：{finding_zh(d)}" for _, a, y, _, d in rows[:20]]  # corpus/ writes details in English

@@ -147,7 +147,7 @@ WITH ids AS (SELECT unnest(?::VARCHAR[]) AS id
 SELECT s.id, s.agency, s.year, s.title, h.m, SUM(h.value) AS v, COUNT(h.value) AS nv, COUNT(h.m) AS n,
        list({{'table': h.tbl, 'row': h.row_key, 'col': h.col_key, 'value': h.value, 'unit': h.unit, 'quote': h.quote,
               'page': h.page, 'start': h.start_off, 'end': h.end_off, 'section': h.section, 'disputed': h.disputed}}
-            ORDER BY h.start_off) FILTER (WHERE h.m IS NOT NULL) AS cells
+            ORDER BY h.start_off, h.tbl, h.row_key, h.col_key) FILTER (WHERE h.m IS NOT NULL) AS cells
 FROM scope s LEFT JOIN hit h ON h.report_id = s.id AND h.m IS NOT NULL
 GROUP BY s.id, s.agency, s.year, s.title, h.m
 ORDER BY {order or "s.year NULLS FIRST, s.agency, s.id"}, h.m

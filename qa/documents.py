@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from corpus import Report
-from corpus.errors import UnknownReportError
+from corpus.errors import ReportQAError, UnknownReportError
 from qa.messages import finding_zh, warning_zh
 
 if TYPE_CHECKING:
@@ -28,6 +28,29 @@ KIND_REPORT = "政府信息公开工作年度报告"
 KIND_TEMPLATE = "空白模板（没有数字）"
 KIND_OTHER = "其他文件（没有标准表格）"
 _KEYED = re.compile(r"^(?:[usc]-.+|anonymous)$")
+
+
+class UploadError(ReportQAError):
+    """An upload that is refused before it is read (a copy is already there); its message is Chinese."""
+
+    @property
+    def message_zh(self) -> str:
+        """The message as the user reads it."""
+        return str(self)
+
+
+class PermissionDenied(ReportQAError):
+    """An action this user may not take (publishing another user's upload without being an admin).
+
+    `str()` is the English detail for the log; `message_zh` says who may do it.
+    """
+
+    def __init__(self, message: str, message_zh: str = "没有权限：只有管理员可以发布上传的报告") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.message_zh))
 _UNPARSED_ROW = re.compile(r"row left unparsed|table left unparsed")  # corpus/tables.py's wording (a contract)
 
 
@@ -139,8 +162,6 @@ def list_documents(
 
 def upload_of(spaces: Workspaces, who: Principal, report_id: str, owner: str) -> Report:
     """An unpublished upload, for its owner or for an administrator's preview (before publishing or rejecting)."""
-    from qa.workspace import PermissionDenied
-
     key = owner_key(owner)
     if key != who.key and not (who.admin and who.logged_in):
         raise PermissionDenied(f"{who.key} may not preview {report_id} of {key}", "没有权限：只有管理员可以预览别人上传的报告")

@@ -5,6 +5,9 @@ on its own; `shared/` holds the uploads an admin published, indexed on its own t
 is only read. A user is answered over `UnionIndex([corpus, shared, own])`; a user without uploads by the
 shared assistant. An upload or a publish builds a fresh index of the one folder it changes and then
 swaps the assistant, so questions never wait for it (and are never answered from a half-updated index).
+
+Uploads, publishes, rejections and deletions run one at a time on a writer thread of lower CPU priority
+(`qa.writer`).
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus import Report, Settings, UnreadableReportError, content_hash, report_files, safe_filename
-from corpus.errors import CorpusError, ReportQAError, UnknownReportError, UnsupportedFormatError
+from corpus.errors import CorpusError, UnknownReportError, UnsupportedFormatError
 from qa.assistant import Assistant
 from qa.auth import Principal
 from qa.conversations import ConversationStore
-from qa.documents import ReviewBook, is_blank_template, owner_key
+from qa.documents import PermissionDenied, ReviewBook, UploadError, is_blank_template, owner_key
 from qa.union import UnionIndex
+from qa.writer import Writer, written
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -37,29 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".html", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: OCR
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,80}")
-
-
-class UploadError(ReportQAError):
-    """An upload that is refused before it is read (a copy is already there); its message is Chinese."""
-
-    @property
-    def message_zh(self) -> str:
-        """The message as the user reads it."""
-        return str(self)
-
-
-class PermissionDenied(ReportQAError):
-    """An action this user may not take (publishing another user's upload without being an admin).
-
-    `str()` is the English detail for the log; `message_zh` says who may do it.
-    """
-
-    def __init__(self, message: str, message_zh: str = "没有权限：只有管理员可以发布上传的报告") -> None:
-        super().__init__(message)
-        self.message_zh = message_zh
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (str(self), self.message_zh))
 
 
 @dataclass
@@ -98,6 +79,7 @@ class Workspaces:
         self.published.close_cells()  # its rows are read into each union; the file stays free for publishing
         self._lock = threading.Lock()  # the table of spaces and the shared assistant's swap
         self._publishing = threading.Lock()
+        self.writer = Writer()
         self._spaces: OrderedDict[str, Space] = OrderedDict()  # least recently used first
         self._base_hashes: dict[str, str] | None = None
         self.review = ReviewBook(self.root / "review.json")
@@ -218,6 +200,7 @@ class Workspaces:
             target = folder / f"{stem}-{n}{suffix}"
         return target
 
+    @written
     def add_upload(self, who: Principal, path: str | Path, name: str | None = None) -> Added:
         """Copy a file into the user's folder and index it there; on failure nothing is left behind."""
         source = Path(path)
@@ -280,6 +263,7 @@ class Workspaces:
                 taken |= {p.name for p in folder.iterdir() if folder != space.folder or p.name != report_id}
         return taken
 
+    @written
     def publish(self, who: Principal, report_id: str, owner: str | None = None) -> Report:
         """Move an upload into the shared uploads (admins; without logins, one's own); returns it as published."""
         from index import CorpusIndex
@@ -332,6 +316,7 @@ class Workspaces:
             own = self._own_index(space)
         return dict(own.reports) if own is not None else {}
 
+    @written
     def reject(self, who: Principal, report_id: str, owner: str) -> Report:
         """An administrator declines to publish an upload: it stays its owner's, private, off the pending list."""
         key = owner_key(owner)
@@ -344,6 +329,7 @@ class Workspaces:
         log.info("%s rejected %s of %s", who.key, report_id, key)
         return report
 
+    @written
     def delete(self, who: Principal, report_id: str, owner: str | None = None) -> Report:
         """Delete an upload: its owner (pending, private or published by them) or an administrator with a login.
 
