@@ -395,6 +395,7 @@ def _read(number: int, table: _Pending, found: AnyTables) -> None:
     head = _header_rows(grid)
     kinds = _column_kinds(grid, head)
     panels = _panels(kinds)
+    keys = [j for j, kind in enumerate(kinds) if kind == "key"]
     columns: list[str] = []
     for labels, values in panels:
         side = (grid[0][labels[0]] or "") if head > 1 and len(panels) > 1 and labels else ""
@@ -407,6 +408,8 @@ def _read(number: int, table: _Pending, found: AnyTables) -> None:
         for i in range(head, len(grid)):
             row = grid[i]
             label = _label(row, labels) if values else (row[labels[0]] or "") if labels else ""
+            if values and not label:  # 「合计」 printed across the 科目编码 columns, the name column left blank
+                label = next((t for j in keys if re.fullmatch(r"[\u4e00-\u9fff]{0,6}(?:合计|总计)", t := (row[j] or "").strip())), "")
             quote = " | ".join(c for c in row if c)
             page = table.row_pages[i]
             got = False

@@ -59,7 +59,21 @@ def _pct_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
     expected = float(item.pct or 0)  # set: the caller checked
     value = answer.get("value")
     candidates = ([float(value)] if value is not None and answer.get("unit") == "%" else []) + percents_in(text)
+    if value is not None and answer.get("unit") == "个百分点":  # a change of a rate: 「低 11.06 个百分点」 is -11.06
+        fell = re.search(r"低|下降|减少|降低|回落", text.split("个百分点")[0])
+        candidates += [float(value), -float(value) if fell else float(value)]
     return any(_near(n, expected, PCT_TOLERANCE) for n in candidates)
+
+
+def _says(needle: str, text: str) -> bool:
+    """The text holds the needle; a needle that is a number, in any printing (25741666.44 = 25,741,666.44)."""
+    if squash(needle) in squash(text):
+        return True
+    plain = squash(needle).replace(",", "")
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", plain):
+        half_digit = 0.5 * 10 ** -len(plain.partition(".")[2])  # as exact as the needle is printed
+        return any(abs(n - float(plain)) < half_digit for n in numbers_in(text))
+    return False
 
 
 def in_order(needles: tuple[str, ...], text: str) -> bool:
@@ -87,11 +101,11 @@ def is_correct(item: GoldItem, answer: dict[str, Any]) -> bool:
     if item.pct is not None:
         return _pct_ok(item, answer, text)
     if item.text is not None:
-        return squash(item.text) in squash(text)
+        return _says(item.text, text)
     if item.text_any:
-        return any(squash(t) in squash(text) for t in item.text_any)
+        return any(_says(t, text) for t in item.text_any)
     if item.text_all:
-        return all(squash(t) in squash(text) for t in item.text_all)
+        return all(_says(t, text) for t in item.text_all)
     if item.order:
         return in_order(item.order, text)
     return False

@@ -58,6 +58,8 @@ class Unclear(Exception):
 
 def answer_any(question: str, content: str, report: Report) -> Answer | None:
     """The answer from the report's tables, or None when the question is not understood in full."""
+    if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
+        content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", " ", content)
     labels = _label_index(report.table_cells)
     own = _user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
     formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
@@ -65,11 +67,15 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     measures, rest = _measures(rest, labels)
     if formula is None and not measures:
         return _fact_answer(question, content, report)
+    if formula is not None and not all(_operand(m, formula) for m in measures):
+        return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
     left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", rest))
     columns = set().union(*(_levels(c) for t in report.tables for c in t.columns))
     if not all(word in columns for word in left):
         return None  # words no element accounts for: the prose may say them
     hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it
+    measures, named = _row_and_column(measures, report, labels)  # 「冷冻设备和罐式集装箱的营业收入」: 营业收入 heads a column
+    hint += named
     prior = bool(PRIOR.search(content)) or (report.year is not None and f"{report.year - 1}年" in content
                                              and f"{report.year}年" not in content)
     parent = bool(PARENT.search(content))
@@ -111,13 +117,66 @@ def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formu
     return Formula(f"{sides[0]} ÷ {sides[1]}", "", ((sides[0], 1),), sides[1]), rest
 
 
+def _row_and_column(measures: list[tuple[str, ...]], report: Report, labels: dict[str, list[TableCell]]
+                    ) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+    """A name that heads a column of the table the other names are rows of is that column, not another row."""
+    if len(measures) < 2:
+        return measures, ()
+    for measure in measures:
+        others = [m for m in measures if m is not measure]
+        tables = [{c.table for name in m for c in labels.get(name, []) if not _heads_total(c, name)} for m in others]
+        shared = set.intersection(*tables) if tables else set()
+        heads = {level for t in report.tables if t.number in shared for c in t.columns for level in _levels(c)}
+        named = [name for name in measure if name in heads]
+        if named:
+            return others, (named[0],)
+    return measures, ()
+
+
+def _operand(printed: tuple[str, ...], formula: Formula) -> bool:
+    """Whether a measure the question names is one the formula divides (「毛利率（按营业收入和营业成本算）」)."""
+    names = [m for m, _ in formula.numerator] + [formula.denominator]
+    return any(set(printed) & {name, *SYNONYMS.get(name, ())} for name in names)
+
+
+_TOTAL_ROWS = ("合计", "总计")
+_CODE_LEVELS = re.compile(r"^(?:类|款|项|金额|预算数|决算数|本年|本期)$")
+
+
+def _head(col: str) -> str:
+    """The last printed level of a column path that names something (「支出预算 / 项目支出 / 项」 -> 项目支出)."""
+    levels = [x.strip() for x in col.split("/") if x.strip() and not _CODE_LEVELS.match(x.strip())]
+    return levels[-1] if levels else ""
+
+
+def _heads_total(cell: TableCell, name: str) -> bool:
+    """Whether the cell is a total row's value under a column the name heads (「项目支出」 in a 合计 row)."""
+    return norm_label(cell.row) in _TOTAL_ROWS and _head(cell.col) == name
+
+
+def _named(cell: TableCell) -> str:
+    """How the answer names a cell: its row, or its column where the row is a total (「项目支出」, not 「合计」)."""
+    row = norm_label(cell.row)
+    return f"{_head(cell.col)}（{row}）" if row in _TOTAL_ROWS and _head(cell.col) else row
+
+
 def _label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
+    """Printed row labels -> their cells; a column's name -> its total-row cells, where no row is so named.
+
+    A budget's 「项目支出」 heads a column of 支出预算总表, whose 合计 row holds the department's total.
+    """
+    cells = list(cells)
     index: dict[str, list[TableCell]] = {}
     for cell in cells:
         for name in {norm_label(cell.row), short_label(norm_label(cell.row))}:
             if len(name) >= 2:
                 index.setdefault(name, []).append(cell)
-    return index
+    heads: dict[str, list[TableCell]] = {}
+    for cell in cells:
+        name = _head(cell.col)
+        if len(name) >= 2 and name not in index and name not in _TOTAL_ROWS and _heads_total(cell, name):
+            heads.setdefault(name, []).append(cell)
+    return {**index, **heads}
 
 
 def _measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[list[tuple[str, ...]], str]:
@@ -193,7 +252,10 @@ def _pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Re
             if table is None:
                 continue
             own = replace(table, columns=tuple(c for c in table.columns if c in printed[(cell.table, cell.row)]))
-            if cell.col != _column(own, report.year, prior, parent, hint):
+            if _heads_total(cell, name):  # a column's total: the period is the report's own (one column per name)
+                if prior or not all(h in _levels(cell.col) for h in hint):
+                    continue
+            elif cell.col != _column(own, report.year, prior, parent, hint):
                 continue
             score = _score(table, parent)
             if score:
@@ -238,7 +300,7 @@ def _answer(question: str, report: Report, text: str, value: float | None, unit:
 
 
 def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:
-    parts = [f"{norm_label(p.cell.row)}为 {_fmt(p.cell.value, p.cell.unit)}（{p.table.title}，{p.cell.col}）" for p in picks]
+    parts = [f"{_named(p.cell)}为 {_fmt(p.cell.value, p.cell.unit)}（{p.table.title}，{p.cell.col}）" for p in picks]
     when = "上年" if prior else ""
     text = f"{_who(report)}{when}" + "；".join(parts)
     first = picks[0].cell

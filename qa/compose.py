@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from corpus.models import TABLE_REQUESTS
 from qa.coverage import unexplained
 from qa.lexicon import match_cols, match_rows
 from qa.query import Measure, Query
@@ -18,6 +19,7 @@ from qa.vocabulary import (
     COMPOSE_CONTAINER as _CONTAINER,
     COMPOSE_DIVIDE as _DIVIDE,
     COMPOSE_EXTEND as _EXTEND,
+    COMPOSE_LEAD_IN,
     COMPOSE_MINUS,
     COMPOSE_NAMED_RATE as _NAMED_RATE,
     COMPOSE_OF as _OF,
@@ -49,6 +51,53 @@ def _side_measures(side: str, context: list[Measure]) -> list[Measure]:
     if measures and unexplained(side, Query(op="rate", measures=tuple(measures))):
         return []
     return measures
+
+
+def _readings(side: str) -> list[str]:
+    """The readings of one side of a formula, as written first.
+
+    Then without the words that introduce it (「定义是（七）总计」, 「用不予公开合计」), then the bracketed group that
+    ends it (「公开比例（予以公开+部分公开）」): the words before the group are left to the whole question's coverage.
+    """
+    texts = [side.strip()]
+    if (lead := COMPOSE_LEAD_IN.search(side)) is not None:
+        texts.append(side[lead.end():].strip())
+    for text in list(texts):
+        opening = min((i for i in (text.find("("), text.find("（")) if i > 0), default=-1)
+        if opening > 0 and _balanced(text, opening) == len(text):  # the words before it: the question's coverage
+            texts.append(text[opening:])
+    return [t for t in dict.fromkeys(texts) if t]
+
+
+def _terms(side: str, context: list[Measure]) -> tuple[list[Measure], list[Measure]] | None:
+    """The figures one side of a formula adds and subtracts (「(复议总计−尚未审结)」), or None when a term names none."""
+    for text in _readings(side):
+        body = text[1:-1] if text[:1] in "(（" and _balanced(text, 0) == len(text) else text
+        if not COMPOSE_MINUS.search(body):  # a sum is read whole (「本年新收加上年结转」: not 「加上」 + 「年结转」)
+            if found := _side_measures(body, context):
+                return found, []
+            continue
+        plus: list[Measure] = []
+        minus: list[Measure] = []
+        sign, at = 1, 0
+        for op in [*COMPOSE_OPERATOR.finditer(body), None]:
+            found = _side_measures(body[at : op.start() if op else len(body)], context)
+            if not found:
+                break
+            (plus if sign > 0 else minus).extend(found)
+            if op is None:
+                return (plus, minus) if plus else None
+            sign, at = (-1 if COMPOSE_MINUS.fullmatch(op.group()) else 1), op.end()
+    return None
+
+
+def _grand_total(side: str, numerators: list[Measure]) -> tuple[list[Measure], list[Measure]] | None:
+    """「(予以公开+部分公开)÷总计」: a bare total after ÷ is the total row of the table the numerator's rows are in."""
+    if _readings(side)[-1].strip("（）() ") not in ("总计", "合计", "总数") or any(m.col for m in numerators):
+        return None
+    tables = {m.table for m in numerators}
+    total = Measure(tables.pop(), "总计") if len(tables) == 1 else None
+    return ([total], []) if total is not None and total.table == TABLE_REQUESTS else None
 
 
 def _balanced(text: str, start: int) -> int:
@@ -98,13 +147,15 @@ def _context(content: str) -> list[Measure]:
     return [Measure(t.table, t.row) for t in match_rows(content)]
 
 
-def _rate(numerators: list[Measure], denominators: list[Measure], content: str) -> Understood | None:
-    if not numerators or not denominators or set(numerators) & set(denominators):
+def _rate(numerators: list[Measure], denominators: list[Measure], content: str, less: tuple[Measure, ...] = ()
+          ) -> Understood | None:
+    """The numerators ÷ (denominators − less); 「A 是 B 的几倍」 (one figure each side) as a multiple."""
+    if not numerators or not denominators or set(numerators) & set(denominators) or set(less) & set(denominators):
         return None
-    if COMPOSE_TIMES.search(content) and len(numerators) == 1 and len(denominators) == 1:
+    if COMPOSE_TIMES.search(content) and len(numerators) == 1 and len(denominators) == 1 and not less:
         return Understood(Query(op="multiple", measures=(numerators[0], denominators[0])), via="composed")
     return Understood(Query(op="rate", measures=tuple(numerators), denominator=denominators[0],
-                            over=tuple(denominators[1:])), via="composed")
+                            over=tuple(denominators[1:]), minus=less), via="composed")
 
 
 def _share(content: str) -> Understood | None:
@@ -176,21 +227,28 @@ def compose(content: str, history: list[Query]) -> Understood | None:
         combined = _combination(content)
         if combined is not None:
             return combined
-    if (unsupported := FORMULA_UNSUPPORTED.search(content)) is not None:
-        return Understood(None, via="unsupported", described=unsupported.group())  # 「纠正数/(复议总数−尚未审结)」
-    if formula is not None:
+    unsupported = FORMULA_UNSUPPORTED.search(content)
+    if formula is not None and (unsupported is None or COMPOSE_MINUS.fullmatch(unsupported.group())):
         context = _context(content)
         left, right, start = formula
-        numerators = _side_measures(left, context)
-        if not numerators:  # 「予以公开和部分公开加起来，再除以…」: the numerator is the clause before
+        numerators = _terms(left, context)
+        if numerators is None:  # 「予以公开和部分公开加起来，再除以…」: the numerator is the clause before
             left, start = content[: content.find(left) + len(left)], 0
-            numerators = _side_measures(left, context)
-        denominators = _side_measures(right, context)
-        found = _rate(numerators, denominators, content)
+            numerators = _terms(left, context)
+        denominators = _terms(right, context)
+        if numerators is not None and (denominators is None or set(denominators[0]) & set(numerators[0])):
+            denominators = _grand_total(right, numerators[0]) or denominators
+        if numerators is None or denominators is None:
+            return None
+        if numerators[1]:  # 「(A − B) ÷ C」: a numerator less a figure is not computed yet
+            return Understood(None, via="unsupported", described="−")
+        found = _rate(numerators[0], denominators[0], content, tuple(denominators[1]))
         name = content[:start]
         if found is not None and _NAMED_RATE.search(name):
             found.described = name  # 「办结率」, 「没拿到信息的比例」: the name the user's formula defines
         return found
+    if unsupported is not None:
+        return Understood(None, via="unsupported", described=unsupported.group())  # 「A × B」
     if _SHARE_WORDS.search(content) or COMPOSE_TIMES.search(content):
         shared = _share(content)
         if shared is not None:

@@ -43,16 +43,17 @@ def rate_of(figures: list[Figure], query: Query) -> tuple[float, str] | None:
             return rate, f"({format_number(_plain(full.value))} + {format_number(_plain(partial.value))}) ÷ {format_number(_plain(total.value))} = {rate}%"
         rate = _pct((full.value or 0) / total.value)
         return rate, f"{format_number(_plain(full.value))} ÷ {format_number(_plain(total.value))} = {rate}%"
-    n = len(query.measures)
-    numerators, denominators = figures[:n], figures[n:]
-    whole = sum(f.value or 0 for f in denominators)
+    n, d = len(query.measures), len(query.denominators)
+    numerators, denominators, less = figures[:n], figures[n : n + d], figures[n + d :]
+    whole = sum(f.value or 0 for f in denominators) - sum(f.value or 0 for f in less)  # 「÷ (复议总计 − 尚未审结)」
     if not whole or not numerators or not denominators:
         return None
     rate = _pct(sum(f.value or 0 for f in numerators) / whole)
     over = " + ".join(format_number(_plain(f.value)) for f in numerators)
-    under = " + ".join(format_number(_plain(f.value)) for f in denominators)
+    under = " + ".join(format_number(_plain(f.value)) for f in denominators) + "".join(
+        f" − {format_number(_plain(f.value))}" for f in less)
     return rate, (f"{'(' + over + ')' if len(numerators) > 1 else over} ÷ "
-                  f"{'(' + under + ')' if len(denominators) > 1 else under} = {rate}%")
+                  f"{'(' + under + ')' if len(denominators) + len(less) > 1 else under} = {rate}%")
 
 
 def _in_order(figures: list[Figure], query: Query) -> list[Figure]:

@@ -39,6 +39,9 @@ def describe_query(query: Query) -> str:
     if query.definition == "公开率":
         both = "（予以公开 + 部分公开）" if "含部分公开" in (query.topic or "") else "予以公开"
         ratio = f"公开率：{both} ÷ 办理结果总计"
+    elif query.denominators and query.minus:  # 「结果纠正 ÷ (行政复议 − 尚未审结)」
+        less = "".join(f" − {_measure(m)}" for m in query.minus)
+        ratio = f"{_joined(ms)} ÷ ({' + '.join(_measure(m) for m in query.denominators)}{less})"
     elif query.denominators:
         ratio = f"{_joined(ms)} ÷ {_joined(query.denominators)}"
     else:

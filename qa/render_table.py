@@ -139,10 +139,11 @@ def _rate(r: Result, question: str) -> Answer:
                 f"按「予以公开 ÷ 办理结果总计」计算为 {f1}；把部分公开也算作公开，"
                 f"按「(予以公开 + 部分公开) ÷ 办理结果总计」计算为 {f2}。")
         return _answer(r, question, text)
-    numerators, denominators = figures[: len(query.measures)], figures[len(query.measures):]
+    n, d = len(query.measures), len(query.denominators)
+    numerators, denominators, less = figures[:n], figures[n : n + d], figures[n + d :]
     a = " + ".join(_part(f, query) for f in numerators)
-    b = " + ".join(_part(f, query) for f in denominators)
-    a, b = (f"({a})" if len(numerators) > 1 else a), (f"({b})" if len(denominators) > 1 else b)
+    b = " + ".join(_part(f, query) for f in denominators) + "".join(f" − {_part(f, query)}" for f in less)
+    a, b = (f"({a})" if len(numerators) > 1 else a), (f"({b})" if len(denominators) + len(less) > 1 else b)
     return _answer(r, question, f"{r.value}%（{name(denominators[0])}：{a} ÷ {b}，{r.formula}）")
 
 

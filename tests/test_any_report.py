@@ -253,3 +253,35 @@ def test_bank_statements_read_in_part_never_with_another_value(path: str, least:
     typed = json.loads((FIXTURES / "handtyped" / f"{Path(path).stem}.json").read_text(encoding="utf-8"))
     _, right, wrong = _compare(report, typed)
     assert wrong == 0 and right >= least, (right, wrong)
+
+
+def test_a_column_named_is_read_from_the_tables_total_row() -> None:
+    """支出预算总表 p11: 合计 171,915,169 | 基本支出 127,642,039 | 项目支出 44,273,130 (元), 合计 printed across the codes."""
+    finance = read_report(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf")
+    totals = {(c.table, c.col): c.value for c in finance.table_cells if c.row == "合计"}
+    assert 44273130 in totals.values() and 127642039 in totals.values()
+    value, text = _ask(finance, "2025年预算的项目支出是多少元")
+    assert value == 44273130 and "支出预算总表" in text and "项目支出" in text
+    answer = answer_any("q", "基本支出和项目支出分别是多少", finance)
+    assert answer is not None and "127,642,039" in answer.answer and "44,273,130" in answer.answer
+
+
+def test_a_name_that_heads_a_column_of_the_rows_table_is_that_column(sifang: Report) -> None:
+    """p11 主营业务分行业情况: 冷冻设备 营业收入 371,318,215.91, 罐式集装箱 764,321,152.14 (元)."""
+    answer = answer_any("q", "冷冻设备和罐式集装箱两块业务的营业收入分别是多少", sifang)
+    assert answer is not None and "371,318,215.91" in answer.answer and "764,321,152.14" in answer.answer
+
+
+def test_a_formula_with_its_own_inputs_named_and_not_with_others(sifang: Report) -> None:
+    """毛利率 (p63 合并利润表): (1,175,301,034.32 − 903,236,584.52) ÷ 1,175,301,034.32 = 23.15%."""
+    value, _ = _ask(sifang, "帮我算下毛利率（按营业收入和营业成本算）")
+    assert value == pytest.approx(23.1485, abs=1e-3)
+    assert answer_any("q", "货币资金的毛利率是多少", sifang) is None  # a figure the formula is not computed from
+
+
+def test_financial_shorthand_and_growth_in_percent_asked_in_words(sifang: Report) -> None:
+    """p6 主要财务指标: 基本每股收益 0.62, 加权平均净资产收益率 7.64; p59 在建工程 236,864,658.04 vs 106,578,620.77."""
+    answer = answer_any("q", "基本每股收益和加权平均ROE各是多少", sifang)
+    assert answer is not None and "0.62" in answer.answer and "7.64" in answer.answer
+    value, _ = _ask(sifang, "在建工程末比末增长了百分之多少")
+    assert value == pytest.approx((236864658.04 / 106578620.77 - 1) * 100, abs=1e-3)

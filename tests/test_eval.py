@@ -401,3 +401,22 @@ def test_eval_cli_kind_filter_and_by_kind_json(tmp_path, capsys, monkeypatch):
 def test_eval_cli_unknown_kind_is_a_one_line_error(tmp_path, capsys):
     assert main(["eval", "--gold", str(_kinds_gold(tmp_path)), "--kind", "derived", "--json"]) == 2
     assert "no gold item has kind derived; kinds in this gold set: table, unanswerable, wording" in capsys.readouterr().err
+
+
+def test_pct_of_a_rate_change_reads_the_points_and_their_direction():
+    """「低 11.06 个百分点」 answers 「下降了多少个百分点」 (11.06) and 「变化了多少」 (-11.06); a rate alone does not."""
+    fell = {**_answer("2023年比2022年低 11.06 个百分点（2022年：49.33%；2023年：38.27%）"), "value": 11.06, "unit": "个百分点"}
+    assert is_correct(GoldItem("x", "q", kind="rate-change", pct=11.06), fell)
+    assert is_correct(GoldItem("x", "q", kind="rate-change", pct=-11.06), fell)
+    assert not is_correct(GoldItem("x", "q", kind="rate-change", pct=11.5), fell)
+    rose = {**_answer("2025年比2024年高 40.87 个百分点"), "value": 40.87, "unit": "个百分点"}
+    assert is_correct(GoldItem("x", "q", kind="rate-change", pct=40.87), rose)
+    assert not is_correct(GoldItem("x", "q", kind="rate-change", pct=-40.87), rose)
+
+
+def test_a_text_item_that_is_a_number_matches_it_in_any_printing():
+    """「25741666.44」 is said by 「25,741,666.44 元」; 「70540547.00」 by 「70,540,547」; another number is not."""
+    item = GoldItem("x", "q", kind="two-fields", text_all=("25741666.44", "70540547.00"))
+    assert is_correct(item, _answer("基本支出为 25,741,666.44 元；项目支出为 70,540,547 元"))
+    assert not is_correct(item, _answer("基本支出为 25,741,666.44 元；项目支出为 70,540,548 元"))
+    assert is_correct(GoldItem("x", "q", kind="field", text="邮箱ir@psbc.com"), _answer("邮箱 ir@psbc.com"))

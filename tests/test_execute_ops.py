@@ -103,3 +103,12 @@ def test_two_years_divided_in_the_order_asked(executor):
     query = Query(op="multiple", measures=(NEW,), scope=QueryScope((), (2023, 2024)), as_asked=True)
     assert run(executor, query, "hz23", "hz24").value == 0.22
     assert run(executor, query.with_(as_asked=False), "hz23", "hz24").value == 4.52
+
+
+def test_a_denominator_less_a_figure(executor):
+    # 淮安 2024 行政复议: 结果纠正 64 ÷ (总计 351 − 尚未审结 37) = 64 ÷ 314 = 20.38% (printed row: 72 64 178 37 351)
+    review = Measure("复议诉讼", "行政复议")
+    answer = run(executor, Query(op="rate", measures=(Measure("复议诉讼", "行政复议", "结果纠正"),), denominator=review,
+                                 minus=(Measure("复议诉讼", "行政复议", "尚未审结"),)), "ha24")
+    assert (answer.value, answer.unit, answer.formula) == (20.38, "%", "64 ÷ (351 − 37) = 20.38%")
+    assert "结果纠正 ÷ (行政复议 · 总计 − 行政复议 · 尚未审结)" in answer.answer

@@ -152,6 +152,29 @@ def test_two_years_are_divided_in_the_order_asked(planner):
     assert plan.years == (2023, 2024)
 
 
-def test_a_subtraction_inside_a_division_is_said_not_approximated(planner):
-    plan = planner.plan("淮安市2024年行政复议的纠错率，按 纠正数/(复议总数−尚未审结) 算是多少？", [])
+def test_a_subtraction_in_the_users_denominator_is_computed(planner):
+    """「纠正数/(复议总数−尚未审结)」: the denominator less a figure (淮安市 2024: 64 ÷ (351 − 37) = 20.38%)."""
+    query = _table(planner, "淮安市2024年行政复议的纠错率，按 纠正数/(复议总数−尚未审结) 算是多少？")
+    review = Measure("复议诉讼", "行政复议")
+    assert query.op == "rate" and query.measures == (Measure("复议诉讼", "行政复议", "结果纠正"),)
+    assert query.denominator == review and query.minus == (Measure("复议诉讼", "行政复议", "尚未审结"),)
+    plan = planner.plan("平潭2024年复议纠错率，就是结果纠正÷(复议总计−尚未审结)，多少？", [])
+    assert plan.kind == "table" and plan.query is not None and plan.query.minus
+
+
+def test_a_subtraction_in_the_users_numerator_is_said_not_approximated(planner):
+    plan = planner.plan("淮安市2024年行政复议的纠错率，按 (纠正数−尚未审结)/复议总数 算是多少？", [])
     assert plan.kind == "partial" and plan.unexplained == ("−",)
+
+
+def test_the_users_formula_after_its_lead_in_words_and_its_name(planner):
+    """「定义是 A÷B」, 「用 A÷B 算」, 「公开比例（A+B）÷总计」: the side is what follows the lead-in, or the group."""
+    query = _table(planner, "淮安市2024年办结率是多少，定义是（七）总计÷（本年新收+上年结转）")
+    assert query.measures == (Measure("申请", "总计"),) and query.denominators == (NEW_ROW, CARRIED_ROW)
+    query = _table(planner, "平潭2024年不予公开率，用不予公开合计÷办理结果总计算")
+    assert query.measures == (Measure("申请", "不予公开"),) and query.denominators == (Measure("申请", "总计"),)
+    query = _table(planner, "洪泽区2024年公开比例（予以公开+部分公开）÷总计是多少")
+    assert query.measures == (Measure("申请", "予以公开"), Measure("申请", "部分公开"))
+    assert query.denominators == (Measure("申请", "总计"),)
+    plan = planner.plan("洪泽区2024年货币资金（予以公开+部分公开）÷总计是多少", [])
+    assert plan.kind == "partial" and "货币资金" in plan.unexplained
