@@ -174,7 +174,7 @@ def _label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
     heads: dict[str, list[TableCell]] = {}
     for cell in cells:
         name = _head(cell.col)
-        if len(name) >= 2 and name not in index and name not in _TOTAL_ROWS and _heads_total(cell, name):
+        if len(FUNCTION.sub("", name)) >= 2 and name not in index and _heads_total(cell, name):  # not 「规模」, 「金额」
             heads.setdefault(name, []).append(cell)
     return {**index, **heads}
 
