@@ -65,9 +65,8 @@ def _in_order(figures: list[Figure], query: Query) -> list[Figure]:
     named = {a: i for i, a in enumerate(query.scope.agencies)}
     if not query.as_asked:
         return figures if len({f.report_id for f in figures}) < len(figures) else sorted(figures, key=lambda f: (f.year or 0))
-    if len(figures) == 2 and figures[0].year == figures[1].year and all(f.agency in named for f in figures) \
-            and len({f.agency for f in figures}) == 2:
-        return sorted(figures, key=lambda f: -named[f.agency])
+    if len(figures) == 2 and all(f.agency in named for f in figures) and len({f.agency for f in figures}) == 2:
+        return sorted(figures, key=lambda f: -named[f.agency])  # 「司法局2020年是办公厅2019年的几倍」: by agency
     if len({f.report_id for f in figures}) < len(figures):
         return figures  # two rows of one report: in the order the query names them
     years = {y: i for i, y in enumerate(query.scope.years)}
@@ -271,7 +270,8 @@ class Executor:
         before, after = pair
         if not before.value:
             return Result("zero", query, scope, [before])
-        ratio = round((after.value or 0) / before.value, 2)
+        exact = (after.value or 0) / before.value
+        ratio = round(exact, 2) if abs(exact) >= 1 else float(f"{exact:.3g}")  # 0.137倍, not 0.14倍
         formula = f"{format_number(after.value)} ÷ {format_number(before.value)} = {format_number(ratio)}"
         return Result("multiple", query, scope, [before, after], ratio, "倍", formula)
 

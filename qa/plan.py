@@ -324,9 +324,15 @@ def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]
     """
     from qa.scope import aliases
 
+    spans = {a: [(m.start(), m.start() + len(n)) for n in aliases(a) for m in re.finditer(re.escape(n), question)]
+             for a in agencies}
+
     def first(agency: str) -> int:
-        places = [question.find(n) for n in aliases(agency) if n in question]
-        return min(places) if places else -1
+        """Where the question first names the agency: not 「上海市」 inside 「上海市司法局」, another agency's name."""
+        others = [o for b in agencies if b != agency for o in spans[b]]
+        own = [s for s in spans[agency]
+               if not any(o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0] for o in others)]
+        return min((s[0] for s in own), default=-1)
 
     at_agency = {a: first(a) for a in agencies}
     at_year = {y: question.find(str(y)) for y in years}
