@@ -289,7 +289,7 @@ PLAN_DIFF_PARTS = re.compile(r"(?P<a>[^，,。？?]{2,24}?)[，,]?比(?P<b>[^，
 # A difference asked of two things (「A 比 B 多多少」, 「相差多少」) — not 「占比是多少」 or 「比例提升到了多少」.
 TEXT_ASKS_DIFF = re.compile(r"哪个[^，。？]{0,4}?(?:更)?(?:多|少|高|低)|哪项(?:更)?(?:多|少)|谁(?:更)?(?:多|少)|(?<![占])比(?!例|率|重)[^，。？]{0,15}?(?:多|少|高|低)[\u4e00-\u9fff]?了?(?:多少|几)|相差|差(?:了)?多少|多出(?:多少|几)")
 # A share asked (「占多少」, 「比例」, 「百分之几」): a figure the prose gives must be a percentage to answer it.
-TEXT_ASKS_SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)|占比|比例|比重|百分之|百分比|几成|%")
+TEXT_ASKS_SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)|占比(?![最更较第])|比例|比重|百分之|百分比|几成|%")
 # An operator in a user's formula no Plan computes (a subtraction): the formula is not read without it.
 FORMULA_UNSUPPORTED = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|减去|减掉|刨掉|刨去|去掉|扣除|乘以|×")
 # A change asked without a direction (「变化了多少个百分点」): the answer is signed.
