@@ -9,6 +9,7 @@ different values for the same row and period give no figure: the candidates are 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -69,7 +70,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         return _fact_answer(question, content, report)
     if formula is not None and not all(_operand(m, formula) for m in measures):
         return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
-    left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", rest))
+    left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     columns = set().union(*(_levels(c) for t in report.tables for c in t.columns))
     if not all(word in columns for word in left):
         return None  # words no element accounts for: the prose may say them
@@ -230,11 +231,31 @@ def _column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint:
     return None
 
 
-def _levels(col: str) -> set[str]:
-    """A column path's levels as printed (「收入 / 决算数」 -> 收入, 决算数), each also without its year."""
+def places(report: Report) -> set[str]:
+    """The issuer's place names and their parts (上海市普陀区司法局 -> 上海市, 上海, 普陀区, 普陀) and other names."""
+    found: set[str] = set()
+    for name in (report.agency, *report.names):
+        for m in re.finditer(r"[\u4e00-\u9fff]+?(省|自治州|自治区|自治县|市|州|区|县|盟|旗)", name or ""):
+            found |= {m.group(), m.group()[: -len(m.group(1))]}
+    return {p for p in found if len(p) >= 2} | {n for n in report.names if not n.isdigit()}
+
+
+def without_places(text: str, report: Report) -> str:
+    """The text without the issuer's place names (「黔东南州」, 「普陀」, 「市」): who the report is by, not what is asked."""
+    for place in sorted(places(report), key=len, reverse=True):
+        text = text.replace(place, " ")
+    return re.sub(r"^[\s（(]*[市区州县](?![场域内外级])", " ", text)  # 「市财政局…」 once 财政局 is read as the issuer
+
+
+@functools.lru_cache(maxsize=65536)
+def _levels(col: str) -> frozenset[str]:
+    """A column path's levels as printed (「收入 / 决算数」 -> 收入, 决算数), each also without its year.
+
+    Whole levels only: 「余额」 is not 「平均余额」.
+    """
     levels = {re.sub(r"\s", "", x) for x in col.split("/")}
     levels |= {re.sub(r"^(?:19|20)\d\d年(?:度|末)?", "", x) for x in levels}
-    return levels | {FUNCTION.sub("", x) for x in levels}  # as the question's rest is read (「决算数」 -> 决算)
+    return frozenset(levels | {FUNCTION.sub("", x) for x in levels})  # 「决算数」 -> 决算 too
 
 
 def _pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, prior: bool, parent: bool,
@@ -424,7 +445,7 @@ def _explains(asked: str, fact: Fact) -> bool:
     return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
 
 
-def unsaid(content: str, answer: Answer) -> list[str]:
+def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[str]:
     """The question's content words that the sentence an answer quotes does not say (none for an abstention).
 
     A change asked (「较上年末变动多少」) is unsaid when the figure given is not the sentence's change; a count in a
@@ -442,6 +463,7 @@ def unsaid(content: str, answer: Answer) -> list[str]:
         if at < 0 or not re.search(r"增|减|降|长|升|多|少|变动|变化|比", quote[max(0, at - 6) : at]):
             return ["变动"]
     quoted = re.sub(r"\s+", "", "".join(c.quote for c in answer.citations[:1]))
+    content = without_places(content, report) if report is not None else content
     terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
     return [t for t in terms if t not in quoted]
 

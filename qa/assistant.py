@@ -199,7 +199,7 @@ class Assistant:
             return answer
         if plan.combine == "each" and len(answer.citations) >= 2:
             return answer  # each part was read with its own words
-        missing = unsaid(plan.content, answer)
+        missing = unsaid(plan.content, answer, cited[0])
         if missing:  # 「一般公共预算支出」 answered with a sentence about 一般公共预算收入
             return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的表格或句子", plan.scope)
         return answer

@@ -285,3 +285,14 @@ def test_financial_shorthand_and_growth_in_percent_asked_in_words(sifang: Report
     assert answer is not None and "0.62" in answer.answer and "7.64" in answer.answer
     value, _ = _ask(sifang, "在建工程末比末增长了百分之多少")
     assert value == pytest.approx((236864658.04 / 106578620.77 - 1) * 100, abs=1e-3)
+
+
+def test_the_issuers_place_and_whole_function_words_are_not_left_over() -> None:
+    """「市…」 once 财政局 is read as the issuer, 「上海市」, and 「比重」 as one word (not 比 + 重): p11 and p7 totals,
+    基本支出 127,642,039 ÷ 支出总计 171,915,169 = 74.25%."""
+    finance = read_report(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf")
+    assert _ask(finance, "市项目支出预算是多少元？")[0] == 44273130
+    assert _ask(finance, "上海市的项目支出是多少元")[0] == 44273130
+    value, _ = _ask(finance, "预算中基本支出占支出总计的比重是多少？")
+    assert value == pytest.approx(127642039 / 171915169 * 100, abs=1e-3)
+    assert answer_any("q", "市场部的项目支出是多少元", finance) is None  # 「市场」 is not the issuer's 市
