@@ -65,6 +65,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     own = _user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
     formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
     rest = own[1] if own else re.sub(formula.words, " ", content) if formula else content
+    rest, misread = _misspelt(rest, labels)  # 「在建工成」: one character a homophone of a printed label's
     measures, rest = _measures(rest, labels)
     if formula is None and not measures:
         return _fact_answer(question, content, report)
@@ -82,11 +83,12 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     parent = bool(PARENT.search(content))
     try:
         if formula is not None:
-            return _formula_answer(question, report, formula, labels, prior, parent, hint)
+            return _noted(_formula_answer(question, report, formula, labels, prior, parent, hint), misread)
         if GROWTH.search(content) or CHANGE.search(content):
             if len(measures) != 1:
                 return None
-            return _change_answer(question, report, measures[0], labels, parent, bool(GROWTH.search(content)), hint)
+            growth = bool(GROWTH.search(content))
+            return _noted(_change_answer(question, report, measures[0], labels, parent, growth, hint), misread)
         if len(measures) > 1 and not BOTH.search(content) and not re.search(r"[和、及与]", content):
             return None
         picks = [_pick(m, labels, report, prior, parent, hint) for m in measures]
@@ -94,7 +96,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         return _unclear_answer(question, report, unclear)
     if any(p is None for p in picks):
         return None
-    return _values_answer(question, report, [p for p in picks if p is not None], prior)
+    return _noted(_values_answer(question, report, [p for p in picks if p is not None], prior), misread)
 
 
 _DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
@@ -116,6 +118,42 @@ def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formu
     rest = content[: m.start()] + " " + content[m.end():]
     rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
     return Formula(f"{sides[0]} ÷ {sides[1]}", "", ((sides[0], 1),), sides[1]), rest
+
+
+def _misspelt(content: str, labels: dict[str, list[TableCell]]) -> tuple[str, tuple[str, str] | None]:
+    """A word one character off a printed label (or everyday name), that character a homophone: read as the label.
+
+    「在建工成」 is 在建工程, 「归母净利闰」 归母净利润 — only when no name is written right and exactly one name is
+    that close; 「应收账款」 is never 应付账款 (收 and 付 do not sound alike). The answer says how it was read.
+    """
+    from pypinyin import lazy_pinyin
+
+    names = {n for n in {*SYNONYMS, *labels} if len(n) >= 4 and (n in labels or any(x in labels for x in SYNONYMS.get(n, ())))}
+    found: set[tuple[str, str]] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]{4,}", content):
+        exact = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), run)]
+        for n in names:
+            for at in range(len(run) - len(n) + 1):
+                if any(a <= at and at + len(n) <= b for a, b in exact):
+                    continue  # inside a name written right (a longer label, or this one)
+                window = run[at : at + len(n)]
+                off = [i for i, (a, b) in enumerate(zip(window, n, strict=True)) if a != b]
+                if len(off) == 1 and lazy_pinyin(window[off[0]]) == lazy_pinyin(n[off[0]]):
+                    found.add((window, n))
+    if len({n for _, n in found}) != 1:
+        return content, None
+    written, name = next(iter(found))
+    return content.replace(written, name), (written, name)
+
+
+def _noted(answer: Answer | None, misread: tuple[str, str] | None) -> Answer | None:
+    """The answer with the reading of a misspelt word said first (「按「在建工程」理解「在建工成」」)."""
+    if answer is None or misread is None:
+        return answer
+    note = f"（按「{misread[1]}」理解「{misread[0]}」）"
+    answer.answer = note + answer.answer
+    answer.understood = f"{answer.understood}{note}" if answer.understood else note
+    return answer
 
 
 def _row_and_column(measures: list[tuple[str, ...]], report: Report, labels: dict[str, list[TableCell]]

@@ -296,3 +296,12 @@ def test_the_issuers_place_and_whole_function_words_are_not_left_over() -> None:
     value, _ = _ask(finance, "预算中基本支出占支出总计的比重是多少？")
     assert value == pytest.approx(127642039 / 171915169 * 100, abs=1e-3)
     assert answer_any("q", "市场部的项目支出是多少元", finance) is None  # 「市场」 is not the issuer's 市
+
+
+def test_a_label_misspelt_with_a_homophone_is_read_and_the_reading_said(sifang: Report) -> None:
+    """p59: 在建工程 236,864,658.04 (2019) and 106,578,620.77 (2018); 应收账款 35,667,317.09."""
+    answer = answer_any("q", "在建工成末比末增长了百分之多少", sifang)
+    assert answer is not None and answer.answer.startswith("（按「在建工程」理解「在建工成」）")
+    assert answer.value == pytest.approx((236864658.04 / 106578620.77 - 1) * 100, abs=1e-3)
+    assert _ask(sifang, "应收帐款是多少")[0] == 35667317.09
+    assert answer_any("q", "在建工作是多少", sifang) is None  # 作 does not sound like 程: not a slip of the pen
