@@ -101,23 +101,24 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
 
 _DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
 _SHARE = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,30}?)(?:占|与|和|跟)(?P<b>[\u4e00-\u9fff]{2,30}?)的?(?:比重|比例|百分比|百分之几|比值|占比)")
+_WITHIN = re.compile(r"(?P<b>[\u4e00-\u9fff]{2,30}?)(?:里面|里头|当中|之中|里|中)的?(?P<a>[\u4e00-\u9fff]{2,30}?)"
+                     r"(?:所占的?|占了?)(?:多大|多少)?的?(?:比重|比例|百分比|百分之几|比值|占比)?")
 _NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=是|为|有|多少|[（(？?，,]|$)")
 
 
 def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
     """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
-    m = _DIVIDE.search(content) or _SHARE.search(content)
-    if m is None:
-        return None
-    sides = []
-    for side in (m.group("a"), m.group("b")):
-        found, rest = _measures(side, labels)
-        if len(found) != 1 or re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest)):
-            return None
-        sides.append(found[0][0])
-    rest = content[: m.start()] + " " + content[m.end():]
-    rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
-    return Formula(f"{sides[0]} ÷ {sides[1]}", "", ((sides[0], 1),), sides[1]), rest
+    for pattern in (_DIVIDE, _WITHIN, _SHARE):  # 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
+        m = pattern.search(content)
+        if m is None:
+            continue
+        a, b = _one_measure(m.group("a"), labels), _one_measure(m.group("b"), labels)
+        if a is None or b is None:
+            continue
+        rest = content[: m.start()] + " " + content[m.end():]
+        rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
+        return Formula(f"{a} ÷ {b}", "", ((a, 1),), b), rest
+    return None
 
 
 def _misspelt(content: str, labels: dict[str, list[TableCell]]) -> tuple[str, tuple[str, str] | None]:
@@ -197,6 +198,14 @@ def _named(cell: TableCell) -> str:
     """How the answer names a cell: its row, or its column where the row is a total (「项目支出」, not 「合计」)."""
     row = norm_label(cell.row)
     return f"{_head(cell.col)}（{row}）" if row in _TOTAL_ROWS and _head(cell.col) else row
+
+
+def _one_measure(side: str, labels: dict[str, list[TableCell]]) -> str | None:
+    """The one printed row (or everyday name) a side of a division names, with nothing else; None otherwise."""
+    found, rest = _measures(side, labels)
+    if len(found) != 1 or re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest)):
+        return None
+    return found[0][0]
 
 
 def _label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
@@ -383,9 +392,9 @@ def _formula_answer(question: str, report: Report, formula: Formula, labels: dic
     ratio = numerator / bottom.cell.value
     value = ratio * 100 if formula.percent else ratio
     shown = f"{value:.2f}%" if formula.percent else f"{value:.2f}"
-    terms = " ".join(f"{'+' if sign > 0 else '−'} {norm_label(p.cell.row)} {_fmt(p.cell.value, p.cell.unit)}"
+    terms = " ".join(f"{'+' if sign > 0 else '−'} {_named(p.cell)} {_fmt(p.cell.value, p.cell.unit)}"
                      for p, sign in top if p is not None).lstrip("+ ")
-    arithmetic = f"({terms}) ÷ {norm_label(bottom.cell.row)} {_fmt(bottom.cell.value, bottom.cell.unit)}"
+    arithmetic = f"({terms}) ÷ {_named(bottom.cell)} {_fmt(bottom.cell.value, bottom.cell.unit)}"
     arithmetic += " × 100%" if formula.percent else ""
     picks = [p for p, _ in top if p is not None] + [bottom]
     text = f"{_who(report)}{formula.name}为 {shown}（{arithmetic} = {shown}）"

@@ -305,3 +305,11 @@ def test_a_label_misspelt_with_a_homophone_is_read_and_the_reading_said(sifang: 
     assert answer.value == pytest.approx((236864658.04 / 106578620.77 - 1) * 100, abs=1e-3)
     assert _ask(sifang, "应收帐款是多少")[0] == 35667317.09
     assert answer_any("q", "在建工作是多少", sifang) is None  # 作 does not sound like 程: not a slip of the pen
+
+
+def test_a_share_of_a_whole_named_first_divides_by_that_whole(sifang: Report) -> None:
+    """「流动资产中货币资金占比」 (p59): 货币资金 905,402,299.44 ÷ 流动资产合计 1,639,379,320.41 = 55.23%."""
+    expected = 905402299.44 / 1639379320.41 * 100
+    assert _ask(sifang, "流动资产中货币资金占比是多少")[0] == pytest.approx(expected, abs=1e-3)
+    assert _ask(sifang, "流动资产里货币资金占多大比例")[0] == pytest.approx(expected, abs=1e-3)
+    assert _ask(sifang, "货币资金占流动资产的比例")[0] == pytest.approx(expected, abs=1e-3)
