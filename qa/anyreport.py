@@ -291,7 +291,22 @@ def without_places(text: str, report: Report) -> str:
     """The text without the issuer's place names (「黔东南州」, 「普陀」, 「市」): who the report is by, not what is asked."""
     for place in sorted(places(report), key=len, reverse=True):
         text = text.replace(place, " ")
+    for short in re.findall(r"[\u4e00-\u9fff]{2,12}?(?:局|厅|委|部|办|院|中心|公司|集团|银行)", text):
+        if _abbreviates(short, report.agency):  # 「规划资源局」 for 上海市普陀区规划和自然资源局
+            text = text.replace(short, " ")
     return re.sub(r"^[\s（(]*[市区州县](?![场域内外级])", " ", text)  # 「市财政局…」 once 财政局 is read as the issuer
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether a short name is the full name's characters in order, ending as it ends (a Chinese abbreviation)."""
+    if len(short) < 3 or not name or short[-1] != name[-1]:
+        return False
+    at = 0
+    for ch in short:
+        at = name.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=65536)
@@ -331,6 +346,11 @@ def _pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Re
         if not scored:
             continue
         best = scored[max(scored)]
+        # 「收入支出决算总表」 over 「财政拨款收入支出决算总表」: a title qualified by words the question did not say
+        # (they would have been left over) is not the table asked, when the plain one is there too
+        plain = [p for p in best if not any(q.table.title != p.table.title and q.table.title in p.table.title
+                                            for q in best)]
+        best = plain or best
         if len({p.cell.value for p in best}) > 1:
             raise Unclear(name, best)
         return best[0]

@@ -295,6 +295,8 @@ class Planner:
 def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: tuple[int, ...], question: str) -> Plan | None:
     """A question about one issuer's report of another kind (年度报告, 决算, 统计公报 …): its own tables, then its prose."""
     reports = catalog.select(agencies, ()) if agencies else []
+    if not agencies and len({r.agency for r in catalog.reports}) == 1:  # one issuer's report chosen (the report filter)
+        reports = list(catalog.reports)
     if not reports or any(r.kind in ("", DISCLOSURE) for r in reports):
         return None
     if not years and (short := re.search(r"(?<![\d０-９])(\d{2})年", question)):

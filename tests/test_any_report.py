@@ -313,3 +313,13 @@ def test_a_share_of_a_whole_named_first_divides_by_that_whole(sifang: Report) ->
     assert _ask(sifang, "流动资产中货币资金占比是多少")[0] == pytest.approx(expected, abs=1e-3)
     assert _ask(sifang, "流动资产里货币资金占多大比例")[0] == pytest.approx(expected, abs=1e-3)
     assert _ask(sifang, "货币资金占流动资产的比例")[0] == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.skipif(not (SHARED / "budget").is_dir(), reason="../shared/reports is not beside this checkout")
+def test_the_plain_table_over_one_qualified_by_words_not_asked_and_a_short_name_of_the_issuer() -> None:
+    """普陀区财政局 2024 决算: 收入支出决算总表 总计 2,995.39 (p6), 财政拨款收入支出决算总表 总计 2,961.68 万元;
+    规划和自然资源局: 收入支出决算总表 总计 9,859.38 万元 (p7), asked by its short name 「规划资源局」."""
+    finance = read_report(SHARED / "budget" / "shanghai_putuo_finance_bureau_2024_final_accounts.pdf")
+    assert _ask(finance, "年度收入支出总计是多少万元")[0] == 2995.39
+    planning = read_report(SHARED / "budget" / "shanghai_putuo_planning_resources_bureau_2024_final_accounts.pdf")
+    assert _ask(planning, "普陀区规划资源局年度收入支出总计是多少？")[0] == 9859.38
