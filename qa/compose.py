@@ -59,7 +59,7 @@ def _readings(side: str) -> list[str]:
     Then without the words that introduce it (「定义是（七）总计」, 「用不予公开合计」), then the bracketed group that
     ends it (「公开比例（予以公开+部分公开）」): the words before the group are left to the whole question's coverage.
     """
-    texts = [side.strip()]
+    texts = [re.sub(r"\s*(?:[×*]\s*100%?|乘以?\s*100)\s*$", "", side.strip())]  # 「纠正数/复议总数×100」: a percent
     if (lead := COMPOSE_LEAD_IN.search(side)) is not None:
         texts.append(side[lead.end():].strip())
     for text in list(texts):

@@ -357,9 +357,10 @@ class Catalog:
         names = self._index(self.alias_map)
         for name, _ in names.ranked(names.exact(question)):
             # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
-            if name in question:
-                question = re.sub(re.escape(name) + _NAME_TAIL, "", question)
+            if name in question:  # 「市科委」: a 市 written before a short name is the name's too
+                question = re.sub(r"(?:(?<![\u4e00-\u9fff])[市区县])?" + re.escape(name) + _NAME_TAIL, "", question)
         _, near = self._matches(question, near=True)
         for window in near:
             question = question.replace(window, "")
-        return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*年?度?", "", question)  # 「转到2026年」 is a row's words
+        # 「转到2026年」 is a row's words; 「2025年报里」: the year's report
+        return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年?度?)", "", question)

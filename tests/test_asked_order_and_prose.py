@@ -41,3 +41,23 @@ def test_a_prose_difference_asked_with_a_verb_is_computed(assistant):
 def test_a_share_the_prose_does_not_print_is_not_answered_with_a_count(assistant):
     answer = assistant.ask("沭阳县发展和改革局2023年发布的信息里，政府网站信息占比是多少？")
     assert answer.abstained and "%" not in answer.answer.split("：")[0]
+
+
+def test_words_that_only_say_how_to_show_or_name_the_report_leave_no_word_unexplained(assistant):
+    """「2025年报里」, 「市科委」's 市, 「×100」, 「用百分数表示」, 「保留两位」, 「加一块」, 「还剩」: no figure is lost to them.
+
+    012 沭阳 2025 行政复议 纠正 10, 总计 61 (10 ÷ 61 = 16.39%); 行政处罚 693957; 011 淮安 2024 新收 3119 (÷ 366);
+    007 平潭 2025 复议 36 + 诉讼 9 = 45; 014 上海市政府办公厅 2025 结转下年度 293.
+    """
+    assert assistant.ask("沭阳县2025年报里行政处罚决定数量是多少？").value == 693957
+    answer = assistant.ask("沭阳县2025年行政复议 纠正数/复议总数×100 是多少")
+    assert (answer.value, answer.unit) == (16.39, "%")
+    assert assistant.ask("淮安市2024年平均每天新收多少件信息公开申请（保留两位）").value == 8.52
+    assert assistant.ask("平潭2025年因为信息公开引发的复议和诉讼加一块一共多少起").value == 45
+    assert assistant.ask("上海市政府办公厅2025年没办完、要转到下一年的申请还剩多少件？").value == 293
+
+
+def test_a_change_asked_with_bian_le_is_signed(assistant):
+    """平潭 公开率（含部分公开）: 2023 (22 + 20) ÷ 81 = 51.85%, 2024 (71 + 29) ÷ 218 = 45.87%: 变了 −5.98 个百分点."""
+    answer = assistant.ask("平潭依申请公开的公开率（予以公开加部分公开占办结数），2024年比2023年变了几个百分点")
+    assert (answer.value, answer.unit) == (-5.98, "个百分点")
