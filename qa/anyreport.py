@@ -78,8 +78,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it
     measures, named = _row_and_column(measures, report, labels)  # 「冷冻设备和罐式集装箱的营业收入」: 营业收入 heads a column
     hint += named
-    prior = bool(PRIOR.search(content)) or (report.year is not None and f"{report.year - 1}年" in content
-                                             and f"{report.year}年" not in content)
+    prior = bool(PRIOR.search(content)) or (report.year is not None and f"{report.year - 1}年" in question
+                                             and f"{report.year}年" not in question)
     parent = bool(PARENT.search(content))
     try:
         if formula is not None:
@@ -388,9 +388,10 @@ def _answer(question: str, report: Report, text: str, value: float | None, unit:
 
 
 def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:
-    parts = [f"{_named(p.cell)}为 {_fmt(p.cell.value, p.cell.unit)}（{p.table.title}，{p.cell.col}）" for p in picks]
-    when = "上年" if prior else ""
-    text = f"{_who(report)}{when}" + "；".join(parts)
+    parts = [f"{_named(p.cell)}为 {_fmt(p.cell.value, p.cell.unit)}（{'，'.join(x for x in (p.table.title, p.cell.col) if x)}）"
+             for p in picks]
+    head = f"{_who(report)}报告所列{report.year - 1}年：" if prior and report.year else _who(report)  # the prior column
+    text = head + "；".join(parts)
     first = picks[0].cell
     understood = f"{report.agency}{report.year or ''}年，" + "、".join(f"「{p.table.title}」中「{p.cell.row}」×「{p.cell.col}」"
                                                                         for p in picks)

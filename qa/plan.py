@@ -302,9 +302,13 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     if not years and (short := re.search(r"(?<![\d０-９])(\d{2})年", question)):
         years = (2000 + int(short.group(1)),)  # 「四方科技19年归母净利润」
     chosen = [r for r in reports if r.year in years] if years else reports
+    missing = ""
     if years and not chosen:
         held = "、".join(f"{r.year}年" for r in reports if r.year)
-        return replace(plan, reason=f"语料中没有{'、'.join(agencies)}{years[-1]}年的报告（有：{held or '年份不明的报告'}）")
+        missing = f"语料中没有{'、'.join(agencies)}{years[-1]}年的报告（有：{held or '年份不明的报告'}）"
+        chosen = [r for r in reports if len(years) == 1 and r.year == years[0] + 1]
+        if not chosen:
+            return replace(plan, reason=missing)
     if len({r.agency for r in chosen}) > 1:  # two issuers: no comparison across reports yet, their prose (guarded)
         ids = [r.id for r in chosen]
         return replace(plan, kind="text", reports=chosen, agencies=agencies, scope=Scope(tuple(ids), agencies, years),
@@ -312,6 +316,8 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     report = max(chosen, key=lambda r: r.year or 0)
     scope = Scope((report.id,), agencies, (report.year,) if report.year else ())
     text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])
+    if missing:  # 「平安银行2023年末…」: the 2024 report's tables print the year before; its prose speaks of 2024
+        return replace(text, kind="any", otherwise=replace(plan, reason=f"{missing}；下一年报告的表格中也没有它的上年数"))
     parts = each_part(plan.content)
     if parts:  # 「A和B分别是多少」: each read from its own sentence
         text = replace(text, parts=parts, combine="each")

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from corpus import Report
+from corpus import Report, Settings
 from corpus.anytables import parse_value
 from corpus.reader import read_report
+from index import FakeEmbeddings
 from qa.anyreport import answer_any
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -323,3 +326,22 @@ def test_the_plain_table_over_one_qualified_by_words_not_asked_and_a_short_name_
     assert _ask(finance, "年度收入支出总计是多少万元")[0] == 2995.39
     planning = read_report(SHARED / "budget" / "shanghai_putuo_planning_resources_bureau_2024_final_accounts.pdf")
     assert _ask(planning, "普陀区规划资源局年度收入支出总计是多少？")[0] == 9859.38
+
+
+def test_a_year_before_the_report_is_read_from_its_prior_column_and_never_from_its_prose() -> None:
+    """四方科技's 2019 report prints 2018: 营业收入 1,230,537,181.80 (合并利润表), 货币资金 627,041,535.44 (2018-12-31);
+    2017 is in no table of it, and the 2019 prose is not asked about 2018."""
+    from qa import Assistant
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        shutil.copy(ANY / "sifang_tech_2019_annual_report.pdf", corpus)
+        settings = Settings(home=Path(tmp) / "home", corpus=corpus)
+        assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+        answer = assistant.ask("四方科技2018年营业收入是多少")
+        assert answer.value == 1230537181.80 and answer.answer.startswith("四方科技2019年报告所列2018年：")
+        assert assistant.ask("四方科技2018年年末货币资金").value == 627041535.44
+        later = assistant.ask("四方科技2017年营业收入")
+        assert later.abstained and "语料中没有四方科技集团股份有限公司2017年的报告" in later.answer
+        assistant.index.close()
