@@ -85,8 +85,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         if formula is not None:
             return _noted(_formula_answer(question, report, formula, labels, prior, parent, hint), misread)
         if GROWTH.search(content) or CHANGE.search(content):
-            if len(measures) != 1:
-                return None
+            if len(measures) != 1 or (prior and not PRIOR.search(content)):
+                return None  # 「2023年…同比」 asked of a 2024 report: its columns hold 2023 but not the year before it
             growth = bool(GROWTH.search(content))
             return _noted(_change_answer(question, report, measures[0], labels, parent, growth, hint), misread)
         if len(measures) > 1 and not BOTH.search(content) and not re.search(r"[和、及与]", content):
