@@ -156,7 +156,7 @@ def test_a_question_with_a_word_no_table_explains_gets_no_figure(sifang: Report)
 
 def test_a_quarter_column_is_not_taken_for_the_year() -> None:
     from corpus.anytables import TableInfo
-    from qa.anyreport import _column
+    from qa.anycells import column as _column
 
     quarters = TableInfo(1, "分季度主要财务指标", "百万元", (20,), ("2024年第一季度", "2024年第二季度"), 5)
     assert _column(quarters, 2024, prior=False, parent=False) is None
@@ -214,7 +214,7 @@ def test_two_things_asked_each_are_split_with_the_words_they_share() -> None:
 
 def test_an_opening_balance_column_is_not_the_year_end_and_a_bank_alone_table_not_the_group() -> None:
     from corpus.anytables import TableInfo
-    from qa.anyreport import _column, _score
+    from qa.anycells import column as _column, score as _score
 
     restated = TableInfo(74, "合并资产负债表", "元", (90,), ("2019年12月31日", "2020年1月1日", "调整数"), 40)
     assert _column(restated, 2020, prior=False, parent=False) is None  # 金宇生物 2020: the new-standard restatement

@@ -1,0 +1,267 @@
+"""Which cell of a report's own tables a question names: row labels, column heads, periods, entity, table.
+
+A measure is a printed row label (or an everyday name of `qa.formulas.SYNONYMS`), or a column head read on its
+table's 合计 row; the column is the period asked (the report's year or the year before), the entity (consolidated
+unless 母公司/银行 is asked) and any column word the question says. Two tables that print different values for
+the same row and period raise `Unclear`: the caller lists the candidates instead of a figure. Used by
+`qa.anyreport`, which reads the question and writes the answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from corpus import Report
+from corpus.anytables import TableCell, TableInfo
+from qa.formulas import FUNCTION, SYNONYMS, Formula, norm_label, short_label
+
+_STATEMENT = re.compile(r"(?:资产负债表|利润表|损益表|现金流量表|收支.{0,6}总表|收入.{0,6}总表)$")
+_SUMMARY = re.compile(r"主要会计数据|主要财务指标|财务概要|主要财务数据|会计数据")
+_NOT_PERIOD = re.compile(r"增减|变动|比例|占|%|附注|比上年|同比|季度|半年|\d{1,2}月(?!\d{1,2}日)|\d{1,2}[-—]\d{1,2}月")
+_CURRENT = re.compile(r"本期|本年|期末|年末|本报告期|决算数|预算数|金额")
+_EARLIER = re.compile(r"上期|上年|期初|年初|上年同期")
+_OTHER_ENTITY = re.compile(r"母公司|本行|银行(?!股份)")
+@dataclass(frozen=True)
+class Pick:
+    """A cell chosen for a measure: the cell and its table."""
+
+    cell: TableCell
+    table: TableInfo
+
+
+class Unclear(Exception):
+    """Two tables (or two rows) print different values for what was asked: no figure, the candidates said."""
+
+    def __init__(self, measure: str, picks: list[Pick]) -> None:
+        super().__init__(measure)
+        self.measure, self.picks = measure, picks
+
+
+def misspelt(content: str, labels: dict[str, list[TableCell]]) -> tuple[str, tuple[str, str] | None]:
+    """A word one character off a printed label (or everyday name), that character a homophone: read as the label.
+
+    「在建工成」 is 在建工程, 「归母净利闰」 归母净利润 — only when no name is written right and exactly one name is
+    that close; 「应收账款」 is never 应付账款 (收 and 付 do not sound alike). The answer says how it was read.
+    """
+    from pypinyin import lazy_pinyin
+
+    names = {n for n in {*SYNONYMS, *labels} if len(n) >= 4 and (n in labels or any(x in labels for x in SYNONYMS.get(n, ())))}
+    found: set[tuple[str, str]] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]{4,}", content):
+        exact = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), run)]
+        for n in names:
+            for at in range(len(run) - len(n) + 1):
+                if any(a <= at and at + len(n) <= b for a, b in exact):
+                    continue  # inside a name written right (a longer label, or this one)
+                window = run[at : at + len(n)]
+                off = [i for i, (a, b) in enumerate(zip(window, n, strict=True)) if a != b]
+                if len(off) == 1 and lazy_pinyin(window[off[0]]) == lazy_pinyin(n[off[0]]):
+                    found.add((window, n))
+    if len({n for _, n in found}) != 1:
+        return content, None
+    written, name = next(iter(found))
+    return content.replace(written, name), (written, name)
+
+
+def row_and_column(measures: list[tuple[str, ...]], report: Report, labels: dict[str, list[TableCell]]
+                    ) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+    """A name that heads a column of the table the other names are rows of is that column, not another row."""
+    if len(measures) < 2:
+        return measures, ()
+    for measure in measures:
+        others = [m for m in measures if m is not measure]
+        tables = [{c.table for name in m for c in labels.get(name, []) if not heads_total(c, name)} for m in others]
+        shared = set.intersection(*tables) if tables else set()
+        heads = {level for t in report.tables if t.number in shared for c in t.columns for level in levels(c)}
+        named = [name for name in measure if name in heads]
+        if named:
+            return others, (named[0],)
+    return measures, ()
+
+
+def operand(printed: tuple[str, ...], formula: Formula) -> bool:
+    """Whether a measure the question names is one the formula divides (「毛利率（按营业收入和营业成本算）」)."""
+    names = [m for m, _ in formula.numerator] + [formula.denominator]
+    return any(set(printed) & {name, *SYNONYMS.get(name, ())} for name in names)
+
+
+_TOTAL_ROWS = ("合计", "总计")
+_CODE_LEVELS = re.compile(r"^(?:类|款|项|金额|预算数|决算数|本年|本期)$")
+
+
+def head(col: str) -> str:
+    """The last printed level of a column path that names something (「支出预算 / 项目支出 / 项」 -> 项目支出)."""
+    levels = [x.strip() for x in col.split("/") if x.strip() and not _CODE_LEVELS.match(x.strip())]
+    return levels[-1] if levels else ""
+
+
+def heads_total(cell: TableCell, name: str) -> bool:
+    """Whether the cell is a total row's value under a column the name heads (「项目支出」 in a 合计 row)."""
+    return norm_label(cell.row) in _TOTAL_ROWS and head(cell.col) == name
+
+
+def named(cell: TableCell) -> str:
+    """How the answer names a cell: its row, or its column where the row is a total (「项目支出」, not 「合计」)."""
+    row = norm_label(cell.row)
+    return f"{head(cell.col)}（{row}）" if row in _TOTAL_ROWS and head(cell.col) else row
+
+
+def one_measure(side: str, labels: dict[str, list[TableCell]]) -> str | None:
+    """The one printed row (or everyday name) a side of a division names, with nothing else; None otherwise."""
+    found, rest = find_measures(side, labels)
+    if len(found) != 1 or re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest)):
+        return None
+    return found[0][0]
+
+
+def label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
+    """Printed row labels -> their cells; a column's name -> its total-row cells, where no row is so named.
+
+    A budget's 「项目支出」 heads a column of 支出预算总表, whose 合计 row holds the department's total.
+    """
+    cells = list(cells)
+    index: dict[str, list[TableCell]] = {}
+    for cell in cells:
+        for name in {norm_label(cell.row), short_label(norm_label(cell.row))}:
+            if len(name) >= 2:
+                index.setdefault(name, []).append(cell)
+    heads: dict[str, list[TableCell]] = {}
+    for cell in cells:
+        name = head(cell.col)
+        if len(FUNCTION.sub("", name)) >= 2 and name not in index and heads_total(cell, name):  # not 「规模」, 「金额」
+            heads.setdefault(name, []).append(cell)
+    return {**index, **heads}
+
+
+def find_measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[list[tuple[str, ...]], str]:
+    """The measures a question names (longest names first, no overlaps), and the question without them."""
+    names = sorted({*SYNONYMS, *labels}, key=len, reverse=True)
+    found: list[tuple[int, tuple[str, ...]]] = []
+    rest = content
+    for name in names:
+        at = rest.find(name)
+        if at < 0:
+            continue
+        printed = tuple(x for x in SYNONYMS.get(name, ()) if x in labels) or ((name,) if name in labels else ())
+        if not printed:
+            continue
+        found.append((at, printed))
+        rest = rest[:at] + "·" * len(name) + rest[at + len(name):]
+    return [m for _, m in sorted(found)], rest.replace("·", " ")
+
+
+def score(table: TableInfo, parent: bool) -> int:
+    """How well a table answers: a statement 3, a summary of key figures 2, another table 1, the other entity's 0."""
+    title = table.title
+    other = bool(_OTHER_ENTITY.search(title)) and "合并" not in title  # 母公司资产负债表, 银行利润表 (the bank alone)
+    if other != parent:
+        return 0
+    if _STATEMENT.search(title):
+        return 3
+    return 2 if _SUMMARY.search(title) else 1
+
+
+def column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint: tuple[str, ...] = ()) -> str | None:
+    """The value column of the period asked (the report's year, or the year before), the entity and words asked."""
+    cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)]
+    cols = [c for c in cols if all(h in levels(c) for h in hint)]
+    if not parent:
+        cols = [c for c in cols if not _OTHER_ENTITY.search(c)] or cols
+    else:
+        cols = [c for c in cols if _OTHER_ENTITY.search(c)] or cols
+    if year is not None:
+        target = str(year - 1 if prior else year)
+        dated = [c for c in cols if target in c.replace(" ", "") and not (not prior and re.search(r"(?<!\d)1月1日", c))]
+        # 「2020年1月1日」 is the opening balance (a restated 期初), not the year-end of 2020
+        if dated:
+            return dated[0]
+        if any(re.search(r"20\d\d", c) for c in cols):
+            return None
+    worded = [c for c in cols if (_EARLIER if prior else _CURRENT).search(c) and not (not prior and _EARLIER.search(c))]
+    if worded:
+        return worded[0]
+    if len(cols) == 1 and not prior:
+        return cols[0]
+    return None
+
+
+def places(report: Report) -> set[str]:
+    """The issuer's place names and their parts (上海市普陀区司法局 -> 上海市, 上海, 普陀区, 普陀) and other names."""
+    found: set[str] = set()
+    for name in (report.agency, *report.names):
+        for m in re.finditer(r"[\u4e00-\u9fff]+?(省|自治州|自治区|自治县|市|州|区|县|盟|旗)", name or ""):
+            found |= {m.group(), m.group()[: -len(m.group(1))]}
+    return {p for p in found if len(p) >= 2} | {n for n in report.names if not n.isdigit()}
+
+
+def without_places(text: str, report: Report) -> str:
+    """The text without the issuer's place names (「黔东南州」, 「普陀」, 「市」): who the report is by, not what is asked."""
+    for place in sorted(places(report), key=len, reverse=True):
+        text = text.replace(place, " ")
+    for short in re.findall(r"[\u4e00-\u9fff]{2,12}?(?:局|厅|委|部|办|院|中心|公司|集团|银行)", text):
+        if _abbreviates(short, report.agency):  # 「规划资源局」 for 上海市普陀区规划和自然资源局
+            text = text.replace(short, " ")
+    return re.sub(r"^[\s（(]*[市区州县](?![场域内外级])", " ", text)  # 「市财政局…」 once 财政局 is read as the issuer
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether a short name is the full name's characters in order, ending as it ends (a Chinese abbreviation)."""
+    if len(short) < 3 or not name or short[-1] != name[-1]:
+        return False
+    at = 0
+    for ch in short:
+        at = name.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=65536)
+def levels(col: str) -> frozenset[str]:
+    """A column path's levels as printed (「收入 / 决算数」 -> 收入, 决算数), each also without its year.
+
+    Whole levels only: 「余额」 is not 「平均余额」.
+    """
+    levels = {re.sub(r"\s", "", x) for x in col.split("/")}
+    levels |= {re.sub(r"^(?:19|20)\d\d年(?:度|末)?", "", x) for x in levels}
+    return frozenset(levels | {FUNCTION.sub("", x) for x in levels})  # 「决算数」 -> 决算 too
+
+
+def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, prior: bool, parent: bool,
+          hint: tuple[str, ...] = ()) -> Pick | None:
+    """The cell of the first printed label that has one, from the best table; Unclear when tables disagree."""
+    tables = {t.number: t for t in report.tables}
+    for name in names:
+        cells = labels.get(name, [])
+        scored: dict[int, list[Pick]] = {}
+        printed: dict[tuple[int, str], list[str]] = {}  # the columns a row has values in (one side of a 收支总表)
+        for cell in cells:
+            printed.setdefault((cell.table, cell.row), []).append(cell.col)
+        for cell in cells:
+            table = tables.get(cell.table)
+            if table is None:
+                continue
+            own = replace(table, columns=tuple(c for c in table.columns if c in printed[(cell.table, cell.row)]))
+            if heads_total(cell, name):  # a column's total: the period is the report's own (one column per name)
+                if prior or not all(h in levels(cell.col) for h in hint):
+                    continue
+            elif cell.col != column(own, report.year, prior, parent, hint):
+                continue
+            rank = score(table, parent)
+            if rank:
+                scored.setdefault(rank, []).append(Pick(cell, table))
+        if not scored:
+            continue
+        best = scored[max(scored)]
+        # 「收入支出决算总表」 over 「财政拨款收入支出决算总表」: a title qualified by words the question did not say
+        # (they would have been left over) is not the table asked, when the plain one is there too
+        plain = [p for p in best if not any(q.table.title != p.table.title and q.table.title in p.table.title
+                                            for q in best)]
+        best = plain or best
+        if len({p.cell.value for p in best}) > 1:
+            raise Unclear(name, best)
+        return best[0]
+    return None
