@@ -223,7 +223,7 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
             asked = asked.replace(word, label)
     hits: list[Fact] = []
     for fact in report.facts:
-        label, col = norm_label(fact.label), norm_label(fact.col)
+        label, col = _fact_label(fact.label), norm_label(fact.col)
         whose = col if col and col in asked else ""
         if label and len(label) >= 2 and label in asked and label not in ("姓名", "名称"):
             hits.append(fact)
@@ -267,10 +267,15 @@ def each_part(content: str) -> tuple[str, ...]:
     return (f"{a}{tail}", f"{b}{tail}")
 
 
+def _fact_label(label: str) -> str:
+    """A fact's label without the company it is of (「公司的法定代表人」 -> 法定代表人)."""
+    return re.sub(r"^(?:本公司|公司|本行|本集团)的?", "", norm_label(label)) or norm_label(label)
+
+
 def _explains(asked: str, fact: Fact) -> bool:
     """Whether a fact's label (and column) account for every content word asked (「电子信箱是什么」, 「董事会秘书是谁」)."""
     rest = asked
-    for word in sorted({norm_label(fact.label), norm_label(fact.col)} - {""}, key=len, reverse=True):
+    for word in sorted({_fact_label(fact.label), norm_label(fact.col)} - {""}, key=len, reverse=True):
         rest = rest.replace(word, " ")
     rest = re.sub(r"是谁|是什么|什么|叫什么|名字|号码|多少|几号|哪里|在哪", " ", rest)
     return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))

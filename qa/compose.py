@@ -28,6 +28,7 @@ from qa.vocabulary import (
     COMPOSE_SHARE_OF as _SHARE_OF,
     COMPOSE_SHARE_WORDS as _SHARE_WORDS,
     COMPOSE_SIDE_END,
+    COMPOSE_SUM_WHOLE,
     COMPOSE_TAIL,
     COMPOSE_TIMES,
     FORMULA_UNSUPPORTED,
@@ -161,6 +162,14 @@ def _rate(numerators: list[Measure], denominators: list[Measure], content: str, 
 def _share(content: str) -> Understood | None:
     """「A 中 B 占多少」, 「B 占 A 的」, 「B 是 A 的百分之几 / 几倍」: the denominator is the one named as the whole."""
     context = _context(content)
+    summed = COMPOSE_SUM_WHOLE.search(content)
+    if summed is not None and _SHARE_WORDS.search(content[summed.end():]):  # a part of a sum the question names
+        total = _side_measures(summed.group("whole"), [])
+        piece = _side_measures(content[summed.end():], total)
+        if len(total) > 1 and len(piece) == 1 and piece[0] in total:
+            return Understood(Query(op="rate", measures=tuple(piece), denominator=total[0], over=tuple(total[1:])),
+                              via="composed")
+        return None
     of = _OF.search(content) or _SHARE_OF.search(content)
     if of is not None:
         whole = of.group("den")
@@ -173,6 +182,8 @@ def _share(content: str) -> Understood | None:
     if container is None or not _SHARE_WORDS.search(content[container.end():]):
         return None
     whole, part = content[: container.start()], content[container.end():]
+    if part[:1] in "(（" and (closed := _balanced(part, 0)) < len(part):  # 「那几件中（国家秘密、第三方…这些），」: says
+        part = part[closed:].lstrip("，, ")  # what the whole holds, not the part asked (its words stay to be accounted)
     denominators = _side_measures(whole, [])
     numerators = _side_measures(part, denominators)
     if not denominators:

@@ -113,9 +113,11 @@ class ProseReader:
                 return None  # a figure only with its own words (「法律援助接待咨询」 is not 「实体窗口接待咨询」)
         units = {a.unit for a in answers}
         same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
-        asked_unit = re.search(r"有多少([个台家人件辆户项次场名])$", plan.parts[0]) if plan.combine == "each" else None
+        asked_unit = re.search(r"多少\s*(元|吨|亩|[个台家人件辆户项次场名])$", plan.parts[0]) if plan.combine == "each" else None
         if asked_unit and any(asked_unit.group(1) not in (a.unit or "") for a in answers):
-            return None  # 「各卖了多少台」 answered in 万元: not what was asked
+            return None  # 「各卖了多少台」 answered in 万元, 「城镇…多少元」 with 城镇人口 in 万: not what was asked
+        if any(a.unit == "%" and not TEXT_ASKS_SHARE.search(p) for p, a in zip(plan.parts, answers, strict=False)):
+            return None  # 「第一产业增加值是多少」 answered with its share of GDP
         if plan.combine == "each" and not same_figure:  # 「城镇和农村居民人均可支配收入分别是多少」: each with its sentence
             return Answer(question=plan.asked, answer="；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True)),
                           route="text", citations=[c for a in answers for c in a.citations], scope=plan.scope)

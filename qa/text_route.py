@@ -135,8 +135,12 @@ def _figure(sentence: Sentence, words: list[str], question: str,
         after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP
                  and not (asked_share and re.search(r"\d", sentence.text[a : m.start()]))]
         after += [0 for n in nouns if m.group(2) and n == m.end()]
-        if after and (best is None or min(after) < best[0]):
-            best = (min(after), m)
+        # the clause the figure closes names the most question words first (「在政府网站平台主动发布…2428 条」 over
+        # 「解读信息发布 7 条」 for 「在政府网站…发布多少条」), then the nearest word
+        clause = re.split(r"[,，;；。:：]", sentence.text[: m.start()])[-1]
+        key = (-sum(1 for w in set(words) if len(w) >= 2 and w in clause), min(after)) if after else None
+        if key is not None and (best is None or key < best[0]):
+            best = (key, m)
     if best is None:
         return None
     m = best[1]

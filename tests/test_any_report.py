@@ -345,3 +345,9 @@ def test_a_year_before_the_report_is_read_from_its_prior_column_and_never_from_i
         later = assistant.ask("四方科技2017年营业收入")
         assert later.abstained and "语料中没有四方科技集团股份有限公司2017年的报告" in later.answer
         assistant.index.close()
+
+
+def test_a_fact_labelled_with_its_company_answers_the_bare_word(sifang: Report) -> None:
+    """p4 公司信息: 「公司的法定代表人 黄杰」 answers 「法定代表人是谁」."""
+    answer = answer_any("q", "的法定代表人是谁（年报）", sifang)
+    assert answer is not None and "黄杰" in answer.answer

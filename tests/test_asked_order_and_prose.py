@@ -61,3 +61,18 @@ def test_a_change_asked_with_bian_le_is_signed(assistant):
     """平潭 公开率（含部分公开）: 2023 (22 + 20) ÷ 81 = 51.85%, 2024 (71 + 29) ÷ 218 = 45.87%: 变了 −5.98 个百分点."""
     answer = assistant.ask("平潭依申请公开的公开率（予以公开加部分公开占办结数），2024年比2023年变了几个百分点")
     assert (answer.value, answer.unit) == (-5.98, "个百分点")
+
+
+def test_a_part_of_a_named_sum_and_a_container_described_in_brackets(assistant):
+    """005 平潭 2022: 予以公开 21, 部分公开 9: 9 ÷ (21 + 9) = 30.0%. 000 司法局 2020 不予公开 9 (第三方 4): the
+    bracket lists what the 9 hold, so 4 ÷ 9 is meant, never (2 + 4 + 1 + 2) ÷ 9 = 100%."""
+    answer = assistant.ask("平潭2022年予以公开和部分公开这两类加起来，部分公开占多少比例")
+    assert (answer.value, answer.formula) == (30.0, "9 ÷ (21 + 9) = 30.0%")
+    described = assistant.ask("上海司法局2020年不予公开那几件中（国家秘密、第三方权益、内部事务、过程性这些），保护第三方合法权益的占多少？")
+    assert described.value != 100.0 and (described.abstained or described.value == 44.44)
+
+
+def test_the_figure_whose_clause_names_most_of_the_question(assistant):
+    """010 洪泽 2024: 「在政府网站平台主动发布各类政府信息 2428 条,公开政府常务会议 7 期,解读信息发布 7 条」: 2428 ÷ 12."""
+    answer = assistant.ask("洪泽区2024年在政府网站平均每个月发布多少条信息")
+    assert answer.value == 202.33 and "2428 ÷ 12" in (answer.formula or answer.answer)
