@@ -380,6 +380,8 @@ def _col_path(grid: Grid, head: int, j: int, kinds: list[str]) -> str:
     parts: list[str] = []
     for h in range(head):
         text = grid[h][j]
+        if text is None and h > 0 and grid[h - 1][j] is not None:
+            continue  # a header cell merged down from the one above (「项目支出」 over two rows), not across from the left
         if text is None:
             k = j
             while k > 0 and grid[h][k] is None:
