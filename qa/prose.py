@@ -107,9 +107,11 @@ class ProseReader:
         answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
         for answer, own in zip(answers, words, strict=True):
             quoted = "".join(c.quote for c in answer.citations)
-            mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)), key=len)
+            mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)),
+                          key=lambda w: (len(w), w))  # in one order on every run (a set's order is not)
             said = [w for w in mine if w in quoted]
-            if mine and (mine[-1] not in quoted or 2 * len(said) < len(mine)):
+            longest = [w for w in mine if len(w) == len(mine[-1])] if mine else []
+            if mine and (any(w not in quoted for w in longest) or 2 * len(said) < len(mine)):
                 return None  # a figure only with its own words (「法律援助接待咨询」 is not 「实体窗口接待咨询」)
         units = {a.unit for a in answers}
         same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
