@@ -51,7 +51,7 @@ def misspelt(content: str, labels: dict[str, list[TableCell]]) -> tuple[str, tup
     names = {n for n in {*SYNONYMS, *labels} if len(n) >= 4 and (n in labels or any(x in labels for x in SYNONYMS.get(n, ())))}
     found: set[tuple[str, str]] = set()
     for run in re.findall(r"[\u4e00-\u9fff]{4,}", content):
-        exact = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), run)]
+        exact = [(m.start(), m.end()) for n in names if n in run for m in re.finditer(re.escape(n), run)]
         for n in names:
             for at in range(len(run) - len(n) + 1):
                 if any(a <= at and at + len(n) <= b for a, b in exact):
@@ -134,6 +134,22 @@ def label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
         if len(FUNCTION.sub("", name)) >= 2 and name not in index and heads_total(cell, name):  # not 「规模」, 「金额」
             heads.setdefault(name, []).append(cell)
     return {**index, **heads}
+
+
+_INDEXES: dict[int, tuple[list[TableCell], dict[str, list[TableCell]]]] = {}
+
+
+def labels_of(report: Report) -> dict[str, list[TableCell]]:
+    """`label_index` of a report's cells, built once per report (a 200-page report has thousands of labels)."""
+    cells = report.table_cells
+    hit = _INDEXES.get(id(cells))
+    if hit is not None and hit[0] is cells:
+        return hit[1]
+    index = label_index(cells)
+    if len(_INDEXES) >= 64:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(cells)] = (cells, index)
+    return index
 
 
 def find_measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[list[tuple[str, ...]], str]:

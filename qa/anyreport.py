@@ -19,7 +19,7 @@ from qa.anycells import (
     Pick,
     Unclear,
     find_measures,
-    label_index,
+    labels_of,
     levels,
     misspelt,
     named,
@@ -50,18 +50,23 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     """The answer from the report's tables, or None when the question is not understood in full."""
     if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
         content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", " ", content)
-    labels = label_index(report.table_cells)
+    labels = labels_of(report)
     own = _user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
     formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
-    rest = own[1] if own else re.sub(formula.words, " ", content) if formula else content
-    rest, misread = misspelt(rest, labels)  # 「在建工成」: one character a homophone of a printed label's
-    measures, rest = find_measures(rest, labels)
+    asked = own[1] if own else re.sub(formula.words, " ", content) if formula else content
+    columns = set().union(*(levels(c) for t in report.tables for c in t.columns))
+    misread = None
+    measures, rest = find_measures(asked, labels)
+    left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
+    if (not measures or not all(word in columns for word in left)) and formula is None:
+        fixed, misread = misspelt(asked, labels)  # 「在建工成」: one character a homophone of a printed label's
+        if misread is not None:
+            measures, rest = find_measures(fixed, labels)
+            left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     if formula is None and not measures:
         return _fact_answer(question, content, report)
     if formula is not None and not all(operand(m, formula) for m in measures):
         return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
-    left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
-    columns = set().union(*(levels(c) for t in report.tables for c in t.columns))
     if not all(word in columns for word in left):
         return None  # words no element accounts for: the prose may say them
     hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it

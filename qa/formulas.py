@@ -6,6 +6,7 @@ them (「营收」 for 营业收入), each with the printed labels it may stand 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -106,6 +107,7 @@ FUNCTION = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def norm_label(label: str) -> str:
     """A printed row label without its numbering and sign words: 「其中：营业收入」 -> 营业收入."""
     s = re.sub(r"\s+", "", label)
@@ -114,6 +116,7 @@ def norm_label(label: str) -> str:
     return s.strip("：:")
 
 
+@functools.lru_cache(maxsize=65536)
 def short_label(label: str) -> str:
     """The label without a trailing parenthesis: 「实收资本（或股本）」 -> 实收资本."""
     return re.sub(r"[（(][^）)]*[)）]$", "", label)
