@@ -28,7 +28,7 @@ _DATE_LINE = re.compile(r"^(?:\d{4}\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)
 _NOT_TITLE = re.compile(r"^(?:编制单位|单位|金额单位|货币单位|币种|法定代表人|主管会计|会计机构|注[:：]|说明[:：]|资料来源)")
 _TITLE_WORD = re.compile(r"表|情况|明细|构成|简况|信息|指标|数据|汇总|统计")
 _CONTINUED = re.compile(r"\s*(?:[(（]续[)）]?|续表\d*)$")
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\d+\)|\d+[.、．]\s*)")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|[(（]\d+[)）]|[一二三四五六七八九十\d]+[)）][.、．]?\s*|\d+[.、．]\s*)")
 
 
 @dataclass(frozen=True)
@@ -397,6 +397,9 @@ def _read(number: int, table: _Pending, found: AnyTables) -> None:
     head = _header_rows(grid)
     kinds = _column_kinds(grid, head)
     panels = _panels(kinds)
+    if _grouped_text(grid, kinds):
+        _group_facts(number, table, found)
+        return
     keys = [j for j, kind in enumerate(kinds) if kind == "key"]
     columns: list[str] = []
     for labels, values in panels:
@@ -420,7 +423,7 @@ def _read(number: int, table: _Pending, found: AnyTables) -> None:
                 if value is None or not label:
                     continue
                 got = True
-                unit = "%" if percent else units[j] or table.unit
+                unit = "%" if percent else units[j] or _row_unit(label, table.unit)
                 found.cells.append(TableCell(number, label, paths[j], value, unit, page, quote, section))
             if label and not got and not any(_is_value(row[j]) for j in values):
                 section = label
@@ -434,6 +437,36 @@ def _label(row: list[str | None], labels: list[int]) -> str:
     texts = [row[j] or "" for j in labels]
     worded = [t for t in texts if re.search(r"[\u4e00-\u9fffA-Za-z]", t)]
     return (worded or [t for t in texts if t] or [""])[-1]
+
+
+def _grouped_text(grid: Grid, kinds: list[str]) -> bool:
+    """A table of text only whose first column groups rows, merged down (the name printed once, in the middle).
+
+    「| 名称 | 致同… ‖ 公司聘请的会计师事务所（境内）| 办公地址 | 深圳… ‖ | 签字会计师姓名 | …」.
+    """
+    if "value" in kinds or len(grid) < 2 or min(len(r) for r in grid) < 3:
+        return False
+    first = [(r[0] or "").strip() for r in grid]
+    named = [f for f in first if f]
+    return 0 < len(named) < len(first) - len(named) and all((r[1] or "").strip() for r in grid)
+
+
+def _group_facts(number: int, table: _Pending, found: AnyTables) -> None:
+    """Each row a fact: its group as label, the row's own label as column, its last cell as value.
+
+    The group is the nearest printed name; a row as near to two names is left out.
+    """
+    grid = table.grid
+    found.tables.append(TableInfo(number, table.title, table.unit, tuple(table.pages), (), len(grid)))
+    at = [i for i, r in enumerate(grid) if (r[0] or "").strip()]
+    for i, row in enumerate(grid):
+        near = sorted(at, key=lambda k: abs(k - i))
+        if len(near) > 1 and abs(near[0] - i) == abs(near[1] - i):
+            continue
+        group = (grid[near[0]][0] or "").strip()
+        texts = [(c or "").strip() for c in row[1:] if (c or "").strip()]
+        if len(texts) >= 2:
+            found.facts.append(Fact(number, group, " / ".join(texts[:-1]), texts[-1], table.row_pages[i]))
 
 
 def _facts(number: int, row: list[str | None], label: str, labels: list[int], grid: Grid, head: int,
@@ -450,6 +483,23 @@ def _facts(number: int, row: list[str | None], label: str, labels: list[int], gr
         row_label = label if label != text else ""
         if row_label or col:
             found.facts.append(Fact(number, row_label, col, text, page))
+
+
+_ROW_UNIT = re.compile(r"[（(]\s*(%|元\s*[／/]\s*股|人|个|家|户|台|辆|次|倍|天|万元|亿元|元)\s*[)）]$")
+_CURRENCY = ("元", "万元", "亿元", "千元", "百万元", "千万元")
+
+
+def _row_unit(label: str, unit: str | None) -> str | None:
+    """A row's own unit: the one its label prints (「基本每股收益（元／股）」), none of money for a count (「…的数量」)."""
+    m = _ROW_UNIT.search(label)
+    if m:
+        return re.sub(r"\s", "", m.group(1))
+    bare = re.sub(r"\s*[（(]\s*(?:注\s*)?\d{1,2}\s*[)）]$", "", label)  # 「拨备覆盖率(7)」: a note's number
+    if bare.endswith("率") and not re.search(r"比率|周转率|倍数", bare) and unit in (None, *_CURRENCY):
+        return "%"  # a rate printed without its % (a bank's 财务指标: 资本充足率 13.52)
+    if unit in _CURRENCY and re.search(r"数量|人数|员工|人员|户数|个数|家数", label) and not re.search(r"[费额款资薪酬]", label):
+        return None
+    return unit
 
 
 def _column_unit(path: str) -> str | None:

@@ -286,10 +286,17 @@ def _add_rows(report: Report, result: TableResult, table: str, matches: list[_Ma
 
 def _active(report: Report, result: TableResult) -> None:
     span = section_span(report.sections, "二")
-    if span is None:
-        return
+    text = report.text
+    if span is None or text.find("第二十条", *span) < 0:
+        # the sections were not found as numbered (the table's caption numbered 「一、主动公开…」): the table
+        # is where 第二十条 is first printed, up to the requests table's heading
+        first = text.find("第二十条")
+        if first < 0:
+            return
+        end = text.find("收到和处理政府信息公开申请", first)
+        span = (first, end if end > first else min(len(text), first + 3000))
     lo, hi = span
-    first = report.text.find("第二十条", lo, hi)
+    first = text.find("第二十条", lo, hi)
     lo = first if first >= 0 else lo
     region = report.text[lo:hi]
     if re.search(r"本年制发|本年废止|现行有效", region):
@@ -298,7 +305,11 @@ def _active(report: Report, result: TableResult) -> None:
         version, specs = "2019", ACTIVE_2019
     else:
         return
-    matches = _find_rows(report.text, lo, hi, specs)
+    # 规章 / 规范性文件 (one block of columns) and the 第二十条 items may be printed in either order: each is
+    # found in its own order
+    documents = tuple(s for s in specs if s.cols == specs[0].cols)
+    items = tuple(s for s in specs if s.cols != specs[0].cols)
+    matches = sorted(_find_rows(text, lo, hi, documents) + _find_rows(text, lo, hi, items), key=lambda m: m.start)
     if not matches:
         return
     result.versions[TABLE_ACTIVE] = version

@@ -10,6 +10,7 @@ from eval.gold import GoldItem
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%|百分之\s*(\d+(?:\.\d+)?)")
+_SCALES = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3}
 PCT_TOLERANCE = 0.1  # a `pct` item is right within ±0.1 percentage point
 OUTCOMES = ("right", "wrong", "abstained")
 
@@ -52,6 +53,10 @@ def _value_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
         return any(_near(n, expected, item.tol) for n in candidates)
     if value is not None and _same(float(value), expected):
         return True
+    scale = _SCALES.get(item.unit or "")
+    if value is not None and scale and answer.get("unit") == "元":  # 171,915,169 元 for a printed 17,192 万元
+        half = 0.5 * 10 ** -len(repr(expected).partition(".")[2].rstrip("0"))
+        return abs(float(value) / scale - expected) < half
     return any(_same(n, expected) for n in numbers_in(text))
 
 

@@ -128,12 +128,31 @@ def label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
         for name in {norm_label(cell.row), short_label(norm_label(cell.row))}:
             if len(name) >= 2:
                 index.setdefault(name, []).append(cell)
+    cores: dict[str, list[TableCell]] = {}
+    for name, found in index.items():  # 「在职员工的数量合计」 is asked as 「在职员工」: the label without its generic words
+        core = label_core(name)
+        if core != name and len(core) >= 2 and core not in index:
+            cores.setdefault(core, []).extend(found)
     heads: dict[str, list[TableCell]] = {}
     for cell in cells:
         name = head(cell.col)
         if len(FUNCTION.sub("", name)) >= 2 and name not in index and heads_total(cell, name):  # not 「规模」, 「金额」
             heads.setdefault(name, []).append(cell)
-    return {**index, **heads}
+    return {**cores, **index, **heads}
+
+
+_GENERIC = re.compile(r"(?:的|合计|总计|总额|总数|数量|人数|余额)$")
+
+
+def label_core(label: str) -> str:
+    """A label without its trailing generic words: 「在职员工的数量合计」 -> 在职员工, 「负债合计」 -> 负债."""
+    core = re.sub(r"^(?:本公司|公司|本集团|本行)的?", "", label)
+    core = core.replace("的", "") if len(core) > 4 else core
+    while True:
+        shorter = _GENERIC.sub("", core)
+        if shorter == core or len(shorter) < 2:
+            return core
+        core = shorter
 
 
 _INDEXES: dict[int, tuple[list[TableCell], dict[str, list[TableCell]]]] = {}
@@ -261,8 +280,8 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
             if table is None:
                 continue
             own = replace(table, columns=tuple(c for c in table.columns if c in printed[(cell.table, cell.row)]))
-            if heads_total(cell, name):  # a column's total: the period is the report's own (one column per name)
-                if prior or not all(h in levels(cell.col) for h in hint):
+            if heads_total(cell, name) or not cell.col:  # a column's total, or a label/value table's one value:
+                if prior or not all(h in levels(cell.col) for h in hint):  # the period is the report's own
                     continue
             elif cell.col != column(own, report.year, prior, parent, hint):
                 continue

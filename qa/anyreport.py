@@ -42,14 +42,16 @@ from qa.formulas import (
     norm_label,
 )
 
+_CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|同比|环比"
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
-_FACT_WORDS = {"邮箱": "电子信箱", "email": "电子信箱", "董秘": "董事会秘书", "地址": "办公地址", "网址": "公司网址", "电话": "电话"}
+_FACT_WORDS = {"邮箱": "电子信箱", "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "地址": "办公地址",
+               "网址": "公司网址", "电话": "电话", "审计机构": "会计师事务所", "审计师": "会计师事务所"}
 
 
 def answer_any(question: str, content: str, report: Report) -> Answer | None:
     """The answer from the report's tables, or None when the question is not understood in full."""
     if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
-        content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", " ", content)
+        content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", "", content)
     labels = labels_of(report)
     own = _user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
     formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
@@ -69,10 +71,14 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
     if not all(word in columns for word in left):
         return None  # words no element accounts for: the prose may say them
+    if formula is None and re.search(r"占|比例|比重|百分比|几成", rest) and not GROWTH.search(content):
+        return None  # 「A占B的比例」 whose sides do not read as one row each: not A's own figure
+    if re.search(_CHANGE_WORDS, rest) and not (GROWTH.search(content) or CHANGE.search(content)):
+        return None  # 「和2023年相比…下降了百分之几」 in a shape not read: not the level
     hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it
     measures, named = row_and_column(measures, report, labels)  # 「冷冻设备和罐式集装箱的营业收入」: 营业收入 heads a column
     hint += named
-    prior = bool(PRIOR.search(content)) or (report.year is not None and f"{report.year - 1}年" in question
+    prior = bool(PRIOR.search(content)) or bool(re.search(r"\d\s*年初", question)) or (report.year is not None and f"{report.year - 1}年" in question
                                              and f"{report.year}年" not in question)
     parent = bool(PARENT.search(content))
     try:
@@ -155,9 +161,17 @@ def _answer(question: str, report: Report, text: str, value: float | None, unit:
                   understood=f"理解为：{understood}")
 
 
+def _in_asked_unit(question: str, value: float, unit: str | None) -> str:
+    """「多少万元」 asked of a cell in 元: the figure in the unit asked too, exactly (「（即 17,191.52 万元）」)."""
+    asked = re.search(r"(百万元|千万元|万元|亿元)", question)
+    if not asked or unit != "元" or asked.group(1) == unit:
+        return ""
+    return f"（即 {value / _SCALE[asked.group(1)]:,.2f} {asked.group(1)}）"
+
+
 def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:
-    parts = [f"{named(p.cell)}为 {_fmt(p.cell.value, p.cell.unit)}（{'，'.join(x for x in (p.table.title, p.cell.col) if x)}）"
-             for p in picks]
+    parts = [f"{named(p.cell)}为 {_fmt(p.cell.value, p.cell.unit)}{_in_asked_unit(question, p.cell.value, p.cell.unit)}"
+             f"（{'，'.join(x for x in (p.table.title, p.cell.col) if x)}）" for p in picks]
     head = f"{_who(report)}报告所列{report.year - 1}年：" if prior and report.year else _who(report)  # the prior column
     text = head + "；".join(parts)
     first = picks[0].cell
@@ -234,6 +248,9 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
             hits.append(fact)
         elif whose and label in ("姓名", "名称") and re.search(r"谁|姓名|叫什么|名字", asked):
             hits.append(fact)
+    # a group's rows (会计师事务所 / 名称, / 办公地址): the row asked, or else its 名称
+    named_col = [f for f in hits if f.col and norm_label(f.col) not in ("名称", "姓名") and norm_label(f.col) in asked]
+    hits = named_col or [f for f in hits if not f.col or norm_label(f.col) in ("名称", "姓名") or norm_label(f.col) in asked]
     hits = [f for f in hits if _explains(asked, f)]
     values = list(dict.fromkeys(f.value for f in hits))
     if len(values) != 1:
@@ -274,7 +291,8 @@ def each_part(content: str) -> tuple[str, ...]:
 
 def _fact_label(label: str) -> str:
     """A fact's label without the company it is of (「公司的法定代表人」 -> 法定代表人)."""
-    return re.sub(r"^(?:本公司|公司|本行|本集团)的?", "", norm_label(label)) or norm_label(label)
+    plain = re.sub(r"^(?:本公司|公司|本行|本集团)的?(?:聘请的)?|[（(][^）)]*[）)]$", "", norm_label(label))
+    return plain or norm_label(label)
 
 
 def _explains(asked: str, fact: Fact) -> bool:
@@ -282,7 +300,7 @@ def _explains(asked: str, fact: Fact) -> bool:
     rest = asked
     for word in sorted({_fact_label(fact.label), norm_label(fact.col)} - {""}, key=len, reverse=True):
         rest = rest.replace(word, " ")
-    rest = re.sub(r"是谁|是什么|什么|叫什么|名字|号码|多少|几号|哪里|在哪", " ", rest)
+    rest = re.sub(r"是谁|是什么|什么|叫什么|名字|号码|多少|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
     return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
 
 
@@ -297,6 +315,9 @@ def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[s
     asked_unit = re.search(r"多少\s*([个台家人件辆户项次场名笔])", content)
     if asked_unit and answer.unit and asked_unit.group(1) not in answer.unit:
         return [f"多少{asked_unit.group(1)}"]
+    amount = re.search(r"多少\s*((?:万|亿|百万|千)?元|(?:万|亿)?吨|公里|亿|万)", content)
+    if amount and answer.unit == "%" and not re.search(r"百分|%|率|比重|比例|增长|增速|下降", content):
+        return [f"多少{amount.group(1)}"]  # 「总量是多少亿元」 answered with a growth rate
     if (GROWTH.search(content) or CHANGE.search(content) or re.search(r"变动|变化", content)) and answer.value is not None:
         quote = "".join(c.quote for c in answer.citations[:1]).replace(",", "")
         figure = f"{answer.value:g}"

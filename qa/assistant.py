@@ -177,9 +177,16 @@ class Assistant:
         if plan.printed_rate and not answer.abstained:
             self._add_printed_rate(answer, plan.question, plan.reports)
         if answer.value is None and plan.blank_to_text:
-            # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells).
-            text_answer = self._text(replace(plan, kind="text", query=None, text_ids=[r.id for r in plan.reports]))
-            return answer if text_answer.abstained else text_answer
+            # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells);
+            # a sum of named rows, each of its parts from its own sentence, added
+            text_plan = replace(plan, kind="text", query=None, text_ids=[r.id for r in plan.reports])
+            if plan.query.op == "sum":
+                text_plan = Planner.prose_of(text_plan, plan.content)
+            if plan.query.op == "value" or text_plan.parts:
+                text_answer = self._text(text_plan)
+                if not text_answer.abstained and text_answer.understood is None:
+                    text_answer.understood = f"{restate(text_plan)}（表格中的栏目未能可靠读出）"
+                return answer if text_answer.abstained else text_answer
         self._also_added(plan, answer)
         for pattern, row, others in ALSO_READ:
             if not answer.abstained and [m.row for m in plan.query.measures] == [row] and re.search(pattern, plan.content):

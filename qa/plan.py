@@ -231,7 +231,7 @@ class Planner:
             return replace(plan, kind="partial", unexplained=rest, otherwise=None,
                            text_ids=[r.id for r in reports] if text.text_ids is not None else None)
         plan.kind = "table"
-        plan.blank_to_text = query.op == "value" and len(reports) == 1
+        plan.blank_to_text = query.op in ("value", "sum") and len(reports) == 1
         # The report's own printed rate is shown beside a rate of the whole (办理结果总计), not beside a share of a part.
         plan.printed_rate = query.op == "rate" and len(reports) == 1 and (
             query.definition is not None or [m.row for m in query.denominators] == ["总计"])
@@ -264,6 +264,11 @@ class Planner:
         # The previous year's report is not in the corpus; the text may still state the change.
         why = f"语料中没有{reports[0].agency}{(reports[0].year or 0) - 1}年的报告，无法计算同比"
         return replace(text, otherwise=replace(plan, kind="abstain", reason=why))
+
+    @staticmethod
+    def prose_of(text: Plan, content: str) -> Plan:
+        """The text plan of a question whose cells could not be read: its named parts, each from its own sentence."""
+        return Planner._text(text, content)
 
     @staticmethod
     def _text(text: Plan, content: str) -> Plan:

@@ -26,6 +26,7 @@ from qa.vocabulary import (
     TEXT_ASKS_DIFF,
     TEXT_ASKS_REST,
     TEXT_ASKS_SHARE,
+    TEXT_COMPARISON,
     TEXT_CONTAINER,
     TEXT_SAYS,
     TEXT_TWO_THINGS,
@@ -61,8 +62,11 @@ class ProseReader:
         """
         found: list[tuple[Report, Answer]] = []
         lacking: list[Report] = []
+        asked = plan.question
+        if TEXT_ASKS_DIFF.search(plan.content):  # 「2024年比2023年少了多少篇」: each report is asked its own figure
+            asked = TEXT_COMPARISON.sub("", asked)
         for report in sorted(plan.reports, key=lambda r: r.year or 0):
-            one = self.chain.invoke({"question": plan.question, "report_ids": [report.id]})
+            one = self.chain.invoke({"question": asked, "report_ids": [report.id]})
             (found.append((report, one)) if one is not None else lacking.append(report))
         if not found:
             return abstain(plan.asked, "在这些报告中都没有找到足够可靠的答案")

@@ -363,4 +363,4 @@ class Catalog:
         for window in near:
             question = question.replace(window, "")
         # 「转到2026年」 is a row's words; 「2025年报里」: the year's report
-        return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年?度?)", "", question)
+        return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年[底末初]|年?度?)", "", question)

@@ -370,3 +370,39 @@ def test_the_totals_tables_of_all_five_budget_reports_read_as_typed_by_hand() ->
         totals = [a + b for a, b in zip(totals, _compare(read_report(path), typed), strict=True)]
     assert totals == [143, 143, 0]
 
+
+
+def test_period_words_and_a_label_asked_without_its_generic_words(sifang: Report) -> None:
+    """p52 员工情况: 在职员工的数量合计 1,406 (a count, not 元); p14 研发投入情况表: 公司研发人员的数量 172;
+    p59 合并资产负债表: 存货 2019-12-31 637,768,124.78 (its 账面价值), 2018-12-31 601,968,438.28."""
+    value, text = _ask(sifang, "年末在职员工总共多少人")
+    assert value == 1406 and "元" not in text
+    value, text = _ask(sifang, "研发人员有多少人")
+    assert value == 172 and "元" not in text
+    assert _ask(sifang, "年底存货账面价值多少元？")[0] == 637768124.78
+    assert _ask(sifang, "年初（也就是上年末）的存货余额是多少？")[0] == 601968438.28
+
+
+def test_a_share_or_change_not_read_in_full_is_not_the_level(sifang: Report) -> None:
+    """「货币资金占比」 names no whole, so no figure (not 货币资金 itself); 「和上年相比…下降了百分之几」 is the growth
+    from the prior-year column: 货币资金 905,402,299.44 vs 627,041,535.44."""
+    assert answer_any("q", "货币资金占比是多少", sifang) is None
+    value, text = _ask(sifang, "和上年相比货币资金增长了百分之几")
+    assert value == pytest.approx((905402299.44 / 627041535.44 - 1) * 100, abs=1e-3) and "%" in text
+
+
+def test_a_grouped_text_table_answers_its_rows(sifang: Report) -> None:
+    """p5 其他相关资料: 公司聘请的会计师事务所（境内） printed once beside three rows (名称, 办公地址, 签字会计师姓名)."""
+    answer = answer_any("q", "年报是哪家会计师事务所审的？", sifang)
+    assert answer is not None and "天健会计师事务所" in answer.answer
+    answer = answer_any("q", "审计机构是哪家", sifang)
+    assert answer is not None and "天健会计师事务所" in answer.answer
+
+
+def test_a_figure_asked_in_wan_yuan_is_also_given_in_wan_yuan() -> None:
+    """上海市财政局 2025 单位预算 p7 财务收支预算总表: 收入总计 171,915,169 元 = 17,191.52 万元."""
+    budget = read_report(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf")
+    value, text = _ask(budget, "收入总计一共多少万元？")
+    assert value == 171915169 and "（即 17,191.52 万元）" in text
+    share = answer_any("q", "项目支出占支出预算总额的比例是多少", budget)  # 项目支出 44,273,130 ÷ 支出总计
+    assert share is not None and share.value == pytest.approx(44273130 / 171915169 * 100, abs=1e-3) and share.unit == "%"

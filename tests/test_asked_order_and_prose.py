@@ -76,3 +76,18 @@ def test_the_figure_whose_clause_names_most_of_the_question(assistant):
     """010 洪泽 2024: 「在政府网站平台主动发布各类政府信息 2428 条,公开政府常务会议 7 期,解读信息发布 7 条」: 2428 ÷ 12."""
     answer = assistant.ask("洪泽区2024年在政府网站平均每个月发布多少条信息")
     assert answer.value == 202.33 and "2428 ÷ 12" in (answer.formula or answer.answer)
+
+
+def test_a_prose_figure_compared_between_years_reads_each_report_without_the_comparison(assistant):
+    """005 平潭 2022 「2022年全区共主动公开政府信息14571条」, 006 2023 「…13561条」: 14571 − 13561 = 1010."""
+    answer = assistant.ask("平潭23年主动公开信息比22年少了多少条")
+    assert (answer.value, answer.unit, answer.abstained) == (1010, "条", False)
+    assert answer.answer.startswith("2023年比2022年少 1010条") and "相减" in (answer.understood or "")
+
+
+def test_a_sum_of_rows_the_table_does_not_read_is_added_from_the_prose(assistant):
+    """014 上海市政府办公厅 2025: 表二's 规章 / 行政规范性文件 rows are garbled (two cells for three columns), the
+    prose says 「全年主动公开市政府规章 22 件、市政府及市政府办公厅行政规范性文件 34 件」: 22 + 34 = 56."""
+    answer = assistant.ask("上海市府办2025年主动公开的市政府规章和行政规范性文件一共多少件")
+    assert (answer.value, answer.abstained) == (56, False) and answer.formula == "22 + 34 = 56"
+    assert "表格中的栏目未能可靠读出" in (answer.understood or "")

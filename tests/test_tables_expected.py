@@ -89,3 +89,12 @@ def test_blank_cells_are_null_not_zero():
     report = read_report(ROOT / "corpus/reports/txt/001_shanghai_gov_general_office_2019.txt")
     assert report.cell("申请", "予以公开", "总计").value is None
     assert report.cell("申请", "予以公开", "自然人").value == 258
+
+
+def test_an_active_table_printed_as_loose_lines_and_a_later_markdown_block_is_read():
+    """txt/013 (上海市科委 2024): 「行政许可 97」 … printed as lines under a caption numbered 一、, the 规章 /
+    规范性文件 rows in a markdown table after them; every 主动公开 cell read by eye is read."""
+    data = json.loads((ROOT / "tests" / "fixtures" / "expected" / "013_shanghai_stcsm_kewei_2024.json").read_text(encoding="utf-8"))
+    expected, parsed = _expected_cells(data), _parsed(data)
+    active = {k: v for k, v in expected.items() if k[0] == "主动公开"}
+    assert len(active) == 10 and {k: parsed.get(k) for k in active} == active
