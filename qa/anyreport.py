@@ -327,7 +327,53 @@ def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[s
     quoted = re.sub(r"\s+", "", "".join(c.quote for c in answer.citations[:1]))
     content = without_places(content, report) if report is not None else content
     terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
-    return [t for t in terms if t not in quoted]
+    missing = [t for t in terms if not _said(t, quoted)]
+    if not missing and answer.value is not None:  # the question's noun phrases, whole (「第三产业增加值」)
+        phrases = [p for p in re.split(r"占|的|和|与|及|是|为|比重|比例|多少|有|[^\u4e00-\u9fff]", content) if p]
+        missing = _siblings(phrases, quoted, answer.value)
+    return missing
+
+
+def _siblings(terms: list[str], quoted: str, value: float) -> list[str]:
+    """A term whose head the figure's clause names with another qualifier.
+
+    「第三产业增加值」 asked, the figure from 「第一产业增加值占…比重为20.9%」.
+    """
+    plain = re.sub(r"(?<=\d),(?=\d{3})", "", quoted)
+    at = plain.find(f"{value:g}")
+    if at < 0:
+        return []
+    clause = _REGION_WORDS.sub("", re.split(r"[，,；;。、]", plain[:at])[-1])
+    for term in (t for t in (_REGION_WORDS.sub("", t) for t in terms) if len(t) >= 5 and t not in clause):
+        head, qualifier = term[-3:], term[:-3]
+        for m in re.finditer(re.escape(head), clause):
+            before = clause[max(0, m.start() - len(qualifier)) : m.start()]
+            if len(before) == len(qualifier) and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before != qualifier \
+                    and any(ch not in clause for ch in qualifier):  # 「港口货物吞吐量」 does say 港…货物
+                return [term]
+    return []
+
+
+_REGION_WORDS = re.compile(r"全体|全市|全州|全县|全区|全省|本地区|地区")
+_REGION = re.compile(rf"^(?:{_REGION_WORDS.pattern})$")  # 「全体居民」, 「地区生产总值」: the issuer's own area
+
+
+def _said(term: str, quoted: str) -> bool:
+    """Whether a quote says a term: whole, or as two pieces (「粮食」…「总产量」).
+
+    A piece naming the issuer's area (全市, 全州, 地区) may be left out.
+    """
+    if term in quoted:
+        return True
+    plain = _REGION_WORDS.sub("", term)
+    term = plain if len(plain) >= 2 else term
+    if term in quoted:
+        return True
+    for at in range(1, len(term)):
+        pieces = [p for p in (term[:at], term[at:]) if not _REGION.match(p)]
+        if pieces and max(len(p) for p in pieces) >= 2 and all(p in quoted for p in pieces):
+            return True
+    return False
 
 
 __all__ = ["answer_any", "each_part", "unsaid"]

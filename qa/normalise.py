@@ -13,6 +13,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from corpus import QuestionError
+from qa.vocabulary import NORMALISE_ABBREVIATIONS
 
 if TYPE_CHECKING:
     import opencc
@@ -108,6 +109,8 @@ def normalise(question: str) -> str:
     text = _convert_numerals(text)
     text = _SHORT_YEAR.sub(r"20\1年", text)  # 「25年」, 「23年到24年」: report years written with two digits
     text = _YEAR_RANGE.sub(r"\1\2-", text)
+    for short, printed in NORMALISE_ABBREVIATIONS.items():  # 「人均GDP」: as a bulletin prints it
+        text = text.replace(short, printed)
     return _NUMBER_MARK.sub(lambda m: _TO_ASCII_MARK[m.group()], text)
 
 

@@ -138,7 +138,10 @@ def _figure(sentence: Sentence, words: list[str], question: str,
         # the clause the figure closes names the most question words first (「在政府网站平台主动发布…2428 条」 over
         # 「解读信息发布 7 条」 for 「在政府网站…发布多少条」), then the nearest word
         clause = re.split(r"[,，;；。:：]", sentence.text[: m.start()])[-1]
-        key = (-sum(1 for w in set(words) if len(w) >= 2 and w in clause), min(after)) if after else None
+        # then the clause that says the longest piece of the question as written (「不予公开答复 2 件」 over
+        # 「不予处理 0 件」 for 「不予公开的多少」, though 公开 alone is too common to count as a word)
+        key = (-sum(1 for w in set(words) if len(w) >= 2 and w in clause), -_common(clause, question),
+               min(after)) if after else None
         if key is not None and (best is None or key < best[0]):
             best = (key, m)
     if best is None:
@@ -148,6 +151,18 @@ def _figure(sentence: Sentence, words: list[str], question: str,
     unit = m.group(2)
     value *= _MULTIPLIER.get(unit or "", 1)
     return value, unit, sentence.start + m.start(), sentence.start + m.end()
+
+
+def _common(clause: str, question: str) -> int:
+    """The length of the longest run of Chinese characters the clause and the question share."""
+    best = 0
+    for i in range(len(clause)):
+        for j in range(i + best + 1, len(clause) + 1):
+            piece = clause[i:j]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", piece) or piece not in question:
+                break
+            best = j - i
+    return best
 
 
 def _quoted(text: str, at: int) -> bool:
@@ -273,6 +288,11 @@ def extract_answer(
     candidates, narrowed = _candidates(question, docs, reports, in_scope)
     if not candidates:
         return None
+    if in_scope:  # 「黔东南州」 names the issuer of the report in scope: who, not what its sentence must say
+        from qa.anycells import places
+
+        own = set().union(*(places(reports[r]) for r in in_scope if r in reports))
+        words = [w for w in words if w not in own] or words
     weights = _weights(words, [s.scored for _, s in candidates])
     wants_number = bool(_NUMBER_QUESTION.search(question)) and not _DESCRIPTIVE.search(question)
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]

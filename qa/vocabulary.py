@@ -197,6 +197,9 @@ COMPOSE_NAMED_RATE = re.compile(r"率|比例|比重|占比|比值")
 ASK_TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔了|赔付|网上|网络|邮寄|传真|信函|当面|现场|外国人|港澳台")
 ASK_PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
 
+# qa/normalise.py: abbreviations people type for what reports print in words
+NORMALISE_ABBREVIATIONS = {"GDP": "生产总值", "gdp": "生产总值", "CPI": "居民消费价格", "PPI": "工业生产者出厂价格"}
+
 # qa/text_route.py
 TEXT_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 TEXT_CLAUSE = re.compile(r"[^；;]+[；;]?")
@@ -209,8 +212,10 @@ TEXT_ASKED_UNIT = re.compile(r"(?:多少|几)(件|条|人次|个|篇|场|名|家
 TEXT_CHANGE_WORDS = re.compile(r"增长|下降|上升|同比|增加|减少|提升|回落")
 TEXT_FIGURE = re.compile(
     r"(?<![\d.])(?<!\d,)(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?!,\d{3})\s*(?:余\s*)?"
-    r"(%|万元|亿元|百万元|千元|万人次|万|亿|人次|批次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时|批|起|宗|户|处|部|本|册|页|倍|分钟|吨)?"
-)  # 117,530.10 万元 is one number (thousands separators), never 117 and 530.10
+    r"(%|万元|亿元|百万元|千元|万人次|万美元|亿美元|万平方米|平方公里|平方米|万千瓦时|千瓦时|万千瓦|万吨|万亩|万人|万辆|万户|"
+    r"万头|万只|万套|万台|万公顷|公顷|公里|千米|万|亿|人次|批次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时|批|起|宗|"
+    r"户|处|部|本|册|页|倍|分钟|吨|辆|台|套|所|座|亩|头|只)?"
+)  # 117,530.10 万元 is one number (thousands separators), never 117 and 530.10; 902.61 万吨 is 902.61 in 万吨
 TEXT_NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|总数|次数|人数")
 # Contact details: the sentence must hold the thing asked for.
 TEXT_CONTACT = (

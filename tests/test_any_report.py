@@ -406,3 +406,40 @@ def test_a_figure_asked_in_wan_yuan_is_also_given_in_wan_yuan() -> None:
     assert value == 171915169 and "（即 17,191.52 万元）" in text
     share = answer_any("q", "项目支出占支出预算总额的比例是多少", budget)  # 项目支出 44,273,130 ÷ 支出总计
     assert share is not None and share.value == pytest.approx(44273130 / 171915169 * 100, abs=1e-3) and share.unit == "%"
+
+
+@pytest.fixture(scope="module")
+def bulletins(tmp_path_factory: pytest.TempPathFactory, models_dir: Path):
+    """Two statistical bulletins with the real embedding model (a bulletin's prose is found by meaning)."""
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("bulletins")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name in ("zhoukou_2023_statistical_bulletin.pdf", "qiandongnan_2023_statistical_bulletin.pdf"):
+        shutil.copy(ANY / name, corpus)
+    settings = Settings(home=tmp / "home", corpus=corpus, models_dir=models_dir)
+    assistant = Assistant.from_corpus(corpus, settings=settings, progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.mark.parametrize(("question", "value", "unit"), [
+    ("周口市2023年粮食总产量是多少万吨？", 902.61, "万吨"),  # 「粮食播种面积 2066.70 万亩,总产量 902.61 万吨」
+    ("周口港2023年货物吞吐量多少万吨？", 4081, "万吨"),  # 「全市港口货物吞吐量4081 万吨」
+    ("周口2023年全体居民人均可支配收入多少元？", 23102, "元"),  # 「全市居民人均可支配收入 23102 元」
+    ("黔东南州2023年地区生产总值多少亿元？", 1329.65, "亿元"),  # 「全年全州生产总值[2]1329.65亿元」
+    ("黔东南2023年GDP是多少", 1329.65, "亿元"),
+])
+@pytest.mark.e2e
+def test_a_bulletins_prose_figure_with_its_compound_unit_and_the_areas_own_words(bulletins, question, value, unit) -> None:
+    answer = bulletins.ask(question)
+    assert (answer.value, answer.unit, answer.abstained) == (value, unit, False), answer.answer
+
+
+@pytest.mark.e2e
+def test_a_figure_from_a_sibling_clause_is_not_the_one_asked(bulletins) -> None:
+    """p1: 「第一产业增加值占全州生产总值的比重为20.9%, 第二产业…22.1%、第三产业增加值比重为」 (57.0% on the next
+    line): 20.9% is the 第一产业's share, never the 第三产业's."""
+    answer = bulletins.ask("黔东南2023年第三产业增加值占GDP比重是多少？")
+    assert answer.abstained or answer.value == pytest.approx(57.0, abs=0.05), answer.answer
