@@ -64,6 +64,8 @@ def _pct_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
     expected = float(item.pct or 0)  # set: the caller checked
     value = answer.get("value")
     candidates = ([float(value)] if value is not None and answer.get("unit") == "%" else []) + percents_in(text)
+    fell_by = re.compile(r"(?:下降|减少|降低|回落)\s*(\d+(?:\.\d+)?)\s*%")  # 「下降 10.65%」 is a change of -10.65%
+    candidates += [-float(m.group(1)) for m in fell_by.finditer(unicodedata.normalize("NFKC", text))]
     if value is not None and answer.get("unit") == "个百分点":  # a change of a rate: 「低 11.06 个百分点」 is -11.06
         fell = re.search(r"低|下降|减少|降低|回落", text.split("个百分点")[0])
         candidates += [float(value), -float(value) if fell else float(value)]

@@ -126,7 +126,8 @@ def label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
     index: dict[str, list[TableCell]] = {}
     for cell in cells:
         for name in {norm_label(cell.row), short_label(norm_label(cell.row))}:
-            if len(name) >= 2:
+            # a row printed as a period or a change (「年末」, 「2024年」, 「变动」) names no measure
+            if len(name) >= 2 and re.search(r"[\u4e00-\u9fffA-Za-z]", FUNCTION.sub("", name)):
                 index.setdefault(name, []).append(cell)
     cores: dict[str, list[TableCell]] = {}
     for name, found in index.items():  # 「在职员工的数量合计」 is asked as 「在职员工」: the label without its generic words
@@ -280,7 +281,8 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
             if table is None:
                 continue
             own = replace(table, columns=tuple(c for c in table.columns if c in printed[(cell.table, cell.row)]))
-            if heads_total(cell, name) or not cell.col:  # a column's total, or a label/value table's one value:
+            single = not cell.col and len(printed[(cell.table, cell.row)]) == 1  # a label/value table's one value
+            if heads_total(cell, name) or single:  # a column's total, or a label/value table's one value:
                 if prior or not all(h in levels(cell.col) for h in hint):  # the period is the report's own
                     continue
             elif cell.col != column(own, report.year, prior, parent, hint):

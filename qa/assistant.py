@@ -19,7 +19,7 @@ from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.anyreport import answer_any, unsaid
 from qa.execute import Executor
 from qa.lexicon import ALSO_ADDED, ALSO_READ
-from qa.plan import Plan, Planner
+from qa.plan import Plan, Planner, which_report
 from qa.prose import ProseReader
 from qa.query import Measure, Query, QueryScope
 from qa.render import declined, partial, restate
@@ -144,11 +144,28 @@ class Assistant:
 
     def _answer(self, question: str, history: list[Answer], only: list[str] | None) -> Answer:
         plan = self.planner(only).plan(question, history, only)
-        answer = self._carry_out(plan)
+        if not history and self._unscoped_figure(plan):
+            answer = declined(which_report(replace(plan, reports=self._named_in(plan))))
+        else:
+            answer = self._carry_out(plan)
         answer.question = question
         if answer.understood is None:
             answer.understood = restate(plan)
         return answer
+
+    @staticmethod
+    def _unscoped_figure(plan: Plan) -> bool:
+        """Whether a prose figure is asked naming no agency, year or quoted name, over several reports."""
+        return (plan.kind == "text" and not plan.agencies and not plan.years and not plan.inherited
+                and len(plan.reports) > 1 and bool(re.search(r"多少|几", plan.question)) and not plan.parts
+                and not re.search(r"[“”\"《》]", plan.question))
+
+    @staticmethod
+    def _named_in(plan: Plan) -> list[Report]:
+        """The reports whose agency shares three characters in a row with the question (「那个实验区」), or all."""
+        words = {plan.question[i : i + 3] for i in range(len(plan.question) - 2)}
+        named = [r for r in plan.reports if any(w in r.agency for w in words if re.fullmatch(r"[\u4e00-\u9fff]{3}", w))]
+        return named if len(named) > 1 else plan.reports
 
     def planner(self, only: list[str] | None = None) -> Planner:
         """The planner over the catalog (the whole corpus; `plan` restricts it to `only`)."""
@@ -207,6 +224,11 @@ class Assistant:
         if plan.combine == "each" and len(answer.citations) >= 2:
             return answer  # each part was read with its own words
         missing = unsaid(plan.content, answer, cited[0])
+        years = sorted(set(re.findall(r"((?:19|20)\d\d)\s*年", plan.question)))
+        quote = "".join(c.quote for c in answer.citations[:1])
+        if len(years) > 1 and int(years[-1]) - int(years[0]) > 1 and not all(y in quote for y in years):
+            # 「2023年比2016年增长了百分之多少」: not a sentence's 「比上年」
+            return abstain(plan.asked, f"问题比较的是{'年与'.join(years)}年，报告中没有一句同时说到这几年的数字", plan.scope)
         if missing:  # 「一般公共预算支出」 answered with a sentence about 一般公共预算收入
             return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的表格或句子", plan.scope)
         return answer

@@ -83,7 +83,7 @@ class Plan:
         return self.kind == "table" and self.query is not None
 
 
-def _which_report(plan: Plan) -> Plan:
+def which_report(plan: Plan) -> Plan:
     """A figure question that several reports could answer: ask which, one choice per report."""
     reports = plan.reports
     choices = "、".join(label(r) for r in reports[:6]) + ("等" if len(reports) > 6 else "")
@@ -205,13 +205,13 @@ class Planner:
         ambiguous = catalog.resolve(plan.question).ambiguous
         named_several = (len(plan.agencies) > 1 and not ambiguous) or len(plan.years) > 1
         if single and len(reports) > 1 and not (named_several or query.scope.all_reports or _COMPARE.search(content)):
-            return _which_report(plan)
+            return which_report(plan)
         one_agency = len({r.agency for r in reports}) == 1
         if query.op == "sum" and len(reports) > 1 and not plan.years and not query.scope.all_reports \
                 and not PLAN_ALL_YEARS.search(content) and (one_agency or ambiguous):
             # 「上海市政府办公厅收到的申请一共多少」 names no year, 「沭阳的…一共多少」 one name for two agencies:
             # which report, or all of them added — the user says
-            asked = replace(_which_report(plan), reason="问题没有指明是哪一年（或哪个机关）的，还是各报告相加")
+            asked = replace(which_report(plan), reason="问题没有指明是哪一年（或哪个机关）的，还是各报告相加")
             total = f"{'、'.join(plan.agencies)}各年合计" if len(plan.agencies) == 1 else "以上各报告合计"
             asked.choices = [*asked.choices, f"{total}{content.strip(' ，,。？?的')}"]
             return asked

@@ -443,3 +443,24 @@ def test_a_figure_from_a_sibling_clause_is_not_the_one_asked(bulletins) -> None:
     line): 20.9% is the 第一产业's share, never the 第三产业's."""
     answer = bulletins.ask("黔东南2023年第三产业增加值占GDP比重是多少？")
     assert answer.abstained or answer.value == pytest.approx(57.0, abs=0.05), answer.answer
+
+
+def test_a_change_asked_with_a_label_word_repeated_and_rows_that_only_name_periods(sifang: Report) -> None:
+    """合并现金流量表: 经营活动产生的现金流量净额 2019 369,100,908.49, 2018 22,934,667.53 — asked as
+    「经营活动现金流净额」 (净额 repeats the printed label) 「同比增长率」."""
+    value, text = _ask(sifang, "经营活动现金流净额同比增长率？")
+    assert value == pytest.approx((369100908.49 / 22934667.53 - 1) * 100, abs=1e-3) and "增长" in text
+
+
+@pytest.mark.e2e
+def test_an_area_noun_after_the_issuers_place_is_not_another_place(bulletins) -> None:
+    """「黔东南城镇居民」: 城镇 is a kind of area, not a place under 黔东南 that the corpus lacks."""
+    answer = bulletins.ask("黔东南2023年城镇常住居民人均可支配收入是多少元")
+    assert "语料中没有「黔东南城镇」" not in answer.answer
+
+
+@pytest.mark.e2e
+def test_two_years_compared_are_not_answered_with_one_sentences_change_over_the_year_before(bulletins) -> None:
+    """周口 2023 prints 「全市居民人均可支配收入 23102 元,同比增长 5.1%」: that is 2023 over 2022, not over 2020."""
+    answer = bulletins.ask("周口居民人均可支配收入2023年比2020年增长了百分之多少")
+    assert answer.abstained and answer.value is None

@@ -91,3 +91,10 @@ def test_a_sum_of_rows_the_table_does_not_read_is_added_from_the_prose(assistant
     answer = assistant.ask("上海市府办2025年主动公开的市政府规章和行政规范性文件一共多少件")
     assert (answer.value, answer.abstained) == (56, False) and answer.formula == "22 + 34 = 56"
     assert "表格中的栏目未能可靠读出" in (answer.understood or "")
+
+
+def test_a_prose_figure_asked_of_no_agency_or_year_asks_which_report(assistant):
+    """「那个实验区」 names no agency and no year: 平潭's seven reports each print their own count (7700 in 2025) —
+    which one is asked back, the reports whose name shares the question's 「实验区」 offered."""
+    answer = assistant.ask("那个实验区主动公开了多少条信息")
+    assert answer.value is None and answer.clarify and all(c.startswith("平潭综合实验区") for c in answer.clarify)
