@@ -67,8 +67,6 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
             left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     if formula is None and not measures:
         return _fact_answer(question, content, report)
-    # a word of a printed label the user repeats beside its everyday name (「经营活动现金流」+「净额」)
-    left = [w for w in left if not any(w in name for m in measures for name in m)]
     if formula is not None and not all(operand(m, formula) for m in measures):
         return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
     if not all(word in columns for word in left):

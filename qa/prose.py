@@ -111,7 +111,8 @@ class ProseReader:
         answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
         for answer, own in zip(answers, words, strict=True):
             quoted = "".join(c.quote for c in answer.citations)
-            mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)),
+            mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)
+                           and not w.isdigit()),  # 「12348热线」: a number names the thing, the sentence may not
                           key=lambda w: (len(w), w))  # in one order on every run (a set's order is not)
             said = [w for w in mine if w in quoted]
             longest = [w for w in mine if len(w) == len(mine[-1])] if mine else []

@@ -59,7 +59,8 @@ def terms(question: str) -> list[str]:
     import jieba
 
     words = [w.strip() for w in jieba.lcut(re.sub(r"20\d\d年?", "", question))]
-    words = [w for w in words if w and w not in _GENERIC and not all(ch in _STOP for ch in w) and re.search(r"\w", w)]
+    words = [w for w in words if w and w not in _GENERIC and not all(ch in _STOP for ch in w) and re.search(r"\w", w)
+             and not re.fullmatch(r"几[场个件条篇次名家项期份人天所座台辆倍成批]", w)]  # 「几场」 asks how many
     longer = [w for w in words if len(w) >= 2]
     return longer or words
 
@@ -73,11 +74,15 @@ def _sentences(doc: Document, report: Report) -> list[Sentence]:
     for m in _SENTENCE.finditer(text):
         clauses = list(_CLAUSE.finditer(m.group()))
         lead = m.group()[: m.group().find(":") + 1] if len(clauses) > 1 and ":" in clauses[0].group() else ""
+        previous = ""
         for c in clauses:
             body = c.group().strip()
             if body:
                 at = start + m.start() + c.start() + (len(c.group()) - len(c.group().lstrip()))
-                out.append(Sentence(report.id, body, at, at + len(body), "" if body.startswith(lead) else lead))
+                # 「“上海科技”视频号共发布短视频 584 条…；直播 118 场」: the clause before names what 直播 is of
+                context = lead or previous
+                out.append(Sentence(report.id, body, at, at + len(body), "" if body.startswith(context) else context))
+                previous = re.split(r"[\d,，]", body, maxsplit=1)[0]
     return out
 
 

@@ -98,3 +98,14 @@ def test_a_prose_figure_asked_of_no_agency_or_year_asks_which_report(assistant):
     which one is asked back, the reports whose name shares the question's 「实验区」 offered."""
     answer = assistant.ask("那个实验区主动公开了多少条信息")
     assert answer.value is None and answer.clarify and all(c.startswith("平潭综合实验区") for c in answer.clarify)
+
+
+def test_clauses_of_a_listing_sentence_are_read_with_the_one_before_and_numbers_in_names_need_not_be_printed(assistant):
+    """013 市科委 2024: 「“上海科技”视频号共制作并发布短视频 584 条,…;直播 118 场,…」 — 直播 is the 视频号's;
+    000 司法局 2020: 「热线接听数为817238人次…;网络咨询接答数110665人次」 (no 12348 in either clause)."""
+    answer = assistant.ask("市科委2024年视频号直播，平均每月播几场")
+    assert (answer.value, answer.abstained) == (9.83, False) and answer.formula == "118 ÷ 12 = 9.83"
+    answer = assistant.ask("上海司法局2020年12348热线接听人次是网络咨询接答人次的几倍")
+    assert (answer.value, answer.abstained) == (7.38, False)
+    answer = assistant.ask("上海市政务公开工作平台是2019年几月几号上线的？")
+    assert answer.abstained or "4月9日" in answer.answer
