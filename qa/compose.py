@@ -17,6 +17,7 @@ from qa.understand import Understood
 from qa.vocabulary import (
     COMPOSE_ABOUT_PROSE as _ABOUT_PROSE,
     COMPOSE_CONTAINER as _CONTAINER,
+    COMPOSE_DENOMINATOR,
     COMPOSE_DIVIDE as _DIVIDE,
     COMPOSE_EXTEND as _EXTEND,
     COMPOSE_LEAD_IN,
@@ -233,6 +234,13 @@ def compose(content: str, history: list[Query]) -> Understood | None:
     """A reading from the question's structure, or None when it has none of these structures."""
     if _ABOUT_PROSE.search(content):
         return None
+    named = COMPOSE_DENOMINATOR.search(content)
+    if named is not None:  # 「予以公开的占百分之多少（分母用新收数）」: 予以公开 占 新收数 的百分之多少
+        rest = content[: named.start()] + content[named.end() :]
+        if _SHARE_OF.search(rest) or not re.search(r"占(?=百分之|多少|几|比例|比重|多大)", rest):
+            # a denominator named twice, or no share to put it in: said, not read another way
+            return Understood(None, via="unsupported", described=named.group().strip("（(，,)） "))
+        return compose(re.sub(r"占(?=百分之|多少|几|比例|比重|多大)", f"占{named.group('den')}的", rest, count=1), history)
     formula = _formula(content)
     if formula is None and COMPOSE_MINUS.search(content):
         combined = _combination(content)

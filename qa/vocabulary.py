@@ -187,6 +187,9 @@ COMPOSE_SUM_WHOLE = re.compile(r"^(?P<whole>[^，,。？?]{4,40}?)(?:这|那)?(?
                                r"(?:加起来|加在一起|加一起|合起来|一共|合计|总共)[，,]")
 COMPOSE_SHARE_WORDS = re.compile(r"占|比例|比重|百分之|百分比|几成|率|%|多大比")
 COMPOSE_OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|百分之多少|几分之几|多少倍|几倍|百分比|比例|多少)")
+# 「（分母用新收数）」, 「，分母按受理总数」: the user names the denominator of the share asked
+COMPOSE_DENOMINATOR = re.compile(r"[（(，,]\s*(?:分母|除数|基数)\s*(?:用|是|为|取|按|拿)\s*(?P<den>[^）)，,。？?]{2,20}?)"
+                                 r"\s*(?:算|来算|计算)?\s*[)）]?(?=$|[，,。？?])")
 COMPOSE_SHARE_OF = re.compile(r"占(?:了)?(?P<den>[^，,。？?]{2,30}?)的")
 COMPOSE_EXTEND = re.compile(r"(?:再把|再加上|也算上|也加上|加上|算上|连同|也算进去|也算)")
 COMPOSE_ABOUT_PROSE = re.compile(r"正文|文中|文字|报告里说|报告中说|报告说")  # what the text says is asked, not the table

@@ -109,3 +109,12 @@ def test_clauses_of_a_listing_sentence_are_read_with_the_one_before_and_numbers_
     assert (answer.value, answer.abstained) == (7.38, False)
     answer = assistant.ask("上海市政务公开工作平台是2019年几月几号上线的？")
     assert answer.abstained or "4月9日" in answer.answer
+
+
+def test_a_denominator_named_in_brackets_is_the_shares_denominator_and_never_ignored(assistant):
+    """010 洪泽区 2024 表三: 予以公开 50, 本年新收 95, 办理结果总计 95 (50 ÷ 95 = 52.63%). A bracket naming the
+    denominator is read as 「占X的」; one that contradicts a denominator already named gives no figure."""
+    answer = assistant.ask("洪泽区24年新收的那些申请里，予以公开的占百分之多少（分母用新收数）")
+    assert (answer.value, answer.unit) == (52.63, "%") and "本年新收" in (answer.understood or "")
+    answer = assistant.ask("洪泽区2024年予以公开占新收的百分之多少（分母用总计）")
+    assert answer.value is None and "分母用总计" in answer.answer
