@@ -205,6 +205,12 @@ class Assistant:
                     text_answer.understood = f"{restate(text_plan)}（表格中的栏目未能可靠读出）"
                 return answer if text_answer.abstained else text_answer
         self._also_added(plan, answer)
+        if plan.premise is not None and not answer.abstained:
+            stated, figure = plan.premise
+            printed = [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", answer.formula or answer.answer)]
+            if figure not in printed:  # 「一共46件」 the report does not print: said, the report's own figure used
+                answer.answer += f"。注意：问题说「{stated}」，报告表中的数字与此不同，以上按报告表中的数字计算"
+            answer.understood = f"{restate(plan)}（问题所说「{stated}」{'与报告一致' if figure in printed else '与报告不符'}）"
         for pattern, row, others in ALSO_READ:
             if not answer.abstained and [m.row for m in plan.query.measures] == [row] and re.search(pattern, plan.content):
                 who = label(plan.reports[0]) if len(plan.reports) == 1 else ""

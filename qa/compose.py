@@ -25,6 +25,7 @@ from qa.vocabulary import (
     COMPOSE_NAMED_RATE as _NAMED_RATE,
     COMPOSE_OF as _OF,
     COMPOSE_OPERATOR,
+    COMPOSE_PREMISE,
     COMPOSE_RESULT,
     COMPOSE_SHARE_OF as _SHARE_OF,
     COMPOSE_SHARE_WORDS as _SHARE_WORDS,
@@ -273,3 +274,16 @@ def compose(content: str, history: list[Query]) -> Understood | None:
         if shared is not None:
             return shared
     return _extend(content, history)
+
+
+def stated_premise(content: str) -> tuple[str, str, float] | None:
+    """A figure the question states about the whole it then asks a part of, and the question without it.
+
+    Returns (the question without it, the whole as written with its figure, the figure): 「行政诉讼一共46件，其中复议后
+    起诉的占多少」 is read as 「行政诉讼里复议后起诉的占多少」 and 46 is checked against the report's own figure.
+    """
+    m = COMPOSE_PREMISE.search(content)
+    if m is None:
+        return None
+    rest = content[: m.start()] + m.group("what") + "里" + content[m.end() :]
+    return rest, f"{m.group('what')}{m.group('n')}{m.group('unit')}", float(m.group("n"))

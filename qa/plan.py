@@ -15,7 +15,7 @@ from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, Scope
 from qa.anyreport import each_part
-from qa.compose import compose
+from qa.compose import compose, stated_premise
 from qa.coverage import unexplained, unmodelled_period
 from qa.followup import inherit_scope, names_own_scope
 from qa.lexicon import english_to_chinese
@@ -77,6 +77,7 @@ class Plan:
     parts: tuple[str, ...] = ()  # text: two figures to add (or divide), each from its own sentence
     combine: str = "sum"  # text: what the parts make: their sum, or the first ÷ the second ("ratio")
     per: str | None = None  # text: the prose figure is a year's, asked per day / month / quarter
+    premise: tuple[str, float] | None = None  # a figure the question states (「一共46件」), checked against the cells
 
     def answered_by_table(self) -> bool:
         """Whether the Plan gives figures from cells."""
@@ -120,6 +121,9 @@ class Planner:
             return replace(plan, kind="clarify", reason=f"语料中没有「{asked_name}」的报告；与它只差一个字的是{agency}，是指它吗？",
                            choices=[question.replace(asked_name, agency)])
         content = catalog.strip_names(question)
+        premise = stated_premise(content)
+        if premise is not None:  # 「一共46件，其中…」: read without the figure, the figure checked against the report's
+            content, plan.premise = premise[0], premise[1:]
         plan.content = content
         years = year_range(question) or resolved.years
         resolved = catalog.widen_to_place(question, resolved)

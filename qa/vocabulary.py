@@ -190,6 +190,9 @@ COMPOSE_OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|�
 # 「（分母用新收数）」, 「，分母按受理总数」: the user names the denominator of the share asked
 COMPOSE_DENOMINATOR = re.compile(r"[（(，,]\s*(?:分母|除数|基数)\s*(?:用|是|为|取|按|拿)\s*(?P<den>[^）)，,。？?]{2,20}?)"
                                  r"\s*(?:算|来算|计算)?\s*[)）]?(?=$|[，,。？?])")
+# 「行政诉讼一共46件，其中复议后起诉的占多少」: a figure the user states about the whole, then the part asked
+COMPOSE_PREMISE = re.compile(r"(?P<what>[\u4e00-\u9fff]{2,20}?)(?:一共|总共|共计|共|有)(?P<n>\d+(?:\.\d+)?)\s*"
+                             r"(?P<unit>件|条|个|人次|篇|项|次)[，,]\s*(?:其中|这里面|这其中|里面|当中)")
 COMPOSE_SHARE_OF = re.compile(r"占(?:了)?(?P<den>[^，,。？?]{2,30}?)的")
 COMPOSE_EXTEND = re.compile(r"(?:再把|再加上|也算上|也加上|加上|算上|连同|也算进去|也算)")
 COMPOSE_ABOUT_PROSE = re.compile(r"正文|文中|文字|报告里说|报告中说|报告说")  # what the text says is asked, not the table

@@ -118,3 +118,12 @@ def test_a_denominator_named_in_brackets_is_the_shares_denominator_and_never_ign
     assert (answer.value, answer.unit) == (52.63, "%") and "本年新收" in (answer.understood or "")
     answer = assistant.ask("洪泽区2024年予以公开占新收的百分之多少（分母用总计）")
     assert answer.value is None and "分母用总计" in answer.answer
+
+
+def test_a_figure_the_question_states_about_the_whole_is_checked_against_the_report(assistant):
+    """011 淮安市 2024 表四: 行政诉讼 直接起诉 26 + 复议后起诉 20 = 46; 20 ÷ 46 = 43.48%. 「一共46件」 agrees; a
+    stated 50 does not, and the answer says so (the share is the report's)."""
+    answer = assistant.ask("淮安市2024年信息公开行政诉讼一共46件，其中复议后起诉的占多少")
+    assert (answer.value, answer.unit) == (43.48, "%") and "与报告一致" in (answer.understood or "")
+    answer = assistant.ask("淮安市2024年信息公开行政诉讼一共50件，其中复议后起诉的占多少")
+    assert answer.value == 43.48 and "报告表中的数字与此不同" in answer.answer and "与报告不符" in (answer.understood or "")
