@@ -358,12 +358,14 @@ class Catalog:
     def strip_names(self, question: str) -> str:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
         names = self._index(self.alias_map)
-        for name, _ in names.ranked(names.exact(question)):
+        exact = names.ranked(names.exact(question))
+        for name, _ in exact:
             # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
             if name in question:  # 「市科委」: a 市 written before a short name is the name's too
                 question = re.sub(r"(?:(?<![\u4e00-\u9fff])[市区县])?" + re.escape(name) + _NAME_TAIL, "", question)
         _, near = self._matches(question, near=True)
-        for window in near:
-            question = question.replace(window, "")
+        for window in near:  # a name one character off (OCR's 沐阳县) keeps its suffix: 「财政拨款」 is no 财政局
+            if re.search(r"[局县市区府厅委办州]$", window):
+                question = question.replace(window, "")
         # 「转到2026年」 is a row's words; 「2025年报里」: the year's report
         return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年[底末初]|年?度?)", "", question)

@@ -145,7 +145,9 @@ def _figure(sentence: Sentence, words: list[str], question: str,
         clause = re.split(r"[,，;；。:：]", sentence.text[: m.start()])[-1]
         # then the clause that says the longest piece of the question as written (「不予公开答复 2 件」 over
         # 「不予处理 0 件」 for 「不予公开的多少」, though 公开 alone is too common to count as a word)
-        key = (-sum(1 for w in set(words) if len(w) >= 2 and w in clause), -_common(clause, question),
+        # a change asked (「比2024年预算减少了多少」): the figure the sentence gives as a change, not the level beside it
+        level = asked_change and not _CHANGE_WORDS.search(sentence.text[max(0, m.start() - 4) : m.start()])
+        key = (-sum(1 for w in set(words) if len(w) >= 2 and w in clause), level, -_common(clause, question),
                min(after)) if after else None
         if key is not None and (best is None or key < best[0]):
             best = (key, m)

@@ -464,3 +464,18 @@ def test_two_years_compared_are_not_answered_with_one_sentences_change_over_the_
     """周口 2023 prints 「全市居民人均可支配收入 23102 元,同比增长 5.1%」: that is 2023 over 2022, not over 2020."""
     answer = bulletins.ask("周口居民人均可支配收入2023年比2020年增长了百分之多少")
     assert answer.abstained and answer.value is None
+
+
+def test_a_change_the_prose_gives_beside_the_level_and_a_word_one_off_an_agency_that_is_no_name(tmp_path: Path) -> None:
+    """上海市财政局 2025 单位预算 p6: 「财政拨款收入17,192万元,比2024年预算减少990万元」 — the change asked is 990,
+    not the level 17,192; 「财政拨款」 is one character off 「财政局」 but is no agency name."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf", corpus)
+    settings = Settings(home=tmp_path / "home", corpus=corpus)
+    assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+    answer = assistant.ask("上海市财政局2025年财政拨款收入跟2024年预算比，减少了多少万元？")
+    assert (answer.value, answer.unit, answer.abstained) == (990, "万元", False), answer.answer
+    assistant.index.close()
