@@ -121,6 +121,17 @@ def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formu
     return None
 
 
+def share_parts(content: str) -> tuple[str, ...]:
+    """「A占B的比重」, 「B中A的占比」: the part and the whole, each to be read from the prose; () if not so asked."""
+    for pattern in (_WITHIN, _SHARE):
+        m = pattern.search(content)
+        if m is not None and re.search(r"比重|比例|百分之|百分比|占比", content):
+            a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))
+            if len(a) >= 2 and len(b) >= 2:
+                return (f"{a}是多少", f"{b}是多少")
+    return ()
+
+
 def _noted(answer: Answer | None, misread: tuple[str, str] | None) -> Answer | None:
     """The answer with the reading of a misspelt word said first (「按「在建工程」理解「在建工成」」)."""
     if answer is None or misread is None:
@@ -376,4 +387,4 @@ def _said(term: str, quoted: str) -> bool:
     return False
 
 
-__all__ = ["answer_any", "each_part", "unsaid"]
+__all__ = ["answer_any", "each_part", "share_parts", "unsaid"]

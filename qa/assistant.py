@@ -227,7 +227,7 @@ class Assistant:
         cited = [reports.get(c.report_id) for c in answer.citations[:1]]
         if not cited or cited[0] is None or cited[0].kind in ("", DISCLOSURE):
             return answer
-        if plan.combine == "each" and len(answer.citations) >= 2:
+        if plan.combine in ("each", "share") and len(answer.citations) >= 2:
             return answer  # each part was read with its own words
         missing = unsaid(plan.content, answer, cited[0])
         years = sorted(set(re.findall(r"((?:19|20)\d\d)\s*年", plan.question)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, Scope
-from qa.anyreport import each_part
+from qa.anyreport import each_part, share_parts
 from qa.compose import compose, stated_premise
 from qa.coverage import unexplained, unmodelled_period
 from qa.followup import inherit_scope, names_own_scope
@@ -330,6 +330,8 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     parts = each_part(plan.content)
     if parts:  # 「A和B分别是多少」: each read from its own sentence
         text = replace(text, parts=parts, combine="each")
+    elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
+        text = replace(text, parts=share, combine="share")
     return replace(text, kind="any", otherwise=text)
 
 

@@ -16,7 +16,7 @@ from qa.operations import asks_sum
 from qa.plan import Plan
 from qa.render import per_period
 from qa.table_route import label
-from qa.text_route import Sentence, figure_in, longest, terms
+from qa.text_route import Sentence, figure_in, figures_said, longest, terms
 from qa.vocabulary import (
     ASK_QUESTION_WORDS,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
@@ -132,7 +132,13 @@ class ProseReader:
             return None
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None
-        if plan.combine == "ratio":
+        if plan.combine in ("ratio", "share"):
+            for answer, own in zip(answers, words, strict=True) if plan.combine == "share" else ():
+                # each part one figure in the report, not several (a department's 全年预算 and a project's)
+                report = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
+                mine = [w for w in own - shared if len(w) >= 2 and not w.isdigit()]
+                if report is not None and len(figures_said(report, mine, answer.question)) > 1:
+                    return None
             return self._text_ratio(plan, answers)
         if plan.combine == "difference":
             first, second = answers
@@ -177,11 +183,13 @@ class ProseReader:
         first, second = answers
         if not second.value or first.unit != second.unit:
             return None
-        ratio = round((first.value or 0) / second.value, 2)
-        formula = f"{format_number(first.value)} ÷ {format_number(second.value)} = {format_number(ratio)}"
-        text = f"{format_number(ratio)}倍（{formula}）：" + "；".join(
-            f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
-        return Answer(question=plan.asked, answer=text, value=ratio, unit="倍", route="text", formula=formula,
+        share = plan.combine == "share"  # 「A占B的比重」: in percent
+        ratio = round((first.value or 0) / second.value * (100 if share else 1), 2)
+        shown, unit = (f"{format_number(ratio)}%", "%") if share else (f"{format_number(ratio)}倍", "倍")
+        formula = f"{format_number(first.value)} ÷ {format_number(second.value)}{' × 100%' if share else ''} = " + (
+            shown if share else format_number(ratio))
+        text = f"{shown}（{formula}）：" + "；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
+        return Answer(question=plan.asked, answer=text, value=ratio, unit=unit, route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
 
     @staticmethod

@@ -32,6 +32,7 @@ _GENERIC = {
     "几件", "几个", "可以", "已经", "哪类", "哪个", "哪方面", "叫", "名字", "是从", "提出", "提交", "通过", "共有", "一共",
     "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
 }
+_CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
 _MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
 
 
@@ -205,7 +206,20 @@ def _candidates(
         report = reports.get(str(doc.metadata.get("report_id")))
         if report is None or doc.metadata.get("kind") == "row":
             continue
-        found += [(rank, s) for s in _sentences(doc, report) if not _HEADING.match(s.text)]
+        found += [(rank, s) for s in _sentences(doc, report) if not _HEADING.match(s.text) and not _CAPTION.match(s.text)]
+    if in_scope and len(in_scope) <= 2 and contact is None and not problems:
+        # one or two reports: a sentence that says every content word of the question is a candidate even where
+        # the passage holding it did not rank (「一般公共预算收入202.27亿元」 beside a 支出 passage that did)
+        from qa.anycells import places
+
+        own = set().union(*(places(reports[r]) for r in in_scope if r in reports))
+        words = [w for w in terms(question) if len(w) >= 2 and not w.isdigit() and w not in own]
+        seen = {(c[1].report_id, c[1].start) for c in found}
+        for rid in (r for r in in_scope if r in reports):
+            whole = reports[rid]
+            doc = Document(page_content=whole.text, metadata={"report_id": rid, "start": 0, "end": len(whole.text)})
+            found += [(len(docs), s) for s in _sentences(doc, whole) if (rid, s.start) not in seen and words
+                      and all(w in s.scored for w in words) and not _HEADING.match(s.text) and not _CAPTION.match(s.text)]
     if contact is not None:
         return [c for c in found if contact.search(c[1].text)], "contact"
     if problems:
@@ -324,6 +338,21 @@ def figure_in(sentence: Sentence, words: list[str], question: str, avoid: tuple[
         return None
     value, unit = found[0], found[1]
     return _plain(value / _MULTIPLIER.get(unit or "", 1)) * _MULTIPLIER.get(unit or "", 1), unit
+
+
+def figures_said(report: Report, words: list[str], question: str) -> set[float]:
+    """Every figure the report's sentences give for these words: more than one means the words name several things.
+
+    「全年预算为 321.02 万元，支出决算为 307.82 万元」 for the department, 「全年预算为 52.00 万元…」 for a project.
+    """
+    doc = Document(page_content=report.text, metadata={"report_id": report.id, "start": 0, "end": len(report.text)})
+    found = set()
+    for sentence in _sentences(doc, report):
+        if words and all(w in sentence.scored for w in words):
+            figure = figure_in(sentence, words, question)
+            if figure is not None:
+                found.add(float(figure[0]))
+    return found
 
 
 def longest(phrase: str) -> str:

@@ -207,7 +207,7 @@ ASK_PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{
 NORMALISE_ABBREVIATIONS = {"GDP": "生产总值", "gdp": "生产总值", "CPI": "居民消费价格", "PPI": "工业生产者出厂价格"}
 
 # qa/text_route.py
-TEXT_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+TEXT_SENTENCE = re.compile(r"[^。！？!?\n]+(?:\n(?=\d)[^。！？!?\n]+)*[。！？!?]?")  # a line wrapped before its figure goes on
 TEXT_CLAUSE = re.compile(r"[^；;]+[；;]?")
 TEXT_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])?[^，,。;；]{0,24}$")
 # Contact details and descriptions are answered with the sentence, not a number.

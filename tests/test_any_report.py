@@ -479,3 +479,13 @@ def test_a_change_the_prose_gives_beside_the_level_and_a_word_one_off_an_agency_
     answer = assistant.ask("上海市财政局2025年财政拨款收入跟2024年预算比，减少了多少万元？")
     assert (answer.value, answer.unit, answer.abstained) == (990, "万元", False), answer.answer
     assistant.index.close()
+
+
+@pytest.mark.e2e
+def test_a_share_of_two_prose_figures_and_a_figure_on_the_line_after_its_label(bulletins) -> None:
+    """周口 2023 p8: 「一般公共预算收入\\n202.27 亿元,增长12.3%。其中,税收收入136.35 亿元」 (the figure wrapped to the
+    next line): 136.35 ÷ 202.27 = 67.41%; a chart's title (「图2 …比重 100%」) is no answer."""
+    answer = bulletins.ask("周口2023年一般公共预算收入有多少亿元？")
+    assert (answer.value, answer.unit) == (202.27, "亿元"), answer.answer
+    answer = bulletins.ask("周口2023年税收收入占一般公共预算收入的比重是多少")
+    assert (answer.value, answer.unit) == (67.41, "%") and answer.formula == "136.35 ÷ 202.27 × 100% = 67.41%"
