@@ -1,7 +1,7 @@
 """Documents a team manages over REST: list with owner, visibility and parse status; reject, publish by user name,
 withdraw and delete, after which no index answers from the report. Fake embeddings, FastAPI's TestClient.
 
-Figures were read with `reportqa parse FILE --json`: 上海市科委 2024 has 120 cells (119 with a figure), 3 rows
+Figures were read with `reportqa parse FILE --json`: 上海市科委 2024 has 130 cells (129 with a figure), 3 rows
 left unparsed and 1 failed check; 淮安市人民政府 2024 has 200 cells and answers 105 to QUESTION.
 """
 
@@ -77,7 +77,7 @@ def test_documents_list_owner_visibility_kind_and_parse_status_in_chinese(rest: 
     assert upload == {
         "id": KEWEI.name, "title": "2024年上海市科委政府信息公开工作年度报告", "source": KEWEI.name, "owner": "bob",
         "visibility": "pending", "kind": KIND_REPORT, "template": False, "issuer": "上海市科委", "year": 2024,
-        "cells": 120, "figures": 119, "unparsed_rows": 3, "failed_checks": 1,
+        "cells": 130, "figures": 129, "unparsed_rows": 3, "failed_checks": 1,
         "warnings": upload["warnings"], "findings": ["[总计] 新收 34 + 上年结转 2 = 36；总计 35 + 结转下年度 空 = 35——不相符"],
         "reviewed_by": None,
     }  # fmt: skip
@@ -99,7 +99,7 @@ def test_an_admin_rejects_by_user_name_and_the_upload_stays_private_to_its_owner
     refused = rest.post(f"/api/reports/{KEWEI.name}/reject", params={"owner": "bob"}, auth=ALICE)
     assert (refused.status_code, refused.json()["error"]) == (403, "没有权限：只有管理员可以退回上传的报告")
     preview = rest.get(f"/api/reports/{KEWEI.name}/cells", params={"owner": "bob"}, auth=ROOT).json()
-    assert (preview["report"]["cells"], len(preview["cells"]), len(preview["warnings"])) == (120, 120, 3)
+    assert (preview["report"]["cells"], len(preview["cells"]), len(preview["warnings"])) == (130, 130, 3)
     assert preview["warnings"][0].startswith("申请 · 无法提供/补正后申请内容仍不明确：读到 14 个数")
     peek = rest.get(f"/api/reports/{KEWEI.name}/cells", params={"owner": "bob"}, auth=ALICE)
     assert (peek.status_code, peek.json()["error"]) == (403, "没有权限：只有管理员可以预览别人上传的报告")
@@ -206,7 +206,7 @@ def test_the_upload_status_says_rows_left_unparsed_and_failed_checks(spaces: Wor
     from app import add_upload
 
     ok, text = add_upload(spaces, spaces_principal("bob"), KEWEI)
-    assert ok and "120 个表格单元格），仅你可见，现在可以提问。注意：3 行未能解析，1 项检查未通过（详见「文档」页）。" in text
+    assert ok and "130 个表格单元格），仅你可见，现在可以提问。注意：3 行未能解析，1 项检查未通过（详见「文档」页）。" in text
     ok, text = add_upload(spaces, spaces_principal("bob"), HUAIAN)
     assert ok and "注意" not in text  # a clean report: nothing to warn about
 
@@ -236,7 +236,7 @@ def test_the_documents_tab_lists_previews_rejects_publishes_and_deletes(spaces: 
     assert table.label == "文档（共 4 份）"
     assert list(frame.iloc[0]) == ["淮安市人民政府2024年政府信息公开工作年度报告", HUAIAN.name, "bob", "待审核",
                                    KIND_REPORT, "淮安市人民政府", 2024, 200, 0, 0]  # fmt: skip
-    assert list(frame.iloc[1])[2:] == ["bob", "待审核", KIND_REPORT, "上海市科委", 2024, 120, 3, 1]
+    assert list(frame.iloc[1])[2:] == ["bob", "待审核", KIND_REPORT, "上海市科委", 2024, 130, 3, 1]
     assert frame.set_index("文件").loc[Path(TEMPLATE).name, "类型"] == KIND_TEMPLATE
     kewei, huaian = f"pending|u-bob|{KEWEI.name}", f"pending|u-bob|{HUAIAN.name}"
     assert {value for _, value in menu.choices} >= {kewei, huaian}
