@@ -37,6 +37,7 @@ from qa.formulas import (
     GROWTH,
     PARENT,
     PRIOR,
+    STATEMENT_NAMED,
     SYNONYMS,
     Formula,
     norm_label,
@@ -53,6 +54,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
         content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", "", content)
     labels = labels_of(report)
+    content = STATEMENT_NAMED.sub("", content) if not PARENT.search(content) else content
     own = _user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
     formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
     asked = own[1] if own else re.sub(formula.words, " ", content) if formula else content

@@ -87,6 +87,8 @@ GROWTH = re.compile(r"同比|增长率|增速|增幅|降幅|(?:增长|下降|降
 # 「比上年末增加了多少」: the change as an amount
 CHANGE = re.compile(r"(?:比|较|和|与|相比)(?:上年|去年|上期|年初|期初|\d{2,4}年)[末底初]?.{0,6}?(?:增加|减少|多|少|增长|下降|变化|变动)|"
                     r"(?:增加|减少|多了|少了)(?:了)?多少")
+# 「利润表里的研发费用」: the statement named says where the row is read (a statement is read first anyway)
+STATEMENT_NAMED = re.compile(r"(?:按|在|从)?(?:合并)?(?:利润表|资产负债表|现金流量表)(?:里面|里|中|上)?的?")
 PRIOR = re.compile(r"上年末|上年|去年|上期|年初|期初|上一年")
 PARENT = re.compile(r"母公司")
 BOTH = re.compile(r"各(?:是|为|有)?|分别")
@@ -99,7 +101,7 @@ _FUNCTION_WORDS = (
     "截至|截止|报告期|一共|共|总共|合计|各|分别|和|与|跟|及|、|按|计算|口径|金额|数额|数值|数|值|额|情况|"
     "比上年|比去年|较上年|上年末|上年|去年|同比|增长|增加|减少|下降|降|增幅|增速|变化|变动|比|较|相比|多了|少了|"
     "规模|多大|总数|总量|总额|增长率|变动率|增长幅度|变动幅度|增减|账面价值|账面余额|余额|也就是|即|元|万元|亿元|百万元|人民币|百分之几|百分之多少|百分之|百分比|比例|比重|占|大概|大约|约|现在|目前|在|里|中|"
-    "年度报告|年报|报告"
+    "年度报告|年报|报告|只算|只看|按照|根据"
 ).split("|")
 # The longest word first at each place: 「比例」 is one function word, not 「比」 leaving 「例」.
 FUNCTION = re.compile(
@@ -126,5 +128,5 @@ def short_label(label: str) -> str:
     return re.sub(r"[（(][^）)]*[)）]$", "", label)
 
 
-__all__ = ["BOTH", "CHANGE", "FORMULAS", "FUNCTION", "GROWTH", "PARENT", "PRIOR", "SYNONYMS", "Formula", "norm_label",
-           "short_label"]
+__all__ = ["BOTH", "CHANGE", "FORMULAS", "FUNCTION", "GROWTH", "PARENT", "PRIOR", "STATEMENT_NAMED", "SYNONYMS", "Formula",
+           "norm_label", "short_label"]

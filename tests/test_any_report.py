@@ -489,3 +489,10 @@ def test_a_share_of_two_prose_figures_and_a_figure_on_the_line_after_its_label(b
     assert (answer.value, answer.unit) == (202.27, "亿元"), answer.answer
     answer = bulletins.ask("周口2023年税收收入占一般公共预算收入的比重是多少")
     assert (answer.value, answer.unit) == (67.41, "%") and answer.formula == "136.35 ÷ 202.27 × 100% = 67.41%"
+
+
+def test_the_statement_the_user_names_says_where_the_row_is_read(sifang: Report) -> None:
+    """合并利润表 2019: 研发费用 / 营业收入 — 「利润表里的研发费用」 names where the row is, no word left over."""
+    answer = answer_any("q", "研发费用率（利润表研发费用/营业收入）多少？", sifang)
+    assert answer is not None and answer.unit == "%" and "研发费用" in (answer.formula or "")
+    assert _ask(sifang, "利润表里的营业收入")[0] == 1175301034.32
