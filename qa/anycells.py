@@ -281,7 +281,10 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
             if table is None:
                 continue
             own = replace(table, columns=tuple(c for c in table.columns if c in printed[(cell.table, cell.row)]))
-            single = not cell.col and len(printed[(cell.table, cell.row)]) == 1  # a label/value table's one value
+            # a label/value table's one value: in a titled table, with a unit or a count (a column whose head was
+            # lost — 「旅游总人数 28.5」, a growth rate — is no value of the year)
+            single = not cell.col and len(printed[(cell.table, cell.row)]) == 1 and bool(table.title) and (
+                cell.unit is not None or bool(re.search(r"数量|人数", cell.row)))
             if heads_total(cell, name) or single:  # a column's total, or a label/value table's one value:
                 if prior or not all(h in levels(cell.col) for h in hint):  # the period is the report's own
                     continue

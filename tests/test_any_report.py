@@ -496,3 +496,11 @@ def test_the_statement_the_user_names_says_where_the_row_is_read(sifang: Report)
     answer = answer_any("q", "研发费用率（利润表研发费用/营业收入）多少？", sifang)
     assert answer is not None and answer.unit == "%" and "研发费用" in (answer.formula or "")
     assert _ask(sifang, "利润表里的营业收入")[0] == 1175301034.32
+
+
+def test_a_value_whose_column_head_was_lost_is_not_the_years_figure() -> None:
+    """黔东南 2023 表15: 「旅游总人数 … 28.5」 is read with no column head (the growth over the year before, in %):
+    no figure from it; the prose says 7883.48 万人次."""
+    bulletin = read_report(ANY / "qiandongnan_2023_statistical_bulletin.pdf")
+    answer = answer_any("q", "旅游总人数是多少", bulletin)
+    assert answer is None or answer.value != 28.5
