@@ -167,7 +167,11 @@ def read_figures(db: Any, measures: list[Measure], report_ids: list[str], order:
         if m is None:
             continue
         seen.setdefault(rid, set()).add(m)
-        complete = n_cells in patterns[m].complete
+        p = patterns[m]
+        complete = n_cells in p.complete
+        if complete and p.rows and p.prefix != _NEVER and n_cells < max(p.complete):
+            # 「其他处理」: one cell is the 2019 template's own row, never one of the 2021 template's sub-rows alone
+            complete = all(c["row"] in p.rows for c in cells or [])
         figures.append(
             Figure(rid, agency, year, title, m, value if n_values else None, list(cells or []), complete)
         )

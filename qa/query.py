@@ -182,3 +182,12 @@ def _condition(data: Any) -> tuple[str, float] | None:
     if cmp not in ("<", ">", ">=", "<=", "="):
         raise QuestionError(f"unknown comparison {cmp!r} in a condition; use < <= = >= >")
     return str(cmp), float(number)
+
+
+def part_of(part: Measure, whole: Measure) -> bool:
+    """Whether a measure is a part of another: a sub-row of its group, or its row under one column."""
+    if part.table != whole.table:
+        return False
+    if part.row.startswith(whole.row + "/"):
+        return part.col == whole.col or whole.col is None
+    return part.row == whole.row and whole.col is None and part.col is not None

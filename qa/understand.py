@@ -25,7 +25,7 @@ from qa.lexicon import (
     match_rows,
 )
 from qa.operations import Operation, detect, ranks
-from qa.query import Measure, Query
+from qa.query import Measure, Query, part_of
 from qa.semantic import PROSE, SemanticMatcher, describe
 from qa.vocabulary import (
     READ_ABOUT_PROSE as _ABOUT_PROSE,
@@ -194,6 +194,9 @@ class Understander:
         if via == "inherited" and operation.op == "value" and previous is not None:
             # 「洪泽区呢？」 after a rate: the same question about another scope.
             return Understood(previous.with_(measures=tuple(measures) if previous.op != "rate" else previous.measures), via=via)
+        if operation.op == "rate" and not denominators and previous is not None and READ_NARROW.match(content) \
+                and len(previous.measures) == 1 and measures and all(part_of(m, previous.measures[0]) for m in measures):
+            denominators = [previous.measures[0]]  # 「这里面属于国家秘密的占多少」 after 不予公开: of 不予公开, not 总计
         if operation.op == "rate":
             if denominators:
                 return Understood(Query(op="rate", measures=tuple(measures), denominator=denominators[0]), via=via)

@@ -127,3 +127,20 @@ def test_a_figure_the_question_states_about_the_whole_is_checked_against_the_rep
     assert (answer.value, answer.unit) == (43.48, "%") and "与报告一致" in (answer.understood or "")
     answer = assistant.ask("淮安市2024年信息公开行政诉讼一共50件，其中复议后起诉的占多少")
     assert answer.value == 43.48 and "报告表中的数字与此不同" in answer.answer and "与报告不符" in (answer.understood or "")
+
+
+def test_a_share_asked_within_the_last_answer_divides_by_it(assistant):
+    """014 上海市政府办公厅 2025 表三: 不予公开 20, of which 属于国家秘密 4 — 「这里面…占多少」 after the 20 is 4 ÷ 20,
+    not 4 ÷ 办理结果总计 1191."""
+    first = assistant.ask("上海市府办2025年不予公开一共多少件？")
+    answer = assistant.ask("这里面属于国家秘密的占多少", history=[first])
+    assert (answer.value, answer.unit) == (20.0, "%") and "4 ÷ 20" in answer.answer
+
+
+def test_a_group_read_in_part_is_no_figure_of_the_group(assistant):
+    """013 市科委 2024: of 其他处理's three 2021-template sub-rows only 「其他」 (4) is read; 其他处理 is not 4 — the
+    prose says 「其他处理 14 件」."""
+    answer = assistant.ask("市科委2024年其他处理多少件")
+    assert answer.value in (None, 14) and answer.value != 4
+    answer = assistant.ask("市科委2024年其他处理占比，按 其他处理÷（新收+上年结转）")
+    assert answer.value is None or answer.value == pytest.approx(38.89, abs=0.01)
