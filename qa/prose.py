@@ -247,7 +247,8 @@ class ProseReader:
             return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.owner.index.reports[answer.citations[0].report_id])}的：{answer.answer}")
         if plan.parts and answer.value is not None:
             # Two figures asked to be added, and only one sentence found: it is not their total.
-            return abstain(asked, f"问题要把{'、'.join(plan.parts)}相加，报告中只找到一处：{answer.answer}")
+            done = {"each": "分别读出", "ratio": "相除", "share": "相除", "difference": "相减"}.get(plan.combine, "相加")
+            return abstain(asked, f"问题要把{'、'.join(plan.parts)}{done}，报告中只找到一处：{answer.answer}")
         asks_figure = TEXT_ASKS_DIFF.search(plan.content) or TEXT_ASKS_SHARE.search(plan.content)
         if (answer.value is not None or asks_figure) and not plan.per:
             unsaid = self._operation_unsaid(plan.content, "".join(c.quote for c in answer.citations), answer.unit)
