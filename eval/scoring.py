@@ -45,7 +45,22 @@ def percents_in(text: str) -> list[float]:
     return [float(m.group(1) or m.group(2)) for m in _PERCENT.finditer(text)]
 
 
+def stated(answer: dict[str, Any]) -> str:
+    """The answer's own words: its text without the sentences and rows it quotes as citations.
+
+    「2993.92万元（…支出决算为2940.05万元,完成年初预算的98.20%。）」 states 2993.92万元; the 98.20% in the quote is
+    the report's, not the answer's, and must not make a wrong figure pass.
+    """
+    text = unicodedata.normalize("NFKC", answer.get("answer") or "")
+    for citation in answer.get("citations") or []:
+        quote = squash(unicodedata.normalize("NFKC", citation.get("quote") or ""))
+        if len(quote) >= 6:  # a quote in brackets after the figure, whatever its spaces and pipes
+            text = re.sub(r"\(\s*" + r"[\s|]*".join(map(re.escape, quote)) + r"\s*\)", " ", text)
+    return text
+
+
 def _value_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
+    """The answer's figure is the expected one: its `value`, or a number it states in its own words."""
     expected = float(item.value or 0)  # set: the caller checked
     value = answer.get("value")
     if item.tol is not None:
@@ -102,7 +117,7 @@ def is_correct(item: GoldItem, answer: dict[str, Any]) -> bool:
         return bool(answer.get("clarify"))
     if answer.get("abstained"):
         return False
-    text = answer.get("answer") or ""
+    text = stated(answer)
     if item.value is not None:
         return _value_ok(item, answer, text)
     if item.pct is not None:

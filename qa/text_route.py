@@ -12,7 +12,9 @@ from corpus import Report
 from qa.answer import Answer, Citation, Scope, format_number
 from qa.vocabulary import (
     TEXT_ASKED_UNIT as _ASKED_UNIT,
+    TEXT_ASKS_RATE,
     TEXT_ASKS_SHARE,
+    TEXT_ASKS_TARGET,
     TEXT_CHANGE_WORDS as _CHANGE_WORDS,
     TEXT_CLAUSE as _CLAUSE,
     TEXT_CONTACT as _CONTACT,
@@ -33,6 +35,8 @@ _GENERIC = {
     "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
 }
 _CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
+_CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[，;；。:：]")  # not the comma of 17,192
+_FIGURE_AHEAD = re.compile(r"\d")  # the words after a figure that are its own end where the next number starts
 _MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
 
 
@@ -116,40 +120,62 @@ def _figure(sentence: Sentence, words: list[str], question: str,
     words = [w for w in words if w not in avoid]  # 「发布审查」 beside 「公开属性审查」: 发布 anchors, not 审查
     if not words:
         return None  # nothing of its own to anchor on: no figure rather than the other part's
-    anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
+    # 「好评率」 is printed as 「好评数占评价总数99.58%」: a rate's own word without 率 names it too
+    words += [w[:-1] for w in words if len(w) >= 3 and w.endswith("率") and w[:-1] not in words]
+    # unit words are no content (「多少万辆」): 475 万辆 and 110 万辆 both say them
+    words = [w for w in words if not _FIGURE.fullmatch("1" + w.removeprefix("多少"))] or words
+    text = sentence.text
+    anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), text)]
     # 「共公开51条疫情防控相关信息」: a count may also stand right before the noun it counts.
-    nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), sentence.text)]
-    asked_change = bool(_CHANGE_WORDS.search(question))
+    nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), text)]
+    asked_target = bool(TEXT_ASKS_TARGET.search(question))
+    asked_change = bool(_CHANGE_WORDS.search(question)) and not asked_target
     asked_unit = _ASKED_UNIT.search(question)
     asked_share = bool(TEXT_ASKS_SHARE.search(question))  # 「同比下降了百分之多少」: the percentage, not the count beside it
+    asked_rate = bool(TEXT_ASKS_RATE.search(question))  # 「合格率是多少」: a percentage, not the 95 个 beside it
+    head = sentence.context + re.split(_CLAUSE_END, text)[0]  # what the sentence is about, for clauses that say 其中…
     best = None
-    for m in _FIGURE.finditer(sentence.text):
-        if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", sentence.text[m.end(1) :]):
+    for m in _FIGURE.finditer(text):
+        if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", text[m.end(1) :]):
             continue
-        if m.group(1) in question or _quoted(sentence.text, m.start()):
+        if m.group(1) in question or _quoted(text, m.start()):
             continue
         if not m.group(2):
             continue  # a figure is taken only with its unit (「苏州东路42号」 is no count)
-        if not asked_change and _CHANGE_WORDS.search(sentence.text[max(0, m.start() - 4) : m.start()]):
+        reached = bool(re.search(r"[到至]\s*$", text[max(0, m.start() - 4) : m.start()]))  # 「提升到 90%」
+        if asked_target and not reached:
             continue
-        if asked_unit and (m.group(2) or "").lstrip("万") != asked_unit.group(1):
+        if not asked_change and not reached and _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()]):
             continue
-        if asked_share and m.group(2) != "%":
+        if asked_unit and re.sub(r"^[万亿]", "", m.group(2) or "") != asked_unit.group(1):
+            continue
+        if (asked_share or asked_rate) and m.group(2) not in ("%", "‰"):
             continue
         # a share the question asks follows its own words with no other figure between (「差评数占评价量总数的0.34%」,
         # not 「现场解决162件，跟进解决186件，办结率100%」)
         after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP
-                 and not (asked_share and re.search(r"\d", sentence.text[a : m.start()]))]
+                 and not (asked_share and re.search(r"\d", text[a : m.start()]))]
         after += [0 for n in nouns if m.group(2) and n == m.end()]
-        # the clause the figure closes names the most question words first (「在政府网站平台主动发布…2428 条」 over
-        # 「解读信息发布 7 条」 for 「在政府网站…发布多少条」), then the nearest word
-        clause = re.split(r"[,，;；。:：]", sentence.text[: m.start()])[-1]
-        # then the clause that says the longest piece of the question as written (「不予公开答复 2 件」 over
-        # 「不予处理 0 件」 for 「不予公开的多少」, though 公开 alone is too common to count as a word)
-        # a change asked (「比2024年预算减少了多少」): the figure the sentence gives as a change, not the level beside it
-        level = asked_change and not _CHANGE_WORDS.search(sentence.text[max(0, m.start() - 4) : m.start()])
-        key = (-sum(1 for w in set(words) if len(w) >= 2 and w in clause), level, -_common(clause, question),
-               min(after)) if after else None
+        # the figure's own clause: from the delimiter or figure before it (「货物采购金额4.79万元、工程采购金额0万元」)
+        # to the figure; a figure that opens its clause is followed by its words (「29.67% 涉及司法鉴定机构…」)
+        before = re.split(_CLAUSE_END, text[: m.start()])
+        listed = [f.end() for f in _FIGURE.finditer(before[-1]) if f.group(2)]
+        left = before[-1][listed[-1] :] if listed else before[-1]
+        right = re.split(_CLAUSE_END, _FIGURE_AHEAD.split(text[m.end() :], maxsplit=1)[0])[0]
+        if not re.search(r"[\u4e00-\u9fff]", left) and any(w in right for w in words if len(w) >= 2):
+            left = right
+            after = after or [min(right.find(w) for w in words if len(w) >= 2 and w in right)]
+        own = {w for w in words if len(w) >= 2 and w in left}
+        # the clause before, for one that says no subject (「实现旅游总收入553.68亿元,比上年增长43%」)
+        previous = next((c for c in reversed(before[:-1]) if re.search(r"[\u4e00-\u9fff]", c)), "")
+        # the clause naming the most question words wins, the sentence's subject read with clauses that only say
+        # 其中… (「行政复议351件,其中…结果纠正64件」 for 「行政复议被纠正的」); then the clause's own words
+        # (「在政府网站平台主动发布…2428 条」 over 「解读信息发布 7 条」 for 「在政府网站…发布多少条」), then the longest
+        # piece of the question as written (「不予公开答复 2 件」 over 「不予处理 0 件」 for 「不予公开的多少」), then a
+        # change asked (「比2024年预算减少了多少」): the figure the sentence gives as a change, not the level beside it
+        told = own | {w for w in words if len(w) >= 2 and (w in head or w in previous)}
+        level = asked_change and not _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()])
+        key = (-len(told), level, -len(own), -_common(left, question), min(after)) if after else None
         if key is not None and (best is None or key < best[0]):
             best = (key, m)
     if best is None:

@@ -420,3 +420,24 @@ def test_a_text_item_that_is_a_number_matches_it_in_any_printing():
     assert is_correct(item, _answer("基本支出为 25,741,666.44 元；项目支出为 70,540,547 元"))
     assert not is_correct(item, _answer("基本支出为 25,741,666.44 元；项目支出为 70,540,548 元"))
     assert is_correct(GoldItem("x", "q", kind="field", text="邮箱ir@psbc.com"), _answer("邮箱 ir@psbc.com"))
+
+
+def test_a_figure_only_in_the_quoted_sentence_is_not_the_answers_figure():
+    # 普陀区财政局 2024 决算: 「完成了年初预算的多少」 answered with the 预算 level; the 98.20% is the report's, in the quote
+    quote = "一般公共预算财政拨款支出年初预算为2993.92万元,支出决算为2940.05万元,完成年初预算的98.20%。"
+    wrong = {**_answer(f"2993.92万元（{quote}）", value=29939200), "unit": "元", "citations": [{"quote": quote}]}
+    assert not is_correct(GoldItem("x", "q", "compare", pct=98.2), wrong)
+    right = {**_answer(f"98.2%（{quote}）", value=98.2), "unit": "%", "citations": [{"quote": quote}]}
+    assert is_correct(GoldItem("x", "q", "compare", pct=98.2), right)
+    # 1家 for 「机关运行经费预算是多少」: the 217.83 in the quote does not count
+    said = "2026年上海市普陀区司法局下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为217.83万元。"
+    one = {**_answer(f"1家（{said}）", value=1), "unit": "家", "citations": [{"quote": said}]}
+    assert not is_correct(GoldItem("x", "q", "field", value=217.83, unit="万元"), one)
+
+
+def test_an_answer_that_is_its_quote_is_read_whole():
+    # a fact or a descriptive answer is the printed text itself: its words are the answer's
+    fact = {**_answer("平安银行2024年报告中公司的法定代表人：谢永林"), "citations": [{"quote": "公司的法定代表人 | 谢永林"}]}
+    assert is_correct(GoldItem("x", "q", "field", text="谢永林"), fact)
+    said = "全年全州人均生产总值35511元,比上年增长3.7%。"
+    assert is_correct(GoldItem("x", "q", "field", value=35511), {**_answer(said), "citations": [{"quote": said}]})

@@ -189,3 +189,14 @@ def test_binary_html(tmp_path):
     fake.write_bytes(bytes(range(256)) * 20)
     with pytest.raises(UnreadableReportError, match="binary"):
         html.load(fake)
+
+
+def test_a_line_mixing_fonts_reads_as_one_line():
+    """普陀区财政局 2024 决算, pp. 23–24 (from ../shared/reports/budget/): the prose is set in FangSong with its figures in
+    Times New Roman, whose glyph boxes pdfminer places 5 points lower on the same baseline; read by the top of the box,
+    every figure of a paragraph landed on a line of its own (「机关运行经费支出万元,比年度增加万元」 / 「184.65 2023 2.55」)."""
+    path = Path(__file__).resolve().parent / "fixtures" / "any" / "shanghai_putuo_finance_bureau_2024_final_accounts_p23-24.pdf"
+    text = "\n".join(b.text for b in pdf.load(path) if b.text)
+    assert "机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%。" in text
+    assert "政府采购金额（以合同签订为准）为251.25万元" in text
+    assert "编报绩效目标的2024年度项目4个，涉及预算金额\n598.42万元" in text  # a real line break stays one

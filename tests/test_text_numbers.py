@@ -32,3 +32,58 @@ def test_a_number_is_read_whole_with_its_unit(sentence, words, question, value, 
 def test_a_growth_rate_beside_the_level_is_not_the_level():
     found = _figure(Sentence("r", SUMMARY, 0, len(SUMMARY)), ["营业收入"], "营业收入多少？")
     assert found is not None and found[0] != 4.49
+
+
+# Sentences as printed in the bundled reports (../shared/reports/txt/000, 001, 011; budget/ and statistics/ PDFs).
+JUSTICE_APPROVALS = ("负责的律师类行政审批11687件(其中律师类10582件,律所类1039件,外国所66件),公证类行政审批37件,"
+                     "司法鉴定类行政审批452件,中心共接待群众29829人次。")
+JUSTICE_TOPICS = ("从申请信息内容看,29.67% 涉及司法鉴定机构及司法鉴定人资质信息,14.41% 涉及律师事务所及律师信息,"
+                  "11.02% 涉及行政复议信息,8.47% 涉及公证处及公证员信息,其余涉及仲裁、公共法律服务等方面事项。")
+HUAIAN_REVIEWS = "政府信息公开行政复议 351 件,其中结果维持 72 件,结果纠正 64 件,其他结果 178 件,尚未审结 37 件;"
+RATINGS = ("政务服务“好差评”系统于10月29日正式上线运行,从评价结果看,差评数占评价量总数的0.34%,"
+           "好评数占评价总数99.58%。")
+NEW_MEDIA = "截至目前,全市在运维政务新媒体共计 95 个,在省办 2024 年四个季度政务新媒体检查抽查中,合格率均为 100%。"
+ONE_NET = "局系统内 18 类行政审批事项全面接入“一网通办”平台,256 项服务事项纳入“一网通办”,法律援助和公证类共计 250 个事项实现全市通办。"
+ZERO_TRIPS = "均提供“全程网办”能力,“零跑动”事项比例由原先的 0%提升到 90%。"
+PURCHASES = ("上海市普陀区财政局2024年度政府采购金额(以合同签订为准)为251.25万元,其中:货物采购金额4.79万元、"
+             "工程采购金额0万元、服务采购金额246.47万元。")
+TOURISM = "全年全州共接待旅游总人数6704.11万人次,比上年增长37.7%,实现旅游总收入553.68亿元,比上年增长43%。"
+CAPACITY = "公司目前国内合计规划产能已达 475 万辆,海外合计规划产能已达 110 万辆。"
+GRAIN = "全年全市粮食播种面积 2066.70 万亩,总产量 902.61 万吨,减产 3.2%。"
+BUDGET = "上海市财政局收入预算17,192万元,其中:财政拨款收入17,192万元,比2024年预算减少990万元;"
+
+
+@pytest.mark.parametrize(("sentence", "words", "question", "value"), [
+    # a part named in its own clause, the whole's words read from the sentence's subject
+    (JUSTICE_APPROVALS, ["律所类", "行政", "审批"], "律所类行政审批有多少件？", 1039),
+    (HUAIAN_REVIEWS, ["行政复议", "纠正"], "行政复议被纠正的有多少件", 64),
+    (HUAIAN_REVIEWS, ["行政复议"], "行政复议有多少件", 351),
+    # a figure that opens its clause is followed by its words
+    (JUSTICE_TOPICS, ["涉及", "司法鉴定", "机构", "资质"], "涉及司法鉴定机构及司法鉴定人资质信息的申请占比是多少？", 29.67),
+    # a rate asked is a percentage; 好评率 is printed as 好评数占…
+    (RATINGS, ["政务", "服务", "差评", "好评率"], "政务服务“好差评”的好评率是多少？", 99.58),
+    (NEW_MEDIA, ["政务", "媒体", "检查", "抽查", "合格率"], "政务新媒体季度检查抽查的合格率是多少？", 100),
+    # 「多少类」 asks a count of 类
+    (ONE_NET, ["系统", "行政", "审批", "事项", "接入", "平台"], "局系统内有多少类行政审批事项全面接入“一网通办”平台？", 18),
+    # 「提升到多少」 asks the level reached
+    (ZERO_TRIPS, ["跑动", "事项", "比例", "提升"], "“零跑动”事项比例提升到了多少？", 90),
+    # items of a listing: each figure's clause starts after the figure before it
+    (PURCHASES, ["服务", "采购", "金额"], "服务采购金额是多少", 246.47),
+    (PURCHASES, ["货物", "采购", "金额"], "货物采购金额是多少", 4.79),
+    (PURCHASES, ["政府", "采购", "金额"], "政府采购金额多少", 251.25),
+    # a change clause without a subject is read with the clause before it
+    (TOURISM, ["旅游", "总收入", "上年", "增长"], "旅游总收入比上年增长多少？", 43),
+    # unit words say nothing of what is counted; 17,192's comma is no clause break
+    (CAPACITY, ["国内", "规划", "产能", "合计", "万辆"], "国内规划产能合计多少万辆？", 475),
+    (GRAIN, ["粮食", "总产量", "万吨"], "粮食总产量是多少万吨？", 902.61),
+    (BUDGET, ["财政拨款", "收入", "预算", "减少", "万元"], "财政拨款收入跟2024年预算比，减少了多少万元？", 990),
+])
+def test_the_figure_is_the_one_its_clause_says(sentence, words, question, value):
+    found = _figure(Sentence("r", sentence, 0, len(sentence)), words, question)
+    assert found is not None
+    assert found[0] / {"万元": 1, "万辆": 1, "万吨": 1}.get(found[1] or "", 1) == pytest.approx(value) or \
+        found[0] == pytest.approx(value * 10_000)
+
+
+def test_a_rate_asked_is_never_a_count():
+    assert _figure(Sentence("r", "全市在运维政务新媒体共计 95 个。", 0, 17), ["政务", "媒体", "合格率"], "政务新媒体合格率是多少？") is None
