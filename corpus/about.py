@@ -140,11 +140,11 @@ def _statistics(head: str, flat: str) -> About:
     bureau = _BUREAU.search(head[:400])
     place = _PLACE_TITLE.search(flat[:400])
     issuer = bureau.group(1) if bureau else (place.group(1) + "统计局" if place else "")
-    names = [place.group(1)] if place and place.group(1) not in issuer else []
-    names += [n for n in _region_names(place.group(1) if place else issuer) if n not in names]
+    names = [place.group(1)] if place and place.group(1) != issuer else []  # 黔东南州 of 黔东南州统计局 too
+    region = place.group(1) if place else re.sub(r"统计局$", "", issuer)
+    names += [n for n in [region, *_region_names(region)] if n not in names and n != issuer and len(n) >= 2]
     year = _years(flat[:400], r"(20\d\d)年[\u4e00-\u9fff]{0,12}国民经济和社会发展统计公报") or _years(
         flat[:1200], r"(20\d\d)年[，,]")
-    region = place.group(1) if place else re.sub(r"统计局$", "", issuer)
     return About(STATISTICS, issuer, names, year, f"{region}{year or ''}年国民经济和社会发展统计公报")
 
 
@@ -155,7 +155,9 @@ def _region_names(place: str) -> list[str]:
     """黔东南苗族侗族自治州 -> 黔东南州, 黔东南: the names people use for a place."""
     place = re.sub(r"统计局$", "", place)
     bare = re.sub(rf"(?:{_NATIONALITY}族)+自治州$", "", place)
-    out = [f"{bare}州"] if bare != place else []
+    if bare == place and len(place) >= 3 and place.endswith("州"):  # 黔东南州 (its bulletin's own short name) -> 黔东南
+        bare = place[:-1]
+    out = [f"{bare}州"] if bare != place and f"{bare}州" != place else []
     return [*out, bare] if len(bare) >= 2 and bare != place else out
 
 

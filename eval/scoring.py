@@ -94,7 +94,14 @@ def _says(needle: str, text: str) -> bool:
     plain = squash(needle).replace(",", "")
     if re.fullmatch(r"-?\d+(?:\.\d+)?", plain):
         half_digit = 0.5 * 10 ** -len(plain.partition(".")[2])  # as exact as the needle is printed
-        return any(abs(n - float(plain)) < half_digit for n in numbers_in(text))
+        if any(abs(n - float(plain)) < half_digit for n in numbers_in(text)):
+            return True
+        # the same amount as the report's prose rounds it: 130,828,817.71 元 said as 「1.31亿元」 (two digits at least)
+        for m in _NUMBER.finditer(unicodedata.normalize("NFKC", text)):
+            printed, scale = m.group(1).replace(",", ""), {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 0)
+            digits = len(printed.replace(".", "").lstrip("0"))
+            if scale and digits >= 2 and round(float(plain) / scale, len(printed.partition(".")[2])) == float(printed):
+                return True
     return False
 
 

@@ -280,10 +280,13 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
                   understood=f"理解为：{report.agency}「{title}」中的「{what}」")
 
 
-def each_part(content: str) -> tuple[str, ...]:
+def each_part(content: str, printed: str = "") -> tuple[str, ...]:
     """「城镇居民和农村居民人均可支配收入分别是多少」 -> the two things asked, each with the words they share.
 
-    The shorter side borrows the longer one's head or tail: 城镇居民 + 人均可支配收入; 金融机构本外币 + 贷款余额.
+    The shorter side borrows the longer one's head or tail: 城镇居民 + 人均可支配收入; 金融机构本外币 + 贷款余额. With
+    the report's text (`printed`), the longest tail of the longer side that the shorter one is printed with is shared:
+    「城镇和农村常住居民人均可支配收入」 -> 城镇常住居民人均可支配收入, as the bulletin prints it; 「第一产业和第三产业增加值」
+    -> 第一产业增加值; never 「冷冻设备和罐式集装箱」 -> 冷冻设备集装箱, which no report prints.
     """
     m = re.search(r"^(.*?)(?:分别|各)", content)
     body = FUNCTION.sub(" ", m.group(1)).strip() if m else ""
@@ -293,13 +296,28 @@ def each_part(content: str) -> tuple[str, ...]:
     a, b = (re.sub(r"^的|的$|[？?，,。\s]", "", x) for x in sides)
     if len(a) < 2 or len(b) < 2:
         return ()
-    if len(a) <= 4 < len(b) and b[len(a) - 2 : len(a)] == a[-2:]:  # 城镇居民 | 农村居民人均可支配收入 (not 冷冻设备 | 罐式集装箱)
+    shared = _shared_tail(a, b, printed) if printed else None
+    if shared is not None:
+        a = shared
+    elif len(a) <= 4 < len(b) and b[len(a) - 2 : len(a)] == a[-2:]:  # 城镇居民 | 农村居民人均可支配收入 (not 冷冻设备 | 罐式集装箱)
         a = a + b[len(a):]
     elif len(b) <= 4 < len(a) and a[-2:] == b[-2:]:  # 金融机构本外币存款余额 | 贷款余额
         b = a[: len(a) - len(b)] + b
     unit = re.search(r"多少\s*([个台家人件辆户项次场名元亿万吨座所])", content)  # 「各卖了多少台」: a count in 台
     tail = f"有多少{unit.group(1)}" if unit else "是多少"
     return (f"{a}{tail}", f"{b}{tail}")
+
+
+def _shared_tail(short: str, long: str, printed: str) -> str | None:
+    """The shorter side with the longest tail of the longer side it is printed with (from the end of the short side)."""
+    text = re.sub(r"\s+", "", printed)
+    if long in text and short not in text or len(short) < len(long):
+        for cut in range(1, len(long) - 1):
+            tail = long[cut:]
+            for start in range(len(short) - 1):
+                if short[start:] + tail in text:
+                    return short[start:] + tail
+    return None
 
 
 def _fact_label(label: str) -> str:

@@ -31,6 +31,7 @@ from qa.tools import make_query_tool
 from qa.understand import Understander
 from qa.vocabulary import (
     ASK_PRINTED_RATE as _PRINTED_RATE,
+    TEXT_COMPARISON,
 )
 
 log = logging.getLogger(__name__)
@@ -229,6 +230,14 @@ class Assistant:
             return answer
         if plan.combine in ("each", "share") and len(answer.citations) >= 2:
             return answer  # each part was read with its own words
+        if plan.per_report and not answer.abstained:  # each year from its own report: each sentence says the words
+            asked = TEXT_COMPARISON.sub("", plan.content)
+            for citation in answer.citations:
+                one = replace(answer, citations=[citation], value=None)
+                missing = unsaid(asked, one, reports.get(citation.report_id))
+                if missing:
+                    return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的句子", plan.scope)
+            return answer
         missing = unsaid(plan.content, answer, cited[0])
         years = sorted(set(re.findall(r"((?:19|20)\d\d)\s*年", plan.question)))
         quote = "".join(c.quote for c in answer.citations[:1])

@@ -318,6 +318,11 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
         chosen = [r for r in reports if len(years) == 1 and r.year == years[0] + 1]
         if not chosen:
             return replace(plan, reason=missing)
+    if len(years) >= 2 and len(chosen) == len({r.year for r in chosen}) == len(years):
+        # 「黔东南州GDP 2023年比2016年多了多少」: each year's figure from its own report (its bulletin of that year)
+        ids = [r.id for r in chosen]
+        return replace(plan, kind="text", reports=chosen, agencies=agencies, years=years,
+                       scope=Scope(tuple(ids), agencies, years), text_ids=ids, per_report=True)
     if len({r.agency for r in chosen}) > 1:  # two issuers: no comparison across reports yet, their prose (guarded)
         ids = [r.id for r in chosen]
         return replace(plan, kind="text", reports=chosen, agencies=agencies, scope=Scope(tuple(ids), agencies, years),
@@ -327,7 +332,7 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])
     if missing:  # 「平安银行2023年末…」: the 2024 report's tables print the year before; its prose speaks of 2024
         return replace(text, kind="any", otherwise=replace(plan, reason=f"{missing}；下一年报告的表格中也没有它的上年数"))
-    parts = each_part(plan.content)
+    parts = each_part(plan.content, report.text)
     if parts:  # 「A和B分别是多少」: each read from its own sentence
         text = replace(text, parts=parts, combine="each")
     elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided

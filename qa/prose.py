@@ -28,6 +28,7 @@ from qa.vocabulary import (
     TEXT_ASKS_SHARE,
     TEXT_COMPARISON,
     TEXT_CONTAINER,
+    TEXT_GROWTH_ASKED,
     TEXT_SAYS,
     TEXT_TWO_THINGS,
     TEXT_WHICH_OF_TWO,
@@ -63,8 +64,8 @@ class ProseReader:
         found: list[tuple[Report, Answer]] = []
         lacking: list[Report] = []
         asked = plan.question
-        if TEXT_ASKS_DIFF.search(plan.content):  # 「2024年比2023年少了多少篇」: each report is asked its own figure
-            asked = TEXT_COMPARISON.sub("", asked)
+        if TEXT_ASKS_DIFF.search(plan.content) or TEXT_COMPARISON.search(plan.content):
+            asked = TEXT_COMPARISON.sub("", asked)  # 「2024年比2023年少了多少篇」: each report is asked its own figure
         for report in sorted(plan.reports, key=lambda r: r.year or 0):
             one = self.chain.invoke({"question": asked, "report_ids": [report.id]})
             (found.append((report, one)) if one is not None else lacking.append(report))
@@ -80,10 +81,19 @@ class ProseReader:
             answer.formula = f"({' + '.join(format_number(v) for v in values)}) ÷ {len(values)} = {format_number(mean)}"
             answer.answer = f"平均每年 {format_number(mean)}{answer.unit or ''}（{answer.formula}）。" + listed
             return answer
-        if TEXT_ASKS_DIFF.search(plan.content) and len(found) == 2 and all(v is not None for v in values) \
-                and len(units) == 1 and not lacking:
+        growth = TEXT_GROWTH_ASKED.search(plan.content) and TEXT_ASKS_SHARE.search(plan.content)
+        if growth and len(found) == 2 and all(v for v in values) and len(units) == 1 and not lacking:
+            (first, a1), (second, a2) = found  # 「2023年比2016年增长了百分之多少」: the later over the earlier
+            rate = ((a2.value or 0) / (a1.value or 1) - 1) * 100
+            answer.value, answer.unit = round(rate, 2), "%"
+            answer.formula = f"({format_number(a2.value)} ÷ {format_number(a1.value)} − 1) × 100% = {format_number(round(rate, 2))}%"
+            answer.answer = f"{second.year}年比{first.year}年{'增长' if rate >= 0 else '下降'} {format_number(abs(round(rate, 2)))}%（{answer.formula}）。" + listed
+            return answer
+        asks_diff = TEXT_ASKS_DIFF.search(plan.content) or TEXT_COMPARISON.search(plan.content)  # 「比2016年增加了多少」
+        if asks_diff and len(found) == 2 and all(v is not None for v in values) and len(units) == 1 and not lacking:
             (first, a1), (second, a2) = found  # in year order: the later minus the earlier
-            diff = (a2.value or 0) - (a1.value or 0)
+            places = max(len(f"{v:g}".partition(".")[2]) for v in (a1.value or 0, a2.value or 0))
+            diff = round((a2.value or 0) - (a1.value or 0), places)
             answer.value, answer.unit = abs(diff), units.pop()
             answer.formula = f"{format_number(a2.value)} − {format_number(a1.value)} = {format_number(diff)}"
             word = "多" if diff >= 0 else "少"
@@ -109,7 +119,7 @@ class ProseReader:
         if any(a is None or a.value is None for a in found):
             return None
         answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
-        for answer, own in zip(answers, words, strict=True):
+        for part, answer, own in zip(plan.parts, answers, words, strict=True):
             quoted = "".join(c.quote for c in answer.citations)
             mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)
                            and not w.isdigit()),  # 「12348热线」: a number names the thing, the sentence may not
@@ -118,6 +128,13 @@ class ProseReader:
             longest = [w for w in mine if len(w) == len(mine[-1])] if mine else []
             if mine and (any(w not in quoted for w in longest) or 2 * len(said) < len(mine)):
                 return None  # a figure only with its own words (「法律援助接待咨询」 is not 「实体窗口接待咨询」)
+            # the shared words after a part's own (the measure both are of) are said too: 城镇…人均消费支出 is no
+            # 城镇…人均可支配收入; not the container before them (「基本支出里人员经费」 said 「其中:人员经费」)
+            start = min((part.find(w) for w in mine if w in part), default=len(part))
+            common = [w for w in shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w) and not w.isdigit()
+                      and part.find(w) > start]
+            if any(w not in quoted for w in common):
+                return None
         units = {a.unit for a in answers}
         same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
         asked_unit = re.search(r"多少\s*(元|吨|亩|[个台家人件辆户项次场名])$", plan.parts[0]) if plan.combine == "each" else None

@@ -36,6 +36,7 @@ _GENERIC = {
 }
 _CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[，;；。:：]")  # not the comma of 17,192
+_NO_NUMBER = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*[月日号]|\d+\s*[\]］]|\d+\s*[A-Za-z]")  # dates, notes, 5G
 _FIGURE_AHEAD = re.compile(r"\d")  # the words after a figure that are its own end where the next number starts
 _MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
 
@@ -134,11 +135,13 @@ def _figure(sentence: Sentence, words: list[str], question: str,
     asked_share = bool(TEXT_ASKS_SHARE.search(question))  # 「同比下降了百分之多少」: the percentage, not the count beside it
     asked_rate = bool(TEXT_ASKS_RATE.search(question))  # 「合格率是多少」: a percentage, not the 95 个 beside it
     head = sentence.context + re.split(_CLAUSE_END, text)[0]  # what the sentence is about, for clauses that say 其中…
+    said = {w for w in words if len(w) >= 2 and w in text}
+    stated = set(re.findall(r"\d+(?:\.\d+)?", question.replace(",", "")))  # 「12348热线」; not the 2 of 2023年
     best = None
     for m in _FIGURE.finditer(text):
         if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", text[m.end(1) :]):
             continue
-        if m.group(1) in question or _quoted(text, m.start()):
+        if m.group(1).replace(",", "") in stated or _quoted(text, m.start()):
             continue
         if not m.group(2):
             continue  # a figure is taken only with its unit (「苏州东路42号」 is no count)
@@ -159,13 +162,21 @@ def _figure(sentence: Sentence, words: list[str], question: str,
         # the figure's own clause: from the delimiter or figure before it (「货物采购金额4.79万元、工程采购金额0万元」)
         # to the figure; a figure that opens its clause is followed by its words (「29.67% 涉及司法鉴定机构…」)
         before = re.split(_CLAUSE_END, text[: m.start()])
-        listed = [f.end() for f in _FIGURE.finditer(before[-1]) if f.group(2)]
-        left = before[-1][listed[-1] :] if listed else before[-1]
+        numbers = [f for f in _FIGURE.finditer(before[-1])  # 「旅游总收入 37.1 年末…景区1个」: any number counts
+                   if f.group(2) or not _NO_NUMBER.match(f.group(1) + before[-1][f.end() :])]  # not 2024年, [7], 5G
+        left = before[-1][numbers[-1].end() :] if numbers else before[-1]
+        # the words before the listing's last figure with a unit: 「比例由原先的 0%提升到 90%」 is of 比例 too
+        lead = before[-1][: max((f.start() for f in numbers if f.group(2)), default=0)]
         right = re.split(_CLAUSE_END, _FIGURE_AHEAD.split(text[m.end() :], maxsplit=1)[0])[0]
-        if not re.search(r"[\u4e00-\u9fff]", left) and any(w in right for w in words if len(w) >= 2):
-            left = right
-            after = after or [min(right.find(w) for w in words if len(w) >= 2 and w in right)]
+        counted = m.end() in nouns  # 「18 类行政审批事项」: a count stands before the noun it counts
         own = {w for w in words if len(w) >= 2 and w in left}
+        follows = {w for w in words if len(w) >= 2 and w in right}  # 「对29项…重要政策文件进行解读」
+        opens = not re.sub(rf"[{_STOP}\s]", "", re.sub(r"[^\u4e00-\u9fff]", "", left))  # nothing but 对, 的, 共…
+        if opens and follows:  # a figure that opens its clause is read with the words after it
+            left, own = right, follows
+            after = after or [min(right.find(w) for w in follows)]
+        if counted:  # what it counts is said, though not what the clause before the count names
+            lead += right
         # the clause before, for one that says no subject (「实现旅游总收入553.68亿元,比上年增长43%」)
         previous = next((c for c in reversed(before[:-1]) if re.search(r"[\u4e00-\u9fff]", c)), "")
         # the clause naming the most question words wins, the sentence's subject read with clauses that only say
@@ -173,7 +184,12 @@ def _figure(sentence: Sentence, words: list[str], question: str,
         # (「在政府网站平台主动发布…2428 条」 over 「解读信息发布 7 条」 for 「在政府网站…发布多少条」), then the longest
         # piece of the question as written (「不予公开答复 2 件」 over 「不予处理 0 件」 for 「不予公开的多少」), then a
         # change asked (「比2024年预算减少了多少」): the figure the sentence gives as a change, not the level beside it
-        told = own | {w for w in words if len(w) >= 2 and (w in head or w in previous)}
+        told = own | {w for w in words if len(w) >= 2 and w in lead}
+        told |= {w for w in words if len(w) >= 2 and (w in head or w in previous)} if len(before) > 1 else set()
+        earlier = sentence.context + "".join(before[:-1])  # 「“上海发布”在…平台粉丝数累积超 3170 万,其中,微信公众号粉丝达…」
+        before_it = {w for w in said if w in text[: m.start()]}  # words said only after the figure are another's
+        if not before_it <= told | follows | {w for w in said if w in earlier}:
+            continue  # the sentence says a word asked that the figure's clause is not about (「旅游总收入」 beside 景区1个)
         level = asked_change and not _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()])
         key = (-len(told), level, -len(own), -_common(left, question), min(after)) if after else None
         if key is not None and (best is None or key < best[0]):

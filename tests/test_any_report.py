@@ -507,9 +507,55 @@ def test_a_value_whose_column_head_was_lost_is_not_the_years_figure() -> None:
 
 
 @pytest.mark.e2e
-def test_two_things_asked_each_with_one_found_say_each_not_a_sum(bulletins) -> None:
-    """黔东南 2023: 「旅游总人数和旅游总收入分别是多少」 — the table's 28.5 / 37.1 are growth rates (no column head),
-    and only 旅游总收入 876.71 亿元 is found in the prose: no figure, and never a refusal that speaks of a sum."""
+def test_two_things_asked_each_read_from_its_sentence_never_the_tables_growth_rates(bulletins) -> None:
+    """黔东南 2023: 「旅游总人数和旅游总收入分别是多少」 — the table's 28.5 / 37.1 are growth rates (no column head); the
+    prose says 「旅游接待总人数7883.48万人次」 and 「实现旅游总收入876.71亿元」: each figure from its sentence, no sum."""
     answer = bulletins.ask("黔东南23年旅游总人数和旅游总收入分别是多少")
-    assert answer.abstained and "28.5" not in answer.answer
-    assert "相加" not in answer.answer
+    assert not answer.abstained and answer.value is None
+    stated = re.sub(r"（[^）]*）", "", answer.answer)  # the answer's own words, without the quoted sentences
+    assert "7883.48万人次" in stated and "876.71亿元" in stated
+    assert "28.5" not in stated and "37.1" not in stated and "相加" not in answer.answer
+
+
+@pytest.fixture(scope="module")
+def qiandongnan(tmp_path_factory: pytest.TempPathFactory, models_dir: Path):
+    """黔东南's bulletins of 2016 (DOCX, issued as 黔东南苗族侗族自治州统计局) and 2023 (PDF, as 黔东南州统计局)."""
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("qiandongnan")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name in ("qiandongnan_2016_statistical_bulletin.docx", "qiandongnan_2023_statistical_bulletin.pdf"):
+        shutil.copy(ANY / name, corpus)
+    settings = Settings(home=tmp / "home", corpus=corpus, models_dir=models_dir)
+    assistant = Assistant.from_corpus(corpus, settings=settings, progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("question", "value", "later", "earlier"), [
+    # 2016: 「全年地区生产总值939.05亿元」; 2023: 「全年全州生产总值[2]1329.65亿元」
+    ("黔东南州GDP 2023年比2016年多了多少亿元", 390.6, 1329.65, 939.05),
+    # 2016: 「实现旅游总收入553.68亿元」; 2023: 「实现旅游总收入876.71亿元」
+    ("黔东南州旅游总收入2023年比2016年增加了多少亿元？", 323.03, 876.71, 553.68),
+])
+def test_two_years_of_one_place_each_from_its_own_bulletin(qiandongnan, question, value, later, earlier) -> None:
+    answer = qiandongnan.ask(question)
+    assert not answer.abstained and answer.value == pytest.approx(value)
+    assert {c.report_id for c in answer.citations} == {"qiandongnan_2016_statistical_bulletin.docx",
+                                                       "qiandongnan_2023_statistical_bulletin.pdf"}
+    assert f"{later:g}" in answer.answer and f"{earlier:g}" in answer.answer
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("question", "figures"), [
+    # 「全州城镇常住居民人均可支配收入[7]40867 元」, 「全州农村常住居民人均可支配收入 14239 元」: the shared tail as printed;
+    # never 「城镇常住居民人均消费支出 26944 元」, which says 城镇 but not 可支配收入
+    ("黔东南2023年城镇和农村常住居民人均可支配收入分别多少元？", ("40867", "14239")),
+    ("黔东南2023年第一产业和第三产业增加值分别是多少", ("277.25", "758.14")),
+])
+def test_each_of_two_with_the_words_they_share(qiandongnan, question, figures) -> None:
+    answer = qiandongnan.ask(question)
+    assert not answer.abstained and all(f in answer.answer for f in figures) and "26944" not in answer.answer.split("（")[0]
+    assert {c.report_id for c in answer.citations} == {"qiandongnan_2023_statistical_bulletin.pdf"}

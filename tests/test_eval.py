@@ -441,3 +441,11 @@ def test_an_answer_that_is_its_quote_is_read_whole():
     assert is_correct(GoldItem("x", "q", "field", text="谢永林"), fact)
     said = "全年全州人均生产总值35511元,比上年增长3.7%。"
     assert is_correct(GoldItem("x", "q", "field", value=35511), {**_answer(said), "citations": [{"quote": said}]})
+
+
+def test_a_figure_the_prose_rounds_to_yi_is_the_same_amount():
+    # 金宇生物 2020: 研发投入情况表 本期费用化研发投入 130,828,817.71; the prose: 「费用化研发投入1.31亿元」
+    item = GoldItem("x", "q", "two-fields", text_all=("130,828,817.71", "76,168,422.62"))
+    assert is_correct(item, _answer("费用化研发投入是多少：1.31亿元；资本化的研发投入是多少：0.76亿元"))
+    assert not is_correct(item, _answer("费用化研发投入是多少：1.32亿元；资本化的研发投入是多少：0.76亿元"))
+    assert not is_correct(GoldItem("x", "q", "field", text="130,828,817.71"), _answer("约1亿元"))  # too coarse

@@ -87,3 +87,37 @@ def test_the_figure_is_the_one_its_clause_says(sentence, words, question, value)
 
 def test_a_rate_asked_is_never_a_count():
     assert _figure(Sentence("r", "全市在运维政务新媒体共计 95 个。", 0, 17), ["政务", "媒体", "合格率"], "政务新媒体合格率是多少？") is None
+
+
+@pytest.mark.parametrize(("sentence", "words", "question"), [
+    # 黔东南 2023 p16: a table row glued to the next sentence; 37.1 (a growth rate, no unit) is the row's, 1个 the 景区's
+    ("旅游总收入 37.1 年末全州有5A级旅游景区1个;", ["旅游", "总收入"], "旅游总收入是多少"),
+])
+def test_no_figure_whose_clause_is_about_something_else(sentence, words, question):
+    assert _figure(Sentence("r", sentence, 0, len(sentence)), words, question) is None
+
+
+def test_a_count_before_another_noun_is_not_the_amount():
+    said = "2026年上海市普陀区司法局下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为217.83万元。"
+    found = _figure(Sentence("r", said, 0, len(said)), ["机关", "运行", "经费预算"], "机关运行经费预算是多少？")
+    assert found is not None and found[:2] == (217.83, "万元")
+
+
+@pytest.mark.parametrize(("sentence", "words", "question", "value"), [
+    # 黔东南 2023 bulletin: a note's marker 「[7]」 and the 5 of 「5G」 are no numbers between the words and the figure
+    ("全州城镇常住居民人均可支配收入[7]40867 元,比上年增长 4.0%。", ["城镇"], "城镇常住居民人均可支配收入有多少元", 40867),
+    ("光缆长度 36.28 公里,5G 基站数量累计达到 10588 个,移动电话普及率 126.5 部/百人。", ["5G", "基站", "累计"],
+     "黔东南23年5G基站累计多少个", 10588),
+    # 上海市政府办公厅 2019: the subject said after the figure (「“上海发布”新浪微博」) does not disqualify it
+    ("微博粉丝突破770万,在人民日报政务微博影响力报告中,“上海发布”新浪微博排名位列全国党政新闻发布第一名。",
+     ["发布", "微博", "粉丝", "突破"], "2019年“上海发布”微博粉丝突破了多少？", 7_700_000),
+    # 平潭 2021: a count opening its clause after 对 is read with the words after it
+    ("落实“同步起草、同步审签、同步发布”机制,对29项涉及群众切身利益、重大公共利益、需广泛知晓的重要政策文件进行解读。",
+     ["重要", "政策", "文件", "进行", "解读"], "平潭2021年对多少项重要政策文件进行了解读？", 29),
+    # 平潭 2023: 2个 is what 注销 counts; 新开设1个 is another clause's
+    ("五是加强政务新媒体管理,坚持“集约开设、及时注销”的原则,注销2个无人维护或重复建设的政务新媒体,新开设1个政务新媒体。",
+     ["注销", "政务", "媒体"], "平潭2023年注销了几个政务新媒体？", 2),
+])
+def test_what_stands_between_words_and_figure(sentence, words, question, value):
+    found = _figure(Sentence("r", sentence, 0, len(sentence)), words, question)
+    assert found is not None and found[0] == pytest.approx(value)
