@@ -471,7 +471,12 @@ def _group_facts(number: int, table: _Pending, found: AnyTables) -> None:
 
 def _facts(number: int, row: list[str | None], label: str, labels: list[int], grid: Grid, head: int,
            kinds: list[str], page: int | None, found: AnyTables) -> None:
-    """Text cells right of the label: a company's 电子信箱, a 董事会秘书's 姓名."""
+    """Text cells right of the label: a company's 电子信箱, a 董事会秘书's 姓名; a lone 「E-mail: ir@psbc.com」 cell."""
+    cells = [c.strip() for c in row if c and c.strip()]
+    lone = _LONE_FACT.fullmatch(cells[0]) if len(cells) == 1 else None
+    if lone:
+        found.facts.append(Fact(number, lone.group(1).strip(), "", lone.group(2).strip(), page))
+        return
     first = labels[0] if labels else 0
     for j in range(len(row)):
         text = (row[j] or "").strip()
@@ -485,6 +490,7 @@ def _facts(number: int, row: list[str | None], label: str, labels: list[int], gr
             found.facts.append(Fact(number, row_label, col, text, page))
 
 
+_LONE_FACT = re.compile(r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\- ]{1,11})[:：]\s*(\S.{0,80})")
 _ROW_UNIT = re.compile(r"[（(]\s*(%|元\s*[／/]\s*股|人|个|家|户|台|辆|次|倍|天|万元|亿元|元)\s*[)）]$")
 _CURRENCY = ("元", "万元", "亿元", "千元", "百万元", "千万元")
 

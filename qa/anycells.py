@@ -66,6 +66,35 @@ def misspelt(content: str, labels: dict[str, list[TableCell]]) -> tuple[str, tup
     return content.replace(written, name), (written, name)
 
 
+_PARTICLES = set("的地得了着过吗呢吧啊是在有和与及或也都就还又很多少几个")
+
+
+def misspelt_in(question: str, text: str) -> tuple[str, str] | None:
+    """A run of the question the report never prints, one character off a run it does, that character a homophone.
+
+    「粮食总产亮」 is read as 粮食总产量 when the report prints 总产量 and never 总产亮 — only one such reading, never a
+    character of another sound (「应收」 is no 应付). Returns (as written, as printed).
+    """
+    from pypinyin import lazy_pinyin
+
+    found: dict[tuple[str, str], tuple[str, str]] = {}  # (character written, character printed) -> the longest run
+    for run in re.findall(r"[\u4e00-\u9fff]{3,}", question):  # 「总里成」: 里 is no function word here
+        for size in (5, 4, 3):
+            for at in range(len(run) - size + 1):
+                window = run[at : at + size]
+                if window in text:
+                    continue
+                for i in range(size):
+                    if window[i] in _PARTICLES:
+                        continue  # 的/地/得 sound alike and say nothing
+                    pattern = re.escape(window[:i]) + "([\u4e00-\u9fff])" + re.escape(window[i + 1 :])
+                    sound = lazy_pinyin(window[i])
+                    for char in {m.group(1) for m in re.finditer(pattern, text)} - {window[i]}:
+                        if lazy_pinyin(char) == sound and len(window) > len(found.get((window[i], char), ("",))[0]):
+                            found[(window[i], char)] = (window, window[:i] + char + window[i + 1 :])
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def row_and_column(measures: list[tuple[str, ...]], report: Report, labels: dict[str, list[TableCell]]
                     ) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
     """A name that heads a column of the table the other names are rows of is that column, not another row."""

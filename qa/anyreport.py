@@ -45,8 +45,13 @@ from qa.formulas import (
 
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|同比|环比"
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
-_FACT_WORDS = {"邮箱": "电子信箱", "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "地址": "办公地址",
+_FACT_WORDS = {"联系邮箱": "电子信箱", "电子邮箱": "电子信箱", "邮箱地址": "电子信箱", "电子邮件": "电子信箱", "邮箱": "电子信箱",
+               "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "地址": "办公地址",
                "网址": "公司网址", "电话": "电话", "审计机构": "会计师事务所", "审计师": "会计师事务所"}
+_FIGURE_TEXT = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|％|个百分点|倍|元|万元|亿元)?")  # 「+0.02个百分点」: a figure
+_FACT_LABELS = {"e-mail": "电子信箱", "email": "电子信箱", "电子邮箱": "电子信箱", "邮箱": "电子信箱"}  # as printed
+# who a contact detail is asked of (「投资者关系邮箱」, 「给证券部发邮件」): the company's own contact, no content
+_CONTACT_OF = r"联系方式|联系|投资者关系|证券事务部|证券部|董秘办|发邮件|想给|给"
 
 
 def answer_any(question: str, content: str, report: Report) -> Answer | None:
@@ -69,6 +74,10 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
             left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     if formula is None and not measures:
         return _fact_answer(question, content, report)
+    if formula is None:  # a text cell whose label explains every word (「投资者关系邮箱」: 投资者 is no row asked)
+        fact = _fact_answer(question, content, report)
+        if fact is not None:
+            return fact
     if formula is not None and not all(operand(m, formula) for m in measures):
         return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
     if not all(word in columns for word in left):
@@ -249,13 +258,14 @@ def _unclear_answer(question: str, report: Report, unclear: Unclear) -> Answer:
 
 def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
     """A text cell: 电子信箱, 董事会秘书 / 姓名, 办公地址 — only when the label (or its everyday word) is asked."""
-    asked = content
+    asked = without_places(content, report)  # 「邮储银行投资者关系邮箱」: the issuer's own names say who, not what
     for word, label in _FACT_WORDS.items():
         if word in asked and label not in asked:
             asked = asked.replace(word, label)
     hits: list[Fact] = []
     for fact in report.facts:
         label, col = _fact_label(fact.label), norm_label(fact.col)
+        label = _FACT_LABELS.get(label.lower(), label)
         whose = col if col and col in asked else ""
         if label and len(label) >= 2 and label in asked and label not in ("姓名", "名称"):
             hits.append(fact)
@@ -264,7 +274,7 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
     # a group's rows (会计师事务所 / 名称, / 办公地址): the row asked, or else its 名称
     named_col = [f for f in hits if f.col and norm_label(f.col) not in ("名称", "姓名") and norm_label(f.col) in asked]
     hits = named_col or [f for f in hits if not f.col or norm_label(f.col) in ("名称", "姓名") or norm_label(f.col) in asked]
-    hits = [f for f in hits if _explains(asked, f)]
+    hits = [f for f in hits if _explains(asked, f) and not _FIGURE_TEXT.fullmatch(f.value.strip())]
     values = list(dict.fromkeys(f.value for f in hits))
     if len(values) != 1:
         return None
@@ -296,7 +306,7 @@ def each_part(content: str, printed: str = "") -> tuple[str, ...]:
     a, b = (re.sub(r"^的|的$|[？?，,。\s]", "", x) for x in sides)
     if len(a) < 2 or len(b) < 2:
         return ()
-    shared = _shared_tail(a, b, printed) if printed else None
+    shared = shared_tail(a, b, printed) if printed else None
     if shared is not None:
         a = shared
     elif len(a) <= 4 < len(b) and b[len(a) - 2 : len(a)] == a[-2:]:  # 城镇居民 | 农村居民人均可支配收入 (not 冷冻设备 | 罐式集装箱)
@@ -308,7 +318,7 @@ def each_part(content: str, printed: str = "") -> tuple[str, ...]:
     return (f"{a}{tail}", f"{b}{tail}")
 
 
-def _shared_tail(short: str, long: str, printed: str) -> str | None:
+def shared_tail(short: str, long: str, printed: str) -> str | None:
     """The shorter side with the longest tail of the longer side it is printed with (from the end of the short side)."""
     text = re.sub(r"\s+", "", printed)
     if long in text and short not in text or len(short) < len(long):
@@ -329,9 +339,12 @@ def _fact_label(label: str) -> str:
 def _explains(asked: str, fact: Fact) -> bool:
     """Whether a fact's label (and column) account for every content word asked (「电子信箱是什么」, 「董事会秘书是谁」)."""
     rest = asked
-    for word in sorted({_fact_label(fact.label), norm_label(fact.col)} - {""}, key=len, reverse=True):
+    label = _fact_label(fact.label)
+    for word in sorted({_FACT_LABELS.get(label.lower(), label), norm_label(fact.col)} - {""}, key=len, reverse=True):
         rest = rest.replace(word, " ")
-    rest = re.sub(r"是谁|是什么|什么|叫什么|名字|号码|多少|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
+    if "电子信箱" in asked or "电话" in asked:
+        rest = re.sub(_CONTACT_OF, " ", rest)
+    rest = re.sub(r"是谁|是什么|是啥|什么|啥|叫什么|名字|号码|多少|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
     return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
 
 
@@ -407,4 +420,4 @@ def _said(term: str, quoted: str) -> bool:
     return False
 
 
-__all__ = ["answer_any", "each_part", "share_parts", "unsaid"]
+__all__ = ["answer_any", "each_part", "share_parts", "shared_tail", "unsaid"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, Scope
-from qa.anyreport import each_part, share_parts
+from qa.anyreport import each_part, share_parts, shared_tail
 from qa.compose import compose, stated_premise
 from qa.coverage import unexplained, unmodelled_period
 from qa.followup import inherit_scope, names_own_scope
@@ -284,7 +284,7 @@ class Planner:
         several = len(text.agencies) <= 1 or asks_sum(text.question)  # 「淮安市2024年和沭阳县2025年…合计」
         if ids and 1 < len(ids) <= 12 and several and (len(text.years) > 1 or len(text.agencies) > 1 or each):
             return replace(text, per_report=True)
-        parts = _named_parts(content) if asks_sum(content) else ()
+        parts = _named_parts(content, "".join(r.text for r in text.reports[:2])) if asks_sum(content) else ()
         if parts:
             return replace(text, parts=parts)
         diff = PLAN_DIFF_PARTS.search(content)  # 「门户网站公开的比县直部门发布的多多少条」: two prose figures subtracted
@@ -367,7 +367,7 @@ def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]
     return agencies, tuple(sorted(years)), False
 
 
-def _named_parts(content: str) -> tuple[str, ...]:
+def _named_parts(content: str, printed: str = "") -> tuple[str, ...]:
     """「培训和讲座一共办了多少场」: the two things joined by 和/及/与/、 before a total, each asked on its own."""
     m = PLAN_TWO_PARTS.search(content)
     if not m:
@@ -378,4 +378,5 @@ def _named_parts(content: str) -> tuple[str, ...]:
         tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"
         return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in named)
     tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
-    return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in (first, second))
+    shared = shared_tail(first, second, printed) if printed else None  # 「律师类跟公证类行政审批」: 律师类行政审批
+    return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in (shared or first, second))

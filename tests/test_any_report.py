@@ -559,3 +559,28 @@ def test_each_of_two_with_the_words_they_share(qiandongnan, question, figures) -
     answer = qiandongnan.ask(question)
     assert not answer.abstained and all(f in answer.answer for f in figures) and "26944" not in answer.answer.split("（")[0]
     assert {c.report_id for c in answer.citations} == {"qiandongnan_2023_statistical_bulletin.pdf"}
+
+
+def test_contact_details_asked_in_everyday_words(sifang: Report) -> None:
+    """四方科技 2019 p4: 董事会秘书 / 电子信箱 zqb@ntsquare.com; 邮储银行 2019 (HTML): a lone cell 「E-mail: ir@psbc.com」."""
+    for asked in ("董秘的联系邮箱是多少", "四方科技集团董秘的电子邮箱是啥", "想给四方科技证券部发邮件，邮箱地址是多少"):
+        assert "zqb@ntsquare.com" in _ask(sifang, asked)[1], asked
+    psbc = read_report(ANY / "psbc_2019_annual_report_converted.html")
+    assert "ir@psbc.com" in _ask(psbc, "邮储银行投资者关系邮箱是多少")[1]
+    assert "张金良" in _ask(psbc, "邮储银行的法定代表人是谁")[1]
+
+
+def test_a_homophone_typo_is_read_as_the_printed_word_only_when_one_fits() -> None:
+    """周口 2023: 「总产量 902.61 万吨」; 「总产亮」 is printed nowhere and 亮/量 sound alike (liang)."""
+    from qa.anycells import misspelt_in
+
+    text = read_report(ANY / "zhoukou_2023_statistical_bulletin.pdf").text
+    assert misspelt_in("周口23年粮食总产亮多少万吨？", text) == ("粮食总产亮", "粮食总产量")
+    assert misspelt_in("周口23年粮食总产量多少万吨？", text) is None  # written right
+    assert misspelt_in("周口23年粮食总产值多少万吨？", text) is None  # 值 (zhi) is no 量 (liang)
+
+
+@pytest.mark.e2e
+def test_a_typo_answered_says_how_it_was_read(bulletins) -> None:
+    answer = bulletins.ask("周口23年粮食总产亮多少万吨？")
+    assert not answer.abstained and answer.value == 902.61 and "「粮食总产亮」按报告中的「粮食总产量」理解" in answer.answer
