@@ -332,11 +332,14 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])
     if missing:  # 「平安银行2023年末…」: the 2024 report's tables print the year before; its prose speaks of 2024
         return replace(text, kind="any", otherwise=replace(plan, reason=f"{missing}；下一年报告的表格中也没有它的上年数"))
+    from qa.anycells import without_places
+
     parts = each_part(plan.content, report.text)
     if parts:  # 「A和B分别是多少」: each read from its own sentence
         text = replace(text, parts=parts, combine="each")
     elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
-        text = replace(text, parts=share, combine="share")
+        own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
+        text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")
     return replace(text, kind="any", otherwise=text)
 
 

@@ -204,7 +204,8 @@ ASK_TEXT_QUALIFIER = re.compile(r"美元|欧元|港元|英镑|日元|赔偿|赔�
 ASK_PRINTED_RATE = re.compile(r"[^。；;\n]{0,60}\d+(?:\.\d+)?\s*%[^。；;\n]{0,20}")
 
 # qa/normalise.py: abbreviations people type for what reports print in words
-NORMALISE_ABBREVIATIONS = {"GDP": "生产总值", "gdp": "生产总值", "CPI": "居民消费价格", "PPI": "工业生产者出厂价格"}
+NORMALISE_ABBREVIATIONS = {"GDP": "生产总值", "gdp": "生产总值", "CPI": "居民消费价格", "PPI": "工业生产者出厂价格",
+                           "社零": "社会消费品零售"}
 
 # qa/text_route.py
 # a line wrapped before its figure goes on; one that opens with a year (「2026年上海市…」) starts anew (after a heading)

@@ -584,3 +584,15 @@ def test_a_homophone_typo_is_read_as_the_printed_word_only_when_one_fits() -> No
 def test_a_typo_answered_says_how_it_was_read(bulletins) -> None:
     answer = bulletins.ask("周口23年粮食总产亮多少万吨？")
     assert not answer.abstained and answer.value == 902.61 and "「粮食总产亮」按报告中的「粮食总产量」理解" in answer.answer
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("question", "value"), [
+    # 周口 2023: 「一般公共预算收入 202.27 亿元…其中,税收收入136.35 亿元」 — the place is who, not a word each sentence says
+    ("周口2023年一般公共预算收入里税收占比多少？", 67.41),
+    # 「社零」 is how people say 社会消费品零售: 「乡村消费品零售额339.37 亿元」 ÷ 「社会消费品零售总额1954.60 亿元」
+    ("周口2023年乡村消费品零售额占社零总额的比重是多少？", 17.36),
+])
+def test_a_share_of_two_prose_figures_named_with_the_place(bulletins, question, value) -> None:
+    answer = bulletins.ask(question)
+    assert not answer.abstained and answer.value == pytest.approx(value) and answer.unit == "%"
