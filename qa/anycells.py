@@ -75,14 +75,16 @@ def misspelt_in(question: str, text: str) -> tuple[str, str] | None:
     「粮食总产亮」 is read as 粮食总产量 when the report prints 总产量 and never 总产亮 — only one such reading, never a
     character of another sound (「应收」 is no 应付). Returns (as written, as printed).
     """
+    import jieba
     from pypinyin import lazy_pinyin
 
+    words = set(jieba.lcut(question))  # a two-character run only as a word of the question (「申情」), never 一共|开展's 共开
     found: dict[tuple[str, str], tuple[str, str]] = {}  # (character written, character printed) -> the longest run
-    for run in re.findall(r"[\u4e00-\u9fff]{3,}", question):  # 「总里成」: 里 is no function word here
-        for size in (5, 4, 3):
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", question):  # 「总里成」: 里 is no function word here
+        for size in (5, 4, 3, 2):
             for at in range(len(run) - size + 1):
                 window = run[at : at + size]
-                if window in text:
+                if window in text or (size == 2 and window not in words):
                     continue
                 for i in range(size):
                     if window[i] in _PARTICLES:

@@ -89,7 +89,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it
     measures, named = row_and_column(measures, report, labels)  # 「冷冻设备和罐式集装箱的营业收入」: 营业收入 heads a column
     hint += named
-    prior = bool(PRIOR.search(content)) or bool(re.search(r"\d\s*年初", question)) or (report.year is not None and f"{report.year - 1}年" in question
+    # a period word outside the rows' names (「年初结转和结余」: 年初 in the row's own name is no period)
+    prior = bool(PRIOR.search(rest)) or bool(re.search(r"\d\s*年初", question)) or (report.year is not None and f"{report.year - 1}年" in question
                                              and f"{report.year}年" not in question)
     parent = bool(PARENT.search(content))
     try:
@@ -300,7 +301,9 @@ def each_part(content: str, printed: str = "") -> tuple[str, ...]:
     """
     m = re.search(r"^(.*?)(?:分别|各)", content)
     body = FUNCTION.sub(" ", m.group(1)).strip() if m else ""
-    sides = [p.strip() for p in re.split(r"\s*(?:和|与|及|、)\s*", m.group(1) if m else "") if p.strip()]
+    joined = m.group(1) if m else ""
+    # 「年初结转和结余、年末结转和结余」: a 、 separates the two things, whose names may hold 和
+    sides = [p.strip() for p in re.split(r"\s*、\s*" if "、" in joined else r"\s*(?:和|与|及)\s*", joined) if p.strip()]
     if len(sides) != 2 or not body:
         return ()
     a, b = (re.sub(r"^的|的$|[？?，,。\s]", "", x) for x in sides)

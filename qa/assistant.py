@@ -153,7 +153,7 @@ class Assistant:
         answer.question = question
         if answer.understood is None:
             answer.understood = restate(plan)
-        if answer.abstained and not answer.clarify and retry and 0 < len(plan.reports) <= 2:
+        if answer.abstained and retry and 0 < len(plan.reports) <= 2:
             # 「粮食总产亮」: one character a homophone of what the report prints, and nowhere printed as written
             typo = misspelt_in(question, "".join(r.text for r in plan.reports))
             if typo is not None:
@@ -168,9 +168,12 @@ class Assistant:
     @staticmethod
     def _unscoped_figure(plan: Plan) -> bool:
         """Whether a prose figure is asked naming no agency, year or quoted name, over several reports."""
-        return (plan.kind == "text" and not plan.agencies and not plan.years and not plan.inherited
-                and len(plan.reports) > 1 and bool(re.search(r"多少|几", plan.question)) and not plan.parts
-                and not re.search(r"[“”\"《》]", plan.question))
+        if plan.kind != "text" or plan.years or plan.inherited or len(plan.reports) < 2 or plan.parts \
+                or not re.search(r"多少|几", plan.question):
+            return False
+        if plan.agencies:  # 「平潭关停了几个政务新媒体」: one agency's reports of several years, none named
+            return len({r.agency for r in plan.reports}) == 1 and len({r.year for r in plan.reports}) > 1
+        return not re.search(r"[“”\"《》]", plan.question)
 
     @staticmethod
     def _named_in(plan: Plan) -> list[Report]:
@@ -193,6 +196,8 @@ class Assistant:
             return self._partial(plan)
         if plan.kind == "any":
             found = answer_any(plan.question, plan.content, plan.reports[0]) if len(plan.reports) == 1 else None
+            if found is None and len(plan.reports) == 1 and plan.otherwise is not None and plan.otherwise.combine == "each":
+                found = self._each_from_tables(plan.otherwise.parts, plan)
             if found is not None:
                 return found
             return self._carry_out(plan.otherwise or replace(plan, kind="text"))
@@ -232,6 +237,18 @@ class Assistant:
             who = label(plan.reports[0]) if len(plan.reports) == 1 else ""
             answer.clarify = [f"{who}不含部分公开的公开率是多少？", f"{who}含部分公开的公开率是多少？"]
         return answer
+
+    @staticmethod
+    def _each_from_tables(parts: tuple[str, ...], plan: Plan) -> Answer | None:
+        """「经营活动和投资活动产生的现金流量净额各是多少」: each part a cell of the report's tables, or None."""
+        report = plan.reports[0]
+        answers = [answer_any(part, part, report) for part in parts]
+        if any(a is None or a.abstained or a.value is None for a in answers):
+            return None
+        found = [a for a in answers if a is not None]
+        return Answer(question=plan.question, answer="；".join(f"{p}：{a.answer}" for p, a in zip(parts, found, strict=True)),
+                      route="table", citations=[c for a in found for c in a.citations], scope=found[0].scope,
+                      understood="；".join(a.understood or "" for a in found) or None)
 
     def _said(self, plan: Plan, answer: Answer) -> Answer:
         """A prose answer from a report of another kind (年报, 决算, 公报) must say every content word asked."""

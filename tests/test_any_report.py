@@ -557,7 +557,8 @@ def test_two_years_of_one_place_each_from_its_own_bulletin(qiandongnan, question
 ])
 def test_each_of_two_with_the_words_they_share(qiandongnan, question, figures) -> None:
     answer = qiandongnan.ask(question)
-    assert not answer.abstained and all(f in answer.answer for f in figures) and "26944" not in answer.answer.split("（")[0]
+    said = answer.answer.replace(",", "")  # from the prose (40867 元) or from the bulletin's table (40,867 元)
+    assert not answer.abstained and all(f in said for f in figures) and "26944" not in said
     assert {c.report_id for c in answer.citations} == {"qiandongnan_2023_statistical_bulletin.pdf"}
 
 
@@ -596,3 +597,25 @@ def test_a_typo_answered_says_how_it_was_read(bulletins) -> None:
 def test_a_share_of_two_prose_figures_named_with_the_place(bulletins, question, value) -> None:
     answer = bulletins.ask(question)
     assert not answer.abstained and answer.value == pytest.approx(value) and answer.unit == "%"
+
+
+@pytest.mark.skipif(not (SHARED / "budget").is_dir(), reason="../shared/reports is not beside this checkout")
+def test_two_rows_asked_each_and_a_period_word_inside_a_rows_name() -> None:
+    """普陀区财政局 2024 决算 收入支出决算总表 (万元, p6): 年初结转和结余 49.14, 年末结转和结余 55.34 — 年初 is the row's
+    own name, not the year before; two rows each named with 和 inside, separated by 、."""
+    from qa.anyreport import each_part
+
+    report = read_report(SHARED / "budget" / "shanghai_putuo_finance_bureau_2024_final_accounts.pdf")
+    parts = each_part("年初结转和结余、年末结转和结余各是多少？", report.text)
+    assert parts == ("年初结转和结余是多少", "年末结转和结余是多少")
+    assert [_ask(report, p)[0] for p in parts] == [49.14, 55.34]
+    assert "收入支出决算总表" in _ask(report, parts[0])[1]
+
+
+def test_each_of_two_statement_rows_sharing_their_tail_from_the_tables(sifang: Report) -> None:
+    """四方科技 2019 合并现金流量表: 经营活动产生的现金流量净额 369,100,908.49; 投资活动… -208,930,749.53."""
+    from qa.anyreport import each_part
+
+    parts = each_part("经营活动和投资活动产生的现金流量净额各是多少", sifang.text)
+    assert parts == ("经营活动产生的现金流量净额是多少", "投资活动产生的现金流量净额是多少")
+    assert [_ask(sifang, p)[0] for p in parts] == [369100908.49, -208930749.53]

@@ -244,3 +244,17 @@ def test_corpus_without_reports_is_a_clear_error(tmp_path):
     (tmp_path / "notes.xlsx").write_bytes(b"x")
     with pytest.raises(CorpusError, match="no readable report"):
         Assistant.from_corpus(tmp_path, settings=Settings(home=tmp_path / "h", corpus=tmp_path), embeddings=FakeEmbeddings())
+
+
+def test_a_prose_figure_of_one_agency_with_several_years_and_none_named_asks_which(assistant):
+    # 洪泽区 has its 2023 and 2024 reports here; 「公开政府常务会议 7 期」 is the 2024 one's
+    answer = assistant.ask("洪泽区公开了几期政府常务会议？")
+    assert answer.abstained and answer.value is None and "请指明" in (answer.reason or "")
+    assert any("2023" in c for c in answer.clarify) and any("2024" in c for c in answer.clarify)
+    assert assistant.ask("洪泽区2024年公开了几期政府常务会议？").value == 7
+
+
+def test_a_homophone_typo_in_a_name_is_read_as_printed_and_said(assistant):
+    answer = assistant.ask("淮安市人民正府2024年个人申请中被部分公开的有几件")
+    assert answer.value == 447 and "「正」" not in answer.answer and "人民政" in answer.answer
+    assert "按报告中的" in answer.answer and "理解" in (answer.understood or "")

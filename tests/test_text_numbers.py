@@ -121,3 +121,14 @@ def test_a_count_before_another_noun_is_not_the_amount():
 def test_what_stands_between_words_and_figure(sentence, words, question, value):
     found = _figure(Sentence("r", sentence, 0, len(sentence)), words, question)
     assert found is not None and found[0] == pytest.approx(value)
+
+
+def test_no_typo_read_across_two_words():
+    """平潭 2023 prints 「全年开展季度通报3次、月通报7次」: 「一共开展」 holds 共开, which sounds like 公开 — no typo."""
+    from pathlib import Path
+
+    from qa.anycells import misspelt_in
+
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "reports" / "txt" / "006_pingtan_zonghe_shiyanqu_2023.txt").read_text()
+    assert misspelt_in("平潭2023年季度通报和月通报一共开展了几次", text) is None
+    assert misspelt_in("平潭2023年新收申情多少件", text + "本年新收政府信息公开申请") == ("申情", "申请")
