@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.models import TABLE_REQUESTS
+from corpus.models import TABLE_REQUESTS, TABLE_REVIEW
 from qa.coverage import unexplained
 from qa.lexicon import match_cols, match_rows
 from qa.query import Measure, Query
@@ -47,9 +47,14 @@ def _side_measures(side: str, context: list[Measure]) -> list[Measure]:
     for term in terms:
         cols = match_cols(side, term.table, term.row)
         measures.append(Measure(term.table, term.row, cols[0] if len(cols) == 1 else None))
+    if measures and context and all(m.table != context[0].table for m in measures) \
+            and match_cols(side, context[0].table, context[0].row):
+        measures = []  # 「行政复议纠错率按 纠正÷(总计−尚未审结)」: 总计 is 行政复议's column, not the requests' 总计 row
     if not measures:
         for row in context[:1]:
             measures = [Measure(row.table, row.row, c) for c in match_cols(side, row.table, row.row)]
+            if not measures and row.table == TABLE_REVIEW and side.strip("（）() ") in ("总计", "合计", "总数"):
+                measures = [Measure(row.table, row.row, "总计")]  # 「纠正÷(总计−尚未审结)」: the row's own total
     # A side read in part is no reading: 「公开和部分公开」 is not 部分公开 (the understander knows 公开率).
     if measures and unexplained(side, Query(op="rate", measures=tuple(measures))):
         return []

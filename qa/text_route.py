@@ -15,6 +15,7 @@ from qa.vocabulary import (
     TEXT_ASKS_RATE,
     TEXT_ASKS_SHARE,
     TEXT_ASKS_TARGET,
+    TEXT_ASKS_WHO,
     TEXT_CHANGE_WORDS as _CHANGE_WORDS,
     TEXT_CLAUSE as _CLAUSE,
     TEXT_CONTACT as _CONTACT,
@@ -23,6 +24,7 @@ from qa.vocabulary import (
     TEXT_HEADING as _HEADING,
     TEXT_ITEM as _ITEM,
     TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
+    TEXT_ORGANISATION,
     TEXT_PROBLEMS as _PROBLEMS,
     TEXT_SENTENCE as _SENTENCE,
 )
@@ -64,7 +66,8 @@ def terms(question: str) -> list[str]:
     """Content words of a question (jieba), without stop words and generic report vocabulary."""
     import jieba
 
-    words = [w.strip() for w in jieba.lcut(re.sub(r"20\d\d年?", "", question))]
+    # 「接听数是多少」 cut as 接听|数是: the copula glued to a word is no part of it
+    words = [re.sub(r"(?<=.)[是为]$", "", w.strip()) for w in jieba.lcut(re.sub(r"20\d\d年?", "", question))]
     words = [w for w in words if w and w not in _GENERIC and not all(ch in _STOP for ch in w) and re.search(r"\w", w)
              and not re.fullmatch(r"几[场个件条篇次名家项期份人天所座台辆倍成批]", w)]  # 「几场」 asks how many
     longer = [w for w in words if len(w) >= 2]
@@ -361,6 +364,10 @@ def extract_answer(
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
         scored = [c for c in scored if _figure(c[2], words, question, avoid) is not None] or scored
+    elif TEXT_ASKS_WHO.search(question):  # 「哪个单位收的」: a sentence that names one, or none
+        scored = [c for c in scored if TEXT_ORGANISATION.search(re.sub(r"《[^》]*》|行政机关", "", c[2].text))]
+        if not scored:
+            return None
     score, _, best = max(scored, key=lambda c: (c[0], c[1]))
     # Sure once narrowed: a sentence holds the asked-for phone number, e-mail or address, or it is in
     # the section where the report states its problems; the best of those answers (if it shares a word).

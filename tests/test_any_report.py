@@ -619,3 +619,20 @@ def test_each_of_two_statement_rows_sharing_their_tail_from_the_tables(sifang: R
     parts = each_part("经营活动和投资活动产生的现金流量净额各是多少", sifang.text)
     assert parts == ("经营活动产生的现金流量净额是多少", "投资活动产生的现金流量净额是多少")
     assert [_ask(sifang, p)[0] for p in parts] == [369100908.49, -208930749.53]
+
+
+def test_a_share_whose_part_is_named_with_brackets(tmp_path: Path) -> None:
+    """上海市财政局 2025 单位预算 p21: 「2025年“三公”经费预算数为346.30万元」, 「（一）因公出国（境）费288.70万元」:
+    288.70 ÷ 346.30 = 83.37% — 「因公出国（境）费」 keeps its brackets, and a comma after 「…预算中」 splits nothing."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf", corpus)
+    settings = Settings(home=tmp_path / "home", corpus=corpus)
+    assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+    for asked in ("上海市财政局2025年三公经费里因公出国（境）费占比多少",
+                  "上海市财政局2025年三公经费预算中，因公出国（境）费占了几成？按百分比算。"):
+        answer = assistant.ask(asked)
+        assert (answer.value, answer.unit) == (83.37, "%"), answer.answer
+    assistant.index.close()

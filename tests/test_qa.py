@@ -258,3 +258,22 @@ def test_a_homophone_typo_in_a_name_is_read_as_printed_and_said(assistant):
     answer = assistant.ask("淮安市人民正府2024年个人申请中被部分公开的有几件")
     assert answer.value == 447 and "「正」" not in answer.answer and "人民政" in answer.answer
     assert "按报告中的" in answer.answer and "理解" in (answer.understood or "")
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    # 沭阳县 2025 (printed 沐阳县) 表四 行政复议: 维持27 纠正10 其他9 尚未审结15 总计61 — 总计 is the row's own column here
+    ("沐阳县2025年行政复议纠错率按纠正÷(总计−尚未审结)算是多少？", 21.74),  # 10 ÷ (61 − 15)
+    # 表三: 予以公开294, 部分公开101, 总计718; 「帮我算下」 asks nothing more
+    ("沐阳县2025年公开率=（予以公开+部分公开）÷办理结果总计，帮我算下", 55.01),
+    # 上海市司法局 2020: 「热线接听数为817238人次…网络咨询接答数110665人次」 (jieba cuts 接听数是 as 接听|数是)
+    ("上海市司法局2020年12348热线接听数是网络咨询接答数的几倍", 7.38),
+])
+def test_a_users_own_formula_and_ratio_read_in_full(assistant, question, value):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.value == pytest.approx(value)
+
+
+def test_which_body_is_answered_only_with_a_sentence_naming_one(assistant):
+    # 沭阳县 2025: 「…收取信息处理费共计380元,其中民政局1件,收取380元。」, not 「…指导推动全县行政机关按规定收取费用」
+    answer = assistant.ask("沐阳县2025年收取信息处理费的是哪个部门？")
+    assert not answer.abstained and "民政局" in answer.answer
