@@ -368,6 +368,11 @@ def extract_answer(
         scored = [c for c in scored if TEXT_ORGANISATION.search(re.sub(r"《[^》]*》|行政机关", "", c[2].text))]
         if not scored:
             return None
+    elif "哪些" in question and words:  # 「哪些形式的培训」: the sentence that lists them (「调研式培训、过堂式培训」)
+        thing = re.escape(words[-1])
+        listing = re.compile(rf"(?:“[^”]{{2,30}}”[、和及与]?)+等?[\u4e00-\u9fff]{{0,6}}{thing}|"
+                             rf"[\u4e00-\u9fff]{{1,8}}{thing}[、和及与][\u4e00-\u9fff]{{1,8}}{thing}")
+        scored = [c for c in scored if listing.search(c[2].text)] or scored
     score, _, best = max(scored, key=lambda c: (c[0], c[1]))
     # Sure once narrowed: a sentence holds the asked-for phone number, e-mail or address, or it is in
     # the section where the report states its problems; the best of those answers (if it shares a word).

@@ -236,7 +236,7 @@ TEXT_NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|�
 TEXT_CONTACT = (
     (re.compile(r"电话|热线号码"), re.compile(r"\d{3,4}-\d{7,8}|\d{8}")),
     (re.compile(r"邮箱|电子邮件|email", re.I), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
-    (re.compile(r"地址|在哪里|位于"), re.compile(r"地址|路\s*\d+\s*号|大道\s*\d+\s*号")),
+    (re.compile(r"地址|在哪里|在哪儿|(?<!存)在哪(?![些个家])|哪条路|位于|什么地方"), re.compile(r"地址|路\s*\d+\s*号|大道\s*\d+\s*号")),
     (re.compile(r"邮编|邮政编码"), re.compile(r"邮编\s*[:：]?\s*\d{6}")),
 )
 # Problems and plans are stated in section 五.

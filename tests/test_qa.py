@@ -277,3 +277,12 @@ def test_which_body_is_answered_only_with_a_sentence_naming_one(assistant):
     # 沭阳县 2025: 「…收取信息处理费共计380元,其中民政局1件,收取380元。」, not 「…指导推动全县行政机关按规定收取费用」
     answer = assistant.ask("沐阳县2025年收取信息处理费的是哪个部门？")
     assert not answer.abstained and "民政局" in answer.answer
+
+
+def test_where_is_an_address_and_which_ones_is_the_sentence_listing_them(assistant):
+    # 上海市司法局 2020: 「…受理点(地址:小木桥路470号)」; 「存在哪些…」 is no 「在哪」
+    assert "小木桥路470号" in assistant.ask("想去上海市司法局当面申请信息公开，受理点在哪？").answer
+    problems = assistant.ask("上海市司法局2020年政府信息公开工作存在哪些主要问题？")
+    assert "小木桥路" not in problems.answer
+    # 淮安市 2024: 「创新开展调研式培训、过堂式培训」 lists the kinds asked
+    assert "调研式培训" in assistant.ask("淮安市政府2024年搞了哪些形式的培训？").answer
