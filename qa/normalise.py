@@ -53,6 +53,8 @@ _SPACE_TO_DROP = re.compile(
     rf"(?<=[{_CJK}])\s+(?=[{_CJK}\d])|(?<=\d)\s+(?=[{_CJK}])|\s+(?=[，。、？！：；）”》])|(?<=[（“《])\s+"
 )
 _SPACES = re.compile(r"\s+")
+# 「23、24两年」: the two years listed, then 两年 (which must not become 242年)
+_YEARS_LISTED = re.compile(r"(?<![\d.])((?:19|20)?\d\d)\s*[、和与及]\s*((?:19|20)?\d\d)\s*(?:这|那)?两年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代|间|来|多(?![了收出办多])|前|内|以)")  # 「比23年多了」: a year
 
 _DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -106,6 +108,7 @@ def normalise(question: str) -> str:
     text = _converter().convert(text)
     text = _unify_quotes(text)
     text = _SPACES.sub(" ", _SPACE_TO_DROP.sub("", text)).strip()
+    text = _YEARS_LISTED.sub(r"\1年、\2年", text)
     text = _convert_numerals(text)
     text = _SHORT_YEAR.sub(r"20\1年", text)  # 「25年」, 「23年到24年」: report years written with two digits
     text = _YEAR_RANGE.sub(r"\1\2-", text)

@@ -37,6 +37,17 @@ _GENERIC = {
     "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
 }
 _CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
+
+
+def _statement(sentence: Sentence) -> bool:
+    """A sentence that states something: not a heading, a chart's title or a chart's labels."""
+    return not _HEADING.match(sentence.text) and not _CAPTION.match(sentence.text) and not _chart(sentence.text)
+
+
+def _chart(text: str) -> bool:
+    """A chart's axis labels and values read as text (「2012年2013年…48.7 50.2 51.8…」): more figures than words."""
+    numbers = re.findall(r"\d+(?:\.\d+)?", text)
+    return len(numbers) >= 6 and len(re.findall(r"[\u4e00-\u9fff]", text)) < 0.4 * len(text)
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[，;；。:：]")  # not the comma of 17,192
 _NO_NUMBER = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*[月日号]|\d+\s*[\]］]|\d+\s*[A-Za-z]")  # dates, notes, 5G
 _FIGURE_AHEAD = re.compile(r"\d")  # the words after a figure that are its own end where the next number starts
@@ -251,7 +262,7 @@ def _candidates(
         report = reports.get(str(doc.metadata.get("report_id")))
         if report is None or doc.metadata.get("kind") == "row":
             continue
-        found += [(rank, s) for s in _sentences(doc, report) if not _HEADING.match(s.text) and not _CAPTION.match(s.text)]
+        found += [(rank, s) for s in _sentences(doc, report) if _statement(s)]
     if in_scope and len(in_scope) <= 2 and contact is None and not problems:
         # one or two reports: a sentence that says every content word of the question is a candidate even where
         # the passage holding it did not rank (「一般公共预算收入202.27亿元」 beside a 支出 passage that did)
@@ -264,7 +275,7 @@ def _candidates(
             whole = reports[rid]
             doc = Document(page_content=whole.text, metadata={"report_id": rid, "start": 0, "end": len(whole.text)})
             found += [(len(docs), s) for s in _sentences(doc, whole) if (rid, s.start) not in seen and words
-                      and all(w in s.scored for w in words) and not _HEADING.match(s.text) and not _CAPTION.match(s.text)]
+                      and all(w in s.scored for w in words) and _statement(s)]
     if contact is not None:
         return [c for c in found if contact.search(c[1].text)], "contact"
     if problems:
@@ -360,7 +371,9 @@ def extract_answer(
         own = set().union(*(places(reports[r]) for r in in_scope if r in reports))
         words = [w for w in words if w not in own] or words
     weights = _weights(words, [s.scored for _, s in candidates])
-    wants_number = bool(_NUMBER_QUESTION.search(question)) and not _DESCRIPTIVE.search(question)
+    # 「黔东南2016年地区生产总值」: a measure named with no question word asks its figure, like 「…是多少」
+    bare = not re.search(r"多少|几|什么|啥|哪|谁|怎|如何|为何|为什么|吗|呢|是否|有没有|[？?]", question)
+    wants_number = (bool(_NUMBER_QUESTION.search(question)) or bare) and not _DESCRIPTIVE.search(question)
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
         scored = [c for c in scored if _figure(c[2], words, question, avoid) is not None] or scored

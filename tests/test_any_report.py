@@ -636,3 +636,24 @@ def test_a_share_whose_part_is_named_with_brackets(tmp_path: Path) -> None:
         answer = assistant.ask(asked)
         assert (answer.value, answer.unit) == (83.37, "%"), answer.answer
     assistant.index.close()
+
+
+def test_a_measure_named_without_a_question_word_asks_its_figure(tmp_path: Path) -> None:
+    """上海市财政局 2025 p21: 「财政拨款的机关运行经费预算为2,517.78万元」 — not the glossary's definition of 机关运行经费."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf", corpus)
+    settings = Settings(home=tmp_path / "home", corpus=corpus)
+    assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+    answer = assistant.ask("上海市财政局2025年机关运行经费预算")
+    assert (answer.value, answer.unit) == (2517.78, "万元"), answer.answer
+    assistant.index.close()
+
+
+@pytest.mark.e2e
+def test_a_charts_labels_are_no_sentence(qiandongnan) -> None:
+    """黔东南 2016 (DOCX): 「初步核算,全年地区生产总值939.05亿元」, not the chart 「2012年2013年…48.7 50.2 51.8…」."""
+    answer = qiandongnan.ask("黔东南2016年地区生产总值")
+    assert (answer.value, answer.unit) == (939.05, "亿元"), answer.answer

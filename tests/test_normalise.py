@@ -266,3 +266,10 @@ def test_a_forty_character_question_takes_under_half_a_millisecond():
     for _ in range(runs):
         normalise(question)
     assert (time.perf_counter() - start) / runs < 0.0005
+
+
+def test_two_years_listed_before_liang_nian_are_two_years():
+    from qa.normalise import normalise
+
+    assert normalise("那洪泽区23、24两年所有办理结果加起来一共多少件？") == "那洪泽区2023年、2024年所有办理结果加起来一共多少件？"
+    assert normalise("2023和2024两年的申请") == "2023年、2024年的申请"

@@ -286,3 +286,10 @@ def test_where_is_an_address_and_which_ones_is_the_sentence_listing_them(assista
     assert "小木桥路" not in problems.answer
     # 淮安市 2024: 「创新开展调研式培训、过堂式培训」 lists the kinds asked
     assert "调研式培训" in assistant.ask("淮安市政府2024年搞了哪些形式的培训？").answer
+
+
+def test_a_follow_up_naming_its_own_years_and_measure_inherits_neither(assistant):
+    # 洪泽区 表三（七）总计: 2023 21, 2024 95 — 「23、24两年」 are two years (never 「242年」), 所有办理结果 the 总计 row
+    first = assistant.ask("洪泽区2024年予以公开的申请有多少件")
+    answer = assistant.ask("那洪泽区23、24两年所有办理结果加起来一共多少件？", history=[first])
+    assert answer.value == 116 and "予以公开" not in (answer.understood or "")
