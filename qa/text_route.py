@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
 from corpus import Report
 from qa.answer import Answer, Citation, Scope, format_number
+from qa.clause import MULTIPLIER as _MULTIPLIER, STOP as _STOP, Sentence, figure
 from qa.vocabulary import (
-    TEXT_ASKED_UNIT as _ASKED_UNIT,
-    TEXT_ASKS_RATE,
-    TEXT_ASKS_SHARE,
-    TEXT_ASKS_TARGET,
     TEXT_ASKS_WHO,
-    TEXT_CHANGE_WORDS as _CHANGE_WORDS,
     TEXT_CLAUSE as _CLAUSE,
     TEXT_CONTACT as _CONTACT,
     TEXT_DESCRIPTIVE as _DESCRIPTIVE,
-    TEXT_FIGURE as _FIGURE,
     TEXT_HEADING as _HEADING,
     TEXT_ITEM as _ITEM,
     TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
@@ -29,8 +23,6 @@ from qa.vocabulary import (
     TEXT_SENTENCE as _SENTENCE,
 )
 
-_MAX_GAP = 30  # the figure follows the words it answers closely ("热线满意率98.69%")
-_STOP = set("的了是在和与及或有多少几个什么哪些哪个请问吗呢年度报告我局本局全年共计其中一下是否怎么如何为对打里说")
 _GENERIC = {
     "政府信息", "公开", "政府", "信息", "情况", "工作", "多少", "报告", "年度", "申请", "数量", "哪些", "什么",
     "几件", "几个", "可以", "已经", "哪类", "哪个", "哪方面", "叫", "名字", "是从", "提出", "提交", "通过", "共有", "一共",
@@ -48,29 +40,6 @@ def _chart(text: str) -> bool:
     """A chart's axis labels and values read as text (「2012年2013年…48.7 50.2 51.8…」): more figures than words."""
     numbers = re.findall(r"\d+(?:\.\d+)?", text)
     return len(numbers) >= 6 and len(re.findall(r"[\u4e00-\u9fff]", text)) < 0.4 * len(text)
-_CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[，;；。:：]")  # not the comma of 17,192
-_NO_NUMBER = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*[月日号]|\d+\s*[\]］]|\d+\s*[A-Za-z]")  # dates, notes, 5G
-_FIGURE_AHEAD = re.compile(r"\d")  # the words after a figure that are its own end where the next number starts
-_MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence (or a clause of a listing sentence) of a report, with its offsets.
-
-    `context` is the lead-in of a listing ("全年共发布信息249条,其中:") that each clause is read with.
-    """
-
-    report_id: str
-    text: str
-    start: int
-    end: int
-    context: str = ""
-
-    @property
-    def scored(self) -> str:
-        """The text a question's words are looked for in: the clause with its lead-in."""
-        return self.context + self.text
 
 
 def terms(question: str) -> list[str]:
@@ -125,116 +94,6 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(v for w, v in weights.items() if w in sentence) / total
 
 
-def _figure(sentence: Sentence, words: list[str], question: str,
-            avoid: tuple[str, ...] = ()) -> tuple[float, str | None, int, int] | None:
-    """The number nearest after the question's words in the sentence, with its unit and span.
-
-    Numbers the question itself states (「12348热线」) and growth rates (unless asked for) are skipped.
-    """
-    # Every place a question word occurs (not only its first): the figure follows the nearest one.
-    words = [w for w in words if w not in avoid]  # 「发布审查」 beside 「公开属性审查」: 发布 anchors, not 审查
-    if not words:
-        return None  # nothing of its own to anchor on: no figure rather than the other part's
-    # 「好评率」 is printed as 「好评数占评价总数99.58%」: a rate's own word without 率 names it too
-    words += [w[:-1] for w in words if len(w) >= 3 and w.endswith("率") and w[:-1] not in words]
-    # unit words are no content (「多少万辆」): 475 万辆 and 110 万辆 both say them
-    words = [w for w in words if not _FIGURE.fullmatch("1" + w.removeprefix("多少"))] or words
-    text = sentence.text
-    anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), text)]
-    # 「共公开51条疫情防控相关信息」: a count may also stand right before the noun it counts.
-    nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), text)]
-    asked_target = bool(TEXT_ASKS_TARGET.search(question))
-    asked_change = bool(_CHANGE_WORDS.search(question)) and not asked_target
-    asked_unit = _ASKED_UNIT.search(question)
-    asked_share = bool(TEXT_ASKS_SHARE.search(question))  # 「同比下降了百分之多少」: the percentage, not the count beside it
-    asked_rate = bool(TEXT_ASKS_RATE.search(question))  # 「合格率是多少」: a percentage, not the 95 个 beside it
-    head = sentence.context + re.split(_CLAUSE_END, text)[0]  # what the sentence is about, for clauses that say 其中…
-    said = {w for w in words if len(w) >= 2 and w in text}
-    stated = set(re.findall(r"\d+(?:\.\d+)?", question.replace(",", "")))  # 「12348热线」; not the 2 of 2023年
-    best = None
-    for m in _FIGURE.finditer(text):
-        if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", text[m.end(1) :]):
-            continue
-        if m.group(1).replace(",", "") in stated or _quoted(text, m.start()):
-            continue
-        if not m.group(2):
-            continue  # a figure is taken only with its unit (「苏州东路42号」 is no count)
-        reached = bool(re.search(r"[到至]\s*$", text[max(0, m.start() - 4) : m.start()]))  # 「提升到 90%」
-        if asked_target and not reached:
-            continue
-        if not asked_change and not reached and _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()]):
-            continue
-        if asked_unit and re.sub(r"^[万亿]", "", m.group(2) or "") != asked_unit.group(1):
-            continue
-        if (asked_share or asked_rate) and m.group(2) not in ("%", "‰"):
-            continue
-        # a share the question asks follows its own words with no other figure between (「差评数占评价量总数的0.34%」,
-        # not 「现场解决162件，跟进解决186件，办结率100%」)
-        after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP
-                 and not (asked_share and re.search(r"\d", text[a : m.start()]))]
-        after += [0 for n in nouns if m.group(2) and n == m.end()]
-        # the figure's own clause: from the delimiter or figure before it (「货物采购金额4.79万元、工程采购金额0万元」)
-        # to the figure; a figure that opens its clause is followed by its words (「29.67% 涉及司法鉴定机构…」)
-        before = re.split(_CLAUSE_END, text[: m.start()])
-        numbers = [f for f in _FIGURE.finditer(before[-1])  # 「旅游总收入 37.1 年末…景区1个」: any number counts
-                   if f.group(2) or not _NO_NUMBER.match(f.group(1) + before[-1][f.end() :])]  # not 2024年, [7], 5G
-        left = before[-1][numbers[-1].end() :] if numbers else before[-1]
-        # the words before the listing's last figure with a unit: 「比例由原先的 0%提升到 90%」 is of 比例 too
-        lead = before[-1][: max((f.start() for f in numbers if f.group(2)), default=0)]
-        right = re.split(_CLAUSE_END, _FIGURE_AHEAD.split(text[m.end() :], maxsplit=1)[0])[0]
-        counted = m.end() in nouns  # 「18 类行政审批事项」: a count stands before the noun it counts
-        own = {w for w in words if len(w) >= 2 and w in left}
-        follows = {w for w in words if len(w) >= 2 and w in right}  # 「对29项…重要政策文件进行解读」
-        opens = not re.sub(rf"[{_STOP}\s]", "", re.sub(r"[^\u4e00-\u9fff]", "", left))  # nothing but 对, 的, 共…
-        if opens and follows:  # a figure that opens its clause is read with the words after it
-            left, own = right, follows
-            after = after or [min(right.find(w) for w in follows)]
-        if counted:  # what it counts is said, though not what the clause before the count names
-            lead += right
-        # the clause before, for one that says no subject (「实现旅游总收入553.68亿元,比上年增长43%」)
-        previous = next((c for c in reversed(before[:-1]) if re.search(r"[\u4e00-\u9fff]", c)), "")
-        # the clause naming the most question words wins, the sentence's subject read with clauses that only say
-        # 其中… (「行政复议351件,其中…结果纠正64件」 for 「行政复议被纠正的」); then the clause's own words
-        # (「在政府网站平台主动发布…2428 条」 over 「解读信息发布 7 条」 for 「在政府网站…发布多少条」), then the longest
-        # piece of the question as written (「不予公开答复 2 件」 over 「不予处理 0 件」 for 「不予公开的多少」), then a
-        # change asked (「比2024年预算减少了多少」): the figure the sentence gives as a change, not the level beside it
-        told = own | {w for w in words if len(w) >= 2 and w in lead}
-        told |= {w for w in words if len(w) >= 2 and (w in head or w in previous)} if len(before) > 1 else set()
-        earlier = sentence.context + "".join(before[:-1])  # 「“上海发布”在…平台粉丝数累积超 3170 万,其中,微信公众号粉丝达…」
-        before_it = {w for w in said if w in text[: m.start()]}  # words said only after the figure are another's
-        if not before_it <= told | follows | {w for w in said if w in earlier}:
-            continue  # the sentence says a word asked that the figure's clause is not about (「旅游总收入」 beside 景区1个)
-        level = asked_change and not _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()])
-        key = (-len(told), level, -len(own), -_common(left, question), min(after)) if after else None
-        if key is not None and (best is None or key < best[0]):
-            best = (key, m)
-    if best is None:
-        return None
-    m = best[1]
-    value = float(m.group(1).replace(",", ""))
-    unit = m.group(2)
-    value *= _MULTIPLIER.get(unit or "", 1)
-    return value, unit, sentence.start + m.start(), sentence.start + m.end()
-
-
-def _common(clause: str, question: str) -> int:
-    """The length of the longest run of Chinese characters the clause and the question share."""
-    best = 0
-    for i in range(len(clause)):
-        for j in range(i + best + 1, len(clause) + 1):
-            piece = clause[i:j]
-            if not re.fullmatch(r"[\u4e00-\u9fff]+", piece) or piece not in question:
-                break
-            best = j - i
-    return best
-
-
-def _quoted(text: str, at: int) -> bool:
-    """Whether a position is inside “…” or 《…》: a number in a name (“问了 12348 律师”) is no figure."""
-    before = text[:at]
-    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
-
-
 def _plain(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
@@ -286,10 +145,10 @@ def _candidates(
 
 def _number_answer(question: str, best: Sentence, report: Report, words: list[str], scope: Scope,
                    avoid: tuple[str, ...] = ()) -> Answer | None:
-    figure = _figure(best, words, question, avoid)
-    if figure is None:
+    found = figure(best, words, question, avoid)
+    if found is None:
         return None
-    value, unit, _, _ = figure
+    value, unit, _, _ = found
     shown_unit = unit or ""
     citation = Citation(best.report_id, report.title, report.section_at(best.start), best.text, best.start, best.end, report.page_at(best.start))
     return Answer(
@@ -376,7 +235,7 @@ def extract_answer(
     wants_number = (bool(_NUMBER_QUESTION.search(question)) or bare) and not _DESCRIPTIVE.search(question)
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
-        scored = [c for c in scored if _figure(c[2], words, question, avoid) is not None] or scored
+        scored = [c for c in scored if figure(c[2], words, question, avoid) is not None] or scored
     elif TEXT_ASKS_WHO.search(question):  # 「哪个单位收的」: a sentence that names one, or none
         scored = [c for c in scored if TEXT_ORGANISATION.search(re.sub(r"《[^》]*》|行政机关", "", c[2].text))]
         if not scored:
@@ -400,7 +259,7 @@ def extract_answer(
 
 def figure_in(sentence: Sentence, words: list[str], question: str, avoid: tuple[str, ...] = ()) -> tuple[float | int, str | None] | None:
     """The figure a sentence gives for these words (nearest after them, with its unit), as printed; None if none."""
-    found = _figure(sentence, words, question, avoid)
+    found = figure(sentence, words, question, avoid)
     if found is None:
         return None
     value, unit = found[0], found[1]

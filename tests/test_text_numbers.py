@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.text_route import Sentence, _figure
+from qa.clause import Sentence, figure
 
 AUDIT = "技公司财务报表所示营业收入项目金额为 117,530.10 万元，其中冷冻设备销售收入为 37,131.82 万元"
 SUMMARY = "报告期内，公司实现营业收入 117,530.10 万元，较去年同期减少 4.49%，实现归属上市公司股东的净利润 -1,234.56 万元"
@@ -25,12 +25,12 @@ SUMMARY = "报告期内，公司实现营业收入 117,530.10 万元，较去年
     ("2024 年,主动公开政府信息,1,234 条", ["主动公开"], "主动公开了多少条？", 1234, "条"),
 ])
 def test_a_number_is_read_whole_with_its_unit(sentence, words, question, value, unit):
-    found = _figure(Sentence("r", sentence, 0, len(sentence)), words, question)
+    found = figure(Sentence("r", sentence, 0, len(sentence)), words, question)
     assert found is not None and found[:2] == (pytest.approx(value), unit)
 
 
 def test_a_growth_rate_beside_the_level_is_not_the_level():
-    found = _figure(Sentence("r", SUMMARY, 0, len(SUMMARY)), ["营业收入"], "营业收入多少？")
+    found = figure(Sentence("r", SUMMARY, 0, len(SUMMARY)), ["营业收入"], "营业收入多少？")
     assert found is not None and found[0] != 4.49
 
 
@@ -79,14 +79,14 @@ BUDGET = "上海市财政局收入预算17,192万元,其中:财政拨款收入17
     (BUDGET, ["财政拨款", "收入", "预算", "减少", "万元"], "财政拨款收入跟2024年预算比，减少了多少万元？", 990),
 ])
 def test_the_figure_is_the_one_its_clause_says(sentence, words, question, value):
-    found = _figure(Sentence("r", sentence, 0, len(sentence)), words, question)
+    found = figure(Sentence("r", sentence, 0, len(sentence)), words, question)
     assert found is not None
     assert found[0] / {"万元": 1, "万辆": 1, "万吨": 1}.get(found[1] or "", 1) == pytest.approx(value) or \
         found[0] == pytest.approx(value * 10_000)
 
 
 def test_a_rate_asked_is_never_a_count():
-    assert _figure(Sentence("r", "全市在运维政务新媒体共计 95 个。", 0, 17), ["政务", "媒体", "合格率"], "政务新媒体合格率是多少？") is None
+    assert figure(Sentence("r", "全市在运维政务新媒体共计 95 个。", 0, 17), ["政务", "媒体", "合格率"], "政务新媒体合格率是多少？") is None
 
 
 @pytest.mark.parametrize(("sentence", "words", "question"), [
@@ -94,12 +94,12 @@ def test_a_rate_asked_is_never_a_count():
     ("旅游总收入 37.1 年末全州有5A级旅游景区1个;", ["旅游", "总收入"], "旅游总收入是多少"),
 ])
 def test_no_figure_whose_clause_is_about_something_else(sentence, words, question):
-    assert _figure(Sentence("r", sentence, 0, len(sentence)), words, question) is None
+    assert figure(Sentence("r", sentence, 0, len(sentence)), words, question) is None
 
 
 def test_a_count_before_another_noun_is_not_the_amount():
     said = "2026年上海市普陀区司法局下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为217.83万元。"
-    found = _figure(Sentence("r", said, 0, len(said)), ["机关", "运行", "经费预算"], "机关运行经费预算是多少？")
+    found = figure(Sentence("r", said, 0, len(said)), ["机关", "运行", "经费预算"], "机关运行经费预算是多少？")
     assert found is not None and found[:2] == (217.83, "万元")
 
 
@@ -118,8 +118,8 @@ def test_a_count_before_another_noun_is_not_the_amount():
     ("五是加强政务新媒体管理,坚持“集约开设、及时注销”的原则,注销2个无人维护或重复建设的政务新媒体,新开设1个政务新媒体。",
      ["注销", "政务", "媒体"], "平潭2023年注销了几个政务新媒体？", 2),
 ])
-def test_what_stands_between_words_and_figure(sentence, words, question, value):
-    found = _figure(Sentence("r", sentence, 0, len(sentence)), words, question)
+def test_what_stands_between_words_andfigure(sentence, words, question, value):
+    found = figure(Sentence("r", sentence, 0, len(sentence)), words, question)
     assert found is not None and found[0] == pytest.approx(value)
 
 

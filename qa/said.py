@@ -1,0 +1,91 @@
+"""Whether a sentence quoted for a report of another kind says what was asked (年报, 决算, 公报 prose).
+
+A prose figure from these reports is given only when its sentence says every content word of the question — the
+place and issuer aside, a term said in two pieces (粮食…总产量) or without the area's own word (全州生产总值 for
+地区生产总值) counting as said — is the change when a change is asked, is in the unit asked, and is not a sibling
+clause's (第一产业… for 第三产业).
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus import Report
+from qa.answer import Answer
+from qa.anycells import without_places
+from qa.formulas import CHANGE, FUNCTION, GROWTH
+
+
+def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[str]:
+    """The question's content words that the sentence an answer quotes does not say (none for an abstention).
+
+    A change asked (「较上年末变动多少」) is unsaid when the figure given is not the sentence's change; a count in a
+    unit asked (「多少台」) when the figure is in another unit.
+    """
+    if answer.abstained or not answer.citations:
+        return []
+    asked_unit = re.search(r"多少\s*([个台家人件辆户项次场名笔])", content)
+    if asked_unit and answer.unit and asked_unit.group(1) not in answer.unit:
+        return [f"多少{asked_unit.group(1)}"]
+    amount = re.search(r"多少\s*((?:万|亿|百万|千)?元|(?:万|亿)?吨|公里|亿|万)", content)
+    if amount and answer.unit == "%" and not re.search(r"百分|%|率|比重|比例|增长|增速|下降", content):
+        return [f"多少{amount.group(1)}"]  # 「总量是多少亿元」 answered with a growth rate
+    if (GROWTH.search(content) or CHANGE.search(content) or re.search(r"变动|变化", content)) and answer.value is not None:
+        quote = "".join(c.quote for c in answer.citations[:1]).replace(",", "")
+        figure = f"{answer.value:g}"
+        at = quote.find(figure)
+        if at < 0 or not re.search(r"增|减|降|长|升|多|少|变动|变化|比", quote[max(0, at - 6) : at]):
+            return ["变动"]
+    quoted = re.sub(r"\s+", "", "".join(c.quote for c in answer.citations[:1]))
+    content = without_places(content, report) if report is not None else content
+    terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
+    missing = [t for t in terms if not _said(t, quoted)]
+    if not missing and answer.value is not None:  # the question's noun phrases, whole (「第三产业增加值」)
+        phrases = [p for p in re.split(r"占|的|和|与|及|是|为|比重|比例|多少|有|[^\u4e00-\u9fff]", content) if p]
+        missing = _siblings(phrases, quoted, answer.value)
+    return missing
+
+
+def _siblings(terms: list[str], quoted: str, value: float) -> list[str]:
+    """A term whose head the figure's clause names with another qualifier.
+
+    「第三产业增加值」 asked, the figure from 「第一产业增加值占…比重为20.9%」.
+    """
+    plain = re.sub(r"(?<=\d),(?=\d{3})", "", quoted)
+    at = plain.find(f"{value:g}")
+    if at < 0:
+        return []
+    clause = _REGION_WORDS.sub("", re.split(r"[，,；;。、]", plain[:at])[-1])
+    for term in (t for t in (_REGION_WORDS.sub("", t) for t in terms) if len(t) >= 5 and t not in clause):
+        head, qualifier = term[-3:], term[:-3]
+        for m in re.finditer(re.escape(head), clause):
+            before = clause[max(0, m.start() - len(qualifier)) : m.start()]
+            if len(before) == len(qualifier) and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before != qualifier \
+                    and any(ch not in clause for ch in qualifier):  # 「港口货物吞吐量」 does say 港…货物
+                return [term]
+    return []
+
+
+_REGION_WORDS = re.compile(r"全体|全市|全州|全县|全区|全省|本地区|地区")
+_REGION = re.compile(rf"^(?:{_REGION_WORDS.pattern})$")  # 「全体居民」, 「地区生产总值」: the issuer's own area
+
+
+def _said(term: str, quoted: str) -> bool:
+    """Whether a quote says a term: whole, or as two pieces (「粮食」…「总产量」).
+
+    A piece naming the issuer's area (全市, 全州, 地区) may be left out.
+    """
+    if term in quoted:
+        return True
+    plain = _REGION_WORDS.sub("", term)
+    term = plain if len(plain) >= 2 else term
+    if term in quoted:
+        return True
+    for at in range(1, len(term)):
+        pieces = [p for p in (term[:at], term[at:]) if not _REGION.match(p)]
+        if pieces and max(len(p) for p in pieces) >= 2 and all(p in quoted for p in pieces):
+            return True
+    return False
+
+
+__all__ = ["unsaid"]
