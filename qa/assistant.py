@@ -289,7 +289,9 @@ class Assistant:
     def _also_added(self, plan: Plan, answer: Answer) -> None:
         """「受理了多少」: the 本年新收 figure, and beside it 本年新收 + 上年结转 (what some reports call 受理)."""
         query = plan.query
-        if query is None or answer.abstained or answer.value is None or query.op != "value" or len(plan.reports) != 1:
+        per = query is not None and query.op == "average" and bool(getattr(query, "per", None))
+        if query is None or answer.abstained or answer.value is None or (query.op != "value" and not per) \
+                or len(plan.reports) != 1:
             return
         for pattern, row, added in ALSO_ADDED:
             first = query.measures[0] if len(query.measures) == 1 else None
@@ -297,6 +299,17 @@ class Assistant:
                 continue
             other = self.executor.run(plan.asked, Query(measures=(Measure(first.table, added),)), [plan.reports[0].id], plan.scope)
             if other.value is None or not other.value:
+                continue
+            if per:  # 「平均每个月受理多少件」: the other reading divided by the same number of periods
+                own = self.executor.run(plan.asked, Query(measures=(first,)), [plan.reports[0].id], plan.scope)
+                periods = round((own.value or 0) / answer.value) if answer.value else 0
+                if own.value is None or not periods or abs((own.value or 0) / answer.value - periods) > 0.05:
+                    continue
+                total = round((own.value + other.value) / periods, 2)
+                answer.answer += (f"；若把上年结转的 {format_number(other.value)}{other.unit or ''}也算作受理，则为 "
+                                  f"{format_number(total)}{answer.unit or ''}（({format_number(own.value)} + "
+                                  f"{format_number(other.value)}) ÷ {periods}），各报告正文的「受理」口径不一")
+                answer.citations = [*answer.citations, *other.citations]
                 continue
             total = answer.value + other.value
             answer.answer += (f"；若把上年结转的 {format_number(other.value)}{other.unit or ''}也算作受理，则为 "

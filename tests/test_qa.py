@@ -293,3 +293,9 @@ def test_a_follow_up_naming_its_own_years_and_measure_inherits_neither(assistant
     first = assistant.ask("洪泽区2024年予以公开的申请有多少件")
     answer = assistant.ask("那洪泽区23、24两年所有办理结果加起来一共多少件？", history=[first])
     assert answer.value == 116 and "予以公开" not in (answer.understood or "")
+
+
+def test_an_average_of_shou_li_lays_out_both_readings(assistant):
+    # 沭阳县 2025 表三: 本年新收 713, 上年结转 36; its prose says 「共受理政府信息公开申请 749 件」 (新收 + 结转)
+    answer = assistant.ask("沐阳县2025年平均每个月受理多少件信息公开申请")
+    assert answer.value == pytest.approx(59.42) and "62.42" in answer.answer and "(713 + 36) ÷ 12" in answer.answer
