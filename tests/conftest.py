@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,3 +31,13 @@ def _offline_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, models_dir: P
 @pytest.fixture
 def reports_dir() -> Path:
     return REPORTS
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failing test that ran against an app server shows the server's log: a browser's view alone hides tracebacks."""
+    outcome = yield
+    report = outcome.get_result()
+    server: Any = getattr(item, "funcargs", {}).get("server")
+    if report.when == "call" and report.failed and hasattr(server, "log_tail"):
+        report.sections.append(("app server log (last 3000 chars)", server.log_tail()))
