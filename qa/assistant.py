@@ -26,12 +26,15 @@ from qa.query import Measure, Query, QueryScope
 from qa.render import declined, partial, restate
 from qa.scope import Catalog
 from qa.semantic import SemanticMatcher
+from qa.summary import summarise
 from qa.table_route import label, make_lookup_tool
 from qa.text_route import extract_answer
 from qa.tools import make_query_tool
 from qa.understand import Understander
 from qa.vocabulary import (
     ASK_PRINTED_RATE as _PRINTED_RATE,
+    SUMMARY_ASKED,
+    SUMMARY_WEAK,
     TEXT_COMPARISON,
 )
 
@@ -201,6 +204,13 @@ class Assistant:
             if found is not None:
                 return found
             return self._carry_out(plan.otherwise or replace(plan, kind="text"))
+        if plan.kind == "summary" and plan.topic:
+            if SUMMARY_WEAK.search(plan.content) and not SUMMARY_ASKED.search(SUMMARY_WEAK.sub("", plan.content)):
+                found = answer_any(plan.question, plan.content, plan.reports[0])  # 「速动比率怎么样」: its figure
+                if found is not None and not found.abstained and found.value is not None:
+                    return found
+            docs = self._retrieve({"question": plan.topic, "report_ids": [plan.reports[0].id]})["docs"]
+            return summarise(plan.asked, plan.topic, plan.reports[0], docs, plan.scope)
         if plan.kind == "text":
             answer = self._text(plan)
             if answer.abstained and plan.otherwise is not None:

@@ -52,6 +52,8 @@ _COMPARING = ("difference", "growth", "multiple", "sum", "average", "trend", "ra
 class Plan:
     """What a question was understood as, and what to do: `kind` is table | text | clarify | abstain | partial | any.
 
+    `summary`: a report's own sentences on a topic, quoted (`qa.summary`).
+
     `any`: a question about a report of another kind, answered from its own tables (`qa.anyreport`), else `otherwise`.
     """
 
@@ -78,6 +80,7 @@ class Plan:
     combine: str = "sum"  # text: what the parts make: their sum, or the first ÷ the second ("ratio")
     per: str | None = None  # text: the prose figure is a year's, asked per day / month / quarter
     premise: tuple[str, float] | None = None  # a figure the question states (「一共46件」), checked against the cells
+    topic: str | None = None  # summary: what to sum up from the report's own sentences (「经营业绩」)
 
     def answered_by_table(self) -> bool:
         """Whether the Plan gives figures from cells."""
@@ -333,7 +336,10 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     if missing:  # 「平安银行2023年末…」: the 2024 report's tables print the year before; its prose speaks of 2024
         return replace(text, kind="any", otherwise=replace(plan, reason=f"{missing}；下一年报告的表格中也没有它的上年数"))
     from qa.anycells import without_places
+    from qa.summary import summary_topic
 
+    if topic := summary_topic(plan.content):  # 「简单总结一下…经营业绩」: its sentences, quoted, no figure computed
+        return replace(text, kind="summary", topic=topic)
     parts = each_part(plan.content, report.text)
     if parts:  # 「A和B分别是多少」: each read from its own sentence
         text = replace(text, parts=parts, combine="each")

@@ -96,6 +96,8 @@ def restate(plan: Plan) -> str | None:
         when = f"{span}年" + ("（沿用上文）" if "year" in inherited else "")
     head = f"{who}{when}"
     if plan.query is None:
+        if plan.kind == "summary":
+            return f"理解为：{head}，摘录报告中关于「{plan.topic}」的原句（概括类问题，不计算数字）"
         if plan.kind != "text":
             return f"理解为：{head}"
         how = f"，全年的数字{_PER[plan.per]}平均" if plan.per else ""

@@ -55,13 +55,17 @@ def aliases(agency: str) -> set[str]:
             if a in name:
                 names.add(name.replace(a, b))
     for name in list(names):
+        # 「普陀区委社会工作部」: a party committee's department; people say 普陀社会工作部, never 委社会工作部
+        names.add(re.sub(r"(?<=[市县区])委(?=[\u4e00-\u9fff]{3})", "", name))
+    for name in list(names):
         rest = name
         while True:
             m = _PLACE.match(rest)
             if not m or m.end() == len(rest):
                 break
             rest = rest[m.end() :]
-            names.add(rest)
+            if not rest.startswith("委"):
+                names.add(rest)
     for name in list(names):
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) > len(suffix) + 1:
@@ -125,7 +129,7 @@ class NameIndex:
                 continue
             for i in range(len(question) - n + 1):
                 window = question[i : i + n]
-                for j in range(n):
+                for j in range(n - 1):  # a name keeps its last character: 「财政拨(款)」 is no 财政局 misread
                     for name in self._masked.get(window[:j] + _MASK + window[j + 1 :], ()):
                         if name != window:
                             found.append((name, i))

@@ -352,3 +352,29 @@ TEXT_CONTAINER = re.compile(r"([^，,。？?]{2,20}?)(?<!其)(?:当中|之中|�
 TEXT_ASKS_REST = re.compile(r"还剩|剩下|剩多少|剩几|刨掉|刨去|去掉|减掉|减去|扣除|扣掉")
 # A follow-up that only names something else (「规章呢」, 「那部分公开的呢？」).
 READ_SHORT_FOLLOW_UP = re.compile(r"\s*(?:那|那么)?[^，,。？?]{1,12}?(?:的)?呢[？?]?\s*")
+
+# -- summaries (qa/summary.py)
+# 「简单总结一下…」「…怎么样，概括下」: a summary is asked; a figure asked beside it (多少, 占比) makes it no summary.
+SUMMARY_ASKED = re.compile(r"(?:总结|概括|概述|简述|综述|归纳)(?:一?下)?|(?:简要|简单)?(?:说说|讲讲|谈谈|介绍(?:一)?下|说一?下|讲一?下|介绍)|"
+                           r"怎么样|怎样|如何|表现")
+SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现")  # 「速动比率怎么样」 may ask a figure: the tables answer first
+SUMMARY_NOT = re.compile(r"多少|几[个件项次成倍]|占比|比例|比重|百分|是否|有没有|吗|哪[个一]|谁|什么时候|为什么|为何")
+SUMMARY_FILLER = re.compile(r"请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
+# topics that are no matter of figures: their summary may quote sentences without any
+SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因")
+# never a summary's sentence: a definition, a note on where data come from
+SUMMARY_SKIPPED = re.compile(r"是指|指的是|是与.{0,12}有经费|数据来[自源]|资料来源|来源于|初步统计数|本表反映")
+# what a topic stands for: the measures its summary states (业绩 is 营业收入 and 净利润)
+SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"业绩|经营|收入和.{0,4}利润|营收", ("营业收入", "净利润")),
+    (r"经济", ("生产总值",)),
+    (r"资产质量", ("不良贷款率", "拨备覆盖率")),
+    (r"财政", ("一般公共预算收入", "一般公共预算支出")),
+    (r"收支", ("收入支出总计", "收入", "支出")),
+    (r"外贸|进出口", ("进出口", "出口", "进口")),
+    (r"农业", ("农林牧渔业", "粮食")),
+    (r"居民收入|收入情况", ("可支配收入",)),
+    (r"分红|利润分配", ("现金红利", "派发")),
+    (r"三公", ("因公出国", "公务用车", "公务接待")),
+    (r"旅游", ("旅游",)),
+)

@@ -657,3 +657,30 @@ def test_a_charts_labels_are_no_sentence(qiandongnan) -> None:
     """黔东南 2016 (DOCX): 「初步核算,全年地区生产总值939.05亿元」, not the chart 「2012年2013年…48.7 50.2 51.8…」."""
     answer = qiandongnan.ask("黔东南2016年地区生产总值")
     assert (answer.value, answer.unit) == (939.05, "亿元"), answer.answer
+
+
+def test_an_annual_reports_results_summed_up_from_the_companys_own_sentence(sifang: Report) -> None:
+    """p.11 「报告期内,公司实现营业收入117,530.10万元,较去年同期减少4.49%,…净利润12,946.50万元,较去年同期减少28.95%」;
+    never p.16's subsidiary profile (「注册资本:…营业收入:人民币789,365,006.01元净利润:…」)."""
+    from qa.answer import Scope
+    from qa.summary import summarise
+
+    answer = summarise("简单总结下四方科技2019年经营业绩", "经营业绩", sifang, [], Scope())
+    assert not answer.abstained and answer.value is None
+    assert "117,530.10万元" in answer.answer and "28.95%" in answer.answer and answer.citations[0].page == 11
+    assert "789,365,006.01" not in answer.answer
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("question", "printed"), [
+    # p.8 「全年全市货物进出口总值 109.26 亿元,比上年增长 9%。其中,出口 64.6 亿元,下降23.2%;进口44.66 亿元,增长177.4%。」
+    ("简单说说周口2023年外贸进出口情况。", ("109.26", "64.6", "177.4%")),
+    # p.13 「其中,一般公共预算收入77.25亿元,增长17.2%。」「一般公共预算支出492.40亿元,增长18.0%。」
+    ("黔东南2023年财政收支情况概括一下", ("77.25", "492.40")),
+])
+def test_a_summary_quotes_the_bulletins_sentences_and_computes_nothing(bulletins, question, printed) -> None:
+    answer = bulletins.ask(question)
+    assert not answer.abstained and answer.value is None, answer.answer
+    said = answer.answer.replace(" ", "")
+    assert all(p in said for p in printed), answer.answer
+    assert "摘录" in (answer.understood or "") and len(answer.citations) >= 1

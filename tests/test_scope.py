@@ -99,13 +99,14 @@ def test_names_and_years_are_stripped_from_the_content(catalog):
 
 
 def _brute_near(names: list[str], question: str) -> set[tuple[str, int]]:
-    """Every window of the question one character off a name of three or more: tried one by one."""
+    """Every window of the question one character off a name of three or more, its last one kept: tried one by one."""
     return {
         (name, i)
         for name in names
         if len(name) >= 3
         for i in range(len(question) - len(name) + 1)
         if sum(a != b for a, b in zip(question[i : i + len(name)], name, strict=True)) == 1
+        and question[i + len(name) - 1] == name[-1]
     }
 
 
@@ -140,3 +141,14 @@ def test_at_scale_a_question_finds_its_agency_among_thousands_of_near_names():
     assert catalog.resolve("云青市司法局2023年收到多少件申请？").agencies == ("云青市司法局",)
     # one character off an agency and, as written, no other's: the near-miss reading
     assert catalog.resolve("青云县人民攻府2023年收到多少件申请？").agencies == ("青云县人民政府",)
+
+
+def test_a_near_name_keeps_its_last_character_and_a_party_department_goes_by_its_place():
+    """「财政拨款」 is not 财政局 misread (a name keeps its suffix); 「普陀社会工作部」 is 普陀区委社会工作部."""
+    from qa.scope import aliases
+
+    index = NameIndex({n: {"上海市财政局"} for n in aliases("上海市财政局")})
+    assert index.near("一般公共预算财政拨款支出完成全年预算的比例") == []
+    assert ("财政局", 2) in index.near("上海财攻局的三公经费")  # an OCR slip inside the name is still a reading
+    names = aliases("中共上海市普陀区委社会工作部")
+    assert {"普陀社会工作部", "普陀区社会工作部", "普陀区委社会工作部"} <= names and "委社会工作部" not in names

@@ -1,0 +1,59 @@
+"""A summary asked of one report: what is asked to be summed up, and the report's own sentences quoted for it.
+
+Real reports (tests/fixtures/any/); the figures expected were read from the printed pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus import Report
+from corpus.reader import read_report
+from qa.answer import Scope
+from qa.summary import summarise, summary_topic
+
+ANY = Path(__file__).parent / "fixtures" / "any"
+
+
+@pytest.mark.parametrize(("content", "topic"), [
+    ("简单总结下经营业绩", "经营业绩"),
+    ("简单说说外贸进出口情况。", "外贸进出口"),
+    ("资产质量怎么样，简要说说", "资产质量"),
+    ("财政收支情况概括一下", "财政收支"),
+    ("三公经费预算构成，简单说下", "三公经费预算构成"),
+    ("业绩概述", "业绩"),
+])
+def test_a_summary_question_names_its_topic(content: str, topic: str) -> None:
+    assert summary_topic(content) == topic
+
+
+@pytest.mark.parametrize("content", [
+    "三公经费花了多少，简单说下",  # a figure asked: 多少
+    "营业收入是多少",
+    "税收收入占一般公共预算收入的比重",
+    "收支总计为什么比上年涨了那么多",  # a reason, not a summary
+])
+def test_a_figure_or_a_reason_asked_is_no_summary(content: str) -> None:
+    assert summary_topic(content) is None
+
+
+@pytest.fixture(scope="module")
+def finance() -> Report:
+    return read_report(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf")
+
+
+def test_a_budgets_three_public_expenses_summed_up_from_its_sentences(finance: Report) -> None:
+    """p.21: 「2025年“三公”经费预算数为346.30万元,与2024年预算持平。其中:(一)因公出国(境)费288.70万元…」."""
+    answer = summarise("说说上海市财政局2025年三公经费预算情况", "三公经费预算", finance, [], Scope())
+    assert not answer.abstained and answer.value is None and "未作计算" in answer.answer
+    for printed in ("346.30万元", "288.70万元", "32.20万元"):
+        assert printed in answer.answer
+    assert all(c.page == 21 for c in answer.citations) and len(answer.citations) >= 3
+    assert "是与市级财政有经费领拨关系" not in answer.answer  # the glossary's definition of 三公经费 is no summary
+
+
+def test_a_topic_the_report_never_speaks_of_is_no_answer(finance: Report) -> None:
+    answer = summarise("概括一下上海市财政局2025年的航天发射情况", "航天发射", finance, [], Scope())
+    assert answer.abstained and "航天发射" in answer.answer
