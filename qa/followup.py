@@ -7,6 +7,9 @@ agency of the last question does not narrow it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from qa.answer import Answer
 from qa.operations import wants_all
 from qa.query import Query
@@ -15,6 +18,10 @@ from qa.vocabulary import (
     FOLLOW_BOTH as _BOTH,
     FOLLOW_COMPARE as _COMPARE,
 )
+
+# 「律师类的占比多少」「其中律所类占百分之几」: a part of the last figure, asked as its share
+_SHARE_OF_LAST = re.compile(r"(?:那|那么|其中)?(?P<part>[\u4e00-\u9fff]{1,10}?)的?(?:占比|占的?比例|所占比例|比重|占多少|占了?多少|"
+                            r"占百分之几|占几成)(?:是|为|有)?(?:多少|几)?[？?]?")
 
 
 def names_own_scope(content: str, query: Query | None) -> bool:
@@ -53,3 +60,27 @@ def inherit_scope(catalog: Catalog, resolved: Resolved, years: tuple[int, ...], 
             return before_agencies, tuple(sorted(set(before_years) | set(years))), {"agency", "year"}
         return before_agencies, tuple(years), {"agency"} if before_agencies else set()
     return agencies, tuple(years), set()
+
+
+def share_of_last(content: str, history: list[Answer], strip_names: Callable[[str], str]) -> tuple[Answer, str, str] | None:
+    """「律师类的占比多少」 after a prose figure (「公共法律服务中心办了多少件行政审批」 → 12176件): the part and the whole.
+
+    The part is the thing named with the last question's own measure (「律师类行政审批」); the whole, the last question.
+    None unless the last answer was a figure of the prose and this question names a part and a share, nothing else.
+    """
+    # the last figure asked, past the shares of it asked since (「律师类的占比」, then 「公证类占多少」)
+    previous = next((a for a in reversed(history) if not (a.unit == "%" and a.formula and a.route == "text")), None)
+    m = _SHARE_OF_LAST.fullmatch(content.strip())
+    if m is None or previous is None or previous.abstained or previous.route != "text" or previous.value is None \
+            or previous.formula or previous.unit == "%":
+        return None
+    from qa.text_route import terms
+
+    whole = strip_names(previous.question).strip(" ，,。？?")
+    after = re.split(r"多少|几", whole)[-1] if re.search(r"多少|几", whole) else ""
+    after = re.sub(r"^[个件条场次篇项期人名家]", "", after)  # 「多少件行政审批」: the measure after its count word
+    measure = after if len(after) >= 2 else next(iter(terms(whole)[-1:]), "")
+    if not measure or measure in m.group("part"):
+        return None
+    unit = previous.unit if previous.unit and len(previous.unit) == 1 else ""  # 「多少件」: a figure in the whole's unit
+    return previous, f"{m.group('part')}{measure}{'多少' + unit if unit else '是多少'}", whole

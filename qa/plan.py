@@ -17,7 +17,7 @@ from qa.answer import Answer, Scope
 from qa.anyreport import each_part, share_parts, shared_tail
 from qa.compose import compose, stated_premise
 from qa.coverage import unexplained, unmodelled_period
-from qa.followup import inherit_scope, names_own_scope
+from qa.followup import inherit_scope, names_own_scope, share_of_last
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
@@ -81,6 +81,7 @@ class Plan:
     per: str | None = None  # text: the prose figure is a year's, asked per day / month / quarter
     premise: tuple[str, float] | None = None  # a figure the question states (「一共46件」), checked against the cells
     topic: str | None = None  # summary: what to sum up from the report's own sentences (「经营业绩」)
+    given: Answer | None = None  # text share: the whole, the last answer's figure (「律师类的占比多少」)
 
     def answered_by_table(self) -> bool:
         """Whether the Plan gives figures from cells."""
@@ -170,6 +171,9 @@ class Planner:
         plan = replace(plan, reports=reports, agencies=tuple(agencies), years=tuple(years), scope=scope, query=query)
         restricted = bool(agencies or years or len(catalog.all) != len(self.catalog.all))
         text = replace(plan, kind="text", query=None, text_ids=[r.id for r in reports] if restricted else None)
+        if plan.inherited and (share := share_of_last(content, history, catalog.strip_names)):
+            # 「律师类的占比多少」: the part read from the prose, the whole the last answer's figure
+            return replace(text, parts=share[1:], combine="share", given=share[0])
         if understood.candidates and understood.via == "lexicon":
             return replace(plan, kind="clarify", candidates=understood.candidates, reason="问题的说法对应多个表格栏目")
         if understood.candidates:

@@ -112,6 +112,13 @@ class ProseReader:
 
     def _text_parts(self, plan: Plan) -> Answer | None:
         """「培训和讲座一共办了多少场」: each named figure from its own sentence, added when both are found in one unit."""
+        if plan.given is not None:  # the whole is the last answer's figure: only the part is read
+            part = self.chain.invoke({"question": plan.parts[0], "report_ids": plan.text_ids})
+            cited = {c.quote for c in plan.given.citations}
+            if part is None or part.value is None or not (part.citations and part.citations[0].quote not in cited
+                                                          or part.value != plan.given.value):
+                return None
+            return self._text_ratio(plan, [part, plan.given])
         words = [set(terms(p)) for p in plan.parts]
         shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
         found = [self.chain.invoke({"question": part, "report_ids": plan.text_ids, "avoid": tuple(shared)})

@@ -144,3 +144,26 @@ def test_a_group_read_in_part_is_no_figure_of_the_group(assistant):
     assert answer.value in (None, 14) and answer.value != 4
     answer = assistant.ask("市科委2024年其他处理占比，按 其他处理÷（新收+上年结转）")
     assert answer.value is None or answer.value == pytest.approx(38.89, abs=0.01)
+
+
+def test_a_share_of_the_last_prose_figure_divides_the_part_by_that_figure(assistant):
+    """上海市司法局 2020: 「共办理行政审批12176件」, then 「律师类行政审批11687件…公证类行政审批37件」. Never the
+    「14.41% 涉及律师事务所及律师信息」 of another sentence (a share of applications, not of 行政审批)."""
+    first = assistant.ask("上海司法局2020年公共法律服务中心办了多少件行政审批")
+    assert first.value == 12176
+    lawyers = assistant.ask("律师类的占比多少", history=[first])
+    assert (lawyers.value, lawyers.unit) == (95.98, "%") and lawyers.formula == "11687 ÷ 12176 × 100% = 95.98%"
+    assert "沿用上文" in (lawyers.understood or "")
+    notaries = assistant.ask("公证类占多少", history=[first, lawyers])  # still of the 12176, not of the 95.98%
+    assert (notaries.value, notaries.unit) == (0.3, "%") and notaries.formula == "37 ÷ 12176 × 100% = 0.3%"
+
+
+def test_how_a_share_changed_and_a_ranking_asked_in_everyday_words(assistant):
+    # 平潭 复议: 2024 纠正 1 of 7 (14.29%), 2025 纠正 3 of 36 (8.33%); 「怎么变的」 asks the change, no word left over
+    answer = assistant.ask("平潭行政复议里被纠正的占比，24年到25年怎么变的，差几个百分点")
+    assert (answer.value, answer.unit) == (5.96, "个百分点") and "低" in answer.answer
+    # 行政复议 总计: 淮安市 2024 351, 沭阳县 2025 61, 洪泽区 2024 2 — 「排个序」 is a ranking
+    ranked = assistant.ask("淮安市政府2024、洪泽区2024、沭阳县政府2025这三家的信息公开行政复议数量排个序")
+    assert not ranked.abstained
+    said = ranked.answer
+    assert said.index("351件") < said.index("61件") < said.index(" 2件")
