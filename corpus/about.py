@@ -101,7 +101,8 @@ def _annual(head: str, flat: str, facts: list[Fact]) -> About:
         names.add(split[0])
     for f in facts:
         where = f.label + f.col
-        if re.search(r"股票简称|证券简称|A股简称", where) and 2 <= len(f.value) <= 10:
+        if re.search(r"股票简称|证券简称|A股简称", where) and 2 <= len(f.value) <= 10 \
+                and not re.search(r"代码|简称|名称|交易所", f.value):  # 「股票简称|平安银行|股票代码|000001」: a label
             names.add(f.value)
         if re.search(r"股票代码|证券代码", where) and re.fullmatch(r"\d{6}", f.value):
             names.add(f.value)

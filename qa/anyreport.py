@@ -47,9 +47,10 @@ from qa.said import unsaid
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|同比|环比"
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
 _FACT_WORDS = {"联系邮箱": "电子信箱", "电子邮箱": "电子信箱", "邮箱地址": "电子信箱", "电子邮件": "电子信箱", "邮箱": "电子信箱",
-               "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "地址": "办公地址",
+               "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "法人代表": "法定代表人", "地址": "办公地址",
                "网址": "公司网址", "电话": "电话", "审计机构": "会计师事务所", "审计师": "会计师事务所"}
 _FIGURE_TEXT = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|％|个百分点|倍|元|万元|亿元)?")  # 「+0.02个百分点」: a figure
+_CODE_LABEL = re.compile(r"代码|编码|编号|邮编|邮政编码|电话|传真")
 _FACT_LABELS = {"e-mail": "电子信箱", "email": "电子信箱", "电子邮箱": "电子信箱", "邮箱": "电子信箱"}  # as printed
 # who a contact detail is asked of (「投资者关系邮箱」, 「给证券部发邮件」): the company's own contact, no content
 _CONTACT_OF = r"联系方式|联系|投资者关系|证券事务部|证券部|董秘办|发邮件|想给|给"
@@ -271,12 +272,13 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
         whose = col if col and col in asked else ""
         if label and len(label) >= 2 and label in asked and label not in ("姓名", "名称"):
             hits.append(fact)
-        elif whose and label in ("姓名", "名称") and re.search(r"谁|姓名|叫什么|名字", asked):
+        elif whose and label in ("姓名", "名称") and re.search(r"谁|姓名|叫什么|叫啥|哪位|名字", asked):
             hits.append(fact)
     # a group's rows (会计师事务所 / 名称, / 办公地址): the row asked, or else its 名称
     named_col = [f for f in hits if f.col and norm_label(f.col) not in ("名称", "姓名") and norm_label(f.col) in asked]
     hits = named_col or [f for f in hits if not f.col or norm_label(f.col) in ("名称", "姓名") or norm_label(f.col) in asked]
-    hits = [f for f in hits if _explains(asked, f) and not _FIGURE_TEXT.fullmatch(f.value.strip())]
+    hits = [f for f in hits if _explains(asked, f) and (not _FIGURE_TEXT.fullmatch(f.value.strip())
+                                                        or _CODE_LABEL.search(f.label))]  # 股票代码 600201 is no figure
     values = list(dict.fromkeys(f.value for f in hits))
     if len(values) != 1:
         return None
@@ -348,7 +350,7 @@ def _explains(asked: str, fact: Fact) -> bool:
         rest = rest.replace(word, " ")
     if "电子信箱" in asked or "电话" in asked:
         rest = re.sub(_CONTACT_OF, " ", rest)
-    rest = re.sub(r"是谁|是什么|是啥|什么|啥|叫什么|名字|号码|多少|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
+    rest = re.sub(r"是谁|是什么|是啥|叫啥|叫什么|哪位|什么|啥|名字|号码|多少|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
     return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
 
 

@@ -35,7 +35,9 @@ from qa.vocabulary import (
     ASK_PRINTED_RATE as _PRINTED_RATE,
     SUMMARY_ASKED,
     SUMMARY_WEAK,
+    TEXT_CHANGE_VERB,
     TEXT_COMPARISON,
+    TEXT_SPAN,
 )
 
 log = logging.getLogger(__name__)
@@ -270,6 +272,8 @@ class Assistant:
             return answer  # each part was read with its own words
         if plan.per_report and not answer.abstained:  # each year from its own report: each sentence says the words
             asked = TEXT_COMPARISON.sub("", plan.content)
+            if TEXT_SPAN.search(plan.content):  # 「从…到…增加了多少」: each sentence says the level, not the change
+                asked = TEXT_CHANGE_VERB.sub("", TEXT_SPAN.sub("", asked))
             for citation in answer.citations:
                 one = replace(answer, citations=[citation], value=None)
                 missing = unsaid(asked, one, reports.get(citation.report_id))

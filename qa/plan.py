@@ -318,6 +318,8 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     if not years and (short := re.search(r"(?<![\d０-９])(\d{2})年", question)):
         years = (2000 + int(short.group(1)),)  # 「四方科技19年归母净利润」
     chosen = [r for r in reports if r.year in years] if years else reports
+    if len(years) > 2 and {r.year for r in chosen} == {years[0], years[-1]}:
+        years = (years[0], years[-1])  # 「从2016年到2023年增加了多少」: the two ends, each its own report
     missing = ""
     if years and not chosen:
         held = "、".join(f"{r.year}年" for r in reports if r.year)

@@ -26,10 +26,12 @@ from qa.vocabulary import (
     TEXT_ASKS_DIFF,
     TEXT_ASKS_REST,
     TEXT_ASKS_SHARE,
+    TEXT_CHANGE_VERB,
     TEXT_COMPARISON,
     TEXT_CONTAINER,
     TEXT_GROWTH_ASKED,
     TEXT_SAYS,
+    TEXT_SPAN,
     TEXT_TWO_THINGS,
     TEXT_WHICH_OF_TWO,
 )
@@ -66,6 +68,8 @@ class ProseReader:
         asked = plan.question
         if TEXT_ASKS_DIFF.search(plan.content) or TEXT_COMPARISON.search(plan.content):
             asked = TEXT_COMPARISON.sub("", asked)  # 「2024年比2023年少了多少篇」: each report is asked its own figure
+            if TEXT_SPAN.search(asked):  # 「从2016年到2023年增加了多少亿元」: each year's level, then the change
+                asked = TEXT_CHANGE_VERB.sub("", TEXT_SPAN.sub("", asked))
         for report in sorted(plan.reports, key=lambda r: r.year or 0):
             one = self.chain.invoke({"question": asked, "report_ids": [report.id]})
             (found.append((report, one)) if one is not None else lacking.append(report))

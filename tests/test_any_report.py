@@ -537,6 +537,7 @@ def qiandongnan(tmp_path_factory: pytest.TempPathFactory, models_dir: Path):
 @pytest.mark.parametrize(("question", "value", "later", "earlier"), [
     # 2016: 「全年地区生产总值939.05亿元」; 2023: 「全年全州生产总值[2]1329.65亿元」
     ("黔东南州GDP 2023年比2016年多了多少亿元", 390.6, 1329.65, 939.05),
+    ("黔东南GDP从2016年到2023年增加了多少亿元", 390.6, 1329.65, 939.05),  # the span's two ends, not the 8 years in it
     # 2016: 「实现旅游总收入553.68亿元」; 2023: 「实现旅游总收入876.71亿元」
     ("黔东南州旅游总收入2023年比2016年增加了多少亿元？", 323.03, 876.71, 553.68),
 ])
@@ -684,3 +685,12 @@ def test_a_summary_quotes_the_bulletins_sentences_and_computes_nothing(bulletins
     said = answer.answer.replace(" ", "")
     assert all(p in said for p in printed), answer.answer
     assert "摘录" in (answer.understood or "") and len(answer.citations) >= 1
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("四方科技的董秘叫啥", "饶伟"),  # p.4 联系人和联系方式: 董事会秘书 / 姓名 饶伟
+    ("四方科技董事会秘书是哪位", "饶伟"),
+])
+def test_a_contact_asked_in_everyday_words(sifang: Report, question: str, name: str) -> None:
+    answer = answer_any(question, question, sifang)
+    assert answer is not None and answer.answer.endswith(name)
