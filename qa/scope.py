@@ -81,6 +81,31 @@ def aliases(agency: str) -> set[str]:
     return {n for n in names if len(n) >= 2 and n not in generic and not n.startswith("人民")}
 
 
+_ABBREVIATION_TAILS = ("局", "厅", "委", "部", "办", "院", "中心", "公司", "集团", "银行", "政府")
+_ABBREVIATION_END = re.compile("|".join(_ABBREVIATION_TAILS))
+
+
+def _in_order(short: str, name: str) -> bool:
+    """Whether a short name is the full name's characters in order and shorter than it (an abbreviation).
+
+    Places before the first character used may go (上海市 of 上海市普陀区规划和自然资源局); a place after it may not
+    (「淮安市政府」 is the city's government, not 淮安市洪泽区人民政府's).
+    """
+    if len(short) < 4 or len(short) >= len(name):
+        return False
+    at, used = 0, []
+    for ch in short:
+        at = name.find(ch, at) + 1
+        if at == 0:
+            return False
+        used.append(at - 1)
+    places, start = [], 0
+    while (m := _PLACE.match(name, start)) is not None and m.end() < len(name):
+        places.append((m.start(), m.end()))
+        start = m.end()
+    return not any(a > used[0] and not any(a <= u < b for u in used) for a, b in places)
+
+
 def _near(a: str, b: str) -> bool:
     """Same length, at most one character different (沭阳县 / 沐阳县)."""
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
@@ -179,6 +204,7 @@ class Catalog:
         # The same, for agencies of the place itself: 淮安市 is not a name of 淮安市洪泽区人民政府 (a district's).
         self.own_place_map: dict[str, set[str]] = {}
         self._indexes: dict[int, NameIndex] = {}  # id(one of the maps above) -> its index
+        self._endings: dict[str, list[str]] | None = None  # a name's ending (局, 委 …) -> agencies, for abbreviations
         self._by_agency: dict[str, list[Report]] = {}
         for report in self.reports:
             self._by_agency.setdefault(report.agency, []).append(report)
@@ -241,6 +267,10 @@ class Catalog:
                 candidates = pick(agencies)
                 ambiguous = True
         if not agencies:
+            agencies, short_used = self.abbreviated(question)
+            used += short_used
+            candidates = pick(agencies) if agencies else []
+        if not agencies:
             weak, weak_used = self._matches(question, near=False, names=self.own_place_map)
             if weak and pick(weak):
                 agencies, candidates, used = weak, pick(weak), used + weak_used
@@ -260,6 +290,33 @@ class Catalog:
         unknown_year = next((y for y in years if not any(r.year == y for r in in_scope)), None)
         return Resolved(tuple(candidates), tuple(sorted(agencies)), tuple(years), unknown_year=unknown_year,
                         ambiguous=ambiguous and len(candidates) > 1, unconfirmed=self._unconfirmed(near_used, near))
+
+    def abbreviated(self, question: str) -> tuple[set[str], list[str]]:
+        """Agencies named by an abbreviation of their full name (「普陀区规划资源局」 for 上海市普陀区规划和自然资源局).
+
+        A window ending as an agency's name ends whose characters all appear in that name, in order, naming one
+        agency only; the longest such window wins. Tried where no name of the corpus fits.
+        """
+        by_end = self._by_last_char()
+        for m in _ABBREVIATION_END.finditer(question):
+            end, tail = m.end(), m.group()
+            for start in range(max(0, end - 14), end - len(tail) - 1):
+                window = question[start:end]
+                if not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+                    continue
+                found = {a for a in by_end.get(tail, ()) if _in_order(window, a)}
+                if len(found) == 1:
+                    return found, [window]
+        return set(), []
+
+    def _by_last_char(self) -> dict[str, list[str]]:
+        if self._endings is None:
+            self._endings = {}
+            for agency in self._by_agency:
+                for tail in _ABBREVIATION_TAILS:
+                    if agency.endswith(tail):
+                        self._endings.setdefault(tail, []).append(agency)
+        return self._endings
 
     def _unconfirmed(self, windows: list[str], near: set[str]) -> tuple[str, str] | None:
         """A name one character off an agency's, where the corpus does not know the place as asked.
@@ -368,6 +425,9 @@ class Catalog:
             if name in question:  # 「市科委」: a 市 written before a short name is the name's too
                 question = re.sub(r"(?:(?<![\u4e00-\u9fff])[市区县])?" + re.escape(name) + _NAME_TAIL, "", question)
         _, near = self._matches(question, near=True)
+        if not exact and not near:
+            for window in self.abbreviated(question)[1]:  # 「普陀区规划资源局」: an abbreviation is a name too
+                question = question.replace(window, "")
         for window in near:  # a name one character off (OCR's 沐阳县) keeps its suffix: 「财政拨款」 is no 财政局
             if re.search(r"[局县市区府厅委办州]$", window):
                 question = question.replace(window, "")

@@ -36,6 +36,7 @@ _DETAIL = re.compile(r"其中|与\s*20\d\d\s*年度?相比|比上年|较上年|�
 _ITEM = re.compile(r"[（(][一二三四五六七八九十\d]+[)）]")
 _CAPTION = re.compile(r"\s*(?:图|表)\s*\d")
 _PERIOD = re.compile(r"报告期内|全年|本年|年末|截至报告期末|20\d\d\s*年(?:度|末)?[,，]")
+_LEAD = re.compile(r"^(?:[\u4e00-\u9fff]*?(?:年度|年末|全年|全州|全市|全区|全县|本年|报告期内|公司|本行|本集团|实现|完成|共|其中|为))+")
 _ENDS = re.compile(r"[。！？!?]\s*$")
 _CHANGE = re.compile(r"比上年|同比|较上年|较去年|增长|下降|减少|增加|提高")
 
@@ -179,6 +180,7 @@ def _gain(s: _Said, report: Report, weight: dict[str, float], covered: set[str],
     gain += 0.5 * sum(weight[w] for w in weight if w in title and w not in said)
     gain += (1.0 if re.search(r"\d", s.text) else 0.0) + (0.5 if _CHANGE.search(s.text) else 0.0)
     gain += 1.0 if _PERIOD.search(s.text[:20]) else 0.0  # 「报告期内,公司实现…」「全年全市…」: the report's own year stated
+    gain -= min(1.0, 0.1 * sum(_qualified(s.plain, w) for w in said))  # 财政拨款收入支出总计: a part, not the whole
     rank = min((r for start, end, r in near if start <= s.start < end), default=None)
     return gain + (1.0 / (1 + rank) if rank is not None else 0.0)
 
@@ -195,3 +197,13 @@ def _lead_in(s: _Said, pool: list[_Said]) -> _Said | None:
     if at == 0 or pool[at].start - pool[at - 1].end > 8 or not re.search(r"\d", pool[at - 1].text):
         return None
     return pool[at - 1]
+
+
+def _qualified(plain: str, word: str) -> int:
+    """How many characters qualify a word where a sentence states it, past its subject and period words.
+
+    「财政拨款」 before 收入支出总计 is 4 (a part of the whole); 「2024年度收入支出总计」 is 0.
+    """
+    at = plain.find(word)
+    run = re.search(r"[\u4e00-\u9fff]*$", plain[:at]) if at > 0 else None
+    return len(_LEAD.sub("", run.group())) if run else 0

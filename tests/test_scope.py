@@ -152,3 +152,21 @@ def test_a_near_name_keeps_its_last_character_and_a_party_department_goes_by_its
     assert ("财政局", 2) in index.near("上海财攻局的三公经费")  # an OCR slip inside the name is still a reading
     names = aliases("中共上海市普陀区委社会工作部")
     assert {"普陀社会工作部", "普陀区社会工作部", "普陀区委社会工作部"} <= names and "委社会工作部" not in names
+
+
+def test_an_abbreviated_name_names_its_agency_and_is_no_content():
+    """「普陀区规划资源局」 and 「规划资源局」 abbreviate 上海市普陀区规划和自然资源局 (its characters, in order);
+    an abbreviation that fits two agencies names neither, and a name the corpus knows is never cut short."""
+    from corpus import Report
+
+    agencies = ["上海市普陀区规划和自然资源局", "上海市普陀区财政局", "上海市财政局", "沐阳县人民政府", "沭阳县发展和改革局"]
+    catalog = Catalog([Report(id=f"{k}.txt", source=f"{k}.txt", text="", agency=a, year=2024)
+                       for k, a in enumerate(agencies)])  # fmt: skip
+    for asked in ("普陀区规划资源局2024年基本支出占本年支出合计的比例", "规划资源局2024年项目支出占本年支出的比例"):
+        assert catalog.resolve(asked).agencies == ("上海市普陀区规划和自然资源局",)
+        assert "规划" not in catalog.strip_names(asked) and "资源局" not in catalog.strip_names(asked)
+    assert catalog.abbreviated("普陀区局2024年的支出") == (set(), [])  # fits both 普陀区 bureaus: no reading
+    # 沭阳县政府 is the OCR'd 沐阳县人民政府 (one character off): 「阳县政府」 is no abbreviation cut out of it
+    assert catalog.resolve("沭阳县政府2024年新收多少件").agencies == ("沐阳县人民政府",)
+    assert catalog.strip_names("沭阳县政府2024年新收多少件").startswith("新收") or "沭" not in catalog.strip_names(
+        "沭阳县政府2024年新收多少件")
