@@ -75,8 +75,10 @@ def figure(sentence: Sentence, words: list[str], question: str,
     asked_rate = bool(TEXT_ASKS_RATE.search(question))  # 「合格率是多少」: a percentage, not the 95 个 beside it
     head = sentence.context + re.split(_CLAUSE_END, text)[0]  # what the sentence is about, for clauses that say 其中…
     said = {w for w in words if len(w) >= 2 and w in text}
+    asked_kind = _ASKED_BUDGET_KIND.findall(question) or (["决算"] if _SPENT.search(question) else [])
     stated = set(re.findall(r"\d+(?:\.\d+)?", question.replace(",", "")))  # 「12348热线」; not the 2 of 2023年
     best = None
+    kinds: list[tuple[int, str]] = []  # (words told, budget kind of the clause) of every figure that qualifies
     for m in _FIGURE.finditer(text):
         if re.fullmatch(r"20\d\d", m.group(1)) and re.match(r"\s*年", text[m.end(1) :]):
             continue
@@ -131,15 +133,30 @@ def figure(sentence: Sentence, words: list[str], question: str,
             continue  # the sentence says a word asked that the figure's clause is not about (「旅游总收入」 beside 景区1个)
         level = asked_change and not _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()])
         key = (-len(told), level, -len(own), -_common(left, question), min(after)) if after else None
+        if key is not None:
+            kind = _BUDGET_KIND.findall(left)
+            kinds.append((len(told), kind[-1] if kind else ""))
+            if asked_kind and kind and not kind[-1].startswith(asked_kind[0]) and asked_kind[0] not in kind[-1]:
+                continue  # 「花了多少」 asks the 决算, not the 年初预算 the same clause chain states first
         if key is not None and (best is None or key < best[0]):
             best = (key, m)
     if best is None:
         return None
+    rivals = {k for told, k in kinds if told == -best[0][0]}
+    if not asked_kind and len(rivals) > 1 and "" not in rivals:
+        return None  # 「三公经费多少」: 年初预算0.95万元 and 支出决算0.00万元 are both its figures; neither is asked
     m = best[1]
     value = float(m.group(1).replace(",", ""))
     unit = m.group(2)
     value *= MULTIPLIER.get(unit or "", 1)
     return value, unit, sentence.start + m.start(), sentence.start + m.end()
+
+
+# A budget's figures come in kinds the same clause chain states one after another (「…年初预算为0.95万元,支出决算为
+# 0.00万元」): the kind asked, or — spent (花了, 用了) being the 决算 — none and so no one figure.
+_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
+_ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
+_SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")
 
 
 def _common(clause: str, question: str) -> int:

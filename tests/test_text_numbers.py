@@ -132,3 +132,18 @@ def test_no_typo_read_across_two_words():
     text = (Path(__file__).resolve().parent.parent / "corpus" / "reports" / "txt" / "006_pingtan_zonghe_shiyanqu_2023.txt").read_text()
     assert misspelt_in("平潭2023年季度通报和月通报一共开展了几次", text) is None
     assert misspelt_in("平潭2023年新收申情多少件", text + "本年新收政府信息公开申请") == ("申情", "申请")
+
+
+# 普陀区财政局 2024 决算 p.23, as printed: the year's budget and what was spent, one after the other
+_SANGONG = "“三公”经费财政拨款支出年初预算为0.95万元,支出决算为0.00万元,完成预算的 0%"
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("普陀区财政局2024年三公经费花了多少", 0.0),  # spent: the 决算
+    ("普陀区财政局2024年三公经费支出决算多少", 0.0),
+    ("普陀区财政局2024年三公经费年初预算多少", 0.95),  # 万元, as printed
+    ("普陀区财政局2024年三公经费多少", None),  # both are its figures and neither is asked: no one figure
+])
+def test_a_budgets_kind_of_figure_is_the_one_asked_or_none(question, value):
+    found = figure(Sentence("r", _SANGONG, 0, len(_SANGONG)), ["三公", "经费"], question)
+    assert (found[0] if found else None) == value
