@@ -240,6 +240,7 @@ def compose(content: str, history: list[Query]) -> Understood | None:
     """A reading from the question's structure, or None when it has none of these structures."""
     if _ABOUT_PROSE.search(content):
         return None
+    content = re.sub(r"[，,]\s*(?=除以|÷)", "", content)  # 「（予以公开+部分公开，除以办理结果总计）」: one formula
     named = COMPOSE_DENOMINATOR.search(content)
     if named is not None:  # 「予以公开的占百分之多少（分母用新收数）」: 予以公开 占 新收数 的百分之多少
         rest = content[: named.start()] + content[named.end() :]

@@ -137,13 +137,13 @@ class Planner:
         queries = [a.query for a in history if a.query is not None]
         named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
         understood = compose(content, queries) or self.understander.understand(content, queries, named, len(years))
+        if _POINTS.search(content):  # 「（A÷B）24年较23年变动几个百分点」: the rate read without the change, differenced
+            understood = self._points(content, understood, queries, named, len(years))
         if understood.via == "unsupported":  # a formula with an operation no Plan computes: said, not approximated
             return replace(plan, kind="partial", unexplained=(understood.described,), content=content)
         if (divide := COMPOSE_DIVIDE.search(content)) is not None and understood.via != "composed":
             # a division the structure did not read: no figure from another reading of the same words
             return replace(plan, kind="partial", unexplained=(divide.group(),), content=content)
-        if _POINTS.search(content):
-            understood = self._points(content, understood, queries, named, len(years))
         if len(years) > 2 and understood.query is not None and understood.query.op in ("difference", "growth", "multiple") \
                 and PLAN_ENDS.search(question):
             years = (years[0], years[-1])  # 「从2019年到2025年降了多少」: the two ends, not every year between

@@ -171,7 +171,7 @@ PLAN_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|�
 PLAN_RELATIVE_YEARS = re.compile(r"今年|去年|这一年|那一年")
 PLAN_POINTS = re.compile(r"百分点|几个点|多少个点|多少点")
 # The comparison clause of a change in points (「2024年比2023年提高了几个百分点」), removed to read the rate itself.
-PLAN_CHANGE = re.compile(r"(?:比|较|从|到|相比)[^，,。？?]{0,12}?(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升|多|少)了?"
+PLAN_CHANGE = re.compile(r"(?:(?<!占)比|较|从|到|相比)[^，,。？?]{0,12}?(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升|多|少)了?"
                      r"(?:多少|几)?个?(?:百分)?点|(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升)了?(?:多少|几)个?(?:百分)?点")
 
 # qa/followup.py

@@ -167,3 +167,14 @@ def test_how_a_share_changed_and_a_ranking_asked_in_everyday_words(assistant):
     assert not ranked.abstained
     said = ranked.answer
     assert said.index("351件") < said.index("61件") < said.index(" 2件")
+
+
+@pytest.mark.parametrize(("question", "value", "formula_part"), [
+    # 洪泽区: 2023 无法提供 13 of 总计 21 (61.9%), 2024 32 of 95 (33.68%); the user's own formula, then the change
+    ("洪泽区无法提供的占比（无法提供÷办理总计）24年较23年变动几个百分点", -28.22, "32 ÷ 95 = 33.68%"),  # 变动: signed
+    # 平潭: 2024 (71 + 29) ÷ 218 = 45.87%, 2025 (33 + 38) ÷ 148 = 47.97%; 「，除以」 inside the brackets is one formula
+    ("平潭的公开率（予以公开+部分公开，除以办理结果总计）2025年比2024年高了几个百分点", 2.1, "(33 + 38) ÷ 148 = 47.97%"),
+])
+def test_a_rate_the_user_defines_compared_between_two_years(assistant, question, value, formula_part):
+    answer = assistant.ask(question)
+    assert (answer.value, answer.unit) == (value, "个百分点") and formula_part in answer.answer
