@@ -70,6 +70,9 @@ class ProseReader:
             asked = TEXT_COMPARISON.sub("", asked)  # 「2024年比2023年少了多少篇」: each report is asked its own figure
             if TEXT_SPAN.search(asked):  # 「从2016年到2023年增加了多少亿元」: each year's level, then the change
                 asked = TEXT_CHANGE_VERB.sub("", TEXT_SPAN.sub("", asked))
+        multiple = bool(OP_MULTIPLE.search(plan.content))
+        if multiple:  # 「2022年的信息条数是2021年的多少倍」: each report its own figure, then divided as asked
+            asked = re.sub(r"是\s*(?:(?:19|20)?\d\d\s*年)?的?(?:多少|几)倍", "", asked)
         for report in sorted(plan.reports, key=lambda r: r.year or 0):
             one = self.chain.invoke({"question": asked, "report_ids": [report.id]})
             (found.append((report, one)) if one is not None else lacking.append(report))
@@ -85,6 +88,21 @@ class ProseReader:
             answer.formula = f"({' + '.join(format_number(v) for v in values)}) ÷ {len(values)} = {format_number(mean)}"
             answer.answer = f"平均每年 {format_number(mean)}{answer.unit or ''}（{answer.formula}）。" + listed
             return answer
+        asks_diff = TEXT_ASKS_DIFF.search(plan.content) or TEXT_COMPARISON.search(plan.content)  # 「比2016年增加了多少」
+        if (multiple or asks_diff) and any(v is None for v in values):
+            answer.abstained, answer.reason = True, "有的年份的报告只有文字、没有这一数字，无法计算"
+            answer.answer = listed + f"。{answer.reason}。"
+            return answer
+        asked_years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", plan.question)]
+        by_year = {r.year: a for r, a in found}
+        if multiple and len(found) == 2 and len(units) == 1 and not lacking and len(asked_years) >= 2 \
+                and all(by_year.get(y) is not None and by_year[y].value for y in asked_years[:2]):
+            top, bottom = (by_year[y] for y in asked_years[:2])  # in the order asked: the first ÷ the second
+            ratio = round((top.value or 0) / (bottom.value or 1), 2)
+            answer.value, answer.unit = ratio, "倍"
+            answer.formula = f"{format_number(top.value)} ÷ {format_number(bottom.value)} = {format_number(ratio)}"
+            answer.answer = f"{asked_years[0]}年是{asked_years[1]}年的 {format_number(ratio)} 倍（{answer.formula}）。" + listed
+            return answer
         growth = TEXT_GROWTH_ASKED.search(plan.content) and TEXT_ASKS_SHARE.search(plan.content)
         if growth and len(found) == 2 and all(v for v in values) and len(units) == 1 and not lacking:
             (first, a1), (second, a2) = found  # 「2023年比2016年增长了百分之多少」: the later over the earlier
@@ -93,7 +111,6 @@ class ProseReader:
             answer.formula = f"({format_number(a2.value)} ÷ {format_number(a1.value)} − 1) × 100% = {format_number(round(rate, 2))}%"
             answer.answer = f"{second.year}年比{first.year}年{'增长' if rate >= 0 else '下降'} {format_number(abs(round(rate, 2)))}%（{answer.formula}）。" + listed
             return answer
-        asks_diff = TEXT_ASKS_DIFF.search(plan.content) or TEXT_COMPARISON.search(plan.content)  # 「比2016年增加了多少」
         if asks_diff and len(found) == 2 and all(v is not None for v in values) and len(units) == 1 and not lacking:
             (first, a1), (second, a2) = found  # in year order: the later minus the earlier
             places = max(len(f"{v:g}".partition(".")[2]) for v in (a1.value or 0, a2.value or 0))

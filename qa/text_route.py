@@ -48,6 +48,9 @@ def terms(question: str) -> list[str]:
 
     # 「接听数是多少」 cut as 接听|数是: the copula glued to a word is no part of it
     words = [re.sub(r"(?<=.)[是为]$", "", w.strip()) for w in jieba.lcut(re.sub(r"20\d\d年?", "", question))]
+    # 「信息量」「申请量」: the amount of the thing, printed as the thing with its figure (政府信息10407条)
+    words = [w for w in words if re.sub(r"(?<=..)总?量$", "", w) not in _GENERIC]  # 「信息量」: generic, as 信息 is
+    words = [w for w in words if not re.fullmatch(r"[条件个次场篇项家]数", w)]  # 「信息条数」: how many, not a word
     words = [w for w in words if w and w not in _GENERIC and not all(ch in _STOP for ch in w) and re.search(r"\w", w)
              and not re.fullmatch(r"几[场个件条篇次名家项期份人天所座台辆倍成批]", w)]  # 「几场」 asks how many
     longer = [w for w in words if len(w) >= 2]

@@ -178,3 +178,20 @@ def test_how_a_share_changed_and_a_ranking_asked_in_everyday_words(assistant):
 def test_a_rate_the_user_defines_compared_between_two_years(assistant, question, value, formula_part):
     answer = assistant.ask(question)
     assert (answer.value, answer.unit) == (value, "个百分点") and formula_part in answer.answer
+
+
+@pytest.mark.parametrize(("question", "value", "said"), [
+    # 平潭's prose: 2021 「主动公开…政府信息2645条」, 2022 「共主动公开政府信息14571条」, 2023 13561条, 2024 10407条
+    ("平潭2022年主动公开的信息条数是2021年的多少倍", 5.51, "14571 ÷ 2645 = 5.51"),  # in the order asked
+    ("平潭主动公开的信息量，2024年比2023年少了多少条", 3154, "10407 − 13561"),  # 信息量: the amount of 信息, generic
+    ("平潭2024年主动公开的政府信息，按季度平均每季多少条？", 2601.75, "10407 ÷ 4 = 2601.75"),
+])
+def test_prose_figures_of_two_years_or_a_years_per_quarter(assistant, question, value, said):
+    answer = assistant.ask(question)
+    assert answer.value == value and said in answer.answer, answer.answer
+
+
+def test_a_multiple_of_two_years_with_one_year_in_words_only_is_no_figure(assistant):
+    # 洪泽区 2023's report says what it did on its website, never how many items it published
+    answer = assistant.ask("洪泽区2024年主动发布的政府信息条数是2023年的几倍？")
+    assert answer.abstained and answer.value is None
