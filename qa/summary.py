@@ -99,6 +99,9 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
         said = [s for s in said if s.end <= best.start or s.start >= best.end]
     if not chosen:
         return abstain(question, f"报告中没有找到说到「{topic}」的句子", scope)
+    unsaid = [p for p in _listed(topic) if not any(w in s.plain for s in chosen for w in topic_words(p, report))]
+    if unsaid:  # 「评级和目标价」: a summary that leaves out a thing asked by name is no summary of it
+        return abstain(question, f"报告中没有找到说到「{'」「'.join(unsaid)}」的句子（只找到其余的）", scope)
     quoted = sorted(set(chosen) | {lead for s in chosen if (lead := _lead_in(s, pool)) is not None}, key=lambda s: s.start)
     citations = [Citation(report.id, report.title, report.section_at(s.start), s.text, s.start, s.end,
                           report.page_at(s.start)) for s in quoted]  # fmt: skip
@@ -207,3 +210,9 @@ def _qualified(plain: str, word: str) -> int:
     at = plain.find(word)
     run = re.search(r"[\u4e00-\u9fff]*$", plain[:at]) if at > 0 else None
     return len(_LEAD.sub("", run.group())) if run else 0
+
+
+def _listed(topic: str) -> list[str]:
+    """The things a topic lists by name (「评级和目标价」 -> 评级, 目标价); none for a topic of one thing."""
+    parts = [p for p in re.split(r"[和及与、]|以及", topic) if len(p) >= 2]
+    return parts if len(parts) > 1 else []

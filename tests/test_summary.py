@@ -57,3 +57,8 @@ def test_a_budgets_three_public_expenses_summed_up_from_its_sentences(finance: R
 def test_a_topic_the_report_never_speaks_of_is_no_answer(finance: Report) -> None:
     answer = summarise("概括一下上海市财政局2025年的航天发射情况", "航天发射", finance, [], Scope())
     assert answer.abstained and "航天发射" in answer.answer
+
+
+def test_a_summary_of_things_named_one_by_one_says_which_it_did_not_find(finance: Report) -> None:
+    answer = summarise("说说三公经费预算和航天发射情况", "三公经费预算和航天发射", finance, [], Scope())
+    assert answer.abstained and "「航天发射」" in answer.answer and "三公经费预算」" not in answer.answer
