@@ -491,7 +491,7 @@ def _facts(number: int, row: list[str | None], label: str, labels: list[int], gr
 
 
 _LONE_FACT = re.compile(r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\- ]{1,11})[:：]\s*(\S.{0,80})")
-_ROW_UNIT = re.compile(r"[（(]\s*(%|元\s*[／/]\s*股|人|个|家|户|台|辆|次|倍|天|万元|亿元|元)\s*[)）]$")
+_ROW_UNIT = re.compile(r"[（(]\s*(%|元\s*[／/]\s*股|人|个|家|户|台|辆|次|倍|天|百万元|千万元|千元|万元|亿元|元)\s*[)）]$")
 _CURRENCY = ("元", "万元", "亿元", "千元", "百万元", "千万元")
 
 

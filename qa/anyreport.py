@@ -11,8 +11,10 @@ name and a period mean is `qa.anycells`; this module reads the question's struct
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from corpus import Report
+from corpus.about import RESEARCH
 from corpus.anytables import Fact, TableCell
 from qa.answer import Answer, Citation, Scope
 from qa.anycells import (
@@ -56,8 +58,27 @@ _FACT_LABELS = {"e-mail": "电子信箱", "email": "电子信箱", "电子邮箱
 _CONTACT_OF = r"联系方式|联系|投资者关系|证券事务部|证券部|董秘办|发邮件|想给|给"
 
 
+class _AsOf:
+    """A research report read as of another year than its own: its columns run over years (2023A, 2024E …)."""
+
+    def __init__(self, report: Report, year: int) -> None:
+        self._report, self.year = report, year
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._report, name)
+
+
+def as_of(report: Report, years: tuple[int, ...]) -> Report:
+    """The report as asked: a research report as of the one year asked of its columns, any other as it is."""
+    if report.kind == RESEARCH and len(years) == 1 and years[0] != report.year:
+        return cast(Report, _AsOf(report, years[0]))
+    return report
+
+
 def answer_any(question: str, content: str, report: Report) -> Answer | None:
     """The answer from the report's tables, or None when the question is not understood in full."""
+    if report.kind == RESEARCH:  # 「国元预测比亚迪2025年…」: a forecast is what its columns (2025E) hold
+        content = re.sub(r"预测|预计|预期|估计|预估", " ", content)
     if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
         content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", "", content)
     labels = labels_of(report)
@@ -189,9 +210,9 @@ def _answer(question: str, report: Report, text: str, value: float | None, unit:
 def _in_asked_unit(question: str, value: float, unit: str | None) -> str:
     """「多少万元」 asked of a cell in 元: the figure in the unit asked too, exactly (「（即 17,191.52 万元）」)."""
     asked = re.search(r"(百万元|千万元|万元|亿元)", question)
-    if not asked or unit != "元" or asked.group(1) == unit:
+    if not asked or unit not in ("元", *_SCALE) or asked.group(1) == unit:
         return ""
-    return f"（即 {value / _SCALE[asked.group(1)]:,.2f} {asked.group(1)}）"
+    return f"（即 {value * _SCALE.get(unit or '', 1) / _SCALE[asked.group(1)]:,.2f} {asked.group(1)}）"
 
 
 def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:

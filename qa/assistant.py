@@ -17,7 +17,7 @@ from corpus import QuestionError, Report, Settings
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.anycells import misspelt_in
-from qa.anyreport import answer_any, unsaid
+from qa.anyreport import answer_any, as_of, unsaid
 from qa.execute import Executor
 from qa.lexicon import ALSO_ADDED, ALSO_READ
 from qa.plan import Plan, Planner, which_report
@@ -200,7 +200,8 @@ class Assistant:
         if plan.kind == "partial":
             return self._partial(plan)
         if plan.kind == "any":
-            found = answer_any(plan.question, plan.content, plan.reports[0]) if len(plan.reports) == 1 else None
+            found = answer_any(plan.question, plan.content, as_of(plan.reports[0], plan.years)) \
+                if len(plan.reports) == 1 else None
             if found is None and len(plan.reports) == 1 and plan.otherwise is not None and plan.otherwise.combine == "each":
                 found = self._each_from_tables(plan.otherwise.parts, plan)
             if found is not None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from corpus import Report
-from corpus.about import DISCLOSURE
+from corpus.about import DISCLOSURE, RESEARCH
 from qa.answer import Answer, Scope
 from qa.anyreport import each_part, share_parts, shared_tail
 from qa.compose import compose, stated_premise
@@ -318,6 +318,13 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     if not years and (short := re.search(r"(?<![\d０-９])(\d{2})年", question)):
         years = (2000 + int(short.group(1)),)  # 「四方科技19年归母净利润」
     chosen = [r for r in reports if r.year in years] if years else reports
+    if years and not chosen and len(years) == 1:  # a research report's columns are years (2023A, 2024E …), not reports
+        chosen = [r for r in reports if r.kind == RESEARCH and any(str(years[0]) in c for t in r.tables for c in t.columns)]
+        if chosen:
+            report = max(chosen, key=lambda r: r.year or 0)
+            return replace(plan, kind="any", reports=[report], agencies=agencies, years=years,
+                           scope=Scope((report.id,), agencies, years), text_ids=[report.id],
+                           otherwise=replace(plan, kind="abstain", reason=f"{label(report)}的表格中没有找到{years[0]}年的这一数字"))
     if len(years) > 2 and {r.year for r in chosen} == {years[0], years[-1]}:
         years = (years[0], years[-1])  # 「从2016年到2023年增加了多少」: the two ends, each its own report
     missing = ""

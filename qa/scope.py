@@ -71,6 +71,9 @@ def aliases(agency: str) -> set[str]:
             if name.endswith(suffix) and len(name) > len(suffix) + 1:
                 names.add(name[: -len(suffix)])
     for name in list(names):
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,4}证券", name):  # 「国元证券」 is 国元 to its readers
+            names.add(name[:-2])
+    for name in list(names):
         bare = re.sub(r"(?:省|市|县|区|综合实验区)$", "", name)
         if len(bare) >= 2 and bare != name:
             names.add(bare)

@@ -694,3 +694,39 @@ def test_a_summary_quotes_the_bulletins_sentences_and_computes_nothing(bulletins
 def test_a_contact_asked_in_everyday_words(sifang: Report, question: str, name: str) -> None:
     answer = answer_any(question, question, sifang)
     assert answer is not None and answer.answer.endswith(name)
+
+
+@pytest.fixture(scope="module")
+def guoyuan(tmp_path_factory: pytest.TempPathFactory):
+    """国元证券's research report on 比亚迪 (cover and p.34, its 表20 盈利预测: 2022, 2023, 2024E, 2025E, 2026E)."""
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("guoyuan")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "guoyuan_securities_byd_2024_initiation_report_p1+p34.pdf", corpus)
+    settings = Settings(home=tmp / "home", corpus=corpus)
+    assistant = Assistant.from_corpus(corpus, settings=settings, embeddings=FakeEmbeddings(), progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.mark.parametrize(("question", "value", "column"), [
+    # 表20 公司盈利预测, as printed: 归母净利润(百万元) 30040.81 | 39478.66 | 54830.06 …; 每股收益(元) … 18.83 (2025E)
+    ("国元预测比亚迪2024年归母净利润多少", 39478.66, "2024E"),
+    ("国元预测比亚迪2025年每股收益多少", 18.83, "2025E"),
+    ("比亚迪2023年归母净利润多少", 30040.81, "2023"),  # a year before the report's own: its column, not a report
+])
+def test_a_research_reports_years_are_its_columns(guoyuan, question, value, column) -> None:
+    answer = guoyuan.ask(question)
+    assert answer.value == value and f"，{column}）" in answer.answer, answer.answer
+
+
+def test_a_figure_asked_in_another_money_unit_is_converted_exactly(guoyuan) -> None:
+    answer = guoyuan.ask("国元证券预测比亚迪2024年归母净利润多少亿元？")  # the row prints (百万元): 39,478.66 百万元
+    assert "39,478.66 百万元" in answer.answer and "（即 394.79 亿元）" in answer.answer
+
+
+def test_a_year_no_column_holds_is_said(guoyuan) -> None:
+    answer = guoyuan.ask("比亚迪2019年归母净利润多少")
+    assert answer.abstained and answer.value is None
