@@ -113,6 +113,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
         own = {w for w in words if len(w) >= 2 and w in left}
         follows = {w for w in words if len(w) >= 2 and w in right}  # 「对29项…重要政策文件进行解读」
         opens = not re.sub(rf"[{''.join(STOP)}\s]", "", re.sub(r"[^\u4e00-\u9fff]", "", left))  # nothing but 对, 的, 共…
+        if re.match(r"[\s(（]*(?:其中[:：,，]?)?其他", left) and "其他" not in question:
+            continue  # 「其他应主动公开政府信息856条」: the residual item of a breakdown is never the thing asked
         if opens and follows:  # a figure that opens its clause is read with the words after it
             left, own = right, follows
             after = after or [min(right.find(w) for w in follows)]

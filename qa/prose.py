@@ -70,6 +70,8 @@ class ProseReader:
             asked = TEXT_COMPARISON.sub("", asked)  # 「2024年比2023年少了多少篇」: each report is asked its own figure
             if TEXT_SPAN.search(asked):  # 「从2016年到2023年增加了多少亿元」: each year's level, then the change
                 asked = TEXT_CHANGE_VERB.sub("", TEXT_SPAN.sub("", asked))
+        if OP_AVERAGE.search(plan.content):  # 「这四年的年均值」: each year's own figure is what its report is asked
+            asked = re.sub(r"的?(?:年均值|年平均值|平均值|年均数|平均数|均值|年均|平均每年|每年平均|平均)", "", asked)
         multiple = bool(OP_MULTIPLE.search(plan.content))
         if multiple:  # 「2022年的信息条数是2021年的多少倍」: each report its own figure, then divided as asked
             asked = re.sub(r"是\s*(?:(?:19|20)?\d\d\s*年)?的?(?:多少|几)倍", "", asked)

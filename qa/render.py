@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer import Answer, abstain
 from qa.query import Measure, Query
-from qa.vocabulary import OP_MULTIPLE, TEXT_ASKS_DIFF
+from qa.vocabulary import OP_AVERAGE, OP_MULTIPLE, TEXT_ASKS_DIFF
 
 if TYPE_CHECKING:
     from qa.plan import Plan
@@ -105,7 +105,8 @@ def restate(plan: Plan) -> str | None:
         done = {"ratio": "相除", "share": "相除（百分比）", "difference": "相减"}.get(plan.combine, "相加")
         how += f"，{joined}各自的数字{done}" if plan.parts else ""
         if plan.per_report:
-            how += "，逐份报告读出后相除（按问的先后）" if OP_MULTIPLE.search(plan.content) else \
+            how += "，逐份报告读出后平均" if OP_AVERAGE.search(plan.content) else \
+                "，逐份报告读出后相除（按问的先后）" if OP_MULTIPLE.search(plan.content) else \
                 "，逐份报告读出后相减" if TEXT_ASKS_DIFF.search(plan.content) else "，逐份报告读出后列出（或相加）"
         return f"理解为：{head}，在报告正文中查找{how}"
     what = describe_query(plan.query) + ("（沿用上文的栏目）" if "measure" in inherited else "")

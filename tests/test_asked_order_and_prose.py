@@ -195,3 +195,10 @@ def test_a_multiple_of_two_years_with_one_year_in_words_only_is_no_figure(assist
     # 洪泽区 2023's report says what it did on its website, never how many items it published
     answer = assistant.ask("洪泽区2024年主动发布的政府信息条数是2023年的几倍？")
     assert answer.abstained and answer.value is None
+
+
+def test_the_yearly_mean_of_a_prose_figure_over_four_reports(assistant):
+    # 平潭 主动公开政府信息: 2021 2645条, 2022 14571条, 2023 13561条, 2024 10407条 — each from its own report
+    answer = assistant.ask("平潭2021—2024年主动公开政府信息条数的年均值是多少")
+    assert answer.value == 10296 and answer.formula == "(2645 + 14571 + 13561 + 10407) ÷ 4 = 10296"
+    assert "平均" in (answer.understood or "")

@@ -147,3 +147,10 @@ _SANGONG = "“三公”经费财政拨款支出年初预算为0.95万元,支出
 def test_a_budgets_kind_of_figure_is_the_one_asked_or_none(question, value):
     found = figure(Sentence("r", _SANGONG, 0, len(_SANGONG)), ["三公", "经费"], question)
     assert (found[0] if found else None) == value
+
+
+def test_the_residual_item_of_a_breakdown_is_never_the_thing_asked():
+    # 平潭 2019: 「共公布政府信息2599条，(其中…其他应主动公开政府信息856条)」 — 856 is the 其他 item, not 主动公开
+    text = "我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条，其他应主动公开政府信息856条)"
+    assert figure(Sentence("r", text, 0, len(text)), ["主动"], "平潭2019年主动公开信息多少条") is None
+    assert figure(Sentence("r", text, 0, len(text)), ["其他", "主动"], "其他应主动公开的有多少条")[0] == 856
