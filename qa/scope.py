@@ -70,9 +70,7 @@ def aliases(agency: str) -> set[str]:
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) > len(suffix) + 1:
                 names.add(name[: -len(suffix)])
-    for name in list(names):
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,4}证券", name):  # 「国元证券」 is 国元 to its readers
-            names.add(name[:-2])
+    names |= {stem for name in names if (stem := _short_stem(name))}
     for name in list(names):
         bare = re.sub(r"(?:省|市|县|区|综合实验区)$", "", name)
         if len(bare) >= 2 and bare != name:
@@ -82,6 +80,17 @@ def aliases(agency: str) -> set[str]:
             names.add(place.group()[:-1] + name[place.end():])  # 沭阳发改局, 上海司法局: the place without 县/市
     generic = "人民政府办公厅办公室"
     return {n for n in names if len(n) >= 2 and n not in generic and not n.startswith("人民")}
+
+
+def _short_stem(name: str) -> str | None:
+    """「邮储银行」 is 邮储, 「国元证券」 国元 to their readers — unless the stem is an everyday word (平安, 招商, 建设)."""
+    m = re.fullmatch(r"([\u4e00-\u9fff]{2})(?:银行|证券)", name)
+    if m is None:
+        return None
+    import jieba
+
+    jieba.dt.check_initialized()  # its dictionary is loaded on first use
+    return m.group(1) if (jieba.dt.FREQ.get(m.group(1)) or 0) < 50 else None
 
 
 _ABBREVIATION_TAILS = ("局", "厅", "委", "部", "办", "院", "中心", "公司", "集团", "银行", "政府")
@@ -211,7 +220,8 @@ class Catalog:
         self._by_agency: dict[str, list[Report]] = {}
         for report in self.reports:
             self._by_agency.setdefault(report.agency, []).append(report)
-            for name in aliases(report.agency) | {n for n in getattr(report, "names", ()) if len(n) >= 2}:
+            own = {n for n in getattr(report, "names", ()) if len(n) >= 2}
+            for name in aliases(report.agency) | own | {stem for n in own if (stem := _short_stem(n))}:
                 self.alias_map.setdefault(name, set()).add(report.agency)
             place = _PLACE.match(report.agency)
             if place and place.end() < len(report.agency):

@@ -170,3 +170,17 @@ def test_an_abbreviated_name_names_its_agency_and_is_no_content():
     assert catalog.resolve("沭阳县政府2024年新收多少件").agencies == ("沐阳县人民政府",)
     assert catalog.strip_names("沭阳县政府2024年新收多少件").startswith("新收") or "沭" not in catalog.strip_names(
         "沭阳县政府2024年新收多少件")
+
+
+def test_a_banks_or_brokers_short_stem_is_its_name_unless_an_everyday_word():
+    """「邮储」 is 邮储银行, 「国元」 国元证券; 「平安」 and 「招商」 are words people use of other things too."""
+    from corpus import Report
+
+    reports = [Report(id="psbc.html", source="psbc.html", text="", agency="中国邮政储蓄银行股份有限公司", year=2019,
+                      names=["邮储银行", "601658"]),
+               Report(id="pab.pdf", source="pab.pdf", text="", agency="平安银行股份有限公司", year=2024, names=["平安银行"]),
+               Report(id="gy.pdf", source="gy.pdf", text="", agency="国元证券", year=2024, names=["比亚迪"])]
+    catalog = Catalog(reports)
+    assert catalog.resolve("邮储2019年营业收入多少").agencies == ("中国邮政储蓄银行股份有限公司",)
+    assert catalog.resolve("国元给比亚迪啥评级").agencies == ("国元证券",)
+    assert catalog.resolve("平安建设的投入有多少").agencies == ()
