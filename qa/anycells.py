@@ -204,8 +204,12 @@ def labels_of(report: Report) -> dict[str, list[TableCell]]:
 
 
 def find_measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[list[tuple[str, ...]], str]:
-    """The measures a question names (longest names first, no overlaps), and the question without them."""
-    names = sorted({*SYNONYMS, *labels}, key=len, reverse=True)
+    """The measures a question names (longest names first, no overlaps), and the question without them.
+
+    Of two names of one length that overlap (「营业收入同比」: 营业收入, 收入同比), the one starting first wins — on
+    every run (a set's order changes with the process's hash seed).
+    """
+    names = sorted({*SYNONYMS, *labels}, key=lambda n: (-len(n), content.find(n) % (len(content) + 1), n))
     found: list[tuple[int, tuple[str, ...]]] = []
     rest = content
     for name in names:

@@ -47,6 +47,7 @@ from qa.formulas import (
 from qa.said import unsaid
 
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|同比|环比"
+_ASKED_UNIT = re.compile(r"(?:多少|几)\s*(?:百万|千万|万|亿|千)?(元|人|户|家|台|辆|吨|亩|套)")
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
 _FACT_WORDS = {"联系邮箱": "电子信箱", "电子邮箱": "电子信箱", "邮箱地址": "电子信箱", "电子邮件": "电子信箱", "邮箱": "电子信箱",
                "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "法人代表": "法定代表人", "地址": "办公地址",
@@ -131,6 +132,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         return _unclear_answer(question, report, unclear)
     if any(p is None for p in picks):
         return None
+    unit = _ASKED_UNIT.search(question)
+    if unit and any(p.cell.unit and not p.cell.unit.endswith(unit.group(1)) for p in picks if p is not None):
+        return None  # 「…分别多少元」 answered with 城镇 1,654,272 人 (户籍人口's row): not the thing asked
     return _noted(_values_answer(question, report, [p for p in picks if p is not None], prior), misread)
 
 

@@ -115,9 +115,9 @@ FUNCTION = re.compile(
 
 @functools.lru_cache(maxsize=65536)
 def norm_label(label: str) -> str:
-    """A printed row label without its numbering and sign words: 「其中：营业收入」 -> 营业收入."""
+    """A printed row label without its numbering and sign words: 「其中：营业收入」 -> 营业收入, 「#税收收入」 -> 税收收入."""
     s = re.sub(r"\s+", "", label)
-    s = re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|加[:：]|减[:：]|其中[:：]|其中)+", "", s)
+    s = re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|加[:：]|减[:：]|其中[:：]|其中|#|＃)+", "", s)
     s = re.sub(r"[（(](?:净亏损|亏损|损失|减少|收益)[^）)]*[)）]$", "", s)
     return s.strip("：:")
 

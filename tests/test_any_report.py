@@ -730,3 +730,23 @@ def test_a_figure_asked_in_another_money_unit_is_converted_exactly(guoyuan) -> N
 def test_a_year_no_column_holds_is_said(guoyuan) -> None:
     answer = guoyuan.ask("比亚迪2019年归母净利润多少")
     assert answer.abstained and answer.value is None
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("question", "value"), [
+    # 表12 2023年财政收支情况: 「#一般公共预算收入 77.25」「#税收收入 39.52」 — # marks 其中 in a bulletin's table
+    ("黔东南2023年税收收入是多少", 39.52),
+    ("黔东南2023年税收收入占一般公共预算收入比重", 51.16),
+])
+def test_a_bulletins_table_row_marked_of_which(qiandongnan, question, value) -> None:
+    answer = qiandongnan.ask(question)
+    assert answer.value == pytest.approx(value, abs=0.005)
+    assert all((c.cell or {}).get("table") == "表12 2023年财政收支情况" for c in answer.citations)
+
+
+def test_overlapping_names_of_one_length_read_the_same_on_every_run(guoyuan) -> None:
+    # 「营业收入同比增长」 holds 营业收入 and 收入同比 (a row of 表20 too): the one starting first, whatever the hash seed
+    from qa.anycells import find_measures
+
+    labels = {"营业收入(百万元)": [], "营业收入": [], "收入同比": []}
+    assert find_measures("营业收入同比增长多少", labels)[0] == [("营业收入",)]
