@@ -135,6 +135,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     unit = _ASKED_UNIT.search(question)
     if unit and any(p.cell.unit and not p.cell.unit.endswith(unit.group(1)) for p in picks if p is not None):
         return None  # 「…分别多少元」 answered with 城镇 1,654,272 人 (户籍人口's row): not the thing asked
+    if len({p.cell.unit for p in picks if p is not None}) > 1:
+        return None  # things asked side by side in different units (「城镇、农村…各多少」: 人 and 元): one misread
     return _noted(_values_answer(question, report, [p for p in picks if p is not None], prior), misread)
 
 

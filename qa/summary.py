@@ -1,7 +1,7 @@
 """A summary asked of one report (「简单总结一下四方科技2019年的经营业绩」): the report's own sentences, quoted.
 
-No figure is computed or restated: the answer is the two or three sentences of the report that say the most about
-the topic — its words, or the measures the topic stands for (业绩: 营业收入, 净利润) — each cited with its page.
+No figure is computed or restated, and no summary is claimed: the answer declines to summarise and quotes the two
+to four sentences of the report that say the most about the topic — its words, or the measures the topic stands for (业绩: 营业收入, 净利润) — each cited with its page.
 Each sentence chosen must say a topic word the ones before it did not; a sentence of figures beats one without
 (unless the topic is no matter of figures: 战略, 定位, 模式, 风险); definitions, data-source notes and table rows read
 as text are never chosen; a sentence opening 「其中」 is quoted with the one it details. None that says a topic
@@ -106,8 +106,9 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
     citations = [Citation(report.id, report.title, report.section_at(s.start), s.text, s.start, s.end,
                           report.page_at(s.start)) for s in quoted]  # fmt: skip
     lines = [f"{i}. {c.quote}" + (f"（第{c.page}页）" if c.page else "") for i, c in enumerate(citations, 1)]
-    return Answer(question=question, answer=f"报告原文中关于「{topic}」的要点（摘录原句，未作计算）：\n" + "\n".join(lines),
-                  route="text", citations=citations, scope=scope)
+    reason = "概括类问题只摘录报告原句，不代为概括（原句未必包含全部要点）"
+    return Answer(question=question, answer=f"无法代为概括。报告原文中说到「{topic}」的句子（摘录，未作计算）：\n" + "\n".join(lines),
+                  route="text", citations=citations, scope=scope, abstained=True, reason=reason)
 
 
 def _pool(report: Report) -> list[_Said]:

@@ -138,12 +138,25 @@ def _candidates(
             doc = Document(page_content=whole.text, metadata={"report_id": rid, "start": 0, "end": len(whole.text)})
             found += [(len(docs), s) for s in _sentences(doc, whole) if (rid, s.start) not in seen and words
                       and all(w in s.scored for w in words) and _statement(s)]
-    if contact is not None:
-        return [c for c in found if contact.search(c[1].text)], "contact"
+    if contact is not None:  # the issuer's own contact, not a shareholder's (「…投资有限公司成立于…,注册地址:…」)
+        return [c for c in found if contact.search(c[1].text) and not _other_company(c[1].text, reports[c[1].report_id])], \
+            "contact"
     if problems:
         in_five = [c for c in found if reports[c[1].report_id].section_at(c[1].start).startswith("五")]
         return (in_five, "problems") if in_five else (found, None)
     return found, None
+
+
+def _other_company(text: str, report: Report) -> str | None:
+    """A company the sentence is about that is not the report's issuer (its name or one of its other names)."""
+    for m in _COMPANY.finditer(text):
+        name = m.group()
+        if not (name in report.agency or report.agency in name or any(n and n in name for n in report.names)):
+            return name
+    return None
+
+
+_COMPANY = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:股份有限公司|有限责任公司|有限公司)")
 
 
 def _number_answer(question: str, best: Sentence, report: Report, words: list[str], scope: Scope,

@@ -47,7 +47,8 @@ def finance() -> Report:
 def test_a_budgets_three_public_expenses_summed_up_from_its_sentences(finance: Report) -> None:
     """p.21: 「2025年“三公”经费预算数为346.30万元,与2024年预算持平。其中:(一)因公出国(境)费288.70万元…」."""
     answer = summarise("说说上海市财政局2025年三公经费预算情况", "三公经费预算", finance, [], Scope())
-    assert not answer.abstained and answer.value is None and "未作计算" in answer.answer
+    # quoted, never claimed as a summary: the answer declines to summarise and lays out the report's sentences
+    assert answer.abstained and answer.value is None and answer.answer.startswith("无法代为概括") and "未作计算" in answer.answer
     for printed in ("346.30万元", "288.70万元", "32.20万元"):
         assert printed in answer.answer
     assert all(c.page == 21 for c in answer.citations) and len(answer.citations) >= 3
@@ -62,3 +63,13 @@ def test_a_topic_the_report_never_speaks_of_is_no_answer(finance: Report) -> Non
 def test_a_summary_of_things_named_one_by_one_says_which_it_did_not_find(finance: Report) -> None:
     answer = summarise("说说三公经费预算和航天发射情况", "三公经费预算和航天发射", finance, [], Scope())
     assert answer.abstained and "「航天发射」" in answer.answer and "三公经费预算」" not in answer.answer
+
+
+def test_a_contact_sentence_about_another_company_is_not_the_issuers() -> None:
+    """平安银行 2024 prints a shareholder's profile: 「深圳市盈中泰投资有限公司成立于…,注册地址: 深圳市宝安区…」."""
+    from qa.text_route import _other_company
+
+    bank = Report(id="pab.pdf", source="pab.pdf", text="", agency="平安银行股份有限公司", year=2024, names=["平安银行"])
+    shareholder = "深圳市盈中泰投资有限公司成立于2001年12月29日,注册地址: 深圳市宝安区福永街道龙翔北路龙翔山庄B46栋102室"
+    assert _other_company(shareholder, bank) == "深圳市盈中泰投资有限公司"
+    assert _other_company("平安银行股份有限公司注册地址为深圳市罗湖区深南东路5047号", bank) is None
