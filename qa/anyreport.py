@@ -135,8 +135,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     unit = _ASKED_UNIT.search(question)
     if unit and any(p.cell.unit and not p.cell.unit.endswith(unit.group(1)) for p in picks if p is not None):
         return None  # 「…分别多少元」 answered with 城镇 1,654,272 人 (户籍人口's row): not the thing asked
-    if len({p.cell.unit for p in picks if p is not None}) > 1:
-        return None  # things asked side by side in different units (「城镇、农村…各多少」: 人 and 元): one misread
+    if len({p.cell.unit for p in picks if p is not None}) > 1 and _one_measure_of_several(content, report):
+        return None  # one measure of two things (「城镇、农村…人均可支配收入各多少」) in two units (人, 元): one misread
     return _noted(_values_answer(question, report, [p for p in picks if p is not None], prior), misread)
 
 
@@ -145,6 +145,17 @@ _SHARE = re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:占|与|和|跟)(?
 _WITHIN = re.compile(r"(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?:里面|里头|当中|之中|里|中)[，,]?的?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)"
                      r"(?:所占的?|占了?)(?:多大|多少)?的?(?:比重|比例|百分比|百分之几|比值|占比)?")
 _NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=是|为|有|多少|[（(？?，,]|$)")
+
+
+def _one_measure_of_several(content: str, report: Report) -> bool:
+    """「城镇、农村常住居民人均可支配收入各多少」: the things asked share their measure (not 「每股收益和ROE」)."""
+    parts = [re.sub(r"(?:是|有)?(?:多少|几).*$", "", p) for p in each_part(content, report.text)]
+    if len(parts) < 2:
+        return False
+    shared = 0
+    while shared < min(map(len, parts)) and len({p[len(p) - shared - 1] for p in parts}) == 1:
+        shared += 1
+    return shared >= 2
 
 
 def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:

@@ -555,6 +555,8 @@ def test_two_years_of_one_place_each_from_its_own_bulletin(qiandongnan, question
     # never 「城镇常住居民人均消费支出 26944 元」, which says 城镇 but not 可支配收入
     ("黔东南2023年城镇和农村常住居民人均可支配收入分别多少元？", ("40867", "14239")),
     ("黔东南2023年第一产业和第三产业增加值分别是多少", ("277.25", "758.14")),
+    # 表1 prints 「#城镇 1,654,272」 (人): 城镇 is 户籍人口's row too, but the two share 人均可支配收入, in 元
+    ("黔东南2023年城镇、农村常住居民人均可支配收入各多少？", ("40867", "14239")),
 ])
 def test_each_of_two_with_the_words_they_share(qiandongnan, question, figures) -> None:
     answer = qiandongnan.ask(question)
