@@ -97,7 +97,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
             measures, rest = find_measures(fixed, labels)
             left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     if formula is None and not measures:
-        return _fact_answer(question, content, report)
+        return _fact_answer(question, content, report) or _code_answer(question, content, report)
     if formula is None:  # a text cell whose label explains every word (「投资者关系邮箱」: 投资者 is no row asked)
         fact = _fact_answer(question, content, report)
         if fact is not None:
@@ -330,6 +330,23 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
     return Answer(question=question, answer=f"{_who(report)}报告中{what}：{fact.value}", route="table", citations=[citation],
                   scope=Scope((report.id,), (report.agency,), (report.year,) if report.year else ()),
                   understood=f"理解为：{report.agency}「{title}」中的「{what}」")
+
+
+def _code_answer(question: str, content: str, report: Report) -> Answer | None:
+    """「生物股份股票代码多少」: the issuer's six-digit code as the report prints it (its cover or 公司简介), cited."""
+    asked = FUNCTION.sub(" ", re.sub(r"(?:股票|证券|A股)代码|多少|是什么|是啥", " ", without_places(content, report)))
+    if not re.search(r"(?:股票|证券|A股)代码", content) or re.search(r"[\u4e00-\u9fff]", asked):
+        return None
+    codes = [n for n in report.names if re.fullmatch(r"\d{6}", n)]
+    at = report.text.find(codes[0]) if len(codes) == 1 else -1
+    if at < 0:
+        return None
+    start, end = max(0, at - 30), at + 6
+    quote = report.text[start:end].replace("\n", " ").strip()
+    citation = Citation(report.id, report.title, report.section_at(at), quote, start, end, report.page_at(at))
+    return Answer(question=question, answer=f"{_who(report)}的股票代码：{codes[0]}", route="text", citations=[citation],
+                  scope=Scope((report.id,), (report.agency,), (report.year,) if report.year else ()),
+                  understood=f"理解为：{report.agency}的股票代码（报告中印出的）")
 
 
 def each_part(content: str, printed: str = "") -> tuple[str, ...]:

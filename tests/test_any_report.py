@@ -752,3 +752,9 @@ def test_overlapping_names_of_one_length_read_the_same_on_every_run(guoyuan) -> 
 
     labels = {"营业收入(百万元)": [], "营业收入": [], "收入同比": []}
     assert find_measures("营业收入同比增长多少", labels)[0] == [("营业收入",)]
+
+
+def test_the_stock_code_asked_is_the_one_the_report_prints(sifang: Report) -> None:
+    answer = answer_any("四方科技的股票代码是什么", "的股票代码是什么", sifang)  # the cover: 「股票代码：603339」
+    assert answer is not None and answer.answer.endswith("603339") and "603339" in answer.citations[0].quote
+    assert answer_any("四方科技的股票代码和注册资本", "的股票代码和注册资本", sifang) is None  # 注册资本 is not the code
