@@ -129,6 +129,7 @@ class Assistant:
 
     def retrieve(self, question: str, reports: list[str] | None = None) -> list[Any]:
         """The passages the text route reads for a question (top k, in the question's scope)."""
+        reports = self.catalog.report_ids(reports) if reports else None
         catalog = self.catalog.restricted(set(reports)) if reports else self.catalog
         resolved = catalog.resolve(question)
         restricted = resolved.agencies or resolved.years or reports
@@ -141,7 +142,7 @@ class Assistant:
         """Answer one question; `history` (earlier Answers, most recent last) lets follow-ups inherit scope."""
         started = time.perf_counter()
         question = _check_question(question)
-        answer = self._answer(question, list(history or []), reports)
+        answer = self._answer(question, list(history or []), self.catalog.report_ids(reports) if reports else None)
         if self.llm is not None and not answer.abstained:
             from qa.llm import phrase
 
@@ -223,6 +224,9 @@ class Assistant:
         answer = self.executor.run(plan.asked, plan.query, [r.id for r in plan.reports], plan.scope)
         if plan.printed_rate and not answer.abstained:
             self._add_printed_rate(answer, plan.question, plan.reports)
+        if answer.value is not None and plan.query.op == "value" and len(plan.reports) == 1 and "一栏为空" in answer.answer \
+                and self._text_differs(answer, plan.query.measures[0].row, plan.reports[0]):
+            return answer
         if answer.value is None and plan.blank_to_text:
             # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells);
             # a sum of named rows, each of its parts from its own sentence, added
@@ -350,6 +354,26 @@ class Assistant:
                 answer.citations = [*answer.citations, Citation(report.id, report.title, report.section_at(start),
                                                                sentence.strip(), start, m.end(), report.page_at(start))]
                 return
+
+    def _text_differs(self, answer: Answer, row: str, report: Report) -> bool:
+        """A total the table leaves blank, summed from its cells, that the report's text states otherwise: both, no figure.
+
+        上海市人民政府办公厅 2019 leaves 无法提供 blank (its cells add up to 337) and writes 「无法提供265件」 (its 不掌握
+        row alone): which one the user means is not for us to pick.
+        """
+        text = getattr(self.index.reports.get(report.id), "text", "")
+        for m in re.finditer(re.escape(row.split("/")[-1]) + r"(?:[^。；;，,\d及和与、]{0,6}?)(\d+)\s*件", text):
+            if float(m.group(1)) == answer.value:
+                return False
+            start = max(text.rfind(c, 0, m.start()) for c in "。；;\n") + 1
+            sentence = text[start : m.end()].strip()
+            answer.answer = (f"报告的表格与正文说法不一，无法给出单一数字：{answer.answer}；而正文写的是「{sentence}」"
+                             f"（{m.group(1)}件）。")
+            answer.value = None
+            answer.citations = [*answer.citations, Citation(report.id, report.title, report.section_at(start), sentence,
+                                                           start, m.end(), report.page_at(start))]
+            return True
+        return False
 
     def run_query(self, query: Query | dict[str, Any], reports: list[str] | None = None) -> Answer:
         """Answer a `Query` given as a value or its JSON form (the `query_cells` tool), over its scope."""

@@ -28,6 +28,12 @@ def listed(items: list[str], sep: str = "；", limit: int = LIST_LIMIT) -> str:
     return sep.join(items[:limit]) + f"{sep}……（另有 {len(items) - limit} 项，见引用与数据表）"
 
 
+def summed_formula(parts: Figure) -> str:
+    """「148 + 1 = 149」: a blank total recomputed from its printed parts (blanks, proven 0, left out)."""
+    printed = [format_number(c["value"]) for c in parts.cells if c["value"] is not None]
+    return " + ".join(printed or ["0"]) + f" = {format_number(_plain(parts.value or 0))}"
+
+
 def _days(year: int | None) -> int:
     return 366 if year and year % 4 == 0 and (year % 100 or year % 400 == 0) else 365
 
@@ -101,8 +107,14 @@ class Executor:
         order = f"v {'DESC' if query.descending else 'ASC'} NULLS LAST, s.year NULLS FIRST, s.agency, s.id" if ranked else ""
         figures = read_figures(self.db, measures_read(query), report_ids, order)
         op = "count_where" if query.op == "count" else query.op
+        single = op == "value" and len(figures) == 1  # one blank figure is said as such (`_value`)
+        filled = {} if single else self._fill_blanks(query, figures)
+        figures = [filled.get(id(f), (f, f))[1] for f in figures]
         handler: Callable[[Query, list[Figure], Scope], Result] = getattr(self, f"_{op}")
-        return handler(query, figures, scope)
+        result = handler(query, figures, scope)
+        if filled:
+            result.facts["summed_blanks"] = [pair for pair in filled.values()]
+        return result
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -123,13 +135,46 @@ class Executor:
         return "；".join(r[0].split(": ", 2)[-1] for r in rows[:2])
 
     def _column_sum(self, figure: Figure, measure: Measure) -> Figure | None:
-        """A blank 总计 cell of the 申请 table recomputed as the sum of its six applicant columns (勾稽 rule 2)."""
-        if measure.table != "申请" or measure.col not in (None, "总计"):
+        """A blank (or unread) 总计 of the 申请 table recomputed as the sum of its six applicant columns (勾稽 rule 2).
+
+        A blank among those columns is 0 only where the table proves it: the printed （七）总计 equals the sum of
+        every printed applicant cell of the 办理结果 rows, and a count is never negative, so nothing is left for a
+        blank (上海市政府办公厅 2019 leaves the 总计 column and every zero blank). An unread row of a group counts
+        as 0 on the same proof, so long as some row of the group was read.
+        """
+        if measure.table != "申请" or measure.col not in (None, "总计") or figure.disputed:
             return None
         [parts] = read_figures(self.db, [Measure("申请", measure.row, "六类申请人之和")], [figure.report_id])
-        if not parts.known or any(c["value"] is None for c in parts.cells):
+        if parts.disputed or not parts.cells:
+            return None
+        if parts.known and all(c["value"] is not None for c in parts.cells):
+            return parts
+        if not self._blanks_are_zero(figure.report_id):
             return None  # a blank among them is not 0: no sum
-        return parts
+        return Figure(parts.report_id, parts.agency, parts.year, parts.title, figure.measure, parts.value or 0,
+                      [c for c in parts.cells if c["value"] is not None] or parts.cells[:1], True)
+
+    def _blanks_are_zero(self, report_id: str) -> bool:
+        """Whether the printed （七）总计 of the 申请 table equals the sum of the applicant cells of its result rows."""
+        applicants = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+        outside = ["本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "总计", "结转下年度继续办理"]
+        [(total, added)] = self.db.execute(
+            "SELECT max(value) FILTER (WHERE row_key = '总计' AND col_key = '总计'), "
+            "sum(value) FILTER (WHERE NOT list_contains(?::VARCHAR[], row_key) AND list_contains(?::VARCHAR[], col_key)) "
+            "FROM cells WHERE report_id = ? AND tbl = '申请'", [outside, applicants, report_id])
+        return total is not None and added is not None and abs(total - added) < 1e-6
+
+    def _fill_blanks(self, query: Query, figures: list[Figure]) -> dict[int, tuple[Figure, Figure]]:
+        """Blank or partly unread 申请 totals the table's own arithmetic fills in: id(figure) -> (as read, as summed)."""
+        measures = measures_read(query)
+        filled: dict[int, tuple[Figure, Figure]] = {}
+        for f in figures:
+            if f.known or f.disputed or f.measure >= len(measures) or not f.cells:
+                continue
+            summed = self._column_sum(f, measures[f.measure])
+            if summed is not None:
+                filled[id(f)] = (f, summed)
+        return filled
 
     def _lower_bound(self, figure: Figure, measure: Measure) -> float | None:
         """The sum of a total's filled-in parts (applicant columns, or 复议/诉讼 results): at least that many."""
@@ -148,12 +193,12 @@ class Executor:
         if len({f.report_id for f in figures}) > 1:
             return self._trend(query, figures, scope)
         [figure] = figures
-        if figure.complete and figure.value is None:
-            parts = self._column_sum(figure, query.measures[0])
-            if parts is None:
-                return Result("blank", query, scope, [figure])
+        parts = self._column_sum(figure, query.measures[0]) if not figure.known and figure.cells else None
+        if parts is None and figure.complete and figure.value is None:
+            return Result("blank", query, scope, [figure])
+        if parts is not None:
             total = parts.value or 0
-            formula = " + ".join(format_number(c["value"]) for c in parts.cells) + f" = {format_number(total)}"
+            formula = summed_formula(parts)
             return Result("blank_summed", query, scope, [parts], total, unit_of(figure), formula, {"blank": figure})
         if figure.disputed and figure.complete and figure.value is not None:
             return Result("disputed", query, scope, [figure], unit=unit_of(figure), facts={"detail": self.doubt(figure)})

@@ -115,7 +115,8 @@ ACTIVE_COL_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
     "其他对外管理服务事项": _ITEM_COLS,
     "行政处罚": _ITEM_COLS,
     "行政强制": _ITEM_COLS,
-    "行政事业性收费": _ITEM_COLS,
+    # the 2021 template's one money column: 「收了多少钱」, 「收费多少万」 (the 2019 template counts items only)
+    "行政事业性收费": (*_ITEM_COLS, (r"收费金额|金额|多少钱|收了|收取|[万亿]?元|多少万", "本年收费金额")),
     "政府集中采购": ((r"金额|多少钱|总额", "采购总金额"), (r"项目|个|数量", "采购项目数量")),
 }
 

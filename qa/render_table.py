@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from qa.answer import Answer, abstain, format_number
 from qa.cellsql import Figure, cite, name, plain as _plain
-from qa.execute import CHART_LIMIT, listed
+from qa.execute import CHART_LIMIT, listed, summed_formula
 from qa.query import Measure, Query
 from qa.result import Result, measures_read, table_of, table_rows, unit_of
 
@@ -84,7 +84,7 @@ def _one(r: Result, question: str) -> Answer:
     [figure], measure = r.figures, r.query.measures[0]
     if r.kind == "blank_summed":
         blank = r.facts["blank"]
-        text = (f"{name(blank)}报告中「{_label(blank, measure)}」一栏为空（未填写）；按六类申请人之和计算为 "
+        text = (f"{name(blank)}报告中「{_label(blank, measure)}」{_unfilled(blank)}；按六类申请人之和计算为 "
                 f"{format_number(r.value)}{r.unit}（{r.formula}）")
         return _answer(r, question, text)
     if r.kind == "blank":
@@ -273,6 +273,20 @@ _WRITERS: dict[str, Callable[[Result, str], Answer]] = {
 }
 
 
+def _unfilled(blank: Figure) -> str:
+    """How a total that had to be summed was printed: blank, or (a row of a group) not read at all."""
+    return "一栏为空（未填写）" if blank.complete else "有的项未能读出"
+
+
+def _summed_note(r: Result) -> str:
+    """「上海市人民政府办公厅2019年「不予处理」一栏为空（未填写），按六类申请人之和计：…」 for each total so filled."""
+    notes = []
+    for blank, summed in r.facts.get("summed_blanks", [])[:4]:
+        measure = measures_read(r.query)[blank.measure]
+        notes.append(f"{name(blank)}「{measure.label()}」{_unfilled(blank)}，按六类申请人之和计：{summed_formula(summed)}")
+    return ("（" + "；".join(notes) + "；空栏按 0 计，因表中（七）总计等于印出的各栏之和）") if notes else ""
+
+
 def render_result(r: Result, question: str) -> Answer:
     """The answer a Result reads as (`question`: the words to echo back in the Answer, never parsed)."""
     if r.kind == "check" and r.answer is not None:
@@ -284,6 +298,8 @@ def render_result(r: Result, question: str) -> Answer:
     if r.kind in _DECLINED:
         return _declined(r, question, _DECLINED[r.kind])
     answer = _WRITERS[r.kind](r, question)
+    if (note := _summed_note(r)) and not answer.abstained:
+        answer.answer += note
     answer.query = r.query
     answer.scope = r.scope
     return answer

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from corpus import Report
+from corpus.errors import UnknownReportError
 
 # Words that shorten agency names in everyday use.
 _ABBREVIATIONS = (
@@ -425,9 +426,24 @@ class Catalog:
         chosen = [r for a in sorted(set(agencies)) for r in self._by_agency.get(a, ())] if agencies else self.reports
         return [r for r in chosen if r.year in years] if years else list(chosen)
 
+    def report_ids(self, refs: list[str] | set[str]) -> list[str]:
+        """The ids of these reports: each an id, or a path ending in one (「reports/txt/009_….txt」).
+
+        A reference that names no report is an error, never a silently empty corpus.
+        """
+        by_id = {r.id: r for r in self.all}
+        ids: list[str] = []
+        for ref in sorted(set(refs)):
+            found = [ref] if ref in by_id else [i for i in by_id if ref.endswith("/" + i)]
+            if len(found) != 1:
+                raise UnknownReportError(f"语料中没有报告「{ref}」：可用的报告 id 见 GET /api/reports 或 list_reports")
+            ids.append(found[0])
+        return ids
+
     def restricted(self, report_ids: set[str]) -> Catalog:
         """A catalog of only these reports (a UI filter or an eval item's `reports`)."""
-        return Catalog([r for r in self.all if r.id in report_ids])
+        chosen = set(self.report_ids(report_ids))
+        return Catalog([r for r in self.all if r.id in chosen])
 
     def strip_names(self, question: str) -> str:
         """The question without the agency names and years it uses to select reports (they are scope, not content)."""
