@@ -57,8 +57,9 @@ def figure(sentence: Sentence, words: list[str], question: str,
     Numbers the question itself states (「12348热线」) and growth rates (unless asked for) are skipped.
     """
     # Every place a question word occurs (not only its first): the figure follows the nearest one.
-    words = [w for w in words if w not in avoid]  # 「发布审查」 beside 「公开属性审查」: 发布 anchors, not 审查
-    if not words:
+    # 「月通报」 beside 「季度通报」: a word widened by the question's characters before it that the sentence repeats
+    words = [w for w in words + _widened(words, question, sentence.text) if w not in avoid]  # 「发布审查」 beside
+    if not words:  # 「公开属性审查」: 发布 anchors, not 审查
         return None  # nothing of its own to anchor on: no figure rather than the other part's
     # 「好评率」 is printed as 「好评数占评价总数99.58%」: a rate's own word without 率 names it too
     words += [w[:-1] for w in words if len(w) >= 3 and w.endswith("率") and w[:-1] not in words]
@@ -91,7 +92,7 @@ def figure(sentence: Sentence, words: list[str], question: str,
             continue
         if not asked_change and not reached and _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()]):
             continue
-        if asked_unit and re.sub(r"^[万亿]", "", m.group(2) or "") != asked_unit.group(1):
+        if asked_unit and re.sub(r"^[万亿]", "", m.group(2) or "") != asked_unit.group(asked_unit.lastindex or 0):
             continue
         if (asked_share or asked_rate) and m.group(2) not in ("%", "‰"):
             continue
@@ -159,6 +160,24 @@ def figure(sentence: Sentence, words: list[str], question: str,
 _BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
 _ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
 _SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")
+
+
+def _widened(words: list[str], question: str, text: str) -> list[str]:
+    """Question words with the characters before them that the sentence repeats (「月通报」 for 通报).
+
+    「季度通报3次、月通报7次」 says 通报 twice: the one-character qualifier the word list drops still tells them apart.
+    """
+    wider = []
+    for w in (w for w in words if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)):
+        for m in re.finditer(re.escape(w), question):
+            start = m.start()
+            while start > 0 and re.match(r"[\u4e00-\u9fff]", question[start - 1]) and question[start - 1] not in STOP \
+                    and not re.search(r"(?:多少|几|\d)[条件个次场篇项家名份期类人]$", question[:start]) \
+                    and question[start - 1 : m.end()] in text:  # not into 「多少条」: the count, not the noun
+                start -= 1
+            if start < m.start() and question[start : m.end()] not in words + wider:
+                wider.append(question[start : m.end()])
+    return wider
 
 
 def _common(clause: str, question: str) -> int:

@@ -24,6 +24,20 @@ _SHARE_OF_LAST = re.compile(r"(?:那|那么|其中)?(?P<part>[\u4e00-\u9fff]{1,1
                             r"占百分之几|占几成)(?:是|为|有)?(?:多少|几)?[？?]?")
 
 
+# 「23年呢」, 「换成洪泽区呢」 (scope stripped): nothing but the turn itself; 「再往后一年呢」, 「那上一年呢」: a year moved
+_BARE = re.compile(r"(?:那|那么)?(?:再)?(?:换成|换到|改成|看看)?(?:(?P<shift>(?:往后|往前|[后下前上])[一1]年|次年|去年)(?:的)?)?"
+                   r"(?:的|情况)?(?:呢|怎么样|如何)?[？?。]?")
+
+
+def bare_follow_up(content: str) -> int | None:
+    """The year a question that is only a turn of the conversation moves to (0: none), or None when it asks more."""
+    m = _BARE.fullmatch(content.strip())
+    if m is None or not content.strip():
+        return None
+    shift = m.group("shift") or ""
+    return 1 if re.search(r"[后下次]", shift) else -1 if shift else 0
+
+
 def names_own_scope(content: str, query: Query | None) -> bool:
     """Whether a question ranges over every report by its own words (not over the last question's agency)."""
     if _BOTH.search(content):

@@ -54,7 +54,10 @@ _SPACE_TO_DROP = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 # 「23、24两年」: the two years listed, then 两年 (which must not become 242年)
-_YEARS_LISTED = re.compile(r"(?<![\d.])((?:19|20)?\d\d)\s*[、和与及]\s*((?:19|20)?\d\d)\s*(?:这|那)?两年")
+# 「23和24两年」, 「23、24、25三年」, 「2023、2024年」: each year of a list written once with 年 (or a count of years)
+_YEARS_LISTED = re.compile(r"(?<![\d.])((?:(?:19|20)?\d\d\s*[、和与及]\s*)+(?:19|20)?\d\d)\s*"
+                           r"(?:(?:这|那)?(?:[两二三四五六七八九十]|\d{1,2})个?年(?!度|[内来间前])|年(?!代|间|来|前|内|以))")
+_YEARS_COUNTED = re.compile(r"((?:19|20)\d\d年?\s*(?:到|至|-|—|~|、|和)\s*(?:19|20)\d\d)年?\s*(?:这|那|共|整整)?(?:[两二三四五六七八九十]|十[一二三四五六七八九])个?年(?![度底末初中内来间前以])")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代|间|来|多(?![了收出办多])|前|内|以)")  # 「比23年多了」: a year
 
 _DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -73,7 +76,7 @@ _DASH = "(?:——|[-—–‐‑‒−―~～〜])"
 _YEAR = re.compile(rf"(?<![{_NUMERAL}]){_CN_YEAR}(?=年|年?\s*(?:至|到|{_DASH})\s*(?:{_CN_YEAR}|\d{{4}})年)")
 _PERCENT = re.compile(rf"百分之({_INT}){_FRACTION}")
 _TOP = re.compile(rf"(?<=前)({_INT})")
-_COUNT = re.compile(rf"(?<![{_NUMERAL}])({_INT})(?<![万亿]){_FRACTION}(?=(?:余|多)?{_NOT_UNIT}{_UNIT})")
+_COUNT = re.compile(rf"(?<![\d{_NUMERAL}])({_INT})(?<![万亿]){_FRACTION}(?=(?:余|多)?{_NOT_UNIT}{_UNIT})")
 _YEAR_RANGE = re.compile(rf"(?<!\d)((?:19|20)\d\d)(年?)\s*{_DASH}\s*(?=(?:19|20)\d\d(?!\d))")
 
 
@@ -108,7 +111,8 @@ def normalise(question: str) -> str:
     text = _converter().convert(text)
     text = _unify_quotes(text)
     text = _SPACES.sub(" ", _SPACE_TO_DROP.sub("", text)).strip()
-    text = _YEARS_LISTED.sub(r"\1年、\2年", text)
+    text = _YEARS_COUNTED.sub(r"\1年", text)  # 「2019到2025七年」: the years named, then how many they are
+    text = _YEARS_LISTED.sub(lambda m: "、".join(y + "年" for y in re.split(r"\s*[、和与及]\s*", m.group(1))), text)
     text = _convert_numerals(text)
     text = _SHORT_YEAR.sub(r"20\1年", text)  # 「25年」, 「23年到24年」: report years written with two digits
     text = _YEAR_RANGE.sub(r"\1\2-", text)

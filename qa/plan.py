@@ -17,7 +17,7 @@ from qa.answer import Answer, Scope
 from qa.anyreport import each_part, share_parts, shared_tail
 from qa.compose import compose, stated_premise
 from qa.coverage import unexplained, unmodelled_period
-from qa.followup import inherit_scope, names_own_scope, share_of_last
+from qa.followup import bare_follow_up, inherit_scope, names_own_scope, share_of_last
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
@@ -128,8 +128,11 @@ class Planner:
         premise = stated_premise(content)
         if premise is not None:  # 「一共46件，其中…」: read without the figure, the figure checked against the report's
             content, plan.premise = premise[0], premise[1:]
-        plan.content = content
         years = year_range(question) or resolved.years
+        content, years, carried = self._bare_turn(catalog, content, years, history)
+        if carried:  # the prose is searched for the words of the question the turn continues
+            question = plan.question = content
+        plan.content = content
         resolved = catalog.widen_to_place(question, resolved)
         other_kind = _other_kind(plan, catalog, resolved.agencies, years, question)
         if other_kind is not None:
@@ -151,7 +154,7 @@ class Planner:
         own_scope = names_own_scope(content, query)
         agencies, years, inherited = inherit_scope(catalog, resolved, years, history, content, query, own_scope)
         agencies, years, as_asked = _as_asked(question, agencies, years)  # 「2023年是2024年的几倍」: 2023 ÷ 2024
-        if understood.via == "inherited":
+        if understood.via == "inherited" or carried:
             inherited |= {"measure"}
         plan.inherited = frozenset(inherited)
         missing = [y for y in years if agencies and not catalog.select(agencies, (y,))]
@@ -189,6 +192,27 @@ class Planner:
                             signed=query.op == "difference" and bool(SIGNED_CHANGE.search(content)))
         plan.query = query
         return self._table(plan, text, understood, catalog)
+
+    @staticmethod
+    def _bare_turn(catalog: Catalog, content: str, years: tuple[int, ...], history: list[Answer]
+                   ) -> tuple[str, tuple[int, ...], bool]:
+        """「23年呢」, 「再往后一年呢」 after a figure of the prose: the last question's words, in the scope now named.
+
+        A table reading inherits its measures through its Query; a prose reading has only its words, so they are
+        carried over (and said to be). A year moved (「往后一年」) is the last answer's year moved.
+        """
+        shift = bare_follow_up(content) if history else None
+        if shift is None:
+            return content, years, False
+        if shift and not years and len(history[-1].scope.years) == 1:
+            years = (history[-1].scope.years[0] + shift,)
+        if history[-1].query is not None:
+            return content, years, False
+        for earlier in reversed(history):
+            words = catalog.strip_names(english_to_chinese(catalog.chinese_names(normalise(earlier.question))))
+            if bare_follow_up(words) is None:
+                return words, years, True
+        return content, years, False
 
     def _points(self, content: str, understood: Understood, queries: list[Query], named: int, n_years: int) -> Understood:
         """A change of a rate in percentage points: the rate read without the comparison, then differenced."""

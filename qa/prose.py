@@ -144,8 +144,7 @@ class ProseReader:
             return self._text_ratio(plan, [part, plan.given])
         words = [set(terms(p)) for p in plan.parts]
         shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
-        found = [self.chain.invoke({"question": part, "report_ids": plan.text_ids, "avoid": tuple(shared)})
-                 for part in plan.parts]
+        found = [self._part(part, plan.text_ids, shared) for part in plan.parts]
         if any(a is None or a.value is None for a in found):
             return None
         answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
@@ -205,6 +204,20 @@ class ProseReader:
         return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
 
+    def _part(self, part: str, ids: list[str] | None, shared: set[str]) -> Answer | None:
+        """One named part of a sum or ratio, read on its own words.
+
+        Where the words both parts share are the measure (「视频号累计观看量」 and 「直播累计观看量」), the figure of the
+        same sentence that they anchor too.
+        """
+        own = self.chain.invoke({"question": part, "report_ids": ids, "avoid": tuple(shared)})
+        if not shared or own is None or not own.citations:
+            return own
+        both = self.chain.invoke({"question": part, "report_ids": ids})
+        if both is None or not both.citations or both.value == own.value or both.citations[0].start != own.citations[0].start:
+            return own
+        return both  # 「视频号共制作并发布短视频 584 条,累计观看量 1924252 次」: 累计观看量 is what is asked of 视频号
+
     @staticmethod
     def _co_located(answers: list[Answer], parts: tuple[str, ...], words: list[set[str]], shared: set[str]) -> list[Answer]:
         """Two parts named in one sentence are read from it (「推送原创短视频1113个、图文1775条」), not one from elsewhere."""
@@ -228,7 +241,8 @@ class ProseReader:
     def _text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
         """The first prose figure divided by the second, both cited (「律师类的件数是律所类的几倍」)."""
         first, second = answers
-        if not second.value or first.unit != second.unit:
+        counts = plan.combine == "ratio" and {first.unit, second.unit} <= _COUNTS  # 1640篇文章 ÷ 584条短视频: as asked
+        if not second.value or (first.unit != second.unit and not counts):
             return None
         share = plan.combine == "share"  # 「A占B的比重」: in percent
         ratio = round((first.value or 0) / second.value * (100 if share else 1), 2)

@@ -25,8 +25,9 @@ def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[s
     if answer.abstained or not answer.citations:
         return []
     asked_unit = re.search(r"多少\s*([个台家人件辆户项次场名笔])", content)
-    if asked_unit and answer.unit and asked_unit.group(1) not in answer.unit:
-        return [f"多少{asked_unit.group(1)}"]
+    unit = asked_unit.group(asked_unit.lastindex or 0) if asked_unit else ""
+    if unit and answer.unit and unit not in answer.unit:
+        return [f"多少{unit}"]
     amount = re.search(r"多少\s*((?:万|亿|百万|千)?元|(?:万|亿)?吨|公里|亿|万)", content)
     if amount and answer.unit == "%" and not re.search(r"百分|%|率|比重|比例|增长|增速|下降", content):
         return [f"多少{amount.group(1)}"]  # 「总量是多少亿元」 answered with a growth rate

@@ -48,6 +48,9 @@ def terms(question: str) -> list[str]:
 
     # 「接听数是多少」 cut as 接听|数是: the copula glued to a word is no part of it
     words = [re.sub(r"(?<=.)[是为]$", "", w.strip()) for w in jieba.lcut(re.sub(r"20\d\d年?", "", question))]
+    # 「多少篇文章」 cut as 多少|篇文章: the measure word asked with 多少 is no part of the noun it counts
+    words = [w[1:] if len(w) >= 3 and re.search(r"(?:多少|几)" + re.escape(w), question) and w[0] in "篇条件个次场项家名份期"
+             else w for w in words]
     # 「信息量」「申请量」: the amount of the thing, printed as the thing with its figure (政府信息10407条)
     words = [w for w in words if re.sub(r"(?<=..)总?量$", "", w) not in _GENERIC]  # 「信息量」: generic, as 信息 is
     words = [w for w in words if not re.fullmatch(r"[条件个次场篇项家]数", w)]  # 「信息条数」: how many, not a word

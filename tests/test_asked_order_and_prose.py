@@ -202,3 +202,37 @@ def test_the_yearly_mean_of_a_prose_figure_over_four_reports(assistant):
     answer = assistant.ask("平潭2021—2024年主动公开政府信息条数的年均值是多少")
     assert answer.value == 10296 and answer.formula == "(2645 + 14571 + 13561 + 10407) ÷ 4 = 10296"
     assert "平均" in (answer.understood or "")
+
+
+def test_one_character_that_tells_two_figures_of_a_sentence_apart_is_read(assistant):
+    # 006 平潭 2023: 「全年开展季度通报3次、月通报7次」 — 月 is dropped from the words, 「月通报」 still anchors 7
+    assert assistant.ask("平潭2023年月通报开展了几次").value == 7
+    assert assistant.ask("平潭2023年季度通报开展了几次").value == 3
+    answer = assistant.ask("平潭23年季度通报和月通报一共开展了几次")
+    assert (answer.value, answer.formula) == (10, "3 + 7 = 10")
+    # 012 沭阳县 2025: 「累计开展办前主动沟通 49 次」, 「全年发出催办提示 84 次」, with 「两项」 between them and the total
+    answer = assistant.ask("沭阳县2025年办前主动沟通和催办提示，两项加起来多少次？")
+    assert (answer.value, answer.formula) == (133, "49 + 84 = 133")
+
+
+def test_a_multiple_of_two_counts_in_their_own_measure_words(assistant):
+    # 013 上海市科委 2024: 「共编发文章 1640 篇」, 「共制作并发布短视频 584 条」: 1640 ÷ 584 = 2.81
+    answer = assistant.ask("上海科委公众号24年编发的文章数，是视频号短视频条数的几倍")
+    assert (answer.value, answer.unit, answer.formula) == (2.81, "倍", "1640 ÷ 584 = 2.81")
+    assert assistant.ask("上海科委2024年公众号编发了多少篇文章").value == 1640  # 「多少篇文章」: 篇 counts, 文章 is the word
+
+
+def test_a_turn_that_only_moves_the_year_asks_the_last_prose_question_again(assistant):
+    # 005/006/007 平潭: 「主动公开政府信息14571条」 (2022), 13561条 (2023), 「主动公开各类政府信息10407条」 (2024)
+    first = assistant.ask("平潭22年主动公开了多少条政府信息")
+    second = assistant.ask("23年呢", history=[first])
+    third = assistant.ask("再往后一年呢？", history=[first, second])
+    assert (first.value, second.value, third.value) == (14571, 13561, 10407)
+    assert "2024年" in (third.understood or "")
+
+
+def test_several_years_listed_with_one_year_word_and_a_group_asked_as_its_items_added(assistant):
+    # 平潭 「政策解读」: 2023 117篇, 2024 96篇 (「政策文件解读」), 2025 82篇 → 295; 平潭 2025 其他处理 8 + 2 + 1 = 11
+    answer = assistant.ask("平潭23、24、25三年一共发布了多少篇政策解读")
+    assert (answer.value, answer.formula) == (295, "117 + 96 + 82 = 295")
+    assert assistant.ask("平潭25年“其他处理”几项加总是多少").value == 11

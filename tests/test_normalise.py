@@ -273,3 +273,18 @@ def test_two_years_listed_before_liang_nian_are_two_years():
 
     assert normalise("那洪泽区23、24两年所有办理结果加起来一共多少件？") == "那洪泽区2023年、2024年所有办理结果加起来一共多少件？"
     assert normalise("2023和2024两年的申请") == "2023年、2024年的申请"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("平潭23、24、25三年一共发布了多少篇政策解读", "平潭2023年、2024年、2025年一共发布了多少篇政策解读"),
+    ("23、24年平潭", "2023年、2024年平潭"),
+    ("平潭2019到2025七年的本年新收申请", "平潭2019到2025年的本年新收申请"),  # the years, then how many they are
+    ("平潭2023-2025三年信息公开行政诉讼", "平潭2023-2025年信息公开行政诉讼"),
+    ("平潭25三年", "平潭25三年"),  # a numeral after digits is never glued to them (was 「253年」)
+    ("申请量12、13件", "申请量12、13件"),  # counts listed are no years
+])
+def test_years_listed_or_counted_are_each_a_year(question, expected):
+    from qa.normalise import normalise
+
+    assert normalise(question) == expected
+    assert normalise(expected) == expected
