@@ -167,7 +167,7 @@ def _widened(words: list[str], question: str, text: str) -> list[str]:
 
     「季度通报3次、月通报7次」 says 通报 twice: the one-character qualifier the word list drops still tells them apart.
     """
-    wider = []
+    wider: list[str] = []
     for w in (w for w in words if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)):
         for m in re.finditer(re.escape(w), question):
             start = m.start()
