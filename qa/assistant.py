@@ -205,8 +205,8 @@ class Assistant:
                 if len(plan.reports) == 1 else None
             if found is None and len(plan.reports) == 1 and plan.otherwise is not None and plan.otherwise.combine == "each":
                 found = self._each_from_tables(plan.otherwise.parts, plan)
-            if found is not None:
-                return found
+            if found is not None and not (found.abstained and plan.otherwise is not None and plan.otherwise.parts):
+                return found  # (two things the tables do not read, 「城镇…比农村高多少」: each from its sentence)
             return self._carry_out(plan.otherwise or replace(plan, kind="text"))
         if plan.kind == "summary" and plan.topic:
             if SUMMARY_WEAK.search(plan.content) and not SUMMARY_ASKED.search(SUMMARY_WEAK.sub("", plan.content)):
@@ -273,7 +273,7 @@ class Assistant:
         cited = [reports.get(c.report_id) for c in answer.citations[:1]]
         if not cited or cited[0] is None or cited[0].kind in ("", DISCLOSURE):
             return answer
-        if plan.combine in ("each", "share") and len(answer.citations) >= 2:
+        if plan.combine in ("each", "share", "difference", "ratio") and len(answer.citations) >= 2:
             return answer  # each part was read with its own words
         if plan.per_report and not answer.abstained:  # each year from its own report: each sentence says the words
             asked = TEXT_COMPARISON.sub("", plan.content)

@@ -37,6 +37,7 @@ from qa.vocabulary import (
     PLAN_ENDS,
     PLAN_GROWTH_RATE,
     PLAN_LIST_SEP,
+    PLAN_NOT_A_THING,
     PLAN_POINTS as _POINTS,
     PLAN_RATIO_PARTS,
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
@@ -318,10 +319,9 @@ class Planner:
         parts = _named_parts(content, "".join(r.text for r in text.reports[:2])) if asks_sum(content) else ()
         if parts:
             return replace(text, parts=parts)
-        diff = PLAN_DIFF_PARTS.search(content)  # 「门户网站公开的比县直部门发布的多多少条」: two prose figures subtracted
-        if diff:
-            tail = f"{diff.group('q')}{diff.group('u') or ''}"
-            return replace(text, parts=(f"{diff.group('a')}{tail}", f"{diff.group('b')}{tail}"), combine="difference")
+        diff = _diff_parts(content, "".join(r.text for r in text.reports[:2]))
+        if diff:  # 「门户网站公开的比县直部门发布的多多少条」: two prose figures subtracted
+            return replace(text, parts=diff, combine="difference")
         ratio = PLAN_RATIO_PARTS.search(content)  # 「律师类的件数是律所类的几倍」: two prose figures divided
         if ratio:
             tail = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
@@ -380,10 +380,29 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     parts = each_part(plan.content, report.text)
     if parts:  # 「A和B分别是多少」: each read from its own sentence
         text = replace(text, parts=parts, combine="each")
+    elif diff := _diff_parts(plan.content, report.text):  # 「城镇居民人均可支配收入比农村高多少元」
+        own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in diff)  # 「周口城镇…」: 周口 is who
+        text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, diff, strict=True)), combine="difference")
     elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")
     return replace(text, kind="any", otherwise=text)
+
+
+def _diff_parts(content: str, printed: str) -> tuple[str, ...]:
+    """「A比B多多少」 of two things (not of a year: 「比上年多」), each asked on its own words.
+
+    The shorter side takes the measure the longer one names, as the report prints it: 「城镇居民人均可支配收入比农村
+    高多少元」 asks 农村居民人均可支配收入.
+    """
+    diff = PLAN_DIFF_PARTS.search(content)
+    if diff is None or PLAN_NOT_A_THING.match(diff.group("b")):
+        return ()
+    tail = f"{diff.group('q')}{diff.group('u') or ''}"
+    a, b = diff.group("a"), diff.group("b")
+    if len(b) < len(a):
+        b = shared_tail(b, a, printed) or b
+    return (f"{a}{tail}", f"{b}{tail}")
 
 
 def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]

@@ -188,7 +188,8 @@ class ProseReader:
             return self._text_ratio(plan, answers)
         if plan.combine == "difference":
             first, second = answers
-            diff = (first.value or 0) - (second.value or 0)
+            diff = round((first.value or 0) - (second.value or 0), 6)  # 1615.23 − 339.37 is 1275.86, not …0000001
+            diff = int(diff) if float(diff).is_integer() else diff
             formula = f"{format_number(first.value)} − {format_number(second.value)} = {format_number(diff)}"
             named = [re.split(r"多少|几", p)[0].rstrip("的") for p in plan.parts]
             text = f"{named[0]}比{named[1]}{'多' if diff >= 0 else '少'} {format_number(abs(diff))}{first.unit or ''}（{formula}）：" + "；".join(

@@ -311,7 +311,10 @@ TEXT_SAYS: dict[str, re.Pattern[str]] = {
 # Two things named, joined, before a total (「民意征集和网上调查，加一块」): a total of two figures.
 TEXT_TWO_THINGS = re.compile(r"[\u4e00-\u9fff]{2,}[，,]?(?:和|及|与|、|以及|加上|跟|同|加(?![起在一到]))[\u4e00-\u9fff]{2,}[^。？?]{0,12}?(?:加在一起|加一起|加一块|加到一起|一共|合计|总共|加起来|共)")
 # 「门户网站主动公开的信息，比县直部门发布的多多少条」: two prose figures, the first minus the second.
-PLAN_DIFF_PARTS = re.compile(r"(?P<a>[^，,。？?]{2,24}?)[，,]?比(?P<b>[^，,。？?]{2,24}?)(?:多|少)(?:了)?(?P<q>多少|几)(?P<u>[个件条场次篇项期人])?")
+# 「比上年多」, 「比年初增加」: the other side of a difference that is a time, not a thing
+PLAN_NOT_A_THING = re.compile(r"\s*(?:[上去前今本明]一?年|上年度|年初|年末|期初|期末|同期|上期|\d)")
+PLAN_DIFF_PARTS = re.compile(r"(?P<a>[^，,。？?]{2,24}?)[，,]?比(?P<b>[^，,。？?]{2,24}?)(?:多|少|高|低)(?:了|出)?(?P<q>多少|几)"
+                             r"(?P<u>[个件条场次篇项期人元]|万元|亿元|个百分点)?")
 # A difference asked of two things (「A 比 B 多多少」, 「相差多少」) — not 「占比是多少」 or 「比例提升到了多少」.
 # 「从2016年到2023年增加了多少」: the span of years asked (its years already taken as scope) and the change verb
 TEXT_SPAN = re.compile(r"从\s*(?:(?:19|20)?\d\d\s*年?)?\s*(?:到|至|—|-)\s*(?:(?:19|20)?\d\d\s*年?)?")

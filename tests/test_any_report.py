@@ -602,6 +602,17 @@ def test_a_share_of_two_prose_figures_named_with_the_place(bulletins, question, 
     assert not answer.abstained and answer.value == pytest.approx(value) and answer.unit == "%"
 
 
+@pytest.mark.parametrize(("question", "value", "formula"), [
+    # 周口 2023: 「城镇居民人均可支配收入 33084 元…农村居民人均可支配收入 16342 元」: 农村 takes the measure 城镇 names
+    ("周口2023年城镇居民人均可支配收入比农村高多少元？", 16742, "33084 − 16342 = 16742"),
+    # 「城镇消费品零售额 1615.23 亿元」, 「乡村消费品零售额339.37 亿元」 (1275.86 exactly, no float tail)
+    ("周口2023年城镇消费品零售额比乡村多多少", 1275.86, "1615.23 − 339.37 = 1275.86"),
+])
+def test_a_difference_of_two_prose_figures_the_shorter_side_named_by_the_longer(bulletins, question, value, formula) -> None:
+    answer = bulletins.ask(question)
+    assert (answer.value, answer.formula, answer.abstained) == (value, formula, False), answer.answer
+
+
 @pytest.mark.skipif(not (SHARED / "budget").is_dir(), reason="../shared/reports is not beside this checkout")
 def test_two_rows_asked_each_and_a_period_word_inside_a_rows_name() -> None:
     """普陀区财政局 2024 决算 收入支出决算总表 (万元, p6): 年初结转和结余 49.14, 年末结转和结余 55.34 — 年初 is the row's
