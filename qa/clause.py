@@ -92,8 +92,9 @@ def figure(sentence: Sentence, words: list[str], question: str,
             continue
         if not asked_change and not reached and _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()]):
             continue
-        if asked_unit and re.sub(r"^[万亿]", "", m.group(2) or "") != asked_unit.group(asked_unit.lastindex or 0):
-            continue
+        printed_unit, wanted = re.sub(r"^[万亿]", "", m.group(2) or ""), asked_unit.group(asked_unit.lastindex or 0) if asked_unit else ""
+        if asked_unit and printed_unit != wanted and not {printed_unit, wanted} <= _DOCUMENTS:
+            continue  # (「多少篇政策解读」 printed 「政策解读共132件」: documents are counted in 篇, 件 or 条 alike)
         if (asked_share or asked_rate) and m.group(2) not in ("%", "‰"):
             continue
         # a share the question asks follows its own words with no other figure between (「差评数占评价量总数的0.34%」,
@@ -160,6 +161,9 @@ def figure(sentence: Sentence, words: list[str], question: str,
 _BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
 _ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
 _SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")
+
+
+_DOCUMENTS = {"篇", "件", "条"}  # the measure words of documents and items of information, interchangeable
 
 
 def _widened(words: list[str], question: str, text: str) -> list[str]:

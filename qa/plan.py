@@ -159,6 +159,11 @@ class Planner:
             inherited |= {"measure"}
         plan.inherited = frozenset(inherited)
         missing = [y for y in years if agencies and not catalog.select(agencies, (y,))]
+        if missing and len(missing) == len(years) and query is None and not inherited:
+            # 「上海科技公众号2024年…」: 上海 read as the place's government, which has no 2024 report; the prose of the
+            # place's agency that has one is searched (the answer names whose report it is)
+            agencies = catalog.place_fallback(question, tuple(agencies), tuple(years)) or agencies
+            missing = [y for y in years if not catalog.select(agencies, (y,))]
         comparing = query is not None and query.op in _COMPARING
         if missing and (comparing or len(missing) == len(years)):
             present = [y for y in years if y not in missing]

@@ -421,6 +421,21 @@ class Catalog:
                                 resolved.unknown_year)
         return resolved
 
+    def place_fallback(self, question: str, agencies: tuple[str, ...], years: tuple[int, ...]) -> tuple[str, ...]:
+        """The other agencies of a place that have reports of these years, where the question names the place only.
+
+        「上海」 alone reads as 上海市人民政府办公厅; where that has no report of the year asked, the place's agencies
+        that do are the ones meant (「2020年12348上海法网…」 is 上海市司法局's). () where the agency is named itself.
+        """
+        for place, members in sorted(self.place_map.items(), key=lambda kv: -len(kv[0])):
+            if place not in question or not set(agencies) <= members:
+                continue
+            named = [n for a in agencies for n in aliases(a) if len(n) > len(place) and n in question]
+            if named:
+                return ()
+            return tuple(sorted(a for a in members - set(agencies) if self.select((a,), years)))
+        return ()
+
     def select(self, agencies: tuple[str, ...], years: tuple[int, ...]) -> list[Report]:
         """Reports of these agencies (all when empty) in these years (all when empty)."""
         chosen = [r for a in sorted(set(agencies)) for r in self._by_agency.get(a, ())] if agencies else self.reports

@@ -236,3 +236,18 @@ def test_several_years_listed_with_one_year_word_and_a_group_asked_as_its_items_
     answer = assistant.ask("平潭23、24、25三年一共发布了多少篇政策解读")
     assert (answer.value, answer.formula) == (295, "117 + 96 + 82 = 295")
     assert assistant.ask("平潭25年“其他处理”几项加总是多少").value == 11
+
+
+def test_a_place_named_only_reads_the_prose_of_its_agency_that_has_the_year(assistant):
+    # 「上海」 alone is 上海市人民政府办公厅, which has no 2020 or 2024 report; 上海市司法局 2020: 「12348上海法网服务
+    # 1006782人次」, 上海市科委 2024: 「微信公众号目前关注人数达 1016823 人」. A table question stays a false premise.
+    answer = assistant.ask("2020年12348上海法网一共服务了多少人次？")
+    assert answer.value == 1006782 and "上海市司法局2020年" in (answer.understood or "")
+    assert assistant.ask("上海科技公众号2024年关注人数到多少了").value == 1016823
+    answer = assistant.ask("上海市政府办公厅2024年新闻发布会开了几场")
+    assert answer.abstained and "语料中没有上海市人民政府办公厅2024年的报告" in answer.answer
+
+
+def test_documents_counted_in_pian_are_printed_in_jian(assistant):
+    # 001: 「通过“中国上海”门户网站发布政策解读共132件」, asked 「多少篇」
+    assert assistant.ask("19年上海市政府办公厅在中国上海网站上一共发了多少篇政策解读").value == 132
