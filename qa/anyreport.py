@@ -44,6 +44,7 @@ from qa.formulas import (
     Formula,
     norm_label,
 )
+from qa.parts import SHARE_OF, WITHIN, each_part
 from qa.said import unsaid
 
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|同比|环比"
@@ -141,9 +142,6 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
 
 
 _DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
-_SHARE = re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:占|与|和|跟)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)的?(?:比重|比例|百分比|百分之几|比值|占比)")
-_WITHIN = re.compile(r"(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?:里面|里头|当中|之中|里|中)[，,]?的?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)"
-                     r"(?:所占的?|占了?)(?:多大|多少)?的?(?:比重|比例|百分比|百分之几|比值|占比)?")
 _NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=是|为|有|多少|[（(？?，,]|$)")
 
 
@@ -160,7 +158,7 @@ def _one_measure_of_several(content: str, report: Report) -> bool:
 
 def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
     """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
-    for pattern in (_DIVIDE, _WITHIN, _SHARE):  # 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
+    for pattern in (_DIVIDE, WITHIN, SHARE_OF):  # 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
         m = pattern.search(content)
         if m is None:
             continue
@@ -171,17 +169,6 @@ def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formu
         rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
         return Formula(f"{a} ÷ {b}", "", ((a, 1),), b), rest
     return None
-
-
-def share_parts(content: str) -> tuple[str, ...]:
-    """「A占B的比重」, 「B中A的占比」: the part and the whole, each to be read from the prose; () if not so asked."""
-    for pattern in (_WITHIN, _SHARE):
-        m = pattern.search(content)
-        if m is not None and re.search(r"比重|比例|百分之|百分比|占比", content):
-            a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))
-            if len(a) >= 2 and len(b) >= 2:
-                return (f"{a}是多少", f"{b}是多少")
-    return ()
 
 
 def _noted(answer: Answer | None, misread: tuple[str, str] | None) -> Answer | None:
@@ -349,48 +336,6 @@ def _code_answer(question: str, content: str, report: Report) -> Answer | None:
                   understood=f"理解为：{report.agency}的股票代码（报告中印出的）")
 
 
-def each_part(content: str, printed: str = "") -> tuple[str, ...]:
-    """「城镇居民和农村居民人均可支配收入分别是多少」 -> the two things asked, each with the words they share.
-
-    The shorter side borrows the longer one's head or tail: 城镇居民 + 人均可支配收入; 金融机构本外币 + 贷款余额. With
-    the report's text (`printed`), the longest tail of the longer side that the shorter one is printed with is shared:
-    「城镇和农村常住居民人均可支配收入」 -> 城镇常住居民人均可支配收入, as the bulletin prints it; 「第一产业和第三产业增加值」
-    -> 第一产业增加值; never 「冷冻设备和罐式集装箱」 -> 冷冻设备集装箱, which no report prints.
-    """
-    m = re.search(r"^(.*?)(?:分别|各)", content)
-    body = FUNCTION.sub(" ", m.group(1)).strip() if m else ""
-    joined = m.group(1) if m else ""
-    # 「年初结转和结余、年末结转和结余」: a 、 separates the two things, whose names may hold 和
-    sides = [p.strip() for p in re.split(r"\s*、\s*" if "、" in joined else r"\s*(?:和|与|及)\s*", joined) if p.strip()]
-    if len(sides) != 2 or not body:
-        return ()
-    a, b = (re.sub(r"^的|的$|[？?，,。\s]", "", x) for x in sides)
-    if len(a) < 2 or len(b) < 2:
-        return ()
-    shared = shared_tail(a, b, printed) if printed else None
-    if shared is not None:
-        a = shared
-    elif len(a) <= 4 < len(b) and b[len(a) - 2 : len(a)] == a[-2:]:  # 城镇居民 | 农村居民人均可支配收入 (not 冷冻设备 | 罐式集装箱)
-        a = a + b[len(a):]
-    elif len(b) <= 4 < len(a) and a[-2:] == b[-2:]:  # 金融机构本外币存款余额 | 贷款余额
-        b = a[: len(a) - len(b)] + b
-    unit = re.search(r"多少\s*([个台家人件辆户项次场名元亿万吨座所])", content)  # 「各卖了多少台」: a count in 台
-    tail = f"有多少{unit.group(1)}" if unit else "是多少"
-    return (f"{a}{tail}", f"{b}{tail}")
-
-
-def shared_tail(short: str, long: str, printed: str) -> str | None:
-    """The shorter side with the longest tail of the longer side it is printed with (from the end of the short side)."""
-    text = re.sub(r"\s+", "", printed)
-    if long in text and short not in text or len(short) < len(long):
-        for cut in range(1, len(long) - 1):
-            tail = long[cut:]
-            for start in range(len(short) - 1):
-                if short[start:] + tail in text:
-                    return short[start:] + tail
-    return None
-
-
 def _fact_label(label: str) -> str:
     """A fact's label without the company it is of (「公司的法定代表人」 -> 法定代表人)."""
     plain = re.sub(r"^(?:本公司|公司|本行|本集团)的?(?:聘请的)?|[（(][^）)]*[）)]$", "", norm_label(label))
@@ -409,5 +354,5 @@ def _explains(asked: str, fact: Fact) -> bool:
     return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
 
 
-__all__ = ["answer_any", "each_part", "share_parts", "shared_tail", "unsaid"]
+__all__ = ["answer_any", "unsaid"]
 

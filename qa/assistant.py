@@ -15,12 +15,13 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
 from corpus.about import DISCLOSURE
-from qa.answer import Answer, Citation, Scope, abstain, format_number
+from qa.answer import Answer, Scope, abstain, format_number
 from qa.anycells import misspelt_in
 from qa.anyreport import answer_any, as_of, unsaid
 from qa.execute import Executor
 from qa.lexicon import ALSO_ADDED, ALSO_READ
 from qa.plan import Plan, Planner, which_report
+from qa.printed import add_printed_rate, text_differs
 from qa.prose import ProseReader
 from qa.query import Measure, Query, QueryScope
 from qa.render import declined, partial, restate
@@ -32,7 +33,6 @@ from qa.text_route import extract_answer
 from qa.tools import make_query_tool
 from qa.understand import Understander
 from qa.vocabulary import (
-    ASK_PRINTED_RATE as _PRINTED_RATE,
     SUMMARY_ASKED,
     SUMMARY_WEAK,
     TEXT_CHANGE_VERB,
@@ -223,9 +223,9 @@ class Assistant:
         assert plan.query is not None
         answer = self.executor.run(plan.asked, plan.query, [r.id for r in plan.reports], plan.scope)
         if plan.printed_rate and not answer.abstained:
-            self._add_printed_rate(answer, plan.question, plan.reports)
+            add_printed_rate(answer, self.index.reports.get(plan.reports[0].id))
         if answer.value is not None and plan.query.op == "value" and len(plan.reports) == 1 and "一栏为空" in answer.answer \
-                and self._text_differs(answer, plan.query.measures[0].row, plan.reports[0]):
+                and text_differs(answer, plan.query.measures[0].row, self.index.reports.get(plan.reports[0].id)):
             return answer
         if answer.value is None and plan.blank_to_text:
             # A blank or unreadable cell: the prose may still state the figure (garbled conversions lose cells);
@@ -335,45 +335,6 @@ class Assistant:
                               f"{format_number(total)}{answer.unit or ''}（{format_number(answer.value)} + "
                               f"{format_number(other.value)}），各报告正文的「受理」口径不一")
             answer.citations = [*answer.citations, *other.citations]
-
-    def _add_printed_rate(self, answer: Answer, question: str, reports: list[Report]) -> None:
-        """A rate the report's own text prints beside the one computed from its cells (they may differ)."""
-        report = self.index.reports.get(reports[0].id)
-        if report is None or answer.query is None:
-            return
-        words = {m.row.split("/")[-1][:4] for m in answer.query.measures}
-        if answer.query.definition == "公开率" or words & {"予以公开", "部分公开"}:
-            words |= {"同意公开", "公开和部分公开", "公开及部分公开"}
-        for m in _PRINTED_RATE.finditer(report.text):
-            sentence = m.group(0)
-            if any(w in sentence for w in words) and not any(w in sentence for w in ("满意", "增长", "下降", "同比", "主动")):
-                printed = re.findall(r"(\d+(?:\.\d+)?)\s*%", sentence)
-                same = any(float(p) == answer.value for p in printed)
-                answer.answer += f"（报告正文写的是「{sentence.strip()}」{'，与计算一致' if same else '，口径可能不同'}）"
-                start = m.start()
-                answer.citations = [*answer.citations, Citation(report.id, report.title, report.section_at(start),
-                                                               sentence.strip(), start, m.end(), report.page_at(start))]
-                return
-
-    def _text_differs(self, answer: Answer, row: str, report: Report) -> bool:
-        """A total the table leaves blank, summed from its cells, that the report's text states otherwise: both, no figure.
-
-        上海市人民政府办公厅 2019 leaves 无法提供 blank (its cells add up to 337) and writes 「无法提供265件」 (its 不掌握
-        row alone): which one the user means is not for us to pick.
-        """
-        text = getattr(self.index.reports.get(report.id), "text", "")
-        for m in re.finditer(re.escape(row.split("/")[-1]) + r"(?:[^。；;，,\d及和与、]{0,6}?)(\d+)\s*件", text):
-            if float(m.group(1)) == answer.value:
-                return False
-            start = max(text.rfind(c, 0, m.start()) for c in "。；;\n") + 1
-            sentence = text[start : m.end()].strip()
-            answer.answer = (f"报告的表格与正文说法不一，无法给出单一数字：{answer.answer}；而正文写的是「{sentence}」"
-                             f"（{m.group(1)}件）。")
-            answer.value = None
-            answer.citations = [*answer.citations, Citation(report.id, report.title, report.section_at(start), sentence,
-                                                           start, m.end(), report.page_at(start))]
-            return True
-        return False
 
     def run_query(self, query: Query | dict[str, Any], reports: list[str] | None = None) -> Answer:
         """Answer a `Query` given as a value or its JSON form (the `query_cells` tool), over its scope."""

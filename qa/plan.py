@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, replace
 from corpus import Report
 from corpus.about import DISCLOSURE, RESEARCH
 from qa.answer import Answer, Scope
-from qa.anyreport import each_part, share_parts, shared_tail
 from qa.compose import compose, stated_premise
 from qa.coverage import unexplained, unmodelled_period
 from qa.followup import bare_follow_up, inherit_scope, names_own_scope, share_of_last
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
+from qa.parts import diff_parts, each_part, prose_parts, share_parts
 from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog
 from qa.table_route import label
@@ -30,19 +30,11 @@ from qa.vocabulary import (
     PLAN_ALL_YEARS,
     PLAN_CHANGE as _CHANGE,
     PLAN_COMPARE as _COMPARE,
-    PLAN_COUNT_NOUN,
-    PLAN_COUNT_UNIT,
-    PLAN_DIFF_PARTS,
-    PLAN_EACH_YEAR,
     PLAN_ENDS,
     PLAN_GROWTH_RATE,
-    PLAN_LIST_SEP,
-    PLAN_NOT_A_THING,
     PLAN_POINTS as _POINTS,
-    PLAN_RATIO_PARTS,
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
     PLAN_THIS_YEAR,
-    PLAN_TWO_PARTS,
     SIGNED_CHANGE,
 )
 
@@ -187,10 +179,10 @@ class Planner:
             return replace(plan, kind="clarify", candidates=understood.candidates, reason="问题的说法对应多个表格栏目")
         if understood.candidates:
             # Several close semantic readings: a sentence of the report that states the figure beats asking back.
-            return replace(self._text(text, content), otherwise=replace(plan, kind="clarify", candidates=understood.candidates,
+            return replace(prose_parts(text, content), otherwise=replace(plan, kind="clarify", candidates=understood.candidates,
                                                                         reason="问题的说法对应多个表格栏目"))
         if query is None:
-            return self._text(text, content)
+            return prose_parts(text, content)
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
             return text  # 「有多少家单位…」 of one report
         query = self._ranked_change(query, content)
@@ -309,33 +301,7 @@ class Planner:
     @staticmethod
     def prose_of(text: Plan, content: str) -> Plan:
         """The text plan of a question whose cells could not be read: its named parts, each from its own sentence."""
-        return Planner._text(text, content)
-
-    @staticmethod
-    def _text(text: Plan, content: str) -> Plan:
-        """A prose question: over several years each report read on its own; two named figures each found and added."""
-        from qa.operations import asks_sum
-
-        ids = text.text_ids
-        each = PLAN_EACH_YEAR.search(text.question)
-        several = len(text.agencies) <= 1 or asks_sum(text.question)  # 「淮安市2024年和沭阳县2025年…合计」
-        if ids and 1 < len(ids) <= 12 and several and (len(text.years) > 1 or len(text.agencies) > 1 or each):
-            return replace(text, per_report=True)
-        parts = _named_parts(content, "".join(r.text for r in text.reports[:2])) if asks_sum(content) else ()
-        if parts:
-            return replace(text, parts=parts)
-        diff = _diff_parts(content, "".join(r.text for r in text.reports[:2]))
-        if diff:  # 「门户网站公开的比县直部门发布的多多少条」: two prose figures subtracted
-            return replace(text, parts=diff, combine="difference")
-        ratio = PLAN_RATIO_PARTS.search(content)  # 「律师类的件数是律所类的几倍」: two prose figures divided
-        if ratio:
-            tail = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
-            return replace(text, parts=(f"{ratio.group('a')}{tail}", f"{ratio.group('b')}{tail}"), combine="ratio")
-        asked = detect(content, 0, 1)
-        if asked.op == "average" and asked.per and len(text.reports) == 1:
-            return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
-        return text
-
+        return prose_parts(text, content)
 
 def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: tuple[int, ...], question: str) -> Plan | None:
     """A question about one issuer's report of another kind (年度报告, 决算, 统计公报 …): its own tables, then its prose."""
@@ -385,29 +351,13 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     parts = each_part(plan.content, report.text)
     if parts:  # 「A和B分别是多少」: each read from its own sentence
         text = replace(text, parts=parts, combine="each")
-    elif diff := _diff_parts(plan.content, report.text):  # 「城镇居民人均可支配收入比农村高多少元」
+    elif diff := diff_parts(plan.content, report.text):  # 「城镇居民人均可支配收入比农村高多少元」
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in diff)  # 「周口城镇…」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, diff, strict=True)), combine="difference")
     elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")
     return replace(text, kind="any", otherwise=text)
-
-
-def _diff_parts(content: str, printed: str) -> tuple[str, ...]:
-    """「A比B多多少」 of two things (not of a year: 「比上年多」), each asked on its own words.
-
-    The shorter side takes the measure the longer one names, as the report prints it: 「城镇居民人均可支配收入比农村
-    高多少元」 asks 农村居民人均可支配收入.
-    """
-    diff = PLAN_DIFF_PARTS.search(content)
-    if diff is None or PLAN_NOT_A_THING.match(diff.group("b")):
-        return ()
-    tail = f"{diff.group('q')}{diff.group('u') or ''}"
-    a, b = diff.group("a"), diff.group("b")
-    if len(b) < len(a):
-        b = shared_tail(b, a, printed) or b
-    return (f"{a}{tail}", f"{b}{tail}")
 
 
 def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]
@@ -435,18 +385,3 @@ def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]
     if len(years) == 2 and min(at_year.values()) >= 0:
         return agencies, tuple(sorted(years, key=lambda y: at_year[y])), True
     return agencies, tuple(sorted(years)), False
-
-
-def _named_parts(content: str, printed: str = "") -> tuple[str, ...]:
-    """「培训和讲座一共办了多少场」: the two things joined by 和/及/与/、 before a total, each asked on its own."""
-    m = PLAN_TWO_PARTS.search(content)
-    if not m:
-        return ()
-    first, second, tail = m.group(1), m.group(2), m.group(3)
-    if "、" in first or "、" in second:  # 「民意征集、网上调查、在线访谈，总共」: every listed thing on its own
-        named = [p for p in PLAN_LIST_SEP.split(f"{first}、{second}") if p.strip()]
-        tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"
-        return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in named)
-    tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
-    shared = shared_tail(first, second, printed) if printed else None  # 「律师类跟公证类行政审批」: 律师类行政审批
-    return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in (shared or first, second))

@@ -7,20 +7,18 @@ from dataclasses import dataclass
 
 from corpus import Report
 from corpus.errors import UnknownReportError
+from qa.names import (
+    ABBREVIATION_END,
+    ABBREVIATION_TAILS,
+    PLACE,
+    NameIndex,
+    aliases,
+    in_order,
+    near_miss,
+    short_stem,
+)
 
 # Words that shorten agency names in everyday use.
-_ABBREVIATIONS = (
-    ("发展和改革局", "发改局"),
-    ("发展和改革委员会", "发改委"),
-    ("科学技术委员会", "科委"),
-    ("人民政府办公厅", "政府办公厅"),
-    ("人民政府办公厅", "府办"),
-    ("人民政府办公室", "政府办"),
-    ("人民政府", "政府"),
-    ("市人民政府", "市府"),
-)
-_SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府")
-_PLACE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|区|州|盟|旗|综合实验区|新区)")
 # A place named in a question: "北京市", "洪泽区". Characters that never occur in a place name keep
 # phrases like 「2023年全区」 or 「多少件市政府规章」 from reading as one.
 _NOT_IN_PLACE = "年了几件多少对通过和全场代表办在的是为与及各本该我其从向将把被共说中里上下新"
@@ -39,146 +37,6 @@ _AGENCY_NAME = re.compile(r"((?:(?![年的和与及在向对从里中])[\u4e00-\
 _AGENCY_TAIL = re.compile(r"人民政府|政府|[\u4e00-\u9fff]{0,6}?(?:局|委员会|厅|办公室)")
 _NUMERAL_OR_TIME = re.compile(r"[\d年月]")
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
-
-
-def aliases(agency: str) -> set[str]:
-    """Names a user may call an agency by (淮安市洪泽区人民政府 -> 洪泽区人民政府, 洪泽区, 洪泽)."""
-    names = {agency}
-    for long, short in _ABBREVIATIONS:
-        for name in list(names):
-            if long in name:
-                names.add(name.replace(long, short))
-            elif short in name and short not in ("政府", "政府办"):
-                names.add(name.replace(short, long))  # 上海市科委 is also 上海市科学技术委员会
-    for name in list(names):
-        # 发展改革局 for 发展和改革局, 与 for 和: connectives people leave out or swap.
-        for a, b in (("和", ""), ("与", ""), ("和", "与"), ("与", "和")):
-            if a in name:
-                names.add(name.replace(a, b))
-    for name in list(names):
-        # 「普陀区委社会工作部」: a party committee's department; people say 普陀社会工作部, never 委社会工作部
-        names.add(re.sub(r"(?<=[市县区])委(?=[\u4e00-\u9fff]{3})", "", name))
-    for name in list(names):
-        rest = name
-        while True:
-            m = _PLACE.match(rest)
-            if not m or m.end() == len(rest):
-                break
-            rest = rest[m.end() :]
-            if not rest.startswith("委"):
-                names.add(rest)
-    for name in list(names):
-        for suffix in _SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix) + 1:
-                names.add(name[: -len(suffix)])
-    names |= {stem for name in names if (stem := _short_stem(name))}
-    for name in list(names):
-        bare = re.sub(r"(?:省|市|县|区|综合实验区)$", "", name)
-        if len(bare) >= 2 and bare != name:
-            names.add(bare)
-        place = _PLACE.match(name)
-        if place and place.end() < len(name) and len(place.group()) >= 3 and place.group()[-1] in "省市县区":
-            names.add(place.group()[:-1] + name[place.end():])  # 沭阳发改局, 上海司法局: the place without 县/市
-    generic = "人民政府办公厅办公室"
-    return {n for n in names if len(n) >= 2 and n not in generic and not n.startswith("人民")}
-
-
-def _short_stem(name: str) -> str | None:
-    """「邮储银行」 is 邮储, 「国元证券」 国元 to their readers — unless the stem is an everyday word (平安, 招商, 建设)."""
-    m = re.fullmatch(r"([\u4e00-\u9fff]{2})(?:银行|证券)", name)
-    if m is None:
-        return None
-    import jieba
-
-    jieba.dt.check_initialized()  # its dictionary is loaded on first use
-    return m.group(1) if (jieba.dt.FREQ.get(m.group(1)) or 0) < 50 else None
-
-
-_ABBREVIATION_TAILS = ("局", "厅", "委", "部", "办", "院", "中心", "公司", "集团", "银行", "政府")
-_ABBREVIATION_END = re.compile("|".join(_ABBREVIATION_TAILS))
-
-
-def _in_order(short: str, name: str) -> bool:
-    """Whether a short name is the full name's characters in order and shorter than it (an abbreviation).
-
-    Places before the first character used may go (上海市 of 上海市普陀区规划和自然资源局); a place after it may not
-    (「淮安市政府」 is the city's government, not 淮安市洪泽区人民政府's).
-    """
-    if len(short) < 4 or len(short) >= len(name):
-        return False
-    at, used = 0, []
-    for ch in short:
-        at = name.find(ch, at) + 1
-        if at == 0:
-            return False
-        used.append(at - 1)
-    places, start = [], 0
-    while (m := _PLACE.match(name, start)) is not None and m.end() < len(name):
-        places.append((m.start(), m.end()))
-        start = m.end()
-    return not any(a > used[0] and not any(a <= u < b for u in used) for a, b in places)
-
-
-def _near(a: str, b: str) -> bool:
-    """Same length, at most one character different (沭阳县 / 沐阳县)."""
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-
-
-_MASK = "\0"  # stands for the one character a near-miss may differ in
-
-
-class NameIndex:
-    """The names of one table (name -> agencies), found in a question without trying them one by one.
-
-    Exactly: every substring of the question of a length some name has is looked up. But for one character:
-    a window of the question and a name of its length that differ in one place are equal with that place
-    masked, so each name is filed under each of its masked forms (built on the first near lookup) and each
-    window of the question looks up its own. A question costs its length × the names' lengths lookups,
-    whatever the number of names (a corpus of 10^4 reports has ~5·10^4).
-    """
-
-    def __init__(self, names: dict[str, set[str]]) -> None:
-        self.names = names
-        self.order = {name: k for k, name in enumerate(names)}
-        self.lengths = sorted({len(n) for n in names})
-        self._masked: dict[str, list[str]] | None = None
-
-    def exact(self, question: str) -> list[tuple[str, int]]:
-        """(name, position) of every occurrence of a name in the question."""
-        return [
-            (question[i : i + n], i)
-            for i in range(len(question))
-            for n in self.lengths
-            if i + n <= len(question) and question[i : i + n] in self.order
-        ]
-
-    def near(self, question: str, shortest: int = 3) -> list[tuple[str, int]]:
-        """(name, position) of every window of the question one character off a name of `shortest` or more."""
-        if self._masked is None:
-            masked: dict[str, list[str]] = {}
-            for name in self.order:
-                if len(name) >= shortest:
-                    for j in range(len(name)):
-                        masked.setdefault(name[:j] + _MASK + name[j + 1 :], []).append(name)
-            self._masked = masked
-        found = []
-        for n in self.lengths:
-            if n < shortest:
-                continue
-            for i in range(len(question) - n + 1):
-                window = question[i : i + n]
-                for j in range(n - 1):  # a name keeps its last character: 「财政拨(款)」 is no 财政局 misread
-                    for name in self._masked.get(window[:j] + _MASK + window[j + 1 :], ()):
-                        if name != window:
-                            found.append((name, i))
-        return found
-
-    def ranked(self, hits: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
-        """Names hit, longest first (then in the table's order), each with its positions ascending."""
-        at: dict[str, set[int]] = {}
-        for name, i in hits:
-            at.setdefault(name, set()).add(i)
-        return [(name, sorted(at[name])) for name in sorted(at, key=lambda n: (-len(n), self.order[n]))]
 
 
 @dataclass(frozen=True)
@@ -222,11 +80,11 @@ class Catalog:
         for report in self.reports:
             self._by_agency.setdefault(report.agency, []).append(report)
             own = {n for n in getattr(report, "names", ()) if len(n) >= 2}
-            for name in aliases(report.agency) | own | {stem for n in own if (stem := _short_stem(n))}:
+            for name in aliases(report.agency) | own | {stem for n in own if (stem := short_stem(n))}:
                 self.alias_map.setdefault(name, set()).add(report.agency)
-            place = _PLACE.match(report.agency)
+            place = PLACE.match(report.agency)
             if place and place.end() < len(report.agency):
-                below = _PLACE.match(report.agency, place.end()) is not None
+                below = PLACE.match(report.agency, place.end()) is not None
                 for name in {place.group(), re.sub(r"(?:省|市|县|区)$", "", place.group())}:
                     if len(name) >= 2:
                         self.place_map.setdefault(name, set()).add(report.agency)
@@ -294,7 +152,7 @@ class Catalog:
                     return Resolved((), (), tuple(years), unknown_agency=below_used[0], below=tuple(sorted(below)))
         unknown = self._unknown_place(question, used) or self._unknown_agency(question, used)
         if unknown:
-            near_one = next((a for a in sorted(agencies) for n in aliases(a) if _near(unknown, n)), None)
+            near_one = next((a for a in sorted(agencies) for n in aliases(a) if near_miss(unknown, n)), None)
             if near_one is not None:  # 「泗阳县发改局」: a place one character off the agency's own
                 return Resolved((), (), tuple(years), unconfirmed=(unknown, near_one))
             return Resolved((), (), tuple(years), unknown_agency=unknown)
@@ -312,13 +170,13 @@ class Catalog:
         agency only; the longest such window wins. Tried where no name of the corpus fits.
         """
         by_end = self._by_last_char()
-        for m in _ABBREVIATION_END.finditer(question):
+        for m in ABBREVIATION_END.finditer(question):
             end, tail = m.end(), m.group()
             for start in range(max(0, end - 14), end - len(tail) - 1):
                 window = question[start:end]
                 if not re.fullmatch(r"[\u4e00-\u9fff]+", window):
                     continue
-                found = {a for a in by_end.get(tail, ()) if _in_order(window, a)}
+                found = {a for a in by_end.get(tail, ()) if in_order(window, a)}
                 if len(found) == 1:
                     return found, [window]
         return set(), []
@@ -327,7 +185,7 @@ class Catalog:
         if self._endings is None:
             self._endings = {}
             for agency in self._by_agency:
-                for tail in _ABBREVIATION_TAILS:
+                for tail in ABBREVIATION_TAILS:
                     if agency.endswith(tail):
                         self._endings.setdefault(tail, []).append(agency)
         return self._endings
@@ -339,12 +197,12 @@ class Catalog:
         「泗阳县发展和改革局」 is another county: a reading to confirm, never a silent substitution.
         """
         for window in windows:
-            if not any(_near(window, n) and window[-1] == n[-1] for a in near for n in aliases(a)):
+            if not any(near_miss(window, n) and window[-1] == n[-1] for a in near for n in aliases(a)):
                 continue  # 「司法鉴定」 is not 司法局 misspelt: a name misspelt keeps its suffix (局, 县, 政府)
-            place = _PLACE.match(window)
+            place = PLACE.match(window)
             if place and (place.group() in self.place_map or place.group() in self.alias_map):
                 continue
-            agency = next((a for a in sorted(near) if any(_near(window, n) for n in aliases(a))), None)
+            agency = next((a for a in sorted(near) if any(near_miss(window, n) for n in aliases(a))), None)
             if agency is not None:
                 return window, agency
         return None
@@ -392,7 +250,7 @@ class Catalog:
             if any(place in u or u in place for u in used):
                 continue
             known = list(self.alias_map) + list(self.place_map)
-            if not any(place in name or _near(place, name[: len(place)]) for name in known):
+            if not any(place in name or near_miss(place, name[: len(place)]) for name in known):
                 return place
         return None
 

@@ -209,7 +209,7 @@ def test_a_column_named_in_the_question_must_be_the_one_read(social_work: Report
 
 
 def test_two_things_asked_each_are_split_with_the_words_they_share() -> None:
-    from qa.anyreport import each_part
+    from qa.parts import each_part
 
     assert each_part("城镇居民和农村居民人均可支配收入分别是多少？") == ("城镇居民人均可支配收入是多少", "农村居民人均可支配收入是多少")
     assert each_part("金融机构本外币存款余额和贷款余额各多少？") == ("金融机构本外币存款余额是多少", "金融机构本外币贷款余额是多少")
@@ -617,7 +617,7 @@ def test_a_difference_of_two_prose_figures_the_shorter_side_named_by_the_longer(
 def test_two_rows_asked_each_and_a_period_word_inside_a_rows_name() -> None:
     """普陀区财政局 2024 决算 收入支出决算总表 (万元, p6): 年初结转和结余 49.14, 年末结转和结余 55.34 — 年初 is the row's
     own name, not the year before; two rows each named with 和 inside, separated by 、."""
-    from qa.anyreport import each_part
+    from qa.parts import each_part
 
     report = read_report(SHARED / "budget" / "shanghai_putuo_finance_bureau_2024_final_accounts.pdf")
     parts = each_part("年初结转和结余、年末结转和结余各是多少？", report.text)
@@ -628,7 +628,7 @@ def test_two_rows_asked_each_and_a_period_word_inside_a_rows_name() -> None:
 
 def test_each_of_two_statement_rows_sharing_their_tail_from_the_tables(sifang: Report) -> None:
     """四方科技 2019 合并现金流量表: 经营活动产生的现金流量净额 369,100,908.49; 投资活动… -208,930,749.53."""
-    from qa.anyreport import each_part
+    from qa.parts import each_part
 
     parts = each_part("经营活动和投资活动产生的现金流量净额各是多少", sifang.text)
     assert parts == ("经营活动产生的现金流量净额是多少", "投资活动产生的现金流量净额是多少")

@@ -1,0 +1,142 @@
+"""A prose question in parts: two named figures added, subtracted or divided, each read from its own sentence.
+
+「培训和讲座一共办了多少场」 is two questions and a sum; 「城镇居民人均可支配收入比农村高多少元」 two and a
+difference; 「律师类的件数是律所类的几倍」 two and a quotient; a question over several years reads each report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from qa.formulas import FUNCTION
+from qa.operations import asks_sum, detect
+from qa.vocabulary import (
+    PLAN_COUNT_NOUN,
+    PLAN_COUNT_UNIT,
+    PLAN_DIFF_PARTS,
+    PLAN_EACH_YEAR,
+    PLAN_LIST_SEP,
+    PLAN_NOT_A_THING,
+    PLAN_RATIO_PARTS,
+    PLAN_TWO_PARTS,
+)
+
+if TYPE_CHECKING:
+    from qa.plan import Plan
+
+# 「A占B的比重」, 「B里A的占比」: a part and its whole
+SHARE_OF = re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:占|与|和|跟)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)的?(?:比重|比例|百分比|百分之几|比值|占比)")
+WITHIN = re.compile(r"(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?:里面|里头|当中|之中|里|中)[，,]?的?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)"
+                     r"(?:所占的?|占了?)(?:多大|多少)?的?(?:比重|比例|百分比|百分之几|比值|占比)?")
+
+
+def prose_parts(text: Plan, content: str) -> Plan:
+    """A prose question: over several years each report read on its own; two named figures each found and added."""
+    ids = text.text_ids
+    each = PLAN_EACH_YEAR.search(text.question)
+    several = len(text.agencies) <= 1 or asks_sum(text.question)  # 「淮安市2024年和沭阳县2025年…合计」
+    if ids and 1 < len(ids) <= 12 and several and (len(text.years) > 1 or len(text.agencies) > 1 or each):
+        return replace(text, per_report=True)
+    parts = named_parts(content, "".join(r.text for r in text.reports[:2])) if asks_sum(content) else ()
+    if parts:
+        return replace(text, parts=parts)
+    diff = diff_parts(content, "".join(r.text for r in text.reports[:2]))
+    if diff:  # 「门户网站公开的比县直部门发布的多多少条」: two prose figures subtracted
+        return replace(text, parts=diff, combine="difference")
+    ratio = PLAN_RATIO_PARTS.search(content)  # 「律师类的件数是律所类的几倍」: two prose figures divided
+    if ratio:
+        tail = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
+        return replace(text, parts=(f"{ratio.group('a')}{tail}", f"{ratio.group('b')}{tail}"), combine="ratio")
+    asked = detect(content, 0, 1)
+    if asked.op == "average" and asked.per and len(text.reports) == 1:
+        return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
+    return text
+
+
+def diff_parts(content: str, printed: str) -> tuple[str, ...]:
+    """「A比B多多少」 of two things (not of a year: 「比上年多」), each asked on its own words.
+
+    The shorter side takes the measure the longer one names, as the report prints it: 「城镇居民人均可支配收入比农村
+    高多少元」 asks 农村居民人均可支配收入.
+    """
+    diff = PLAN_DIFF_PARTS.search(content)
+    if diff is None or PLAN_NOT_A_THING.match(diff.group("b")):
+        return ()
+    tail = f"{diff.group('q')}{diff.group('u') or ''}"
+    a, b = diff.group("a"), diff.group("b")
+    if len(b) < len(a):
+        b = shared_tail(b, a, printed) or b
+    return (f"{a}{tail}", f"{b}{tail}")
+
+
+def named_parts(content: str, printed: str = "") -> tuple[str, ...]:
+    """「培训和讲座一共办了多少场」: the two things joined by 和/及/与/、 before a total, each asked on its own."""
+    m = PLAN_TWO_PARTS.search(content)
+    if not m:
+        return ()
+    first, second, tail = m.group(1), m.group(2), m.group(3)
+    if "、" in first or "、" in second:  # 「民意征集、网上调查、在线访谈，总共」: every listed thing on its own
+        named = [p for p in PLAN_LIST_SEP.split(f"{first}、{second}") if p.strip()]
+        tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"
+        return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in named)
+    tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)
+    shared = shared_tail(first, second, printed) if printed else None  # 「律师类跟公证类行政审批」: 律师类行政审批
+    return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in (shared or first, second))
+
+
+def share_parts(content: str) -> tuple[str, ...]:
+    """「A占B的比重」, 「B中A的占比」: the part and the whole, each to be read from the prose; () if not so asked."""
+    for pattern in (WITHIN, SHARE_OF):
+        m = pattern.search(content)
+        if m is not None and re.search(r"比重|比例|百分之|百分比|占比", content):
+            a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))
+            if len(a) >= 2 and len(b) >= 2:
+                return (f"{a}是多少", f"{b}是多少")
+    return ()
+
+
+def each_part(content: str, printed: str = "") -> tuple[str, ...]:
+    """「城镇居民和农村居民人均可支配收入分别是多少」 -> the two things asked, each with the words they share.
+
+    The shorter side borrows the longer one's head or tail: 城镇居民 + 人均可支配收入; 金融机构本外币 + 贷款余额. With
+    the report's text (`printed`), the longest tail of the longer side that the shorter one is printed with is shared:
+    「城镇和农村常住居民人均可支配收入」 -> 城镇常住居民人均可支配收入, as the bulletin prints it; 「第一产业和第三产业增加值」
+    -> 第一产业增加值; never 「冷冻设备和罐式集装箱」 -> 冷冻设备集装箱, which no report prints.
+    """
+    m = re.search(r"^(.*?)(?:分别|各)", content)
+    body = FUNCTION.sub(" ", m.group(1)).strip() if m else ""
+    joined = m.group(1) if m else ""
+    # 「年初结转和结余、年末结转和结余」: a 、 separates the two things, whose names may hold 和
+    sides = [p.strip() for p in re.split(r"\s*、\s*" if "、" in joined else r"\s*(?:和|与|及)\s*", joined) if p.strip()]
+    if len(sides) != 2 or not body:
+        return ()
+    a, b = (re.sub(r"^的|的$|[？?，,。\s]", "", x) for x in sides)
+    if len(a) < 2 or len(b) < 2:
+        return ()
+    shared = shared_tail(a, b, printed) if printed else None
+    if shared is not None:
+        a = shared
+    elif len(a) <= 4 < len(b) and b[len(a) - 2 : len(a)] == a[-2:]:  # 城镇居民 | 农村居民人均可支配收入 (not 冷冻设备 | 罐式集装箱)
+        a = a + b[len(a):]
+    elif len(b) <= 4 < len(a) and a[-2:] == b[-2:]:  # 金融机构本外币存款余额 | 贷款余额
+        b = a[: len(a) - len(b)] + b
+    unit = re.search(r"多少\s*([个台家人件辆户项次场名元亿万吨座所])", content)  # 「各卖了多少台」: a count in 台
+    tail = f"有多少{unit.group(1)}" if unit else "是多少"
+    return (f"{a}{tail}", f"{b}{tail}")
+
+
+def shared_tail(short: str, long: str, printed: str) -> str | None:
+    """The shorter side with the longest tail of the longer side it is printed with (from the end of the short side)."""
+    text = re.sub(r"\s+", "", printed)
+    if long in text and short not in text or len(short) < len(long):
+        for cut in range(1, len(long) - 1):
+            tail = long[cut:]
+            for start in range(len(short) - 1):
+                if short[start:] + tail in text:
+                    return short[start:] + tail
+    return None
+
+
+__all__ = ["SHARE_OF", "WITHIN", "diff_parts", "each_part", "named_parts", "prose_parts", "share_parts", "shared_tail"]
