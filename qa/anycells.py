@@ -137,7 +137,8 @@ def heads_total(cell: TableCell, name: str) -> bool:
 def named(cell: TableCell) -> str:
     """How the answer names a cell: its row, or its column where the row is a total (「项目支出」, not 「合计」)."""
     row = norm_label(cell.row)
-    return f"{head(cell.col)}（{row}）" if row in _TOTAL_ROWS and head(cell.col) else row
+    name = head(cell.col)
+    return f"{name}（{row}）" if row in _TOTAL_ROWS and name and name not in _TOTAL_ROWS else row
 
 
 def one_measure(side: str, labels: dict[str, list[TableCell]]) -> str | None:
@@ -196,11 +197,33 @@ def labels_of(report: Report) -> dict[str, list[TableCell]]:
     hit = _INDEXES.get(id(cells))
     if hit is not None and hit[0] is cells:
         return hit[1]
-    index = label_index(cells)
+    index = {**_title_totals(report), **label_index(cells)}
     if len(_INDEXES) >= 64:
         _INDEXES.pop(next(iter(_INDEXES)))
     _INDEXES[id(cells)] = (cells, index)
     return index
+
+
+def _title_totals(report: Report) -> dict[str, list[TableCell]]:
+    """A table's title as the name of its total (「一般公共预算财政拨款支出」: the 合计 of 一般公共预算财政拨款支出决算表).
+
+    Only a one-sided title (not 「收入支出决算总表」) of six characters or more, whose total row has one 合计 value.
+    """
+    by_table: dict[int, list[TableCell]] = {}
+    for cell in report.table_cells:
+        if norm_label(cell.row) in _TOTAL_ROWS:
+            by_table.setdefault(cell.table, []).append(cell)
+    found: dict[str, list[TableCell]] = {}
+    for table in report.tables:
+        name = re.sub(r"(?:决算|预算)?(?:总|情况|明细)?表$", "", norm_label(table.title or ""))
+        if len(name) < 6 or "收入支出" in name or not name.endswith(("支出", "收入", "经费")):
+            continue
+        totals = by_table.get(table.number, [])
+        if len({c.col for c in totals}) > 1:
+            totals = [c for c in totals if head(c.col) in _TOTAL_ROWS]
+        if len(totals) == 1:
+            found[name] = totals
+    return found
 
 
 def find_measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[list[tuple[str, ...]], str]:

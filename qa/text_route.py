@@ -8,7 +8,7 @@ import re
 from langchain_core.documents import Document
 
 from corpus import Report
-from qa.answer import Answer, Citation, Scope, format_number
+from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.clause import MULTIPLIER as _MULTIPLIER, STOP as _STOP, Sentence, figure
 from qa.vocabulary import (
     TEXT_ASKS_WHO,
@@ -196,6 +196,8 @@ def _description(question: str, best: Sentence, report: Report, candidates: list
     if wants_list:
         end = _rest_of_enumeration(report.text, best.start, end, _section_end(report, best.start))
     quote = report.text[best.start : end].strip()
+    if re.search(r"哪一?年|什么时候|何时|哪天|几月", question) and not re.search(r"\d{4}\s*年|\d+\s*月", quote):
+        return abstain(question, "找到的句子没有说到时间", scope)  # 「哪一年成立的」 is no 「年新成立，人员变动…」
     citation = Citation(best.report_id, report.title, section, quote, best.start, best.start + len(quote), report.page_at(best.start))
     return Answer(question=question, answer=quote, route="text", citations=[citation], scope=scope)
 

@@ -208,6 +208,34 @@ def test_a_column_named_in_the_question_must_be_the_one_read(social_work: Report
     assert answer_any("q", "一般公共预算财政拨款收入预算数多少？", social_work) is None  # no 预算数 column in this table
 
 
+def test_a_tables_title_names_its_total(social_work: Report) -> None:
+    # 一般公共预算财政拨款支出决算表: 合计 307.82 (万元); 一般公共服务支出 264.87: 264.87 ÷ 307.82 = 86.05%
+    asked = answer_any("q", "一般公共预算财政拨款支出多少", social_work)
+    assert asked is not None and asked.value == 307.82
+    assert asked.citations[0].cell["table"] == "一般公共预算财政拨款支出决算表"
+    share = answer_any("q", "一般公共服务支出占一般公共预算财政拨款支出的比重", social_work)
+    assert share is not None and share.value == pytest.approx(86.05, abs=0.005) and share.unit == "%"
+
+
+def test_a_change_asked_with_dui_bi_and_a_when_asked_of_a_sentence_without_a_date(sifang: Report) -> None:
+    # 四方科技 2019 合并资产负债表 货币资金: 期末 and 期初, 「2019年末对比2018年末」 is that change
+    value, said = _ask(sifang, "货币资金2019年末对比2018年末增加了多少")
+    assert value is not None and "货币资金比上年" in said
+    from qa.answer import Scope
+    from qa.clause import Sentence
+    from qa.text_route import _description  # a 「哪一年」 answered by a sentence saying no year is no answer
+
+    report = social_work_report()  # the sentence as the splitter cut it after 「单位 2024 」: 「年新成立，人员变动…」
+    start = report.text.index("年新成立")
+    end = report.text.index("。", start) + 1
+    found = _description("社会工作部哪一年成立的？", Sentence(report.id, report.text[start:end], start, end), report, [], Scope(()))
+    assert found.abstained and "没有说到时间" in found.answer
+
+
+def social_work_report() -> Report:
+    return read_report(ANY / "shanghai_putuo_social_work_dept_2024_final_accounts.pdf")
+
+
 def test_two_things_asked_each_are_split_with_the_words_they_share() -> None:
     from qa.parts import each_part
 
