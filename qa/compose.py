@@ -18,6 +18,7 @@ from qa.vocabulary import (
     COMPOSE_ABOUT_PROSE as _ABOUT_PROSE,
     COMPOSE_CONTAINER as _CONTAINER,
     COMPOSE_DENOMINATOR,
+    COMPOSE_DENOMINATOR_AFTER,
     COMPOSE_DIVIDE as _DIVIDE,
     COMPOSE_EXTEND as _EXTEND,
     COMPOSE_LEAD_IN,
@@ -27,12 +28,14 @@ from qa.vocabulary import (
     COMPOSE_OPERATOR,
     COMPOSE_PREMISE,
     COMPOSE_RESULT,
+    COMPOSE_SHARE_ASKED,
     COMPOSE_SHARE_OF as _SHARE_OF,
     COMPOSE_SHARE_WORDS as _SHARE_WORDS,
     COMPOSE_SIDE_END,
     COMPOSE_SUM_WHOLE,
     COMPOSE_TAIL,
     COMPOSE_TIMES,
+    COMPOSE_WHOLE_STATED,
     FORMULA_UNSUPPORTED,
 )
 
@@ -282,6 +285,11 @@ def compose(content: str, history: list[Query]) -> Understood | None:
     return _extend(content, history)
 
 
+def denominator_said_after(content: str) -> str:
+    """「…的占几成？按新收算」 -> 「…的占新收的几成」: the denominator the user names after the share asked."""
+    return COMPOSE_DENOMINATOR_AFTER.sub(r"占\g<den>的\g<q>", content)
+
+
 def stated_premise(content: str) -> tuple[str, str, float] | None:
     """A figure the question states about the whole it then asks a part of, and the question without it.
 
@@ -289,7 +297,13 @@ def stated_premise(content: str) -> tuple[str, str, float] | None:
     起诉的占多少」 is read as 「行政诉讼里复议后起诉的占多少」 and 46 is checked against the report's own figure.
     """
     m = COMPOSE_PREMISE.search(content)
+    if m is not None and not m.group("lead") and not COMPOSE_SHARE_ASKED.search(content[m.end():]):
+        m = None  # 「一共发了2139条信息，动态类的占比」: with no 其中, only a share asked makes the figure the whole
     if m is None:
-        return None
-    rest = content[: m.start()] + m.group("what") + "里" + content[m.end() :]
+        m = COMPOSE_WHOLE_STATED.search(content)  # 「办结的3050件申请里，予以公开的占多少」
+        if m is None or not COMPOSE_SHARE_ASKED.search(content[m.end():]):
+            return None
+        rest = content[: m.start()] + m.group("what") + m.group("noun") + "里" + content[m.end() :]
+        return rest, f"{m.group('what')}{m.group('n')}{m.group('unit')}", float(m.group("n"))
+    rest = content[: m.start()] + m.group("what") + m.group("noun") + "里" + content[m.end() :]
     return rest, f"{m.group('what')}{m.group('n')}{m.group('unit')}", float(m.group("n"))

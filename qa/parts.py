@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from qa.answer import Answer, Citation
 from qa.formulas import FUNCTION
 from qa.operations import asks_sum, detect
 from qa.vocabulary import (
@@ -53,6 +54,31 @@ def prose_parts(text: Plan, content: str) -> Plan:
     if asked.op == "average" and asked.per and len(text.reports) == 1:
         return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
     return text
+
+
+def part_of_stated_whole(text: Plan, content: str, premise: tuple[str, float]) -> Plan | None:
+    """「118件申请里网上提交的占多少」 of the prose: the part read from its sentence, ÷ the whole the user states.
+
+    The whole must be printed in the report (「共受理政府信息公开申请118件」): its sentence is cited with it; a figure
+    the report does not print is no basis (None).
+    """
+    stated, figure = premise
+    unit = re.search(r"(件|条|个|人次|篇|项|次)$", stated)
+    part = re.search(r"里[，,]?(?P<part>[^，,。？?]{1,20}?)的?(?:占比|占的?比例|所占比例|比重|占)", content)
+    if unit is None or part is None or len(text.reports) != 1:
+        return None
+    report = text.reports[0]
+    number = f"{figure:g}"
+    printed = re.search(rf"(?<![\d.]){re.escape(number)}\s*{unit.group(1)}", report.text)
+    if printed is None:
+        return None
+    start = max(report.text.rfind(c, 0, printed.start()) for c in "。；;\n") + 1
+    end = printed.end()
+    sentence = report.text[start:end].strip()
+    whole = Answer(question=stated, answer=f"{number}{unit.group(1)}（{sentence}）", value=figure if figure % 1 else int(figure),
+                   unit=unit.group(1), route="text", scope=text.scope,
+                   citations=[Citation(report.id, report.title, report.section_at(start), sentence, start, end, report.page_at(start))])
+    return replace(text, parts=(f"{part.group('part')}多少{unit.group(1)}", stated), combine="share", given=whole)
 
 
 def diff_parts(content: str, printed: str) -> tuple[str, ...]:
@@ -139,4 +165,5 @@ def shared_tail(short: str, long: str, printed: str) -> str | None:
     return None
 
 
-__all__ = ["SHARE_OF", "WITHIN", "diff_parts", "each_part", "named_parts", "prose_parts", "share_parts", "shared_tail"]
+__all__ = ["SHARE_OF", "WITHIN", "diff_parts", "each_part", "named_parts", "part_of_stated_whole", "prose_parts", "share_parts",
+           "shared_tail"]

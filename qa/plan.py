@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, replace
 from corpus import Report
 from corpus.about import DISCLOSURE, RESEARCH
 from qa.answer import Answer, Scope
-from qa.compose import compose, stated_premise
+from qa.compose import compose, denominator_said_after, stated_premise
 from qa.coverage import unexplained, unmodelled_period
 from qa.followup import bare_follow_up, inherit_scope, names_own_scope, share_of_last
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
-from qa.parts import diff_parts, each_part, prose_parts, share_parts
+from qa.parts import diff_parts, each_part, part_of_stated_whole, prose_parts, share_parts
 from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog
 from qa.table_route import label
@@ -118,6 +118,7 @@ class Planner:
             return replace(plan, kind="clarify", reason=f"语料中没有「{asked_name}」的报告；与它只差一个字的是{agency}，是指它吗？",
                            choices=[question.replace(asked_name, agency)])
         content = catalog.strip_names(question)
+        content = denominator_said_after(content)
         premise = stated_premise(content)
         if premise is not None:  # 「一共46件，其中…」: read without the figure, the figure checked against the report's
             content, plan.premise = premise[0], premise[1:]
@@ -181,6 +182,8 @@ class Planner:
             # Several close semantic readings: a sentence of the report that states the figure beats asking back.
             return replace(prose_parts(text, content), otherwise=replace(plan, kind="clarify", candidates=understood.candidates,
                                                                         reason="问题的说法对应多个表格栏目"))
+        if query is None and plan.premise is not None:  # 「118件申请里网上提交的占多少」: ÷ the whole stated
+            return part_of_stated_whole(text, content, plan.premise) or prose_parts(text, content)
         if query is None:
             return prose_parts(text, content)
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:

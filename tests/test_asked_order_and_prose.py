@@ -251,3 +251,18 @@ def test_a_place_named_only_reads_the_prose_of_its_agency_that_has_the_year(assi
 def test_documents_counted_in_pian_are_printed_in_jian(assistant):
     # 001: 「通过“中国上海”门户网站发布政策解读共132件」, asked 「多少篇」
     assert assistant.ask("19年上海市政府办公厅在中国上海网站上一共发了多少篇政策解读").value == 132
+
+
+def test_a_part_of_a_whole_the_user_states_with_its_figure(assistant):
+    # 011 淮安 2024: 予以公开 1362 ÷ 总计 3050 = 44.66% (「办结的3050件」 is the report's 总计: said to agree)
+    answer = assistant.ask("淮安市2024年办结的3050件申请里，直接予以公开的占多少比例")
+    assert (answer.value, answer.formula) == (44.66, "1362 ÷ 3050 = 44.66%")
+    assert "与报告一致" in (answer.understood or "")
+    # 014 上海市政府办公厅 2025: 「按新收算」 after the share asked is its denominator: 513 ÷ 1295 = 39.61%
+    answer = assistant.ask("上海市府办2025年新收的1295件里头，答复“本机关不掌握”的占几成？按新收算")
+    assert (answer.value, answer.formula) == (39.61, "513 ÷ 1295 = 39.61%")
+    # of the prose: 015 沭阳县发改局 2023 「共审核发布各类公开政府信息249条」, 「政府网站信息185条」: 185 ÷ 249
+    answer = assistant.ask("沭阳县发改局2023年发布的249条信息里，政府网站信息占百分之多少")
+    assert (answer.value, answer.formula) == (74.3, "185 ÷ 249 × 100% = 74.3%")
+    # 013 上海市科委 2024: 「网站全年累计发布信息 2139 条,其中动态类信息发布 1744 条」, with no 其中 in the question
+    assert assistant.ask("市科委2024年“上海科技”网站一共发了2139条信息，动态类的占比多少？").value == 81.53
