@@ -237,6 +237,7 @@ def _requests(report: Report, result: TableResult) -> None:
     result.versions[TABLE_REQUESTS] = "2021" if keys & set(OTHER_2021) else "2019"
     _add_rows(report, result, TABLE_REQUESTS, matches, rowsplit.row_total_fits)
     _resplit_by_columns(report, result, matches)
+    _orphan_rows(report, result, matches, span)
 
 
 def _resplit_by_columns(report: Report, result: TableResult, matches: list[_Match]) -> None:
@@ -272,6 +273,53 @@ def _resplit_by_columns(report: Report, result: TableResult, matches: list[_Matc
             for col, v in zip(cols, split, strict=True)
         ]
         result.warnings = [w for w in result.warnings if not w.startswith(f"{TABLE_REQUESTS} · {m.spec.key}:")]
+
+
+def _orphan_rows(report: Report, result: TableResult, matches: list[_Match], span: tuple[int, int]) -> None:
+    """Result rows whose label the converter tore off (printed above the table, or cut in half), read by arithmetic.
+
+    上海市政府办公厅 2025 prints 「5.要求行政机关确认或重新出具已获取信息」 and 「1.申请人无正当理由逾期不补正…」 away from
+    their values: two rows of seven numbers follow 不予处理/4 with no label a reader can match. They are assigned only
+    when every condition holds: as many such rows as result rows unread, each lying between the read rows that come
+    before and after its row in the template, each adding up to its own 总计, and together equal in every column to
+    （七）总计 less the rows read — so that nothing is left for any other reading.
+    """
+    cols = REQUEST_ROWS[0].cols
+    read = {c.row: c for c in result.cells if c.table == TABLE_REQUESTS}
+    other = ("其他处理",) if result.versions.get(TABLE_REQUESTS) == "2021" else OTHER_2021  # the other template's rows
+    version_leaves = [k for k in DISPOSITION_LEAVES if k not in other]
+    missing = [k for k in version_leaves if k not in read]
+    totals = {c.col: c.value for c in result.cells if c.table == TABLE_REQUESTS and c.row == "总计" and isinstance(c.value, int)}
+    if not missing or len(missing) > 3 or len(totals) != len(cols):
+        return
+    rows = {(c.row, c.col): c.value for c in result.cells if c.table == TABLE_REQUESTS}
+    residual = [int(totals[col] or 0) - sum(rows.get((k, col)) or 0 for k in version_leaves if k in read) for col in cols]
+    taken = [(m.start, max(m.value_end, m.end)) for m in matches]
+    orphans = []  # (start, end, values) of | rows of seven numbers no matched row read
+    pos = span[0]
+    for line in report.text[span[0] : span[1]].split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        numbers = [int(t) for t in re.findall(r"(?<=\|)\s*(\d+)\s*(?=\|)", line)]
+        if "|" in line and len(numbers) == len(cols) and not any(a <= start < b or a < end <= b for a, b in taken):
+            orphans.append((start, end, numbers))
+    if len(orphans) != len(missing) or any(sum(v[:-1]) != v[-1] for _, _, v in orphans):
+        return
+    if [sum(v[i] for _, _, v in orphans) for i in range(len(cols))] != residual:
+        return
+    at = {m.spec.key: m.start for m in matches}
+    for key, (start, _, _) in zip(missing, orphans, strict=True):
+        i = version_leaves.index(key)
+        before = max((at[k] for k in version_leaves[:i] if k in at), default=span[0])
+        after = min((at[k] for k in version_leaves[i + 1 :] if k in at), default=span[1])
+        if not before < start < after:
+            return
+    for key, (start, end, values) in zip(missing, orphans, strict=True):
+        quote = _quote(report.text, start, end)
+        result.cells += [Cell(TABLE_REQUESTS, key, col, v, quote, report.page_at(start), start, end, "件")
+                         for col, v in zip(cols, values, strict=True)]
+        result.warnings.append(f"{TABLE_REQUESTS} · {key}: label printed apart from its values; read from the row 「{quote}」 "
+                               f"that the table's 总计 leaves for it")
 
 
 def _add_rows(report: Report, result: TableResult, table: str, matches: list[_Match], fits: rowsplit.Constraint) -> None:
