@@ -165,6 +165,7 @@ class Planner:
         years = tuple(y for y in years if y not in missing)  # 「2025年从2024年结转过来的」: 2024 is a reference
         agencies_all = own_scope or wants_all(content) or (query is not None and query.op in ("rank", "count", "check", "median"))
         reports = catalog.select(agencies, years) if (agencies or years) else list(resolved.reports)
+        reports = _each_with_its_year(question, agencies, years, catalog) or reports
         if resolved.unknown_year and not reports:
             return replace(plan, reason=f"语料中没有{'、'.join(agencies) or '任何机关'}{resolved.unknown_year}年的报告")
         if not reports:
@@ -361,6 +362,24 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")
     return replace(text, kind="any", otherwise=text)
+
+
+def _each_with_its_year(question: str, agencies: tuple[str, ...], years: tuple[int, ...], catalog: Catalog) -> list[Report]:
+    """「淮安市2024年…是洪泽区2023年的多少倍」: two agencies each written with its own year, one report each ([] if not)."""
+    if len(agencies) != 2 or len(years) != 2:
+        return []
+    from qa.scope import aliases
+
+    at = {a: min((question.find(n) for n in aliases(a) if n in question), default=-1) for a in agencies}
+    first, second = sorted(agencies, key=lambda a: at[a])
+    year_at = {y: question.find(str(y)) for y in years}
+    if min(at.values()) < 0 or min(year_at.values()) < 0:
+        return []
+    own = {a: [y for y in years if at[a] < year_at[y] < (at[second] if a == first else len(question))] for a in agencies}
+    if any(len(own[a]) != 1 for a in agencies) or own[first] == own[second]:
+        return []
+    chosen = [r for a in (first, second) for r in catalog.select((a,), (own[a][0],))]
+    return chosen if len(chosen) == 2 else []
 
 
 def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]

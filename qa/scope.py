@@ -33,7 +33,7 @@ _SUB_PLACE = re.compile(r"((?:(?![年的和与及比跟同较对是])[\u4e00-\u9
 _AREA_NOUN = re.compile(r"(?:城镇|乡镇|村镇|城区|市区|郊区|景区|园区|社区|辖区|地区|山区|矿区|牧区|灾区|开发区|保护区)$")
 _NAME_TAIL = r"(?:综合实验区|实验区|新区|区人民政府|县人民政府|市人民政府|人民政府|区政府|县政府|市政府|政府)?"
 # A bureau, commission or department named in a question (「洪泽区财政局」), not inside quotes or a longer word.
-_AGENCY_NAME = re.compile(r"((?:(?![年的和与及在向对从里中])[\u4e00-\u9fff]){2,12}?(?:局|委员会|厅))(?![里内中长])")
+_AGENCY_NAME = re.compile(r"((?:(?![年的和与及在向对从里中比跟较同])[\u4e00-\u9fff]){2,12}?(?:局|委员会|厅))(?![里内中长])")
 _AGENCY_TAIL = re.compile(r"人民政府|政府|[\u4e00-\u9fff]{0,6}?(?:局|委员会|厅|办公室)")
 _NUMERAL_OR_TIME = re.compile(r"[\d年月]")
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
@@ -222,7 +222,7 @@ class Catalog:
                     # 「淮安区人民政府」: 淮安 is a name the corpus knows, 淮安区 is another place
                     tail = _AGENCY_TAIL.match(question, m.end() + 1)
                     return name + after + (tail.group() if tail else "")
-                before = re.search(r"([\u4e00-\u9fff]{1,4}?(?:省|市|县|区))$", question[: m.start()])
+                before = re.search(rf"((?:(?![{_NOT_IN_PLACE}比跟较同])[\u4e00-\u9fff]){{1,4}}?(?:省|市|县|区))$", question[: m.start()])
                 if before and not _NUMERAL_OR_TIME.search(before.group(1)) and before.group(1) + name not in known \
                         and not any(before.group(1) in a for n in [name] for a in self.alias_map.get(n, ())):
                     return before.group(1) + name
@@ -325,7 +325,8 @@ class Catalog:
         for name, _ in exact:
             # A short name's leftover suffix (平潭「实验区」, 洪泽「区政府」) is part of the name too.
             if name in question:  # 「市科委」: a 市 written before a short name is the name's too
-                question = re.sub(r"(?:(?<![\u4e00-\u9fff])[市区县])?" + re.escape(name) + _NAME_TAIL, "", question)
+                question = re.sub(r"(?:(?<![\u4e00-\u9fff])[市区县]|(?<=[比跟和与及同较、])[市区县])?" + re.escape(name) + _NAME_TAIL,
+                                  "", question)
         _, near = self._matches(question, near=True)
         if not exact and not near:
             for window in self.abbreviated(question)[1]:  # 「普陀区规划资源局」: an abbreviation is a name too

@@ -266,3 +266,21 @@ def test_a_part_of_a_whole_the_user_states_with_its_figure(assistant):
     assert (answer.value, answer.formula) == (74.3, "185 ÷ 249 × 100% = 74.3%")
     # 013 上海市科委 2024: 「网站全年累计发布信息 2139 条,其中动态类信息发布 1744 条」, with no 其中 in the question
     assert assistant.ask("市科委2024年“上海科技”网站一共发了2139条信息，动态类的占比多少？").value == 81.53
+
+
+def test_two_agencies_each_with_its_own_year_and_names_after_bi(assistant):
+    # 011 淮安 2024 本年新收 3119, 009 洪泽区 2023 21: 3119 ÷ 21 = 148.52, 3119 − 21 = 3098 (洪泽区 2024 is not asked)
+    answer = assistant.ask("淮安市2024年新收申请量是洪泽区2023年的多少倍")
+    assert (answer.value, answer.unit) == (148.52, "倍")
+    assert assistant.ask("淮安市政府2024年受理的信息公开申请比洪泽区2023年多出多少件？").value == 3098
+    # 「比市科委」: 市 after 比 is the name's (not a place 「收申请比市」); 000 118 − 013 34 = 84
+    assert assistant.ask("上海市司法局2020年新收申请比市科委2024年多多少件").value == 84
+
+
+def test_who_of_two_has_more_or_fewer(assistant):
+    # 2024 本年新收: 平潭 218, 洪泽区 95
+    assert assistant.ask("2024年平潭和洪泽区，谁新收的信息公开申请多？").answer.startswith("平潭综合实验区2024年更多")
+    assert assistant.ask("2024年平潭和洪泽区，谁新收的信息公开申请少？").answer.startswith("淮安市洪泽区人民政府2024年更少")
+    # 「比一比」, 「年间」, 「按表三的…来算」 are how people talk, not measures
+    assert assistant.ask("平潭2019-2025年间新收申请最少的是哪一年").answer.startswith("「本年新收政府信息公开申请数量」最少的是：1. 平潭综合实验区2020年 21件")
+    assert assistant.ask("按表三的本年新收来算，洪泽区2024年的申请是2023年的几倍").value == 4.52
