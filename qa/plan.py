@@ -22,7 +22,7 @@ from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
 from qa.parts import diff_parts, each_part, part_of_stated_whole, prose_parts, share_parts
 from qa.query import Measure, Query, QueryScope
-from qa.scope import Catalog
+from qa.scope import Catalog, each_with_its_year, in_asked_order
 from qa.table_route import label
 from qa.understand import Understander, Understood
 from qa.vocabulary import (
@@ -147,7 +147,7 @@ class Planner:
         query = understood.query
         own_scope = names_own_scope(content, query)
         agencies, years, inherited = inherit_scope(catalog, resolved, years, history, content, query, own_scope)
-        agencies, years, as_asked = _as_asked(question, agencies, years)  # 「2023年是2024年的几倍」: 2023 ÷ 2024
+        agencies, years, as_asked = in_asked_order(question, agencies, years)  # 「2023年是2024年的几倍」: 2023 ÷ 2024
         if understood.via == "inherited" or carried:
             inherited |= {"measure"}
         plan.inherited = frozenset(inherited)
@@ -165,7 +165,7 @@ class Planner:
         years = tuple(y for y in years if y not in missing)  # 「2025年从2024年结转过来的」: 2024 is a reference
         agencies_all = own_scope or wants_all(content) or (query is not None and query.op in ("rank", "count", "check", "median"))
         reports = catalog.select(agencies, years) if (agencies or years) else list(resolved.reports)
-        reports = _each_with_its_year(question, agencies, years, catalog) or reports
+        reports = each_with_its_year(question, agencies, years, catalog) or reports
         if resolved.unknown_year and not reports:
             return replace(plan, reason=f"语料中没有{'、'.join(agencies) or '任何机关'}{resolved.unknown_year}年的报告")
         if not reports:
@@ -362,48 +362,3 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")
     return replace(text, kind="any", otherwise=text)
-
-
-def _each_with_its_year(question: str, agencies: tuple[str, ...], years: tuple[int, ...], catalog: Catalog) -> list[Report]:
-    """「淮安市2024年…是洪泽区2023年的多少倍」: two agencies each written with its own year, one report each ([] if not)."""
-    if len(agencies) != 2 or len(years) != 2:
-        return []
-    from qa.scope import aliases
-
-    at = {a: min((question.find(n) for n in aliases(a) if n in question), default=-1) for a in agencies}
-    first, second = sorted(agencies, key=lambda a: at[a])
-    year_at = {y: question.find(str(y)) for y in years}
-    if min(at.values()) < 0 or min(year_at.values()) < 0:
-        return []
-    own = {a: [y for y in years if at[a] < year_at[y] < (at[second] if a == first else len(question))] for a in agencies}
-    if any(len(own[a]) != 1 for a in agencies) or own[first] == own[second]:
-        return []
-    chosen = [r for a in (first, second) for r in catalog.select((a,), (own[a][0],))]
-    return chosen if len(chosen) == 2 else []
-
-
-def _as_asked(question: str, agencies: tuple[str, ...], years: tuple[int, ...]
-              ) -> tuple[tuple[str, ...], tuple[int, ...], bool]:
-    """Two agencies (or two years) the question names both of, in the order it names them, and whether it did.
-
-    「淮安市是洪泽区的几倍」 divides 淮安市 by 洪泽区; 「是上一年的几倍」 names neither year: the later is compared.
-    """
-    from qa.scope import aliases
-
-    spans = {a: [(m.start(), m.start() + len(n)) for n in aliases(a) for m in re.finditer(re.escape(n), question)]
-             for a in agencies}
-
-    def first(agency: str) -> int:
-        """Where the question first names the agency: not 「上海市」 inside 「上海市司法局」, another agency's name."""
-        others = [o for b in agencies if b != agency for o in spans[b]]
-        own = [s for s in spans[agency]
-               if not any(o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0] for o in others)]
-        return min((s[0] for s in own), default=-1)
-
-    at_agency = {a: first(a) for a in agencies}
-    at_year = {y: question.find(str(y)) for y in years}
-    if len(agencies) == 2 and min(at_agency.values()) >= 0:
-        return tuple(sorted(agencies, key=lambda a: at_agency[a])), years, True
-    if len(years) == 2 and min(at_year.values()) >= 0:
-        return agencies, tuple(sorted(years, key=lambda y: at_year[y])), True
-    return agencies, tuple(sorted(years)), False

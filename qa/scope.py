@@ -336,3 +336,44 @@ class Catalog:
                 question = question.replace(window, "")
         # 「转到2026年」 is a row's words; 「2025年报里」: the year's report
         return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年[底末初]|年?度?)", "", question)
+
+
+def each_with_its_year(question: str, agencies: tuple[str, ...], years: tuple[int, ...], catalog: Catalog) -> list[Report]:
+    """「淮安市2024年…是洪泽区2023年的多少倍」: two agencies each written with its own year, one report each ([] if not)."""
+    if len(agencies) != 2 or len(years) != 2:
+        return []
+    at = {a: min((question.find(n) for n in aliases(a) if n in question), default=-1) for a in agencies}
+    first, second = sorted(agencies, key=lambda a: at[a])
+    year_at = {y: question.find(str(y)) for y in years}
+    if min(at.values()) < 0 or min(year_at.values()) < 0:
+        return []
+    own = {a: [y for y in years if at[a] < year_at[y] < (at[second] if a == first else len(question))] for a in agencies}
+    if any(len(own[a]) != 1 for a in agencies) or own[first] == own[second]:
+        return []
+    chosen = [r for a in (first, second) for r in catalog.select((a,), (own[a][0],))]
+    return chosen if len(chosen) == 2 else []
+
+
+def in_asked_order(question: str, agencies: tuple[str, ...], years: tuple[int, ...]
+              ) -> tuple[tuple[str, ...], tuple[int, ...], bool]:
+    """Two agencies (or two years) the question names both of, in the order it names them, and whether it did.
+
+    「淮安市是洪泽区的几倍」 divides 淮安市 by 洪泽区; 「是上一年的几倍」 names neither year: the later is compared.
+    """
+    spans = {a: [(m.start(), m.start() + len(n)) for n in aliases(a) for m in re.finditer(re.escape(n), question)]
+             for a in agencies}
+
+    def first(agency: str) -> int:
+        """Where the question first names the agency: not 「上海市」 inside 「上海市司法局」, another agency's name."""
+        others = [o for b in agencies if b != agency for o in spans[b]]
+        own = [s for s in spans[agency]
+               if not any(o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0] for o in others)]
+        return min((s[0] for s in own), default=-1)
+
+    at_agency = {a: first(a) for a in agencies}
+    at_year = {y: question.find(str(y)) for y in years}
+    if len(agencies) == 2 and min(at_agency.values()) >= 0:
+        return tuple(sorted(agencies, key=lambda a: at_agency[a])), years, True
+    if len(years) == 2 and min(at_year.values()) >= 0:
+        return agencies, tuple(sorted(years, key=lambda y: at_year[y])), True
+    return agencies, tuple(sorted(years)), False
