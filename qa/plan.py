@@ -27,6 +27,7 @@ from qa.table_route import label
 from qa.understand import Understander, Understood
 from qa.vocabulary import (
     COMPOSE_DIVIDE,
+    FUNCTION_WORDS,
     PLAN_ALL_YEARS,
     PLAN_CHANGE as _CHANGE,
     PLAN_COMPARE as _COMPARE,
@@ -204,6 +205,8 @@ class Planner:
         carried over (and said to be). A year moved (「往后一年」) is the last answer's year moved.
         """
         shift = bare_follow_up(content) if history else None
+        if shift is None and history and history[-1].query is None and not re.sub(r"[^\u4e00-\u9fff]", "", FUNCTION_WORDS.sub("", content)):
+            shift = 0  # 「那沭阳县政府2025年收了多少」 after 「…收取信息处理费多少元」: nothing asked but the scope named
         if shift is None:
             return content, years, False
         if shift and not years and len(history[-1].scope.years) == 1:

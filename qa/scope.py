@@ -21,7 +21,7 @@ from qa.names import (
 # Words that shorten agency names in everyday use.
 # A place named in a question: "北京市", "洪泽区". Characters that never occur in a place name keep
 # phrases like 「2023年全区」 or 「多少件市政府规章」 from reading as one.
-_NOT_IN_PLACE = "年了几件多少对通过和全场代表办在的是为与及各本该我其从向将把被共说中里上下新"
+_NOT_IN_PLACE = "年了几件多少对通过和全场代表办在的是为与及各本该我其从向将把被共说中里上下新那这哪"
 _NAMED_PLACE = re.compile(
     rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[和与及跟同]))((?:(?![{_NOT_IN_PLACE}])[\u4e00-\u9fff]){{2,3}}(?:省|市|县|区))"
 )

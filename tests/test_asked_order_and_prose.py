@@ -284,3 +284,14 @@ def test_who_of_two_has_more_or_fewer(assistant):
     # 「比一比」, 「年间」, 「按表三的…来算」 are how people talk, not measures
     assert assistant.ask("平潭2019-2025年间新收申请最少的是哪一年").answer.startswith("「本年新收政府信息公开申请数量」最少的是：1. 平潭综合实验区2020年 21件")
     assert assistant.ask("按表三的本年新收来算，洪泽区2024年的申请是2023年的几倍").value == 4.52
+
+
+def test_a_turn_that_names_another_scope_or_row(assistant):
+    # 000 上海市司法局 2020 本年新收 118, 001 上海市人民政府办公厅 2019 859; 012 沭阳县 2025 行政许可 517645
+    first = assistant.ask("上海市司法局2020年新收了多少政府信息公开申请？")
+    assert assistant.ask("换成上海市政府办公厅2019年呢？", history=[first]).value == 859
+    first = assistant.ask("沭阳县人民政府2025年行政处罚决定多少件？")
+    assert assistant.ask("换成行政许可呢", history=[first]).value == 517645
+    # a prose figure, then 「那X收了多少」 (那 is no part of the place): 012 「收取信息处理费共计380元」
+    first = assistant.ask("淮安市人民政府2024年收取信息处理费多少元？")
+    assert assistant.ask("那沭阳县政府2025年收了多少", history=[first]).value == 380
