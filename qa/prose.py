@@ -11,10 +11,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from corpus import Report
+from corpus.about import DISCLOSURE
 from qa.answer import Answer, abstain, format_number
 from qa.operations import asks_sum
 from qa.plan import Plan
 from qa.render import per_period
+from qa.said import said_in
 from qa.table_route import label
 from qa.text_route import Sentence, figure_in, figures_said, longest, terms
 from qa.vocabulary import (
@@ -40,6 +42,20 @@ if TYPE_CHECKING:
     from qa.assistant import Assistant
 
 _COUNTS = {"个", "件", "场", "次", "条", "篇", "项", "期"}  # counts of things: 21个 and 12场 add up to 33
+
+
+_GENERIC_MEASURES = {"总数", "数量", "总量", "人数", "合计", "总计", "一共", "总共", "百分之", "百分比", "比例", "占比", "比重", "同比",
+                     "下降", "增长", "增加", "减少", "上升", "提高", "降低"}
+
+
+def _measured(content: str) -> str | None:
+    """The thing a question counts: the word after 「多少/几+量词」 (「多少篇政策解读」), else the last before it."""
+    after = re.search(r"(?:多少|几)(?:个|件|条|篇|项|次|场|名|人次|家|期|位|种)?([\u4e00-\u9fff]{2,8})", content)
+    found = [t for t in terms(after.group(1)) if len(t) >= 2 and t not in _GENERIC_MEASURES] if after else []
+    if not found:
+        before = re.split(r"(?:是|有|为|达|到)?(?:多少|几)", content)[0]
+        found = [t for t in terms(before) if len(t) >= 2 and t not in _GENERIC_MEASURES][-1:]
+    return found[0] if found else None
 
 
 class ProseReader:
@@ -295,6 +311,12 @@ class ProseReader:
         answer.question = asked
         answer.timings_ms["retrieve_and_extract"] = (time.perf_counter() - started) * 1000
         quoted = "".join(c.quote for c in answer.citations)
+        cited = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
+        measured = _measured(PERIOD_WORDS.sub("", plan.content)) if cited is not None and cited.kind in ("", DISCLOSURE) else None
+        if answer.value is not None and measured and not said_in(measured, re.sub(r"\s+", "", quoted)) \
+                and not (measured.endswith("率") and said_in(measured[:-1], re.sub(r"\s+", "", quoted))):
+            # 「政务新媒体粉丝总数多少」 answered with 「新开设1个政务新媒体」: the thing counted is not in the sentence
+            return abstain(asked, f"报告中没有找到说到「{measured}」的数字")
         asked_for = _TEXT_QUALIFIER.findall(question)
         lacking = [w for w in asked_for if w not in quoted]
         if answer.value is not None and lacking:

@@ -40,7 +40,7 @@ def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[s
     quoted = re.sub(r"\s+", "", "".join(c.quote for c in answer.citations[:1]))
     content = without_places(content, report) if report is not None else content
     terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
-    missing = [t for t in terms if not _said(t, quoted)]
+    missing = [t for t in terms if not said_in(t, quoted)]
     if not missing and answer.value is not None:  # the question's noun phrases, whole (「第三产业增加值」)
         phrases = [p for p in re.split(r"占|的|和|与|及|是|为|比重|比例|多少|有|[^\u4e00-\u9fff]", content) if p]
         missing = _siblings(phrases, quoted, answer.value)
@@ -71,7 +71,7 @@ _REGION_WORDS = re.compile(r"全体|全市|全州|全县|全区|全省|本地区
 _REGION = re.compile(rf"^(?:{_REGION_WORDS.pattern})$")  # 「全体居民」, 「地区生产总值」: the issuer's own area
 
 
-def _said(term: str, quoted: str) -> bool:
+def said_in(term: str, quoted: str) -> bool:
     """Whether a quote says a term: whole, or as two pieces (「粮食」…「总产量」).
 
     A piece naming the issuer's area (全市, 全州, 地区) may be left out.
@@ -89,4 +89,4 @@ def _said(term: str, quoted: str) -> bool:
     return False
 
 
-__all__ = ["unsaid"]
+__all__ = ["said_in", "unsaid"]

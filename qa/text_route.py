@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
 import re
+from typing import Any
 
 from langchain_core.documents import Document
 
@@ -21,6 +24,7 @@ from qa.vocabulary import (
     TEXT_ORGANISATION,
     TEXT_PROBLEMS as _PROBLEMS,
     TEXT_SENTENCE as _SENTENCE,
+    TEXT_WORDS,
 )
 
 _GENERIC = {
@@ -42,12 +46,22 @@ def _chart(text: str) -> bool:
     return len(numbers) >= 6 and len(re.findall(r"[\u4e00-\u9fff]", text)) < 0.4 * len(text)
 
 
-def terms(question: str) -> list[str]:
-    """Content words of a question (jieba), without stop words and generic report vocabulary."""
+@functools.lru_cache(maxsize=1)
+def _cutter() -> Any:
+    """Jieba with the words of reports it cuts apart (「视频号发了」 as 视频|号发|了), in a dictionary of its own."""
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
+    cutter = jieba.Tokenizer()
+    for word in TEXT_WORDS:
+        cutter.add_word(word, freq=100_000)
+    return cutter
+
+
+def terms(question: str) -> list[str]:
+    """Content words of a question (jieba), without stop words and generic report vocabulary."""
     # 「接听数是多少」 cut as 接听|数是: the copula glued to a word is no part of it
-    words = [re.sub(r"(?<=.)[是为]$", "", w.strip()) for w in jieba.lcut(re.sub(r"20\d\d年?", "", question))]
+    words = [re.sub(r"(?<=.)[是为]$", "", w.strip()) for w in _cutter().lcut(re.sub(r"20\d\d年?", "", question))]
     # 「多少篇文章」 cut as 多少|篇文章: the measure word asked with 多少 is no part of the noun it counts
     words = [w[1:] if len(w) >= 3 and re.search(r"(?:多少|几)" + re.escape(w), question) and w[0] in "篇条件个次场项家名份期"
              else w for w in words]

@@ -295,3 +295,23 @@ def test_a_turn_that_names_another_scope_or_row(assistant):
     # a prose figure, then 「那X收了多少」 (那 is no part of the place): 012 「收取信息处理费共计380元」
     first = assistant.ask("淮安市人民政府2024年收取信息处理费多少元？")
     assert assistant.ask("那沭阳县政府2025年收了多少", history=[first]).value == 380
+
+
+def test_the_thing_counted_must_be_in_the_sentence_and_words_jieba_glues(assistant):
+    # 006 平潭 2023 says 「新开设1个政务新媒体」 and nothing of 粉丝: no figure for the fans
+    answer = assistant.ask("平潭2023年政务新媒体粉丝总数多少")
+    assert answer.value is None and "粉丝" in answer.answer
+    # 013: 「视频号共制作并发布短视频 584 条」: 584 ÷ 12 = 48.67 (jieba cut 「视频号发」 as 视频|号发)
+    answer = assistant.ask("市科委2024年视频号平均每月发几条短视频")
+    assert (answer.value, answer.formula) == (48.67, "584 ÷ 12 = 48.67")
+
+
+def test_a_lawsuit_after_review_in_the_words_people_use(assistant):
+    # 010 洪泽区 2024 复议后起诉 2 0 1 0 3; 011 淮安 2024 复议后起诉 结果纠正 1; 012 沭阳县 2025 行政复议 尚未审结 15
+    assert assistant.ask("洪泽区2024年经过复议之后又去法院起诉的有几件？").value == 3
+    assert assistant.ask("洪泽区2024年信息公开行政诉讼里，先复议再起诉的有几件").value == 3
+    answer = assistant.ask("洪泽区2024年先复议、复议完又去法院起诉的那些案子里，“其他结果”的有几件？")
+    assert answer.value == 1 and answer.citations[0].cell == {"table": "复议诉讼", "row": "行政诉讼/复议后起诉", "col": "其他结果"}
+    assert assistant.ask("淮安市人民政府2024年，经复议后再起诉的行政诉讼里，结果被纠正的有几件？").value == 1
+    assert assistant.ask("沭阳县2025年信息公开方面的行政复议，还没审结的有几件").value == 15
+    assert assistant.ask("平潭24年以“属于三类内部事务信息”为由不予公开的有几件").value == 32  # 「24年以」 is 2024
