@@ -20,8 +20,8 @@ from qa.vocabulary import (
 )
 
 # 「律师类的占比多少」「其中律所类占百分之几」: a part of the last figure, asked as its share
-_SHARE_OF_LAST = re.compile(r"(?:那|那么|其中)?(?P<part>[\u4e00-\u9fff]{1,10}?)的?(?:占比|占的?比例|所占比例|比重|占多少|占了?多少|"
-                            r"占百分之几|占几成)(?:是|为|有)?(?:多少|几)?[？?]?")
+_SHARE_OF_LAST = re.compile(r"(?:那|那么|其中)?(?P<part>[\u4e00-\u9fff]{1,10}?)的?(?:占比|占了?(?:多少|多大)?的?(?:比例|比重|百分比)|"
+                            r"所占比例|比重|占多少|占了?多少|占百分之几|占几成)(?:是|为|有)?(?:多少|几)?[？?]?")
 
 
 # 「23年呢」, 「换成洪泽区呢」 (scope stripped): nothing but the turn itself; 「再往后一年呢」, 「那上一年呢」: a year moved

@@ -33,6 +33,7 @@ from qa.vocabulary import (
     PLAN_COMPARE as _COMPARE,
     PLAN_ENDS,
     PLAN_GROWTH_RATE,
+    PLAN_PERIOD_TURN,
     PLAN_POINTS as _POINTS,
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
     PLAN_THIS_YEAR,
@@ -205,8 +206,14 @@ class Planner:
         carried over (and said to be). A year moved (「往后一年」) is the last answer's year moved.
         """
         shift = bare_follow_up(content) if history else None
-        if shift is None and history and history[-1].query is None and not re.sub(r"[^\u4e00-\u9fff]", "", FUNCTION_WORDS.sub("", content)):
-            shift = 0  # 「那沭阳县政府2025年收了多少」 after 「…收取信息处理费多少元」: nothing asked but the scope named
+        period = PLAN_PERIOD_TURN.search(content) if history and history[-1].query is None else None
+        if shift is None and history and history[-1].query is None:
+            last = catalog.strip_names(normalise(history[-1].question))
+            rest = re.sub(r"[^\u4e00-\u9fff]", "", FUNCTION_WORDS.sub("", PLAN_PERIOD_TURN.sub("", content)))
+            if all(ch in last for ch in rest):
+                # 「那沭阳县政府2025年收了多少」 after 「…收取信息处理费多少元」, 「那平均每天公开多少条」 after 「…公开了
+                # 多少条」: nothing asked but the scope or a period named, and words of the last question
+                shift = 0
         if shift is None:
             return content, years, False
         if shift and not years and len(history[-1].scope.years) == 1:
@@ -216,7 +223,7 @@ class Planner:
         for earlier in reversed(history):
             words = catalog.strip_names(english_to_chinese(catalog.chinese_names(normalise(earlier.question))))
             if bare_follow_up(words) is None:
-                return words, years, True
+                return words + (f"，{period.group()}" if period else ""), years, True
         return content, years, False
 
     def _points(self, content: str, understood: Understood, queries: list[Query], named: int, n_years: int) -> Understood:

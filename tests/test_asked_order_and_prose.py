@@ -315,3 +315,13 @@ def test_a_lawsuit_after_review_in_the_words_people_use(assistant):
     assert assistant.ask("淮安市人民政府2024年，经复议后再起诉的行政诉讼里，结果被纠正的有几件？").value == 1
     assert assistant.ask("沭阳县2025年信息公开方面的行政复议，还没审结的有几件").value == 15
     assert assistant.ask("平潭24年以“属于三类内部事务信息”为由不予公开的有几件").value == 32  # 「24年以」 is 2024
+
+
+def test_a_period_or_a_share_asked_of_the_last_prose_figure(assistant):
+    # 007 平潭 2024 「主动公开各类政府信息10407条」: 10407 ÷ 366 = 28.43 (2024 has 366 days)
+    first = assistant.ask("平潭2024年主动公开了多少条政府信息？")
+    answer = assistant.ask("那平均每天公开多少条？", history=[first])
+    assert (answer.value, answer.formula) == (28.43, "10407 ÷ 366 = 28.43")
+    # 015 沭阳县发改局 2023 「共审核发布各类公开政府信息249条」, 「政府网站信息185条」
+    first = assistant.ask("沭阳县发改局2023年一共发布了多少条公开政府信息？")
+    assert assistant.ask("政府网站信息占了多大比例？", history=[first]).value == 74.3
