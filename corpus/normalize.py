@@ -34,9 +34,26 @@ class NormalisedText:
     pages: list[Page]
 
 
+# A broker research report's hidden template markers ([Table_TargetPrice]) drawn over its text, character by
+# character: 「[当T前ab价le/_目Ta标r价ge:tP 2r5i0c.e6]7」 is 「当前价/目标价: 250.67」 under [Table_TargetPrice].
+_MARKER_SPAN = re.compile(r"\[[^\[\]\n]{0,80}?\]")
+
+
+def _without_markers(line: str) -> str:
+    """The line without interleaved [Table_…] markers: a bracket whose Latin letters spell Table_… loses them."""
+    def strip(m: re.Match[str]) -> str:
+        span = m.group()
+        letters = re.sub(r"[^A-Za-z_]", "", span)
+        if not letters.startswith("Table_"):
+            return span
+        return re.sub(r"[\[\]A-Za-z_]", "", span).strip()
+    return _MARKER_SPAN.sub(strip, line) if "[" in line and "T" in line else line
+
+
 def normalise_line(line: str) -> str:
     """NFKC, spaces inside Chinese words removed, runs of spaces collapsed (tabs kept as cell separators)."""
     line = unicodedata.normalize("NFKC", line).replace("\u00a0", " ")
+    line = _without_markers(line)
     line = _CJK_GAP.sub("", line)
     line = re.sub(r" {2,}", " ", line)
     return line.strip(" ")

@@ -66,6 +66,9 @@ def figure(sentence: Sentence, words: list[str], question: str,
     # unit words are no content (「多少万辆」): 475 万辆 and 110 万辆 both say them
     words = [w for w in words if not _FIGURE.fullmatch("1" + w.removeprefix("多少"))] or words
     text = sentence.text
+    if (paired := _slash_pair(sentence, words)) is not None:
+        value, unit, start, end = paired
+        return None if value is None else (value, unit, start, end)
     anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), text)]
     # 「共公开51条疫情防控相关信息」: a count may also stand right before the noun it counts.
     nouns = [m.start() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), text)]
@@ -161,6 +164,31 @@ def figure(sentence: Sentence, words: list[str], question: str,
 _BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
 _ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
 _SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")
+
+
+# 「当前价/目标价: 250.67 元/315.90元」, 「52周最高/最低价(元): 272.0 / 167.0」: two labels, then their two values in order
+_SLASH_PAIR = re.compile(r"(?P<a>[\u4e00-\u9fffA-Za-z0-9]{1,12})/(?P<b>[\u4e00-\u9fffA-Za-z0-9]{1,12})(?:[(（](?P<u>[^)）]{1,4})[)）])?[:：]\s*"
+                         r"(?P<x>\d[\d,]*(?:\.\d+)?)\s*(?P<u1>[\u4e00-\u9fff%]{0,3}?)\s*/\s*(?P<y>\d[\d,]*(?:\.\d+)?)\s*(?P<u2>[\u4e00-\u9fff%]{0,3})")
+
+
+def _slash_pair(sentence: Sentence, words: list[str]) -> tuple[float | None, str | None, int, int] | None:
+    """The value of the label a question names in a slash pair (目标价 → 315.90, not 当前价's 250.67 after it).
+
+    None where the sentence has no pair the words name; a value of None where they name both labels (no figure).
+    """
+    for m in _SLASH_PAIR.finditer(sentence.text):
+        a, b = m.group("a"), m.group("b")
+        in_a = any(w in a for w in words if len(w) >= 2)
+        in_b = any(w in b for w in words if len(w) >= 2)
+        if in_a == in_b:
+            if in_a:
+                return None, None, 0, 0
+            continue
+        side = "y" if in_b else "x"
+        unit = m.group("u2" if in_b else "u1") or m.group("u") or m.group("u1" if in_b else "u2") or None
+        value = float(m.group(side).replace(",", ""))
+        return value, unit, sentence.start + m.start(side), sentence.start + m.end(side)
+    return None
 
 
 _DOCUMENTS = {"篇", "件", "条"}  # the measure words of documents and items of information, interchangeable

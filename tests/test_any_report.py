@@ -797,3 +797,18 @@ def test_the_stock_code_asked_is_the_one_the_report_prints(sifang: Report) -> No
     answer = answer_any("四方科技的股票代码是什么", "的股票代码是什么", sifang)  # the cover: 「股票代码：603339」
     assert answer is not None and answer.answer.endswith("603339") and "603339" in answer.citations[0].quote
     assert answer_any("四方科技的股票代码和注册资本", "的股票代码和注册资本", sifang) is None  # 注册资本 is not the code
+
+
+def test_a_research_reports_hidden_markers_and_its_slash_paired_labels() -> None:
+    """国元证券 on 比亚迪, p1: 「当前价/目标价： 250.67 元/315.90 元」 under a hidden [Table_TargetPrice] drawn over it
+    character by character; each label of a pair is its own value, a question naming both gets none."""
+    from qa.clause import Sentence, figure
+
+    report = read_report(ANY / "guoyuan_securities_byd_2024_initiation_report_p1+p34.pdf")
+    assert "当前价/目标价: 250.67 元/315.90元" in report.text and "[Table_" not in report.text
+    start = report.text.index("当前价/目标价")
+    line = report.text[start : report.text.index("\n", start)]
+    sentence = Sentence(report.id, line, start, start + len(line))
+    assert figure(sentence, ["目标价"], "目标价是多少")[:2] == (315.9, "元")
+    assert figure(sentence, ["当前价"], "当前价是多少")[:2] == (250.67, "元")
+    assert figure(sentence, ["当前价", "目标价"], "当前价和目标价") is None
