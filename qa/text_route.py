@@ -134,6 +134,7 @@ def _candidates(
         for rid in (r for r in in_scope if r in reports):
             whole = reports[rid]
             span = next(((s.start, s.end) for s in whole.sections if s.title.startswith("五")), None) if problems else None
+            span = span or (_problems_heading(whole.text) if problems else None)
             start, end = span or (0, len(whole.text))
             docs = [*docs, Document(page_content=whole.text[start:end], metadata={"report_id": rid, "start": start, "end": end})]
     found: list[tuple[int, Sentence]] = []
@@ -160,8 +161,24 @@ def _candidates(
             "contact"
     if problems:
         in_five = [c for c in found if reports[c[1].report_id].section_at(c[1].start).startswith("五")]
+        if not in_five:  # the section's heading lost in conversion: the sentences under 「（一）主要问题」
+            spans = {rid: span for rid in (in_scope or []) if rid in reports and (span := _problems_heading(reports[rid].text))}
+            in_five = [c for c in found if (sp := spans.get(c[1].report_id)) and sp[0] <= c[1].start < sp[1]]
         return (in_five, "problems") if in_five else (found, None)
     return found, None
+
+
+_PROBLEMS_HEADING = re.compile(r"(?m)^[ \t]*(?:[（(][一二三四][）)]|[一二三四五六七八九十]、)[ \t]*(?:存在的)?主要问题[^\n]{0,12}$")
+_NEXT_HEADING = re.compile(r"(?m)^[ \t]*(?:[（(][一二三四五六][）)]|[一二三四五六七八九十]、)")
+
+
+def _problems_heading(text: str) -> tuple[int, int] | None:
+    """The span under a 「（一）主要问题」 heading (to the next heading), where the section 五 was not read."""
+    m = _PROBLEMS_HEADING.search(text)
+    if m is None:
+        return None
+    following = _NEXT_HEADING.search(text, m.end())
+    return m.end(), following.start() if following else min(len(text), m.end() + 2000)
 
 
 def _other_company(text: str, report: Report) -> str | None:

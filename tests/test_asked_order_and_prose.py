@@ -325,3 +325,11 @@ def test_a_period_or_a_share_asked_of_the_last_prose_figure(assistant):
     # 015 沭阳县发改局 2023 「共审核发布各类公开政府信息249条」, 「政府网站信息185条」
     first = assistant.ask("沭阳县发改局2023年一共发布了多少条公开政府信息？")
     assert assistant.ask("政府网站信息占了多大比例？", history=[first]).value == 74.3
+
+
+def test_problems_are_read_under_their_heading_when_the_section_title_was_lost(assistant):
+    # 013 上海市科委 2024 lost 「五、存在的主要问题…」 in conversion; its intro sentence lists the report's parts
+    # (「…存在的主要问题及改进情况…」) and is no answer; the problem is under 「（一）主要问题」
+    answer = assistant.ask("上海市科委2024年年报自己承认存在啥主要问题")
+    assert "报告全文包括" not in answer.answer
+    assert answer.abstained or "机构改革" in answer.answer
