@@ -45,7 +45,8 @@ _COUNTS = {"个", "件", "场", "次", "条", "篇", "项", "期"}  # counts of 
 
 
 _GENERIC_MEASURES = {"总数", "数量", "总量", "人数", "合计", "总计", "一共", "总共", "百分之", "百分比", "比例", "占比", "比重", "同比",
-                     "下降", "增长", "增加", "减少", "上升", "提高", "降低"}
+                     "下降", "增长", "增加", "减少", "上升", "提高", "降低", "达到", "超过", "突破", "累计", "目前", "现在",
+                     "大约", "大概", "一共", "总共", "共有"}
 
 
 def _measured(content: str) -> str | None:
@@ -53,7 +54,7 @@ def _measured(content: str) -> str | None:
     after = re.search(r"(?:多少|几)(?:个|件|条|篇|项|次|场|名|人次|家|期|位|种)?([\u4e00-\u9fff]{2,8})", content)
     found = [t for t in terms(after.group(1)) if len(t) >= 2 and t not in _GENERIC_MEASURES] if after else []
     if not found:
-        before = re.split(r"(?:是|有|为|达|到)?(?:多少|几)", content)[0]
+        before = re.split(r"(?:是|有|为|达到|达|到)?(?:多少|几)", content)[0]
         found = [t for t in terms(before) if len(t) >= 2 and t not in _GENERIC_MEASURES][-1:]
     return found[0] if found else None
 
