@@ -363,8 +363,9 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     if topic := summary_topic(plan.content):  # 「简单总结一下…经营业绩」: its sentences, quoted, no figure computed
         return replace(text, kind="summary", topic=topic)
     parts = each_part(plan.content, report.text)
-    if parts:  # 「A和B分别是多少」: each read from its own sentence
-        text = replace(text, parts=parts, combine="each")
+    if parts:  # 「A和B分别是多少」: each read from its own sentence (「周口…」: the place is who, not a word to say)
+        own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in parts)
+        text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, parts, strict=True)), combine="each")
     elif diff := diff_parts(plan.content, report.text):  # 「城镇居民人均可支配收入比农村高多少元」
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in diff)  # 「周口城镇…」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, diff, strict=True)), combine="difference")

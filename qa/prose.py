@@ -170,9 +170,9 @@ class ProseReader:
             mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)
                            and not w.isdigit()),  # 「12348热线」: a number names the thing, the sentence may not
                           key=lambda w: (len(w), w))  # in one order on every run (a set's order is not)
-            said = [w for w in mine if w in quoted]
+            said = [w for w in mine if said_in(w, quoted)]  # 「外币存款」 (jieba's cut) is said by 「本外币各项存款」
             longest = [w for w in mine if len(w) == len(mine[-1])] if mine else []
-            if mine and (any(w not in quoted for w in longest) or 2 * len(said) < len(mine)):
+            if mine and (any(not said_in(w, quoted) for w in longest) or 2 * len(said) < len(mine)):
                 return None  # a figure only with its own words (「法律援助接待咨询」 is not 「实体窗口接待咨询」)
             # the shared words after a part's own (the measure both are of) are said too: 城镇…人均消费支出 is no
             # 城镇…人均可支配收入; not the container before them (「基本支出里人员经费」 said 「其中:人员经费」)

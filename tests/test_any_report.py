@@ -812,3 +812,11 @@ def test_a_research_reports_hidden_markers_and_its_slash_paired_labels() -> None
     assert figure(sentence, ["目标价"], "目标价是多少")[:2] == (315.9, "元")
     assert figure(sentence, ["当前价"], "当前价是多少")[:2] == (250.67, "元")
     assert figure(sentence, ["当前价", "目标价"], "当前价和目标价") is None
+
+
+@pytest.mark.e2e
+def test_two_prose_figures_each_with_the_place_named_and_a_word_jieba_cuts_oddly(bulletins) -> None:
+    # 周口 2023: 「金融机构本外币各项存款余额 5625.03 亿元」, 「金融机构本外币各项贷款余额2578.80 亿元」; jieba cuts
+    # 「本外币存款」 as 本|外币存款, which 「本外币各项存款」 says in two pieces
+    answer = bulletins.ask("周口2023年金融机构本外币存款余额和贷款余额各多少？")
+    assert not answer.abstained and "5625.03亿元" in answer.answer and "2578.8亿元" in answer.answer
