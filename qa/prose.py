@@ -53,9 +53,10 @@ def _measured(content: str) -> str | None:
     """The thing a question counts: the word after 「多少/几+量词」 (「多少篇政策解读」), else the last before it."""
     after = re.search(r"(?:多少|几)(?:个|件|条|篇|项|次|场|名|人次|家|期|位|种)?([\u4e00-\u9fff]{2,8})", content)
     found = [t for t in terms(after.group(1)) if len(t) >= 2 and t not in _GENERIC_MEASURES] if after else []
-    if not found:
+    if not found:  # 「粉丝总数多少」, 「粉丝数达到多少」: the word before a count's generic noun (not a verb: 「发布了多少」)
         before = re.split(r"(?:是|有|为|达到|达|到)?(?:多少|几)", content)[0]
-        found = [t for t in terms(before) if len(t) >= 2 and t not in _GENERIC_MEASURES][-1:]
+        counted = re.search(r"(?:总数|数量|人数|总量|个数|件数|条数|数)$", before)
+        found = [t for t in terms(before[: counted.start()]) if len(t) >= 2 and t not in _GENERIC_MEASURES][-1:] if counted else []
     return found[0] if found else None
 
 
