@@ -34,6 +34,7 @@ from qa.vocabulary import (
     TEXT_GROWTH_ASKED,
     TEXT_SAYS,
     TEXT_SPAN,
+    TEXT_SYNONYMS,
     TEXT_TWO_THINGS,
     TEXT_WHICH_OF_TWO,
 )
@@ -49,14 +50,32 @@ _GENERIC_MEASURES = {"总数", "数量", "总量", "人数", "合计", "总计",
                      "大约", "大概", "共有"}
 
 
+def _as_printed(question: str, reports: list[Report]) -> str:
+    """A word of the question in the synonym its report prints (「网上申请」 where the report says 「网络申请」)."""
+    printed = "".join(r.text for r in reports)
+    for word, others in TEXT_SYNONYMS.items():
+        for m in re.finditer(re.escape(word), question):
+            tail = question[m.end() : m.end() + 2]  # 「网上申请」: the word with what it qualifies
+            if len(tail) == 2 and word + tail not in printed:
+                other = next((o for o in others if o + tail in printed), None)
+                if other:
+                    return _as_printed(question[: m.start()] + other + question[m.end() :], reports)
+    return question
+
+
 def _measured(content: str) -> str | None:
     """The thing a question counts: the word after 「多少/几+量词」 (「多少篇政策解读」), else the last before it."""
     after = re.search(r"(?:多少|几)(?:个|件|条|篇|项|次|场|名|人次|家|期|位|种)?([\u4e00-\u9fff]{2,8})", content)
     found = [t for t in terms(after.group(1)) if len(t) >= 2 and t not in _GENERIC_MEASURES] if after else []
-    if not found:  # 「粉丝总数多少」, 「粉丝数达到多少」: the word before a count's generic noun (not a verb: 「发布了多少」)
-        before = re.split(r"(?:是|有|为|达到|达|到)?(?:多少|几)", content)[0]
+    asked = re.search(r"(?:是|有|为|达到|达|到)?(?:多少|几)", content)
+    if not found and asked is not None:
+        # 「粉丝总数多少」, 「刑案有多少件」: the word before a count's generic noun or before 有/是/为 (not a verb:
+        # 「发布了多少」)
+        before = content[: asked.start()]
         counted = re.search(r"(?:总数|数量|人数|总量|个数|件数|条数|数)$", before)
-        found = [t for t in terms(before[: counted.start()]) if len(t) >= 2 and t not in _GENERIC_MEASURES][-1:] if counted else []
+        named = counted is not None or asked.group().startswith(("是", "有", "为"))
+        cut = before[: counted.start()] if counted else before
+        found = [t for t in terms(cut) if len(t) >= 2 and t not in _GENERIC_MEASURES][-1:] if named else []
     return found[0] if found else None
 
 
@@ -307,6 +326,7 @@ class ProseReader:
             if summed is not None:
                 return summed
         read = PERIOD_WORDS.sub("", question) if plan.per else question  # the year's figure is what is read
+        read, question = _as_printed(read, plan.reports[:2]), _as_printed(question, plan.reports[:2])
         answer = self.chain.invoke({"question": read, "report_ids": ids})
         if answer is None:
             return abstain(asked, "在报告中没有找到足够可靠的答案")
@@ -314,7 +334,8 @@ class ProseReader:
         answer.timings_ms["retrieve_and_extract"] = (time.perf_counter() - started) * 1000
         quoted = "".join(c.quote for c in answer.citations)
         cited = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
-        measured = _measured(PERIOD_WORDS.sub("", plan.content)) if cited is not None and cited.kind in ("", DISCLOSURE) else None
+        measured = _measured(_as_printed(PERIOD_WORDS.sub("", plan.content), plan.reports[:2])) \
+            if cited is not None and cited.kind in ("", DISCLOSURE) else None
         if answer.value is not None and measured and not said_in(measured, re.sub(r"\s+", "", quoted)) \
                 and not (measured.endswith("率") and said_in(measured[:-1], re.sub(r"\s+", "", quoted))):
             # 「政务新媒体粉丝总数多少」 answered with 「新开设1个政务新媒体」: the thing counted is not in the sentence

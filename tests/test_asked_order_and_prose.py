@@ -333,3 +333,13 @@ def test_problems_are_read_under_their_heading_when_the_section_title_was_lost(a
     answer = assistant.ask("上海市科委2024年年报自己承认存在啥主要问题")
     assert "报告全文包括" not in answer.answer
     assert answer.abstained or "机构改革" in answer.answer
+
+
+def test_a_synonym_the_report_prints_and_the_counted_word_after_you(assistant):
+    # 000 上海市司法局 2020: 「当面申请 6 件，网络申请 96 件」 — asked 「网上申请」
+    assert assistant.ask("司法局2020年网上申请有几件").value == 96
+    # 「刑案有多少件」 is not the 「法律援助总数 46200 件」 of the sentence about the container
+    answer = assistant.ask("上海司法局2020年全市法律援助里，刑案有多少件")
+    assert answer.value in (None, 41066)
+    # 012 沭阳县 2025 「收取信息处理费共计380元,其中民政局1件」: 「那笔」 points back, it is no word to find
+    assert "民政局" in assistant.ask("沭阳县2025年收的那笔信息处理费是哪个部门收的？").answer
