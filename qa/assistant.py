@@ -303,7 +303,35 @@ class Assistant:
             quoted = "".join(c.quote for c in found.citations)
             if not found.abstained and found.value is not None and all(w in quoted for w in words):
                 return found  # 「其他处理中申请人主动撤回的」: the prose says 主动撤回 with its figure
+        if plan.query is not None and plan.query.op == "rate" and len(plan.query.measures) == 1 and len(plan.reports) == 1 \
+                and all(len(w) >= 2 for w in words):
+            shared = self._share_of_a_cell(plan, words)  # 「其他处理里申请人主动撤回的占多少」: prose ÷ the cell
+            if shared is not None:
+                return shared
         return partial(plan)
+
+    def _share_of_a_cell(self, plan: Plan, words: tuple[str, ...]) -> Answer | None:
+        """A part only the prose states (「含申请人主动撤回 157 件」) over the table's figure of the row it is part of (319).
+
+        The part's sentence must name the row too (「其他处理 319 件（…含申请人主动撤回 157 件）」), and be less than it.
+        """
+        assert plan.query is not None
+        row = plan.query.measures[0]
+        whole = self.executor.run(plan.asked, Query(measures=(row,)), [plan.reports[0].id], plan.scope)
+        label = row.row.split("/")[-1]
+        if whole.value is None or not whole.value:
+            return None
+        part = self._text(replace(plan, kind="text", query=None, question=f"{label}{''.join(words)}多少件",
+                                  content=f"{label}{''.join(words)}多少件"))
+        quoted = "".join(c.quote for c in part.citations)
+        if part.abstained or part.value is None or not all(w in quoted for w in words) or label not in quoted \
+                or not 0 <= part.value < whole.value:
+            return None
+        rate = round(part.value / whole.value * 100, 2)
+        formula = f"{format_number(part.value)} ÷ {format_number(whole.value)} = {format_number(rate)}%"
+        text = (f"{format_number(rate)}%（{formula}；{''.join(words)}：{part.answer}；{label}：{whole.answer}）")
+        return Answer(question=plan.asked, answer=text, value=rate, unit="%", route="text", formula=formula,
+                      citations=[*part.citations, *whole.citations], scope=plan.scope)
 
     def _also_added(self, plan: Plan, answer: Answer) -> None:
         """「受理了多少」: the 本年新收 figure, and beside it 本年新收 + 上年结转 (what some reports call 受理)."""

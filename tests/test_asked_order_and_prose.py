@@ -343,3 +343,10 @@ def test_a_synonym_the_report_prints_and_the_counted_word_after_you(assistant):
     assert answer.value in (None, 41066)
     # 012 沭阳县 2025 「收取信息处理费共计380元,其中民政局1件」: 「那笔」 points back, it is no word to find
     assert "民政局" in assistant.ask("沭阳县2025年收的那笔信息处理费是哪个部门收的？").answer
+
+
+def test_a_part_only_the_prose_states_over_the_tables_row(assistant):
+    # 014 上海市政府办公厅 2025: 其他处理 43 + 0 + 276 = 319 in the table; the text 「其他处理 319 件（26.78%，含申请人
+    # 主动撤回 157 件）」: 157 ÷ 319 = 49.22%
+    answer = assistant.ask("上海市政府办公厅2025年其他处理的申请里，申请人主动撤回的占几成（百分比）")
+    assert (answer.value, answer.formula) == (49.22, "157 ÷ 319 = 49.22%")
