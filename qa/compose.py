@@ -35,6 +35,7 @@ from qa.vocabulary import (
     COMPOSE_SUM_WHOLE,
     COMPOSE_TAIL,
     COMPOSE_TIMES,
+    COMPOSE_WHOLE_AFTER,
     COMPOSE_WHOLE_STATED,
     FORMULA_UNSUPPORTED,
 )
@@ -299,6 +300,9 @@ def stated_premise(content: str) -> tuple[str, str, float] | None:
     m = COMPOSE_PREMISE.search(content)
     if m is not None and not m.group("lead") and not COMPOSE_SHARE_ASKED.search(content[m.end():]):
         m = None  # 「一共发了2139条信息，动态类的占比」: with no 其中, only a share asked makes the figure the whole
+    if m is None and (after := COMPOSE_WHOLE_AFTER.search(content)) is not None:  # 「…占受理总数118件的百分比」
+        rest = content[: after.start()] + "占" + after.group("what") + "的" + content[after.end() :]
+        return rest, f"{after.group('what')}{after.group('n')}{after.group('unit')}", float(after.group("n"))
     if m is None:
         m = COMPOSE_WHOLE_STATED.search(content)  # 「办结的3050件申请里，予以公开的占多少」
         if m is None or not COMPOSE_SHARE_ASKED.search(content[m.end():]):

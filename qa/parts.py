@@ -50,6 +50,13 @@ def prose_parts(text: Plan, content: str) -> Plan:
     if ratio:
         tail = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
         return replace(text, parts=(f"{ratio.group('a')}{tail}", f"{ratio.group('b')}{tail}"), combine="ratio")
+    if len(text.reports) == 1 and (share := share_parts(content)):
+        # 「律师类行政审批中，律所类占几个百分比」: two prose figures, the part over the whole (a shorter whole named with
+        # the part's measure, as the report prints it)
+        part, whole = (p.removesuffix("是多少") for p in share)
+        if len(whole) < len(part):
+            whole = shared_tail(whole, part, text.reports[0].text) or whole
+        return replace(text, parts=(f"{part}是多少", f"{whole}是多少"), combine="share")
     asked = detect(content, 0, 1)
     if asked.op == "average" and asked.per and len(text.reports) == 1:
         return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
@@ -64,7 +71,8 @@ def part_of_stated_whole(text: Plan, content: str, premise: tuple[str, float]) -
     """
     stated, figure = premise
     unit = re.search(r"(件|条|个|人次|篇|项|次)$", stated)
-    part = re.search(r"里[，,]?(?P<part>[^，,。？?]{1,20}?)的?(?:占比|占的?比例|所占比例|比重|占)", content)
+    part = re.search(r"里[，,]?(?P<part>[^，,。？?]{1,20}?)的?(?:占比|占的?比例|所占比例|比重|占)", content) \
+        or re.search(r"^(?P<part>[^，,。？?里]{1,20}?)的?占", content)  # 「网上申请占受理总数的百分比」
     if unit is None or part is None or len(text.reports) != 1:
         return None
     report = text.reports[0]

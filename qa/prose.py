@@ -173,7 +173,7 @@ class ProseReader:
     def _text_parts(self, plan: Plan) -> Answer | None:
         """「培训和讲座一共办了多少场」: each named figure from its own sentence, added when both are found in one unit."""
         if plan.given is not None:  # the whole is the last answer's figure: only the part is read
-            part = self.chain.invoke({"question": plan.parts[0], "report_ids": plan.text_ids})
+            part = self.chain.invoke({"question": _as_printed(plan.parts[0], plan.reports[:2]), "report_ids": plan.text_ids})
             cited = {c.quote for c in plan.given.citations}
             if part is None or part.value is None or not (part.citations and part.citations[0].quote not in cited
                                                           or part.value != plan.given.value):
@@ -181,7 +181,7 @@ class ProseReader:
             return self._text_ratio(plan, [part, plan.given])
         words = [set(terms(p)) for p in plan.parts]
         shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
-        found = [self._part(part, plan.text_ids, shared) for part in plan.parts]
+        found = [self._part(_as_printed(part, plan.reports[:2]), plan.text_ids, shared) for part in plan.parts]
         if any(a is None or a.value is None for a in found):
             return None
         answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)

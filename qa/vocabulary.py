@@ -197,6 +197,8 @@ COMPOSE_PREMISE = re.compile(r"(?P<what>[\u4e00-\u9fff“”]{2,20}?)(?:一共|�
 # 「办结的3050件申请里，予以公开的占多少」, 「“其他处理”那319件里」: the whole named with its figure, a part asked of it
 COMPOSE_WHOLE_STATED = re.compile(r"(?P<what>[\u4e00-\u9fff“”]{1,20}?)(?:那|这)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>件|条|个|人次|篇|项|次)"
                                   r"(?P<noun>[\u4e00-\u9fff]{0,6}?)(?:里头|里面|当中|之中|中|里)[，,]?")
+# 「网上申请占受理总数118件的百分比」: the whole stated with its figure after 占
+COMPOSE_WHOLE_AFTER = re.compile(r"占(?P<what>[\u4e00-\u9fff“”]{1,12}?)(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>件|条|个|人次|篇|项|次)的")
 # 「…占几成？按新收算」: the denominator said after the share asked, read as 「占新收的几成」
 COMPOSE_DENOMINATOR_AFTER = re.compile(r"占(?P<q>[^，,。？?]{0,6}?)[？?，,。]\s*(?:按|以|用)(?P<den>[\u4e00-\u9fff“”]{2,12}?)(?:来)?(?:算|计算|为分母)[。？?]?$")
 COMPOSE_SHARE_ASKED = re.compile(r"占|比例|比重|百分之|百分比|几成|%")

@@ -38,9 +38,10 @@ def test_a_prose_difference_asked_with_a_verb_is_computed(assistant):
     assert answer.answer.startswith("2024年比2023年少 21篇")
 
 
-def test_a_share_the_prose_does_not_print_is_not_answered_with_a_count(assistant):
+def test_a_share_the_prose_does_not_print_is_computed_from_its_two_figures_not_answered_with_a_count(assistant):
+    # 015: 「共审核发布各类公开政府信息249条」, 「政府网站信息185条」 — the share is no printed figure: 185 ÷ 249
     answer = assistant.ask("沭阳县发展和改革局2023年发布的信息里，政府网站信息占比是多少？")
-    assert answer.abstained and "%" not in answer.answer.split("：")[0]
+    assert (answer.value, answer.unit, answer.formula) == (74.3, "%", "185 ÷ 249 × 100% = 74.3%")
 
 
 def test_words_that_only_say_how_to_show_or_name_the_report_leave_no_word_unexplained(assistant):
@@ -350,3 +351,12 @@ def test_a_part_only_the_prose_states_over_the_tables_row(assistant):
     # 主动撤回 157 件）」: 157 ÷ 319 = 49.22%
     answer = assistant.ask("上海市政府办公厅2025年其他处理的申请里，申请人主动撤回的占几成（百分比）")
     assert (answer.value, answer.formula) == (49.22, "157 ÷ 319 = 49.22%")
+
+
+def test_a_share_of_two_prose_figures_of_a_disclosure_report(assistant):
+    # 000: 「律师类行政审批11687件(其中律师类10582件,律所类1039件…)」: 1039 ÷ 11687 = 8.89%
+    answer = assistant.ask("上海市司法局2020年办的律师类行政审批中，律所类占几个百分比")
+    assert (answer.value, answer.formula) == (8.89, "1039 ÷ 11687 × 100% = 8.89%")
+    # 「网上申请占受理总数118件的百分比」: the whole stated after 占, the part in the report's word (网络申请 96 件)
+    answer = assistant.ask("上海司法局2020年网上申请占受理总数118件的百分比")
+    assert (answer.value, answer.formula) == (81.36, "96 ÷ 118 × 100% = 81.36%")
