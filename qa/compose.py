@@ -21,6 +21,7 @@ from qa.vocabulary import (
     COMPOSE_DENOMINATOR_AFTER,
     COMPOSE_DIVIDE as _DIVIDE,
     COMPOSE_EXTEND as _EXTEND,
+    COMPOSE_IN_CONTAINER,
     COMPOSE_LEAD_IN,
     COMPOSE_MINUS,
     COMPOSE_NAMED_RATE as _NAMED_RATE,
@@ -288,6 +289,7 @@ def compose(content: str, history: list[Query]) -> Understood | None:
 
 def denominator_said_after(content: str) -> str:
     """「…的占几成？按新收算」 -> 「…的占新收的几成」: the denominator the user names after the share asked."""
+    content = COMPOSE_IN_CONTAINER.sub(r"\g<b>里\g<a>占", content)  # 「A在B里占几成」 -> 「B里A占几成」
     return COMPOSE_DENOMINATOR_AFTER.sub(r"占\g<den>的\g<q>", content)
 
 

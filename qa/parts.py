@@ -50,7 +50,8 @@ def prose_parts(text: Plan, content: str) -> Plan:
     if ratio:
         tail = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
         return replace(text, parts=(f"{ratio.group('a')}{tail}", f"{ratio.group('b')}{tail}"), combine="ratio")
-    if len(text.reports) == 1 and (share := share_parts(content)):
+    share = share_parts(content) if len(text.reports) == 1 else ()
+    if share and not any(re.search(r"几|多少|百分|[（(]", p.removesuffix("是多少")) for p in share):
         # 「律师类行政审批中，律所类占几个百分比」: two prose figures, the part over the whole (a shorter whole named with
         # the part's measure, as the report prints it)
         part, whole = (p.removesuffix("是多少") for p in share)

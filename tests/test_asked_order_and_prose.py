@@ -360,3 +360,10 @@ def test_a_share_of_two_prose_figures_of_a_disclosure_report(assistant):
     # 「网上申请占受理总数118件的百分比」: the whole stated after 占, the part in the report's word (网络申请 96 件)
     answer = assistant.ask("上海司法局2020年网上申请占受理总数118件的百分比")
     assert (answer.value, answer.formula) == (81.36, "96 ÷ 118 × 100% = 81.36%")
+
+
+def test_the_whole_named_between_zai_and_li_and_a_table_said_as_biao_li(assistant):
+    # 011 淮安 2024: 复议后起诉 20 ÷ 行政诉讼 46 = 43.48% (「复议后起诉的在诉讼总数里」: 起诉 ends the row, 诉讼总数 is the whole)
+    answer = assistant.ask("淮安市2024年的信息公开行政诉讼，复议后起诉的在诉讼总数里占几成（给百分比）")
+    assert (answer.value, answer.formula) == (43.48, "20 ÷ 46 = 43.48%")
+    assert assistant.ask("淮安市2024年办结的申请里（按表里总计3050算），予以公开的占百分之几？").value == 44.66
