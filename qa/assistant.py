@@ -299,9 +299,12 @@ class Assistant:
         """A table reading with words left over: a sentence that says every one of those words may state the figure."""
         words = plan.unexplained
         if plan.query is not None and plan.query.op == "value" and all(len(w) >= 2 for w in words):
-            found = self._text(replace(plan, kind="text", query=None))
+            # 「…规章和…政策性文件，一共几件」: the parts a sum names, each from its sentence, never one of them alone
+            text_plan = Planner.prose_of(replace(plan, kind="text", query=None), plan.content)
+            found = self._text(text_plan)
             quoted = "".join(c.quote for c in found.citations)
             if not found.abstained and found.value is not None and all(w in quoted for w in words):
+                found.understood = found.understood or restate(text_plan)
                 return found  # 「其他处理中申请人主动撤回的」: the prose says 主动撤回 with its figure
         if plan.query is not None and plan.query.op == "rate" and len(plan.query.measures) == 1 and len(plan.reports) == 1 \
                 and all(len(w) >= 2 for w in words):

@@ -75,11 +75,13 @@ def figure(sentence: Sentence, words: list[str], question: str,
     asked_target = bool(TEXT_ASKS_TARGET.search(question))
     asked_change = bool(_CHANGE_WORDS.search(question)) and not asked_target
     asked_unit = _ASKED_UNIT.search(question)
-    asked_share = bool(TEXT_ASKS_SHARE.search(question))  # 「同比下降了百分之多少」: the percentage, not the count beside it
+    asked_share = bool(TEXT_ASKS_SHARE.search(question) or _COMPLETION.search(question))  # 「同比下降了百分之多少」: the
+    # percentage, not the count beside it; 「完成了年初预算的多少」: the completion rate, not the budget
     asked_rate = bool(TEXT_ASKS_RATE.search(question))  # 「合格率是多少」: a percentage, not the 95 个 beside it
     head = sentence.context + re.split(_CLAUSE_END, text)[0]  # what the sentence is about, for clauses that say 其中…
     said = {w for w in words if len(w) >= 2 and w in text}
-    asked_kind = _ASKED_BUDGET_KIND.findall(question) or (["决算"] if _SPENT.search(question) else [])
+    asked_kind = _ASKED_BUDGET_KIND.findall(_COMPLETION.sub("", _BUDGET_NAMES.sub("", question))) \
+        or (["决算"] if _SPENT.search(question) else [])  # (「完成全年预算的」 names the rate's base, not the kind asked)
     stated = set(re.findall(r"\d+(?:\.\d+)?", question.replace(",", "")))  # 「12348热线」; not the 2 of 2023年
     best = None
     kinds: list[tuple[int, str]] = []  # (words told, budget kind of the clause) of every figure that qualifies
@@ -100,6 +102,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
             continue  # (「多少篇政策解读」 printed 「政策解读共132件」: documents are counted in 篇, 件 or 条 alike)
         if (asked_share or asked_rate) and m.group(2) not in ("%", "‰"):
             continue
+        if m.group(2) in ("%", "‰") and not (asked_share or asked_rate or asked_change or _PERCENT_ASKED.search(question)):
+            continue  # 「…支出决算数」 is no 「完成年初预算的98.20%」 beside it: a percentage only where one is asked
         # a share the question asks follows its own words with no other figure between (「差评数占评价量总数的0.34%」,
         # not 「现场解决162件，跟进解决186件，办结率100%」)
         after = [m.start() - a for a in anchors if 0 <= m.start() - a <= _MAX_GAP
@@ -141,7 +145,7 @@ def figure(sentence: Sentence, words: list[str], question: str,
         level = asked_change and not _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()])
         key = (-len(told), level, -len(own), -_common(left, question), min(after)) if after else None
         if key is not None:
-            kind = _BUDGET_KIND.findall(left)
+            kind = _BUDGET_KIND.findall(_BUDGET_NAMES.sub("", left))
             kinds.append((len(told), kind[-1] if kind else ""))
             if asked_kind and kind and not kind[-1].startswith(asked_kind[0]) and asked_kind[0] not in kind[-1]:
                 continue  # 「花了多少」 asks the 决算, not the 年初预算 the same clause chain states first
@@ -163,6 +167,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
 # 0.00万元」): the kind asked, or — spent (花了, 用了) being the 决算 — none and so no one figure.
 _BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
 _ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
+# 「一般公共预算财政拨款支出」 names an account, not the kind of figure (预算 as against 决算)
+_BUDGET_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|单位预算")
 _SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")
 
 
@@ -191,6 +197,8 @@ def _slash_pair(sentence: Sentence, words: list[str]) -> tuple[float | None, str
     return None
 
 
+_COMPLETION = re.compile(r"完成(?:了)?(?:年初|全年|调整)?预算(?:数)?的")
+_PERCENT_ASKED = re.compile(r"率|比例|比重|百分|%|占|几成|增速|增幅|降幅|增长|下降|同比|上升|提高|降低|变动|变化|份额|比值")
 _DOCUMENTS = {"篇", "件", "条"}  # the measure words of documents and items of information, interchangeable
 
 

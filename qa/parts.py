@@ -157,6 +157,8 @@ def each_part(content: str, printed: str = "") -> tuple[str, ...]:
         a = a + b[len(a):]
     elif len(b) <= 4 < len(a) and a[-2:] == b[-2:]:  # 金融机构本外币存款余额 | 贷款余额
         b = a[: len(a) - len(b)] + b
+    elif len(b) == 2 and len(a) >= 4 and a[-2:] != b:  # 一般公共预算收入 | 支出: 一般公共预算支出, never 「支出」 alone
+        b = a[:-2] + b
     unit = re.search(r"多少\s*([个台家人件辆户项次场名元亿万吨座所])", content)  # 「各卖了多少台」: a count in 台
     tail = f"有多少{unit.group(1)}" if unit else "是多少"
     return (f"{a}{tail}", f"{b}{tail}")

@@ -820,3 +820,25 @@ def test_two_prose_figures_each_with_the_place_named_and_a_word_jieba_cuts_oddly
     # 「本外币存款」 as 本|外币存款, which 「本外币各项存款」 says in two pieces
     answer = bulletins.ask("周口2023年金融机构本外币存款余额和贷款余额各多少？")
     assert not answer.abstained and "5625.03亿元" in answer.answer and "2578.8亿元" in answer.answer
+
+
+def test_a_kind_of_budget_figure_asked_and_the_budget_accounts_name(social_work: Report) -> None:
+    # 「一般公共预算财政拨款支出」 names an account (its 预算 is no kind of figure); the sentence 「…年初预算为 0 万元,全年预算为
+    # 321.02 万元,支出决算为 307.82 万元,完成年初预算的 95.89%」: 决算数 is 307.82, never a percentage beside it
+    from qa.clause import Sentence, figure
+
+    start = social_work.text.index("一般公共预算财政拨款支出年初预算为")
+    end = social_work.text.index("。", start) + 1
+    sentence = Sentence(social_work.id, social_work.text[start:end], start, end)
+    words = ["一般", "公共预算", "财政拨款", "支出"]
+    assert figure(sentence, [*words, "决算数"], "一般公共预算财政拨款支出决算数")[:2] == (307.82, "万元")
+    from qa.text_route import terms
+
+    asked = "一般公共预算财政拨款支出完成全年预算的比例是多少"
+    assert figure(sentence, terms(asked), asked)[:2] == (95.89, "%")
+
+
+def test_two_things_asked_each_the_short_one_takes_the_longs_account() -> None:
+    from qa.parts import each_part
+
+    assert each_part("一般公共预算收入和支出各是多少") == ("一般公共预算收入是多少", "一般公共预算支出是多少")

@@ -367,3 +367,15 @@ def test_the_whole_named_between_zai_and_li_and_a_table_said_as_biao_li(assistan
     answer = assistant.ask("淮安市2024年的信息公开行政诉讼，复议后起诉的在诉讼总数里占几成（给百分比）")
     assert (answer.value, answer.formula) == (43.48, "20 ÷ 46 = 43.48%")
     assert assistant.ask("淮安市2024年办结的申请里（按表里总计3050算），予以公开的占百分之几？").value == 44.66
+
+
+def test_a_sum_of_two_prose_things_left_over_by_a_table_reading_is_both_added(assistant):
+    # 011 淮安 2024 「全年新增公开市政府规章 1 件、市政府及市政府办政策性文件 11 件」: 1 + 11, never 11 alone
+    answer = assistant.ask("淮安市2024年新公开的市政府规章和市政府及市政府办政策性文件加起来多少件")
+    assert answer.value in (None, 12) and answer.value != 11
+
+
+def test_a_span_of_two_digit_years_is_every_year_of_it(assistant):
+    # 平潭 行政许可 本年处理决定数量: 2022 10690, 2023 2629, 2024 4529, 2025 2418 → (…) ÷ 4 = 5066.5
+    answer = assistant.ask("平潭22到25年行政许可处理决定一年平均多少件")
+    assert answer.value == 5066.5
