@@ -218,8 +218,8 @@ class Planner:
             return content, years, False
         if shift and not years and len(history[-1].scope.years) == 1:
             years = (history[-1].scope.years[0] + shift,)
-        if history[-1].query is not None:
-            return content, years, False
+        if history[-1].query is not None:  # 「那上一年呢」 after a table reading: the year moved, the turn asks nothing else
+            return ("呢" if shift else content), years, False
         for earlier in reversed(history):
             words = catalog.strip_names(english_to_chinese(catalog.chinese_names(normalise(earlier.question))))
             if bare_follow_up(words) is None:

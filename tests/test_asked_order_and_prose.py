@@ -379,3 +379,14 @@ def test_a_span_of_two_digit_years_is_every_year_of_it(assistant):
     # 平潭 行政许可 本年处理决定数量: 2022 10690, 2023 2629, 2024 4529, 2025 2418 → (…) ÷ 4 = 5066.5
     answer = assistant.ask("平潭22到25年行政许可处理决定一年平均多少件")
     assert answer.value == 5066.5
+
+
+def test_everyday_period_and_group_words_and_a_year_moved_after_a_table_reading(assistant):
+    # 011 淮安 2024 新收 3119 ÷ 12 = 259.92; 001 府办 2019 859 ÷ 12 = 71.58 (「一个月」 normalised to 「1个月」)
+    assert assistant.ask("淮安市政府24年新收的信息公开申请，平均下来每个月多少件").value == 259.92
+    assert assistant.ask("19年上海市政府办公厅收到的信息公开申请，一个月平均多少件").value == 71.58
+    assert assistant.ask("沭阳县25年“无法提供”这一大类总共多少件？").value == 113  # 012: 111 + 2 + 0
+    # 「那上一年呢」 after a table reading: the same cell, the year before (005 平潭 2022 行政处罚 2113)
+    first = assistant.ask("平潭23年行政处罚多少件")
+    answer = assistant.ask("那上一年呢", history=[first])
+    assert answer.value == 2113 and "2022年" in (answer.understood or "")
