@@ -73,10 +73,16 @@ def part_of_stated_whole(text: Plan, content: str, premise: tuple[str, float]) -
     stated, figure = premise
     unit = re.search(r"(件|条|个|人次|篇|项|次)$", stated)
     part = re.search(r"里[，,]?(?P<part>[^，,。？?]{1,20}?)的?(?:占比|占的?比例|所占比例|比重|占)", content) \
-        or re.search(r"^(?P<part>[^，,。？?里]{1,20}?)的?占", content)  # 「网上申请占受理总数的百分比」
+        or re.search(r"^(?P<part>[^，,。？?里]{1,20}?)的?占", content) \
+        or re.search(r"[，,](?:其中)?(?P<part>[^，,。？?]{1,20}?)(?:的?(?:占比|占的?比例|所占比例|比重|占)|是(?:这个|该)?总数的)", content)
     if unit is None or part is None or len(text.reports) != 1:
         return None
     report = text.reports[0]
+    asked = part.group("part").strip("的")
+    head = content[: part.start("part")].rstrip("里，, ")
+    # 「办了12176件行政审批，这里面律师类的」: the part is of the whole's kind — 「律师类行政审批」 as the report prints it,
+    # not the 「律师类10582件」 inside it
+    kind = next((head[-n:] for n in range(6, 1, -1) if len(head) >= n and asked + head[-n:] in report.text), "")
     number = f"{figure:g}"
     printed = re.search(rf"(?<![\d.]){re.escape(number)}\s*{unit.group(1)}", report.text)
     if printed is None:
@@ -87,7 +93,7 @@ def part_of_stated_whole(text: Plan, content: str, premise: tuple[str, float]) -
     whole = Answer(question=stated, answer=f"{number}{unit.group(1)}（{sentence}）", value=figure if figure % 1 else int(figure),
                    unit=unit.group(1), route="text", scope=text.scope,
                    citations=[Citation(report.id, report.title, report.section_at(start), sentence, start, end, report.page_at(start))])
-    return replace(text, parts=(f"{part.group('part')}多少{unit.group(1)}", stated), combine="share", given=whole)
+    return replace(text, parts=(f"{asked}{kind}多少{unit.group(1)}", stated), combine="share", given=whole)
 
 
 def diff_parts(content: str, printed: str) -> tuple[str, ...]:

@@ -192,7 +192,8 @@ COMPOSE_OF = re.compile(r"是(?P<den>[^，,。？?]{2,30}?)的(?:百分之几|�
 COMPOSE_DENOMINATOR = re.compile(r"[（(，,]\s*(?:分母|除数|基数)\s*(?:用|是|为|取|按|拿)\s*(?P<den>[^）)，,。？?]{2,20}?)"
                                  r"\s*(?:算|来算|计算)?\s*[)）]?(?=$|[，,。？?])")
 # 「行政诉讼一共46件，其中复议后起诉的占多少」: a figure the user states about the whole, then the part asked
-COMPOSE_PREMISE = re.compile(r"(?P<what>[\u4e00-\u9fff“”]{2,20}?)(?:一共|总共|共计|共|有)(?:[发办收受布出公开了]{0,3})(?P<n>\d+(?:\.\d+)?)\s*"
+COMPOSE_PREMISE = re.compile(r"(?P<what>[\u4e00-\u9fff“”]{2,20}?)(?:(?:一共|总共|共计|共|有)(?:[发办收受布出公开了]{0,3})|"
+                             r"(?:发布|公布|收到|受理|办理|办结|接待|服务)了?)?(?P<n>\d+(?:\.\d+)?)\s*"
                              r"(?P<unit>件|条|个|人次|篇|项|次)(?P<noun>[\u4e00-\u9fff]{0,4}?)[，,]\s*(?P<lead>其中|这里面|这其中|里面|当中)?")
 # 「办结的3050件申请里，予以公开的占多少」, 「“其他处理”那319件里」: the whole named with its figure, a part asked of it
 COMPOSE_WHOLE_STATED = re.compile(r"(?P<what>[\u4e00-\u9fff“”]{1,20}?)(?:那|这)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>件|条|个|人次|篇|项|次)"

@@ -390,3 +390,12 @@ def test_everyday_period_and_group_words_and_a_year_moved_after_a_table_reading(
     first = assistant.ask("平潭23年行政处罚多少件")
     answer = assistant.ask("那上一年呢", history=[first])
     assert answer.value == 2113 and "2022年" in (answer.understood or "")
+
+
+def test_a_whole_stated_without_yi_gong_and_the_part_of_its_kind(assistant):
+    # 000: 「今年全市办理法律援助总数 46200 件」, 「刑案总数 41066 件」: 41066 ÷ 46200 = 88.89%
+    answer = assistant.ask("上海司法局2020年全市法律援助46200件，刑案占了多少")
+    assert (answer.value, answer.formula) == (88.89, "41066 ÷ 46200 × 100% = 88.89%")
+    # 「办了12176件行政审批，这里面律师类的」 is 律师类行政审批 11687, not the 律师类 10582 printed inside it
+    answer = assistant.ask("司法局2020年办了12176件行政审批，这里面律师类的占多少")
+    assert (answer.value, answer.formula) == (95.98, "11687 ÷ 12176 × 100% = 95.98%")
