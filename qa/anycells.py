@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from corpus import Report
 from corpus.anytables import TableCell, TableInfo
 from qa.formulas import FUNCTION, SYNONYMS, Formula, norm_label, short_label
+from qa.shortnames import abbreviations
 
 _STATEMENT = re.compile(r"(?:资产负债表|利润表|损益表|现金流量表|收支.{0,6}总表|收入.{0,6}总表)$")
 _SUMMARY = re.compile(r"主要会计数据|主要财务指标|财务概要|主要财务数据|会计数据")
@@ -232,14 +233,16 @@ def find_measures(content: str, labels: dict[str, list[TableCell]]) -> tuple[lis
     Of two names of one length that overlap (「营业收入同比」: 营业收入, 收入同比), the one starting first wins — on
     every run (a set's order changes with the process's hash seed).
     """
-    names = sorted({*SYNONYMS, *labels}, key=lambda n: (-len(n), content.find(n) % (len(content) + 1), n))
+    short = abbreviations(content, labels)
+    names = sorted({*SYNONYMS, *labels, *short}, key=lambda n: (-len(n), content.find(n) % (len(content) + 1), n))
     found: list[tuple[int, tuple[str, ...]]] = []
     rest = content
     for name in names:
         at = rest.find(name)
         if at < 0:
             continue
-        printed = tuple(x for x in SYNONYMS.get(name, ()) if x in labels) or ((name,) if name in labels else ())
+        printed = (tuple(x for x in SYNONYMS.get(name, ()) if x in labels) or ((name,) if name in labels else ())
+                   or short.get(name, ()))
         if not printed:
             continue
         found.append((at, printed))

@@ -21,6 +21,7 @@ from qa.anycells import (
     Pick,
     Unclear,
     find_measures,
+    head,
     labels_of,
     levels,
     misspelt,
@@ -29,11 +30,13 @@ from qa.anycells import (
     operand,
     pick,
     row_and_column,
+    score,
     without_places,
 )
 from qa.formulas import (
     BOTH,
     CHANGE,
+    COLUMN_WORDS,
     FORMULAS,
     FUNCTION,
     GROWTH,
@@ -91,6 +94,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     columns = set().union(*(levels(c) for t in report.tables for c in t.columns))
     misread = None
     measures, rest = find_measures(asked, labels)
+    for word, printed in COLUMN_WORDS.items():  # 「口蹄疫疫苗卖了多少」: the 销售量 column of its row
+        if word in rest and printed in columns:
+            rest = rest.replace(word, f" {printed} ")
     left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     if (not measures or not all(word in columns for word in left)) and formula is None:
         fixed, misread = misspelt(asked, labels)  # 「在建工成」: one character a homophone of a printed label's
@@ -103,6 +109,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         fact = _fact_answer(question, content, report)
         if fact is not None:
             return fact
+    # 「金融机构贷款余额」: a word the table's title says (「金融机构信贷收支情况」) is what the table is of
+    titles = {t.number: t.title for t in report.tables}
+    left = [w for w in left if not any(w in titles.get(c.table, "") for m in measures for n in m for c in labels.get(n, ()))]
     if formula is not None and not all(operand(m, formula) for m in measures):
         return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
     if not all(word in columns for word in left):
@@ -125,7 +134,10 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
             if len(measures) != 1 or (prior and not PRIOR.search(content)):
                 return None  # 「2023年…同比」 asked of a 2024 report: its columns hold 2023 but not the year before it
             growth = bool(GROWTH.search(content))
-            return _noted(_change_answer(question, report, measures[0], labels, parent, growth, hint), misread)
+            changed = _change_answer(question, report, measures[0], labels, parent, growth, hint)
+            if changed is None and growth and not prior:  # 「增速」 of a bulletin's row: its printed 比上年增长（%）
+                changed = _printed_growth(question, report, measures[0], labels, parent)
+            return _noted(changed, misread)
         if len(measures) > 1 and not BOTH.search(content) and not re.search(r"[和、及与]", content):
             return None
         picks = [pick(m, labels, report, prior, parent, hint) for m in measures]
@@ -273,6 +285,32 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     value, shown_unit = (round(growth, 4), "%") if percent_first and growth is not None else (round(diff, 2), unit)
     understood = f"{report.agency}「{now.table.title}」中「{now.cell.row}」，{now.cell.col} 与 {before.cell.col} 相比"
     return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)
+
+
+_GROWTH_COLUMN = re.compile(r"^(?:比上年|比上年同期|同比)?(?:增长|增减|±)(?:率|速度)?[（(]?%[）)]?$|^比上年(?:增长|增减|±)")
+
+
+def _printed_growth(question: str, report: Report, names: tuple[str, ...], labels: dict[str, list[TableCell]],
+                    parent: bool) -> Answer | None:
+    """A row's growth as its table prints it (「比上年增长（%）」: 4.0), where no column holds the year before.
+
+    One table's cell only: the row must be in one table with one such column, or the tables must agree.
+    """
+    tables = {t.number: t for t in report.tables}
+    found = [c for name in names for c in labels.get(name, ())
+             if _GROWTH_COLUMN.search(head(c.col).replace(" ", "")) and c.table in tables
+             and score(tables[c.table], parent) > 0]
+    if not found or len({c.value for c in found}) != 1:
+        return None
+    cell = found[0]
+    chosen = Pick(cell, tables[cell.table])
+    value = cell.value
+    printed = next((x.lstrip("-−") for x in re.findall(r"[-−]?\d+(?:\.\d+)?", cell.quote)
+                    if abs(abs(float(x.replace("−", "-"))) - abs(value)) < 1e-9), f"{abs(value):g}")
+    text = (f"{_who(report)}{norm_label(cell.row)}比上年{'增长' if value >= 0 else '下降'} {printed}%"
+            f"（{chosen.table.title}，{cell.col}，如表中所印）")
+    understood = f"{report.agency}「{chosen.table.title}」中「{cell.row}」×「{cell.col}」"
+    return _answer(question, report, text, value, "%", [chosen], understood)
 
 
 def _unclear_answer(question: str, report: Report, unclear: Unclear) -> Answer:

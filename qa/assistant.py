@@ -14,10 +14,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
-from corpus.about import DISCLOSURE
 from qa.answer import Answer, Scope, abstain, format_number
 from qa.anycells import misspelt_in
-from qa.anyreport import answer_any, as_of, unsaid
+from qa.anyparts import from_tables
+from qa.anyreport import answer_any, as_of
 from qa.execute import Executor
 from qa.lexicon import ALSO_ADDED, ALSO_READ
 from qa.plan import Plan, Planner, which_report
@@ -25,6 +25,7 @@ from qa.printed import add_printed_rate, text_differs
 from qa.prose import ProseReader
 from qa.query import Measure, Query, QueryScope
 from qa.render import declined, partial, restate
+from qa.said import says_all
 from qa.scope import Catalog
 from qa.semantic import SemanticMatcher
 from qa.summary import summarise
@@ -35,9 +36,6 @@ from qa.understand import Understander
 from qa.vocabulary import (
     SUMMARY_ASKED,
     SUMMARY_WEAK,
-    TEXT_CHANGE_VERB,
-    TEXT_COMPARISON,
-    TEXT_SPAN,
 )
 
 log = logging.getLogger(__name__)
@@ -121,7 +119,7 @@ class Assistant:
     def _extract(self, data: dict[str, Any]) -> Answer | None:
         answer = extract_answer(
             data.get("content") or data["question"], data["docs"], self.index.reports, in_scope=data.get("report_ids"),
-            avoid=data.get("avoid", ()),
+            avoid=data.get("avoid", ()), asked=data["question"],
         )
         if answer is not None:
             answer.question = data["question"]
@@ -203,8 +201,8 @@ class Assistant:
         if plan.kind == "any":
             found = answer_any(plan.question, plan.content, as_of(plan.reports[0], plan.years)) \
                 if len(plan.reports) == 1 else None
-            if found is None and len(plan.reports) == 1 and plan.otherwise is not None and plan.otherwise.combine == "each":
-                found = self._each_from_tables(plan.otherwise.parts, plan)
+            if found is None and len(plan.reports) == 1 and plan.otherwise is not None and plan.otherwise.parts:
+                found = from_tables(plan, plan.otherwise.parts, plan.otherwise.combine)  # each part a cell, combined
             if found is not None and not (found.abstained and plan.otherwise is not None and plan.otherwise.parts):
                 return found  # (two things the tables do not read, 「城镇…比农村高多少」: each from its sentence)
             return self._carry_out(plan.otherwise or replace(plan, kind="text"))
@@ -219,7 +217,7 @@ class Assistant:
             answer = self._text(plan)
             if answer.abstained and plan.otherwise is not None:
                 return self._carry_out(plan.otherwise)
-            return self._said(plan, answer)
+            return says_all(plan, answer, self.index.reports)
         assert plan.query is not None
         answer = self.executor.run(plan.asked, plan.query, [r.id for r in plan.reports], plan.scope)
         if plan.printed_rate and not answer.abstained:
@@ -253,46 +251,6 @@ class Assistant:
         if plan.query.definition == "公开率" and "含部分公开" not in (plan.query.topic or "") and not answer.abstained:
             who = label(plan.reports[0]) if len(plan.reports) == 1 else ""
             answer.clarify = [f"{who}不含部分公开的公开率是多少？", f"{who}含部分公开的公开率是多少？"]
-        return answer
-
-    @staticmethod
-    def _each_from_tables(parts: tuple[str, ...], plan: Plan) -> Answer | None:
-        """「经营活动和投资活动产生的现金流量净额各是多少」: each part a cell of the report's tables, or None."""
-        report = plan.reports[0]
-        answers = [answer_any(part, part, report) for part in parts]
-        if any(a is None or a.abstained or a.value is None for a in answers):
-            return None
-        found = [a for a in answers if a is not None]
-        return Answer(question=plan.question, answer="；".join(f"{p}：{a.answer}" for p, a in zip(parts, found, strict=True)),
-                      route="table", citations=[c for a in found for c in a.citations], scope=found[0].scope,
-                      understood="；".join(a.understood or "" for a in found) or None)
-
-    def _said(self, plan: Plan, answer: Answer) -> Answer:
-        """A prose answer from a report of another kind (年报, 决算, 公报) must say every content word asked."""
-        reports = self.index.reports
-        cited = [reports.get(c.report_id) for c in answer.citations[:1]]
-        if not cited or cited[0] is None or cited[0].kind in ("", DISCLOSURE):
-            return answer
-        if plan.combine in ("each", "share", "difference", "ratio") and len(answer.citations) >= 2:
-            return answer  # each part was read with its own words
-        if plan.per_report and not answer.abstained:  # each year from its own report: each sentence says the words
-            asked = TEXT_COMPARISON.sub("", plan.content)
-            if TEXT_SPAN.search(plan.content):  # 「从…到…增加了多少」: each sentence says the level, not the change
-                asked = TEXT_CHANGE_VERB.sub("", TEXT_SPAN.sub("", asked))
-            for citation in answer.citations:
-                one = replace(answer, citations=[citation], value=None)
-                missing = unsaid(asked, one, reports.get(citation.report_id))
-                if missing:
-                    return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的句子", plan.scope)
-            return answer
-        missing = unsaid(plan.content, answer, cited[0])
-        years = sorted(set(re.findall(r"((?:19|20)\d\d)\s*年", plan.question)))
-        quote = "".join(c.quote for c in answer.citations[:1])
-        if len(years) > 1 and int(years[-1]) - int(years[0]) > 1 and not all(y in quote for y in years):
-            # 「2023年比2016年增长了百分之多少」: not a sentence's 「比上年」
-            return abstain(plan.asked, f"问题比较的是{'年与'.join(years)}年，报告中没有一句同时说到这几年的数字", plan.scope)
-        if missing:  # 「一般公共预算支出」 answered with a sentence about 一般公共预算收入
-            return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的表格或句子", plan.scope)
         return answer
 
     def _partial(self, plan: Plan) -> Answer:

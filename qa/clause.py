@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.vocabulary import (
+from qa.text_words import (
     TEXT_ASKED_UNIT as _ASKED_UNIT,
     TEXT_ASKS_RATE,
-    TEXT_ASKS_SHARE,
     TEXT_ASKS_TARGET,
     TEXT_CHANGE_WORDS as _CHANGE_WORDS,
     TEXT_FIGURE as _FIGURE,
 )
+from qa.vocabulary import TEXT_ASKS_SHARE
 
 _MAX_GAP = 30  # the figure follows the words it answers closely ("热线满意率98.69%")
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[，;；。:：]")  # not the comma of 17,192

@@ -108,8 +108,43 @@ def diff_parts(content: str, printed: str) -> tuple[str, ...]:
     tail = f"{diff.group('q')}{diff.group('u') or ''}"
     a, b = diff.group("a"), diff.group("b")
     if len(b) < len(a):
-        b = shared_tail(b, a, printed) or b
+        b = shared_tail(b, a, printed) or parallel(b, a)
     return (f"{a}{tail}", f"{b}{tail}")
+
+
+def ratio_parts(content: str, printed: str) -> tuple[str, ...]:
+    """「城镇居民人均可支配收入是农村的几倍」: the two things divided, the shorter with the longer one's measure."""
+    ratio = PLAN_RATIO_PARTS.search(content)
+    if ratio is None:
+        return ()
+    a, b = ratio.group("a"), ratio.group("b")
+    if len(b) < len(a):
+        b = shared_tail(b, a, printed) or parallel(b, a)
+    return (f"{a}是多少", f"{b}是多少")
+
+
+_YEAR_FIRST = re.compile(r"^(.*?(?:19|20)?\d\d\s*年(?:末|底|初|度)?)")
+
+
+def parallel(short: str, long: str) -> str:
+    """A short side that names only what sets it apart, with the rest of the longer side's name.
+
+    「城镇」 beside 「农村居民人均可支配收入」 is 城镇居民人均可支配收入: the short side stands for the longer side's first
+    characters, as many as it has (城镇 for 农村); ending as the longer side ends, for its last ones (「进口」 beside
+    「外贸出口」 is 外贸进口). Not when fewer than two characters would be borrowed (「冷冻设备」 beside 「罐式集装箱」 is
+    no 冷冻设备箱) or when the short side is already in the long one.
+    """
+    lead = _YEAR_FIRST.match(short)
+    prefix = lead.group(1) if lead else ""
+    own = short[len(prefix):]
+    name = _YEAR_FIRST.sub("", long)
+    if not 2 <= len(own) <= 4 or len(name) - len(own) < 2 or own in name:
+        return short
+    if own[-1] == name[-1]:  # 「外贸出口比进口」: 进口 stands for the end (外贸进口); 「存款余额」 for 金融机构存款余额
+        return prefix + name[: len(name) - len(own)] + own
+    if own[-1] != name[len(own) - 1]:
+        return prefix + own + name[len(own):]
+    return short
 
 
 def named_parts(content: str, printed: str = "") -> tuple[str, ...]:
@@ -138,7 +173,16 @@ def share_parts(content: str) -> tuple[str, ...]:
     return ()
 
 
-def each_part(content: str, printed: str = "") -> tuple[str, ...]:
+def gap_parts(content: str, printed: str = "") -> tuple[str, ...]:
+    """「城镇和农村居民人均消费支出相差多少」: the two things of a difference asked after both are named."""
+    return each_part(content, printed, _GAP)
+
+
+_GAP = re.compile(r"^(.*?)(?:相差|差了?多少|差距|之差|差额)")
+_EACH = re.compile(r"^(.*?)(?:分别|各)")
+
+
+def each_part(content: str, printed: str = "", stop: re.Pattern[str] = _EACH) -> tuple[str, ...]:
     """「城镇居民和农村居民人均可支配收入分别是多少」 -> the two things asked, each with the words they share.
 
     The shorter side borrows the longer one's head or tail: 城镇居民 + 人均可支配收入; 金融机构本外币 + 贷款余额. With
@@ -146,7 +190,7 @@ def each_part(content: str, printed: str = "") -> tuple[str, ...]:
     「城镇和农村常住居民人均可支配收入」 -> 城镇常住居民人均可支配收入, as the bulletin prints it; 「第一产业和第三产业增加值」
     -> 第一产业增加值; never 「冷冻设备和罐式集装箱」 -> 冷冻设备集装箱, which no report prints.
     """
-    m = re.search(r"^(.*?)(?:分别|各)", content)
+    m = stop.search(content)
     body = FUNCTION.sub(" ", m.group(1)).strip() if m else ""
     joined = m.group(1) if m else ""
     # 「年初结转和结余、年末结转和结余」: a 、 separates the two things, whose names may hold 和
@@ -165,13 +209,20 @@ def each_part(content: str, printed: str = "") -> tuple[str, ...]:
         b = a[: len(a) - len(b)] + b
     elif len(b) == 2 and len(a) >= 4 and a[-2:] != b:  # 一般公共预算收入 | 支出: 一般公共预算支出, never 「支出」 alone
         b = a[:-2] + b
+    elif len(_YEAR_FIRST.sub("", a)) <= 4 < len(b):  # 「2023年城镇和农村居民人均可支配收入」: 城镇居民人均可支配收入
+        a = parallel(a, b)
     unit = re.search(r"多少\s*([个台家人件辆户项次场名元亿万吨座所])", content)  # 「各卖了多少台」: a count in 台
     tail = f"有多少{unit.group(1)}" if unit else "是多少"
     return (f"{a}{tail}", f"{b}{tail}")
 
 
 def shared_tail(short: str, long: str, printed: str) -> str | None:
-    """The shorter side with the longest tail of the longer side it is printed with (from the end of the short side)."""
+    """The shorter side with the longest tail of the longer side it is printed with (from the end of the short side).
+
+    None when the two already end alike (「贷款余额」 and 「存款余额」 each name a whole measure).
+    """
+    if short[-2:] == long[-2:]:
+        return None
     text = re.sub(r"\s+", "", printed)
     if long in text and short not in text or len(short) < len(long):
         for cut in range(1, len(long) - 1):
@@ -182,5 +233,5 @@ def shared_tail(short: str, long: str, printed: str) -> str | None:
     return None
 
 
-__all__ = ["SHARE_OF", "WITHIN", "diff_parts", "each_part", "named_parts", "part_of_stated_whole", "prose_parts", "share_parts",
-           "shared_tail"]
+__all__ = ["SHARE_OF", "WITHIN", "diff_parts", "each_part", "gap_parts", "named_parts", "parallel", "part_of_stated_whole", "prose_parts",
+           "ratio_parts", "share_parts", "shared_tail"]

@@ -20,7 +20,15 @@ from qa.followup import bare_follow_up, inherit_scope, names_own_scope, share_of
 from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
-from qa.parts import diff_parts, each_part, part_of_stated_whole, prose_parts, share_parts
+from qa.parts import (
+    diff_parts,
+    each_part,
+    gap_parts,
+    part_of_stated_whole,
+    prose_parts,
+    ratio_parts,
+    share_parts,
+)
 from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog, each_with_its_year, in_asked_order
 from qa.table_route import label
@@ -331,9 +339,13 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
         chosen = [r for r in reports if r.kind == RESEARCH and any(str(years[0]) in c for t in r.tables for c in t.columns)]
         if chosen:
             report = max(chosen, key=lambda r: r.year or 0)
-            return replace(plan, kind="any", reports=[report], agencies=agencies, years=years,
-                           scope=Scope((report.id,), agencies, years), text_ids=[report.id],
-                           otherwise=replace(plan, kind="abstain", reason=f"{label(report)}的表格中没有找到{years[0]}年的这一数字"))
+            # not in its tables: its prose may say the year's figure (「公司2023年研发投入…达399.18亿元」), in a sentence
+            # that says the year (`Assistant._said`)
+            scope = Scope((report.id,), agencies, years)
+            return replace(plan, kind="any", reports=[report], agencies=agencies, years=years, scope=scope, text_ids=[report.id],
+                           otherwise=replace(plan, kind="text", reports=[report], agencies=agencies, years=years, scope=scope,
+                                             content=f"{years[0]}年{plan.content}",
+                                             text_ids=[report.id], reason=f"{label(report)}的表格中没有找到{years[0]}年的这一数字"))
     if len(years) > 2 and {r.year for r in chosen} == {years[0], years[-1]}:
         years = (years[0], years[-1])  # 「从2016年到2023年增加了多少」: the two ends, each its own report
     missing = ""
@@ -366,9 +378,11 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     if parts:  # 「A和B分别是多少」: each read from its own sentence (「周口…」: the place is who, not a word to say)
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in parts)
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, parts, strict=True)), combine="each")
-    elif diff := diff_parts(plan.content, report.text):  # 「城镇居民人均可支配收入比农村高多少元」
+    elif diff := diff_parts(plan.content, report.text) or gap_parts(plan.content, report.text):  # 「城镇…比农村高多少元」
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in diff)  # 「周口城镇…」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, diff, strict=True)), combine="difference")
+    elif ratio := ratio_parts(plan.content, report.text):  # 「城镇居民人均可支配收入是农村的几倍」
+        text = replace(text, parts=ratio, combine="ratio")
     elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")

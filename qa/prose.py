@@ -112,6 +112,7 @@ class ProseReader:
         multiple = bool(OP_MULTIPLE.search(plan.content))
         if multiple:  # 「2022年的信息条数是2021年的多少倍」: each report its own figure, then divided as asked
             asked = re.sub(r"是\s*(?:(?:19|20)?\d\d\s*年)?的?(?:多少|几)倍", "", asked)
+        asked = re.sub(r"(?:19|20)\d\d\s*年(?=[末底初度]?)", "", asked)  # each report is of its own year
         for report in sorted(plan.reports, key=lambda r: r.year or 0):
             one = self.chain.invoke({"question": asked, "report_ids": [report.id]})
             (found.append((report, one)) if one is not None else lacking.append(report))
@@ -228,7 +229,7 @@ class ProseReader:
             diff = round((first.value or 0) - (second.value or 0), 6)  # 1615.23 − 339.37 is 1275.86, not …0000001
             diff = int(diff) if float(diff).is_integer() else diff
             formula = f"{format_number(first.value)} − {format_number(second.value)} = {format_number(diff)}"
-            named = [re.split(r"多少|几", p)[0].rstrip("的") for p in plan.parts]
+            named = [re.sub(r"(?:是|有)$", "", re.split(r"多少|几", p)[0]).rstrip("的") for p in plan.parts]
             text = f"{named[0]}比{named[1]}{'多' if diff >= 0 else '少'} {format_number(abs(diff))}{first.unit or ''}（{formula}）：" + "；".join(
                 f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
             return Answer(question=plan.asked, answer=text, value=abs(diff), unit=first.unit, route="text", formula=formula,

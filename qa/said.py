@@ -9,11 +9,19 @@ clause's (第一产业… for 第三产业).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from corpus import Report
-from qa.answer import Answer
+from corpus.about import DISCLOSURE
+from qa.answer import Answer, abstain
 from qa.anycells import without_places
 from qa.formulas import CHANGE, FUNCTION, GROWTH
+from qa.vocabulary import TEXT_CHANGE_VERB, TEXT_COMPARISON, TEXT_SPAN
+
+if TYPE_CHECKING:
+    from qa.plan import Plan
 
 
 def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[str]:
@@ -45,6 +53,37 @@ def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[s
         phrases = [p for p in re.split(r"占|的|和|与|及|是|为|比重|比例|多少|有|[^\u4e00-\u9fff]", content) if p]
         missing = _siblings(phrases, quoted, answer.value)
     return missing
+
+
+def says_all(plan: Plan, answer: Answer, reports: Mapping[str, Report]) -> Answer:
+    """A prose answer from a report of another kind (年报, 决算, 公报) must say every content word asked."""
+    cited = [reports.get(c.report_id) for c in answer.citations[:1]]
+    if not cited or cited[0] is None or cited[0].kind in ("", DISCLOSURE):
+        return answer
+    if plan.combine in ("each", "share", "difference", "ratio") and len(answer.citations) >= 2:
+        return answer  # each part was read with its own words
+    if plan.per_report and not answer.abstained:  # each year from its own report: each sentence says the words
+        asked = TEXT_COMPARISON.sub("", plan.content)
+        if TEXT_SPAN.search(plan.content):  # 「从…到…增加了多少」: each sentence says the level, not the change
+            asked = TEXT_CHANGE_VERB.sub("", TEXT_SPAN.sub("", asked))
+        for citation in answer.citations:
+            one = replace(answer, citations=[citation], value=None)
+            missing = unsaid(asked, one, reports.get(citation.report_id))
+            if missing:
+                return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的句子", plan.scope)
+        return answer
+    missing = unsaid(plan.content, answer, cited[0])
+    years = sorted(set(re.findall(r"((?:19|20)\d\d)\s*年", plan.question)))
+    quote = "".join(c.quote for c in answer.citations[:1])
+    if len(years) > 1 and int(years[-1]) - int(years[0]) > 1 and not all(y in quote for y in years):
+        # 「2023年比2016年增长了百分之多少」: not a sentence's 「比上年」
+        return abstain(plan.asked, f"问题比较的是{'年与'.join(years)}年，报告中没有一句同时说到这几年的数字", plan.scope)
+    if len(years) == 1 and cited[0].year and int(years[0]) != cited[0].year and years[0] not in quote:
+        # 「2023年研发投入」 of a 2024 research report: a sentence of the year asked, not of the report's own
+        return abstain(plan.asked, f"报告中没有找到说到{years[0]}年这一数字的句子", plan.scope)
+    if missing:  # 「一般公共预算支出」 answered with a sentence about 一般公共预算收入
+        return abstain(plan.asked, f"报告中没有找到同时说到「{'」「'.join(missing)}」的表格或句子", plan.scope)
+    return answer
 
 
 def _siblings(terms: list[str], quoted: str, value: float) -> list[str]:
@@ -89,4 +128,4 @@ def said_in(term: str, quoted: str) -> bool:
     return False
 
 
-__all__ = ["said_in", "unsaid"]
+__all__ = ["said_in", "says_all", "unsaid"]

@@ -335,7 +335,9 @@ class Catalog:
             if re.search(r"[局县市区府厅委办州]$", window):
                 question = question.replace(window, "")
         # 「转到2026年」 is a row's words; 「2025年报里」: the year's report
-        return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年[底末初]|年?度?)", "", question)
+        # 「2023年初」 keeps 年初: a balance at the year's start is not the year's figure
+        question = re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*年初", "年初", question)
+        return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年[底末]|年?度?)", "", question)
 
 
 def each_with_its_year(question: str, agencies: tuple[str, ...], years: tuple[int, ...], catalog: Catalog) -> list[Report]:

@@ -19,6 +19,7 @@ from langchain_core.documents import Document
 from corpus import Report
 from qa.answer import Answer, Citation, Scope, abstain
 from qa.text_route import terms
+from qa.text_words import TEXT_HEADING
 from qa.vocabulary import (
     SUMMARY_ASKED,
     SUMMARY_FILLER,
@@ -26,7 +27,6 @@ from qa.vocabulary import (
     SUMMARY_QUALITATIVE,
     SUMMARY_SKIPPED,
     SUMMARY_TOPICS,
-    TEXT_HEADING,
 )
 
 _MOST = 4  # sentences quoted

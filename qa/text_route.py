@@ -11,9 +11,10 @@ from typing import Any
 from langchain_core.documents import Document
 
 from corpus import Report
+from corpus.about import DISCLOSURE
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.clause import MULTIPLIER as _MULTIPLIER, STOP as _STOP, Sentence, figure
-from qa.vocabulary import (
+from qa.text_words import (
     TEXT_ASKS_WHO,
     TEXT_CLAUSE as _CLAUSE,
     TEXT_CONTACT as _CONTACT,
@@ -24,14 +25,15 @@ from qa.vocabulary import (
     TEXT_ORGANISATION,
     TEXT_PROBLEMS as _PROBLEMS,
     TEXT_SENTENCE as _SENTENCE,
-    TEXT_WORDS,
 )
+from qa.vocabulary import TEXT_WORDS
 
 _GENERIC = {
     "政府信息", "公开", "政府", "信息", "情况", "工作", "多少", "报告", "年度", "申请", "数量", "哪些", "什么",
     "几件", "几个", "可以", "已经", "哪类", "哪个", "哪方面", "叫", "名字", "是从", "提出", "提交", "通过", "共有", "一共",
     "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
     "那笔", "这笔", "那次", "这次", "那些", "这些", "那个", "这个",  # 「收的那笔信息处理费」: pointing back, not a word to say
+    "那篇", "这篇", "该篇", "里说", "中说", "里面说",  # 「那篇报告里说…」: which report, said of the report in scope
 }
 _CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
 
@@ -96,6 +98,31 @@ def _sentences(doc: Document, report: Report) -> list[Sentence]:
     return out
 
 
+def recut(words: list[str], texts: list[str]) -> list[str]:
+    """A word the texts never print whole, as the two words they print close together (「城镇居民」: 城镇常住居民).
+
+    jieba keeps 「城镇居民」 one word; a bulletin prints 「城镇常住居民」. Each piece must be two characters or more
+    and two or three characters must stand between them in one text (「常住」, 「各项」) — not one, which is more
+    often a word of its own (「外贸进出口」 is no 外贸出口).
+    """
+    out: list[str] = []
+    for word in words:
+        pieces = None
+        if len(word) >= 4 and not any(word in t for t in texts):
+            for at in range(2, len(word) - 1):
+                near = re.compile(re.escape(word[:at]) + r"[\u4e00-\u9fff]{2,3}" + re.escape(word[at:]))
+                if any(near.search(t) for t in texts):
+                    pieces = [word[:at], word[at:]]
+                    break
+        out += pieces or [word]
+    return out
+
+
+def _issuer_word(word: str, own: set[str]) -> bool:
+    """A word of the issuer's names: a name, or the start of one (「邮储」 of 邮储银行) — who, not what is asked."""
+    return word in own or len(word) >= 2 and any(name.startswith(word) for name in own)
+
+
 def _weights(words: list[str], sentences: list[str]) -> dict[str, float]:
     """Rarer words weigh more (inverse sentence frequency over the retrieved passages), longer words too."""
     n = max(1, len(sentences))
@@ -150,7 +177,8 @@ def _candidates(
         from qa.anycells import places
 
         own = set().union(*(places(reports[r]) for r in in_scope if r in reports))
-        words = [w for w in terms(question) if len(w) >= 2 and not w.isdigit() and w not in own]
+        words = [w for w in terms(question) if len(w) >= 2 and not w.isdigit() and not _issuer_word(w, own)]
+        words = recut(words, [reports[r].text for r in in_scope if r in reports])
         seen = {(c[1].report_id, c[1].start) for c in found}
         for rid in (r for r in in_scope if r in reports):
             whole = reports[rid]
@@ -197,7 +225,7 @@ _COMPANY = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:股份有限公司|有限责任
 def _number_answer(question: str, best: Sentence, report: Report, words: list[str], scope: Scope,
                    avoid: tuple[str, ...] = ()) -> Answer | None:
     found = figure(best, words, question, avoid)
-    if found is None:
+    if found is None or not _at_period_asked(question, best.text[: max(0, found[2] - best.start)]):
         return None
     value, unit, _, _ = found
     shown_unit = unit or ""
@@ -211,6 +239,51 @@ def _number_answer(question: str, best: Sentence, report: Report, words: list[st
         citations=[citation],
         scope=scope,
     )
+
+
+_OWN_QUALIFIERS = re.compile(r"截至|截止|报告期末|报告期内|报告期|本行|本集团|本公司|集团|全年|年末|期末|年底|全市|全州|全县|全区|"
+                             r"全省|全国|累计|共有|拥有|共|实现|完成|达到|达|有|为|\d+年?")
+
+
+def _qualified(sentence: Sentence, words: list[str], question: str) -> bool:
+    """Whether the sentence's figure follows the asked words after a qualifier the question does not say.
+
+    「本行公司贷款不良贷款余额155.02亿元」 is a segment's figure, not the bank's.
+    """
+    text = sentence.text
+    longest_word = max((w for w in words if w in text), key=len, default="")
+    found = figure(sentence, words, question)
+    if len(longest_word) < 3 or found is None:
+        return False
+    at = found[2] - sentence.start
+    before = [m for m in re.finditer(re.escape(longest_word), text) if m.end() <= at]
+    for m in before[-1:]:  # the mention the figure follows
+        glued = re.split(r"[，,；;。：:、\s（(]", text[: m.start()])[-1]
+        own = _OWN_QUALIFIERS.sub("", glued)
+        if len(own) < 2 or own in question:
+            return False
+    return True
+
+
+_SUPERLATIVE = re.compile(r"(?:最|较)(?:高|低|大|小|多|少|快|慢)的[\u4e00-\u9fff]{1,6}?(?:为|是)")
+_OPENING = re.compile(r"年初|期初|年底|年末|期末")
+
+
+def _at_period_asked(question: str, before: str) -> bool:
+    """Whether the sentence's figure is of the period asked: a year's start or its end.
+
+    A balance asked at the year's start (「年初…存款余额」) must be said so before its figure, not only as what a
+    year-end figure is compared with (「年末…余额 5625.03 亿元,比年初增加 586.96」); a year-end one must not be
+    said at the start.
+    """
+    asked = {"年初" if m in ("年初", "期初") else "年末" for m in _OPENING.findall(question)}
+    said = {"年初" if m.group() in ("年初", "期初") else "年末" for m in _OPENING.finditer(before)
+            if not re.search(r"(?:比|较|与|同)$", before[: m.start()])}
+    if asked == {"年初"}:
+        return "年初" in said and "年末" not in said
+    if asked == {"年末"}:
+        return "年初" not in said
+    return True
 
 
 def _description(question: str, best: Sentence, report: Report, candidates: list[Sentence], scope: Scope) -> Answer:
@@ -268,10 +341,12 @@ def extract_answer(
     min_score: float = 0.5,
     in_scope: list[str] | None = None,
     avoid: tuple[str, ...] = (),
+    asked: str = "",
 ) -> Answer | None:
     """The best sentence of the retrieved passages and, for a figure question, its figure; None if unsure.
 
-    `avoid`: question words the figure must not be anchored on (words two asked figures share).
+    `avoid`: question words the figure must not be anchored on (words two asked figures share); `asked`: the
+    question with its scope words (a year other than the report's must be said by the sentence).
     """
     words = terms(question)
     candidates, narrowed = _candidates(question, docs, reports, in_scope)
@@ -281,7 +356,14 @@ def extract_answer(
         from qa.anycells import places
 
         own = set().union(*(places(reports[r]) for r in in_scope if r in reports))
-        words = [w for w in words if w not in own] or words
+        words = [w for w in words if not _issuer_word(w, own)] or words
+        words = recut(words, [reports[r].text for r in in_scope if r in reports])
+    asked_year = re.findall(r"(20\d\d)\s*年", asked or question)
+    if len(asked_year) == 1 and in_scope and all(reports[r].year not in (None, int(asked_year[0])) for r in in_scope if r in reports):
+        # 「2023年研发投入」 of a 2024 report: a sentence of the year asked (not 累计投入超过1000亿元)
+        candidates = [c for c in candidates if asked_year[0] in c[1].text]
+        if not candidates:
+            return None
     weights = _weights(words, [s.scored for _, s in candidates])
     # 「黔东南2016年地区生产总值」: a measure named with no question word asks its figure, like 「…是多少」
     bare = not re.search(r"多少|几|什么|啥|哪|谁|怎|如何|为何|为什么|吗|呢|是否|有没有|[？?]", question)
@@ -289,6 +371,10 @@ def extract_answer(
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
         scored = [c for c in scored if figure(c[2], words, question, avoid) is not None] or scored
+        if not _SUPERLATIVE.search(question):  # 「不良贷款余额最高的区域为西部地区,不良贷款余额 156.83亿元」: a part's
+            scored = [c for c in scored if not _SUPERLATIVE.search(c[2].text)]  # figure, not the whole's
+    if not scored:
+        return None
     elif TEXT_ASKS_WHO.search(question):  # 「哪个单位收的」: a sentence that names one, or none
         scored = [c for c in scored if TEXT_ORGANISATION.search(re.sub(r"《[^》]*》|行政机关", "", c[2].text))]
         if not scored:
@@ -298,7 +384,13 @@ def extract_answer(
         listing = re.compile(rf"(?:“[^”]{{2,30}}”[、和及与]?)+等?[\u4e00-\u9fff]{{0,6}}{thing}|"
                              rf"[\u4e00-\u9fff]{{1,8}}{thing}[、和及与][\u4e00-\u9fff]{{1,8}}{thing}")
         scored = [c for c in scored if listing.search(c[2].text)] or scored
-    score, _, best = max(scored, key=lambda c: (c[0], c[1]))
+    if wants_number and reports[scored[0][2].report_id].kind not in ("", DISCLOSURE):
+        # a 年报's 「本行公司贷款不良贷款余额155.02亿元」 is a segment's: the whole's sentence says the words bare
+        # (its context — a heading — may say a word; the sentence that says them itself comes first)
+        score, _, best = max(scored, key=lambda c: (c[0], sum(w in c[2].text for w in words),
+                                                     not _qualified(c[2], words, question), c[1]))
+    else:
+        score, _, best = max(scored, key=lambda c: (c[0], c[1]))
     # Sure once narrowed: a sentence holds the asked-for phone number, e-mail or address, or it is in
     # the section where the report states its problems; the best of those answers (if it shares a word).
     if score < min_score and not (narrowed == "contact" or (narrowed == "problems" and score > 0)):

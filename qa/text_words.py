@@ -1,0 +1,46 @@
+"""The text route's closed word lists: sentences, figures, and the kind of answer a question wants.
+
+How a report's text is cut into sentences and clauses, what a printed figure looks like, and the words that say a
+question wants a sentence, a count in a unit, a rate or a contact detail.
+"""
+
+from __future__ import annotations
+
+import re
+
+# a line wrapped before its figure goes on; one that opens with a year (「2026年上海市…」) starts anew (after a heading)
+TEXT_SENTENCE = re.compile(r"[^。！？!?\n]+(?:\n(?=\d)(?!(?:19|20)\d\d\s*年)[^。！？!?\n]+)*[。！？!?]?")
+TEXT_CLAUSE = re.compile(r"[^；;]+[；;]?")
+TEXT_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])?[^，,。;；]{0,24}$")
+# Contact details and descriptions are answered with the sentence, not a number.
+TEXT_DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|哪些|什么|怎么|如何|为什么|哪类|哪方面|几月几[号日]|哪[一]?天|何时|日期")
+# A growth rate is not the level: "增长 55.7%,达 20.4 万" answers 达到多少 with 20.4万.
+# "多少件" asks for a count of 件: a figure in another unit is not the answer.
+TEXT_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(件|条|人次|个|篇|场|名|家|项|期|份|类|吨|辆|台|套|户|亩|千瓦时|公顷|平方米|公里)|"
+                             r"(件|条|篇|场|期|人次)数(?=是|为|有|多少|几|[，,？?的]|$)")  # 「短视频条数是多少」
+# 「哪个单位收的」, 「哪个部门」: the answer is a body's name — an agency, office, company …
+TEXT_ASKS_WHO = re.compile(r"哪(?:个|一个|家|些)?(?:单位|部门|机关|机构|公司|处室)")
+TEXT_ORGANISATION = re.compile(r"[\u4e00-\u9fff]{1,10}(?:局|委员会|委|办公室|厅|部|中心|院|所|队|站|公司|集团|银行)(?![\u4e00-\u9fff]*》)")
+# 「比例由 0% 提升到 90%」: 「提升到多少」 asks the level reached, the figure after 到/至, not the change
+TEXT_ASKS_TARGET = re.compile(r"(?:提升|提高|增加|增长|上升|下降|降低|减少|扩大|缩小|降)(?:到|至)")
+# 「合格率是多少」, 「好评率多少」: a rate asked is a percentage (or per mille), never a count beside it
+TEXT_ASKS_RATE = re.compile(r"[\u4e00-\u9fff](?<![比汇])率(?:是|为|有|达到?|大概)?(?:多少|几|百分之)")
+TEXT_CHANGE_WORDS = re.compile(r"增长|下降|上升|同比|增加|减少|提升|回落")
+TEXT_FIGURE = re.compile(
+    r"(?<![\d.])(?<!\d,)(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?!,\d{3})\s*(?:余\s*)?"
+    r"(%|万元|亿元|百万元|千元|万人次|万美元|亿美元|万平方米|平方公里|平方米|万千瓦时|千瓦时|万千瓦|万吨|万亩|万人|万辆|万户|"
+    r"万头|万只|万套|万台|万公顷|公顷|公里|千米|万|亿|人次|批次|件|条|个|次|篇|场|名|人|家|项|元|期|份|天|小时|批|起|宗|"
+    r"户|处|部|本|册|页|倍|分钟|吨|辆|台|套|所|座|亩|头|只|类|‰)?"
+)  # 117,530.10 万元 is one number (thousands separators), never 117 and 530.10; 902.61 万吨 is 902.61 in 万吨
+TEXT_NUMBER_QUESTION = re.compile(r"多少|几|数量|比例|百分|率|金额|总数|次数|人数")
+# Contact details: the sentence must hold the thing asked for.
+TEXT_CONTACT = (
+    (re.compile(r"电话|热线号码"), re.compile(r"\d{3,4}-\d{7,8}|\d{8}")),
+    (re.compile(r"邮箱|电子邮件|email", re.I), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
+    (re.compile(r"地址|在哪里|在哪儿|(?<!存)在哪(?![些个家])|哪条路|位于|什么地方"), re.compile(r"地址|路\s*\d+\s*号|大道\s*\d+\s*号")),
+    (re.compile(r"邮编|邮政编码"), re.compile(r"邮编\s*[:：]?\s*\d{6}")),
+)
+# Problems and plans are stated in section 五.
+TEXT_PROBLEMS = re.compile(r"问题|不足|差距|短板|薄弱|改进|整改|下一步|打算")
+TEXT_ITEM = re.compile(r"([一二三四五六七八九十])是")
+

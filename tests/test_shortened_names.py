@@ -1,0 +1,122 @@
+"""Names as people shorten them, two things asked of one table, and a year's start or a part never taken for the whole.
+
+Real reports (tests/fixtures/any/, from ../shared/reports/): 黔东南 2023 统计公报 (表13 金融机构信贷收支情况, 表14
+城乡常住居民人均可支配收入), 周口 2023, 邮储银行 2019 (HTML). Expected figures are the printed ones, the arithmetic
+done by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corpus import Report, Settings
+from corpus.reader import read_report
+from index import FakeEmbeddings
+from qa.anyreport import answer_any
+from qa.parts import diff_parts, each_part, gap_parts, parallel
+from qa.shortnames import abbreviations
+
+ANY = Path(__file__).parent / "fixtures" / "any"
+INCOME = ("城镇常住居民人均可支配收入", "农村常住居民人均可支配收入")
+
+
+def test_a_label_shortened_by_leaving_out_a_qualifier_names_it_when_it_names_no_other() -> None:
+    assert abbreviations("城镇居民人均可支配收入是多少", INCOME)["城镇居民人均可支配收入"] == ("城镇常住居民人均可支配收入",)
+    assert "人均可支配收入" not in abbreviations("人均可支配收入是多少", INCOME)  # 城镇… or 农村…: neither
+    assert abbreviations("不良率是多少", ("不良贷款率", "拨备覆盖率"))["不良率"] == ("不良贷款率",)
+    assert abbreviations("年末贷款余额", ("各项贷款余额", "各项存款余额"))["贷款余额"] == ("各项贷款余额",)
+    # 「贷款总额」 may be 客户贷款总额 (printed whole) as well as 贷款和垫款总额 (shortened): no reading
+    assert "贷款总额" not in abbreviations("贷款总额占存款的比例", ("客户贷款总额", "贷款和垫款总额", "客户存款"))
+
+
+def test_the_short_side_of_two_things_takes_the_other_sides_measure_only_where_it_lacks_one() -> None:
+    assert parallel("城镇", "农村居民人均可支配收入") == "城镇居民人均可支配收入"
+    assert parallel("进口", "外贸出口") == "外贸进口"  # 进口 replaces the end (出口), not the start (外贸)
+    assert parallel("存款余额", "年末金融机构贷款余额") == "年末金融机构存款余额"
+    assert parallel("冷冻设备", "罐式集装箱") == "冷冻设备"  # no 冷冻设备箱
+    assert each_part("2023年城镇和农村居民人均可支配收入各是多少") == (
+        "2023年城镇居民人均可支配收入是多少", "农村居民人均可支配收入是多少")
+    assert gap_parts("城镇和农村居民人均消费支出相差多少") == ("城镇居民人均消费支出是多少", "农村居民人均消费支出是多少")
+    assert diff_parts("年末金融机构贷款余额比存款余额多多少？", "") == ("年末金融机构贷款余额多少", "年末金融机构存款余额多少")
+
+
+@pytest.fixture(scope="module")
+def qiandongnan_2023() -> Report:
+    return read_report(ANY / "qiandongnan_2023_statistical_bulletin.pdf")
+
+
+def test_a_shortened_row_and_its_printed_growth_column(qiandongnan_2023: Report) -> None:
+    """表14: 城镇常住居民人均可支配收入 40867 元, 比上年增长 4.0%; 农村 14239 元, 8.3%."""
+    answer = answer_any("城镇居民人均可支配收入是多少", "城镇居民人均可支配收入是多少", qiandongnan_2023)
+    assert answer is not None and (answer.value, answer.unit) == (40867, "元"), answer
+    growth = answer_any("农村居民人均可支配收入增速是多少", "农村居民人均可支配收入增速是多少", qiandongnan_2023)
+    assert growth is not None and (growth.value, growth.unit) == (8.3, "%"), growth
+    assert "比上年增长（%）" in (growth.understood or "")
+    printed = answer_any("城镇常住居民人均可支配收入同比增长多少", "城镇常住居民人均可支配收入同比增长多少", qiandongnan_2023)
+    assert printed is not None and "4.0%" in printed.answer  # as printed, not 4%
+
+
+@pytest.fixture(scope="module")
+def bulletins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("bulletins")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name in ("qiandongnan_2023_statistical_bulletin.pdf", "zhoukou_2023_statistical_bulletin.pdf",
+                 "psbc_2019_annual_report_converted.html"):
+        shutil.copy(ANY / name, corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus), embeddings=FakeEmbeddings(),
+                                      progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.mark.parametrize(("question", "value", "unit"), [
+    ("黔东南2023年城镇居民人均可支配收入是农村的几倍", 2.87, "倍"),  # 40867 ÷ 14239
+    ("黔东南2023年农村居民人均可支配收入增速比城镇高了几个百分点？", 4.3, "个百分点"),  # 8.3 − 4.0
+    ("黔东南2023年城镇居民人均可支配收入比农村多多少", 26628, "元"),  # 40867 − 14239
+    ("黔东南2023年末金融机构贷款余额比存款余额多多少？", 190.75, "亿元"),  # 2321.11 − 2130.36
+    ("黔东南2023年城镇和农村居民人均消费支出相差多少", 13466, "元"),  # prose: 26944 − 13478 (城镇「常住」居民)
+])
+def test_two_things_of_one_report_combined_as_asked(bulletins, question: str, value: float, unit: str) -> None:
+    answer = bulletins.ask(question)
+    assert (answer.value, answer.unit) == (value, unit), answer.answer
+    assert len(answer.citations) == 2
+
+
+def test_each_of_two_things_with_a_shared_measure_never_the_bare_modifier(bulletins) -> None:
+    """「城镇和农村居民人均可支配收入各是多少」 had been split as 「城镇」 alone, answered with 城镇…消费支出 26944."""
+    answer = bulletins.ask("黔东南2023年城镇和农村居民人均可支配收入各是多少")
+    assert "40,867" in answer.answer and "14,239" in answer.answer, answer.answer
+    assert "26944" not in answer.answer and "26,944" not in answer.answer
+
+
+def test_a_balance_asked_at_the_years_start_is_not_the_year_end_figure(bulletins) -> None:
+    """周口 p8: 「年末全市金融机构本外币各项存款余额 5625.03 亿元,比年初增加 586.96」: the year's start is not printed."""
+    answer = bulletins.ask("周口2023年初金融机构本外币存款余额大概是多少")
+    assert answer.value != 5625.03, answer.answer
+    end = bulletins.ask("周口2023年末金融机构本外币存款余额是多少")
+    assert (end.value, end.unit) == (5625.03, "亿元"), end.answer
+
+
+@pytest.mark.e2e
+def test_a_parts_figure_is_not_the_wholes(tmp_path: Path, models_dir: Path) -> None:
+    """邮储银行 2019: 「本行不良贷款余额428.44亿元」, not 「不良贷款余额最高的区域为西部地区,不良贷款余额 156.83亿元」
+    nor 「不良贷款增加较多的两个区为…,不良贷款余额分别较上年末增加41.24亿元和11.41亿元」 (the real model's retrieval)."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "psbc_2019_annual_report_converted.html", corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp_path / "home", corpus=corpus, models_dir=models_dir),
+                                      progress=False)
+    answer = assistant.ask("邮储2019年末不良贷款余额多少亿？")
+    assert (answer.value, answer.unit) == (428.44, "亿元"), answer.answer
+    both = assistant.ask("邮储2019年末不良率和拨备覆盖率各是多少")
+    assert "0.86" in both.answer and "389.45" in both.answer, both.answer
+    assistant.index.close()
