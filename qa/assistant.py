@@ -20,6 +20,7 @@ from qa.anyparts import from_tables
 from qa.anyreport import answer_any, as_of
 from qa.execute import Executor
 from qa.lexicon import ALSO_ADDED, ALSO_READ
+from qa.operations import asks_sum
 from qa.plan import Plan, Planner, which_report
 from qa.printed import add_printed_rate, text_differs
 from qa.prose import ProseReader
@@ -256,7 +257,9 @@ class Assistant:
     def _partial(self, plan: Plan) -> Answer:
         """A table reading with words left over: a sentence that says every one of those words may state the figure."""
         words = plan.unexplained
-        if plan.query is not None and plan.query.op == "value" and all(len(w) >= 2 for w in words):
+        if asks_sum(plan.content):  # 「…加起来几件」: the sum is what the prose parts make, no word left over
+            words = tuple(w for w in words if not re.fullmatch(r"加(?:起来|一起|在一起|上)?|一共|总共|合计", w))
+        if plan.query is not None and plan.query.op == "value" and words and all(len(w) >= 2 for w in words):
             # 「…规章和…政策性文件，一共几件」: the parts a sum names, each from its sentence, never one of them alone
             text_plan = Planner.prose_of(replace(plan, kind="text", query=None), plan.content)
             found = self._text(text_plan)

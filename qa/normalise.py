@@ -59,7 +59,9 @@ _YEARS_LISTED = re.compile(r"(?<![\d.])((?:(?:19|20)?\d\d\s*[、和与及]\s*)+(
                            r"(?:(?:这|那)?(?:[两二三四五六七八九十]|\d{1,2})个?年(?!度|[内来间前])|年(?!代|间|来|前|内|以))")
 _SHORT_RANGE = re.compile(r"(?<![\d.])(1\d|2\d)\s*((?:到|至|-|—|~)\s*(?:20)?\d\d\s*年)")
 _YEARS_COUNTED = re.compile(r"((?:19|20)\d\d年?\s*(?:到|至|-|—|~|、|和)\s*(?:19|20)?\d\d)年?\s*(?:这|那|共|整整)?(?:[两二三四五六七八九十]|十[一二三四五六七八九])个?年(?![度底末初中内来间前以])")
-_SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代|间|来|多(?![了收出办多])|前|内|以(?:来|上|内|前|后|下))")  # 「比23年多了」: a year
+_SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代|间|来|多(?![了收出办多几少])|前|内|以(?:来|上|内|前|后|下))")
+# 「21-25这五年」: a span of two-digit years followed by how many years it is
+_SHORT_SPAN_COUNTED = re.compile(r"(?<![\d.])(1\d|2\d)\s*(?:到|至|-|—|~)\s*(1\d|2\d)(?=\s*(?:这|那|共|整整)?(?:[两二三四五六七八九十]|\d)个?年)")  # 「比23年多了」: a year
 
 _DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _PLACE = {"十": 10, "百": 100, "千": 1000}
@@ -112,6 +114,7 @@ def normalise(question: str) -> str:
     text = _converter().convert(text)
     text = _unify_quotes(text)
     text = _SPACES.sub(" ", _SPACE_TO_DROP.sub("", text)).strip()
+    text = _SHORT_SPAN_COUNTED.sub(r"20\1年到20\2年", text)
     text = _SHORT_RANGE.sub(r"20\1年\2", text)  # 「22到25年」: the first year of a span written with two digits too
     text = _YEARS_COUNTED.sub(r"\1年", text)  # 「2019到2025七年」: the years named, then how many they are
     text = _YEARS_LISTED.sub(lambda m: "、".join(y + "年" for y in re.split(r"\s*[、和与及]\s*", m.group(1))), text)

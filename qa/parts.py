@@ -166,7 +166,7 @@ def share_parts(content: str) -> tuple[str, ...]:
     """「A占B的比重」, 「B中A的占比」: the part and the whole, each to be read from the prose; () if not so asked."""
     for pattern in (WITHIN, SHARE_OF):
         m = pattern.search(content)
-        if m is not None and re.search(r"比重|比例|百分之|百分比|占比", content):
+        if m is not None and re.search(r"比重|比例|百分之|百分比|占比|占(?:了)?(?:多少|几)", content):
             a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))
             if len(a) >= 2 and len(b) >= 2:
                 return (f"{a}是多少", f"{b}是多少")

@@ -45,6 +45,7 @@ from qa.vocabulary import (
     PLAN_POINTS as _POINTS,
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
     PLAN_THIS_YEAR,
+    READ_NARROW,
     SIGNED_CHANGE,
 )
 
@@ -195,6 +196,11 @@ class Planner:
                                                                         reason="问题的说法对应多个表格栏目"))
         if query is None and plan.premise is not None:  # 「118件申请里网上提交的占多少」: ÷ the whole stated
             return part_of_stated_whole(text, content, plan.premise) or prose_parts(text, content)
+        if query is None and plan.inherited and READ_NARROW.match(content) and history and history[-1].query is not None \
+                and history[-1].query.measures and history[-1].query.measures[0].table == "申请":
+            # 「其中信函寄来的呢」 after the requests received: a part of them the prose states (「信函申请16件」)
+            narrowed = f"{READ_NARROW.sub('', content).rstrip('呢吗？?')}申请多少件"
+            return prose_parts(replace(text, content=narrowed, question=narrowed), narrowed)
         if query is None:
             return prose_parts(text, content)
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, abstain, format_number
+from qa.coverage import unexplained
 from qa.operations import asks_sum
 from qa.plan import Plan
 from qa.render import per_period
@@ -182,7 +183,9 @@ class ProseReader:
             return self._text_ratio(plan, [part, plan.given])
         words = [set(terms(p)) for p in plan.parts]
         shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
-        found = [self._part(_as_printed(part, plan.reports[:2]), plan.text_ids, shared) for part in plan.parts]
+        found = [self._table_part(part, plan) or self._part(_as_printed(part, plan.reports[:2]), plan.text_ids, shared)
+                 for part in plan.parts] if plan.combine == "share" else \
+            [self._part(_as_printed(part, plan.reports[:2]), plan.text_ids, shared) for part in plan.parts]
         if any(a is None or a.value is None for a in found):
             return None
         answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
@@ -242,6 +245,19 @@ class ProseReader:
             f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
         return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    def _table_part(self, part: str, plan: Plan) -> Answer | None:
+        """A side of a share that one table cell of the one disclosure report in scope states in full.
+
+        「新收的申请里网络申请占多少」: the whole is 本年新收 118 of the table, the part 「网络申请96件」 of the prose.
+        """
+        if len(plan.reports) != 1 or plan.reports[0].kind not in ("", DISCLOSURE):
+            return None
+        query = self.owner.understander.understand(part, [], 1, 1).query
+        if query is None or query.op != "value" or len(query.measures) != 1 or unexplained(part, query):
+            return None
+        answer = self.owner.executor.run(part, query, [plan.reports[0].id], plan.scope)
+        return None if answer.abstained or answer.value is None else answer
 
     def _part(self, part: str, ids: list[str] | None, shared: set[str]) -> Answer | None:
         """One named part of a sum or ratio, read on its own words.
@@ -337,6 +353,11 @@ class ProseReader:
         cited = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
         measured = _measured(_as_printed(PERIOD_WORDS.sub("", plan.content), plan.reports[:2])) \
             if cited is not None and cited.kind in ("", DISCLOSURE) else None
+        if measured and cited is not None and measured in plan.content:  # 「网络申请是多少」: 网络 with the word after it,
+            at = plan.content.find(measured) + len(measured)  # as the report prints it, is the thing counted
+            wider = measured + plan.content[at : at + 2]
+            if re.fullmatch(r"[\u4e00-\u9fff]+", wider) and wider in re.sub(r"\s+", "", cited.text):
+                measured = wider
         if answer.value is not None and measured and not said_in(measured, re.sub(r"\s+", "", quoted)) \
                 and not (measured.endswith("率") and said_in(measured[:-1], re.sub(r"\s+", "", quoted))):
             # 「政务新媒体粉丝总数多少」 answered with 「新开设1个政务新媒体」: the thing counted is not in the sentence

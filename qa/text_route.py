@@ -34,6 +34,7 @@ _GENERIC = {
     "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
     "那笔", "这笔", "那次", "这次", "那些", "这些", "那个", "这个",  # 「收的那笔信息处理费」: pointing back, not a word to say
     "那篇", "这篇", "该篇", "里说", "中说", "里面说",  # 「那篇报告里说…」: which report, said of the report in scope
+    "寄来", "寄过来", "送来", "交来", "递交",  # 「信函寄来的」: how a request came, said by its channel (信函申请)
 }
 _CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
 

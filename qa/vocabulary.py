@@ -365,6 +365,7 @@ SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # qa/text_route.py: words of reports that jieba cuts apart or glues to the next character (「视频号发了」 → 号发)
-TEXT_WORDS = ("视频号", "公众号", "短视频", "小程序", "抖音号", "头条号", "政务新媒体", "门户网站", "政策解读", "律所")
+TEXT_WORDS = ("视频号", "公众号", "短视频", "小程序", "抖音号", "头条号", "政务新媒体", "门户网站", "政策解读", "律所",
+              "网络申请", "网上申请", "当面申请", "信函申请", "传真申请")  # a request's channel, one word
 # qa/prose.py: words people use and the synonym a report may print instead (used only where the report lacks the first)
 TEXT_SYNONYMS = {"网上": ("网络",), "线上": ("网络", "网上"), "网络": ("网上",)}

@@ -399,3 +399,32 @@ def test_a_whole_stated_without_yi_gong_and_the_part_of_its_kind(assistant):
     # 「办了12176件行政审批，这里面律师类的」 is 律师类行政审批 11687, not the 律师类 10582 printed inside it
     answer = assistant.ask("司法局2020年办了12176件行政审批，这里面律师类的占多少")
     assert (answer.value, answer.formula) == (95.98, "11687 ÷ 12176 × 100% = 95.98%")
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("平潭24年行政处罚比25年多几件", 456),  # 007 表二 行政处罚 1100 − 008 644: 「比25年多」 is a year, not 「25年多」
+    ("沭阳县政府25年现行有效规范性文件比沭阳发改局23年多几件", 14),  # 012 现行有效 32 − 015 18, each with its year
+    ("平潭21-25这五年行政许可平均每年多少件", 4511.8),  # (2293 + 10690 + 2629 + 4529 + 2418) ÷ 5
+])
+def test_two_digit_years_after_bi_and_in_a_counted_span(assistant, question: str, value: float) -> None:
+    answer = assistant.ask(question)
+    assert answer.value == value, answer.answer
+
+
+def test_a_channel_of_the_requests_is_read_from_the_prose_never_another_channels_figure(assistant):
+    """000 上海市司法局 2020: 「共受理政府信息公开申请 118 件…其中,当面申请 6 件,网络申请 96 件,信函申请 16 件」;
+    「网络咨询接答数110665人次」 is no request."""
+    answer = assistant.ask("上海司法局2020年网络申请是多少")
+    assert (answer.value, answer.unit) == (96, "件"), answer.answer
+    share = assistant.ask("上海司法局2020年新收的申请里，网络申请占多少")  # the prose's 96 ÷ the table's 本年新收 118
+    assert (share.value, share.unit) == (81.36, "%"), share.answer
+    first = assistant.ask("上海司法局2020年信息公开申请收了几件")
+    assert first.value == 118, first.answer
+    narrowed = assistant.ask("其中信函寄来的呢", history=[first])  # a part of them only the prose states
+    assert (narrowed.value, narrowed.unit) == (16, "件"), narrowed.answer
+
+
+def test_two_prose_things_added_though_the_table_has_one_of_them(assistant):
+    """011 淮安市 2024: 「全年新增公开市政府规章 1 件、市政府及市政府办政策性文件 11 件」."""
+    answer = assistant.ask("淮安24年新增公开的市政府规章和政策性文件加起来几件")
+    assert answer.value == 12, answer.answer
