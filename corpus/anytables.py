@@ -22,6 +22,7 @@ _NUMBER = re.compile(r"^[(（]?[-－−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)�
 _BLANK = frozenset({"", "-", "—", "--", "——", "–", "－", "/", "—-", "／"})
 _UNIT = re.compile(r"(?:金额单位|货币单位|计量单位|单位)(?:均为|为)?\s*[:：]?\s*(?:人民币)?\s*(百万元|千万元|亿元|万元|千元|元|%|万人|人|吨|公顷|万吨|亿千瓦时)")
 _BRACKET_UNIT = re.compile(r"[(（]\s*(?:金额)?(?:单位[:：])?\s*(?:人民币)?(百万元|千万元|亿元|万元|千元)\s*[，,、)）]")
+_LEADING_UNIT = re.compile(r"^[(（]?人民币\s*(百万元|千万元|亿元|万元|千元|元)(?:[,，、;；]|[)）]|$)")  # 「人民币百万元,另有标注除外」
 _COLUMN_UNIT = re.compile(r"[(（](?:单位[:：])?\s*(百万元|千万元|亿元|万元|千元|元|%|万人|人|吨|万吨|公顷|亿千瓦时|个|家|台|辆)[)）]$")
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d+\s*(?:/\s*\d+)?[-—\s]*$|^第\s*\d+\s*页")
 _DATE_LINE = re.compile(r"^(?:\d{4}\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?(?:度|1[-—至]12月)?|\d{4}年度?[—-]\d{4}年度?)$")
@@ -291,7 +292,7 @@ def _caption(context: list[str]) -> tuple[str, str | None]:
     """The title (the nearest line above that reads as one) and the unit printed above the table."""
     unit = None
     for line in reversed(context[-6:]):
-        m = _UNIT.search(line) or _BRACKET_UNIT.search(line)
+        m = _UNIT.search(line) or _BRACKET_UNIT.search(line) or _LEADING_UNIT.search(line)
         if m:
             unit = m.group(1)
             break
@@ -491,7 +492,8 @@ def _facts(number: int, row: list[str | None], label: str, labels: list[int], gr
 
 
 _LONE_FACT = re.compile(r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\- ]{1,11})[:：]\s*(\S.{0,80})")
-_ROW_UNIT = re.compile(r"[（(]\s*(%|元\s*[／/]\s*股|人|个|家|户|台|辆|次|倍|天|百万元|千万元|千元|万元|亿元|元)\s*[)）]$")
+_ROW_UNIT = re.compile(r"[（(]\s*(?:[^（()）]{0,8}[，,、]\s*)?(?:人民币)?\s*"  # 「现金分红（含税，人民币百万元）」
+                       r"(%|元\s*[／/]\s*股|人|个|家|户|台|辆|次|倍|天|百万元|千万元|千元|万元|亿元|元)\s*[)）]$")
 _CURRENCY = ("元", "万元", "亿元", "千元", "百万元", "千万元")
 
 

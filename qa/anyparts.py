@@ -17,8 +17,8 @@ from qa.plan import Plan
 
 def from_tables(plan: Plan, parts: tuple[str, ...], combine: str) -> Answer | None:
     """Each part a cell of the report's tables, combined as asked; None when any part is not one cell."""
-    report = plan.reports[0]
-    answers = [answer_any(part, part, report) for part in parts]
+    reports = plan.reports if plan.across else [plan.reports[0]] * len(parts)  # two issuers: part i of report i
+    answers = [answer_any(part, part, report) for part, report in zip(parts, reports, strict=False)]
     if any(a is None or a.abstained or a.value is None for a in answers):
         return None
     found = [a for a in answers if a is not None]
@@ -40,6 +40,8 @@ def from_tables(plan: Plan, parts: tuple[str, ...], combine: str) -> Answer | No
         unit = "个百分点" if first.unit == "%" else first.unit  # two rates differ by points, not by percent
         formula = f"{format_number(first.value)} − {format_number(second.value)} = {format_number(diff)}"
         named = [re.sub(r"(?:是|有)$", "", re.split(r"多少|几", p)[0]).rstrip("的") for p in parts]
+        if plan.across:  # two issuers: each side named by whose it is
+            named = [f"{r.agency}{r.year or ''}年{n}" for r, n in zip(reports, named, strict=False)]
         shown = f"{named[0]}比{named[1]}{'多' if diff >= 0 else '少'} {format_number(abs(diff))}{unit or ''}"
         return Answer(question=plan.question, answer=f"{shown}（{formula}）：{listed}", value=abs(diff), unit=unit,
                       route="table", formula=formula, citations=citations, scope=found[0].scope, understood=understood)

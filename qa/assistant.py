@@ -199,6 +199,9 @@ class Assistant:
             return self._clarify(plan)
         if plan.kind == "partial":
             return self._partial(plan)
+        if plan.kind == "any" and plan.across:
+            found = from_tables(plan, plan.parts, plan.combine)
+            return found if found is not None else self._carry_out(plan.otherwise or replace(plan, kind="text"))
         if plan.kind == "any":
             found = answer_any(plan.question, plan.content, as_of(plan.reports[0], plan.years)) \
                 if len(plan.reports) == 1 else None

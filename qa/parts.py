@@ -123,6 +123,24 @@ def ratio_parts(content: str, printed: str) -> tuple[str, ...]:
     return (f"{a}是多少", f"{b}是多少")
 
 
+def across_parts(content: str) -> tuple[tuple[str, ...], str]:
+    """One measure asked of two issuers (their names and years already taken as scope) and how the two combine.
+
+    「净利润比高多少」 (邮储银行2019年净利润比平安银行2024年高多少): 净利润 of each, subtracted; 「的营业收入是的几倍」:
+    divided; 「…分别是多少」: each. ((), "") when no one measure is named before the comparison.
+    """
+    parts = diff_parts(content, "") or ratio_parts(content, "") or each_part(content)
+    combine = "difference" if PLAN_DIFF_PARTS.search(content) else "ratio" if re.search(r"(?:几|多少)倍", content) \
+        else "each" if re.search(r"分别|各", content) else ""
+    if len(parts) == 2 and len({p for p in parts}) == 1 or not combine:
+        return (parts, combine) if combine and parts else ((), "")
+    pieces = [p.strip("的 ？?，,") for p in re.split(r"是|比|和|与|跟|相比|对比|分别|各", content)]
+    measure = next((p for p in pieces if len(p) >= 2 and not re.fullmatch(r"(?:多少|几)\S*|高|低|多|少", p)), "")
+    if not measure:
+        return (), ""
+    return (f"{measure}是多少", f"{measure}是多少"), combine
+
+
 _YEAR_FIRST = re.compile(r"^(.*?(?:19|20)?\d\d\s*年(?:末|底|初|度)?)")
 
 
@@ -233,5 +251,5 @@ def shared_tail(short: str, long: str, printed: str) -> str | None:
     return None
 
 
-__all__ = ["SHARE_OF", "WITHIN", "diff_parts", "each_part", "gap_parts", "named_parts", "parallel", "part_of_stated_whole", "prose_parts",
+__all__ = ["SHARE_OF", "WITHIN", "across_parts", "diff_parts", "each_part", "gap_parts", "named_parts", "parallel", "part_of_stated_whole", "prose_parts",
            "ratio_parts", "share_parts", "shared_tail"]

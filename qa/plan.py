@@ -21,6 +21,7 @@ from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
 from qa.parts import (
+    across_parts,
     diff_parts,
     each_part,
     gap_parts,
@@ -82,6 +83,7 @@ class Plan:
     per_report: bool = False  # text: read each report of the scope on its own (a prose sum over years)
     parts: tuple[str, ...] = ()  # text: two figures to add (or divide), each from its own sentence
     combine: str = "sum"  # text: what the parts make: their sum, or the first ÷ the second ("ratio")
+    across: bool = False  # any: part i is read from report i (two issuers compared)
     per: str | None = None  # text: the prose figure is a year's, asked per day / month / quarter
     premise: tuple[str, float] | None = None  # a figure the question states (「一共46件」), checked against the cells
     topic: str | None = None  # summary: what to sum up from the report's own sentences (「经营业绩」)
@@ -361,15 +363,25 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
         chosen = [r for r in reports if len(years) == 1 and r.year == years[0] + 1]
         if not chosen:
             return replace(plan, reason=missing)
+    if len({r.agency for r in chosen}) > 1:  # two issuers: each one's cell, combined as asked; else their prose (guarded)
+        ids = [r.id for r in chosen]
+        text = replace(plan, kind="text", reports=chosen, agencies=agencies, scope=Scope(tuple(ids), agencies, years),
+                       text_ids=ids)
+        pair = each_with_its_year(question, agencies, years, catalog) if len(years) == 2 else \
+            [next(r for r in chosen if r.agency == a) for a in in_asked_order(question, agencies, years)[0]] \
+            if len(agencies) == 2 and len(chosen) == 2 else []
+        parts, combine = across_parts(plan.content)
+        if len(years) >= 2 and len(chosen) == len({r.year for r in chosen}) == len(years):
+            text = replace(text, years=years, per_report=True)  # each year from its own report (the same issuer renamed)
+        if len(pair) == 2 and len(parts) == 2:  # 「邮储银行2019年净利润比平安银行2024年高多少」: one measure, two reports
+            return replace(text, kind="any", reports=pair, otherwise=text, parts=parts, combine=combine, across=True,
+                           per_report=False)
+        return text
     if len(years) >= 2 and len(chosen) == len({r.year for r in chosen}) == len(years):
         # 「黔东南州GDP 2023年比2016年多了多少」: each year's figure from its own report (its bulletin of that year)
         ids = [r.id for r in chosen]
         return replace(plan, kind="text", reports=chosen, agencies=agencies, years=years,
                        scope=Scope(tuple(ids), agencies, years), text_ids=ids, per_report=True)
-    if len({r.agency for r in chosen}) > 1:  # two issuers: no comparison across reports yet, their prose (guarded)
-        ids = [r.id for r in chosen]
-        return replace(plan, kind="text", reports=chosen, agencies=agencies, scope=Scope(tuple(ids), agencies, years),
-                       text_ids=ids)
     report = max(chosen, key=lambda r: r.year or 0)
     scope = Scope((report.id,), agencies, (report.year,) if report.year else ())
     text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])

@@ -344,7 +344,9 @@ def each_with_its_year(question: str, agencies: tuple[str, ...], years: tuple[in
     """「淮安市2024年…是洪泽区2023年的多少倍」: two agencies each written with its own year, one report each ([] if not)."""
     if len(agencies) != 2 or len(years) != 2:
         return []
-    at = {a: min((question.find(n) for n in aliases(a) if n in question), default=-1) for a in agencies}
+    names = {a: {*aliases(a), *(n for r in catalog.reports if r.agency == a for n in r.names if not n.isdigit())}
+             for a in agencies}  # a company's names are its report's (邮储银行), not an agency's aliases
+    at = {a: min((question.find(n) for n in names[a] if n in question), default=-1) for a in agencies}
     first, second = sorted(agencies, key=lambda a: at[a])
     year_at = {y: question.find(str(y)) for y in years}
     if min(at.values()) < 0 or min(year_at.values()) < 0:

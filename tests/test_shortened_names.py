@@ -21,6 +21,7 @@ from qa.parts import diff_parts, each_part, gap_parts, parallel
 from qa.shortnames import abbreviations
 
 ANY = Path(__file__).parent / "fixtures" / "any"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "reports"
 INCOME = ("城镇常住居民人均可支配收入", "农村常住居民人均可支配收入")
 
 
@@ -119,4 +120,34 @@ def test_a_parts_figure_is_not_the_wholes(tmp_path: Path, models_dir: Path) -> N
     assert (answer.value, answer.unit) == (428.44, "亿元"), answer.answer
     both = assistant.ask("邮储2019年末不良率和拨备覆盖率各是多少")
     assert "0.86" in both.answer and "389.45" in both.answer, both.answer
+    assistant.index.close()
+
+
+def test_a_units_line_under_a_tables_title_and_in_a_rows_label() -> None:
+    """邮储银行 2019 「主要财务数据 / 人民币百万元,另有标注除外」; 「现金分红（含税，人民币百万元）」."""
+    from corpus.anytables import _row_unit
+
+    psbc = read_report(ANY / "psbc_2019_annual_report_converted.html")
+    summary = next(t for t in psbc.tables if t.title == "主要财务数据")
+    assert summary.unit == "百万元"
+    assert _row_unit("现金分红（含税，人民币百万元）", None) == "百万元"
+    assert _row_unit("资产（合并）", None) is None
+
+
+@pytest.mark.skipif(not (SHARED / "annual").is_dir(), reason="../shared/reports is not beside this checkout")
+def test_one_measure_of_two_issuers_each_from_its_own_report(tmp_path: Path) -> None:
+    """邮储银行 2019 主要财务数据 净利润 61,036; 平安银行 2024 合并利润表 净利润 44,508 (百万元): 61,036 − 44,508."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "psbc_2019_annual_report_converted.html", corpus)
+    shutil.copy(SHARED / "annual" / "ping_an_bank_2024_annual_report.pdf", corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp_path / "home", corpus=corpus), embeddings=FakeEmbeddings(),
+                                      progress=False)
+    answer = assistant.ask("邮储银行2019年净利润比平安银行2024年净利润高多少？")
+    assert (answer.value, answer.unit) == (16528, "百万元"), answer.answer
+    assert answer.answer.startswith("中国邮政储蓄银行股份有限公司2019年净利润比平安银行股份有限公司2024年净利润多")
+    each = assistant.ask("邮储银行2019年和平安银行2024年的净利润分别是多少")
+    assert "61,036" in each.answer and "44,508" in each.answer, each.answer
     assistant.index.close()
