@@ -366,3 +366,16 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
             raise Unclear(name, best)
         return best[0]
     return None
+
+
+_GROWTH_COLUMN = re.compile(r"^(?:比上年|比上年同期|同比)?(?:增长|增减|±)(?:率|速度)?[（(]?%[）)]?$|^比上年(?:增长|增减|±)")
+
+
+def growth_cell(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, parent: bool) -> Pick | None:
+    """The cell of a row's printed growth column (a bulletin's 「比上年增长（%）」), if the tables agree on one value."""
+    tables = {t.number: t for t in report.tables}
+    found = [c for name in names for c in labels.get(name, ())
+             if _GROWTH_COLUMN.search(head(c.col).replace(" ", "")) and c.table in tables and score(tables[c.table], parent) > 0]
+    if not found or len({c.value for c in found}) != 1:
+        return None
+    return Pick(found[0], tables[found[0].table])

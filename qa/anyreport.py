@@ -21,7 +21,7 @@ from qa.anycells import (
     Pick,
     Unclear,
     find_measures,
-    head,
+    growth_cell,
     labels_of,
     levels,
     misspelt,
@@ -30,7 +30,6 @@ from qa.anycells import (
     operand,
     pick,
     row_and_column,
-    score,
     without_places,
 )
 from qa.formulas import (
@@ -109,9 +108,15 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         fact = _fact_answer(question, content, report)
         if fact is not None:
             return fact
-    # 「金融机构贷款余额」: a word the table's title says (「金融机构信贷收支情况」) is what the table is of
+    # 「金融机构贷款余额」: a word of three characters or more that the title of the table read says (「金融机构信贷收支
+    # 情况」) is what the table is of — checked on the cell picked, not on any table the row is in
     titles = {t.number: t.title for t in report.tables}
-    left = [w for w in left if not any(w in titles.get(c.table, "") for m in measures for n in m for c in labels.get(n, ()))]
+    titled = [w for w in left if len(w) >= 3
+              and any(w in titles.get(c.table, "") for m in measures for n in m for c in labels.get(n, ()))]
+    left = [w for w in left if w not in titled]
+    if titled:  # read from the tables so titled only (「一般公共预算基本支出」: 基本支出 of the 一般公共预算 table)
+        labels = {n: kept for n, cells in labels.items()
+                  if (kept := [c for c in cells if all(w in titles.get(c.table, "") for w in titled)])}
     if formula is not None and not all(operand(m, formula) for m in measures):
         return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
     if not all(word in columns for word in left):
@@ -127,6 +132,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     prior = bool(PRIOR.search(rest)) or bool(re.search(r"\d\s*年初", question)) or (report.year is not None and f"{report.year - 1}年" in question
                                              and f"{report.year}年" not in question)
     parent = bool(PARENT.search(content))
+    if titled and (formula is not None or GROWTH.search(content) or CHANGE.search(content)):
+        return None
     try:
         if formula is not None:
             return _noted(_formula_answer(question, report, formula, labels, prior, parent, hint), misread)
@@ -143,7 +150,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         picks = [pick(m, labels, report, prior, parent, hint) for m in measures]
     except Unclear as unclear:
         return _unclear_answer(question, report, unclear)
-    if any(p is None for p in picks):
+    if any(p is None for p in picks) or any(w not in p.table.title for p in picks if p is not None for w in titled):
         return None
     unit = _ASKED_UNIT.search(question)
     if unit and any(p.cell.unit and not p.cell.unit.endswith(unit.group(1)) for p in picks if p is not None):
@@ -287,24 +294,13 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)
 
 
-_GROWTH_COLUMN = re.compile(r"^(?:比上年|比上年同期|同比)?(?:增长|增减|±)(?:率|速度)?[（(]?%[）)]?$|^比上年(?:增长|增减|±)")
-
-
 def _printed_growth(question: str, report: Report, names: tuple[str, ...], labels: dict[str, list[TableCell]],
                     parent: bool) -> Answer | None:
-    """A row's growth as its table prints it (「比上年增长（%）」: 4.0), where no column holds the year before.
-
-    One table's cell only: the row must be in one table with one such column, or the tables must agree.
-    """
-    tables = {t.number: t for t in report.tables}
-    found = [c for name in names for c in labels.get(name, ())
-             if _GROWTH_COLUMN.search(head(c.col).replace(" ", "")) and c.table in tables
-             and score(tables[c.table], parent) > 0]
-    if not found or len({c.value for c in found}) != 1:
+    """A row's growth as its table prints it (「比上年增长（%）」: 4.0), where no column holds the year before."""
+    chosen = growth_cell(names, labels, report, parent)
+    if chosen is None:
         return None
-    cell = found[0]
-    chosen = Pick(cell, tables[cell.table])
-    value = cell.value
+    cell, value = chosen.cell, chosen.cell.value
     printed = next((x.lstrip("-−") for x in re.findall(r"[-−]?\d+(?:\.\d+)?", cell.quote)
                     if abs(abs(float(x.replace("−", "-"))) - abs(value)) < 1e-9), f"{abs(value):g}")
     text = (f"{_who(report)}{norm_label(cell.row)}比上年{'增长' if value >= 0 else '下降'} {printed}%"

@@ -141,6 +141,22 @@ def across_parts(content: str) -> tuple[tuple[str, ...], str]:
     return (f"{measure}是多少", f"{measure}是多少"), combine
 
 
+def _end_replaced(own: str, name: str) -> str:
+    """The longer name with its last words replaced by the short side's (word by word where jieba cuts the name).
+
+    「年末金融机构贷款余额」, 「存款余额」 -> 年末金融机构存款余额 (the same head word, 余额); 「住房公积金决算」,
+    「全年预算」 -> 住房公积金全年预算 (the last word, ending alike); 「外贸出口」 (one word), 「进口」 -> 外贸进口.
+    """
+    from qa.text_route import cut
+
+    words, mine = cut(name), cut(own)
+    if len(words) >= 2 and mine[-1] == words[-1] and len(mine) < len(words):
+        return "".join(words[: -len(mine)]) + own
+    if len(words) >= 2 and words[-1][-1] == own[-1]:
+        return "".join(words[:-1]) + own
+    return name[: len(name) - len(own)] + own
+
+
 _YEAR_FIRST = re.compile(r"^(.*?(?:19|20)?\d\d\s*年(?:末|底|初|度)?)")
 
 
@@ -159,7 +175,7 @@ def parallel(short: str, long: str) -> str:
     if not 2 <= len(own) <= 4 or len(name) - len(own) < 2 or own in name:
         return short
     if own[-1] == name[-1]:  # 「外贸出口比进口」: 进口 stands for the end (外贸进口); 「存款余额」 for 金融机构存款余额
-        return prefix + name[: len(name) - len(own)] + own
+        return prefix + _end_replaced(own, name)
     if own[-1] != name[len(own) - 1]:
         return prefix + own + name[len(own):]
     return short

@@ -30,7 +30,7 @@ _NAMED_PLACE = re.compile(
 _PLURAL = re.compile(r"(?:几|各|每|所有|全部|哪些)(?:家|个)?(?:机关|单位|部门)|的机关|的单位|的部门|连同|包括下属|下面的|下属|所属|及其|"
                      r"[这那]?几份(?:年报|报告)|这些(?:年报|报告)")  # 「上海这几份年报」: every agency of the place
 _SUB_PLACE = re.compile(r"((?:(?![年的和与及比跟同较对是])[\u4e00-\u9fff]){1,3}?(?:区|县|镇|乡|街道))")
-_AREA_NOUN = re.compile(r"(?:城镇|乡镇|村镇|城区|市区|郊区|景区|园区|社区|辖区|地区|山区|矿区|牧区|灾区|开发区|保护区)$")
+_AREA_NOUN = re.compile(r"(?:城乡|城镇|乡镇|村镇|城区|市区|郊区|景区|园区|社区|辖区|地区|山区|矿区|牧区|灾区|开发区|保护区)$")
 _NAME_TAIL = r"(?:综合实验区|实验区|新区|区人民政府|县人民政府|市人民政府|人民政府|区政府|县政府|市政府|政府)?"
 # A bureau, commission or department named in a question (「洪泽区财政局」), not inside quotes or a longer word.
 _AGENCY_NAME = re.compile(r"((?:(?![年的和与及在向对从里中比跟较同])[\u4e00-\u9fff]){2,12}?(?:局|委员会|厅))(?![里内中长])")

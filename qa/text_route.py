@@ -32,7 +32,8 @@ _GENERIC = {
     "政府信息", "公开", "政府", "信息", "情况", "工作", "多少", "报告", "年度", "申请", "数量", "哪些", "什么",
     "几件", "几个", "可以", "已经", "哪类", "哪个", "哪方面", "叫", "名字", "是从", "提出", "提交", "通过", "共有", "一共",
     "有没有", "是否", "有无", "没有", "办",  # how a yes/no question is asked, not what it is about
-    "那笔", "这笔", "那次", "这次", "那些", "这些", "那个", "这个",  # 「收的那笔信息处理费」: pointing back, not a word to say
+    # 「收的那笔信息处理费」, 「这项决算」: pointing back, not a word to say
+    "那笔", "这笔", "那次", "这次", "那些", "这些", "那个", "这个", "这项", "那项", "该项",
     "那篇", "这篇", "该篇", "里说", "中说", "里面说",  # 「那篇报告里说…」: which report, said of the report in scope
     "寄来", "寄过来", "送来", "交来", "递交",  # 「信函寄来的」: how a request came, said by its channel (信函申请)
 }
@@ -62,6 +63,11 @@ def _cutter() -> Any:
     return cutter
 
 
+def cut(text: str) -> list[str]:
+    """The text cut into words by jieba with the reports' own words."""
+    return [w for w in _cutter().lcut(text) if w.strip()]
+
+
 def terms(question: str) -> list[str]:
     """Content words of a question (jieba), without stop words and generic report vocabulary."""
     # 「接听数是多少」 cut as 接听|数是: the copula glued to a word is no part of it
@@ -78,15 +84,28 @@ def terms(question: str) -> list[str]:
     return longer or words
 
 
+_ITEM_START = re.compile(r"\s*\d{1,2}\s*[、.．]\s*[\u4e00-\u9fff]")
+_ITEM_FIGURES = re.compile(r"\s*(?:(?:19|20)\d\d\s*年)?(?:当年)?(?:年初预算|全年预算|调整预算|预算执行数|预算数|预算安排|预算|支出决算|决算)")
+_SECTION_START = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
 def _sentences(doc: Document, report: Report) -> list[Sentence]:
     """Sentences of a passage; a sentence listing items with ；is cut into clauses read with its lead-in."""
     start = int(doc.metadata.get("start", 0))
     end = int(doc.metadata.get("end", start + len(doc.page_content)))
     text = report.text[start:end]
     out = []
+    budget = report.kind in ("部门决算", "部门预算")
+    item = ""  # a budget's numbered item (「9、城乡社区支出(类)…(项)。」): what its later sentences' figures are of
     for m in _SENTENCE.finditer(text):
+        if budget and _ITEM_START.match(m.group()) and re.search(r"[(（]项[)）]", m.group()):  # a 功能分类 item
+            item = m.group().strip()[:80]
+        elif budget and _SECTION_START.match(m.group()):
+            item = ""
         clauses = list(_CLAUSE.finditer(m.group()))
         lead = m.group()[: m.group().find(":") + 1] if len(clauses) > 1 and ":" in clauses[0].group() else ""
+        if item and _ITEM_FIGURES.match(m.group()):  # 「年初预算为 3110.14 万元,支出决算为…」: the item's figures
+            lead = lead or item
         previous = ""
         for c in clauses:
             body = c.group().strip()
@@ -230,10 +249,12 @@ def _number_answer(question: str, best: Sentence, report: Report, words: list[st
         return None
     value, unit, _, _ = found
     shown_unit = unit or ""
-    citation = Citation(best.report_id, report.title, report.section_at(best.start), best.text, best.start, best.end, report.page_at(best.start))
+    # a budget item's figure is quoted with the item it is of (「9、城乡社区支出(类)…(项)。… 年初预算为 3110.14 万元」)
+    quote = f"{best.context} … {best.text}" if best.context and _ITEM_START.match(best.context) else best.text
+    citation = Citation(best.report_id, report.title, report.section_at(best.start), quote, best.start, best.end, report.page_at(best.start))
     return Answer(
         question=question,
-        answer=f"{format_number(_plain(value / _MULTIPLIER.get(shown_unit, 1)))}{shown_unit}（{best.text}）",
+        answer=f"{format_number(_plain(value / _MULTIPLIER.get(shown_unit, 1)))}{shown_unit}（{quote}）",
         value=_plain(value),
         unit=unit,
         route="text",
@@ -420,7 +441,8 @@ def figures_said(report: Report, words: list[str], question: str) -> set[float]:
     doc = Document(page_content=report.text, metadata={"report_id": report.id, "start": 0, "end": len(report.text)})
     found = set()
     for sentence in _sentences(doc, report):
-        if words and all(w in sentence.scored for w in words):
+        said = sentence.text if _ITEM_START.match(sentence.context) else sentence.scored  # not by a budget item's name
+        if words and all(w in said for w in words):
             figure = figure_in(sentence, words, question)
             if figure is not None:
                 found.add(float(figure[0]))

@@ -39,6 +39,7 @@ def test_the_short_side_of_two_things_takes_the_other_sides_measure_only_where_i
     assert parallel("进口", "外贸出口") == "外贸进口"  # 进口 replaces the end (出口), not the start (外贸)
     assert parallel("存款余额", "年末金融机构贷款余额") == "年末金融机构存款余额"
     assert parallel("冷冻设备", "罐式集装箱") == "冷冻设备"  # no 冷冻设备箱
+    assert parallel("全年预算", "住房公积金决算") == "住房公积金全年预算"  # the last word replaced, not its characters
     assert each_part("2023年城镇和农村居民人均可支配收入各是多少") == (
         "2023年城镇居民人均可支配收入是多少", "农村居民人均可支配收入是多少")
     assert gap_parts("城镇和农村居民人均消费支出相差多少") == ("城镇居民人均消费支出是多少", "农村居民人均消费支出是多少")
@@ -150,4 +151,22 @@ def test_one_measure_of_two_issuers_each_from_its_own_report(tmp_path: Path) -> 
     assert answer.answer.startswith("中国邮政储蓄银行股份有限公司2019年净利润比平安银行股份有限公司2024年净利润多")
     each = assistant.ask("邮储银行2019年和平安银行2024年的净利润分别是多少")
     assert "61,036" in each.answer and "44,508" in each.answer, each.answer
+    assistant.index.close()
+
+
+def test_a_budget_items_figures_are_read_with_the_item_they_are_of(tmp_path: Path) -> None:
+    """普陀区委社会工作部 2024 决算 p20: 「8、住房保障支出(类)住房改革支出(款)住房公积金(项)。…全年预算为 18.12 万元,
+    支出决算为 17.70 万元」: the figures' sentence does not name the item; the item's first sentence does."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "shanghai_putuo_social_work_dept_2024_final_accounts.pdf", corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp_path / "home", corpus=corpus), embeddings=FakeEmbeddings(),
+                                      progress=False)
+    answer = assistant.ask("普陀社会工作部住房公积金决算比全年预算少多少")
+    assert (answer.value, answer.unit) == (0.42, "万元"), answer.answer  # 18.12 − 17.70
+    assert "住房公积金(项)" in answer.citations[0].quote
+    budget = assistant.ask("普陀区委社会工作部2024年住房公积金全年预算是多少")
+    assert (budget.value, budget.unit) == (18.12, "万元"), budget.answer
     assistant.index.close()
