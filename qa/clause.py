@@ -50,6 +50,9 @@ class Sentence:
 
 
 
+_COUNT_NAMED = re.compile(r"[\u4e00-\u9fff](?:数|量)\s*(?:为|达到?|是|[:：])?\s*$")
+
+
 def figure(sentence: Sentence, words: list[str], question: str,
             avoid: tuple[str, ...] = ()) -> tuple[float, str | None, int, int] | None:
     """The number nearest after the question's words in the sentence, with its unit and span.
@@ -90,8 +93,13 @@ def figure(sentence: Sentence, words: list[str], question: str,
             continue
         if m.group(1).replace(",", "") in stated or _quoted(text, m.start()):
             continue
-        if not m.group(2):
-            continue  # a figure is taken only with its unit (「苏州东路42号」 is no count)
+        if not m.group(2) and (not _COUNT_NAMED.search(text[max(0, m.start() - 12) : m.start()]) or "." in m.group(1)) or \
+                not m.group(2) and not any(text[: m.start()].rstrip().endswith(w) or
+                                           re.search(re.escape(w) + r"(?:总?数|量)?\s*(?:为|达到?|是|[:：])?\s*$",
+                                                     text[: m.start()])
+                                           for w in words if len(w) >= 2):
+            continue  # a figure is taken only with its unit (「苏州东路42号」 is no count), or right after the count it is
+            # (「粉丝数 54373」: the question's own word, ending 数 or 量, and a whole number: 「人数 500.8」 is a rate)
         reached = bool(re.search(r"[到至]\s*$", text[max(0, m.start() - 4) : m.start()]))  # 「提升到 90%」
         if asked_target and not reached:
             continue

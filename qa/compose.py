@@ -236,6 +236,8 @@ def _combination(content: str) -> Understood | None:
         if op is not None:
             sign = -1 if COMPOSE_MINUS.fullmatch(op.group()) else 1
             at = op.end()
+    if any(m.row == "本年新收政府信息公开申请数量" for m in plus):  # 「新收+结转」: what is added to the year's new
+        plus = [Measure(m.table, "上年结转政府信息公开申请数量", m.col) if m.row == "结转" else m for m in plus]  # is last year's
     if not plus or not minus or set(plus) & set(minus):
         return None
     return Understood(Query(op="sum", measures=tuple(plus), minus=tuple(minus)), via="composed")

@@ -215,7 +215,7 @@ class ProseReader:
         if plan.combine == "each" and not same_figure:  # 「城镇和农村居民人均可支配收入分别是多少」: each with its sentence
             return Answer(question=plan.asked, answer="；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True)),
                           route="text", citations=[c for a in answers for c in a.citations], scope=plan.scope)
-        if same_figure or (len(units) != 1 and not units <= _COUNTS):
+        if same_figure or (len(units) != 1 and not units - {None} <= _COUNTS):
             return None
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None
@@ -296,7 +296,7 @@ class ProseReader:
     def _text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
         """The first prose figure divided by the second, both cited (「律师类的件数是律所类的几倍」)."""
         first, second = answers
-        counts = plan.combine == "ratio" and {first.unit, second.unit} <= _COUNTS  # 1640篇文章 ÷ 584条短视频: as asked
+        counts = plan.combine == "ratio" and {first.unit, second.unit} - {None} <= _COUNTS  # 1640篇 ÷ 584条 as asked; 粉丝数 54373 counts too
         if not second.value or (first.unit != second.unit and not counts):
             return None
         share = plan.combine == "share"  # 「A占B的比重」: in percent

@@ -54,6 +54,8 @@ def describe_query(query: Query) -> str:
         return f"{ratio}，两份报告之差（百分点）"
     if query.op == "difference":
         return f"{_measure(ms[1])} − {first}" if len(ms) == 2 else f"{first}，两份报告之差"
+    if query.op == "sum" and query.minus and not query.denominators:  # 「新收 + 上年结转 − 总计」
+        return " + ".join(_measure(m) for m in ms) + "".join(f" − {_measure(m)}" for m in query.minus)
     if query.op == "sum":
         return " + ".join(_measure(m) for m in ms) if len(ms) > 1 else f"{first}，各报告相加"
     if query.op == "growth":

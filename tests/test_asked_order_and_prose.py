@@ -428,3 +428,18 @@ def test_two_prose_things_added_though_the_table_has_one_of_them(assistant):
     """011 淮安市 2024: 「全年新增公开市政府规章 1 件、市政府及市政府办政策性文件 11 件」."""
     answer = assistant.ask("淮安24年新增公开的市政府规章和政策性文件加起来几件")
     assert answer.value == 12, answer.answer
+
+
+def test_what_is_added_to_the_years_new_requests_is_last_years_carry_over(assistant):
+    """014 上海市政府办公厅 2025 表三: 新收 1295 + 上年结转 189 − 办结（七）总计 1191 = 293 (the report's 结转下年度 293)."""
+    for asked in ("上海市府办25年新收加结转减去办结的，还剩几件", "上海市府办25年受理总量（新收+结转）减去办结的，还剩几件没办完"):
+        answer = assistant.ask(asked)
+        assert answer.value == 293, answer.answer
+        assert answer.understood.endswith("申请表「本年新收政府信息公开申请数量」 + 申请表「上年结转政府信息公开申请数量」 − 申请表「总计」")
+
+
+def test_a_count_printed_without_its_unit_right_after_its_name(assistant):
+    """013 上海市科委 2024: 「“上海科技”视频号共制作并发布短视频 584 条,累计观看量 1924252 次,粉丝数 54373」: the fans
+    are 54373 (printed without a unit), never the 584 videos."""
+    answer = assistant.ask("上海科委视频号粉丝数是多少")
+    assert answer.value == 54373, answer.answer
