@@ -21,7 +21,7 @@ from qa.shortnames import abbreviations
 
 _STATEMENT = re.compile(r"(?:资产负债表|利润表|损益表|现金流量表|收支.{0,6}总表|收入.{0,6}总表)$")
 _SUMMARY = re.compile(r"主要会计数据|主要财务指标|财务概要|主要财务数据|会计数据")
-_NOT_PERIOD = re.compile(r"增减|变动|比例|占|%|附注|比上年|同比|季度|半年|\d{1,2}月(?!\d{1,2}日)|\d{1,2}[-—]\d{1,2}月")
+_NOT_PERIOD = re.compile(r"增减|变动|比例|占|%|附注|比上年|同比|增长|减少|比较|季度|半年|\d{1,2}月(?!\d{1,2}日)|\d{1,2}[-—]\d{1,2}月")
 _CURRENT = re.compile(r"本期|本年|期末|年末|本报告期|决算数|预算数|金额")
 _EARLIER = re.compile(r"上期|上年|期初|年初|上年同期")
 _OTHER_ENTITY = re.compile(r"母公司|本行|银行(?!股份)")
@@ -263,7 +263,8 @@ def score(table: TableInfo, parent: bool) -> int:
 
 def column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint: tuple[str, ...] = ()) -> str | None:
     """The value column of the period asked (the report's year, or the year before), the entity and words asked."""
-    cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)]
+    cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)
+            and ("平均" not in c or any("平均" in h or "日均" in h for h in hint))]  # 「平均余额」: only when asked
     cols = [c for c in cols if all(h in levels(c) for h in hint)]
     if not parent:
         cols = [c for c in cols if not _OTHER_ENTITY.search(c)] or cols
@@ -301,6 +302,10 @@ def without_places(text: str, report: Report) -> str:
     for short in re.findall(r"[\u4e00-\u9fff]{2,12}?(?:局|厅|委|部|办|院|中心|公司|集团|银行)", text):
         if _abbreviates(short, report.agency):  # 「规划资源局」 for 上海市普陀区规划和自然资源局
             text = text.replace(short, " ")
+    lead = re.match(r"\s*([\u4e00-\u9fff]{2})", text)
+    if lead and report.kind == "年度报告" and any(len(n) >= 4 and lead.group(1)[0] == n[0] and lead.group(1)[1] in n[1:]
+                                                for n in report.names):
+        text = text[: lead.start(1)] + " " + text[lead.end(1):]  # 「平银…」, 「平安…」: the company's own short name
     return re.sub(r"^[\s（(]*[市区州县](?![场域内外级])", " ", text)  # 「市财政局…」 once 财政局 is read as the issuer
 
 

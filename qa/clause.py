@@ -69,7 +69,7 @@ def figure(sentence: Sentence, words: list[str], question: str,
     # unit words are no content (「多少万辆」): 475 万辆 and 110 万辆 both say them
     words = [w for w in words if not _FIGURE.fullmatch("1" + w.removeprefix("多少"))] or words
     text = sentence.text
-    if (paired := _slash_pair(sentence, words)) is not None:
+    if (paired := _slash_pair(sentence, words) or _respectively(sentence, words, question)) is not None:
         value, unit, start, end = paired
         return None if value is None else (value, unit, start, end)
     anchors = [m.end() for w in words if len(w) >= 2 for m in re.finditer(re.escape(w), text)]
@@ -202,6 +202,39 @@ def _slash_pair(sentence: Sentence, words: list[str]) -> tuple[float | None, str
         unit = m.group("u2" if in_b else "u1") or m.group("u") or m.group("u1" if in_b else "u2") or None
         value = float(m.group(side).replace(",", ""))
         return value, unit, sentence.start + m.start(side), sentence.start + m.end(side)
+    return None
+
+
+_RESPECTIVELY = re.compile(r"(?P<names>[^，,。；;：:]{4,80}?)分别(?:为|是|达到?|占)?\s*(?P<values>(?:[-+]?\d[\d,]*(?:\.\d+)?\s*"
+                           r"(?:%|‰|亿元|万元|元|万人|人|个百分点)?\s*[、和及与,，]?\s*){2,8})")
+
+
+def _respectively(sentence: Sentence, words: list[str], question: str) -> tuple[float | None, str | None, int, int] | None:
+    """The value of the name a question asks in 「A、B及C分别为x、y、z」 (资本充足率 → 13.52, not 核心一级's 9.90).
+
+    The names and the values must be as many; the name asked is the one equal to the question's longest word that
+    the names say, else the only name that says it. None where the sentence has no such listing the words name.
+    """
+    for m in _RESPECTIVELY.finditer(sentence.text):
+        names = [re.sub(r"^(?:截至\S*?末|本集团|本行|本公司|全州|全市|全县|全区|全年|年末|其中)+", "", n.strip())
+                 for n in re.split(r"[、和及与]", re.split(r"[，,]", m.group("names"))[-1]) if n.strip()]
+        values = list(re.finditer(r"([-+]?\d[\d,]*(?:\.\d+)?)\s*(%|‰|亿元|万元|元|万人|人|个百分点)?", m.group("values")))
+        if len(names) < 2 or len(names) != len(values):
+            continue
+        asked = sorted((w for w in words if len(w) >= 2 and any(w in n for n in names)), key=len, reverse=True)
+        if not asked:
+            continue
+        whole = [i for i, n in enumerate(names) if n in question]  # the name as the question writes it, the longest
+        longest = [i for i in whole if len(names[i]) == max(len(names[j]) for j in whole)]
+        exact = [i for i, n in enumerate(names) if any(n.endswith(w) and len(n) - len(w) <= 2 for w in asked[:1])]
+        named = [i for i, n in enumerate(names) if asked[0] in n]
+        chosen = longest if len(longest) == 1 else exact if len(exact) == 1 else named if len(named) == 1 else []
+        if len(chosen) != 1:
+            return None, None, 0, 0  # the words name several of them: no figure
+        v = values[chosen[0]]
+        unit = v.group(2) or next((x.group(2) for x in values[chosen[0]:] if x.group(2)), None)  # 「9.90%、10.87%」
+        start = sentence.start + m.start("values") + v.start(1)
+        return float(v.group(1).replace(",", "")), unit, start, start + len(v.group(1))
     return None
 
 

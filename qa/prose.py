@@ -265,6 +265,8 @@ class ProseReader:
         Where the words both parts share are the measure (「视频号累计观看量」 and 「直播累计观看量」), the figure of the
         same sentence that they anchor too.
         """
+        if shared and not set(terms(part)) - shared:  # 「资本充足率」 beside 「核心一级资本充足率」: all its words are the
+            return self.chain.invoke({"question": part, "report_ids": ids})  # other's too; its own name is the anchor
         own = self.chain.invoke({"question": part, "report_ids": ids, "avoid": tuple(shared)})
         if not shared or own is None or not own.citations:
             return own

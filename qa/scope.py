@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from corpus import Report
+from corpus.about import ANNUAL
 from corpus.errors import UnknownReportError
 from qa.names import (
     ABBREVIATION_END,
@@ -140,6 +141,7 @@ class Catalog:
                 ambiguous = True
         if not agencies:
             agencies, short_used = self.abbreviated(question)
+            agencies, short_used = (agencies, short_used) if agencies else self.company_short(question)
             used += short_used
             candidates = pick(agencies) if agencies else []
         if not agencies:
@@ -180,6 +182,19 @@ class Catalog:
                 if len(found) == 1:
                     return found, [window]
         return set(), []
+
+    def company_short(self, question: str) -> tuple[set[str], list[str]]:
+        """A company named at the question's start by two characters of its short name (「平银」, 「平安」 for 平安银行).
+
+        The first character must be the name's first and the second a later one; one company of the corpus only.
+        """
+        lead = re.match(r"\s*([\u4e00-\u9fff]{2})", question)
+        if lead is None:
+            return set(), []
+        short = lead.group(1)
+        found = {r.agency for r in self.reports if r.kind == ANNUAL for n in r.names
+                 if len(n) >= 4 and n[0] == short[0] and short[1] in n[1:]}
+        return (found, [short]) if len(found) == 1 else (set(), [])
 
     def _by_last_char(self) -> dict[str, list[str]]:
         if self._endings is None:

@@ -46,9 +46,17 @@ def _statement(sentence: Sentence) -> bool:
 
 
 def _chart(text: str) -> bool:
-    """A chart's axis labels and values read as text (「2012年2013年…48.7 50.2 51.8…」): more figures than words."""
+    """Figures read as text without their columns: a chart's labels, or a table's row.
+
+    A chart's axis labels and values (「2012年2013年…48.7 50.2 51.8…」) have more figures than words; a table's row
+    (「核心一级资本充足率 (1) 9.90% 9.77%」) is a label, then figures only — which column each is, is not said.
+    """
     numbers = re.findall(r"\d+(?:\.\d+)?", text)
-    return len(numbers) >= 6 and len(re.findall(r"[\u4e00-\u9fff]", text)) < 0.4 * len(text)
+    return len(numbers) >= 6 and len(re.findall(r"[\u4e00-\u9fff]", text)) < 0.4 * len(text) or bool(_TABLE_ROW.match(text))
+
+
+_TABLE_ROW = re.compile(r"^\s*[^\d，,。；;：:]{2,30}?\s*(?:[(（]\d{1,2}[)）])?\s*"
+                        r"(?:[-+]?\d[\d,]*(?:\.\d+)?%?(?:\s+|\s*[。;；]?\s*$)){2,}$")
 
 
 @functools.lru_cache(maxsize=1)

@@ -170,3 +170,40 @@ def test_a_budget_items_figures_are_read_with_the_item_they_are_of(tmp_path: Pat
     budget = assistant.ask("普陀区委社会工作部2024年住房公积金全年预算是多少")
     assert (budget.value, budget.unit) == (18.12, "万元"), budget.answer
     assistant.index.close()
+
+
+def test_a_respectively_listing_gives_each_name_its_own_value() -> None:
+    """邮储银行 2019: 「本集团核心一级资本充足率、一级资本充足率及资本充足率分别为9.90%、10.87%及13.52%」."""
+    from qa.clause import Sentence, figure
+
+    text = "2019年末,本集团核心一级资本充足率、一级资本充足率及资本充足率分别为9.90%、10.87%及13.52%, 均满足监管要求。"
+    sentence = Sentence("psbc", text, 0, len(text))
+    assert figure(sentence, ["资本", "充足率"], "资本充足率是多少")[:2] == (13.52, "%")
+    assert figure(sentence, ["核心", "一级", "资本", "充足率"], "核心一级资本充足率是多少")[:2] == (9.90, "%")
+    assert figure(sentence, ["一级", "资本", "充足率"], "一级资本充足率是多少")[:2] == (10.87, "%")
+
+
+def test_a_tables_row_read_as_text_is_no_sentence() -> None:
+    """「核心一级资本充足率 (1) 9.90% 9.77%」: which column each figure is, the text does not say (9.77 is 2018's)."""
+    from qa.text_route import _chart
+
+    assert _chart("核心一级资本充足率 (1) 9.90% 9.77%")
+    assert not _chart("经政务公开工作机构审核的市政府公文主动公开率达90.2%。")
+
+
+@pytest.mark.skipif(not (SHARED / "annual").is_dir(), reason="../shared/reports is not beside this checkout")
+def test_a_companys_two_character_short_name_and_an_overall_gross_margin(tmp_path: Path) -> None:
+    """平安银行 2024 关键指标: 不良贷款率 1.06%, 拨备覆盖率 250.71% — asked as 「平银」, 「平安」."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SHARED / "annual" / "ping_an_bank_2024_annual_report.pdf", corpus)
+    shutil.copy(ANY / "sifang_tech_2019_annual_report.pdf", corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp_path / "home", corpus=corpus), embeddings=FakeEmbeddings(),
+                                      progress=False)
+    assert assistant.ask("平银24年末不良贷款率").value == 1.06
+    assert assistant.ask("平安2024年末拨备覆盖率是多少").value == 250.71
+    margin = assistant.ask("四方科技2019年整体毛利率多少")  # (1,175,301,034.32 − 903,236,584.52) ÷ 1,175,301,034.32
+    assert (round(margin.value, 2), margin.unit) == (23.15, "%"), margin.answer
+    assistant.index.close()
