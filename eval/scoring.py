@@ -72,6 +72,10 @@ def _value_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
     if value is not None and scale and answer.get("unit") == "元":  # 171,915,169 元 for a printed 17,192 万元
         half = 0.5 * 10 ** -len(repr(expected).partition(".")[2].rstrip("0"))
         return abs(float(value) / scale - expected) < half
+    given = _SCALES.get(answer.get("unit") or "")
+    if value is not None and given and item.unit == "元":  # 2170.39 万元 for a table's 21,703,947.00 元: the same
+        half = 0.5 * 10 ** -len(repr(float(value)).partition(".")[2].rstrip("0"))  # amount as the prose rounds it
+        return abs(expected / given - float(value)) < half and len(repr(float(value)).partition(".")[2].rstrip("0")) >= 2
     return any(_same(n, expected) for n in numbers_in(text))
 
 

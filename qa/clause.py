@@ -173,8 +173,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
 
 # A budget's figures come in kinds the same clause chain states one after another (「…年初预算为0.95万元,支出决算为
 # 0.00万元」): the kind asked, or — spent (花了, 用了) being the 决算 — none and so no one figure.
-_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
-_ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算|决算|执行数")
+_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算执行数|执行数|预算|决算")
+_ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算执行数|执行数|预算|决算")
 # 「一般公共预算财政拨款支出」 names an account, not the kind of figure (预算 as against 决算)
 _BUDGET_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|单位预算")
 _SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")

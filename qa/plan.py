@@ -385,8 +385,10 @@ def _other_kind(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], years: 
     report = max(chosen, key=lambda r: r.year or 0)
     scope = Scope((report.id,), agencies, (report.year,) if report.year else ())
     text = replace(plan, kind="text", reports=[report], agencies=agencies, years=scope.years, scope=scope, text_ids=[report.id])
-    if missing:  # 「平安银行2023年末…」: the 2024 report's tables print the year before; its prose speaks of 2024
-        return replace(text, kind="any", otherwise=replace(plan, reason=f"{missing}；下一年报告的表格中也没有它的上年数"))
+    if missing:  # 「平安银行2023年末…」: the 2024 report's tables print the year before; its prose may say the year's
+        # figure (「2025年当年预算执行数为2149.45万元」) in a sentence that says the year (`qa.text_route` checks)
+        said = replace(text, content=f"{years[0]}年{plan.content}", reason=f"{missing}；下一年报告中也没有说到它的句子")
+        return replace(text, kind="any", otherwise=said)
     from qa.anycells import without_places
     from qa.summary import summary_topic
 

@@ -18,6 +18,7 @@ from corpus.about import DISCLOSURE
 from qa.answer import Answer, abstain
 from qa.anycells import without_places
 from qa.formulas import CHANGE, FUNCTION, GROWTH
+from qa.text_route import of_year
 from qa.vocabulary import TEXT_CHANGE_VERB, TEXT_COMPARISON, TEXT_SPAN
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def says_all(plan: Plan, answer: Answer, reports: Mapping[str, Report]) -> Answe
     if len(years) > 1 and int(years[-1]) - int(years[0]) > 1 and not all(y in quote for y in years):
         # 「2023年比2016年增长了百分之多少」: not a sentence's 「比上年」
         return abstain(plan.asked, f"问题比较的是{'年与'.join(years)}年，报告中没有一句同时说到这几年的数字", plan.scope)
-    if len(years) == 1 and cited[0].year and int(years[0]) != cited[0].year and years[0] not in quote:
+    if len(years) == 1 and cited[0].year and int(years[0]) != cited[0].year and not of_year(quote, years[0]):
         # 「2023年研发投入」 of a 2024 research report: a sentence of the year asked, not of the report's own
         return abstain(plan.asked, f"报告中没有找到说到{years[0]}年这一数字的句子", plan.scope)
     if missing:  # 「一般公共预算支出」 answered with a sentence about 一般公共预算收入

@@ -106,7 +106,7 @@ def _sentences(doc: Document, report: Report) -> list[Sentence]:
     budget = report.kind in ("部门决算", "部门预算")
     item = ""  # a budget's numbered item (「9、城乡社区支出(类)…(项)。」): what its later sentences' figures are of
     for m in _SENTENCE.finditer(text):
-        if budget and _ITEM_START.match(m.group()) and re.search(r"[(（]项[)）]", m.group()):  # a 功能分类 item
+        if budget and _ITEM_START.match(m.group()) and re.search(r"[(（]\d*项[)）]", m.group()):  # a 功能分类 item
             item = m.group().strip()[:80]
         elif budget and _SECTION_START.match(m.group()):
             item = ""
@@ -295,6 +295,11 @@ def _qualified(sentence: Sentence, words: list[str], question: str) -> bool:
     return True
 
 
+def of_year(text: str, year: str) -> bool:
+    """Whether a sentence states a figure of the year: says it, not only as what it compares with (「比2023年度增加」)."""
+    return any(not re.search(r"(?:比|较|与|同|和)\s*$", text[: m.start()]) for m in re.finditer(year, text))
+
+
 _SUPERLATIVE = re.compile(r"(?:最|较)(?:高|低|大|小|多|少|快|慢)的[\u4e00-\u9fff]{1,6}?(?:为|是)")
 _OPENING = re.compile(r"年初|期初|年底|年末|期末")
 
@@ -391,7 +396,7 @@ def extract_answer(
     asked_year = re.findall(r"(20\d\d)\s*年", asked or question)
     if len(asked_year) == 1 and in_scope and all(reports[r].year not in (None, int(asked_year[0])) for r in in_scope if r in reports):
         # 「2023年研发投入」 of a 2024 report: a sentence of the year asked (not 累计投入超过1000亿元)
-        candidates = [c for c in candidates if asked_year[0] in c[1].text]
+        candidates = [c for c in candidates if of_year(c[1].text, asked_year[0])]
         if not candidates:
             return None
     weights = _weights(words, [s.scored for _, s in candidates])

@@ -449,3 +449,11 @@ def test_a_figure_the_prose_rounds_to_yi_is_the_same_amount():
     assert is_correct(item, _answer("费用化研发投入是多少：1.31亿元；资本化的研发投入是多少：0.76亿元"))
     assert not is_correct(item, _answer("费用化研发投入是多少：1.32亿元；资本化的研发投入是多少：0.76亿元"))
     assert not is_correct(GoldItem("x", "q", "field", text="130,828,817.71"), _answer("约1亿元"))  # too coarse
+
+
+def test_a_figure_in_wan_yuan_is_the_tables_yuan_at_the_precision_it_is_printed():
+    # 普陀区司法局 2026 预算: the table's 基层司法业务 21,703,947.00 元; its 编制说明 「2170.39万元」
+    item = GoldItem("x", "q", "field", value=21703947.0, unit="元")
+    assert is_correct(item, {**_answer("2170.39万元", value=2170.39), "unit": "万元"})
+    assert not is_correct(item, {**_answer("2170.40万元", value=2170.40), "unit": "万元"})
+    assert not is_correct(item, {**_answer("2170万元", value=2170), "unit": "万元"})  # too coarse to tell

@@ -207,3 +207,25 @@ def test_a_companys_two_character_short_name_and_an_overall_gross_margin(tmp_pat
     margin = assistant.ask("四方科技2019年整体毛利率多少")  # (1,175,301,034.32 − 903,236,584.52) ÷ 1,175,301,034.32
     assert (round(margin.value, 2), margin.unit) == (23.15, "%"), margin.answer
     assistant.index.close()
+
+
+@pytest.mark.skipif(not (SHARED / "budget").is_dir(), reason="../shared/reports is not beside this checkout")
+def test_a_years_figure_from_the_next_years_budget_only_in_a_sentence_of_that_year(tmp_path: Path) -> None:
+    """普陀区司法局 2026 预算 p: 「2、公共安全支出(204类)司法(06款)基层司法业务(04项)2170.39万元。…2025年当年预算执行数
+    为2149.45万元,2026年预算安排2170.39万元」: 2025's 执行数 from the 2026 report's sentence of 2025; 普陀区财政局 2024
+    决算's 「机关运行经费支出184.65万元,比2023年度增加2.55万元」 is no 2023 figure."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SHARED / "budget" / "shanghai_putuo_justice_bureau_2026_dept_budget.pdf", corpus)
+    shutil.copy(SHARED / "budget" / "shanghai_putuo_finance_bureau_2024_final_accounts.pdf", corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp_path / "home", corpus=corpus), embeddings=FakeEmbeddings(),
+                                      progress=False)
+    executed = assistant.ask("普陀区司法局基层司法业务2025年当年预算执行数是多少？")
+    assert (executed.value, executed.unit) == (2149.45, "万元"), executed.answer
+    budget = assistant.ask("普陀司法局26年基层司法业务预算多少")
+    assert (budget.value, budget.unit) == (2170.39, "万元"), budget.answer
+    earlier = assistant.ask("普陀区财政局2023年机关运行经费是多少")
+    assert earlier.value != 184.65, earlier.answer
+    assistant.index.close()
