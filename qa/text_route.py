@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import math
@@ -36,6 +37,7 @@ _GENERIC = {
     "那笔", "这笔", "那次", "这次", "那些", "这些", "那个", "这个", "这项", "那项", "该项",
     "那篇", "这篇", "该篇", "里说", "中说", "里面说",  # 「那篇报告里说…」: which report, said of the report in scope
     "寄来", "寄过来", "送来", "交来", "递交",  # 「信函寄来的」: how a request came, said by its channel (信函申请)
+    "百分之", "百分比",  # how a share is asked; the sentence prints 98.69%
 }
 _CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
 
@@ -92,9 +94,29 @@ def terms(question: str) -> list[str]:
     return longer or words
 
 
-_ITEM_START = re.compile(r"\s*\d{1,2}\s*[、.．]\s*[\u4e00-\u9fff]")
+_ITEM_START = re.compile(r"\s*(?:其中[:：]\s*)?\d{1,2}\s*[、.．]\s*[\u4e00-\u9fff]")
 _ITEM_FIGURES = re.compile(r"\s*(?:(?:19|20)\d\d\s*年)?(?:当年)?(?:年初预算|全年预算|调整预算|预算执行数|预算数|预算安排|预算|支出决算|决算)")
 _SECTION_START = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
+_ITEM_CACHE: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+
+
+def _items(report: Report) -> list[tuple[int, str]]:
+    """Where each 功能分类 item of a budget's text starts, with its heading ("" where a section heading ends it)."""
+    hit = _ITEM_CACHE.get(report.id)
+    if hit is not None and hit[0] is report.text:
+        return hit[1]
+    found: list[tuple[int, str]] = []
+    for m in _SENTENCE.finditer(report.text):
+        if _ITEM_START.match(m.group()) and re.search(r"[(（]\d*项[)）]", m.group()):
+            found.append((m.start(), m.group().strip()[:80]))
+        elif _SECTION_START.match(m.group()) and found and found[-1][1]:
+            found.append((m.start(), ""))
+    if len(_ITEM_CACHE) >= 64:
+        _ITEM_CACHE.pop(next(iter(_ITEM_CACHE)))
+    _ITEM_CACHE[report.id] = (report.text, found)
+    return found
 
 
 def _sentences(doc: Document, report: Report) -> list[Sentence]:
@@ -103,13 +125,12 @@ def _sentences(doc: Document, report: Report) -> list[Sentence]:
     end = int(doc.metadata.get("end", start + len(doc.page_content)))
     text = report.text[start:end]
     out = []
-    budget = report.kind in ("部门决算", "部门预算")
-    item = ""  # a budget's numbered item (「9、城乡社区支出(类)…(项)。」): what its later sentences' figures are of
+    items = _items(report) if report.kind in ("部门决算", "部门预算") else []
     for m in _SENTENCE.finditer(text):
-        if budget and _ITEM_START.match(m.group()) and re.search(r"[(（]\d*项[)）]", m.group()):  # a 功能分类 item
-            item = m.group().strip()[:80]
-        elif budget and _SECTION_START.match(m.group()):
-            item = ""
+        # a budget's numbered item (「9、城乡社区支出(类)…(项)。」), read over the whole report: what its later
+        # sentences' figures are of
+        at_item = bisect.bisect_right(items, (start + m.start(), "\uffff")) - 1
+        item = items[at_item][1] if at_item >= 0 else ""
         clauses = list(_CLAUSE.finditer(m.group()))
         lead = m.group()[: m.group().find(":") + 1] if len(clauses) > 1 and ":" in clauses[0].group() else ""
         if item and _ITEM_FIGURES.match(m.group()):  # 「年初预算为 3110.14 万元,支出决算为…」: the item's figures

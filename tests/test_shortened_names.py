@@ -169,6 +169,11 @@ def test_a_budget_items_figures_are_read_with_the_item_they_are_of(tmp_path: Pat
     assert "住房公积金(项)" in answer.citations[0].quote
     budget = assistant.ask("普陀区委社会工作部2024年住房公积金全年预算是多少")
     assert (budget.value, budget.unit) == (18.12, "万元"), budget.answer
+    # p20 「其中:\n1、一般公共服务支出(类)社会工作事务(款)行政运行(项)。主要用于:…。全年预算为 52.00 万元, 支出决算为
+    # 51.32 万元,完成全年预算数的 98.69%」: the item is read over the whole report (a passage may start after it),
+    # never 「6、卫生健康支出(类)…行政单位医疗(项)」's 99.55%
+    done = assistant.ask("社会工作部行政运行支出2024年完成全年预算的百分之多少？")
+    assert (done.value, done.unit) == (98.69, "%"), done.answer
     assistant.index.close()
 
 
