@@ -88,7 +88,7 @@ def share_of_last(content: str, history: list[Answer], strip_names: Callable[[st
     if m is None or previous is None or previous.abstained or previous.route != "text" or previous.value is None \
             or previous.formula or previous.unit == "%":
         return None
-    from qa.text_route import terms
+    from qa.sentences import terms
 
     whole = strip_names(previous.question).strip(" ，,。？?")
     after = re.split(r"多少|几", whole)[-1] if re.search(r"多少|几", whole) else ""

@@ -147,7 +147,7 @@ def _end_replaced(own: str, name: str) -> str:
     「年末金融机构贷款余额」, 「存款余额」 -> 年末金融机构存款余额 (the same head word, 余额); 「住房公积金决算」,
     「全年预算」 -> 住房公积金全年预算 (the last word, ending alike); 「外贸出口」 (one word), 「进口」 -> 外贸进口.
     """
-    from qa.text_route import cut
+    from qa.sentences import cut
 
     words, mine = cut(name), cut(own)
     if len(words) >= 2 and mine[-1] == words[-1] and len(mine) < len(words):

@@ -18,8 +18,9 @@ from qa.operations import asks_sum
 from qa.plan import Plan
 from qa.render import per_period
 from qa.said import said_in
+from qa.sentences import terms
 from qa.table_route import label
-from qa.text_route import Sentence, figure_in, figures_said, longest, terms
+from qa.text_route import Sentence, figure_in, figures_said, longest
 from qa.vocabulary import (
     ASK_QUESTION_WORDS,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,

@@ -127,7 +127,7 @@ def said_in(term: str, quoted: str) -> bool:
         if pieces and max(len(p) for p in pieces) >= 2 and all(p in quoted for p in pieces):
             return True
     if len(term) >= 6:  # 「行政运行支出完成」: each of its words (行政|运行|支出|完成) said, in any order
-        from qa.text_route import cut
+        from qa.sentences import cut
 
         words = [w for w in cut(term) if len(w) >= 2]
         return len(words) >= 3 and all(w in quoted for w in words)

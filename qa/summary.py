@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 
 from corpus import Report
 from qa.answer import Answer, Citation, Scope, abstain
-from qa.text_route import terms
+from qa.sentences import terms
 from qa.text_words import TEXT_HEADING
 from qa.vocabulary import (
     SUMMARY_ASKED,

@@ -832,7 +832,7 @@ def test_a_kind_of_budget_figure_asked_and_the_budget_accounts_name(social_work:
     sentence = Sentence(social_work.id, social_work.text[start:end], start, end)
     words = ["一般", "公共预算", "财政拨款", "支出"]
     assert figure(sentence, [*words, "决算数"], "一般公共预算财政拨款支出决算数")[:2] == (307.82, "万元")
-    from qa.text_route import terms
+    from qa.sentences import terms
 
     asked = "一般公共预算财政拨款支出完成全年预算的比例是多少"
     assert figure(sentence, terms(asked), asked)[:2] == (95.89, "%")

@@ -190,10 +190,10 @@ def test_a_respectively_listing_gives_each_name_its_own_value() -> None:
 
 def test_a_tables_row_read_as_text_is_no_sentence() -> None:
     """「核心一级资本充足率 (1) 9.90% 9.77%」: which column each figure is, the text does not say (9.77 is 2018's)."""
-    from qa.text_route import _chart
+    from qa.sentences import figures_only
 
-    assert _chart("核心一级资本充足率 (1) 9.90% 9.77%")
-    assert not _chart("经政务公开工作机构审核的市政府公文主动公开率达90.2%。")
+    assert figures_only("核心一级资本充足率 (1) 9.90% 9.77%")
+    assert not figures_only("经政务公开工作机构审核的市政府公文主动公开率达90.2%。")
 
 
 @pytest.mark.skipif(not (SHARED / "annual").is_dir(), reason="../shared/reports is not beside this checkout")
