@@ -266,6 +266,12 @@ def column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint: 
     cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)
             and ("平均" not in c or any("平均" in h or "日均" in h for h in hint))]  # 「平均余额」: only when asked
     cols = [c for c in cols if all(h in levels(c) for h in hint)]
+    if hint:  # 「基本支出」 is the column ending with it, not its sub-column 「基本支出 / 人员经费」
+        ending = [c for c in cols if re.sub(r"\s", "", c.split("/")[-1]) in hint]
+        if ending:
+            cols = ending
+        elif len({re.sub(r"\s", "", c) for c in cols}) > 1:
+            return None
     if not parent:
         cols = [c for c in cols if not _OTHER_ENTITY.search(c)] or cols
     else:

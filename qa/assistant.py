@@ -205,6 +205,9 @@ class Assistant:
         if plan.kind == "any":
             found = answer_any(plan.question, plan.content, as_of(plan.reports[0], plan.years)) \
                 if len(plan.reports) == 1 else None
+            listed = re.search(r"(20\d\d)\s*年?\s*[和、与及跟]\s*(20\d\d)", plan.question)  # 「2024年和2025年」
+            if found is not None and not found.abstained and listed and len({str(c.cell) for c in found.citations}) < 2:
+                found = None  # 「2024年和2025年…分别多少」 answered with one year's cell: not what was asked
             if found is None and len(plan.reports) == 1 and plan.otherwise is not None and plan.otherwise.parts:
                 found = from_tables(plan, plan.otherwise.parts, plan.otherwise.combine)  # each part a cell, combined
             if found is not None and not (found.abstained and plan.otherwise is not None and plan.otherwise.parts):

@@ -221,12 +221,8 @@ class ProseReader:
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None
         if plan.combine in ("ratio", "share"):
-            for answer, own in zip(answers, words, strict=True) if plan.combine == "share" else ():
-                # each part one figure in the report, not several (a department's 全年预算 and a project's)
-                report = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
-                mine = [w for w in own - shared if len(w) >= 2 and not w.isdigit()]
-                if report is not None and len(figures_said(report, mine, answer.question)) > 1:
-                    return None
+            if plan.combine == "share" and not self._each_one(answers, words, shared):
+                return None
             return self._text_ratio(plan, answers)
         if plan.combine == "difference":
             first, second = answers
@@ -247,11 +243,17 @@ class ProseReader:
         return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
 
-    def _table_part(self, part: str, plan: Plan) -> Answer | None:
-        """A side of a share that one table cell of the one disclosure report in scope states in full.
+    def _each_one(self, answers: list[Answer], words: list[set[str]], shared: set[str]) -> bool:
+        """Whether each part's own words name one figure in its report, not several (each item's 全年预算)."""
+        for answer, own in zip(answers, words, strict=True):
+            report = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
+            mine = [w for w in own - shared if len(w) >= 2 and not w.isdigit()]
+            if report is not None and len(figures_said(report, mine, answer.question)) > 1:
+                return False
+        return True
 
-        「新收的申请里网络申请占多少」: the whole is 本年新收 118 of the table, the part 「网络申请96件」 of the prose.
-        """
+    def _table_part(self, part: str, plan: Plan) -> Answer | None:
+        """A side of a share one table cell states in full (「新收的申请里网络申请占多少」: 本年新收 118 ÷ the prose's 96)."""
         if len(plan.reports) != 1 or plan.reports[0].kind not in ("", DISCLOSURE):
             return None
         query = self.owner.understander.understand(part, [], 1, 1).query

@@ -97,7 +97,7 @@ def _siblings(terms: list[str], quoted: str, value: float) -> list[str]:
     if at < 0:
         return []
     clause = _REGION_WORDS.sub("", re.split(r"[，,；;。、]", plain[:at])[-1])
-    for term in (t for t in (_REGION_WORDS.sub("", t) for t in terms) if len(t) >= 5 and t not in clause):
+    for term in (t for t in (_REGION_WORDS.sub("", t).replace("全体", "") for t in terms) if len(t) >= 5 and t not in clause):
         head, qualifier = term[-3:], term[:-3]
         for m in re.finditer(re.escape(head), clause):
             before = clause[max(0, m.start() - len(qualifier)) : m.start()]
@@ -107,7 +107,7 @@ def _siblings(terms: list[str], quoted: str, value: float) -> list[str]:
     return []
 
 
-_REGION_WORDS = re.compile(r"全体|全市|全州|全县|全区|全省|本地区|地区")
+_REGION_WORDS = re.compile(r"全市|全州|全县|全区|全省|本地区|地区")  # not 全体 (全体居民 is no 城镇居民)
 _REGION = re.compile(rf"^(?:{_REGION_WORDS.pattern})$")  # 「全体居民」, 「地区生产总值」: the issuer's own area
 
 
@@ -118,6 +118,11 @@ def said_in(term: str, quoted: str) -> bool:
     """
     if term in quoted:
         return True
+    if "全体" in term:  # 「全体居民」: said as 全市居民 or 全州居民, never by 城镇居民 (a part of them)
+        after = term.split("全体", 1)[1]
+        if not any(f"{whole}{after[:2]}" in quoted for whole in ("全体", "全市", "全州", "全县", "全区", "全省")):
+            return False
+        term = after
     plain = _REGION_WORDS.sub("", term)
     term = plain if len(plain) >= 2 else term
     if term in quoted:

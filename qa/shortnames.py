@@ -47,7 +47,7 @@ def abbreviations(content: str, labels: Iterable[str]) -> dict[str, tuple[str, .
 
 def _shortens(short: str, label: str) -> bool:
     """Whether `short` is `label` with one or two runs of characters left out (no more than are kept)."""
-    if short[-1] != label[-1] or len(label) - len(short) > len(short) or len(short) >= len(label):
+    if short[-1] != label[-1] or len(label) - len(short) > len(short) or len(short) >= len(label) or short[-1] in "比和与及的是为占":
         return False
     gaps, at = 0, 0
     for ch in short:

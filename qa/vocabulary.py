@@ -341,8 +341,8 @@ READ_SHORT_FOLLOW_UP = re.compile(r"\s*(?:那|那么)?[^，,。？?]{1,12}?(?:�
 # -- summaries (qa/summary.py)
 # 「简单总结一下…」「…怎么样，概括下」: a summary is asked; a figure asked beside it (多少, 占比) makes it no summary.
 SUMMARY_ASKED = re.compile(r"(?:总结|概括|概述|简述|综述|归纳)(?:一?下)?|(?:简要|简单)?(?:说说|讲讲|谈谈|介绍(?:一)?下|说一?下|讲一?下|介绍)|"
-                           r"怎么样|怎样|如何|表现")
-SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现")  # 「速动比率怎么样」 may ask a figure: the tables answer first
+                           r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")
+SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")  # 「速动比率怎么样」 may ask a figure: the tables answer first
 SUMMARY_NOT = re.compile(r"多少|几[个件项次成倍]|占比|比例|比重|百分|是否|有没有|吗|哪[个一]|谁|什么时候|为什么|为何")
 SUMMARY_FILLER = re.compile(r"请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
 # topics that are no matter of figures: their summary may quote sentences without any
