@@ -13,6 +13,7 @@ from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.clause import MULTIPLIER as _MULTIPLIER, Sentence, figure
 from qa.sentences import (
     ITEM_START,
+    cut,
     is_statement,
     recut,
     sentences_of,
@@ -140,8 +141,12 @@ def _number_answer(question: str, best: Sentence, report: Report, words: list[st
         return None
     value, unit, _, _ = found
     shown_unit = unit or ""
-    # a budget item's figure is quoted with the item it is of (「9、城乡社区支出(类)…(项)。… 年初预算为 3110.14 万元」)
-    quote = f"{best.context} … {best.text}" if best.context and ITEM_START.match(best.context) else best.text
+    # a budget item's figure is quoted with the item it is of (「9、城乡社区支出(类)…(项)。… 年初预算为 3110.14 万元」),
+    # and is the item's: a question that names no item (「决算支出比全年预算少多少」) asks the department's, not this
+    item = re.search(r"([\u4e00-\u9fff]{2,20})\s*[(（]\d*项[)）]", best.context) if ITEM_START.match(best.context) else None
+    if item and not any(w in question for w in cut(item.group(1)) if len(w) >= 2):
+        return None
+    quote = f"{best.context} … {best.text}" if item else best.text
     citation = Citation(best.report_id, report.title, report.section_at(best.start), quote, best.start, best.end, report.page_at(best.start))
     return Answer(
         question=question,

@@ -174,6 +174,9 @@ def test_a_budget_items_figures_are_read_with_the_item_they_are_of(tmp_path: Pat
     # never 「6、卫生健康支出(类)…行政单位医疗(项)」's 99.55%
     done = assistant.ask("社会工作部行政运行支出2024年完成全年预算的百分之多少？")
     assert (done.value, done.unit) == (98.69, "%"), done.answer
+    # a question naming no item asks the department's figures (全年预算 321.02, 决算 307.82), never item 1's 52.00 − 51.32
+    department = assistant.ask("普陀区委社会工作部2024年决算支出比全年预算少多少")
+    assert department.value in (None, 13.2), department.answer
     assistant.index.close()
 
 
