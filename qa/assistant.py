@@ -303,6 +303,24 @@ class Assistant:
         return Answer(question=plan.asked, answer=text, value=rate, unit="%", route="text", formula=formula,
                       citations=[*part.citations, *whole.citations], scope=plan.scope)
 
+    def _said_otherwise(self, plan: Plan, answer: Answer, other: Answer) -> bool:
+        """「受理了多少」 where the text's 受理 is neither table reading: both laid out, no figure, asked back.
+
+        洪泽 2024: 「区政府办代表区政府受理…17件」, the table's 本年新收 95.
+        """
+        report = self.index.reports.get(plan.reports[0].id)
+        sums = {answer.value, (answer.value or 0) + (other.value or 0)}
+        said = [m for m in re.finditer(r"受理[^。；;\n]{0,30}?(\d+)\s*件", report.text if report else "")
+                if float(m.group(1)) not in sums]
+        if not said or any(float(m.group(1)) in sums for m in re.finditer(r"受理[^。；;\n]{0,30}?(\d+)\s*件", report.text)):
+            return False
+        quote = said[0].group()
+        answer.answer = (f"报告中「受理」的数字有两种：表格的本年新收 {format_number(answer.value)}{answer.unit or ''}，正文「{quote}」"
+                         f"（{said[0].group(1)}件）。两者口径不同，请指明要哪一个")
+        answer.clarify = [f"{label(plan.reports[0])}本年新收的申请有多少件？"]
+        answer.value, answer.abstained, answer.reason = None, True, "表格与正文的「受理」数字不同"
+        return True
+
     def _also_added(self, plan: Plan, answer: Answer) -> None:
         """「受理了多少」: the 本年新收 figure, and beside it 本年新收 + 上年结转 (what some reports call 受理)."""
         query = plan.query
@@ -315,6 +333,8 @@ class Assistant:
             if first is None or first.row != row or first.col not in (None, "总计") or not re.search(pattern, plan.content):
                 continue
             other = self.executor.run(plan.asked, Query(measures=(Measure(first.table, added),)), [plan.reports[0].id], plan.scope)
+            if not per and self._said_otherwise(plan, answer, other):
+                return
             if other.value is None or not other.value:
                 continue
             if per:  # 「平均每个月受理多少件」: the other reading divided by the same number of periods

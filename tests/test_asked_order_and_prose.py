@@ -443,3 +443,12 @@ def test_a_count_printed_without_its_unit_right_after_its_name(assistant):
     are 54373 (printed without a unit), never the 584 videos."""
     answer = assistant.ask("上海科委视频号粉丝数是多少")
     assert answer.value == 54373, answer.answer
+
+
+def test_a_received_count_the_text_states_otherwise_is_asked_back(assistant):
+    """010 洪泽区 2024: the table's 本年新收 95, the text's 「区政府办代表区政府受理政府信息公开申请 17 件」: no figure,
+    both laid out; 沭阳县 2025's 受理 749 = 713 + 36 is one of the table's readings (given with the sum beside it)."""
+    answer = assistant.ask("洪泽区24年受理了多少件信息公开申请")
+    assert answer.value is None and answer.abstained and "95" in answer.answer and "17" in answer.answer
+    shuyang = assistant.ask("沭阳县政府2025年受理了多少件申请")
+    assert shuyang.value == 713 and "749" in shuyang.answer
