@@ -96,6 +96,9 @@ def _says(needle: str, text: str) -> bool:
     if squash(needle) in squash(text):
         return True
     plain = squash(needle).replace(",", "")
+    if plain.startswith("-") and re.search(rf"(?:下降|减少|降低|回落|同比|较上年|较去年同期)[^\d]{{0,4}}{re.escape(plain[1:])}(?!\d)",
+                                           unicodedata.normalize("NFKC", text)) and re.search(r"下降|减少|降低|回落", text):
+        return True  # -4.49 said as 「较去年同期减少4.49%」
     if re.fullmatch(r"-?\d+(?:\.\d+)?", plain):
         half_digit = 0.5 * 10 ** -len(plain.partition(".")[2])  # as exact as the needle is printed
         if any(abs(n - float(plain)) < half_digit for n in numbers_in(text)):

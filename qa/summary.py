@@ -38,6 +38,7 @@ _CAPTION = re.compile(r"\s*(?:图|表)\s*\d")
 _PERIOD = re.compile(r"报告期内|全年|本年|年末|截至报告期末|20\d\d\s*年(?:度|末)?[,，]")
 _LEAD = re.compile(r"^(?:[\u4e00-\u9fff]*?(?:年度|年末|全年|全州|全市|全区|全县|本年|报告期内|公司|本行|本集团|实现|完成|共|其中|为))+")
 _ENDS = re.compile(r"[。！？!?]\s*$")
+_ROW = re.compile(r"(?<![\d.,])\d[\d,.]*\s+\d[\d,.]*\s+\d")  # 「净利润 44,508 46,455」: a table's row read as text
 _CHANGE = re.compile(r"比上年|同比|较上年|较去年|增长|下降|减少|增加|提高")
 
 
@@ -66,8 +67,8 @@ def topic_words(topic: str, report: Report) -> list[str]:
     own = places(report)
     words = [w for w in terms(topic) if len(w) >= 2 and w not in own and not w.isdigit()]
     for pattern, measures in SUMMARY_TOPICS:
-        if re.search(pattern, topic):
-            words += [m for m in measures if m not in words]
+        if re.search(pattern, topic):  # 业绩 stands for its measures: the word itself names no figure
+            words = [w for w in words if not re.fullmatch(pattern, w)] + [m for m in measures if m not in words]
     return words
 
 
@@ -80,7 +81,7 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
     if not words:
         return abstain(question, f"没有读出要概括的内容（「{topic}」）", scope)
     pool = _pool(report)
-    said = [s for s in pool if any(w in s.plain for w in words)]
+    said = [s for s in pool if any(w in s.plain for w in words) and not _other_year(s.plain, report.year)]
     qualitative = bool(SUMMARY_QUALITATIVE.search(topic))
     if not qualitative and any(re.search(r"\d", s.text) for s in said):
         said = [s for s in said if re.search(r"\d", s.text)]  # a summary of figures quotes sentences of figures
@@ -106,9 +107,8 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
     citations = [Citation(report.id, report.title, report.section_at(s.start), s.text, s.start, s.end,
                           report.page_at(s.start)) for s in quoted]  # fmt: skip
     lines = [f"{i}. {c.quote}" + (f"（第{c.page}页）" if c.page else "") for i, c in enumerate(citations, 1)]
-    reason = "概括类问题只摘录报告原句，不代为概括（原句未必包含全部要点）"
-    return Answer(question=question, answer=f"无法代为概括。报告原文中说到「{topic}」的句子（摘录，未作计算）：\n" + "\n".join(lines),
-                  route="text", citations=citations, scope=scope, abstained=True, reason=reason)
+    return Answer(question=question, answer=f"报告原文中说到「{topic}」的要点（摘录原句，未作计算）：\n" + "\n".join(lines),
+                  route="text", citations=citations, scope=scope)
 
 
 def _pool(report: Report) -> list[_Said]:
@@ -143,7 +143,7 @@ def _pool(report: Report) -> list[_Said]:
             chinese = len(re.findall(r"[\u4e00-\u9fff]", text)) / max(1, len(text.replace(" ", "")))
             if chinese < (0.25 if re.search(r"[，,；;]", text) else 0.5) or _CAPTION.match(text):
                 continue  # a chart's labels, a table's caption and rows
-            if len(re.findall(r"[:：]", text)) >= 3:
+            if len(re.findall(r"[:：]", text)) >= 3 or _ROW.search(text) or re.search(r"[|□√]", text):
                 continue  # 「注册资本:…总资产:…营业收入:…」: a profile's fields, a table read as text
             start = p_start + m.start() + (len(m.group()) - len(m.group().lstrip()))
             plain = re.sub(r"[\s“”\"'‘’]", "", text)
@@ -183,12 +183,20 @@ def _gain(s: _Said, report: Report, weight: dict[str, float], covered: set[str],
     gain = sum(weight[w] for w in said - covered) + 0.2 * sum(weight[w] for w in said & covered)
     gain += 0.5 * sum(weight[w] for w in weight if w in title and w not in said)
     gain += (1.0 if re.search(r"\d", s.text) else 0.0) + (0.5 if _CHANGE.search(s.text) else 0.0)
+    again = sum(len(re.findall(rf"{re.escape(w)}[^\d。；;]{{0,12}}\d", s.plain)) - 1 for w in said)
+    gain += 0.3 * min(3, again)  # 「全年每10股派发…6.08元,其中中期…2.46元;末期…3.62元」: the whole with its parts
     gain += 1.0 if _PERIOD.search(s.text[:20]) else 0.0  # 「报告期内,公司实现…」「全年全市…」: the report's own year stated
     gain -= min(1.0, 0.1 * sum(_qualified(s.plain, w) for w in said))  # 财政拨款收入支出总计: a part, not the whole
     rank = min((r for start, end, r in near if start <= s.start < end), default=None)
     return gain + (1.0 / (1 + rank) if rank is not None else 0.0)
 
 
+
+
+def _other_year(plain: str, year: int | None) -> bool:
+    """A sentence of another year's figures (「派发2023年度现金股利…」 in the 2024 report) or of a half year (中期)."""
+    years = {int(y) for y in re.findall(r"(20\d\d)年年?度", plain)}
+    return bool(year and years and year not in years) or bool(re.search(r"20\d\d年中期|半年度", plain) and "全年" not in plain)
 
 
 def _lead_in(s: _Said, pool: list[_Said]) -> _Said | None:

@@ -341,25 +341,26 @@ READ_SHORT_FOLLOW_UP = re.compile(r"\s*(?:那|那么)?[^，,。？?]{1,12}?(?:�
 # -- summaries (qa/summary.py)
 # 「简单总结一下…」「…怎么样，概括下」: a summary is asked; a figure asked beside it (多少, 占比) makes it no summary.
 SUMMARY_ASKED = re.compile(r"(?:总结|概括|概述|简述|综述|归纳)(?:一?下)?|(?:简要|简单)?(?:说说|讲讲|谈谈|介绍(?:一)?下|说一?下|讲一?下|介绍)|"
-                           r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")
+                           r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况|(?:是)?怎么安排的?")
 SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")  # 「速动比率怎么样」 may ask a figure: the tables answer first
 SUMMARY_NOT = re.compile(r"多少|几[个件项次成倍]|占比|比例|比重|百分|是否|有没有|吗|哪[个一]|谁|什么时候|为什么|为何")
 SUMMARY_FILLER = re.compile(r"请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
 # topics that are no matter of figures: their summary may quote sentences without any
 SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因")
 # never a summary's sentence: a definition, a note on where data come from
-SUMMARY_SKIPPED = re.compile(r"是指|指的是|是与.{0,12}有经费|数据来[自源]|资料来源|来源于|初步统计数|本表反映")
+SUMMARY_SKIPPED = re.compile(r"评级定义|评级标准|免责|是指|指的是|是与.{0,12}有经费|数据来[自源]|资料来源|来源于|初步统计数|本表反映")
 # what a topic stands for: the measures its summary states (业绩 is 营业收入 and 净利润)
 SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"业绩|经营|收入和.{0,4}利润|营收", ("营业收入", "净利润")),
-    (r"经济", ("生产总值",)),
+    (r"业绩|经营|收入和.{0,4}利润|营收", ("营业收入", "净利润", "不良贷款率")),  # a bank's results state its 不良贷款率
+    (r"经济|国民经济|主要指标", ("生产总值", "人均生产总值", "社会消费品零售总额", "人均可支配收入")),
     (r"资产质量", ("不良贷款率", "拨备覆盖率")),
     (r"财政", ("一般公共预算收入", "一般公共预算支出")),
-    (r"收支", ("收入支出总计", "收入", "支出")),
+    (r"收支|决算", ("收入支出总计", "本年收入合计", "本年支出合计")),
+    (r"部门预算|单位预算|预算(?:的?总体|安排)", ("收入预算", "支出预算", "三公经费预算", "机关运行经费")),
     (r"外贸|进出口", ("进出口", "出口", "进口")),
     (r"农业", ("农林牧渔业", "粮食")),
     (r"居民收入|收入情况", ("可支配收入",)),
-    (r"分红|利润分配", ("现金红利", "派发")),
+    (r"分红|利润分配", ("现金红利", "现金股利", "每10股", "派发")),
     (r"三公", ("因公出国", "公务用车", "公务接待")),
     (r"旅游", ("旅游",)),
 )

@@ -15,6 +15,7 @@ from qa.answer import Scope
 from qa.summary import summarise, summary_topic
 
 ANY = Path(__file__).parent / "fixtures" / "any"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "reports"
 
 
 @pytest.mark.parametrize(("content", "topic"), [
@@ -40,6 +41,18 @@ def test_a_figure_or_a_reason_asked_is_no_summary(content: str) -> None:
 
 
 @pytest.fixture(scope="module")
+def sifang() -> Report:
+    return read_report(ANY / "sifang_tech_2019_annual_report.pdf")
+
+
+@pytest.fixture(scope="module")
+def pingan() -> Report:
+    if not (SHARED / "annual").is_dir():
+        pytest.skip("../shared/reports is not beside this checkout")
+    return read_report(SHARED / "annual" / "ping_an_bank_2024_annual_report.pdf")
+
+
+@pytest.fixture(scope="module")
 def finance() -> Report:
     return read_report(ANY / "shanghai_finance_bureau_2025_unit_budget.pdf")
 
@@ -47,8 +60,8 @@ def finance() -> Report:
 def test_a_budgets_three_public_expenses_summed_up_from_its_sentences(finance: Report) -> None:
     """p.21: 「2025年“三公”经费预算数为346.30万元,与2024年预算持平。其中:(一)因公出国(境)费288.70万元…」."""
     answer = summarise("说说上海市财政局2025年三公经费预算情况", "三公经费预算", finance, [], Scope())
-    # quoted, never claimed as a summary: the answer declines to summarise and lays out the report's sentences
-    assert answer.abstained and answer.value is None and answer.answer.startswith("无法代为概括") and "未作计算" in answer.answer
+    # the report's own sentences, quoted and cited: no figure computed or restated, so no value of its own
+    assert not answer.abstained and answer.value is None and "摘录原句" in answer.answer and "未作计算" in answer.answer
     for printed in ("346.30万元", "288.70万元", "32.20万元"):
         assert printed in answer.answer
     assert all(c.page == 21 for c in answer.citations) and len(answer.citations) >= 3
@@ -73,3 +86,28 @@ def test_a_contact_sentence_about_another_company_is_not_the_issuers() -> None:
     shareholder = "深圳市盈中泰投资有限公司成立于2001年12月29日,注册地址: 深圳市宝安区福永街道龙翔北路龙翔山庄B46栋102室"
     assert _other_company(shareholder, bank) == "深圳市盈中泰投资有限公司"
     assert _other_company("平安银行股份有限公司注册地址为深圳市罗湖区深南东路5047号", bank) is None
+
+
+def test_a_dividend_plan_is_the_years_own_not_last_years_or_a_half_years(sifang: Report, pingan: Report) -> None:
+    """四方科技 2019 p.2: 「公司2019年度利润分配预案是:…每10股派发现金红利1.88元(含税),每10股以资本公积金转增4.8股」,
+    never p.20's 2018 dividend (「2018年年度股东大会…每10股派发现金红利2.00元」); 平安银行 2024 p.1 states the year's
+    6.08 with its interim 2.46 and final 3.62, beating the sentences of one half (「2024年中期利润分配方案…2.46元」)."""
+    answer = summarise("四方科技2019年度的利润分配预案是怎么安排的", "利润分配预案", sifang, [], Scope())
+    assert "1.88元" in answer.answer and "4.8股" in answer.answer and "2.00元" not in answer.answer, answer.answer
+    answer = summarise("平安银行2024年度分红是怎么安排的", "分红", pingan, [], Scope())
+    assert all(f in answer.answer for f in ("6.08元", "2.46元", "3.62元")), answer.answer
+    assert "4,774百万元" not in answer.answer  # the interim dividend paid, one half of the year
+
+
+def test_a_statistical_bulletins_economy_is_its_main_indicators() -> None:
+    """周口 2023: GDP growth 4.8% (p.1), 社会消费品零售总额 1954.60亿元 (p.7), 居民人均可支配收入 23102元 (p.10)."""
+    zhoukou = read_report(ANY / "zhoukou_2023_statistical_bulletin.pdf")
+    answer = summarise("简单总结一下周口市2023年经济运行情况", "经济运行", zhoukou, [], Scope())
+    assert all(f in answer.answer for f in ("4.8%", "1954.60", "23102")), answer.answer
+    assert len(answer.citations) <= 6
+
+
+def test_a_table_row_read_as_text_is_no_sentence_of_a_summary(pingan: Report) -> None:
+    """平安银行 2024 p.136 「1. 将净利润调节为经营活动的现金流量净利润 44,508 46,455…」 is a statement's rows."""
+    answer = summarise("简单总结一下平安银行2024年的经营业绩", "经营业绩", pingan, [], Scope())
+    assert "10.9%" in answer.answer and "1.06%" in answer.answer and "44,508 46,455" not in answer.answer, answer.answer
