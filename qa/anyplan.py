@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from corpus.about import DISCLOSURE, RESEARCH
 from qa.answer import Scope
+from qa.formulas import prose_ratio
 from qa.parts import across_parts, diff_parts, each_part, gap_parts, ratio_parts, share_parts
 from qa.scope import Catalog, each_with_its_year, in_asked_order
 from qa.table_route import label
@@ -89,7 +90,7 @@ def other_kind_plan(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], yea
     elif diff := diff_parts(plan.content, report.text) or gap_parts(plan.content, report.text):  # 「城镇…比农村高多少元」
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in diff)  # 「周口城镇…」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, diff, strict=True)), combine="difference")
-    elif ratio := ratio_parts(plan.content, report.text):  # 「城镇居民人均可支配收入是农村的几倍」
+    elif ratio := ratio_parts(plan.content, report.text) or prose_ratio(plan.content):  # 「城镇居民…是农村的几倍」, 城乡收入比
         text = replace(text, parts=ratio, combine="ratio")
     elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who

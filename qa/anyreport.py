@@ -161,6 +161,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
 
 
 _DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
+_BRACKETED = re.compile(r"[（(](?:即|就是)?(?P<a>[\u4e00-\u9fff]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff]{2,30}?)[)）]")
 _NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=是|为|有|多少|[（(？?，,]|$)")
 
 
@@ -177,7 +178,7 @@ def _one_measure_of_several(content: str, report: Report) -> bool:
 
 def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
     """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
-    for pattern in (_DIVIDE, WITHIN, SHARE_OF):  # 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
+    for pattern in (_BRACKETED, _DIVIDE, WITHIN, SHARE_OF):  # 「成本收入比（业务及管理费/营业收入）」: the user's own  # 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
         m = pattern.search(content)
         if m is None:
             continue

@@ -92,6 +92,21 @@ FORMULAS: tuple[Formula, ...] = (
     Formula("研发投入占营业收入比", r"研发投入占(?:营业收入|营收)(?:的)?(?:比例|比重|比)?", (("研发投入", 1),), "营业收入"),
 )
 
+# a named ratio of two figures a bulletin states in its prose: the two things divided, in the order of the name
+PROSE_RATIOS: tuple[tuple[str, tuple[str, str]], ...] = (
+    (r"城乡(?:居民)?(?:人均)?(?:可支配)?收入(?:之)?比|城乡(?:居民)?收入倍差", ("城镇居民人均可支配收入", "农村居民人均可支配收入")),
+    (r"城乡(?:居民)?(?:人均)?消费(?:支出)?(?:之)?比", ("城镇居民人均消费支出", "农村居民人均消费支出")),
+)
+
+
+def prose_ratio(content: str) -> tuple[str, ...]:
+    """「城乡居民收入比是多少」 -> the two things divided (城镇居民人均可支配收入, 农村居民人均可支配收入); () if none named."""
+    for words, (a, b) in PROSE_RATIOS:
+        if re.search(words, content):
+            return (f"{a}是多少", f"{b}是多少")
+    return ()
+
+
 # 「同比增长」「增长率」: the change from the prior-year column, in percent
 GROWTH = re.compile(r"同比|增长率|增速|增幅|降幅|(?:增长|下降|降低|上升)了?(?:多少|百分之)|(?:增加|减少)了?百分之|降了?多少|变动(?:比例|幅度)")
 # 「比上年末增加了多少」: the change as an amount

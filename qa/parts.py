@@ -187,7 +187,8 @@ def named_parts(content: str, printed: str = "") -> tuple[str, ...]:
     if not m:
         return ()
     first, second, tail = m.group(1), m.group(2), m.group(3)
-    if "、" in first or "、" in second:  # 「民意征集、网上调查、在线访谈，总共」: every listed thing on its own
+    listed = "、" in content[m.end(1) : m.start(2)] and PLAN_LIST_SEP.search(second)  # 「A、B和C总共」: three
+    if "、" in first or "、" in second or listed:  # 「民意征集、网上调查、在线访谈，总共」: every listed thing on its own
         named = [p for p in PLAN_LIST_SEP.split(f"{first}、{second}") if p.strip()]
         tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"
         return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in named)

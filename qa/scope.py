@@ -146,6 +146,11 @@ class Catalog:
             candidates = pick(agencies) if agencies else []
         if not agencies:
             weak, weak_used = self._matches(question, near=False, names=self.own_place_map)
+            # 「沭阳」: the place of 沭阳县发改局 and, one character off, of the OCR'd 沐阳县人民政府: both readings
+            other = {a for w in weak_used for k, members in self.own_place_map.items()
+                     if len(k) == len(w) >= 2 and sum(x != y for x, y in zip(k, w, strict=True)) == 1 for a in members}
+            ambiguous = ambiguous or bool(other - weak)
+            weak |= other
             if weak and pick(weak):
                 agencies, candidates, used = weak, pick(weak), used + weak_used
             elif not weak and not _PLURAL.search(question):
@@ -344,6 +349,8 @@ class Catalog:
                                   "", question)
         _, near = self._matches(question, near=True)
         if not exact and not near:
+            for window in self._matches(question, near=False, names=self.own_place_map)[1]:  # 「沭阳」: a place is scope
+                question = question.replace(window, "")
             for window in self.abbreviated(question)[1]:  # 「普陀区规划资源局」: an abbreviation is a name too
                 question = question.replace(window, "")
         for window in near:  # a name one character off (OCR's 沐阳县) keeps its suffix: 「财政拨款」 is no 财政局
