@@ -92,7 +92,7 @@ def other_kind_plan(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], yea
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, diff, strict=True)), combine="difference")
     elif ratio := ratio_parts(plan.content, report.text) or prose_ratio(plan.content):  # 「城镇居民…是农村的几倍」, 城乡收入比
         text = replace(text, parts=ratio, combine="ratio")
-    elif share := share_parts(plan.content):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
+    elif share := share_parts(plan.content, re.sub(r"\s", "", report.text)):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")
     return replace(text, kind="any", otherwise=text)

@@ -50,7 +50,7 @@ def prose_parts(text: Plan, content: str) -> Plan:
     if ratio:
         tail = "多少件" if ratio.group("an") == "的件数" else "是多少"  # each by its own words only
         return replace(text, parts=(f"{ratio.group('a')}{tail}", f"{ratio.group('b')}{tail}"), combine="ratio")
-    share = share_parts(content) if len(text.reports) == 1 else ()
+    share = share_parts(content, re.sub(r"\s", "", text.reports[0].text)) if len(text.reports) == 1 else ()
     if share and not any(re.search(r"几|多少|百分|[（(]", p.removesuffix("是多少")) for p in share):
         # 「律师类行政审批中，律所类占几个百分比」: two prose figures, the part over the whole (a shorter whole named with
         # the part's measure, as the report prints it)
@@ -197,10 +197,15 @@ def named_parts(content: str, printed: str = "") -> tuple[str, ...]:
     return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in (shared or first, second))
 
 
-def share_parts(content: str) -> tuple[str, ...]:
-    """「A占B的比重」, 「B中A的占比」: the part and the whole, each to be read from the prose; () if not so asked."""
+def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
+    """「A占B的比重」, 「B中A的占比」: the part and the whole, each to be read from the prose; () if not so asked.
+
+    Never a name the report prints whole: 「城乡社区规划与管理（项）」 is one budget item, not 城乡社区规划 and 管理.
+    """
     for pattern in (WITHIN, SHARE_OF):
         m = pattern.search(content)
+        if m is not None and printed and content[max(m.start("a"), m.end("a") - 3) : m.start("b") + 2] in printed:
+            continue  # the words around 与 are printed as one name
         if m is not None and re.search(r"比重|比例|百分之|百分比|占比|占(?:了)?(?:多少|几)", content):
             a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))
             if len(a) >= 2 and len(b) >= 2:

@@ -51,7 +51,8 @@ def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[s
     terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
     missing = [t for t in terms if not said_in(t, quoted)]
     if not missing and answer.value is not None:  # the question's noun phrases, whole (「第三产业增加值」)
-        phrases = [p for p in re.split(r"占|的|和|与|及|是|为|比重|比例|多少|有|[^\u4e00-\u9fff]", content) if p]
+        phrases = [p for p in re.split(r"占|的|和|与|及|是|为|比重|比例|(?:多少|几)[个台家人件辆户项次场名笔条篇]?|有|[^\u4e00-\u9fff]",
+                                       content) if p]  # 「多少个营业网点」: the measure word is no part of the noun
         missing = _siblings(phrases, quoted, answer.value)
     return missing
 

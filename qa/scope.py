@@ -359,6 +359,7 @@ class Catalog:
         # 「转到2026年」 is a row's words; 「2025年报里」: the year's report
         # 「2023年初」 keeps 年初: a balance at the year's start is not the year's figure
         question = re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*年初", "年初", question)
+        question = re.sub(r"20\d\d\s*年末(?=结转|结余|滚存)", "年末", question)  # 「2024年末结转和结余」: a budget's row
         return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年[底末]|年?度?)", "", question)
 
 
