@@ -20,7 +20,7 @@ Grid = list[list[str | None]]
 _KEY_HEADERS = re.compile(r"^(?:附注[一二三四五六七八九十]*|注释|注|行次|序号|编号|编码|代码|科目编码|科目代码|功能分类科目编码|类|款|项)$")
 _NUMBER = re.compile(r"^[(（]?[-－−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?%?$")
 _BLANK = frozenset({"", "-", "—", "--", "——", "–", "－", "/", "—-", "／"})
-_UNIT = re.compile(r"(?:金额单位|货币单位|计量单位|单位)(?:均为|为)?\s*[:：]?\s*(?:人民币)?\s*(百万元|千万元|亿元|万元|千元|元|%|万人|人|吨|公顷|万吨|亿千瓦时)")
+_UNIT = re.compile(r"(?:金额单位|货币单位|计量单位|单位)(?:均为|为)?\s*[:：]?\s*(?:人民币)?\s*(百\s?万元|千万元|亿元|万元|千元|元|%|万人|人|吨|公顷|万吨|亿千瓦时)")
 _BRACKET_UNIT = re.compile(r"[(（]\s*(?:金额)?(?:单位[:：])?\s*(?:人民币)?(百万元|千万元|亿元|万元|千元)\s*[，,、)）]")
 _LEADING_UNIT = re.compile(r"^[(（]?人民币\s*(百万元|千万元|亿元|万元|千元|元)(?:[,，、;；]|[)）]|$)")  # 「人民币百万元,另有标注除外」
 _COLUMN_UNIT = re.compile(r"[(（](?:单位[:：])?\s*(百万元|千万元|亿元|万元|千元|元|%|万人|人|吨|万吨|公顷|亿千瓦时|个|家|台|辆)[)）]$")
@@ -96,7 +96,7 @@ def _is_value(text: str | None) -> bool:
 
 
 def _yearish(text: str) -> bool:
-    return bool(re.fullmatch(r"(?:19|20)\d\d(?:年度?)?", text.strip()))
+    return bool(re.fullmatch(r"(?:19|20)\d\d(?:年度?|[AE])?", text.strip()))  # 2024E: a research report's estimate
 
 
 @dataclass
@@ -199,6 +199,8 @@ def _text_runs(lines: list[str]) -> list[tuple[int, int, list[list[str]]]]:
         j, data, gap = i, 0, 0
         while j < len(lines) and gap <= 3:
             lab, vals = _split_line(lines[j].strip())
+            if j > i and data >= 3 and _year_header(lines[j]):
+                break  # 「会计年度 2022 2023 2024E …」 again: the next table of the page begins (主要财务比率)
             if _is_data(lab, vals):
                 data, gap = data + 1, 0
             elif lines[j].strip() and (len(lines[j].strip()) > 30 or re.search(r"[。，；]", lines[j])):
@@ -214,6 +216,31 @@ def _text_runs(lines: list[str]) -> list[tuple[int, int, list[list[str]]]]:
     return runs
 
 
+def _joined(values: list[str], width: int) -> list[str]:
+    """A row's figures with the one number printed in two pieces joined (「1 244738.04」 -> 1244738.04), or none.
+
+    Only where exactly one piece of one to three digits stands before a number of four or more whole digits, and
+    joining them leaves as many figures as the header has columns; any other surplus leaves the row's figures out.
+    """
+    pairs = [k for k in range(len(values) - 1)
+             if re.fullmatch(r"\d{1,3}", values[k]) and re.fullmatch(r"\d{4,}(?:\.\d+)?", values[k + 1])]
+    if len(values) != width + 1 or len(pairs) != 1:
+        return []
+    k = pairs[0]
+    return [*values[:k], values[k] + values[k + 1], *values[k + 2 :]]
+
+
+def _year_header(line: str) -> bool:
+    """A line heading a forecast's columns by year (「会计年度 2022 2023 2024E 2025E 2026E」, a research report's).
+
+    Only a header with estimated years (2024E) counts: a statement's 「附注四 2024年度 2023年度」 repeated on the
+    next page continues the table above it.
+    """
+    tokens = line.split()
+    return (sum(1 for t in tokens if _yearish(t)) >= 2 and all(_yearish(t) for t in tokens[1:])
+            and any(re.fullmatch(r"(?:19|20)\d\dE", t) for t in tokens))
+
+
 def _header_start(lines: list[str], first: int) -> int:
     """Header lines above a run: short lines without values, up to the caption (which stays text)."""
     k = first
@@ -221,6 +248,8 @@ def _header_start(lines: list[str], first: int) -> int:
         line = lines[k - 1].strip()
         if not line or _UNIT.search(line) or _TITLE_WORD.search(line) and "表" in line or len(line) > 40:
             break
+        if k < first and _year_header(lines[k]):
+            break  # 「会计年度 2022 2023 …」 is the first header row: the line above it is the caption (主要财务比率)
         k -= 1
     return k
 
@@ -229,6 +258,14 @@ def _text_grid(header: list[str], body: list[str]) -> list[list[str]]:
     """The run as a grid: header rows (single-token lines stacked into rows), then label + right-aligned values."""
     parsed = [_split_line(line.strip()) for line in body]
     width = max(len(v) for _, v in parsed)
+    years = [sum(1 for t in line.split() if _yearish(t)) for line in header if _year_header(line)]
+    counts = Counter(len(v) for _, v in parsed if v)
+    if years and width > years[-1] and max(counts, key=lambda n: counts[n]) == years[-1]:
+        # 「会计年度 2022 2023 2024E 2025E 2026E」 heads five columns: a row of six figures (「营业收入 … 1050036.14
+        # 1 244738.04」, one number printed split) cannot be put under them; its label stays, its figures are left
+        # out rather than every row shifted under the wrong year
+        width = years[-1]
+        parsed = [(label, values if len(values) <= width else _joined(values, width)) for label, values in parsed]
     rows: list[list[str]] = []
     stacked: list[str] = []
     fragments: list[str] = []  # label lines just above the first row (「同业及其他金融机构存放款」「项」)
@@ -294,7 +331,7 @@ def _caption(context: list[str]) -> tuple[str, str | None]:
     for line in reversed(context[-6:]):
         m = _UNIT.search(line) or _BRACKET_UNIT.search(line) or _LEADING_UNIT.search(line)
         if m:
-            unit = m.group(1)
+            unit = re.sub(r"\s", "", m.group(1))  # 「单位:百 万元」, spaced as a research report prints it
             break
     candidates = [ln for ln in context[-6:] if len(ln) <= 60 and not _DATE_LINE.match(ln) and not _NOT_TITLE.match(ln)]
     candidates = [ln for ln in candidates if not ln.endswith(("。", "；", "，", ",")) and not _UNIT.fullmatch(ln)]

@@ -136,7 +136,10 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         return None
     try:
         if formula is not None:
-            return _noted(_formula_answer(question, report, formula, labels, prior, parent, hint), misread)
+            computed = _formula_answer(question, report, formula, labels, prior, parent, hint)
+            rows = find_measures(formula.name, labels)[0] if computed is None and not own and not measures else []
+            row = pick(rows[0], labels, report, prior, parent, hint) if len(rows) == 1 else None  # 「流动比率」 printed
+            return _values_answer(question, report, [row], prior) if row is not None else _noted(computed, misread)
         if GROWTH.search(content) or CHANGE.search(content):
             if len(measures) != 1 or (prior and not PRIOR.search(content)):
                 return None  # 「2023年…同比」 asked of a 2024 report: its columns hold 2023 but not the year before it
@@ -162,7 +165,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
 
 _DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
 _BRACKETED = re.compile(r"[（(](?:即|就是)?(?P<a>[\u4e00-\u9fff]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff]{2,30}?)[)）]")
-_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=是|为|有|多少|[（(？?，,]|$)")
+_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=\s*(?:是|为|有|多少|[（(？?，,]|$))")
 
 
 def _one_measure_of_several(content: str, report: Report) -> bool:
@@ -178,7 +181,8 @@ def _one_measure_of_several(content: str, report: Report) -> bool:
 
 def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
     """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
-    for pattern in (_BRACKETED, _DIVIDE, WITHIN, SHARE_OF):  # 「成本收入比（业务及管理费/营业收入）」: the user's own  # 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
+    # 「成本收入比（业务及管理费/营业收入）」, 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
+    for pattern in (_BRACKETED, _DIVIDE, WITHIN, SHARE_OF):
         m = pattern.search(content)
         if m is None:
             continue
@@ -187,7 +191,8 @@ def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formu
             continue
         rest = content[: m.start()] + " " + content[m.end():]
         rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
-        return Formula(f"{a} ÷ {b}", "", ((a, 1),), b), rest
+        named = next((f for f in FORMULAS if re.search(f.words, content)), None)  # 「现金比率（…）」: a ratio, no %
+        return Formula(f"{a} ÷ {b}", "", ((a, 1),), b, percent=named.percent if named else True), rest
     return None
 
 
@@ -236,7 +241,8 @@ def _in_asked_unit(question: str, value: float, unit: str | None) -> str:
     asked = re.search(r"(百万元|千万元|万元|亿元)", question)
     if not asked or unit not in ("元", *_SCALE) or asked.group(1) == unit:
         return ""
-    return f"（即 {value * _SCALE.get(unit or '', 1) / _SCALE[asked.group(1)]:,.2f} {asked.group(1)}）"
+    converted = value * _SCALE.get(unit or "", 1) / _SCALE[asked.group(1)]  # EPS 13.56 元 is no amount in 亿元:
+    return f"（即 {converted:,.2f} {asked.group(1)}）" if abs(converted) >= 0.01 else ""
 
 
 def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:

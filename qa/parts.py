@@ -204,7 +204,8 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
     """
     for pattern in (WITHIN, SHARE_OF):
         m = pattern.search(content)
-        if m is not None and printed and content[max(m.start("a"), m.end("a") - 3) : m.start("b") + 2] in printed:
+        joined = m is not None and pattern is SHARE_OF and content[m.end("a") : m.start("b")] in ("与", "和", "跟")
+        if m is not None and joined and printed and content[max(m.start("a"), m.end("a") - 3) : m.start("b") + 2] in printed:
             continue  # the words around 与 are printed as one name
         if m is not None and re.search(r"比重|比例|百分之|百分比|占比|占(?:了)?(?:多少|几)", content):
             a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))

@@ -32,6 +32,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from corpus.errors import UnreadableReportError
 from corpus.limits import check_pages, current_limits
 from corpus.loaders import Block
+from corpus.loaders.panels import panel_text
 
 log = logging.getLogger(__name__)
 
@@ -363,7 +364,8 @@ def _band_text(page: Page, bboxes: list[tuple[float, float, float, float]], band
             return False
         return sum(1 for b in bboxes if b[1] <= y) == band
 
-    return str(extract_text([_on_baseline(c) for c in page.filter(keep).chars]))
+    chars = [_on_baseline(c) for c in page.filter(keep).chars]
+    return panel_text(chars) or str(extract_text(chars))  # two tables side by side: the left one, then the right
 
 
 def _on_baseline(char: dict[str, Any]) -> dict[str, Any]:
