@@ -184,6 +184,8 @@ class Planner:
         if plan.inherited and (share := share_of_last(content, history, catalog.strip_names)):
             # 「律师类的占比多少」: the part read from the prose, the whole the last answer's figure
             return replace(text, parts=share[1:], combine="share", given=share[0])
+        if query is None and plan.premise is not None and (part := part_of_stated_whole(text, content, plan.premise)):
+            return part  # 「公布的2599条政府信息里，…类的占多少」: ÷ the whole stated, before any semantic reading
         if understood.candidates and understood.via == "lexicon":
             return replace(plan, kind="clarify", candidates=understood.candidates, reason="问题的说法对应多个表格栏目")
         if understood.candidates:
