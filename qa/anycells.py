@@ -170,7 +170,8 @@ def label_index(cells: Iterable[TableCell]) -> dict[str, list[TableCell]]:
     heads: dict[str, list[TableCell]] = {}
     for cell in cells:
         name = head(cell.col)
-        if len(FUNCTION.sub("", name)) >= 2 and name not in index and heads_total(cell, name):  # not 「规模」, 「金额」
+        # not 「规模」, 「金额」; nor a 收支总表's 「收入」 side, whose 总计 adds the year's carry-over (本年收入合计 is its own row)
+        if len(FUNCTION.sub("", name)) >= 2 and name not in index and name not in ("收入", "支出") and heads_total(cell, name):
             heads.setdefault(name, []).append(cell)
     return {**cores, **index, **heads}
 
