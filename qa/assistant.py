@@ -23,6 +23,7 @@ from qa.lexicon import ALSO_ADDED, ALSO_READ
 from qa.operations import asks_sum
 from qa.plan import Plan, Planner, which_report
 from qa.printed import add_printed_rate, text_differs
+from qa.prior import worked_back
 from qa.prose import ProseReader
 from qa.query import Measure, Query, QueryScope
 from qa.render import declined, partial, restate
@@ -212,6 +213,8 @@ class Assistant:
                 found = from_tables(plan, plan.otherwise.parts, plan.otherwise.combine)  # each part a cell, combined
             if found is not None and not (found.abstained and plan.otherwise is not None and plan.otherwise.parts):
                 return found  # (two things the tables do not read, 「城镇…比农村高多少」: each from its sentence)
+            if len(plan.reports) == 1 and len(plan.years) == 1 and (back := worked_back(plan)) is not None:
+                return back  # 「2023年度收入支出总计」 of the 2024 决算: its figure less the change it states
             return self._carry_out(plan.otherwise or replace(plan, kind="text"))
         if plan.kind == "summary" and plan.topic:
             if SUMMARY_WEAK.search(plan.content) and not SUMMARY_ASKED.search(SUMMARY_WEAK.sub("", plan.content)):

@@ -31,6 +31,7 @@ from qa.understand import Understander, Understood
 from qa.vocabulary import (
     COMPOSE_DIVIDE,
     FUNCTION_WORDS,
+    METHOD_NOTE,
     PLAN_ALL_YEARS,
     PLAN_CHANGE as _CHANGE,
     PLAN_COMPARE as _COMPARE,
@@ -113,7 +114,7 @@ class Planner:
     def plan(self, asked: str, history: list[Answer], only: list[str] | None = None) -> Plan:
         """The Plan of one question; `history`: earlier Answers, most recent last; `only`: report ids in reach."""
         catalog = self.catalog.restricted(set(only)) if only else self.catalog
-        question = english_to_chinese(catalog.chinese_names(normalise(asked)))
+        question = METHOD_NOTE.sub("", english_to_chinese(catalog.chinese_names(normalise(asked))))
         plan = Plan("abstain", asked, question)
         resolved = catalog.resolve(question)
         if resolved.unknown_agency:

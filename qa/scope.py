@@ -151,7 +151,7 @@ class Catalog:
                      if len(k) == len(w) >= 2 and sum(x != y for x, y in zip(k, w, strict=True)) == 1 for a in members}
             ambiguous = ambiguous or bool(other - weak)
             weak |= other
-            if weak and pick(weak):
+            if weak and self.select(tuple(weak), ()):  # 「周口2022年」: the issuer known, its year perhaps not
                 agencies, candidates, used = weak, pick(weak), used + weak_used
             elif not weak and not _PLURAL.search(question):
                 below, below_used = self._matches(question, near=False, names=self.place_map)

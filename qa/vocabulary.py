@@ -370,3 +370,5 @@ TEXT_WORDS = ("视频号", "公众号", "短视频", "小程序", "抖音号", "
               "网络申请", "网上申请", "当面申请", "信函申请", "传真申请")  # a request's channel, one word
 # qa/prose.py: words people use and the synonym a report may print instead (used only where the report lacks the first)
 TEXT_SYNONYMS = {"网上": ("网络",), "线上": ("网络", "网上"), "网络": ("网上",)}
+# 「（按2023年数和提高幅度推算）」: how the user would work a figure out — its years are no scope of the question
+METHOD_NOTE = re.compile(r"[（(][^（）()]{0,30}?(?:倒推|推算|反推|推出)[^（）()]{0,6}[）)]")
