@@ -8,7 +8,7 @@ import json
 import logging
 from pathlib import Path
 
-from corpus.about import DISCLOSURE, OTHER, read_about, report_kind
+from corpus.about import DISCLOSURE, OTHER, RESEARCH, read_about, report_kind
 from corpus.anytables import read_any_tables
 from corpus.checks import run_checks
 from corpus.errors import UnreadableReportError
@@ -16,6 +16,7 @@ from corpus.loaders import Block, load_blocks
 from corpus.metadata import read_metadata
 from corpus.models import Report
 from corpus.normalize import normalise_blocks
+from corpus.research import cover
 from corpus.sections import find_sections
 from corpus.tables import extract_tables
 
@@ -77,6 +78,9 @@ def _from_blocks(path: Path, blocks: list[Block], root: Path | None, agency: str
         report.title = str(overrides.get("title") or about.title or report.title)
         report.agency = agency or str(overrides.get("agency") or about.issuer or report.agency)
         report.year = year or (int(str(overrides["year"])) if overrides.get("year") else about.year or report.year)
+        if report.kind == RESEARCH:  # the cover's rating, prices and authors
+            front, prices, facts = cover(report.text, len(report.tables) + 1)
+            report.tables, report.table_cells, report.facts = report.tables + front, report.table_cells + prices, report.facts + facts
         report.checks = []
         log.debug("read %s: a %s with %d table cells", report.id, report.kind, len(report.table_cells))
         return report

@@ -54,7 +54,8 @@ _ASKED_UNIT = re.compile(r"(?:多少|几)\s*(?:百万|千万|万|亿|千)?(元|�
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
 _FACT_WORDS = {"联系邮箱": "电子信箱", "电子邮箱": "电子信箱", "邮箱地址": "电子信箱", "电子邮件": "电子信箱", "邮箱": "电子信箱",
                "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "法人代表": "法定代表人", "地址": "办公地址",
-               "网址": "公司网址", "电话": "电话", "审计机构": "会计师事务所", "审计师": "会计师事务所"}
+               "网址": "公司网址", "电话": "电话", "审计机构": "会计师事务所", "审计师": "会计师事务所",
+               "评级": "投资评级"}
 _FIGURE_TEXT = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|％|个百分点|倍|元|万元|亿元)?")  # 「+0.02个百分点」: a figure
 _CODE_LABEL = re.compile(r"代码|编码|编号|邮编|邮政编码|电话|传真")
 _FACT_LABELS = {"e-mail": "电子信箱", "email": "电子信箱", "电子邮箱": "电子信箱", "邮箱": "电子信箱"}  # as printed
@@ -351,7 +352,7 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
     fact = hits[0]
     tables = {t.number: t for t in report.tables}
     table = tables.get(fact.table)
-    title = table.title if table else ""
+    title = table.title if table else "封面"  # a research report's rating and authors (`corpus.research`)
     what = " / ".join(x for x in (fact.col, fact.label) if x)
     citation = Citation(report.id, report.title, title, f"{what}：{fact.value}", 0, 0, fact.page,
                         {"table": title, "row": fact.label, "col": fact.col})
@@ -391,7 +392,7 @@ def _explains(asked: str, fact: Fact) -> bool:
         rest = rest.replace(word, " ")
     if "电子信箱" in asked or "电话" in asked:
         rest = re.sub(_CONTACT_OF, " ", rest)
-    rest = re.sub(r"是谁|是什么|是啥|叫啥|叫什么|哪位|什么|啥|名字|号码|多少|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
+    rest = re.sub(r"是谁|是什么|是啥|叫啥|叫什么|哪位|什么|啥|名字|号码|多少|多久|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
     return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
 
 

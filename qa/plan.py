@@ -200,6 +200,8 @@ class Planner:
             # 「其中信函寄来的呢」 after the requests received: a part of them the prose states (「信函申请16件」)
             narrowed = f"{READ_NARROW.sub('', content).rstrip('呢吗？?')}申请多少件"
             return prose_parts(replace(text, content=narrowed, question=narrowed), narrowed)
+        if query is None and resolved.ambiguous and len({r.agency for r in reports}) > 1 and not agencies_all:
+            return which_report(plan)  # 「沭阳的依申请公开数量」: one name for two agencies' reports, asked back
         if query is None:
             return prose_parts(text, content)
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:

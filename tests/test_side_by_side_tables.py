@@ -1,4 +1,4 @@
-"""Two tables printed side by side on one page (a research report's 财务预测表) read as two tables, each row whole.
+"""A research report read as cells: its 财务预测表 (tables side by side on one page) and its cover (rating, prices).
 
 国元证券's initiation report on BYD (../shared/reports/other/), p.37: 资产负债表 left, 利润表 right, 现金流量表 under the
 balance sheet and 主要财务比率 under the income statement; figures in 百万元 as printed, read from the page.
@@ -63,3 +63,21 @@ def test_a_row_of_one_figure_too_many_is_joined_only_where_one_number_was_split(
     grid = _text_grid(header, body)
     assert ["营业收入", "", "", "", "", ""] in grid  # its figures left out, never shifted under the wrong years
     assert ["营业成本", "10", "20", "30", "40", "50"] in grid
+
+
+def test_a_research_reports_cover_gives_its_rating_prices_and_authors(byd: Report) -> None:
+    """p.1: 「买入 | 首次推荐」, 「当前价/目标价: 250.67 元/315.90元」, 「目标期限: 6个月」, 「分析师杨为敩」,
+    「执业证书编号 S0020521060001」."""
+    facts = {f.label: f.value for f in byd.facts if f.page == 1 and f.table == 0}
+    assert facts["投资评级"] == "买入" and facts["目标期限"] == "6个月"
+    assert facts["分析师"] == "杨为敩" and facts["执业证书编号"] == "S0020521060001"
+    prices = {c.row: (c.value, c.unit) for c in byd.table_cells if c.page == 1 and c.quote.startswith("当前价/目标价")}
+    assert prices == {"当前价": (250.67, "元"), "目标价": (315.90, "元")}
+
+
+def test_the_upside_to_the_target_price_is_a_formula_over_the_two_printed_prices(byd: Report) -> None:
+    from qa.anyreport import answer_any
+
+    answer = answer_any("比亚迪目标价较当前价有多少上涨空间", "目标价较当前价有多少上涨空间", byd)
+    assert answer is not None and round(answer.value or 0, 2) == 26.02 and answer.unit == "%", answer
+    assert "315.90" in (answer.formula or "") and "250.67" in (answer.formula or "")
