@@ -168,7 +168,7 @@ def _stated(s: _Said, words: list[str], qualitative: bool) -> set[str]:
     """
     if qualitative:
         return {w for w in words if w in s.plain}
-    return {w for w in words if re.search(rf"(?<!人均){re.escape(w)}[^\d。；;]{{0,12}}\d", s.plain)}
+    return {w for w in words if re.search(rf"(?<!人均)(?<!人均地区){re.escape(w)}[^\d。；;]{{0,12}}\d", s.plain)}
 
 
 def _gain(s: _Said, report: Report, weight: dict[str, float], covered: set[str], near: list[tuple[int, int, int]],

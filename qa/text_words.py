@@ -43,4 +43,5 @@ TEXT_CONTACT = (
 # Problems and plans are stated in section 五.
 TEXT_PROBLEMS = re.compile(r"问题|不足|差距|短板|薄弱|改进|整改|下一步|打算")
 TEXT_ITEM = re.compile(r"([一二三四五六七八九十])是")
-
+# a word that a longer word of another meaning contains: 「出口」 is not said by 「货物进出口总值」
+TEXT_INSIDE: dict[str, tuple[str, ...]] = {"出口": ("进出口",), "进口": ("进出口",)}
