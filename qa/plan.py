@@ -256,6 +256,9 @@ class Planner:
         """A table reading: year pairing, which report, the list/ranking of several, and the coverage rule."""
         query, content, reports = plan.query, plan.content, plan.reports
         assert query is not None
+        if query.op == "rate" and query.denominator in query.measures and not query.over and not query.minus:
+            # 「纠正的占诉讼总数百分之几」 after 「结果被纠正的有几件」: the whole read as the part (5 ÷ 5): not understood
+            return replace(plan, kind="abstain", reason=f"问题的分子和分母读成了同一栏目（{query.denominator.row}），无法据此给出比例")
         year_over_year = query.op in ("growth", "multiple") and not query.pooled or (
             query.op == "difference" and versus_last_year(content))
         if year_over_year and len(query.measures) == 1 and not (query.op == "multiple" and len(reports) == 2):

@@ -452,3 +452,20 @@ def test_a_received_count_the_text_states_otherwise_is_asked_back(assistant):
     assert answer.value is None and answer.abstained and "95" in answer.answer and "17" in answer.answer
     shuyang = assistant.ask("沭阳县政府2025年受理了多少件申请")
     assert shuyang.value == 713 and "749" in shuyang.answer
+
+
+def test_a_share_whose_whole_is_read_as_its_part_gives_no_figure(assistant):
+    """淮安市 2024: 行政诉讼 总计 46, 结果纠正 5. After 「结果被纠正的有几件」, 「纠正的占诉讼总数百分之几」 had carried the
+    column 结果纠正 into the whole too (5 ÷ 5 = 100%): a part divided by itself is no share understood."""
+    first = assistant.ask("淮安市2024年信息公开行政诉讼有多少件？")
+    second = assistant.ask("结果被纠正的有几件？", history=[first])
+    assert second.value == 5, second.answer
+    share = assistant.ask("纠正的占诉讼总数百分之几", history=[first, second])
+    assert share.value != 100 and (share.abstained or round(share.value or 0, 2) == 10.87), share.answer
+
+
+@pytest.mark.parametrize("question", ["沭阳的依申请公开数量是多少", "沭阳收到了几件申请"])
+def test_one_name_for_two_agencies_is_asked_back(assistant, question):
+    """「沭阳」: the place of 沭阳县发展和改革局 and, one character off, of the OCR'd 沐阳县人民政府 (012)."""
+    answer = assistant.ask(question)
+    assert answer.value is None and "沐阳县人民政府2025年" in answer.answer and "沭阳县发展和改革局2023年" in answer.answer
