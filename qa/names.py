@@ -161,5 +161,23 @@ class NameIndex:
             at.setdefault(name, set()).add(i)
         return [(name, sorted(at[name])) for name in sorted(at, key=lambda n: (-len(n), self.order[n]))]
 
+_AGENCY_AFTER = re.compile(r"[市区县]?[\u4e00-\u9fff]{0,5}?(?:局|委|办|厅|部|政府|中心|院)")
 
-__all__ = ["ABBREVIATION_END", "ABBREVIATION_TAILS", "PLACE", "NameIndex", "aliases", "in_order", "near_miss", "short_stem"]
+
+def agency_after(question: str, used: list[str]) -> bool:
+    """Whether an agency is named right after the place names used (「上海市科委」: 科委, not the place's own).
+
+    A place alone (「周口2022年」) names its issuer even for a year the corpus lacks; 「上海市科委」 names another agency.
+    """
+    at = max((question.find(w) + len(w) for w in used if w in question), default=len(question))
+    return bool(_AGENCY_AFTER.match(question, at))
+
+
+def one_char_off(used: list[str], places: dict[str, set[str]]) -> set[str]:
+    """The agencies of a place one character off a place used (「沭阳」 and the OCR'd 沐阳县人民政府's 沐阳)."""
+    return {a for w in used for k, members in places.items()
+            if len(k) == len(w) >= 2 and sum(x != y for x, y in zip(k, w, strict=True)) == 1 for a in members}
+
+
+__all__ = ["ABBREVIATION_END", "ABBREVIATION_TAILS", "PLACE", "NameIndex", "agency_after", "aliases", "in_order", "near_miss",
+           "one_char_off", "short_stem"]

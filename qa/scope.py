@@ -13,21 +13,20 @@ from qa.names import (
     ABBREVIATION_TAILS,
     PLACE,
     NameIndex,
+    agency_after,
     aliases,
     in_order,
     near_miss,
+    one_char_off,
     short_stem,
 )
 
-# Words that shorten agency names in everyday use.
 # A place named in a question: "北京市", "洪泽区". Characters that never occur in a place name keep
 # phrases like 「2023年全区」 or 「多少件市政府规章」 from reading as one.
 _NOT_IN_PLACE = "年了几件多少对通过和全场代表办在的是为与及各本该我其从向将把被共说中里上下新那这哪"
 _NAMED_PLACE = re.compile(
     rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[和与及跟同]))((?:(?![{_NOT_IN_PLACE}])[\u4e00-\u9fff]){{2,3}}(?:省|市|县|区))"
 )
-
-
 _PLURAL = re.compile(r"(?:几|各|每|所有|全部|哪些)(?:家|个)?(?:机关|单位|部门)|的机关|的单位|的部门|连同|包括下属|下面的|下属|所属|及其|"
                      r"[这那]?几份(?:年报|报告)|这些(?:年报|报告)")  # 「上海这几份年报」: every agency of the place
 _SUB_PLACE = re.compile(r"((?:(?![年的和与及比跟同较对是])[\u4e00-\u9fff]){1,3}?(?:区|县|镇|乡|街道))")
@@ -146,12 +145,9 @@ class Catalog:
             candidates = pick(agencies) if agencies else []
         if not agencies:
             weak, weak_used = self._matches(question, near=False, names=self.own_place_map)
-            # 「沭阳」: the place of 沭阳县发改局 and, one character off, of the OCR'd 沐阳县人民政府: both readings
-            other = {a for w in weak_used for k, members in self.own_place_map.items()
-                     if len(k) == len(w) >= 2 and sum(x != y for x, y in zip(k, w, strict=True)) == 1 for a in members}
-            ambiguous = ambiguous or bool(other - weak)
-            weak |= other
-            if weak and self.select(tuple(weak), ()):  # 「周口2022年」: the issuer known, its year perhaps not
+            other = one_char_off(weak_used, self.own_place_map)  # 「沭阳」: 沭阳县发改局's place and 沐阳县人民政府's
+            ambiguous, weak = ambiguous or bool(other - weak), weak | other
+            if weak and (pick(weak) or self.select(tuple(weak), ()) and not agency_after(question, weak_used)):
                 agencies, candidates, used = weak, pick(weak), used + weak_used
             elif not weak and not _PLURAL.search(question):
                 below, below_used = self._matches(question, near=False, names=self.place_map)
@@ -349,17 +345,15 @@ class Catalog:
                                   "", question)
         _, near = self._matches(question, near=True)
         if not exact and not near:
-            for window in self._matches(question, near=False, names=self.own_place_map)[1]:  # 「沭阳」: a place is scope
-                question = question.replace(window, "")
-            for window in self.abbreviated(question)[1]:  # 「普陀区规划资源局」: an abbreviation is a name too
+            # 「沭阳」: a place is scope; 「普陀区规划资源局」: an abbreviation is a name too
+            for window in self._matches(question, near=False, names=self.own_place_map)[1] + self.abbreviated(question)[1]:
                 question = question.replace(window, "")
         for window in near:  # a name one character off (OCR's 沐阳县) keeps its suffix: 「财政拨款」 is no 财政局
             if re.search(r"[局县市区府厅委办州]$", window):
                 question = question.replace(window, "")
         # 「转到2026年」 is a row's words; 「2025年报里」: the year's report
         # 「2023年初」 keeps 年初: a balance at the year's start is not the year's figure
-        question = re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*年初", "年初", question)
-        question = re.sub(r"20\d\d\s*年末(?=结转|结余|滚存)", "年末", question)  # 「2024年末结转和结余」: a budget's row
+        question = re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(年初|年末(?=结转|结余|滚存))", r"\1", question)  # 年末结转: a row
         return re.sub(r"(?<!转到)(?<!转至)(?<!结转到)20\d\d\s*(?:年报告?|年[底末]|年?度?)", "", question)
 
 
