@@ -19,6 +19,8 @@ Grid = list[list[str | None]]
 # Column headers of key columns (a note reference, a line number, a budget subject code): never values.
 _KEY_HEADERS = re.compile(r"^(?:附注[一二三四五六七八九十]*|注释|注|行次|序号|编号|编码|代码|科目编码|科目代码|功能分类科目编码|类|款|项)$")
 _NUMBER = re.compile(r"^[(（]?[-－−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?%?$")
+_UNIT_HEADER = re.compile(r"(?:计量)?单位")
+_UNIT_CELL = re.compile(r"[\u4e00-\u9fffA-Za-z/／·²³]{1,5}")
 _BLANK = frozenset({"", "-", "—", "--", "——", "–", "－", "/", "—-", "／"})
 _UNIT = re.compile(r"(?:金额单位|货币单位|计量单位|单位)(?:均为|为)?\s*[:：]?\s*(?:人民币)?\s*(百\s?万元|千万元|亿元|万元|千元|元|%|万人|人|吨|公顷|万吨|亿千瓦时)")
 _BRACKET_UNIT = re.compile(r"[(（]\s*(?:金额)?(?:单位[:：])?\s*(?:人民币)?(百万元|千万元|亿元|万元|千元)\s*[，,、)）]")
@@ -380,7 +382,7 @@ def _header_rows(grid: Grid) -> int:
 
 
 def _column_kinds(grid: Grid, head: int) -> list[str]:
-    """'value', 'key' or 'label' for each column, from its header and its body cells."""
+    """'value', 'key', 'unit' or 'label' for each column, from its header and its body cells."""
     kinds = []
     for j in range(len(grid[0])):
         headers = [(grid[h][j] or "").strip() for h in range(head)]
@@ -389,6 +391,8 @@ def _column_kinds(grid: Grid, head: int) -> list[str]:
         numbers = [c for c in filled if _is_value(c)]
         if any(_KEY_HEADERS.match(h) for h in headers if h) or any(re.fullmatch(r"0\d+", c) for c in numbers):
             kinds.append("key")
+        elif j > 0 and any(_UNIT_HEADER.fullmatch(h) for h in headers if h) and filled and all(_UNIT_CELL.fullmatch(c) for c in filled):
+            kinds.append("unit")  # 产销量情况分析表's 「单位」 column: each row's unit (台, 万毫升), not its name
         elif j > 0 and numbers and len(numbers) * 2 >= len(filled):
             kinds.append("value")
         elif j > 0 and not filled and head and any(headers) and kinds and kinds[-1] == "value":
@@ -439,6 +443,7 @@ def _read(number: int, table: _Pending, found: AnyTables) -> None:
         _group_facts(number, table, found)
         return
     keys = [j for j, kind in enumerate(kinds) if kind == "key"]
+    unit_at = next((j for j, kind in enumerate(kinds) if kind == "unit"), None)
     columns: list[str] = []
     for labels, values in panels:
         side = (grid[0][labels[0]] or "") if head > 1 and len(panels) > 1 and labels else ""
@@ -461,7 +466,8 @@ def _read(number: int, table: _Pending, found: AnyTables) -> None:
                 if value is None or not label:
                     continue
                 got = True
-                unit = "%" if percent else units[j] or _row_unit(label, table.unit)
+                printed = (row[unit_at] or "").strip() or None if unit_at is not None else None
+                unit = "%" if percent else units[j] or printed or _row_unit(label, table.unit)
                 found.cells.append(TableCell(number, label, paths[j], value, unit, page, quote, section))
             if label and not got and not any(_is_value(row[j]) for j in values):
                 section = label

@@ -26,12 +26,12 @@ from qa.anycells import (
     levels,
     misspelt,
     named,
-    one_measure,
     operand,
     pick,
     row_and_column,
     without_places,
 )
+from qa.anyratio import one_measure_of_several, user_ratio
 from qa.formulas import (
     BOTH,
     CHANGE,
@@ -46,7 +46,6 @@ from qa.formulas import (
     Formula,
     norm_label,
 )
-from qa.parts import SHARE_OF, WITHIN, each_part
 from qa.said import unsaid
 
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|同比|环比"
@@ -83,20 +82,23 @@ def as_of(report: Report, years: tuple[int, ...]) -> Report:
 def answer_any(question: str, content: str, report: Report) -> Answer | None:
     """The answer from the report's tables, or None when the question is not understood in full."""
     if report.kind == RESEARCH:  # 「国元预测比亚迪2025年…」: a forecast is what its columns (2025E) hold
-        content = re.sub(r"预测|预计|预期|估计|预估", " ", content)
+        content = re.sub(r"(?:财务|盈利)?(?:预测|预计|预期|估计|预估)表?|财务报表|(?:后面|后附|附后|最后|末尾)的?", " ", content)  # 「财务预测表」: the forecast page
     if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
         content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", "", content)
     labels = labels_of(report)
     content = STATEMENT_NAMED.sub("", content) if not PARENT.search(content) else content
-    own = _user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
+    own = user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
     formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
     asked = own[1] if own else re.sub(formula.words, " ", content) if formula else content
     columns = set().union(*(levels(c) for t in report.tables for c in t.columns))
     misread = None
     measures, rest = find_measures(asked, labels)
     for word, printed in COLUMN_WORDS.items():  # 「口蹄疫疫苗卖了多少」: the 销售量 column of its row
-        if word in rest and printed in columns:
+        if word in rest and printed in columns and printed not in rest:  # 「库存量」 says its column (not 库存 + 量)
             rest = rest.replace(word, f" {printed} ")
+    printed_units = sorted({u for c in report.table_cells if (u := c.unit) and len(u) > 1 and not u.endswith("元")}, key=len, reverse=True)
+    asked_unit = re.search(rf"(?:多少|几)\s*({'|'.join(map(re.escape, printed_units))})", rest) if printed_units else None
+    rest = rest.replace(asked_unit.group(0), " ") if asked_unit else rest  # 「销量是多少万毫升」: the unit its row prints
     left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     if (not measures or not all(word in columns for word in left)) and formula is None:
         fixed, misread = misspelt(asked, labels)  # 「在建工成」: one character a homophone of a printed label's
@@ -151,50 +153,23 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
             return _noted(changed, misread)
         if len(measures) > 1 and not BOTH.search(content) and not re.search(r"[和、及与]", content):
             return None
-        picks = [pick(m, labels, report, prior, parent, hint) for m in measures]
+        heads = [w for w in hint if w in columns]  # 「口蹄疫疫苗生产量和销售量各是多少」: one row, two columns
+        if len(measures) == 1 and len(heads) > 1 and (BOTH.search(content) or re.search(r"[和、及与]", content)):
+            picks = [pick(measures[0], labels, report, prior, parent, (*(w for w in hint if w not in heads), h)) for h in heads]
+        else:
+            picks = [pick(m, labels, report, prior, parent, hint) for m in measures]
     except Unclear as unclear:
         return _unclear_answer(question, report, unclear)
     if any(p is None for p in picks) or any(w not in p.table.title for p in picks if p is not None for w in titled):
         return None
     unit = _ASKED_UNIT.search(question)
+    if asked_unit and any(p.cell.unit != asked_unit.group(1) for p in picks if p is not None):
+        return None  # 「多少万毫升」 answered in 万头份: not the thing asked
     if unit and any(p.cell.unit and not p.cell.unit.endswith(unit.group(1)) for p in picks if p is not None):
         return None  # 「…分别多少元」 answered with 城镇 1,654,272 人 (户籍人口's row): not the thing asked
-    if len({p.cell.unit for p in picks if p is not None}) > 1 and _one_measure_of_several(content, report):
+    if len({p.cell.unit for p in picks if p is not None}) > 1 and one_measure_of_several(content, report):
         return None  # one measure of two things (「城镇、农村…人均可支配收入各多少」) in two units (人, 元): one misread
     return _noted(_values_answer(question, report, [p for p in picks if p is not None], prior), misread)
-
-
-_DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
-_BRACKETED = re.compile(r"[（(](?:即|就是)?(?P<a>[\u4e00-\u9fff]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff]{2,30}?)[)）]")
-_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=\s*(?:是|为|有|多少|[（(？?，,]|$))")
-
-
-def _one_measure_of_several(content: str, report: Report) -> bool:
-    """「城镇、农村常住居民人均可支配收入各多少」: the things asked share their measure (not 「每股收益和ROE」)."""
-    parts = [re.sub(r"(?:是|有)?(?:多少|几).*$", "", p) for p in each_part(content, report.text)]
-    if len(parts) < 2:
-        return False
-    shared = 0
-    while shared < min(map(len, parts)) and len({p[len(p) - shared - 1] for p in parts}) == 1:
-        shared += 1
-    return shared >= 2
-
-
-def _user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
-    """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
-    # 「成本收入比（业务及管理费/营业收入）」, 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
-    for pattern in (_BRACKETED, _DIVIDE, WITHIN, SHARE_OF):
-        m = pattern.search(content)
-        if m is None:
-            continue
-        a, b = one_measure(m.group("a"), labels), one_measure(m.group("b"), labels)
-        if a is None or b is None:
-            continue
-        rest = content[: m.start()] + " " + content[m.end():]
-        rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
-        named = next((f for f in FORMULAS if re.search(f.words, content)), None)  # 「现金比率（…）」: a ratio, no %
-        return Formula(f"{a} ÷ {b}", "", ((a, 1),), b, percent=named.percent if named else True), rest
-    return None
 
 
 def _noted(answer: Answer | None, misread: tuple[str, str] | None) -> Answer | None:

@@ -14,6 +14,7 @@ from qa.answer import Answer, Citation
 from qa.formulas import FUNCTION
 from qa.operations import asks_sum, detect
 from qa.vocabulary import (
+    PLAN_BUDGET_KIND,
     PLAN_COUNT_NOUN,
     PLAN_COUNT_UNIT,
     PLAN_DIFF_PARTS,
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 SHARE_OF = re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:占|与|和|跟)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)的?(?:比重|比例|百分比|百分之几|比值|占比)")
 WITHIN = re.compile(r"(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?:里面|里头|当中|之中|里|中)[，,]?的?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)"
                      r"(?:所占的?|占了?)(?:多大|多少)?的?(?:比重|比例|百分比|百分之几|比值|占比)?")
+
+# 「事业运行决算是全年预算的百分之多少」, 「…支出完成全年预算的比例」: a budget item's spending over its budget
+COMPLETED = re.compile(rf"(?P<a>[\u4e00-\u9fff“”\"]{{2,30}}?)(?:是|完成了?|达到了?)(?P<b>{PLAN_BUDGET_KIND.pattern})的?"
+                       r"(?:百分之多少|百分之几|多少比例|比例|百分比|多少)")
 
 
 def prose_parts(text: Plan, content: str) -> Plan:
@@ -170,6 +175,9 @@ def parallel(short: str, long: str) -> str:
     """
     lead = _YEAR_FIRST.match(short)
     prefix = lead.group(1) if lead else ""
+    item = re.fullmatch(rf"的?([\u4e00-\u9fff（）()]{{2,}}?)(?:(?:19|20)\d\d\s*年)?({PLAN_BUDGET_KIND.pattern})", _YEAR_FIRST.sub("", long))
+    if item and PLAN_BUDGET_KIND.fullmatch(short[len(prefix):]):
+        return prefix + item.group(1) + short[len(prefix):]  # 「信息化建设预算比执行数多」: 信息化建设的执行数
     own = short[len(prefix):]
     name = _YEAR_FIRST.sub("", long)
     if not 2 <= len(own) <= 4 or len(name) - len(own) < 2 or own in name:
@@ -202,7 +210,8 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
 
     Never a name the report prints whole: 「城乡社区规划与管理（项）」 is one budget item, not 城乡社区规划 and 管理.
     """
-    for pattern in (WITHIN, SHARE_OF):
+    content = re.sub(r"[（(][类款项][)）]", "", content)  # 「事业运行（项）」: the item, its level said
+    for pattern in (WITHIN, SHARE_OF, COMPLETED):
         m = pattern.search(content)
         joined = m is not None and pattern is SHARE_OF and content[m.end("a") : m.start("b")] in ("与", "和", "跟")
         if m is not None and joined and printed and content[max(m.start("a"), m.end("a") - 3) : m.start("b") + 2] in printed:
@@ -210,6 +219,7 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
         if m is not None and re.search(r"比重|比例|百分之|百分比|占比|占(?:了)?(?:多少|几)", content):
             a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))
             if len(a) >= 2 and len(b) >= 2:
+                b = parallel(b, a) if PLAN_BUDGET_KIND.fullmatch(b) else b  # 「事业运行决算是全年预算的」: its 全年预算
                 return (f"{a}是多少", f"{b}是多少")
     return ()
 

@@ -33,6 +33,7 @@ from qa.vocabulary import (
     FUNCTION_WORDS,
     METHOD_NOTE,
     PLAN_ALL_YEARS,
+    PLAN_ASKS_KIND,
     PLAN_CHANGE as _CHANGE,
     PLAN_COMPARE as _COMPARE,
     PLAN_ENDS,
@@ -292,6 +293,8 @@ class Planner:
         period = unmodelled_period(content)
         if period and period not in rest:
             rest = (period, *rest)
+        if query.op == "value" and (kind := PLAN_ASKS_KIND.search(content)):
+            rest = (kind.group(0), *rest)
         if rest:
             return replace(plan, kind="partial", unexplained=rest, otherwise=None,
                            text_ids=[r.id for r in reports] if text.text_ids is not None else None)

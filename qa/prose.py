@@ -247,7 +247,7 @@ class ProseReader:
         """Whether each part's own words name one figure in its report, not several (each item's 全年预算)."""
         for answer, own in zip(answers, words, strict=True):
             report = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
-            mine = [w for w in own - shared if len(w) >= 2 and not w.isdigit()]
+            mine = [w for w in own if len(w) >= 2 and not w.isdigit()]  # 「事业运行全年预算」: the item named too
             if report is not None and len(figures_said(report, mine, answer.question)) > 1:
                 return False
         return True

@@ -24,6 +24,7 @@ from qa.text_words import (
     TEXT_CONTACT as _CONTACT,
     TEXT_DESCRIPTIVE as _DESCRIPTIVE,
     TEXT_ITEM as _ITEM,
+    TEXT_NEGATED,
     TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
     TEXT_ORGANISATION,
     TEXT_PROBLEMS as _PROBLEMS,
@@ -144,7 +145,7 @@ def _number_answer(question: str, best: Sentence, report: Report, words: list[st
     # a budget item's figure is quoted with the item it is of (「9、城乡社区支出(类)…(项)。… 年初预算为 3110.14 万元」),
     # and is the item's: a question that names no item (「决算支出比全年预算少多少」) asks the department's, not this
     item = re.search(r"([\u4e00-\u9fff]{2,20})\s*[(（]\d*项[)）]", best.context) if ITEM_START.match(best.context) else None
-    if item and not any(w in question for w in cut(item.group(1)) if len(w) >= 2):
+    if item and not all(w in question for w in cut(re.sub(r"支出$", "", item.group(1))) if len(w) >= 2):  # 行政运行 is no 行政单位离退休
         return None
     quote = f"{best.context} … {best.text}" if item else best.text
     citation = Citation(best.report_id, report.title, report.section_at(best.start), quote, best.start, best.end, report.page_at(best.start))
@@ -291,6 +292,8 @@ def extract_answer(
     # 「黔东南2016年地区生产总值」: a measure named with no question word asks its figure, like 「…是多少」
     bare = not re.search(r"多少|几|什么|啥|哪|谁|怎|如何|为何|为什么|吗|呢|是否|有没有|[？?]", question)
     wants_number = (bool(_NUMBER_QUESTION.search(question)) or bare) and not _DESCRIPTIVE.search(question)
+    if wants_number and TEXT_NEGATED.search(question):
+        return None
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
         scored = [c for c in scored if figure(c[2], words, question, avoid) is not None] or scored

@@ -170,6 +170,10 @@ READ_OP_WORDS = re.compile(
 # qa/plan.py
 PLAN_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
 PLAN_RELATIVE_YEARS = re.compile(r"今年|去年|这一年|那一年")
+# what a budget item's sentence gives figures of (「2025年当年预算执行数为60.41万元,2026年预算安排227.88万元」)
+PLAN_BUDGET_KIND = re.compile(r"(?:年初|全年|当年)?(?:预算(?:执行数|安排数?|数)?|执行数|(?:支出)?决算数?)")
+# 「最后判的什么结果」, 「是哪种方式」: a kind asked, which no one count is (the table's figure answers 多少, not 什么)
+PLAN_ASKS_KIND = re.compile(r"(?:什么|啥|哪种|哪一种|哪类|哪一类)[\u4e00-\u9fff]{0,4}")
 PLAN_POINTS = re.compile(r"百分点|几个点|多少个点|多少点")
 # The comparison clause of a change in points (「2024年比2023年提高了几个百分点」), removed to read the rate itself.
 PLAN_CHANGE = re.compile(r"(?:(?<!占)比|较|从|到|相比)[^，,。？?]{0,12}?(?:提高|降低|下降|上升|增加|减少|变化|变动|高|低|降|升|多|少)了?"

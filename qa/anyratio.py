@@ -1,0 +1,50 @@
+"""The user's own division (「（业务及管理费/营业收入）」, 「用A除以B」, 「A占B的比例」) and several things asked of one measure.
+
+Each side of a division must be one printed row of the report's tables (or its everyday name) for the division to
+be read; `qa.anyreport` computes it with the cells picked for each side.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus import Report
+from corpus.anytables import TableCell
+from qa.anycells import one_measure
+from qa.formulas import FORMULAS, Formula
+from qa.parts import SHARE_OF, WITHIN, each_part
+
+_DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
+_BRACKETED = re.compile(r"[（(](?:即|就是)?(?P<a>[\u4e00-\u9fff]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff]{2,30}?)[)）]")
+_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=\s*(?:是|为|有|多少|[（(？?，,]|$))")
+
+
+def one_measure_of_several(content: str, report: Report) -> bool:
+    """「城镇、农村常住居民人均可支配收入各多少」: the things asked share their measure (not 「每股收益和ROE」)."""
+    parts = [re.sub(r"(?:是|有)?(?:多少|几).*$", "", p) for p in each_part(content, report.text)]
+    if len(parts) < 2:
+        return False
+    shared = 0
+    while shared < min(map(len, parts)) and len({p[len(p) - shared - 1] for p in parts}) == 1:
+        shared += 1
+    return shared >= 2
+
+
+def user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
+    """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
+    # 「成本收入比（业务及管理费/营业收入）」, 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
+    for pattern in (_BRACKETED, _DIVIDE, WITHIN, SHARE_OF):
+        m = pattern.search(content)
+        if m is None:
+            continue
+        a, b = one_measure(m.group("a"), labels), one_measure(m.group("b"), labels)
+        if a is None or b is None:
+            continue
+        rest = content[: m.start()] + ("（" if pattern is _BRACKETED else " ") + content[m.end():]  # 「存贷比（…）」: named
+        rest = _NAMED.sub(" ", rest, count=1)  # the name the user gives their division (「成本收入比」)
+        named = next((f for f in FORMULAS if re.search(f.words, content)), None)  # 「现金比率（…）」: a ratio, no %
+        return Formula(f"{a} ÷ {b}", "", ((a, 1),), b, percent=named.percent if named else True), rest
+    return None
+
+
+__all__ = ["one_measure_of_several", "user_ratio"]
