@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from corpus.about import DISCLOSURE, RESEARCH
 from qa.answer import Scope
 from qa.formulas import prose_ratio
-from qa.parts import across_parts, diff_parts, each_part, gap_parts, ratio_parts, share_parts
+from qa.parts import across_parts, completed_parts, diff_parts, each_part, gap_parts, ratio_parts, share_parts
 from qa.scope import Catalog, each_with_its_year, in_asked_order
 from qa.table_route import label
 
@@ -95,6 +95,8 @@ def other_kind_plan(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], yea
     elif share := share_parts(plan.content, re.sub(r"\s", "", report.text)):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, share, strict=True)), combine="share")
+    elif done := completed_parts(plan.content):  # 「事业运行（项）决算是全年预算的百分之多少」: a printed rate first
+        text = replace(text, otherwise=replace(text, parts=done, combine="share"))
     return replace(text, kind="any", otherwise=text)
 
 

@@ -63,6 +63,9 @@ def prose_parts(text: Plan, content: str) -> Plan:
         if len(whole) < len(part):
             whole = shared_tail(whole, part, text.reports[0].text) or whole
         return replace(text, parts=(f"{part}是多少", f"{whole}是多少"), combine="share")
+    if len(text.reports) == 1 and (done := completed_parts(content)):
+        # the sentence may print the rate itself (「完成年初预算的98.20%」): read first, the two figures divided otherwise
+        return replace(text, otherwise=replace(text, parts=done, combine="share"))
     asked = detect(content, 0, 1)
     if asked.op == "average" and asked.per and len(text.reports) == 1:
         return replace(text, per=asked.per)  # 「网站平均每月发多少条信息」: the year's figure, divided
@@ -111,7 +114,7 @@ def diff_parts(content: str, printed: str) -> tuple[str, ...]:
     if diff is None or PLAN_NOT_A_THING.match(diff.group("b")):
         return ()
     tail = f"{diff.group('q')}{diff.group('u') or ''}"
-    a, b = diff.group("a"), diff.group("b")
+    a, b = diff.group("a").removeprefix("的"), diff.group("b").removeprefix("的")  # 「司法局的信息化建设预算」: scope gone
     if len(b) < len(a):
         b = shared_tail(b, a, printed) or parallel(b, a)
     return (f"{a}{tail}", f"{b}{tail}")
@@ -210,8 +213,8 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
 
     Never a name the report prints whole: 「城乡社区规划与管理（项）」 is one budget item, not 城乡社区规划 and 管理.
     """
-    content = re.sub(r"[（(][类款项][)）]", "", content)  # 「事业运行（项）」: the item, its level said
-    for pattern in (WITHIN, SHARE_OF, COMPLETED):
+    content = re.sub(r"[“”「」\"]", "", content)  # 「“其他处理”里面…占多大比例」: a name quoted is the name
+    for pattern in (WITHIN, SHARE_OF):
         m = pattern.search(content)
         joined = m is not None and pattern is SHARE_OF and content[m.end("a") : m.start("b")] in ("与", "和", "跟")
         if m is not None and joined and printed and content[max(m.start("a"), m.end("a") - 3) : m.start("b") + 2] in printed:
@@ -219,9 +222,22 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
         if m is not None and re.search(r"比重|比例|百分之|百分比|占比|占(?:了)?(?:多少|几)", content):
             a, b = (re.sub(r"^的|的$", "", m.group(x)) for x in ("a", "b"))
             if len(a) >= 2 and len(b) >= 2:
-                b = parallel(b, a) if PLAN_BUDGET_KIND.fullmatch(b) else b  # 「事业运行决算是全年预算的」: its 全年预算
                 return (f"{a}是多少", f"{b}是多少")
     return ()
+
+
+def completed_parts(content: str) -> tuple[str, ...]:
+    """「事业运行（项）决算是全年预算的百分之多少」: a budget item's spending and its budget, each from its paragraph.
+
+    The budget is the item's own (事业运行全年预算), never the department's; () where no item is named before it.
+    """
+    content = re.sub(r"[（(][类款项][)）]|[“”「」\"]", "", content)  # 「事业运行（项）」, 「“事业运行”」: the item
+    m = COMPLETED.search(content)
+    if m is None:
+        return ()
+    a, b = m.group("a").removeprefix("的"), m.group("b")
+    whole = parallel(b, a)
+    return (f"{a}是多少", f"{whole}是多少") if whole != b else ()
 
 
 def gap_parts(content: str, printed: str = "") -> tuple[str, ...]:
@@ -284,5 +300,5 @@ def shared_tail(short: str, long: str, printed: str) -> str | None:
     return None
 
 
-__all__ = ["SHARE_OF", "WITHIN", "across_parts", "diff_parts", "each_part", "gap_parts", "named_parts", "parallel", "part_of_stated_whole", "prose_parts",
+__all__ = ["SHARE_OF", "WITHIN", "across_parts", "completed_parts", "diff_parts", "each_part", "gap_parts", "named_parts", "parallel", "part_of_stated_whole", "prose_parts",
            "ratio_parts", "share_parts", "shared_tail"]

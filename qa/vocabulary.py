@@ -171,7 +171,7 @@ READ_OP_WORDS = re.compile(
 PLAN_COMPARE = re.compile(r"比|相比|对比|哪(?:个|家|一年)|谁|合计|一共|总共|加起来|增加|减少|增长|下降|变化|趋势|各|分别|逐年|历年")
 PLAN_RELATIVE_YEARS = re.compile(r"今年|去年|这一年|那一年")
 # what a budget item's sentence gives figures of (「2025年当年预算执行数为60.41万元,2026年预算安排227.88万元」)
-PLAN_BUDGET_KIND = re.compile(r"(?:年初|全年|当年)?(?:预算(?:执行数|安排数?|数)?|执行数|(?:支出)?决算数?)")
+PLAN_BUDGET_KIND = re.compile(r"(?:年初|全年|当年)?(?:预算(?:执行数|安排数?|数)?|执行数|(?:支出)?决算数?|支出)")
 # 「最后判的什么结果」, 「是哪种方式」: a kind asked, which no one count is (the table's figure answers 多少, not 什么)
 PLAN_ASKS_KIND = re.compile(r"(?:什么|啥|哪种|哪一种|哪类|哪一类)[\u4e00-\u9fff]{0,4}")
 PLAN_POINTS = re.compile(r"百分点|几个点|多少个点|多少点")

@@ -1,0 +1,135 @@
+"""Cells whose unit is a column of their own, budget items' paragraphs as two figures, and questions no figure answers.
+
+Real reports (tests/fixtures/any/, the bundled disclosure txt, ../shared/reports/ where a fixture lacks the page);
+every expected figure was read off the printed page and, where divided or subtracted, computed by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus import Report, Settings
+from corpus.reader import read_report
+from index import FakeEmbeddings
+from qa.anyreport import answer_any, as_of
+from qa.parts import completed_parts, diff_parts
+from qa.shortnames import abbreviations
+
+ROOT = Path(__file__).resolve().parents[1]
+ANY = ROOT / "tests" / "fixtures" / "any"
+TXT = ROOT / "corpus" / "reports" / "txt"
+SHARED = ROOT.parent / "shared" / "reports"
+
+
+@pytest.fixture(scope="module")
+def sifang() -> Report:
+    return read_report(ANY / "sifang_tech_2019_annual_report.pdf")
+
+
+def test_a_unit_column_is_each_rows_unit_not_its_name(sifang: Report) -> None:
+    """四方科技 2019 p12 (2)产销量情况分析表: 「冷冻设备 台 482 504 25 -2.23 1.41 -46.81」 — 台 is the unit, 冷冻设备 the row."""
+    [table] = [t for t in sifang.tables if t.title == "产销量情况分析表"]
+    cells = {(c.row, c.col): (c.value, c.unit) for c in sifang.table_cells if c.table == table.number}
+    assert cells[("冷冻设备", "生产量")] == (482, "台")
+    assert cells[("罐式集装箱", "销售量")] == (6942, "台")
+    assert cells[("罐式集装箱", "库存量")] == (2712, "台")
+    assert cells[("冷冻设备", "库存量比上年增减（%）")] == (-46.81, "%")
+    assert not any(row == "台" for row, _ in cells)
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("冷冻设备和罐式集装箱各卖了多少台", [504, 6942]),  # two rows, the 销售量 column of each
+    ("冷冻设备生产量和销售量分别多少台", [482, 504]),  # one row, two columns
+    ("罐式集装箱库存量是多少", [2712]),  # 「库存量」 says its column whole (not 库存 + a stray 量)
+])
+def test_a_product_asked_by_its_row_and_the_columns_named(sifang: Report, content: str, expected: list[float]) -> None:
+    answer = answer_any("q", content, sifang)
+    assert answer is not None and not answer.abstained, content
+    assert len(answer.citations) == len(expected) and all(c.cell and c.cell["table"] == "产销量情况分析表" for c in answer.citations)
+    shown = answer.answer.replace(",", "")
+    assert all(f"{v:g} 台" in shown for v in expected), answer.answer
+
+
+def test_a_label_shortened_after_its_qualifier_is_still_that_label() -> None:
+    """平安银行 2024 关键指标: 「发放贷款和垫款本金总额」 and 「吸收存款本金」 (and its 合计 row, the same measure)."""
+    labels = ["发放贷款和垫款本金总额", "发放贷款和垫款本金", "吸收存款本金", "吸收存款本金合计", "本金或利息逾期90天以上贷款"]
+    assert abbreviations("贷款本金总额", labels)["贷款本金总额"] == ("发放贷款和垫款本金总额",)
+    assert abbreviations("存款本金", labels)["存款本金"] == ("吸收存款本金",)
+
+
+def test_a_budget_items_spending_is_divided_by_its_own_budget_never_the_departments() -> None:
+    assert completed_parts("事业运行（项）决算是全年预算的百分之多少") == ("事业运行决算是多少", "事业运行全年预算是多少")
+    assert completed_parts("“事业运行”支出完成全年预算的比例是多少") == ("事业运行支出是多少", "事业运行全年预算是多少")
+    assert completed_parts("支出完成全年预算的比例是多少") == ()  # no item named: the department's rate, as printed
+    assert diff_parts("的信息化建设预算比执行数多了多少万元", "") == ("信息化建设预算多少万元", "信息化建设执行数多少万元")
+
+
+@pytest.fixture(scope="module")
+def social_work(tmp_path_factory: pytest.TempPathFactory):
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("social_work")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    shutil.copy(ANY / "shanghai_putuo_social_work_dept_2024_final_accounts.pdf", corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
+                                      embeddings=FakeEmbeddings(), progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+def test_an_items_completion_is_its_decided_spending_over_its_budget(social_work) -> None:
+    """p18: 「2、一般公共服务支出(类)社会工作事务(款)事业运行(项)。… 全年预算为 17.68 万元,支出决算为 11.31 万元」:
+    11.31 ÷ 17.68 = 63.97% (the paragraph prints no rate); 行政运行's paragraph prints its own 98.69%, which is read."""
+    answer = social_work.ask("普陀社工部事业运行（项）2024年决算是全年预算的百分之多少")
+    assert (answer.value, answer.unit) == (63.97, "%") and answer.formula == "11.31 ÷ 17.68 × 100% = 63.97%", answer.answer
+    answer = social_work.ask("普陀区社会工作部行政运行支出2024年完成全年预算的百分之多少？")
+    assert (answer.value, answer.unit) == (98.69, "%"), answer.answer
+
+
+@pytest.fixture(scope="module")
+def disclosure(tmp_path_factory: pytest.TempPathFactory):
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("disclosure")
+    corpus = tmp / "corpus"
+    (corpus / "txt").mkdir(parents=True)
+    for name in ("000_shanghai_justice_bureau_2020.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
+                 "013_shanghai_stcsm_kewei_2024.txt"):
+        shutil.copy(TXT / name, corpus / "txt")
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
+                                      embeddings=FakeEmbeddings(), progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+def test_the_rest_of_a_whole_is_no_one_sentences_figure(disclosure) -> None:
+    """上海市司法局 2020: 「当面申请 6 件,网络申请 96 件,信函申请 16 件」 — 「不是走网络的」 is not the 96 beside 网络."""
+    answer = disclosure.ask("上海司法局2020年不是走网络的申请有多少件")
+    assert answer.value != 96 and "96件" not in answer.answer.split("（")[0], answer.answer
+
+
+def test_a_figure_counted_in_another_unit_than_the_whole_named_is_not_a_part_of_it(disclosure) -> None:
+    """平潭 2024: 218 件 applications by applicant only; 「网上调查51期」 counts surveys, not applications."""
+    answer = disclosure.ask("平潭24年那218件申请里有多少是网上提交的")
+    assert answer.value is None and "51" not in answer.answer, answer.answer
+
+
+def test_a_kind_asked_is_answered_by_no_count(disclosure) -> None:
+    """上海市科委 2024: no 行政诉讼 at all (0); 「那起…判的什么结果」 asks a kind, which the count 0 件 is not."""
+    answer = disclosure.ask("市科委24年那起信息公开行政诉讼最后判的什么结果")
+    assert answer.value is None and "什么结果" in answer.answer, answer.answer
+
+
+def test_the_forecast_page_named_by_its_printed_name() -> None:
+    """国元证券 BYD p37 「财务预测表」 (its heading printed over an English one, unreadable): 研发费用 39,574.95 ÷ 营业收入
+    602,315.35 (2023, 百万元) = 6.57%."""
+    report = SHARED / "other" / "guoyuan_securities_byd_2024_initiation_report.pdf"
+    if not report.is_file():
+        pytest.skip("../shared/reports is not beside this checkout")
+    byd = as_of(read_report(report), (2023,))
+    answer = answer_any("根据国元的财务预测表，比亚迪2023年研发费用率是多少", "根据的财务预测表，研发费用率是多少", byd)
+    assert answer is not None and answer.unit == "%" and round(answer.value or 0, 2) == 6.57, answer
