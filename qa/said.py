@@ -19,7 +19,7 @@ from qa.answer import Answer, abstain
 from qa.anycells import without_places
 from qa.formulas import CHANGE, FUNCTION, GROWTH
 from qa.text_route import of_year
-from qa.text_words import TEXT_INSIDE
+from qa.text_words import inside_only
 from qa.vocabulary import TEXT_CHANGE_VERB, TEXT_COMPARISON, TEXT_SPAN
 
 if TYPE_CHECKING:
@@ -119,9 +119,8 @@ def said_in(term: str, quoted: str) -> bool:
     A piece naming the issuer's area (全市, 全州, 地区) may be left out; a word only inside a longer word of another
     meaning is not said (「出口」 in 「进出口总值」).
     """
-    for short, longer in TEXT_INSIDE.items():
-        if term.endswith(short) and not any(w in term for w in longer) and short not in re.sub("|".join(longer), "", quoted):
-            return False
+    if inside_only(term, quoted):
+        return False
     if term in quoted:
         return True
     if "全体" in term:  # 「全体居民」: said as 全市居民 or 全州居民, never by 城镇居民 (a part of them)

@@ -17,7 +17,12 @@ from langchain_core.documents import Document
 
 from corpus import Report
 from qa.clause import STOP as _STOP, Sentence
-from qa.text_words import TEXT_CLAUSE as _CLAUSE, TEXT_HEADING as _HEADING, TEXT_SENTENCE as _SENTENCE
+from qa.text_words import (
+    TEXT_CLAUSE as _CLAUSE,
+    TEXT_HEADING as _HEADING,
+    TEXT_INSIDE,
+    TEXT_SENTENCE as _SENTENCE,
+)
 from qa.vocabulary import TEXT_WORDS
 
 GENERIC_WORDS = {
@@ -117,6 +122,10 @@ def sentences_of(doc: Document, report: Report) -> list[Sentence]:
     text = report.text[start:end]
     out = []
     items = _items(report) if report.kind in ("部门决算", "部门预算") else []
+    # the sentence before's words up to its first figure: what a 「其中:」 sentence's parts are of (the passage's first
+    # sentence too: its sentence before may end the passage before)
+    before = re.split(r"[。；;\n]", report.text[max(0, start - 160) : start].rstrip().rstrip("。；;"))[-1]
+    subject = re.split(r"\d", before, maxsplit=1)[0]
     for m in _SENTENCE.finditer(text):
         # a budget's numbered item (「9、城乡社区支出(类)…(项)。」), read over the whole report: what its later
         # sentences' figures are of
@@ -126,6 +135,10 @@ def sentences_of(doc: Document, report: Report) -> list[Sentence]:
         lead = m.group()[: m.group().find(":") + 1] if len(clauses) > 1 and ":" in clauses[0].group() else ""
         if item and _ITEM_FIGURES.match(m.group()):  # 「年初预算为 3110.14 万元,支出决算为…」: the item's figures
             lead = lead or item
+        if re.fullmatch(r"\s*(?:其中[:：,，]\s*)?", lead) and re.match(r"\s*其中[:：,，]", m.group()) and any(
+                short in m.group() and any(w in subject for w in longer) for short, longer in TEXT_INSIDE.items()):
+            lead = subject + lead  # 「外贸进出口总额…。其中:出口2395万美元」: 出口 of the whole before (外贸进出口), 外贸出口
+        subject = re.split(r"\d", m.group().strip(), maxsplit=1)[0]
         previous = ""
         for c in clauses:
             body = c.group().strip()
@@ -143,14 +156,16 @@ def recut(words: list[str], texts: list[str]) -> list[str]:
 
     jieba keeps 「城镇居民」 one word; a bulletin prints 「城镇常住居民」. Each piece must be two characters or more
     and two or three characters must stand between them in one text (「常住」, 「各项」) — not one, which is more
-    often a word of its own (「外贸进出口」 is no 外贸出口).
+    often a word of its own (「外贸进出口」 is no 外贸出口) — or the first piece names a whole whose parts a 「其中:」
+    lists right after it (「外贸进出口总额…。其中:出口2395万美元」 is 外贸出口).
     """
     out: list[str] = []
     for word in words:
         pieces = None
         if len(word) >= 4 and not any(word in t for t in texts):
             for at in range(2, len(word) - 1):
-                near = re.compile(re.escape(word[:at]) + r"[\u4e00-\u9fff]{2,3}" + re.escape(word[at:]))
+                near = re.compile(re.escape(word[:at]) + r"(?:[\u4e00-\u9fff]{2,3}|[^。；;]{0,40}[。；;]?\s*其中[:：,，]\s*)"
+                                  + re.escape(word[at:]))  # 「外贸进出口总额…。其中:出口」: 外贸出口 is a part of the whole
                 if any(near.search(t) for t in texts):
                     pieces = [word[:at], word[at:]]
                     break

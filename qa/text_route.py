@@ -28,6 +28,7 @@ from qa.text_words import (
     TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
     TEXT_ORGANISATION,
     TEXT_PROBLEMS as _PROBLEMS,
+    inside_only,
 )
 
 
@@ -147,7 +148,8 @@ def _number_answer(question: str, best: Sentence, report: Report, words: list[st
     item = re.search(r"([\u4e00-\u9fff]{2,20})\s*[(（]\d*项[)）]", best.context) if ITEM_START.match(best.context) else None
     if item and not all(w in question for w in cut(re.sub(r"支出$", "", item.group(1))) if len(w) >= 2):  # 行政运行 is no 行政单位离退休
         return None
-    quote = f"{best.context} … {best.text}" if item else best.text
+    of_whole = best.context and re.match(r"\s*其中[:：,，]", best.text) and not best.text.startswith(best.context)
+    quote = f"{best.context} … {best.text}" if item or of_whole else best.text  # 「其中:出口…」: the whole it is of
     citation = Citation(best.report_id, report.title, report.section_at(best.start), quote, best.start, best.end, report.page_at(best.start))
     return Answer(
         question=question,
@@ -296,6 +298,8 @@ def extract_answer(
         return None
     scored = [(_score(s.scored, weights), -rank, s) for rank, s in candidates]
     if wants_number:
+        # 「外贸出口」 is not said by 「外贸进出口总额…」: a sentence that has the word only inside another is no candidate
+        scored = [c for c in scored if not any(inside_only(w, c[2].scored) for w in words)]
         scored = [c for c in scored if figure(c[2], words, question, avoid) is not None] or scored
         if not _SUPERLATIVE.search(question):  # 「不良贷款余额最高的区域为西部地区,不良贷款余额 156.83亿元」: a part's
             scored = [c for c in scored if not _SUPERLATIVE.search(c[2].text)]  # figure, not the whole's

@@ -48,3 +48,9 @@ TEXT_PROBLEMS = re.compile(r"问题|不足|差距|短板|薄弱|改进|整改|�
 TEXT_ITEM = re.compile(r"([一二三四五六七八九十])是")
 # a word that a longer word of another meaning contains: 「出口」 is not said by 「货物进出口总值」
 TEXT_INSIDE: dict[str, tuple[str, ...]] = {"出口": ("进出口",), "进口": ("进出口",)}
+
+
+def inside_only(term: str, text: str) -> bool:
+    """Whether the text says the term's last word only inside a longer word of another meaning (「出口」 in 「进出口」)."""
+    return any(term.endswith(short) and not any(w in term for w in longer) and short in text
+               and short not in re.sub("|".join(longer), "", text) for short, longer in TEXT_INSIDE.items())
