@@ -147,9 +147,7 @@ class Understander:
             return Understood(None)  # 「由企业提起的复议」: the 复议诉讼 table has no applicant columns
         if PROSE_ONLY.search(content) and not _OPEN_RATE.search(content) and not _CORRECTION.search(content):
             return Understood(None)
-        if EXPLAIN.search(content) and operation.op == "value":
-            return Understood(None)
-        if _ABOUT_PROSE.search(content) and operation.op in ("value", "rate"):
+        if EXPLAIN.search(content) and operation.op == "value" or _ABOUT_PROSE.search(content) and operation.op in ("value", "rate"):
             return Understood(None)  # 「总体情况里说受理了多少件」: what the text says, which may differ from the table
         counting = operation.op == "count" and bool(measures)  # 「有几家上年结转的申请是0」: reports counted
         if _PROSE_UNIT.search(content) and not counting and not any(m.table == "主动公开" and m.row == "行政事业性收费" for m in measures):
@@ -165,6 +163,8 @@ class Understander:
         after = _named_after(content, terms) if operation.op == "rate" and not named_rate else 0
         if after and (len(measures) > after or previous is not None):
             measures, denominators = measures[:-after], measures[-after:][:1]  # 「…占办理总数的百分之几」
+            whole, d = content[content.rfind("占") + 1 :] if "占" in content else "", denominators[0]  # 「纠正的占诉讼总数」
+            denominators = [Measure(d.table, d.row, None)] if whole and d.col and not col_words(whole, d.table, d.row) else denominators
         if not measures and previous is not None and previous.measures and not (named_rate and review is None):
             measures, via = self._inherit(content, history), "inherited"
         rest = "" if named_rate else self._unexplained(content, terms, operation, measures)

@@ -98,7 +98,7 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     corpus = tmp / "corpus"
     (corpus / "txt").mkdir(parents=True)
     for name in ("000_shanghai_justice_bureau_2020.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
-                 "013_shanghai_stcsm_kewei_2024.txt"):
+                 "013_shanghai_stcsm_kewei_2024.txt", "011_huaian_city_gov_2024.txt"):
         shutil.copy(TXT / name, corpus / "txt")
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
@@ -122,6 +122,17 @@ def test_a_kind_asked_is_answered_by_no_count(disclosure) -> None:
     """上海市科委 2024: no 行政诉讼 at all (0); 「那起…判的什么结果」 asks a kind, which the count 0 件 is not."""
     answer = disclosure.ask("市科委24年那起信息公开行政诉讼最后判的什么结果")
     assert answer.value is None and "什么结果" in answer.answer, answer.answer
+
+
+def test_a_share_of_the_row_named_before_is_over_that_rows_total(disclosure) -> None:
+    """淮安市 2024 表四: 行政诉讼 结果纠正 4 + 1 = 5 of 总计 26 + 20 = 46: 「纠正的占诉讼总数」 after 「结果被纠正的有几件」
+    is 5 ÷ 46 = 10.87%, never the column carried over as its own whole (5 ÷ 5)."""
+    history = []
+    for question in ("淮安市2024年信息公开行政诉讼有多少件？", "结果被纠正的有几件？"):
+        history.append(disclosure.ask(question, history=list(history)))
+    assert history[-1].value == 5, history[-1].answer
+    answer = disclosure.ask("纠正的占诉讼总数百分之几", history=history)
+    assert (answer.value, answer.unit) == (10.87, "%") and "5 ÷ 46" in answer.answer, answer.answer
 
 
 def test_the_forecast_page_named_by_its_printed_name() -> None:
