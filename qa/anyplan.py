@@ -32,10 +32,11 @@ def other_kind_plan(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], yea
     if not years and (short := re.search(r"(?<![\d０-９])(\d{2})年", question)):
         years = (2000 + int(short.group(1)),)  # 「四方科技19年归母净利润」
     chosen = [r for r in reports if r.year in years] if years else reports
-    if years and not chosen and len(years) == 1:  # a research report's columns are years (2023A, 2024E …), not reports
-        chosen = [r for r in reports if r.kind == RESEARCH and any(str(years[0]) in c for t in r.tables for c in t.columns)]
+    if years and all(r.kind == RESEARCH for r in reports) and (len(years) == 1 or len(years) == 2 and abs(years[0] - years[1]) == 1):
+        # a research report's columns are years (2023A, 2024E …), not reports; 「2025年比2024年」: the later, and its year before
+        chosen = [r for r in reports if all(any(str(y) in c for t in r.tables for c in t.columns) for y in years)]
         if chosen:
-            report = max(chosen, key=lambda r: r.year or 0)
+            report, years = max(chosen, key=lambda r: r.year or 0), (max(years),)
             # not in its tables: its prose may say the year's figure (「公司2023年研发投入…达399.18亿元」), in a sentence
             # that says the year (`Assistant._said`)
             scope = Scope((report.id,), agencies, years)

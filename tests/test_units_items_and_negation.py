@@ -144,3 +144,32 @@ def test_the_forecast_page_named_by_its_printed_name() -> None:
     byd = as_of(read_report(report), (2023,))
     answer = answer_any("根据国元的财务预测表，比亚迪2023年研发费用率是多少", "根据的财务预测表，研发费用率是多少", byd)
     assert answer is not None and answer.unit == "%" and round(answer.value or 0, 2) == 6.57, answer
+
+
+@pytest.fixture(scope="module")
+def research(tmp_path_factory: pytest.TempPathFactory):
+    from qa import Assistant
+
+    report = SHARED / "other" / "guoyuan_securities_byd_2024_initiation_report.pdf"
+    if not report.is_file():
+        pytest.skip("../shared/reports is not beside this checkout")
+    tmp = tmp_path_factory.mktemp("research")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    shutil.copy(report, corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
+                                      embeddings=FakeEmbeddings(), progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.mark.parametrize(("question", "value", "unit", "columns"), [
+    # 利润表 营业收入 (百万元): 2022 424,060.64; 2023 602,315.35; 2024E 829,666.51; 2025E 1,050,036.14
+    ("比亚迪2023年营收比2022年多了多少（百万元）", 178254.71, "百万元", "2023 与 2022"),
+    ("国元证券预测比亚迪2025年营业收入比2024年增长多少", 26.56, "%", "2025E 与 2024E"),  # not the report's own 2024 vs 2023
+])
+def test_two_years_of_a_research_reports_columns_are_compared_as_asked(research, question: str, value: float, unit: str,
+                                                                       columns: str) -> None:
+    answer = research.ask(question)
+    assert answer.value is not None and round(answer.value, 2) == value and answer.unit == unit, answer.answer
+    assert columns in (answer.understood or ""), answer.understood
