@@ -53,6 +53,23 @@ def test_a_product_asked_by_its_row_and_the_columns_named(sifang: Report, conten
     assert all(f"{v:g} 台" in shown for v in expected), answer.answer
 
 
+@pytest.mark.parametrize("content", [
+    "整体毛利率多少？用营业收入和营业成本算",  # how the user computes it, said after the question
+    "算一下的综合毛利率（用营业收入和营业成本）",
+])
+def test_the_ingredients_the_user_names_are_the_formulas_own(sifang: Report, content: str) -> None:
+    """合并利润表 2019: (1,175,301,034.32 − 903,236,584.52) ÷ 1,175,301,034.32 = 23.15%; 「用货币资金算」 is no 毛利率."""
+    answer = answer_any("q", content, sifang)
+    assert answer is not None and answer.unit == "%" and round(answer.value or 0, 2) == 23.15, answer
+    assert answer_any("q", "用货币资金算的毛利率", sifang) is None
+
+
+def test_a_ratio_of_two_rows_named_by_the_user_in_brackets(sifang: Report) -> None:
+    """「A和B的比值（成本率）」: 903,236,584.52 ÷ 1,175,301,034.32 = 76.85% — the name in brackets is the division's name."""
+    answer = answer_any("q", "营业成本和营业收入的比值（成本率）是多少", sifang)
+    assert answer is not None and answer.unit == "%" and round(answer.value or 0, 2) == 76.85, answer
+
+
 def test_a_label_shortened_after_its_qualifier_is_still_that_label() -> None:
     """平安银行 2024 关键指标: 「发放贷款和垫款本金总额」 and 「吸收存款本金」 (and its 合计 row, the same measure)."""
     labels = ["发放贷款和垫款本金总额", "发放贷款和垫款本金", "吸收存款本金", "吸收存款本金合计", "本金或利息逾期90天以上贷款"]
