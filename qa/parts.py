@@ -201,6 +201,8 @@ def named_parts(content: str, printed: str = "") -> tuple[str, ...]:
     listed = "、" in content[m.end(1) : m.start(2)] and PLAN_LIST_SEP.search(second)  # 「A、B和C总共」: three
     if "、" in first or "、" in second or listed:  # 「民意征集、网上调查、在线访谈，总共」: every listed thing on its own
         named = [p for p in PLAN_LIST_SEP.split(f"{first}、{second}") if p.strip()]
+        if "的" in named[0] and not any("的" in p for p in named[1:]):  # 「巡检整改的不规范描述、失效链接、错误信息」:
+            named[0] = named[0].rsplit("的", 1)[1] or named[0]  # what the listing is of, said once for all its items
         tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"
         return tuple(PLAN_COUNT_NOUN.sub(r"\2\1", f"{part}{tail}") for part in named)
     tail = PLAN_COUNT_UNIT.sub(r"\1", tail) or "多少"  # each part in its own unit (21个 and 12场)

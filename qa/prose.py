@@ -114,7 +114,7 @@ class ProseReader:
         multiple = bool(OP_MULTIPLE.search(plan.content))
         if multiple:  # 「2022年的信息条数是2021年的多少倍」: each report its own figure, then divided as asked
             asked = re.sub(r"是\s*(?:(?:19|20)?\d\d\s*年)?的?(?:多少|几)倍", "", asked)
-        asked = re.sub(r"(?:19|20)\d\d\s*年(?=[末底初度]?)", "", asked)  # each report is of its own year
+        asked = re.sub(r"(?<!\d)(?:19|20)?\d\d\s*年(?=[末底初度]?)", "", asked)  # each report is of its own year (「22年」 too)
         for report in sorted(plan.reports, key=lambda r: r.year or 0):
             one = self.chain.invoke({"question": asked, "report_ids": [report.id]})
             (found.append((report, one)) if one is not None else lacking.append(report))

@@ -304,7 +304,7 @@ TEXT_CHANGE_VERB = re.compile(r"(?:增加|减少|增长|下降|提高|降低|多
 TEXT_ASKS_DIFF = re.compile(r"从[^，。？]{0,14}?(?:到|至)[^，。？]{0,14}?(?:增加|减少|增长|下降|提高|降低|多|少)了?(?:多少|几)|哪个[^，。？]{0,4}?(?:更)?(?:多|少|高|低)|哪项(?:更)?(?:多|少)|谁(?:更)?(?:多|少)|(?<![占])比(?!例|率|重)[^，。？]{0,15}?(?:多|少|高|低)[\u4e00-\u9fff]?了?(?:多少|几)|相差|差(?:了)?多少|多出(?:多少|几)")
 # 「比22年少了」, 「2024年比2023年多了」: the comparison, which no one report's sentence says
 TEXT_COMPARISON = re.compile(r"(?:(?:19|20)?\d{2}\s*年)?\s*(?:和|与|跟)?\s*比\s*(?:(?:19|20)?\d{2}\s*年)?的?\s*"
-                             r"(?:多|少|高|低|增加|减少|增长|下降)了?(?:百分之)?(?=多少|几)")
+                             r"(?:多|少|高|低|增加|减少|增长|下降)(?:出来|出)?了?(?:百分之)?(?=多少|几)")
 # A growth between two reports' figures asked (「2023年比2016年增长了百分之多少」), with TEXT_ASKS_SHARE
 TEXT_GROWTH_ASKED = re.compile(r"增长|增加|下降|减少|增幅|降幅|涨")
 # A share asked (「占多少」, 「比例」, 「百分之几」): a figure the prose gives must be a percentage to answer it.

@@ -115,7 +115,9 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     corpus = tmp / "corpus"
     (corpus / "txt").mkdir(parents=True)
     for name in ("000_shanghai_justice_bureau_2020.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
-                 "013_shanghai_stcsm_kewei_2024.txt", "011_huaian_city_gov_2024.txt"):
+                 "013_shanghai_stcsm_kewei_2024.txt", "011_huaian_city_gov_2024.txt", "003_pingtan_zonghe_shiyanqu_2020.txt",
+                 "004_pingtan_zonghe_shiyanqu_2021.txt", "005_pingtan_zonghe_shiyanqu_2022.txt",
+                 "012_shuyang_county_gov_2025.txt"):
         shutil.copy(TXT / name, corpus / "txt")
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
@@ -139,6 +141,19 @@ def test_a_kind_asked_is_answered_by_no_count(disclosure) -> None:
     """上海市科委 2024: no 行政诉讼 at all (0); 「那起…判的什么结果」 asks a kind, which the count 0 件 is not."""
     answer = disclosure.ask("市科委24年那起信息公开行政诉讼最后判的什么结果")
     assert answer.value is None and "什么结果" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "value", "unit"), [
+    # 沭阳县 2025: 「全年累计整改不规范描述22处、失效链接43处、各类错误信息83处」: 22 + 43 + 83 (what they are of said once)
+    ("沭阳县政府网站2025年巡检整改的不规范描述、失效链接、错误信息，总共多少处", 148, "处"),
+    # 平潭 2020: 「汇聚数据8232万条」 — counted in 万条, asked in 条
+    ("平潭2020年大数据汇聚，对接16个部门以后一共汇聚了多少条数据", 8232, "万条"),
+    # 平潭 2022 「全区共主动公开政府信息14571条」 − 2021 「全年主动公开我区各级单位政府信息2645条」, years said short
+    ("平潭主动公开信息条数22年比21年多出多少条？", 11926, "条"),
+])
+def test_prose_figures_asked_in_the_words_people_use(disclosure, question: str, value: float, unit: str) -> None:
+    answer = disclosure.ask(question)
+    assert (answer.value, answer.unit) == (value, unit), answer.answer
 
 
 def test_a_share_of_the_row_named_before_is_over_that_rows_total(disclosure) -> None:
