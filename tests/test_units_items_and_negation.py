@@ -117,7 +117,7 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     for name in ("000_shanghai_justice_bureau_2020.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
                  "013_shanghai_stcsm_kewei_2024.txt", "011_huaian_city_gov_2024.txt", "003_pingtan_zonghe_shiyanqu_2020.txt",
                  "004_pingtan_zonghe_shiyanqu_2021.txt", "005_pingtan_zonghe_shiyanqu_2022.txt",
-                 "012_shuyang_county_gov_2025.txt"):
+                 "012_shuyang_county_gov_2025.txt", "015_shuyang_county_development_reform_bureau_2023.txt"):
         shutil.copy(TXT / name, corpus / "txt")
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
