@@ -71,7 +71,8 @@ def _candidates(
     high: for one or two reports in scope, that part of their text is read whole.
     """
     contact = next((holds for asked, holds in _CONTACT if asked.search(question)), None)
-    problems = contact is None and bool(_PROBLEMS.search(question))
+    # (a figure asked — 「整改了多少处失效链接」 — is no question about the report's own problems)
+    problems = contact is None and bool(_PROBLEMS.search(question)) and not re.search(r"多少|几[个件处条项次]", question)
     if in_scope and len(in_scope) <= 2 and (contact or problems):
         for rid in (r for r in in_scope if r in reports):
             whole = reports[rid]

@@ -146,6 +146,8 @@ def test_a_kind_asked_is_answered_by_no_count(disclosure) -> None:
 @pytest.mark.parametrize(("question", "value", "unit"), [
     # 沭阳县 2025: 「全年累计整改不规范描述22处、失效链接43处、各类错误信息83处」: 22 + 43 + 83 (what they are of said once)
     ("沭阳县政府网站2025年巡检整改的不规范描述、失效链接、错误信息，总共多少处", 148, "处"),
+    # the same sentence: 整改 is asked of, not a question about the report's own problems (its section 五)
+    ("沭阳县2025年一共整改了多少处失效链接？", 43, "处"),
     # 平潭 2020: 「汇聚数据8232万条」 — counted in 万条, asked in 条
     ("平潭2020年大数据汇聚，对接16个部门以后一共汇聚了多少条数据", 8232, "万条"),
     # 平潭 2022 「全区共主动公开政府信息14571条」 − 2021 「全年主动公开我区各级单位政府信息2645条」, years said short
