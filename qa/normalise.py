@@ -105,6 +105,9 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+_ROW_NUMBER = re.compile(r"[（(][一二三四五六七八九十][）)](?=[\u4e00-\u9fff])(?![至到和与及])")
+
+
 def normalise(question: str) -> str:
     """The question in the one spelling the later stages expect; pure, and a second pass changes nothing."""
     if not isinstance(question, str):
@@ -114,6 +117,7 @@ def normalise(question: str) -> str:
     text = _converter().convert(text)
     text = _unify_quotes(text)
     text = _SPACES.sub(" ", _SPACE_TO_DROP.sub("", text)).strip()
+    text = _ROW_NUMBER.sub("", text)  # 「（七）总计」: the table's numbering of a row, not a bracket of a formula
     text = _SHORT_SPAN_COUNTED.sub(r"20\1年到20\2年", text)
     text = _SHORT_RANGE.sub(r"20\1年\2", text)  # 「22到25年」: the first year of a span written with two digits too
     text = _YEARS_COUNTED.sub(r"\1年", text)  # 「2019到2025七年」: the years named, then how many they are

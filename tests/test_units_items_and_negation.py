@@ -207,3 +207,12 @@ def test_two_years_of_a_research_reports_columns_are_compared_as_asked(research,
     answer = research.ask(question)
     assert answer.value is not None and round(answer.value, 2) == value and answer.unit == unit, answer.answer
     assert columns in (answer.understood or ""), answer.understood
+
+
+def test_a_rows_printed_numbering_is_no_bracket_of_the_users_formula(disclosure) -> None:
+    """淮安市 2024 表三: (予以公开 1362 + 部分公开 454) ÷ （七）总计 3050 = 59.54%; 「（一）至（七）」 stays as written."""
+    from qa.normalise import normalise
+
+    assert "÷总计" in normalise("（予以公开+部分公开）÷（七）总计") and normalise("（一）至（七）") == "（一）至（七）"
+    answer = disclosure.ask("淮安市2024年的公开率我按（予以公开+部分公开）÷（七）总计来算，是多少？")
+    assert (answer.value, answer.unit) == (59.54, "%"), answer.answer
