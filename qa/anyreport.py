@@ -48,7 +48,7 @@ from qa.formulas import (
 )
 from qa.said import unsaid
 
-_CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|同比|环比"
+_CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|涨幅|跌幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|降了|涨了|跌了|同比|环比"
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*(?:百万|千万|万|亿|千)?(元|人|户|家|台|辆|吨|亩|套)")
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
 _FACT_WORDS = {"联系邮箱": "电子信箱", "电子邮箱": "电子信箱", "邮箱地址": "电子信箱", "电子邮件": "电子信箱", "邮箱": "电子信箱",
@@ -260,8 +260,12 @@ def _formula_answer(question: str, report: Report, formula: Formula, labels: dic
 
 def _change_answer(question: str, report: Report, names: tuple[str, ...], labels: dict[str, list[TableCell]], parent: bool,
                    percent_first: bool, hint: tuple[str, ...]) -> Answer | None:
-    now, before = pick(names, labels, report, False, parent, hint), pick(names, labels, report, True, parent, hint)
-    if now is None or before is None or now.table.number != before.table.number:
+    # 「2024年营收跟2022年比」: the year named, not the year before, is what the change is from
+    base = [int(y) for y in re.findall(r"(20\d\d)\s*年", question) if report.year and int(y) < report.year]
+    then = cast(Report, _AsOf(report, base[0] + 1)) if len(base) == 1 else report
+    now, before = pick(names, labels, report, False, parent, hint), pick(names, labels, then, True, parent, hint)
+    if now is None or before is None or now.table.number != before.table.number or \
+            (base and not re.match(rf"\s*{base[0]}", before.cell.col)):
         return None
     diff = now.cell.value - before.cell.value
     unit = now.cell.unit
@@ -271,7 +275,7 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     rate = f"{'增长' if diff >= 0 else '下降'} {abs(growth):.2f}%" if growth is not None else ""
     arithmetic = f"{_fmt(now.cell.value, unit)}（{now.cell.col}）− {_fmt(before.cell.value, unit)}（{before.cell.col}）"
     head, tail = (rate, amount) if percent_first and rate else (amount, rate)
-    text = f"{_who(report)}{label}比上年{head}（{tail}；{arithmetic}）"
+    text = f"{_who(report)}{label}比{f'{base[0]}年' if base else '上年'}{head}（{tail}；{arithmetic}）"
     value, shown_unit = (round(growth, 4), "%") if percent_first and growth is not None else (round(diff, 2), unit)
     understood = f"{report.agency}「{now.table.title}」中「{now.cell.row}」，{now.cell.col} 与 {before.cell.col} 相比"
     return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)

@@ -110,9 +110,9 @@ def prose_ratio(content: str) -> tuple[str, ...]:
 
 
 # 「同比增长」「增长率」: the change from the prior-year column, in percent
-GROWTH = re.compile(r"同比|增长率|增速|增幅|降幅|(?:增长|下降|降低|上升)了?(?:多少|百分之)|(?:增加|减少)了?百分之|降了?多少|变动(?:比例|幅度)")
+GROWTH = re.compile(r"同比|增长率|增速|增幅|降幅|(?:增长|下降|降低|上升|降|涨|跌)了?(?:多少|百分之)|(?:增加|减少)了?百分之|降了?多少|变动(?:比例|幅度)")
 # 「比上年末增加了多少」: the change as an amount
-CHANGE = re.compile(r"(?:比|较|和|与|相比)(?:上年|去年|上期|年初|期初|\d{2,4}年)[末底初]?.{0,6}?(?:增加|减少|多|少|增长|下降|变化|变动)|"
+CHANGE = re.compile(r"(?:比|较|和|与|跟|相比)(?:上年|去年|上期|年初|期初|\d{2,4}年)[末底初]?.{0,6}?(?:增加|减少|多|少|增长|下降|变化|变动)|"
                     r"(?:增加|减少|多了|少了)(?:了)?多少")
 # 「利润表里的研发费用」: the statement named says where the row is read (a statement is read first anyway)
 STATEMENT_NAMED = re.compile(r"(?:按|在|从)?(?:合并)?(?:利润表|资产负债表|现金流量表)(?:里面|里|中|上)?的?")

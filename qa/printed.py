@@ -48,6 +48,8 @@ def text_differs(answer: Answer, row: str, report: Report | None) -> bool:
         answer.answer = (f"报告的表格与正文说法不一，无法给出单一数字：{answer.answer}；而正文写的是「{sentence}」"
                          f"（{m.group(1)}件）。")
         answer.value = None
+        who, label = f"{report.agency}{report.year or ''}年", row.split("/")[-1]  # the two readings, to pick from
+        answer.clarify = [f"{who}{label}的各项分别是多少？", f"{who}正文说{label}多少件？"]
         answer.citations = [*answer.citations, Citation(report.id, report.title, report.section_at(start), sentence,
                                                        start, m.end(), report.page_at(start))]
         return True

@@ -117,7 +117,8 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     for name in ("000_shanghai_justice_bureau_2020.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
                  "013_shanghai_stcsm_kewei_2024.txt", "011_huaian_city_gov_2024.txt", "003_pingtan_zonghe_shiyanqu_2020.txt",
                  "004_pingtan_zonghe_shiyanqu_2021.txt", "005_pingtan_zonghe_shiyanqu_2022.txt",
-                 "012_shuyang_county_gov_2025.txt", "015_shuyang_county_development_reform_bureau_2023.txt"):
+                 "012_shuyang_county_gov_2025.txt", "015_shuyang_county_development_reform_bureau_2023.txt",
+                 "001_shanghai_gov_general_office_2019.txt"):
         shutil.copy(TXT / name, corpus / "txt")
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
@@ -148,6 +149,8 @@ def test_a_kind_asked_is_answered_by_no_count(disclosure) -> None:
     ("沭阳县政府网站2025年巡检整改的不规范描述、失效链接、错误信息，总共多少处", 148, "处"),
     # the same sentence: 整改 is asked of, not a question about the report's own problems (its section 五)
     ("沭阳县2025年一共整改了多少处失效链接？", 43, "处"),
+    # 平潭 2024: 「全年通过门户网站开展民意征集53期、网上调查51期」: 合起来 is a sum, never the one figure 51
+    ("平潭2024年门户网站上的民意征集和网上调查合起来搞了多少期？", 104, "期"),
     # 平潭 2020: 「汇聚数据8232万条」 — counted in 万条, asked in 条
     ("平潭2020年大数据汇聚，对接16个部门以后一共汇聚了多少条数据", 8232, "万条"),
     # 平潭 2022 「全区共主动公开政府信息14571条」 − 2021 「全年主动公开我区各级单位政府信息2645条」, years said short
@@ -216,3 +219,20 @@ def test_a_rows_printed_numbering_is_no_bracket_of_the_users_formula(disclosure)
     assert "÷总计" in normalise("（予以公开+部分公开）÷（七）总计") and normalise("（一）至（七）") == "（一）至（七）"
     answer = disclosure.ask("淮安市2024年的公开率我按（予以公开+部分公开）÷（七）总计来算，是多少？")
     assert (answer.value, answer.unit) == (59.54, "%"), answer.answer
+
+
+def test_a_total_the_text_states_otherwise_is_asked_back_with_both_readings(disclosure) -> None:
+    """上海市人民政府办公厅 2019: 无法提供 left blank, its cells add up to 337; the text says 「…无法提供265件」."""
+    answer = disclosure.ask("上海市政府办公厅2019年因为本机关不掌握等原因无法提供的有多少件")
+    assert answer.value is None and "337" in answer.answer and "265" in answer.answer
+    assert len(answer.clarify) == 2 and disclosure.ask(answer.clarify[1]).value == 265, answer.clarify
+
+
+def test_a_change_from_a_year_named_is_from_that_years_column() -> None:
+    """邮储银行 2019 主要财务数据 (人民币百万元): 营业收入 2019 276,809; 2018 260,995; 2017 224,572 —
+    「比2017年增长了百分之多少」 is 276,809 ÷ 224,572 − 1 = 23.26%, never the year before's 6.06%."""
+    psbc = read_report(ANY / "psbc_2019_annual_report_converted.html")
+    answer = answer_any("邮储营收2019年比2017年增长了百分之多少", "营收比增长了百分之多少", psbc)
+    assert answer is not None and answer.unit == "%" and round(answer.value or 0, 2) == 23.26, answer
+    answer = answer_any("邮储营收2019年比2018年增长了百分之多少", "营收比增长了百分之多少", psbc)
+    assert answer is not None and round(answer.value or 0, 2) == 6.06, answer
