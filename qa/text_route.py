@@ -8,7 +8,7 @@ import re
 from langchain_core.documents import Document
 
 from corpus import Report
-from corpus.about import DISCLOSURE
+from corpus.about import DISCLOSURE, RESEARCH
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.clause import MULTIPLIER as _MULTIPLIER, Sentence, figure
 from qa.sentences import (
@@ -21,6 +21,7 @@ from qa.sentences import (
 )
 from qa.text_words import (
     TEXT_ASKS_WHO,
+    TEXT_BOILERPLATE,
     TEXT_CONTACT as _CONTACT,
     TEXT_DESCRIPTIVE as _DESCRIPTIVE,
     TEXT_ITEM as _ITEM,
@@ -85,7 +86,8 @@ def _candidates(
         report = reports.get(str(doc.metadata.get("report_id")))
         if report is None or doc.metadata.get("kind") == "row":
             continue
-        found += [(rank, s) for s in sentences_of(doc, report) if is_statement(s)]
+        legal = TEXT_BOILERPLATE.search(report.text) if report.kind == RESEARCH else None  # its legal pages
+        found += [(rank, s) for s in sentences_of(doc, report) if is_statement(s) and (legal is None or s.start < legal.start())]
     if in_scope and len(in_scope) <= 2 and contact is None and not problems:
         # one or two reports: a sentence that says every content word of the question is a candidate even where
         # the passage holding it did not rank (「一般公共预算收入202.27亿元」 beside a 支出 passage that did)

@@ -19,6 +19,8 @@ TEXT_DESCRIPTIVE = re.compile(r"电话|邮箱|邮编|地址|网址|哪个部门|
 TEXT_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(件|条|人次|个|篇|场|名|家|项|期|份|类|吨|辆|台|套|户|亩|千瓦时|公顷|平方米|公里)|"
                              r"(件|条|篇|场|期|人次)数(?=是|为|有|多少|几|[，,？?的]|$)|"  # 「短视频条数是多少」
                              r"\d\s*(件|条|篇|场|期|人次|个|家|项)[\u4e00-\u9fff]{1,8}?(?:里面|里头|里|当中|之中|中)有?多少")  # 「218件申请里有多少」
+# a research report's legal pages (its last: 投资评级说明, 分析师声明, 免责条款 …) say nothing of its subject
+TEXT_BOILERPLATE = re.compile(r"(?m)^[ \t]*(?:投资评级说明|分析师声明|法律声明|免责条款|免责声明|特别声明)[ \t]*$")
 # 「不是走网络的申请有多少」: the rest of a whole, which no one sentence's figure is
 TEXT_NEGATED = re.compile(r"不是(?:走|通过|经|由|在|从)|并非|除了|除去|不算|不包括|不含|以外的|之外的")
 # 「哪个单位收的」, 「哪个部门」: the answer is a body's name — an agency, office, company …

@@ -352,7 +352,7 @@ SUMMARY_FILLER = re.compile(r"请|帮我|给我|一下|简单|简要|大致|大�
 # topics that are no matter of figures: their summary may quote sentences without any
 SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因")
 # never a summary's sentence: a definition, a note on where data come from
-SUMMARY_SKIPPED = re.compile(r"评级定义|评级标准|免责|是指|指的是|是与.{0,12}有经费|数据来[自源]|资料来源|来源于|初步统计数|本表反映")
+SUMMARY_SKIPPED = re.compile(r"评级定义|评级标准|免责|仅供参考|不构成|并非作为|要约|请务必阅读|是指|指的是|是与.{0,12}有经费|数据来[自源]|资料来源|来源于|初步统计数|本表反映")
 # what a topic stands for: the measures its summary states (业绩 is 营业收入 and 净利润)
 SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"业绩|经营|收入和.{0,4}利润|营收", ("营业收入", "净利润", "不良贷款率")),  # a bank's results state its 不良贷款率
@@ -367,6 +367,7 @@ SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"分红|利润分配", ("现金红利", "现金股利", "每10股", "派发")),
     (r"三公", ("因公出国", "公务用车", "公务接待")),
     (r"旅游", ("旅游",)),
+    (r"投资建议|投资评级|评级", ("买入", "增持", "中性", "减持", "目标价", "评级")),  # a research report's call
 )
 
 # qa/text_route.py: words of reports that jieba cuts apart or glues to the next character (「视频号发了」 → 号发)

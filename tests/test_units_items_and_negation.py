@@ -236,3 +236,10 @@ def test_a_change_from_a_year_named_is_from_that_years_column() -> None:
     assert answer is not None and answer.unit == "%" and round(answer.value or 0, 2) == 23.26, answer
     answer = answer_any("邮储营收2019年比2018年增长了百分之多少", "营收比增长了百分之多少", psbc)
     assert answer is not None and round(answer.value or 0, 2) == 6.06, answer
+
+
+def test_a_research_reports_legal_pages_are_never_its_answer(research) -> None:
+    """国元证券 p38 (投资评级说明, 分析师声明, 法律声明, 免责条款): 「…并非作为…投资建议或要约邀请」 is no 投资建议."""
+    answer = research.ask("国元证券这篇报告对比亚迪的投资建议是什么？")
+    assert "并非作为" not in answer.answer and "本公司建议客户" not in answer.answer, answer.answer
+    assert all((c.page or 0) < 38 for c in answer.citations), answer.citations
