@@ -275,7 +275,8 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     rate = f"{'增长' if diff >= 0 else '下降'} {abs(growth):.2f}%" if growth is not None else ""
     arithmetic = f"{_fmt(now.cell.value, unit)}（{now.cell.col}）− {_fmt(before.cell.value, unit)}（{before.cell.col}）"
     head, tail = (rate, amount) if percent_first and rate else (amount, rate)
-    text = f"{_who(report)}{label}比{f'{base[0]}年' if base else '上年'}{head}（{tail}；{arithmetic}）"
+    since = f"{base[0]}年" if base and report.year and base[0] != report.year - 1 else "上年"  # 「比2017年」, else 「比上年」
+    text = f"{_who(report)}{label}比{since}{head}（{tail}；{arithmetic}）"
     value, shown_unit = (round(growth, 4), "%") if percent_first and growth is not None else (round(diff, 2), unit)
     understood = f"{report.agency}「{now.table.title}」中「{now.cell.row}」，{now.cell.col} 与 {before.cell.col} 相比"
     return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)
