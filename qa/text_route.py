@@ -189,6 +189,16 @@ def _qualified(sentence: Sentence, words: list[str], question: str) -> bool:
     return True
 
 
+def _of_another_year(text: str, year: int) -> bool:
+    """A sentence whose figures are of another year's accounts, its own year unsaid but as a date.
+
+    「经2019年5月30日召开的2018年度股东大会…每10股派发…1.937元」 in the 2019 report is 2018's dividend.
+    """
+    years = {int(m.group(1)) for m in re.finditer(r"(20\d\d)\s*年年?度", text)  # 「比2023年度增加」: compared with
+             if not re.search(r"(?:比|较|与|同|和|相比|对比)\s*$", text[: m.start()])}
+    return bool(years) and year not in years and not re.search(rf"{year}\s*年(?!\s*\d{{1,2}}\s*月)", text)
+
+
 def of_year(text: str, year: str) -> bool:
     """Whether a sentence states a figure of the year: says it, not only as what it compares with (「比2023年度增加」)."""
     return any(not re.search(r"(?:比|较|与|同|和)\s*$", text[: m.start()]) for m in re.finditer(year, text))
@@ -293,6 +303,9 @@ def extract_answer(
         candidates = [c for c in candidates if of_year(c[1].text, asked_year[0])]
         if not candidates:
             return None
+    if in_scope and len(in_scope) == 1 and in_scope[0] in reports and (year := reports[in_scope[0]].year):
+        # 「2019年度每10股派多少」 of the 2019 report: not 「经2019年5月召开的2018年度股东大会…每10股派发…1.937元」
+        candidates = [c for c in candidates if not _of_another_year(c[1].text, year)]
     weights = _weights(words, [s.scored for _, s in candidates])
     # 「黔东南2016年地区生产总值」: a measure named with no question word asks its figure, like 「…是多少」
     bare = not re.search(r"多少|几|什么|啥|哪|谁|怎|如何|为何|为什么|吗|呢|是否|有没有|[？?]", question)

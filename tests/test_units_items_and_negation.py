@@ -243,3 +243,30 @@ def test_a_research_reports_legal_pages_are_never_its_answer(research) -> None:
     answer = research.ask("国元证券这篇报告对比亚迪的投资建议是什么？")
     assert "并非作为" not in answer.answer and "本公司建议客户" not in answer.answer, answer.answer
     assert all((c.page or 0) < 38 for c in answer.citations), answer.citations
+
+
+@pytest.fixture(scope="module")
+def annual(tmp_path_factory: pytest.TempPathFactory):
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("annual")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name in ("sifang_tech_2019_annual_report.pdf", "psbc_2019_annual_report_converted.html"):
+        shutil.copy(ANY / name, corpus)
+    assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
+                                      embeddings=FakeEmbeddings(), progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    # 邮储 2019: 「每10股普通股派发人民币2.102元」 (2019年度), not 「经2019年5月30日召开的2018年度股东大会…1.937元」
+    ("邮储2019年度每10股派多少钱", 2.102),
+    # 四方科技 2019: 「公司2019年度利润分配预案是:…每10股派发现金红利1.88元」, not 2018年度's 2.00 paid in 2019
+    ("四方科技2019年每10股派发现金红利多少", 1.88),
+])
+def test_a_figure_of_another_years_accounts_is_not_the_years(annual, question: str, value: float) -> None:
+    answer = annual.ask(question)
+    assert answer.value is None or answer.value == value, answer.answer
+    assert "1.937" not in answer.answer and "2.00元(含税),预计" not in answer.answer, answer.answer
