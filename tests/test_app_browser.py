@@ -49,9 +49,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 
 
 def _ask(page, question: str) -> None:
+    """Type a question, send it, and wait until the chat shows it with its answer.
+
+    Under load, the box can be emptied by the previous answer's update after it was filled, and Enter then sends an
+    empty question (the page shows its notice and the chat stays as it was): that is sent again, at most three times.
+    """
     box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
+    shown = page.locator("#chat .message", has_text=question)
+    before = shown.count()
+    for _ in range(3):
+        box.fill(question)
+        box.press("Enter")
+        deadline = time.monotonic() + 2 * TIMEOUT_MS / 1000
+        while time.monotonic() < deadline:
+            if shown.count() > before:
+                return
+            lost = box.input_value() == "" and page.locator("#chat .pending").count() == 0
+            if lost and page.locator("#notice").is_visible():
+                break  # sent empty: send it again
+            page.wait_for_timeout(250)
+        else:
+            raise AssertionError(f"no answer to {question!r} within {2 * TIMEOUT_MS / 1000:.0f} s")
+    raise AssertionError(f"{question!r} was sent empty three times")
 
 
 def test_browser_ranking_and_share_show_formula_citations_and_chart(server: AppServer) -> None:
