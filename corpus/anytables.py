@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corpus.loaders import Block
 
@@ -44,6 +44,7 @@ class TableInfo:
     pages: tuple[int, ...]
     columns: tuple[str, ...]
     rows: int
+    transposed: bool = False  # printed with a year on each row (「2019年 | 每10股派息数 | …」): cells read as row = head
 
 
 @dataclass(frozen=True)
@@ -473,7 +474,26 @@ def _read(number: int, table: _Pending, found: AnyTables) -> None:
                 section = label
             _facts(number, row, label, labels, grid, head, kinds, page, found)
     if panels:
-        found.tables.append(TableInfo(number, table.title, table.unit, tuple(table.pages), tuple(columns), len(grid) - head))
+        found.tables.append(_transposed(number, found, TableInfo(number, table.title, table.unit, tuple(table.pages),
+                                                                 tuple(columns), len(grid) - head)))
+
+
+_YEAR_ROW = re.compile(r"(?:19|20)\d\d\s*年(?:度)?")
+
+
+def _transposed(number: int, found: AnyTables, info: TableInfo) -> TableInfo:
+    """A table whose every row is a year, read with its heads as rows and its years as columns.
+
+    「分红年度 | 每10股派息数(元)」 printed a year a row is asked as any other table: 每10股派息数 of 2019年.
+    """
+    mine = [i for i, c in enumerate(found.cells) if c.table == number]
+    years = list(dict.fromkeys(re.sub(r"\s", "", found.cells[i].row) for i in mine))
+    if len(years) < 2 or not all(_YEAR_ROW.fullmatch(y) for y in years) or any(re.search(r"(?:19|20)\d\d", c) for c in info.columns):
+        return info
+    for i in mine:
+        cell = found.cells[i]
+        found.cells[i] = replace(cell, row=cell.col, col=re.sub(r"\s", "", cell.row))
+    return replace(info, columns=tuple(years), transposed=True)
 
 
 def _label(row: list[str | None], labels: list[int]) -> str:

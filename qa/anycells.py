@@ -67,7 +67,7 @@ def misspelt(content: str, labels: dict[str, list[TableCell]]) -> tuple[str, tup
     return content.replace(written, name), (written, name)
 
 
-_PARTICLES = set("的地得了着过吗呢吧啊是在有和与及或也都就还又很多少几个")
+_PARTICLES = set("的地得了着过吗呢吧啊是在有和与及或也都就还又很多少几个一")  # 「一下」 is no 「以下」
 
 
 def misspelt_in(question: str, text: str) -> tuple[str, str] | None:
@@ -306,9 +306,15 @@ def without_places(text: str, report: Report) -> str:
     """The text without the issuer's place names (「黔东南州」, 「普陀」, 「市」): who the report is by, not what is asked."""
     for place in sorted(places(report), key=len, reverse=True):
         text = text.replace(place, " ")
-    for short in re.findall(r"[\u4e00-\u9fff]{2,12}?(?:局|厅|委|部|办|院|中心|公司|集团|银行)", text):
-        if _abbreviates(short, report.agency):  # 「规划资源局」 for 上海市普陀区规划和自然资源局
+    for end in [m.end() for m in re.finditer(r"局|厅|委|部|办|院|中心|公司|集团|银行", text)]:
+        # the longest run ending there that abbreviates the issuer: 「区委社会工作部」, not 「社会工作部」 with 区委 left
+        short = next((run for start in range(max(0, end - 14), end - 2)
+                      if re.fullmatch(r"[\u4e00-\u9fff]+", run := text[start:end]) and _abbreviates(run, report.agency)), "")
+        if short:  # 「规划资源局」 for 上海市普陀区规划和自然资源局
             text = text.replace(short, " ")
+    party = re.match(r"\s*([区市县州省]委)", text)  # 「区委…」 left of 「区委社会工作部」 once 社会工作部 is read as the issuer
+    if party and party.group(1) in (report.agency or ""):
+        text = text[party.end():]
     lead = re.match(r"\s*([\u4e00-\u9fff]{2})", text)
     if lead and report.kind == "年度报告" and any(len(n) >= 4 and lead.group(1)[0] == n[0] and lead.group(1)[1] in n[1:]
                                                 for n in report.names):
@@ -374,6 +380,9 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
         plain = [p for p in best if not any(q.table.title != p.table.title and q.table.title in p.table.title
                                             for q in best)]
         best = plain or best
+        # 「其他社会工作事务支出」 is printed in 收入决算表 too (the income of each item): its 支出 table is cited
+        sided = [p for p in best if norm_label(name)[-2:] in ("支出", "收入") and norm_label(name)[-2:] in p.table.title]
+        best = sided or best
         if len({p.cell.value for p in best}) > 1:
             raise Unclear(name, best)
         return best[0]

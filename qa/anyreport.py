@@ -41,6 +41,7 @@ from qa.formulas import (
     GROWTH,
     PARENT,
     PRIOR,
+    SAID_WITH,
     STATEMENT_NAMED,
     SYNONYMS,
     Formula,
@@ -92,6 +93,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     asked = own[1] if own else re.sub(formula.words, " ", content) if formula else content
     columns = set().union(*(levels(c) for t in report.tables for c in t.columns))
     misread = None
+    for naming, words in SAID_WITH.items():  # 「分红方案…每10股派多少现金」: the dividend's own words
+        asked = re.sub(words, " ", asked) if re.search(naming, asked) else asked
     measures, rest = find_measures(asked, labels)
     for word, printed in COLUMN_WORDS.items():  # 「口蹄疫疫苗卖了多少」: the 销售量 column of its row
         if word in rest and printed in columns and printed not in rest:  # 「库存量」 says its column (not 库存 + 量)
@@ -182,8 +185,16 @@ def _noted(answer: Answer | None, misread: tuple[str, str] | None) -> Answer | N
     return answer
 
 
+def _number(value: float) -> str:
+    """A figure with thousands separators and the decimals it has (2.102 stays 2.102; at least two, at most six)."""
+    if abs(value - round(value)) < 1e-9:
+        return f"{value:,.0f}"
+    whole, _, decimals = f"{value:,.6f}".partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+
+
 def _fmt(value: float, unit: str | None) -> str:
-    text = f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.2f}"
+    text = _number(value)
     scale = _SCALE.get(unit or "")
     shown = f"{text} {unit or ''}".rstrip()
     if scale:
@@ -194,8 +205,9 @@ def _fmt(value: float, unit: str | None) -> str:
 
 def _cite(report: Report, pick: Pick) -> Citation:
     cell = pick.cell
+    row, col = (cell.col, cell.row) if pick.table.transposed else (cell.row, cell.col)  # where it is printed
     return Citation(report.id, report.title, pick.table.title, cell.quote, 0, 0, cell.page,
-                    {"table": pick.table.title, "row": cell.row, "col": cell.col})
+                    {"table": pick.table.title, "row": row, "col": col})
 
 
 def _who(report: Report) -> str:

@@ -151,7 +151,10 @@ def figure(sentence: Sentence, words: list[str], question: str,
         if not before_it <= told | follows | {w for w in said if w in earlier}:
             continue  # the sentence says a word asked that the figure's clause is not about (「旅游总收入」 beside 景区1个)
         level = asked_change and not _CHANGE_WORDS.search(text[max(0, m.start() - 4) : m.start()])
-        key = (-len(told), level, -len(own), -_common(left, question), min(after)) if after else None
+        # a clause that opens with 其中 gives a part (「其中:因公出国(境)费决算为0.00万元」): for the whole the sentence
+        # is about (「三公经费决算」) its own clause wins; a question naming the part tells more of its words anyway
+        part = bool(re.match(r"[\s:：,，]*其中", before[-1]) or (len(before) > 1 and re.search(r"其中\s*$", before[-2])))
+        key = (-len(told), level, -len(own), part, -_common(left, question), min(after)) if after else None
         if key is not None:
             kind = _BUDGET_KIND.findall(_BUDGET_NAMES.sub("", left))
             kinds.append((len(told), kind[-1] if kind else ""))
@@ -254,8 +257,9 @@ def _widened(words: list[str], question: str, text: str) -> list[str]:
             start = m.start()
             while start > 0 and re.match(r"[\u4e00-\u9fff]", question[start - 1]) and question[start - 1] not in STOP \
                     and not re.search(r"(?:多少|几|\d)[条件个次场篇项家名份期类人]$", question[:start]) \
-                    and question[start - 1 : m.end()] in text:  # not into 「多少条」: the count, not the noun
-                start -= 1
+                    and question[start - 1 : m.end()] in text \
+                    and not any(o != w and question.find(o) <= start - 1 < question.find(o) + len(o) for o in words if len(o) >= 2):
+                start -= 1  # not into 「多少条」 (the count, not the noun), nor into another word asked (「经费|决算」: no 费决算)
             if start < m.start() and question[start : m.end()] not in words + wider:
                 wider.append(question[start : m.end()])
     return wider

@@ -55,6 +55,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "支出合计": ("支出总计", "支出合计", "本年支出合计"),
     "收入总额": ("收入总计", "收入合计", "本年收入合计"),
     "支出总额": ("支出总计", "支出合计", "本年支出合计"),
+    # a dividend per 10 shares, as people ask it (「每10股派多少」, 「每10股分红多少钱」) and as 分红 tables print it
+    **dict.fromkeys(("每10股派息", "每10股派现", "每10股派发", "每10股分红", "每10股现金分红", "每10股派"),
+                    ("每10股派息数", "每10股派息金额", "每10股派息")),
+}
+
+# the words a measure's everyday naming carries besides its name — no column, no other row (「分红方案每10股派多少
+# 现金」: 现金 is no row 现金 here): a regex naming the measure -> the words said with it, removed before rows are read
+SAID_WITH: dict[str, str] = {
+    r"每\s*10\s*股": r"(?<!股)(?:(?:利润|股利|现金)?(?:分红|分配|派息|派现|派发)(?:方案|预案|计划)?|现金|红利|股利|含税|钱|派)",
 }
 
 
@@ -152,9 +161,9 @@ def norm_label(label: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def short_label(label: str) -> str:
-    """The label without a trailing parenthesis: 「实收资本（或股本）」 -> 实收资本."""
-    return re.sub(r"[（(][^）)]*[)）]$", "", label)
+    """The label without its trailing parentheses: 「实收资本（或股本）」 -> 实收资本, 「每10股派息数(元)（含税）」 -> 每10股派息数."""
+    return re.sub(r"(?:[（(][^（）()]*[)）])+$", "", label)
 
 
-__all__ = ["BOTH", "CHANGE", "COLUMN_WORDS", "FORMULAS", "FUNCTION", "GROWTH", "PARENT", "PRIOR", "STATEMENT_NAMED", "SYNONYMS", "Formula",
+__all__ = ["BOTH", "CHANGE", "COLUMN_WORDS", "FORMULAS", "FUNCTION", "GROWTH", "PARENT", "PRIOR", "SAID_WITH", "STATEMENT_NAMED", "SYNONYMS", "Formula",
            "norm_label", "short_label"]

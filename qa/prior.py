@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from corpus import Report
-from qa.answer import Answer, Citation, Scope, format_number
+from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.formulas import FUNCTION, SYNONYMS
 from qa.plan import Plan
 from qa.said import said_in
@@ -72,10 +72,13 @@ def from_change(question: str, content: str, report: Report, year: int, start_of
     value, arithmetic, unit, start, end, _ = found[0]
     quote = report.text[start:end].strip()
     when = f"{report.year}年初" if start_of_year else f"{year}年"
+    scope = Scope((report.id,), (report.agency,), (report.year,))
+    if value == 0:  # 「增加307.82万元、增长100.00%」: all of it is new — nothing of that year to state (a unit set up in 2024)
+        return abstain(question, f"{report.year}年报告所列本年数与增减额相同（{arithmetic} = 0），"
+                                 f"即{when}没有这项数字可言，报告中也没有{when}本身的数字", scope)
     shown = f"{format_number(value)}{unit}"
     formula = f"{arithmetic} = {format_number(value)}"
     citation = Citation(report.id, report.title, report.section_at(start), quote, start, end, report.page_at(start))
-    scope = Scope((report.id,), (report.agency,), (report.year,))
     return Answer(question=question, answer=f"{when}为 {shown}（由{report.year}年报告所列本年数与增减额推算：{formula}）",
                   value=value, unit=unit, route="text", citations=[citation], scope=scope, formula=formula,
                   understood=f"理解为：{report.agency}{when}「{''.join(asked)}」，由{report.year}年报告的本年数和"

@@ -306,6 +306,8 @@ class ProseReader:
             return None
         share = plan.combine == "share"  # 「A占B的比重」: in percent
         ratio = round((first.value or 0) / second.value * (100 if share else 1), 2)
+        if share and ratio > 100 and "占" in plan.content:
+            return None  # a part 「占」 its whole is never more than all of it: one of the two figures is not the one asked
         shown, unit = (f"{format_number(ratio)}%", "%") if share else (f"{format_number(ratio)}倍", "倍")
         formula = f"{format_number(first.value)} ÷ {format_number(second.value)}{' × 100%' if share else ''} = " + (
             shown if share else format_number(ratio))

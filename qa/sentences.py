@@ -78,6 +78,11 @@ def terms(question: str) -> list[str]:
     """Content words of a question (jieba), without stop words and generic report vocabulary."""
     # 「接听数是多少」 cut as 接听|数是: the copula glued to a word is no part of it
     words = [re.sub(r"(?<=.)[是为]$", "", w.strip()) for w in _cutter().lcut(re.sub(r"20\d\d年?", "", question))]
+    # 「发了」「办了」: a verb with its 了 says what was done, printed as 发布, 举办 — the verb alone, no word of its own
+    words = [w[:-1] if len(w) == 2 and w.endswith("了") else w for w in words]
+    # 「征地类」 printed 「征地信息类」: the category's suffix is no part of its name
+    words = [w[:-1] if len(w) >= 3 and w.endswith("类") else w for w in words]
+    words = [w for w in words if not (len(w) == 2 and w[0] == "类" and w[1] not in "别型似目")]  # 「征地|类发|了」: jieba's glue
     # 「多少篇文章」 cut as 多少|篇文章: the measure word asked with 多少 is no part of the noun it counts
     words = [w[1:] if len(w) >= 3 and re.search(r"(?:多少|几)" + re.escape(w), question) and w[0] in "篇条件个次场项家名份期"
              else w for w in words]

@@ -76,7 +76,7 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
     """The report's sentences that say most about the topic, in the report's order, each cited; or an abstention."""
     from qa.anycells import without_places
 
-    topic = re.sub(r"\s+", "", without_places(topic, report)) or topic
+    topic = re.sub(r"^对的|^的", "", re.sub(r"\s+", "", without_places(topic, report))) or topic  # 「(国元)对(比亚迪)的评级」
     words = topic_words(topic, report)
     if not words:
         return abstain(question, f"没有读出要概括的内容（「{topic}」）", scope)

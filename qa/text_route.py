@@ -189,6 +189,20 @@ def _qualified(sentence: Sentence, words: list[str], question: str) -> bool:
     return True
 
 
+_PART_OF_YEAR = re.compile(r"20\d\d\s*年\s*(?:中期|末期|半年度|上半年|下半年|第[一二三四]季度|[一二三四]季度)")
+_PER_QUANTITY = re.compile(r"每\s*(\d+|[一二三四五六七八九十百千万]+)?\s*(股|人|户|位|名|万人|千人|百人|平方公里)")
+
+
+def _per_key(m: re.Match[str]) -> tuple[str, str]:
+    """「每 10 股」, 「每十股」 -> ("10", "股"); 「每股」 -> ("1", "股")."""
+    count = m.group(1) or "1"
+    return {"十": "10", "一": "1", "百": "100", "千": "1000", "万": "10000"}.get(count, count), m.group(2)
+
+
+def _per_quantities(text: str) -> set[tuple[str, str]]:
+    return {_per_key(m) for m in _PER_QUANTITY.finditer(text)}
+
+
 def _of_another_year(text: str, year: int) -> bool:
     """A sentence whose figures are of another year's accounts, its own year unsaid but as a date.
 
@@ -306,6 +320,13 @@ def extract_answer(
     if in_scope and len(in_scope) == 1 and in_scope[0] in reports and (year := reports[in_scope[0]].year):
         # 「2019年度每10股派多少」 of the 2019 report: not 「经2019年5月召开的2018年度股东大会…每10股派发…1.937元」
         candidates = [c for c in candidates if not _of_another_year(c[1].text, year)]
+    if not _PART_OF_YEAR.search(question):  # 「2024年每10股派多少」: the year's (全年…6.08元), not 「2024年末期…3.62元」
+        candidates = [c for c in candidates if not _PART_OF_YEAR.search(c[1].text) or "全年" in c[1].text] or candidates
+    per = _PER_QUANTITY.search(question)
+    if per:  # 「每10股派多少」: a sentence of another quantity (「每股优先股派发股息4.37元」) is no candidate
+        candidates = [c for c in candidates if _per_quantities(c[1].text) & {_per_key(per)}]
+        if not candidates:
+            return None
     weights = _weights(words, [s.scored for _, s in candidates])
     # 「黔东南2016年地区生产总值」: a measure named with no question word asks its figure, like 「…是多少」
     bare = not re.search(r"多少|几|什么|啥|哪|谁|怎|如何|为何|为什么|吗|呢|是否|有没有|[？?]", question)

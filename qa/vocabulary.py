@@ -13,7 +13,7 @@ import re
 
 # Words that carry no content of their own: particles, pronouns, the domain's ever-present nouns, politeness.
 FUNCTION_WORDS = re.compile(
-    r"政府信息公开|信息公开|政府信息|政府|公开工作|依申请公开|申请公开|申请人|申请|多少|几|件|个|的|地|得|有|是|为|了|过|着|"
+    r"那边|这边|那儿|这儿|那头|这头|政府信息公开|信息公开|政府信息|政府|公开工作|依申请公开|申请公开|申请人|申请|多少|几|件|个|的|地|得|有|是|为|了|过|着|"
     r"其中|当中|之中|里面|里头|中|里|内|数量|数目|数字|数据|全年|本年度|本年|今年|当年|同年|该年|这一年|那一年|这年|"
     r"年度|年份|年|报告|年报|情况|办理|处理|事项|属于|涉及|那|呢|吗|啊|呀|吧|嘛|哦|哈|请问|请|麻烦|帮我|帮忙|告诉|"
     r"我们|我|你们|你|想|知道|问问|问|查一下|查|看看|看|一下|达到|达|和|与|及|以及|跟|等|各类|各种|项|类|方面|"
@@ -348,9 +348,9 @@ SUMMARY_ASKED = re.compile(r"(?:总结|概括|概述|简述|综述|归纳)(?:一
                            r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况|(?:是)?怎么安排的?")
 SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")  # 「速动比率怎么样」 may ask a figure: the tables answer first
 SUMMARY_NOT = re.compile(r"多少|几[个件项次成倍]|占比|比例|比重|百分|是否|有没有|吗|哪[个一]|谁|什么时候|为什么|为何")
-SUMMARY_FILLER = re.compile(r"请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
+SUMMARY_FILLER = re.compile(r"^对|这篇|这份|本篇|该篇|研报|报告(?!期)|是什么|请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
 # topics that are no matter of figures: their summary may quote sentences without any
-SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因")
+SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因|观点|看法|首次覆盖")
 # never a summary's sentence: a definition, a note on where data come from
 SUMMARY_SKIPPED = re.compile(r"评级定义|评级标准|免责|仅供参考|不构成|并非作为|要约|请务必阅读|是指|指的是|是与.{0,12}有经费|数据来[自源]|资料来源|来源于|初步统计数|本表反映")
 # what a topic stands for: the measures its summary states (业绩 is 营业收入 and 净利润)
@@ -367,7 +367,7 @@ SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"分红|利润分配", ("现金红利", "现金股利", "每10股", "派发")),
     (r"三公", ("因公出国", "公务用车", "公务接待")),
     (r"旅游", ("旅游",)),
-    (r"投资建议|投资评级|评级", ("买入", "增持", "中性", "减持", "目标价", "评级")),  # a research report's call
+    (r"投资建议|投资评级|评级|观点|看法|首次覆盖", ("买入", "增持", "中性", "减持", "目标价", "评级")),  # a research report's call
 )
 
 # qa/text_route.py: words of reports that jieba cuts apart or glues to the next character (「视频号发了」 → 号发)
@@ -376,4 +376,6 @@ TEXT_WORDS = ("视频号", "公众号", "短视频", "小程序", "抖音号", "
 # qa/prose.py: words people use and the synonym a report may print instead (used only where the report lacks the first)
 TEXT_SYNONYMS = {"网上": ("网络",), "线上": ("网络", "网上"), "网络": ("网上",)}
 # 「（按2023年数和提高幅度推算）」: how the user would work a figure out — its years are no scope of the question
-METHOD_NOTE = re.compile(r"[（(][^（）()]{0,30}?(?:倒推|推算|反推|推出)[^（）()]{0,6}[）)]")
+METHOD_NOTE = re.compile(r"[（(][^（）()]{0,30}?(?:倒推|推算|反推|推出)[^（）()]{0,6}[）)]|"
+                         # 「（负数表示下降）」, 「（保留两位小数）」: how to write the answer, nothing asked
+                         r"[（(][^（）()]{0,12}?(?:[负正]数|负号|表示(?:下降|减少|增加|上升)|保留|小数|四舍五入|取整)[^（）()]{0,12}[）)]")
