@@ -21,7 +21,7 @@ from qa.shortnames import abbreviations
 
 _STATEMENT = re.compile(r"(?:资产负债表|利润表|损益表|现金流量表|收支.{0,6}总表|收入.{0,6}总表)$")
 _SUMMARY = re.compile(r"主要会计数据|主要财务指标|财务概要|主要财务数据|会计数据")
-_NOT_PERIOD = re.compile(r"增减|变动|比例|占|%|附注|比上年|同比|增长|减少|比较|季度|半年|\d{1,2}月(?!\d{1,2}日)|\d{1,2}[-—]\d{1,2}月")
+_NOT_PERIOD = re.compile(r"利息收入|利息支出|收益率|付息率|增减|变动|比例|占|%|附注|比上年|同比|增长|减少|比较|季度|半年|\d{1,2}月(?!\d{1,2}日)|\d{1,2}[-—]\d{1,2}月")
 _CURRENT = re.compile(r"本期|本年|期末|年末|本报告期|决算数|预算数|金额")
 _EARLIER = re.compile(r"上期|上年|期初|年初|上年同期")
 _OTHER_ENTITY = re.compile(r"母公司|本行|银行(?!股份)")
@@ -312,9 +312,8 @@ def without_places(text: str, report: Report) -> str:
                       if re.fullmatch(r"[\u4e00-\u9fff]+", run := text[start:end]) and _abbreviates(run, report.agency)), "")
         if short:  # 「规划资源局」 for 上海市普陀区规划和自然资源局
             text = text.replace(short, " ")
-    party = re.match(r"\s*([区市县州省]委)", text)  # 「区委…」 left of 「区委社会工作部」 once 社会工作部 is read as the issuer
-    if party and party.group(1) in (report.agency or ""):
-        text = text[party.end():]
+    if (party := re.match(r"\s*([区市县州省]委)", text)) and party.group(1) in (report.agency or ""):
+        text = text[party.end():]  # 「区委…」 left of 「区委社会工作部」 once 社会工作部 is read as the issuer
     lead = re.match(r"\s*([\u4e00-\u9fff]{2})", text)
     if lead and report.kind == "年度报告" and any(len(n) >= 4 and lead.group(1)[0] == n[0] and lead.group(1)[1] in n[1:]
                                                 for n in report.names):
@@ -381,8 +380,7 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
                                             for q in best)]
         best = plain or best
         # 「其他社会工作事务支出」 is printed in 收入决算表 too (the income of each item): its 支出 table is cited
-        sided = [p for p in best if norm_label(name)[-2:] in ("支出", "收入") and norm_label(name)[-2:] in p.table.title]
-        best = sided or best
+        best = [p for p in best if norm_label(name)[-2:] in ("支出", "收入") and norm_label(name)[-2:] in p.table.title] or best
         if len({p.cell.value for p in best}) > 1:
             raise Unclear(name, best)
         return best[0]

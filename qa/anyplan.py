@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING
 from corpus.about import DISCLOSURE, RESEARCH
 from qa.answer import Scope
 from qa.formulas import prose_ratio
-from qa.parts import across_parts, completed_parts, diff_parts, each_part, gap_parts, ratio_parts, share_parts
+from qa.parts import (
+    across_parts,
+    as_printed_total,
+    completed_parts,
+    diff_parts,
+    each_part,
+    gap_parts,
+    per_capita_parts,
+    ratio_parts,
+    share_parts,
+)
 from qa.scope import Catalog, each_with_its_year, in_asked_order
 from qa.table_route import label
 
@@ -85,7 +95,10 @@ def other_kind_plan(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], yea
     if topic := summary_topic(plan.content):  # 「简单总结一下…经营业绩」: its sentences, quoted, no figure computed
         return replace(text, kind="summary", topic=topic)
     parts = each_part(plan.content, report.text)
-    if parts:  # 「A和B分别是多少」: each read from its own sentence (「周口…」: the place is who, not a word to say)
+    if per := per_capita_parts(plan.content):  # 「人均社会消费品零售额（按年末常住人口算）」: two figures, one over the other
+        text = replace(text, parts=tuple(as_printed_total(re.sub(r"^\s+", "", without_places(p, report)), report.text)
+                                         for p in per), combine="per")
+    elif parts:  # 「A和B分别是多少」: each read from its own sentence (「周口…」: the place is who, not a word to say)
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in parts)
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, parts, strict=True)), combine="each")
     elif diff := diff_parts(plan.content, report.text) or gap_parts(plan.content, report.text):  # 「城镇…比农村高多少元」

@@ -15,6 +15,7 @@ from corpus.about import DISCLOSURE
 from qa.answer import Answer, abstain, format_number
 from qa.coverage import unexplained
 from qa.operations import asks_sum
+from qa.parts import COUNTS as _COUNTS, per_capita, text_ratio
 from qa.plan import Plan
 from qa.render import per_period
 from qa.said import said_in
@@ -44,7 +45,6 @@ from qa.vocabulary import (
 if TYPE_CHECKING:
     from qa.assistant import Assistant
 
-_COUNTS = {"个", "件", "场", "次", "条", "篇", "项", "期"}  # counts of things: 21个 and 12场 add up to 33
 
 
 _GENERIC_MEASURES = {"总数", "数量", "总量", "人数", "合计", "总计", "一共", "总共", "百分之", "百分比", "比例", "占比", "比重", "同比",
@@ -181,7 +181,7 @@ class ProseReader:
             if part is None or part.value is None or not (part.citations and part.citations[0].quote not in cited
                                                           or part.value != plan.given.value):
                 return None
-            return self._text_ratio(plan, [part, plan.given])
+            return text_ratio(plan, [part, plan.given])
         words = [set(terms(p)) for p in plan.parts]
         shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
         found = [self._table_part(part, plan) or self._part(_as_printed(part, plan.reports[:2]), plan.text_ids, shared)
@@ -206,6 +206,8 @@ class ProseReader:
                       and part.find(w) > start]
             if any(w not in quoted for w in common):
                 return None
+        if plan.combine == "per":
+            return per_capita(plan, answers)  # 「人均…（按常住人口算）」: the amount over the people, in 元 a head
         units = {a.unit for a in answers}
         same_figure = len({(a.citations[0].start if a.citations else 0, a.value) for a in answers}) == 1
         asked_unit = re.search(r"多少\s*(元|吨|亩|[个台家人件辆户项次场名])$", plan.parts[0]) if plan.combine == "each" else None
@@ -223,7 +225,7 @@ class ProseReader:
         if plan.combine in ("ratio", "share"):
             if plan.combine == "share" and not self._each_one(answers, words, shared):
                 return None
-            return self._text_ratio(plan, answers)
+            return text_ratio(plan, answers)
         if plan.combine == "difference":
             first, second = answers
             diff = round((first.value or 0) - (second.value or 0), 6)  # 1615.23 − 339.37 is 1275.86, not …0000001
@@ -298,24 +300,6 @@ class ProseReader:
         return answers
 
     @staticmethod
-    def _text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
-        """The first prose figure divided by the second, both cited (「律师类的件数是律所类的几倍」)."""
-        first, second = answers
-        counts = plan.combine == "ratio" and {first.unit, second.unit} - {None} <= _COUNTS  # 1640篇 ÷ 584条 as asked; 粉丝数 54373 counts too
-        if not second.value or (first.unit != second.unit and not counts):
-            return None
-        share = plan.combine == "share"  # 「A占B的比重」: in percent
-        ratio = round((first.value or 0) / second.value * (100 if share else 1), 2)
-        if share and ratio > 100 and "占" in plan.content:
-            return None  # a part 「占」 its whole is never more than all of it: one of the two figures is not the one asked
-        shown, unit = (f"{format_number(ratio)}%", "%") if share else (f"{format_number(ratio)}倍", "倍")
-        formula = f"{format_number(first.value)} ÷ {format_number(second.value)}{' × 100%' if share else ''} = " + (
-            shown if share else format_number(ratio))
-        text = f"{shown}（{formula}）：" + "；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
-        return Answer(question=plan.asked, answer=text, value=ratio, unit=unit, route="text", formula=formula,
-                      citations=[c for a in answers for c in a.citations], scope=plan.scope)
-
-    @staticmethod
     def _operation_unsaid(content: str, quoted: str, unit: str | None) -> str | None:
         """The operation asked of prose (a total of two things, an average, a multiple) that the sentence found omits.
 
@@ -383,7 +367,7 @@ class ProseReader:
             return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.owner.index.reports[answer.citations[0].report_id])}的：{answer.answer}")
         if plan.parts and answer.value is not None:
             # Two figures asked to be added, and only one sentence found: it is not their total.
-            done = {"each": "分别读出", "ratio": "相除", "share": "相除", "difference": "相减"}.get(plan.combine, "相加")
+            done = {"each": "分别读出", "ratio": "相除", "share": "相除", "difference": "相减", "per": "相除"}.get(plan.combine, "相加")
             return abstain(asked, f"问题要把{'、'.join(plan.parts)}{done}，报告中只找到一处：{answer.answer}")
         asks_figure = TEXT_ASKS_DIFF.search(plan.content) or TEXT_ASKS_SHARE.search(plan.content)
         if (answer.value is not None or asks_figure) and not plan.per:

@@ -104,7 +104,7 @@ def restate(plan: Plan) -> str | None:
             return f"理解为：{head}"
         how = f"，全年的数字{_PER[plan.per]}平均" if plan.per else ""
         joined = "与".join(f"「{p}」" for p in plan.parts)
-        done = {"ratio": "相除", "share": "相除（百分比）", "difference": "相减"}.get(plan.combine, "相加")
+        done = {"ratio": "相除", "share": "相除（百分比）", "difference": "相减", "per": "相除（人均）"}.get(plan.combine, "相加")
         how += f"，{joined}各自的数字{done}" if plan.parts else ""
         if plan.per_report:
             how += "，逐份报告读出后平均" if OP_AVERAGE.search(plan.content) else \

@@ -63,7 +63,7 @@ def says_all(plan: Plan, answer: Answer, reports: Mapping[str, Report]) -> Answe
     cited = [reports.get(c.report_id) for c in answer.citations[:1]]
     if not cited or cited[0] is None or cited[0].kind in ("", DISCLOSURE):
         return answer
-    if plan.combine in ("each", "share", "difference", "ratio") and len(answer.citations) >= 2:
+    if plan.combine in ("each", "share", "difference", "ratio", "per") and len(answer.citations) >= 2:
         return answer  # each part was read with its own words
     if plan.per_report and not answer.abstained:  # each year from its own report: each sentence says the words
         asked = TEXT_COMPARISON.sub("", plan.content)

@@ -124,7 +124,7 @@ def _pool(report: Report) -> list[_Said]:
         start, end, body = at, at + len(line), line.strip()
         at = end + 1
         if not body or "|" in body:
-            paragraphs.append((start, start))
+            paragraphs.append((at, at))  # a break: the next line starts afresh (not glued to this table row)
             continue
         numbered = bool(_NUMBERED.match(body))
         heading = (len(body) < 16 or numbered and len(body) <= 40) and not re.search(r"[，,。；;:：]", body)

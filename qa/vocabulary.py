@@ -348,7 +348,7 @@ SUMMARY_ASKED = re.compile(r"(?:总结|概括|概述|简述|综述|归纳)(?:一
                            r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况|(?:是)?怎么安排的?")
 SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")  # 「速动比率怎么样」 may ask a figure: the tables answer first
 SUMMARY_NOT = re.compile(r"多少|几[个件项次成倍]|占比|比例|比重|百分|是否|有没有|吗|哪[个一]|谁|什么时候|为什么|为何")
-SUMMARY_FILLER = re.compile(r"^对|这篇|这份|本篇|该篇|研报|报告(?!期)|是什么|请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
+SUMMARY_FILLER = re.compile(r"(?<=农业)生产|(?<=工业)生产|^对|这篇|这份|本篇|该篇|研报|报告(?!期)|是什么|请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
 # topics that are no matter of figures: their summary may quote sentences without any
 SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因|观点|看法|首次覆盖")
 # never a summary's sentence: a definition, a note on where data come from
@@ -362,7 +362,7 @@ SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"收支|决算", ("收入支出总计", "本年收入合计", "本年支出合计")),
     (r"部门预算|单位预算|预算(?:的?总体|安排)", ("收入预算", "支出预算", "三公经费预算", "机关运行经费")),
     (r"外贸|进出口", ("进出口", "出口", "进口")),
-    (r"农业", ("农林牧渔业", "粮食")),
+    (r"农业", ("农林牧渔业", "粮食总产量", "粮食", "肉类总产量")),  # what a bulletin's 农业 section leads with
     (r"居民收入|收入情况", ("可支配收入",)),
     (r"分红|利润分配", ("现金红利", "现金股利", "每10股", "派发")),
     (r"三公", ("因公出国", "公务用车", "公务接待")),

@@ -176,3 +176,16 @@ def test_a_research_reports_view_is_summed_up_with_its_call() -> None:
     assert topic is not None
     answer = summarise("q", topic, report, [], Scope((report.id,), (report.agency,), (report.year,)))
     assert "买入" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "value", "unit"), [
+    # 黔东南 2023: 「全年全州社会消费品零售总额[5]658.36亿元」 ÷ 「年末全州常住人口375.73万人」 = 17,522.16 元 a head — the
+    # total (printed 零售总额), never 「城镇消费品零售额497.06亿元」, a part of it
+    ("黔东南2023年人均社会消费品零售额多少（用年末常住人口算）", 17522.16, "元/人"),
+    # 「实现旅游总收入876.71亿元」 ÷ 「旅游接待总人数7883.48万人次」 = 1,112.09 元 a visit
+    ("2023年去黔东南的游客人均花费多少元？（旅游总收入/旅游总人数）", 1112.09, "元/人次"),
+])
+def test_an_amount_per_head_worked_out_the_way_the_user_says(budgets, question: str, value: float, unit: str) -> None:
+    answer = budgets.ask(question)
+    assert (answer.value, answer.unit) == (value, unit), answer.answer
+    assert len(answer.citations) == 2 and "城镇消费品零售额" not in answer.answer, answer.answer
