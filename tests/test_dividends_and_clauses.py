@@ -189,3 +189,25 @@ def test_an_amount_per_head_worked_out_the_way_the_user_says(budgets, question: 
     answer = budgets.ask(question)
     assert (answer.value, answer.unit) == (value, unit), answer.answer
     assert len(answer.citations) == 2 and "城镇消费品零售额" not in answer.answer, answer.answer
+
+
+def test_a_banks_loans_are_read_as_balances_never_their_interest(annual) -> None:
+    """邮储 2019: 「客户贷款总额 | 4,974,186」 (balance sheet summary) — the 平均余额 table's 利息收入 column (224,862) is no
+    balance of the year; 贷存比 = 4,974,186 ÷ 吸收存款 9,314,066 = 53.41%."""
+    answer = annual.ask("邮储银行2019年末客户贷款总额是多少")
+    assert answer.value == 4974186 and "224,862" not in answer.answer, answer.answer
+    answer = annual.ask("邮储2019年末贷款总额占存款的比例（贷存比）大概多少？")
+    assert answer.unit == "%" and round(answer.value or 0, 2) == 53.41, answer.answer
+
+
+def test_a_bulletins_farming_is_summed_up_with_its_output() -> None:
+    """黔东南 2016 二、农业: 「全年粮食总产量达到122.35万吨」, and after the table of forest products 「肉类总产量18.99万吨」 —
+    a paragraph after a table row starts afresh; 地区生产总值 is no 农业生产."""
+    from qa.answer import Scope
+    from qa.summary import summarise, summary_topic
+
+    report = read_report(ANY / "qiandongnan_2016_statistical_bulletin.docx")
+    topic = summary_topic("黔东南2016年农业生产情况怎么样？简单说说")
+    assert topic is not None
+    answer = summarise("q", topic, report, [], Scope((report.id,), (report.agency,), (report.year,)))
+    assert "122.35" in answer.answer and "18.99" in answer.answer and "939.05" not in answer.answer, answer.answer
