@@ -110,7 +110,7 @@ def figure(sentence: Sentence, words: list[str], question: str,
             continue  # (「多少篇政策解读」 printed 「政策解读共132件」: documents are counted in 篇, 件 or 条 alike)
         if (asked_share or asked_rate) and m.group(2) not in ("%", "‰"):
             continue
-        if m.group(2) in ("%", "‰") and not (asked_share or asked_rate or asked_change or _PERCENT_ASKED.search(question)):
+        if m.group(2) in ("%", "‰", "个百分点", "百分点") and not (asked_share or asked_rate or asked_change or _PERCENT_ASKED.search(question)):
             continue  # 「…支出决算数」 is no 「完成年初预算的98.20%」 beside it: a percentage only where one is asked
         # a share the question asks follows its own words with no other figure between (「差评数占评价量总数的0.34%」,
         # not 「现场解决162件，跟进解决186件，办结率100%」)

@@ -41,13 +41,19 @@ def unsaid(content: str, answer: Answer, report: Report | None = None) -> list[s
     amount = re.search(r"多少\s*((?:万|亿|百万|千)?元|(?:万|亿)?吨|公里|亿|万)", content)
     if amount and answer.unit == "%" and not re.search(r"百分|%|率|比重|比例|增长|增速|下降", content):
         return [f"多少{amount.group(1)}"]  # 「总量是多少亿元」 answered with a growth rate
+    if amount and amount.group(1)[-1] in "元吨里" and answer.unit and answer.unit != "%" \
+            and not answer.unit.endswith(amount.group(1)[-1]):
+        return [f"多少{amount.group(1)}"]  # 「多少亿元」 answered in 个
     if (GROWTH.search(content) or CHANGE.search(content) or re.search(r"变动|变化", content)) and answer.value is not None:
         quote = "".join(c.quote for c in answer.citations[:1]).replace(",", "")
         figure = f"{answer.value:g}"
         at = quote.find(figure)
-        if at < 0 or not re.search(r"增|减|降|长|升|多|少|变动|变化|比", quote[max(0, at - 6) : at]):
+        if at < 0 or not re.search(r"增|减|降|长|升|多|少|变动|变化|比", quote[max(0, at - 6) : at].replace("增加值", "")):
             return ["变动"]
+        content = GROWTH.sub(" ", content)  # the change is said (「同比增长 4.8%」 for 「增速」): its word is no term
     quoted = re.sub(r"\s+", "", "".join(c.quote for c in answer.citations[:1]))
+    if "增加值" in content and "增加值" not in quoted:  # a measure noun of function words (增加, 值): said whole or not
+        return ["增加值"]  # (「规上工业增加值多少亿元」 is no 「规模以上工业企业营业收入361.14亿元」)
     content = without_places(content, report) if report is not None else content
     terms = re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", FUNCTION.sub(" ", content))
     missing = [t for t in terms if not said_in(t, quoted)]

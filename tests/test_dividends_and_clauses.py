@@ -211,3 +211,25 @@ def test_a_bulletins_farming_is_summed_up_with_its_output() -> None:
     assert topic is not None
     answer = summarise("q", topic, report, [], Scope((report.id,), (report.agency,), (report.year,)))
     assert "122.35" in answer.answer and "18.99" in answer.answer and "939.05" not in answer.answer, answer.answer
+
+
+def test_liabilities_named_bare_are_the_total(annual) -> None:
+    """邮储 2019 资产负债表: 负债合计 9,671,827 ÷ 资产总计 10,216,706 = 94.67% — a note's row 「负债」 (−5,065) is no total."""
+    answer = annual.ask("邮储银行19年末负债占总资产的比例是多少？")
+    assert answer.unit == "%" and round(answer.value or 0, 2) == 94.67, answer.answer
+
+
+def test_a_growth_asked_as_zengsu_is_said_by_the_sentences_zengzhang(budgets) -> None:
+    """黔东南 2023: 「第二产业增加值294.25亿元,增长3.9%」 — 「增速」 is said by 增长, no word the sentence lacks."""
+    answer = budgets.ask("黔东南2023年第二产业增加值增速是多少")
+    assert (answer.value, answer.unit) == (3.9, "%"), answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    # 黔东南 2023 prints 规模以上工业增加值's growth only; 「规模以上工业企业营业收入361.14亿元」 is another measure
+    "黔东南2023年规模以上工业增加值总量是多少亿元？",
+    "黔东南州2023年规模以上工业增加值是多少亿元？",
+])
+def test_a_measure_the_bulletin_prints_no_level_of_gets_no_other_measures_figure(budgets, question: str) -> None:
+    answer = budgets.ask(question)
+    assert answer.value is None and "361.14" not in answer.answer, answer.answer
