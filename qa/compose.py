@@ -200,9 +200,10 @@ def _share(content: str) -> Understood | None:
     numerators = _side_measures(part, denominators)
     if not denominators:
         return None
-    if numerators and all(m.table == denominators[0].table and m.row == denominators[0].row for m in numerators) \
-            and denominators[0].col is None and all(m.col for m in numerators):
-        return _rate(numerators, denominators, content)
+    if numerators and len(denominators) > 1 and all(d.col is None for d in denominators) \
+            and all(m.table == denominators[0].table and m.row == denominators[0].row and m.col for m in numerators):
+        # 「行政诉讼（直接起诉加复议后起诉）里，结果维持的占多少」: the column asked of every row the whole adds
+        numerators = [Measure(d.table, d.row, m.col) for m in numerators for d in denominators]
     return _rate(numerators, denominators, content)
 
 

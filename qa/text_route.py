@@ -29,6 +29,7 @@ from qa.text_words import (
     TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
     TEXT_ORGANISATION,
     TEXT_PROBLEMS as _PROBLEMS,
+    TEXT_SIBLINGS,
     inside_only,
 )
 
@@ -322,6 +323,10 @@ def extract_answer(
         candidates = [c for c in candidates if not _of_another_year(c[1].text, year)]
     if not _PART_OF_YEAR.search(question):  # 「2024年每10股派多少」: the year's (全年…6.08元), not 「2024年末期…3.62元」
         candidates = [c for c in candidates if not _PART_OF_YEAR.search(c[1].text) or "全年" in c[1].text] or candidates
+    # 「规范性文件废止了多少件」: a sentence of its sibling (「现行有效…698件」, 「制发…88件」) and not of it is no candidate
+    sibling = [g for g in TEXT_SIBLINGS if any(w in question for w in g)]
+    candidates = [c for c in candidates if not any(any(w in c[1].text for w in g) and not any(w in c[1].text for w in g if w in question)
+                                                   for g in sibling)]
     per = _PER_QUANTITY.search(question)
     if per:  # 「每10股派多少」: a sentence of another quantity (「每股优先股派发股息4.37元」) is no candidate
         candidates = [c for c in candidates if _per_quantities(c[1].text) & {_per_key(per)}]

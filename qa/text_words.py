@@ -56,3 +56,7 @@ def inside_only(term: str, text: str) -> bool:
     """Whether the text says the term's last word only inside a longer word of another meaning (「出口」 in 「进出口」)."""
     return any(term.endswith(short) and not any(w in term for w in longer) and short in text
                and short not in re.sub("|".join(longer), "", text) for short, longer in TEXT_INSIDE.items())
+
+# the parts of one breakdown, each a column of the reports' tables: a sentence that says one of them and not the one
+# asked gives another part's figure (「集中公开现行有效行政规范性文件698件」 is no 「废止」)
+TEXT_SIBLINGS = (("制发", "废止", "现行有效"), ("结果维持", "结果纠正", "尚未审结"))

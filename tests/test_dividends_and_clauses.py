@@ -138,8 +138,9 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("disclosure")
     corpus = tmp / "corpus"
     (corpus / "txt").mkdir(parents=True)
-    for name in ("003_pingtan_zonghe_shiyanqu_2020.txt", "006_pingtan_zonghe_shiyanqu_2023.txt",
-                 "007_pingtan_zonghe_shiyanqu_2024.txt"):
+    for name in ("003_pingtan_zonghe_shiyanqu_2020.txt", "005_pingtan_zonghe_shiyanqu_2022.txt",
+                 "006_pingtan_zonghe_shiyanqu_2023.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
+                 "012_shuyang_county_gov_2025.txt", "015_shuyang_county_development_reform_bureau_2023.txt"):
         shutil.copy(TXT / name, corpus / "txt")
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
@@ -233,3 +234,18 @@ def test_a_growth_asked_as_zengsu_is_said_by_the_sentences_zengzhang(budgets) ->
 def test_a_measure_the_bulletin_prints_no_level_of_gets_no_other_measures_figure(budgets, question: str) -> None:
     answer = budgets.ask(question)
     assert answer.value is None and "361.14" not in answer.answer, answer.answer
+
+
+def test_a_sentence_of_another_part_of_a_breakdown_is_no_answer(disclosure) -> None:
+    """平潭 2022: 「集中公开现行有效行政规范性文件698件,动态更新本年度制发的规范性文件88件」 — neither is 废止 (its table
+    row 「8855698」 is run together): no figure, never 698."""
+    answer = disclosure.ask("平潭22年行政规范性文件废止了多少件")
+    assert answer.value is None and "698件" not in answer.answer.split("（")[0], answer.answer
+    assert disclosure.ask("平潭2022年本年度制发的规范性文件多少件").value == 88
+
+
+def test_a_column_asked_of_a_whole_of_two_rows_is_summed_over_both(disclosure) -> None:
+    """沭阳县 2025 表四 行政诉讼: 未经复议直接起诉 维持 3 of 3, 复议后起诉 维持 8 of 10 — (3 + 8) ÷ (3 + 10) = 84.62%,
+    never 3 ÷ 13."""
+    answer = disclosure.ask("沭阳县25年的行政诉讼（直接起诉加复议后起诉）里，结果维持的占多少")
+    assert (answer.value, answer.unit) == (84.62, "%") and "(3 + 8) ÷ (3 + 10)" in answer.answer, answer.answer
