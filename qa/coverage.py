@@ -23,7 +23,13 @@ from qa.lexicon import (
 )
 from qa.query import Measure, Query
 from qa.semantic import _COLS as _SEMANTIC_COLS, _ROWS as _SEMANTIC_ROWS, describe
-from qa.vocabulary import INCLUSIVE as _INCLUSIVE, UNMODELLED_PERIODS, _alternatives, words_of
+from qa.vocabulary import (
+    EXAMPLES_OF_GROUP,
+    INCLUSIVE as _INCLUSIVE,
+    UNMODELLED_PERIODS,
+    _alternatives,
+    words_of,
+)
 
 # Words that name either of two rows: explained by a Plan holding either reading (after a clarification).
 _EITHER = {"结转": ("上年结转政府信息公开申请数量", "结转下年度继续办理"), "申请总数": ("本年新收政府信息公开申请数量", "总计"),
@@ -156,6 +162,8 @@ def unexplained(content: str, query: Query, also: Iterable[str] = ()) -> tuple[s
             patterns.append(rf"(?:{_EXCLUDE})(?:{term.pattern})")
             if any(term.row.startswith(r + "/") for r in rows) and _INCLUSIVE.search(content):
                 patterns.append(term.pattern)
+    if any(m.col == "法人或其他组织" for m in measures) and EXAMPLES_OF_GROUP.search(content):
+        patterns += [p for p, col in REQUEST_COL_TERMS if col not in ("自然人", "总计")]  # 「企业、律所这些法人…」
     for pattern in patterns:
         for a, b in _spans(content, pattern):
             masked[a:b] = " " * (b - a)

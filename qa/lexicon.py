@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.table_spec import OTHER_2021
+from qa.vocabulary import EXAMPLES_OF_GROUP
 
 # "多少件申请" names the 新收 row only when the question names no other row.
 WEAK_NEW = r"申请数量|申请量|申请件数|多少(?:件|个)?(?:政府信息公开)?申请"
@@ -183,6 +184,8 @@ def match_cols(question: str, table: str, row: str) -> list[str]:
             found.append((m.start(), col))
             taken.append((m.start(), m.end()))
     cols = [c for _, c in sorted(found)]
+    if EXAMPLES_OF_GROUP.search(question) and "法人或其他组织" in cols:
+        return ["法人或其他组织"]  # 「企业、律所这些法人或其他组织」: the examples, then the group they are of
     if "法人或其他组织" in cols and len(cols) > 1:  # a column named inside its group heading
         cols.remove("法人或其他组织")
     return cols

@@ -20,6 +20,9 @@ from qa.sentences import (
     terms,
 )
 from qa.text_words import (
+    PART_OF_YEAR,
+    PER_QUANTITY,
+    TEXT_AMOUNT_OR_RATE,
     TEXT_ASKS_WHO,
     TEXT_BOILERPLATE,
     TEXT_CONTACT as _CONTACT,
@@ -29,8 +32,11 @@ from qa.text_words import (
     TEXT_NUMBER_QUESTION as _NUMBER_QUESTION,
     TEXT_ORGANISATION,
     TEXT_PROBLEMS as _PROBLEMS,
+    TEXT_RATE_BESIDE,
     TEXT_SIBLINGS,
     inside_only,
+    per_key,
+    per_quantities,
 )
 
 
@@ -145,8 +151,10 @@ def _number_answer(question: str, best: Sentence, report: Report, words: list[st
     found = figure(best, words, question, avoid)
     if found is None or not _at_period_asked(question, best.text[: max(0, found[2] - best.start)]):
         return None
-    value, unit, _, _ = found
+    value, unit, _, end = found
     shown_unit = unit or ""
+    rate = TEXT_RATE_BESIDE.match(report.text, end) if TEXT_AMOUNT_OR_RATE.search(question) and unit != "%" else None
+    shown_unit += f"，{rate.group(1)}{rate.group(2)}%" if rate else ""  # 「增长了多少」: the amount and the rate printed with it
     # a budget item's figure is quoted with the item it is of (「9、城乡社区支出(类)…(项)。… 年初预算为 3110.14 万元」),
     # and is the item's: a question that names no item (「决算支出比全年预算少多少」) asks the department's, not this
     item = re.search(r"([\u4e00-\u9fff]{2,20})\s*[(（]\d*项[)）]", best.context) if ITEM_START.match(best.context) else None
@@ -157,7 +165,7 @@ def _number_answer(question: str, best: Sentence, report: Report, words: list[st
     citation = Citation(best.report_id, report.title, report.section_at(best.start), quote, best.start, best.end, report.page_at(best.start))
     return Answer(
         question=question,
-        answer=f"{format_number(_plain(value / _MULTIPLIER.get(shown_unit, 1)))}{shown_unit}（{quote}）",
+        answer=f"{format_number(_plain(value / _MULTIPLIER.get(unit or '', 1)))}{shown_unit}（{quote}）",
         value=_plain(value),
         unit=unit,
         route="text",
@@ -188,20 +196,6 @@ def _qualified(sentence: Sentence, words: list[str], question: str) -> bool:
         if len(own) < 2 or own in question:
             return False
     return True
-
-
-_PART_OF_YEAR = re.compile(r"20\d\d\s*年\s*(?:中期|末期|半年度|上半年|下半年|第[一二三四]季度|[一二三四]季度)")
-_PER_QUANTITY = re.compile(r"每\s*(\d+|[一二三四五六七八九十百千万]+)?\s*(股|人|户|位|名|万人|千人|百人|平方公里)")
-
-
-def _per_key(m: re.Match[str]) -> tuple[str, str]:
-    """「每 10 股」, 「每十股」 -> ("10", "股"); 「每股」 -> ("1", "股")."""
-    count = m.group(1) or "1"
-    return {"十": "10", "一": "1", "百": "100", "千": "1000", "万": "10000"}.get(count, count), m.group(2)
-
-
-def _per_quantities(text: str) -> set[tuple[str, str]]:
-    return {_per_key(m) for m in _PER_QUANTITY.finditer(text)}
 
 
 def _of_another_year(text: str, year: int) -> bool:
@@ -321,15 +315,15 @@ def extract_answer(
     if in_scope and len(in_scope) == 1 and in_scope[0] in reports and (year := reports[in_scope[0]].year):
         # 「2019年度每10股派多少」 of the 2019 report: not 「经2019年5月召开的2018年度股东大会…每10股派发…1.937元」
         candidates = [c for c in candidates if not _of_another_year(c[1].text, year)]
-    if not _PART_OF_YEAR.search(question):  # 「2024年每10股派多少」: the year's (全年…6.08元), not 「2024年末期…3.62元」
-        candidates = [c for c in candidates if not _PART_OF_YEAR.search(c[1].text) or "全年" in c[1].text] or candidates
+    if not PART_OF_YEAR.search(question):  # 「2024年每10股派多少」: the year's (全年…6.08元), not 「2024年末期…3.62元」
+        candidates = [c for c in candidates if not PART_OF_YEAR.search(c[1].text) or "全年" in c[1].text] or candidates
     # 「规范性文件废止了多少件」: a sentence of its sibling (「现行有效…698件」, 「制发…88件」) and not of it is no candidate
     sibling = [g for g in TEXT_SIBLINGS if any(w in question for w in g)]
     candidates = [c for c in candidates if not any(any(w in c[1].text for w in g) and not any(w in c[1].text for w in g if w in question)
                                                    for g in sibling)]
-    per = _PER_QUANTITY.search(question)
+    per = PER_QUANTITY.search(question)
     if per:  # 「每10股派多少」: a sentence of another quantity (「每股优先股派发股息4.37元」) is no candidate
-        candidates = [c for c in candidates if _per_quantities(c[1].text) & {_per_key(per)}]
+        candidates = [c for c in candidates if per_quantities(c[1].text) & {per_key(per)}]
         if not candidates:
             return None
     weights = _weights(words, [s.scored for _, s in candidates])

@@ -60,3 +60,23 @@ def inside_only(term: str, text: str) -> bool:
 # the parts of one breakdown, each a column of the reports' tables: a sentence that says one of them and not the one
 # asked gives another part's figure (「集中公开现行有效行政规范性文件698件」 is no 「废止」)
 TEXT_SIBLINGS = (("制发", "废止", "现行有效"), ("结果维持", "结果纠正", "尚未审结"))
+
+# 「2024年末期…3.62元」: a part of the year, no figure of the whole year
+PART_OF_YEAR = re.compile(r"20\d\d\s*年\s*(?:中期|末期|半年度|上半年|下半年|第[一二三四]季度|[一二三四]季度)")
+PER_QUANTITY = re.compile(r"每\s*(\d+|[一二三四五六七八九十百千万]+)?\s*(股|人|户|位|名|万人|千人|百人|平方公里)")
+
+
+def per_key(m: re.Match[str]) -> tuple[str, str]:
+    """「每 10 股」, 「每十股」 -> ("10", "股"); 「每股」 -> ("1", "股")."""
+    count = m.group(1) or "1"
+    return {"十": "10", "一": "1", "百": "100", "千": "1000", "万": "10000"}.get(count, count), m.group(2)
+
+
+def per_quantities(text: str) -> set[tuple[str, str]]:
+    """Every per-quantity a text says (「每10股派…」, 「每股优先股…」)."""
+    return {per_key(m) for m in PER_QUANTITY.finditer(text)}
+
+# 「比上年末增长了多少」 with no unit: the amount or the rate — both are given where the sentence prints both
+# (「较上年末增加6,973.21亿元, 增长16.30%」)
+TEXT_AMOUNT_OR_RATE = re.compile(r"(?:增长|增加|减少|下降)了?多少(?!\s*(?:万|亿|百万)?[元件个人条次篇项%％]|个百分点)")
+TEXT_RATE_BESIDE = re.compile(r"\s*[,，、]?\s*(?:同比)?(增长|下降|减少|提高)\s*(\d+(?:\.\d+)?)\s*[%％]")

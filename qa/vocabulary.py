@@ -61,6 +61,8 @@ OPERATION_WORDS: dict[str, str] = {
 # Per-period words that no Plan explains (working days are not in any report), named in the answer.
 # A group's parts listed as examples of it: 「因信访、重复申请等不予处理」, 「（…都算）」.
 INCLUSIVE = re.compile(r"等|都算|都包括|都包含|不分")
+# 「企业、律所这些法人或其他组织」: examples, then the group they are of — the group is asked
+EXAMPLES_OF_GROUP = re.compile(r"(?:这些|这类|这几类|等等|等|之类的?)\s*(?:的\s*)?法人")
 UNMODELLED_PERIODS = re.compile(r"工作日|每周|每星期|一周|周均|每小时|小时")
 
 

@@ -16,7 +16,7 @@ from corpus.reader import read_report
 from index import FakeEmbeddings
 from qa.anyreport import answer_any
 from qa.sentences import terms
-from qa.text_route import _PART_OF_YEAR, _per_quantities
+from qa.text_words import PART_OF_YEAR, per_quantities
 
 ROOT = Path(__file__).resolve().parents[1]
 ANY = ROOT / "tests" / "fixtures" / "any"
@@ -73,11 +73,11 @@ def test_a_dividend_per_10_shares_asked_in_the_words_people_use(annual, question
 def test_a_sentence_of_another_quantity_or_part_of_the_year_is_no_candidate() -> None:
     """平安银行 2024: 「每股优先股派发股息人民币4.37元」 is per share, not per 10; 「2024年末期…每10股…3.62元」 is the final
     dividend, not the year's 「2024年全年以每10股派发现金股利人民币6.08元」."""
-    assert _per_quantities("每股优先股派发股息人民币4.37元") == {("1", "股")}
-    assert _per_quantities("2024年全年以每 10 股派发现金股利人民币6.08元") == {("10", "股")}
-    assert _per_quantities("每十股派发") == {("10", "股")}
-    assert _PART_OF_YEAR.search("2024年末期拟以每10股派发现金股利人民币3.62元")
-    assert _PART_OF_YEAR.search("2024 年中期已按每10股派发") and not _PART_OF_YEAR.search("2024年全年以每10股派发")
+    assert per_quantities("每股优先股派发股息人民币4.37元") == {("1", "股")}
+    assert per_quantities("2024年全年以每 10 股派发现金股利人民币6.08元") == {("10", "股")}
+    assert per_quantities("每十股派发") == {("10", "股")}
+    assert PART_OF_YEAR.search("2024年末期拟以每10股派发现金股利人民币3.62元")
+    assert PART_OF_YEAR.search("2024 年中期已按每10股派发") and not PART_OF_YEAR.search("2024年全年以每10股派发")
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,8 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     (corpus / "txt").mkdir(parents=True)
     for name in ("003_pingtan_zonghe_shiyanqu_2020.txt", "005_pingtan_zonghe_shiyanqu_2022.txt",
                  "006_pingtan_zonghe_shiyanqu_2023.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
-                 "012_shuyang_county_gov_2025.txt", "015_shuyang_county_development_reform_bureau_2023.txt"):
+                 "012_shuyang_county_gov_2025.txt", "015_shuyang_county_development_reform_bureau_2023.txt",
+                 "011_huaian_city_gov_2024.txt"):
         shutil.copy(TXT / name, corpus / "txt")
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
@@ -249,3 +250,19 @@ def test_a_column_asked_of_a_whole_of_two_rows_is_summed_over_both(disclosure) -
     never 3 ÷ 13."""
     answer = disclosure.ask("沭阳县25年的行政诉讼（直接起诉加复议后起诉）里，结果维持的占多少")
     assert (answer.value, answer.unit) == (84.62, "%") and "(3 + 8) ÷ (3 + 10)" in answer.answer, answer.answer
+
+
+def test_examples_then_their_group_ask_the_group(disclosure) -> None:
+    """淮安市 2024 表三 本年新收: 商业企业 53, 法律服务机构 61, 其他 4 — 「企业、律所这些法人或其他组织」 is the group's
+    118, not the two examples added (114); 商业企业 alone is still 53."""
+    answer = disclosure.ask("淮安市24年企业、律所这些法人或其他组织一共新提了多少件申请")
+    assert (answer.value, answer.unit) == (118, "件"), answer.answer
+    assert disclosure.ask("淮安市24年商业企业新提了多少件申请").value == 53
+
+
+def test_a_change_asked_without_a_unit_gives_the_amount_and_the_rate_printed_with_it(annual) -> None:
+    """邮储 2019: 「客户贷款总额49,741.86亿元,较上年末增加6,973.21亿元, 增长16.30%」 — 「增长了多少」 reads as either."""
+    answer = annual.ask("邮储银行2019年末客户贷款总额比上年末增长了多少？")
+    head = answer.answer.split("（")[0]
+    assert "16.3" in head and ("6973.21亿元" not in head or "16.30%" in head), answer.answer  # the amount never alone
+    assert "16.30%" not in annual.ask("邮储银行2019年末客户贷款总额比上年末增加了多少亿元？").answer.split("（")[0]
