@@ -42,6 +42,7 @@ from qa.vocabulary import (
     PLAN_POINTS as _POINTS,
     PLAN_RELATIVE_YEARS as _RELATIVE_YEARS,
     PLAN_THIS_YEAR,
+    PLAN_YEAR_BEFORE,
     READ_NARROW,
     SIGNED_CHANGE,
 )
@@ -192,8 +193,9 @@ class Planner:
             return replace(plan, kind="clarify", candidates=understood.candidates, reason="问题的说法对应多个表格栏目")
         if understood.candidates:
             # Several close semantic readings: a sentence of the report that states the figure beats asking back.
-            return replace(prose_parts(text, content), otherwise=replace(plan, kind="clarify", candidates=understood.candidates,
-                                                                        reason="问题的说法对应多个表格栏目"))
+            asked_back = replace(plan, kind="clarify", candidates=understood.candidates, reason="问题的说法对应多个表格栏目")
+            before = _year_before(text, content, catalog)
+            return replace(prose_parts(text, content), otherwise=replace(before, otherwise=asked_back) if before else asked_back)
         if query is None and plan.premise is not None:  # 「118件申请里网上提交的占多少」: ÷ the whole stated
             return part_of_stated_whole(text, content, plan.premise) or prose_parts(text, content)
         if query is None and plan.inherited and READ_NARROW.match(content) and history and history[-1].query is not None \
@@ -204,7 +206,8 @@ class Planner:
         if query is None and resolved.ambiguous and len({r.agency for r in reports}) > 1 and not agencies_all:
             return which_report(plan)  # 「沭阳的依申请公开数量」: one name for two agencies' reports, asked back
         if query is None:
-            return prose_parts(text, content)
+            main, before = prose_parts(text, content), _year_before(text, content, catalog)
+            return replace(main, otherwise=before) if before is not None and main.otherwise is None else main
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
             return text  # 「有多少家单位…」 of one report
         query = self._ranked_change(query, content)
@@ -337,3 +340,23 @@ class Planner:
     def prose_of(text: Plan, content: str) -> Plan:
         """The text plan of a question whose cells could not be read: its named parts, each from its own sentence."""
         return prose_parts(text, content)
+
+
+def _year_before(text: Plan, content: str, catalog: Catalog) -> Plan | None:
+    """The year named against the year before it, each report read on its own (None without the earlier report).
+
+    「洪泽区主动公开信息条数24年同比增长多少」 where no sentence of the year's report states the change.
+    """
+    if len(text.years) != 1 or len(text.agencies) != 1 or not PLAN_YEAR_BEFORE.search(content):
+        return None
+    year = text.years[0]
+    before = catalog.select(text.agencies, (year - 1,))
+    if len(before) != 1 or len(text.reports) != 1:
+        return None
+    content = PLAN_YEAR_BEFORE.sub("比", content, count=1)  # as if asked 「2024年比2023年…」 (the years are the scope's)
+    question = PLAN_YEAR_BEFORE.sub(f"比{year - 1}年", text.question, count=1)
+    reports = sorted([*text.reports, *before], key=lambda r: r.year or 0)
+    ids = [r.id for r in reports]
+    both = replace(text, content=content, question=question, reports=reports, years=(year, year - 1), text_ids=ids,
+                   scope=Scope(tuple(ids), text.agencies, (year, year - 1)))
+    return prose_parts(both, content)

@@ -22,6 +22,7 @@ from qa.said import said_in
 from qa.sentences import terms
 from qa.table_route import label
 from qa.text_route import Sentence, figure_in, figures_said, longest
+from qa.text_words import TEXT_AMOUNT_OR_RATE
 from qa.vocabulary import (
     ASK_QUESTION_WORDS,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
@@ -160,7 +161,9 @@ class ProseReader:
             answer.value, answer.unit = abs(diff), units.pop()
             answer.formula = f"{format_number(a2.value)} − {format_number(a1.value)} = {format_number(diff)}"
             word = "多" if diff >= 0 else "少"
-            answer.answer = (f"{second.year}年比{first.year}年{word} {format_number(abs(diff))}{answer.unit or ''}"
+            also = f"，{'增长' if diff >= 0 else '下降'} {abs(diff) / (a1.value or 1) * 100:.2f}%" \
+                if TEXT_AMOUNT_OR_RATE.search(plan.content) and a1.value else ""  # 「同比增长多少」: the rate too
+            answer.answer = (f"{second.year}年比{first.year}年{word} {format_number(abs(diff))}{answer.unit or ''}{also}"
                              f"（{answer.formula}）。" + listed)
             return answer
         if asks_sum(plan.question) and all(v is not None for v in values) and len(units) == 1 and not lacking:

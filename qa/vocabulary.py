@@ -315,6 +315,8 @@ TEXT_ASKS_SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)|占比(?![最�
 FORMULA_UNSUPPORTED = re.compile(r"[−－]|(?<=[\u4e00-\u9fff)）\s])-(?=[\s\u4e00-\u9fff(（])|减去|减掉|刨掉|刨去|去掉|扣除|"
                                  r"乘以?(?!\s*100)|×(?!\s*100)")  # 「×100」 only says a percent
 # A change asked without a direction (「变化了多少个百分点」): the answer is signed.
+# 「同比增长多少」, 「比上年多了多少」: a change from the year before the one named
+PLAN_YEAR_BEFORE = re.compile(r"同比|比上年|较上年|比去年|较去年|比上一年|与上年相比|和上年比|跟上年比")
 SIGNED_CHANGE = re.compile(r"变化|变动|变了|差了?多少|增减")
 # How a question asks (a sentence need not repeat these words to answer it).
 ASK_QUESTION_WORDS = re.compile(r"哪些|哪个|哪家|哪里|什么|怎么|怎样|如何|为什么|是否|有没有|多少|有多少|几|人次|件数|次数|数量|情况")

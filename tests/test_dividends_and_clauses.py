@@ -141,7 +141,8 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     for name in ("003_pingtan_zonghe_shiyanqu_2020.txt", "005_pingtan_zonghe_shiyanqu_2022.txt",
                  "006_pingtan_zonghe_shiyanqu_2023.txt", "007_pingtan_zonghe_shiyanqu_2024.txt",
                  "012_shuyang_county_gov_2025.txt", "015_shuyang_county_development_reform_bureau_2023.txt",
-                 "011_huaian_city_gov_2024.txt"):
+                 "011_huaian_city_gov_2024.txt", "009_huaian_hongze_district_gov_2023.txt",
+                 "010_huaian_hongze_district_gov_2024.txt"):
         shutil.copy(TXT / name, corpus / "txt")
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
@@ -266,3 +267,16 @@ def test_a_change_asked_without_a_unit_gives_the_amount_and_the_rate_printed_wit
     head = answer.answer.split("（")[0]
     assert "16.3" in head and ("6973.21亿元" not in head or "16.30%" in head), answer.answer  # the amount never alone
     assert "16.30%" not in annual.ask("邮储银行2019年末客户贷款总额比上年末增加了多少亿元？").answer.split("（")[0]
+
+
+def test_a_change_from_the_year_before_reads_that_years_report_too(disclosure) -> None:
+    """洪泽区 2024 「主动发布各类政府信息 2428 条」, 2023 「主动公开政府信息 1136 条」: no sentence states the change, so
+    「24年同比增长多少」 reads both reports — 2428 − 1136 = 1292 条, 增长 113.73%."""
+    answer = disclosure.ask("洪泽区主动公开信息条数24年同比增长多少")
+    assert (answer.value, answer.unit) == (1292, "条") and "113.73%" in answer.answer, answer.answer
+    answer = disclosure.ask("洪泽区主动公开信息条数24年同比增长百分之多少")
+    assert (answer.value, answer.unit) == (113.73, "%"), answer.answer
+
+
+def test_where_to_read_is_no_word_a_sentence_must_say(annual) -> None:
+    assert "根据" not in terms("根据国元证券报告，比亚迪2023年全年销售汽车多少辆？")
