@@ -29,6 +29,12 @@ class AppServer:
     def log_tail(self, chars: int = 3000) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
 
+    def tracebacks(self, chars: int = 6000) -> str:
+        """What the server logged from its first traceback on (empty when it logged none): for a failing test's message."""
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        start = text.find("Traceback")
+        return text[max(start - 300, 0) : max(start - 300, 0) + chars] if start >= 0 else ""
+
     def stop(self) -> None:
         """SIGTERM (a background server ignores SIGINT), then SIGKILL if it hangs."""
         self.process.terminate()

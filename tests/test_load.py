@@ -25,7 +25,7 @@ def test_ten_users_are_all_answered_exactly_while_another_uploads(tmp_path: Path
         summary = bench_load.run_load(server.url, questions, expected, users=10, seconds=10)
     finally:
         server.stop()
-    assert (summary["wrong"], summary["failed"], summary["upload_failures"]) == (0, 0, 0), summary["examples"]
+    assert (summary["wrong"], summary["failed"], summary["upload_failures"]) == (0, 0, 0), (summary["examples"], server.tracebacks())
     assert summary["answers"] >= 50 and summary["uploads"] >= 1, summary
     assert summary["p95_ms"] is not None
 
@@ -55,5 +55,5 @@ def test_publishing_and_deleting_during_the_load_gives_no_wrong_answer(tmp_path:
         summary = bench_load.run_load(server.url, questions, expected, users=6, seconds=12, churn=True)
     finally:
         server.stop()
-    assert (summary["wrong"], summary["failed"], summary["churn_failures"]) == (0, 0, 0), str(summary["examples"])
+    assert (summary["wrong"], summary["failed"], summary["churn_failures"]) == (0, 0, 0), (summary["examples"], server.tracebacks())
     assert summary["churns"] >= 1 and summary["answers"] >= 30, summary
