@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,13 +124,15 @@ class SemanticMatcher:
         self._col_texts = [d for _, _, d in _COLS]
         self._matrix: np.ndarray | None = None
         self._col_matrix: np.ndarray | None = None
+        self._embedding = threading.Lock()  # a server's first users arrive together: the descriptions are embedded once
 
     def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._matrix is None or self._col_matrix is None:
-            texts = self._texts + self._col_texts
-            matrix = self._load(texts)
-            self._matrix, self._col_matrix = matrix[: len(self._texts)], matrix[len(self._texts) :]
-        return self._matrix, self._col_matrix
+        with self._embedding:
+            if self._matrix is None or self._col_matrix is None:
+                texts = self._texts + self._col_texts
+                matrix = self._load(texts)
+                self._matrix, self._col_matrix = matrix[: len(self._texts)], matrix[len(self._texts) :]
+            return self._matrix, self._col_matrix
 
     def _load(self, texts: list[str]) -> np.ndarray:
         """The descriptions' vectors, from the cache when the model and the descriptions are unchanged."""
@@ -138,9 +143,15 @@ class SemanticMatcher:
             return np.load(path)
         # Descriptions are embedded as queries too: question and description are the same kind of text.
         matrix = np.asarray([self.embeddings.embed_query(t) for t in texts], dtype=np.float32)
-        if path is not None:
+        if path is not None:  # written beside and moved in: another process never reads it half written
             path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, matrix)
+            handle, staged = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".npy")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    np.save(out, matrix)
+                os.replace(staged, path)
+            finally:
+                Path(staged).unlink(missing_ok=True)
         return matrix
 
     def rank(self, text: str) -> list[Match]:

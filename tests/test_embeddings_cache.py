@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -227,3 +229,52 @@ def test_a_batched_build_warns_once_from_its_first_batch_for_the_whole_build(
         index.update()
     [record] = [r for r in caplog.records if "REPORTQA_EMBEDDING_BACKEND=static" in r.getMessage()]
     assert f"embedding ≈ {one_batch * 3} chunks" in record.getMessage()
+
+
+
+def test_the_first_questions_asked_at_once_share_one_embedding_of_the_descriptions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh server's first users arrive together: none reads the descriptions' cache file while another writes it.
+
+    (CI saw an HTTP 500 in the load test: a thread loaded `descriptions-….npy` half written by another.) The disk
+    here is slow: each save writes half the file, waits, then the rest; users arrive 5 ms apart.
+    """
+    import io
+    import threading
+    import time
+
+    from qa.semantic import SemanticMatcher
+
+    real_save = np.save
+
+    def slow_save(file: Any, array: np.ndarray, *args: object, **kwargs: object) -> None:
+        buffer = io.BytesIO()
+        real_save(buffer, array)
+        data = buffer.getvalue()
+        with open(file, "wb") if isinstance(file, str | Path) else contextlib.nullcontext(file) as out:
+            out.write(data[: len(data) // 2])
+            out.flush()
+            time.sleep(0.05)
+            out.write(data[len(data) // 2 :])
+
+    monkeypatch.setattr(np, "save", slow_save)
+    matcher = SemanticMatcher(FakeEmbeddings(), cache_dir=tmp_path / "models")
+    failures: list[BaseException] = []
+
+    def rank() -> None:
+        try:
+            matcher.rank("本年新收申请多少件")
+        except BaseException as exc:  # noqa: BLE001 - any failure of a thread is the finding
+            failures.append(exc)
+
+    threads = [threading.Thread(target=rank) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.005)
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert [p.name.startswith("descriptions-") for p in (tmp_path / "models").iterdir()] == [True]  # no scratch left
+    fresh = SemanticMatcher(FakeEmbeddings(), cache_dir=tmp_path / "models")  # another process later: read, not embedded
+    assert fresh.rank("本年新收申请多少件") == matcher.rank("本年新收申请多少件")
