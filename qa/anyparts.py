@@ -12,6 +12,7 @@ import re
 
 from qa.answer import Answer, format_number
 from qa.anyreport import answer_any
+from qa.clause import as_printed
 from qa.plan import Plan
 
 
@@ -38,11 +39,11 @@ def from_tables(plan: Plan, parts: tuple[str, ...], combine: str) -> Answer | No
         places = max(len(f"{v:g}".partition(".")[2]) for v in (first.value, second.value))
         diff = round(first.value - second.value, places)
         unit = "个百分点" if first.unit == "%" else first.unit  # two rates differ by points, not by percent
-        formula = f"{format_number(first.value)} − {format_number(second.value)} = {format_number(diff)}"
+        formula = f"{as_printed(first.value, unit)} − {as_printed(second.value, unit)} = {as_printed(diff, unit)}"
         named = [re.sub(r"(?:是|有)$", "", re.split(r"多少|几", p)[0]).rstrip("的") for p in parts]
         if plan.across:  # two issuers: each side named by whose it is
             named = [f"{r.agency}{r.year or ''}年{n}" for r, n in zip(reports, named, strict=False)]
-        shown = f"{named[0]}比{named[1]}{'多' if diff >= 0 else '少'} {format_number(abs(diff))}{unit or ''}"
+        shown = f"{named[0]}比{named[1]}{'多' if diff >= 0 else '少'} {as_printed(abs(diff), unit)}{unit or ''}"
         return Answer(question=plan.question, answer=f"{shown}（{formula}）：{listed}", value=abs(diff), unit=unit,
                       route="table", formula=formula, citations=citations, scope=found[0].scope, understood=understood)
     if not second.value:

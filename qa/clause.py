@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer import format_number
 from qa.text_words import (
     TEXT_ASKED_UNIT as _ASKED_UNIT,
     TEXT_ASKS_RATE,
@@ -26,6 +27,12 @@ _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[，;；。:：]")  # not the comma 
 _NO_NUMBER = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*[月日号]|\d+\s*[\]］]|\d+\s*[A-Za-z]")  # dates, notes, 5G
 _FIGURE_AHEAD = re.compile(r"\d")  # the words after a figure that are its own end where the next number starts
 MULTIPLIER = {"万": 10_000, "万人次": 10_000, "亿": 100_000_000}
+
+
+def as_printed(value: float | None, unit: str | None) -> str:
+    """A figure held in plain units (6704.11万人次 is 67041100) as its unit prints it: 「6704.11」."""
+    scale = MULTIPLIER.get(unit or "", 1)
+    return format_number(round((value or 0) / scale, 6) if scale != 1 and value is not None else value)
 # characters that say nothing of what a clause is about (「对29项…」 opens its clause)
 STOP = set("的了是在和与及或有多少几个什么哪些哪个请问吗呢年度报告我局本局全年共计其中一下是否怎么如何为对打里说")
 
@@ -160,6 +167,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
             kinds.append((len(told), kind[-1] if kind else ""))
             if asked_kind and kind and not kind[-1].startswith(asked_kind[0]) and asked_kind[0] not in kind[-1]:
                 continue  # 「花了多少」 asks the 决算, not the 年初预算 the same clause chain states first
+            if asked_kind and not kind and asked_kind[0] in _NAMED_KINDS:
+                continue  # 「全年预算数」 is said as such: not the 「…财政拨款支出 307.82 万元」 of a clause naming no kind
         if key is not None and (best is None or key < best[0]):
             best = (key, m)
     if best is None:
@@ -180,6 +189,7 @@ _BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算执行�
 _ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算执行数|执行数|预算|决算")
 # 「一般公共预算财政拨款支出」 names an account, not the kind of figure (预算 as against 决算)
 _BUDGET_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|单位预算")
+_NAMED_KINDS = ("年初预算", "全年预算", "调整预算", "预算执行数", "执行数")  # a figure of one of these says so
 _SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")
 
 
@@ -283,4 +293,4 @@ def _quoted(text: str, at: int) -> bool:
     return before.count("“") > before.count("”") or before.count("《") > before.count("》")
 
 
-__all__ = ["MULTIPLIER", "STOP", "Sentence", "figure"]
+__all__ = ["MULTIPLIER", "STOP", "Sentence", "as_printed", "figure"]

@@ -144,7 +144,9 @@ class Planner:
         queries = [a.query for a in history if a.query is not None]
         named = len(catalog.select(resolved.agencies, years)) if (resolved.agencies or years) else 0
         understood = compose(content, queries) or self.understander.understand(content, queries, named, len(years))
-        if _POINTS.search(content):  # 「（A÷B）24年较23年变动几个百分点」: the rate read without the change, differenced
+        if _POINTS.search(content) and _POINTS_COMPARED.search(content):
+            # 「（A÷B）24年较23年变动几个百分点」: the rate read without the change, differenced; 「…占几个点」 compares
+            # nothing: a share in percent
             understood = self._points(content, understood, queries, named, len(years))
         if understood.via == "unsupported":  # a formula with an operation no Plan computes: said, not approximated
             return replace(plan, kind="partial", unexplained=(understood.described,), content=content)
@@ -340,6 +342,9 @@ class Planner:
     def prose_of(text: Plan, content: str) -> Plan:
         """The text plan of a question whose cells could not be read: its named parts, each from its own sentence."""
         return prose_parts(text, content)
+
+
+_POINTS_COMPARED = re.compile(r"比|较|变|差|升|降|涨|跌|提高|增加|减少|同比|环比|上年|去年|前一年|上一年")
 
 
 def _year_before(text: Plan, content: str, catalog: Catalog) -> Plan | None:

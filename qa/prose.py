@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, abstain, format_number
+from qa.clause import as_printed
 from qa.coverage import unexplained
 from qa.operations import asks_sum
 from qa.parts import COUNTS as _COUNTS, per_capita, text_ratio
@@ -124,12 +125,17 @@ class ProseReader:
         listed = "；".join(f"{r.year}年：{a.answer}" for r, a in found)
         values = [a.value for _, a in found]
         units = {a.unit for _, a in found}
+        unit = next(iter(units)) if len(units) == 1 else None
+
+        def shown(value: float | None) -> str:  # 6704.11万人次 is held as 67041100
+            return as_printed(value, unit)
+
         answer = Answer(question=plan.asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
         if OP_AVERAGE.search(plan.content) and all(v is not None for v in values) and len(units) == 1 and not lacking:
             mean = round(sum(v or 0 for v in values) / len(values), 2)  # 「这四年平均每年公开多少条」
             answer.value, answer.unit = mean, units.pop()
-            answer.formula = f"({' + '.join(format_number(v) for v in values)}) ÷ {len(values)} = {format_number(mean)}"
-            answer.answer = f"平均每年 {format_number(mean)}{answer.unit or ''}（{answer.formula}）。" + listed
+            answer.formula = f"({' + '.join(shown(v) for v in values)}) ÷ {len(values)} = {shown(mean)}"
+            answer.answer = f"平均每年 {shown(mean)}{answer.unit or ''}（{answer.formula}）。" + listed
             return answer
         asks_diff = TEXT_ASKS_DIFF.search(plan.content) or TEXT_COMPARISON.search(plan.content)  # 「比2016年增加了多少」
         if (multiple or asks_diff) and any(v is None for v in values):
@@ -151,7 +157,7 @@ class ProseReader:
             (first, a1), (second, a2) = found  # 「2023年比2016年增长了百分之多少」: the later over the earlier
             rate = ((a2.value or 0) / (a1.value or 1) - 1) * 100
             answer.value, answer.unit = round(rate, 2), "%"
-            answer.formula = f"({format_number(a2.value)} ÷ {format_number(a1.value)} − 1) × 100% = {format_number(round(rate, 2))}%"
+            answer.formula = f"({shown(a2.value)} ÷ {shown(a1.value)} − 1) × 100% = {format_number(round(rate, 2))}%"
             answer.answer = f"{second.year}年比{first.year}年{'增长' if rate >= 0 else '下降'} {format_number(abs(round(rate, 2)))}%（{answer.formula}）。" + listed
             return answer
         if asks_diff and len(found) == 2 and all(v is not None for v in values) and len(units) == 1 and not lacking:
@@ -159,18 +165,18 @@ class ProseReader:
             places = max(len(f"{v:g}".partition(".")[2]) for v in (a1.value or 0, a2.value or 0))
             diff = round((a2.value or 0) - (a1.value or 0), places)
             answer.value, answer.unit = abs(diff), units.pop()
-            answer.formula = f"{format_number(a2.value)} − {format_number(a1.value)} = {format_number(diff)}"
+            answer.formula = f"{shown(a2.value)} − {shown(a1.value)} = {shown(diff)}"
             word = "多" if diff >= 0 else "少"
             also = f"，{'增长' if diff >= 0 else '下降'} {abs(diff) / (a1.value or 1) * 100:.2f}%" \
                 if TEXT_AMOUNT_OR_RATE.search(plan.content) and a1.value else ""  # 「同比增长多少」: the rate too
-            answer.answer = (f"{second.year}年比{first.year}年{word} {format_number(abs(diff))}{answer.unit or ''}{also}"
+            answer.answer = (f"{second.year}年比{first.year}年{word} {shown(abs(diff))}{answer.unit or ''}{also}"
                              f"（{answer.formula}）。" + listed)
             return answer
         if asks_sum(plan.question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
             total = sum(v for v in values if v is not None)
             answer.value, answer.unit = total, units.pop()
-            answer.formula = " + ".join(format_number(v) for v in values) + f" = {format_number(total)}"
-            answer.answer = f"合计 {format_number(total)}{answer.unit or ''}（{answer.formula}）。" + listed
+            answer.formula = " + ".join(shown(v) for v in values) + f" = {shown(total)}"
+            answer.answer = f"合计 {shown(total)}{answer.unit or ''}（{answer.formula}）。" + listed
         elif lacking:
             answer.abstained, answer.reason = True, f"{'、'.join(f'{r.year}年' for r in lacking)}的报告没有找到这一内容"
             answer.answer = listed + f"。{answer.reason}。"

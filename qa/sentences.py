@@ -35,6 +35,7 @@ GENERIC_WORDS = {
     "寄来", "寄过来", "送来", "交来", "递交",  # 「信函寄来的」: how a request came, said by its channel (信函申请)
     "百分之", "百分比",  # how a share is asked; the sentence prints 98.69%
     "根据", "依据", "按照",  # 「根据国元证券报告，…」: where to read, not what
+    "东西", "事情",  # 「刊登的东西：A、B、C」: things, named by the list that follows
 }
 _CAPTION = re.compile(r"^\s*(?:图|表)\s*\d")  # 「图2 2012-2016年三次产业增加值占…比重」: a chart's title, no statement
 
