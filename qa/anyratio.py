@@ -16,7 +16,7 @@ from qa.parts import SHARE_OF, WITHIN, each_part
 
 _DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
 _BRACKETED = re.compile(r"[（(](?:即|就是)?(?P<a>[\u4e00-\u9fff]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff]{2,30}?)[)）]")
-_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=\s*(?:是|为|有|多少|[（(）)？?，,]|$))")
+_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=\s*(?:大概|大约|大致|约)?\s*(?:是|为|有|多少|[（(）)？?，,]|$))")
 
 
 def one_measure_of_several(content: str, report: Report) -> bool:

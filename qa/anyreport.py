@@ -96,7 +96,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     for naming, words in SAID_WITH.items():  # 「分红方案…每10股派多少现金」: the dividend's own words
         asked = re.sub(words, " ", asked) if re.search(naming, asked) else asked
     measures, rest = find_measures(asked, labels)
-    for word, printed in COLUMN_WORDS.items():  # 「口蹄疫疫苗卖了多少」: the 销售量 column of its row
+    for word, printed in sorted(COLUMN_WORDS.items(), key=lambda w: -len(w[0])):  # 「口蹄疫疫苗卖了多少」: its 销售量
         if word in rest and printed in columns and printed not in rest:  # 「库存量」 says its column (not 库存 + 量)
             rest = rest.replace(word, f" {printed} ")
     printed_units = sorted({u for c in report.table_cells if (u := c.unit) and len(u) > 1 and not u.endswith("元")}, key=len, reverse=True)

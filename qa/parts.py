@@ -311,6 +311,10 @@ def completed_parts(content: str) -> tuple[str, ...]:
     if m is None:
         return ()
     a, b = m.group("a").removeprefix("的"), m.group("b")
+    if "完成" in m.group() and not re.search(rf"(?:{PLAN_BUDGET_KIND.pattern})$", a):
+        # 「信息化建设项目完成年初预算的比例」: what is completed is the item's spending, its 支出决算
+        item = re.sub(r"(?<=[\u4e00-\u9fff]{2})项目$", "", a)
+        return (f"{item}支出决算是多少", f"{item}{b}是多少")
     whole = parallel(b, a)
     return (f"{a}是多少", f"{whole}是多少") if whole != b else ()
 

@@ -67,6 +67,20 @@ def _as_printed(question: str, reports: list[Report]) -> str:
     return question
 
 
+def _whole_then_part(part: Answer, whole: Answer) -> bool:
+    """Whether both come from one sentence that states the whole, then 其中 its parts.
+
+    (「政府采购金额…为 2319.21 万元,其中:…工程采购金额 1387.72 万元」): the whole named there is the one its parts are
+    of, whatever else its words name elsewhere.
+    """
+    if not part.citations or not whole.citations or part.citations[0].quote != whole.citations[0].quote:
+        return False
+    quote = part.citations[0].quote.replace(",", "")
+    own, of = as_printed(part.value, part.unit), as_printed(whole.value, whole.unit)
+    at, before = quote.find("其中"), quote.find(of)
+    return 0 <= before < at < quote.find(own, at) if at >= 0 and before >= 0 else False
+
+
 def _measured(content: str) -> str | None:
     """The thing a question counts: the word after 「多少/几+量词」 (「多少篇政策解读」), else the last before it."""
     after = re.search(r"(?:多少|几)(?:个|件|条|篇|项|次|场|名|人次|家|期|位|种)?([\u4e00-\u9fff]{2,8})", content)
@@ -118,7 +132,7 @@ class ProseReader:
             asked = re.sub(r"是\s*(?:(?:19|20)?\d\d\s*年)?的?(?:多少|几)倍", "", asked)
         asked = re.sub(r"(?<!\d)(?:19|20)?\d\d\s*年(?=[末底初度]?)", "", asked)  # each report is of its own year (「22年」 too)
         for report in sorted(plan.reports, key=lambda r: r.year or 0):
-            one = self.chain.invoke({"question": asked, "report_ids": [report.id]})
+            one = self.chain.invoke({"question": asked, "report_ids": [report.id]}) or self._cell_of(asked, report)
             (found.append((report, one)) if one is not None else lacking.append(report))
         if not found:
             return abstain(plan.asked, "在这些报告中都没有找到足够可靠的答案")
@@ -182,6 +196,16 @@ class ProseReader:
             answer.answer = listed + f"。{answer.reason}。"
         return answer
 
+    @staticmethod
+    def _cell_of(asked: str, report: Report) -> Answer | None:
+        """A year whose bulletin prints the figure in a table only (2023's 表14 城镇常住居民人均可支配收入): its cell."""
+        if report.kind in ("", DISCLOSURE):
+            return None
+        from qa.anyreport import answer_any
+
+        cell = answer_any(asked, asked, report)
+        return cell if cell is not None and not cell.abstained and cell.value is not None else None
+
     def _text_parts(self, plan: Plan) -> Answer | None:
         """「培训和讲座一共办了多少场」: each named figure from its own sentence, added when both are found in one unit."""
         if plan.given is not None:  # the whole is the last answer's figure: only the part is read
@@ -232,7 +256,7 @@ class ProseReader:
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None
         if plan.combine in ("ratio", "share"):
-            if plan.combine == "share" and not self._each_one(answers, words, shared):
+            if plan.combine == "share" and not self._each_one(answers, words, shared) and not _whole_then_part(*answers):
                 return None
             return text_ratio(plan, answers)
         if plan.combine == "difference":
