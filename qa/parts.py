@@ -301,6 +301,23 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
     return ()
 
 
+_SIDE = r"[\u4e00-\u9fff]{2,16}?"
+_DIVIDED = re.compile(rf"(?:用|拿|以)?(?P<a>{_SIDE})(?:的?(?:总数|数量|数))?\s*(?:÷|除以|/)\s*(?P<b>{_SIDE})(?:的?(?:总数|数量|数))?"
+                      r"(?=[，,。？?）)]|$|得|算|计算|是|等于)")
+
+
+def divided_parts(content: str) -> tuple[tuple[str, str], str] | None:
+    """A division the user writes of two things the prose states (「原创占比，原创文章数/编发文章总数」).
+
+    The two sides, each asked on its own words, and `share` (in percent: 占比, 率, 比例 said) or `ratio`.
+    """
+    m = _DIVIDED.search(content)
+    if m is None:
+        return None
+    share = bool(re.search(r"占|比例|比重|百分|率|%", content[: m.start()] + content[m.end() :]))
+    return (f"{m.group('a')}是多少", f"{m.group('b')}是多少"), "share" if share else "ratio"
+
+
 def completed_parts(content: str) -> tuple[str, ...]:
     """「事业运行（项）决算是全年预算的百分之多少」: a budget item's spending and its budget, each from its paragraph.
 
@@ -379,5 +396,5 @@ def shared_tail(short: str, long: str, printed: str) -> str | None:
     return None
 
 
-__all__ = ["SHARE_OF", "WITHIN", "across_parts", "completed_parts", "diff_parts", "each_part", "gap_parts", "named_parts", "parallel", "part_of_stated_whole", "prose_parts",
+__all__ = ["SHARE_OF", "WITHIN", "across_parts", "completed_parts", "diff_parts", "divided_parts", "each_part", "gap_parts", "named_parts", "parallel", "part_of_stated_whole", "prose_parts",
            "ratio_parts", "share_parts", "shared_tail"]

@@ -21,6 +21,7 @@ from qa.lexicon import english_to_chinese
 from qa.normalise import normalise
 from qa.operations import detect, ranks, versus_last_year, wants_all, year_range
 from qa.parts import (
+    divided_parts,
     part_of_stated_whole,
     prose_parts,
 )
@@ -150,9 +151,12 @@ class Planner:
             understood = self._points(content, understood, queries, named, len(years))
         if understood.via == "unsupported":  # a formula with an operation no Plan computes: said, not approximated
             return replace(plan, kind="partial", unexplained=(understood.described,), content=content)
+        unread = None
         if (divide := COMPOSE_DIVIDE.search(content)) is not None and understood.via != "composed":
-            # a division the structure did not read: no figure from another reading of the same words
-            return replace(plan, kind="partial", unexplained=(divide.group(),), content=content)
+            # a division the structure did not read: no figure from another reading of the same words (the prose may
+            # state both sides: 「原创文章数/编发文章总数」)
+            unread = replace(plan, kind="partial", unexplained=(divide.group(),), content=content)
+            understood = replace(understood, query=None, candidates=[])
         if len(years) > 2 and understood.query is not None and understood.query.op in ("difference", "growth", "multiple") \
                 and PLAN_ENDS.search(question):
             years = (years[0], years[-1])  # 「从2019年到2025年降了多少」: the two ends, not every year between
@@ -207,6 +211,9 @@ class Planner:
             return prose_parts(replace(text, content=narrowed, question=narrowed), narrowed)
         if query is None and resolved.ambiguous and len({r.agency for r in reports}) > 1 and not agencies_all:
             return which_report(plan)  # 「沭阳的依申请公开数量」: one name for two agencies' reports, asked back
+        if unread is not None:
+            sides = divided_parts(content)
+            return replace(text, parts=sides[0], combine=sides[1], otherwise=unread) if sides else unread
         if query is None:
             main, before = prose_parts(text, content), _year_before(text, content, catalog)
             return replace(main, otherwise=before) if before is not None and main.otherwise is None else main

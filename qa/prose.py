@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, abstain, format_number
+from qa.asked_words import CONTAINED, measured as counted_thing, printed_as, whole_then_part
 from qa.clause import as_printed
 from qa.coverage import unexplained
 from qa.operations import asks_sum
@@ -39,7 +40,6 @@ from qa.vocabulary import (
     TEXT_GROWTH_ASKED,
     TEXT_SAYS,
     TEXT_SPAN,
-    TEXT_SYNONYMS,
     TEXT_TWO_THINGS,
     TEXT_WHICH_OF_TWO,
 )
@@ -47,54 +47,6 @@ from qa.vocabulary import (
 if TYPE_CHECKING:
     from qa.assistant import Assistant
 
-
-
-_GENERIC_MEASURES = {"总数", "数量", "总量", "人数", "合计", "总计", "一共", "总共", "百分之", "百分比", "比例", "占比", "比重", "同比",
-                     "下降", "增长", "增加", "减少", "上升", "提高", "降低", "达到", "超过", "突破", "累计", "目前", "现在",
-                     "大约", "大概", "共有"}
-
-
-def _as_printed(question: str, reports: list[Report]) -> str:
-    """A word of the question in the synonym its report prints (「网上申请」 where the report says 「网络申请」)."""
-    printed = "".join(r.text for r in reports)
-    for word, others in TEXT_SYNONYMS.items():
-        for m in re.finditer(re.escape(word), question):
-            tail = question[m.end() : m.end() + 2]  # 「网上申请」: the word with what it qualifies
-            if len(tail) == 2 and word + tail not in printed:
-                other = next((o for o in others if o + tail in printed), None)
-                if other:
-                    return _as_printed(question[: m.start()] + other + question[m.end() :], reports)
-    return question
-
-
-def _whole_then_part(part: Answer, whole: Answer) -> bool:
-    """Whether both come from one sentence that states the whole, then 其中 its parts.
-
-    (「政府采购金额…为 2319.21 万元,其中:…工程采购金额 1387.72 万元」): the whole named there is the one its parts are
-    of, whatever else its words name elsewhere.
-    """
-    if not part.citations or not whole.citations or part.citations[0].quote != whole.citations[0].quote:
-        return False
-    quote = part.citations[0].quote.replace(",", "")
-    own, of = as_printed(part.value, part.unit), as_printed(whole.value, whole.unit)
-    at, before = quote.find("其中"), quote.find(of)
-    return 0 <= before < at < quote.find(own, at) if at >= 0 and before >= 0 else False
-
-
-def _measured(content: str) -> str | None:
-    """The thing a question counts: the word after 「多少/几+量词」 (「多少篇政策解读」), else the last before it."""
-    after = re.search(r"(?:多少|几)(?:个|件|条|篇|项|次|场|名|人次|家|期|位|种)?([\u4e00-\u9fff]{2,8})", content)
-    found = [t for t in terms(after.group(1)) if len(t) >= 2 and t not in _GENERIC_MEASURES] if after else []
-    asked = re.search(r"(?:是|有|为|达到|达|到)?(?:多少|几)", content)
-    if not found and asked is not None:
-        # 「粉丝总数多少」, 「刑案有多少件」: the word before a count's generic noun or before 有/是/为 (not a verb:
-        # 「发布了多少」)
-        before = content[: asked.start()]
-        counted = re.search(r"(?:总数|数量|人数|总量|个数|件数|条数|数)$", before)
-        named = counted is not None or asked.group().startswith(("是", "有", "为"))
-        cut = before[: counted.start()] if counted else before
-        found = [t for t in terms(cut) if len(t) >= 2 and t not in _GENERIC_MEASURES][-1:] if named else []
-    return found[0] if found else None
 
 
 class ProseReader:
@@ -209,21 +161,26 @@ class ProseReader:
     def _text_parts(self, plan: Plan) -> Answer | None:
         """「培训和讲座一共办了多少场」: each named figure from its own sentence, added when both are found in one unit."""
         if plan.given is not None:  # the whole is the last answer's figure: only the part is read
-            part = self.chain.invoke({"question": _as_printed(plan.parts[0], plan.reports[:2]), "report_ids": plan.text_ids})
+            part = self.chain.invoke({"question": printed_as(plan.parts[0], plan.reports[:2]), "report_ids": plan.text_ids})
             cited = {c.quote for c in plan.given.citations}
             if part is None or part.value is None or not (part.citations and part.citations[0].quote not in cited
                                                           or part.value != plan.given.value):
                 return None
             return text_ratio(plan, [part, plan.given])
-        words = [set(terms(p)) for p in plan.parts]
+        printed = tuple(printed_as(part, plan.reports[:2]) for part in plan.parts)  # each in the report's words
+        words = [set(terms(p)) for p in printed]
         shared = set.intersection(*words) if words else set()  # 「公开属性审查和发布审查」: 审查 anchors neither
-        found = [self._table_part(part, plan) or self._part(_as_printed(part, plan.reports[:2]), plan.text_ids, shared)
-                 for part in plan.parts] if plan.combine == "share" else \
-            [self._part(_as_printed(part, plan.reports[:2]), plan.text_ids, shared) for part in plan.parts]
+        found = [self._table_part(part, plan) or self._part(own, plan.text_ids, shared)
+                 for part, own in zip(plan.parts, printed, strict=True)] if plan.combine == "share" else \
+            [self._part(own, plan.text_ids, shared) for own in printed]
+        found = [self._inside(own, a, plan.text_ids, shared) for own, a in zip(printed, found, strict=True)]
         if any(a is None or a.value is None for a in found):
             return None
-        answers = self._co_located([a for a in found if a is not None], plan.parts, words, shared)
-        for part, answer, own in zip(plan.parts, answers, words, strict=True):
+        printed = tuple(CONTAINED.split(own)[-1] if a is not None and a.question != own else own
+                        for own, a in zip(printed, found, strict=True))
+        words = [set(terms(p)) for p in printed]
+        answers = self._co_located([a for a in found if a is not None], printed, words, shared)
+        for part, answer, own in zip(printed, answers, words, strict=True):
             quoted = "".join(c.quote for c in answer.citations)
             mine = sorted((w for w in own - shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w)
                            and not w.isdigit()),  # 「12348热线」: a number names the thing, the sentence may not
@@ -238,6 +195,9 @@ class ProseReader:
             common = [w for w in shared if len(w) >= 2 and not ASK_QUESTION_WORDS.fullmatch(w) and not w.isdigit()
                       and part.find(w) > start]
             if any(w not in quoted for w in common):
+                return None
+            inner = CONTAINED.split(part)[-1]  # 「法律援助里刑事案件」: what is asked is inside 法律援助, said itself
+            if inner != part and any(not said_in(w, quoted) for w in mine if w in inner):
                 return None
         if plan.combine == "per":
             return per_capita(plan, answers)  # 「人均…（按常住人口算）」: the amount over the people, in 元 a head
@@ -256,7 +216,7 @@ class ProseReader:
         if len({c.report_id for a in answers for c in a.citations[:1]}) != 1 and len(plan.reports) != len(answers):
             return None
         if plan.combine in ("ratio", "share"):
-            if plan.combine == "share" and not self._each_one(answers, words, shared) and not _whole_then_part(*answers):
+            if plan.combine == "share" and not self._each_one(answers, words, shared) and not whole_then_part(*answers):
                 return None
             return text_ratio(plan, answers)
         if plan.combine == "difference":
@@ -277,6 +237,22 @@ class ProseReader:
             f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
         return Answer(question=plan.asked, answer=text, value=total, unit=unit, route="text", formula=formula,
                       citations=[c for a in answers for c in a.citations], scope=plan.scope)
+
+    def _inside(self, part: str, found: Answer | None, ids: list[str] | None, shared: set[str]) -> Answer | None:
+        """A part named inside a container (「法律援助里刑事案件」) whose sentence does not say the inner thing.
+
+        The inner thing is read on its own, where the paragraph before its sentence (300 characters) names the container.
+        """
+        inner = CONTAINED.split(part)[-1]
+        if inner == part or found is not None and found.citations and \
+                all(said_in(w, found.citations[0].quote) for w in terms(inner) if len(w) >= 2):
+            return found
+        alone = self._part(inner, ids, shared)
+        cited = alone.citations[0] if alone is not None and alone.citations else None
+        report = self.owner.index.reports.get(cited.report_id) if cited is not None else None
+        container = [w for w in terms(part[: len(part) - len(inner)]) if len(w) >= 2]
+        before = report.text[max(0, cited.start - 300) : cited.end] if report is not None and cited is not None else ""
+        return alone if container and all(w in before for w in container) else found
 
     def _each_one(self, answers: list[Answer], words: list[set[str]], shared: set[str]) -> bool:
         """Whether each part's own words name one figure in its report, not several (each item's 全年预算)."""
@@ -325,7 +301,7 @@ class ProseReader:
                     continue
                 sentence = Sentence(cited.report_id, cited.quote, cited.start, cited.end)
                 figure = figure_in(sentence, mine, parts[i], tuple(shared))
-                if figure is not None:
+                if figure is not None and figure[0] != other.value:  # not the other's own figure (政策解读共132件)
                     value, unit = figure[0], figure[1]
                     answers[i] = Answer(question=answer.question, answer=f"{format_number(value)}{unit or ''}（{cited.quote}）",
                                         value=value, unit=unit, route="text", citations=[cited], scope=answer.scope)
@@ -367,7 +343,7 @@ class ProseReader:
             if summed is not None:
                 return summed
         read = PERIOD_WORDS.sub("", question) if plan.per else question  # the year's figure is what is read
-        read, question = _as_printed(read, plan.reports[:2]), _as_printed(question, plan.reports[:2])
+        read, question = printed_as(read, plan.reports[:2]), printed_as(question, plan.reports[:2])
         answer = self.chain.invoke({"question": read, "report_ids": ids})
         if answer is None:
             return abstain(asked, "在报告中没有找到足够可靠的答案")
@@ -375,7 +351,7 @@ class ProseReader:
         answer.timings_ms["retrieve_and_extract"] = (time.perf_counter() - started) * 1000
         quoted = "".join(c.quote for c in answer.citations)
         cited = self.owner.index.reports.get(answer.citations[0].report_id) if answer.citations else None
-        measured = _measured(_as_printed(PERIOD_WORDS.sub("", plan.content), plan.reports[:2])) \
+        measured = counted_thing(printed_as(PERIOD_WORDS.sub("", plan.content), plan.reports[:2])) \
             if cited is not None and cited.kind in ("", DISCLOSURE) else None
         if measured and cited is not None and measured in plan.content:  # 「网络申请是多少」: 网络 with the word after it,
             at = plan.content.find(measured) + len(measured)  # as the report prints it, is the thing counted
