@@ -137,6 +137,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
         own = {w for w in words if len(w) >= 2 and w in left}
         follows = {w for w in words if len(w) >= 2 and w in right}  # 「对29项…重要政策文件进行解读」
         opens = not re.sub(rf"[{''.join(STOP)}\s]", "", re.sub(r"[^\u4e00-\u9fff]", "", left))  # nothing but 对, 的, 共…
+        if (spending := _SPENDING_PART.search(left)) and spending.group(1) not in question:
+            continue  # 「…财政拨款基本支出 5377.64 万元」 is a part of the 支出 asked (基本, 项目 支出 make it up)
         if re.match(r"[\s(（]*(?:其中[:：,，]?)?其他", left) and "其他" not in question:
             continue  # 「其他应主动公开政府信息856条」: the residual item of a breakdown is never the thing asked
         if opens and follows:  # a figure that opens its clause is read with the words after it
@@ -189,6 +191,7 @@ _BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算执行�
 _ASKED_BUDGET_KIND = re.compile(r"年初预算|全年预算|调整预算|预算执行数|执行数|预算|决算")
 # 「一般公共预算财政拨款支出」 names an account, not the kind of figure (预算 as against 决算)
 _BUDGET_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|单位预算")
+_SPENDING_PART = re.compile(r"(基本|项目)支出")  # a budget's 支出 is its 基本支出 plus its 项目支出
 _NAMED_KINDS = ("年初预算", "全年预算", "调整预算", "预算执行数", "执行数")  # a figure of one of these says so
 _SPENT = re.compile(r"花了|花费|花掉|用了|用掉|开支了|实际支出|实际花")
 

@@ -188,8 +188,8 @@ def diff_parts(content: str, printed: str) -> tuple[str, ...]:
         return ()
     tail = f"{diff.group('q')}{diff.group('u') or ''}"
     a, b = diff.group("a").removeprefix("的"), diff.group("b").removeprefix("的")  # 「司法局的信息化建设预算」: scope gone
-    if len(b) < len(a):
-        b = shared_tail(b, a, printed) or parallel(b, a)
+    if len(b) < len(a):  # 「…支出比年初预算少多少」: a budget kind is the longer side's, whole (not 预算支出)
+        b = (None if PLAN_BUDGET_KIND.fullmatch(b) else shared_tail(b, a, printed)) or parallel(b, a)
     return (f"{a}{tail}", f"{b}{tail}")
 
 
@@ -391,7 +391,7 @@ def shared_tail(short: str, long: str, printed: str) -> str | None:
         for cut in range(1, len(long) - 1):
             tail = long[cut:]
             for start in range(len(short) - 1):
-                if short[start:] + tail in text:
+                if short[start:] + tail in text and short[start:] + tail not in long:  # not the long side's own name
                     return short[start:] + tail
     return None
 

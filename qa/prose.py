@@ -285,6 +285,10 @@ class ProseReader:
         if not shared or own is None or not own.citations:
             return own
         both = self.chain.invoke({"question": part, "report_ids": ids})
+        core = re.sub(r"\s+", "", re.sub(r"(?:是|有|为)?(?:多少|几).*$", "", part))
+        if both is not None and both.citations and len(core) >= 4 and core in re.sub(r"\s+", "", both.citations[0].quote) \
+                and core not in re.sub(r"\s+", "", own.citations[0].quote):
+            return both  # the part's name as written (「一般公共预算财政拨款支出」), not 「…财政拨款基本支出」 around 支出
         if both is None or not both.citations or both.value == own.value or both.citations[0].start != own.citations[0].start:
             return own
         return both  # 「视频号共制作并发布短视频 584 条,累计观看量 1924252 次」: 累计观看量 is what is asked of 视频号

@@ -102,6 +102,18 @@ def test_an_items_completion_rate_and_a_share_of_a_whole_stated_with_its_parts(r
     assert (answer.value, answer.unit) == (59.84, "%"), answer.answer
 
 
+def test_a_departments_spending_against_its_budget_never_takes_a_part_of_it(reports) -> None:
+    """规划资源局 2024 p21: 「一般公共预算财政拨款支出年初预算为 10210.34 万元,支出决算为 9746.50 万元」 and 「一般公共
+    预算财政拨款支出 9746.50 万元,主要用于…」 — 9746.50 − 10210.34: 少 463.84; never the 「…财政拨款基本支出 5377.64 万元」
+    (基本支出 and 项目支出 make up the 支出) nor 「预算支出」 for 「年初预算」."""
+    if not PLANNING.exists():
+        pytest.skip("needs ../shared/reports/budget")
+    answer = reports.ask("规划资源局2024年一般公共预算财政拨款支出比年初预算少花了多少？")
+    assert answer.value == 463.84 and "少 463.84万元" in answer.answer and "5377.64" not in answer.answer, answer.answer
+    answer = reports.ask("规划资源局2024年一般公共预算财政拨款基本支出是多少")
+    assert answer.value == 5377.64, answer.answer
+
+
 @pytest.fixture(scope="module")
 def disclosure(tmp_path_factory: pytest.TempPathFactory):
     from qa import Assistant
