@@ -43,7 +43,7 @@ _MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "百万元": 1e6, "亿元": 
 _HEADS = {"人": 1.0, "万人": 1e4, "人次": 1.0, "万人次": 1e4, "亿人次": 1e8}
 
 # 「事业运行决算是全年预算的百分之多少」, 「…支出完成全年预算的比例」: a budget item's spending over its budget
-COMPLETED = re.compile(rf"(?P<a>[\u4e00-\u9fff“”\"]{{2,30}}?)(?:是|完成了?|达到了?)(?P<b>{PLAN_BUDGET_KIND.pattern})的?"
+COMPLETED = re.compile(rf"(?P<a>[\u4e00-\u9fff“”\"]{{2,30}}?)(?:是|完成了?|达到了?|占)(?P<b>{PLAN_BUDGET_KIND.pattern})的?"
                        r"(?:百分之多少|百分之几|多少比例|比例|百分比|多少)")
 
 
@@ -328,10 +328,10 @@ def completed_parts(content: str) -> tuple[str, ...]:
     if m is None:
         return ()
     a, b = m.group("a").removeprefix("的"), m.group("b")
+    a = re.sub(rf"(?<=[\u4e00-\u9fff]{{2}})项目(?=(?:{PLAN_BUDGET_KIND.pattern})?$)", "", a)  # 「信息化建设项目决算」: the item
     if "完成" in m.group() and not re.search(rf"(?:{PLAN_BUDGET_KIND.pattern})$", a):
         # 「信息化建设项目完成年初预算的比例」: what is completed is the item's spending, its 支出决算
-        item = re.sub(r"(?<=[\u4e00-\u9fff]{2})项目$", "", a)
-        return (f"{item}支出决算是多少", f"{item}{b}是多少")
+        return (f"{a}支出决算是多少", f"{a}{b}是多少")
     whole = parallel(b, a)
     return (f"{a}是多少", f"{whole}是多少") if whole != b else ()
 

@@ -272,7 +272,7 @@ AUDIT_COUNT_AND_SHARE = re.compile(r"(?<![\d.])(\d+)\s*件[^%\d]{0,14}?(\d+(?:\.
 # 「复议7件、诉讼9件“均获维持”」: every case said to have ended one way (the result column follows).
 AUDIT_ALL_ENDED = re.compile(r"(?:均|全部|全都|都|一律|悉数)\s*(?:获得?|被|已|得到|予以)?\s*")
 # The words of a per-period average, taken out to find the year's figure a prose sentence states.
-PERIOD_WORDS = re.compile(r"按(?:季度?|月份?|天|日)|平均|每天|每日|每个月|每月|每个季度|每季度|每季|一天|1天|日均|月均|季均")
+PERIOD_WORDS = re.compile(r"按(?:季度?|月份?|天|日)|平均|每天|每日|每个月|每月|每个季度|每季度|每季|[一1]个季度|[一1]个月|一天|1天|日均|月均|季均")
 # 「公开信息条数是多少」: a count asked by its noun (条数, 件数) is asked in its unit (多少条).
 PLAN_COUNT_NOUN = re.compile(r"([条件个次篇场项])数(?:是|有)?(多少|几)")
 

@@ -100,6 +100,9 @@ def test_an_items_completion_rate_and_a_share_of_a_whole_stated_with_its_parts(r
     assert (answer.value, answer.unit) == (99.52, "%"), answer.answer
     answer = reports.ask("普陀规划资源局2024年政府采购里工程采购占多少比例？")
     assert (answer.value, answer.unit) == (59.84, "%"), answer.answer
+    # p24 城乡社区规划与管理(项): 「年初预算为 3110.14 万元,支出决算为 2739.56 万元」 — 「决算占年初预算多少」: 88.08%
+    answer = reports.ask("普陀区规划资源局城乡社区规划与管理（项）24年决算占年初预算多少")
+    assert (answer.value, answer.unit) == (88.08, "%"), answer.answer
 
 
 def test_a_departments_spending_against_its_budget_never_takes_a_part_of_it(reports) -> None:
@@ -160,3 +163,9 @@ def test_a_users_division_of_two_things_the_prose_states(disclosure) -> None:
     """上海市科委 2024: 「“上海科技”微信公众号共编发文章 1640 篇,其中原创文章 294 篇」 → 294 ÷ 1640 = 17.93%."""
     answer = disclosure.ask("上海科委公众号24年的原创占比，原创文章数/编发文章总数")
     assert (answer.value, answer.unit) == (17.93, "%"), answer.answer
+
+
+def test_an_average_over_one_month_written_out(disclosure) -> None:
+    """上海市科委 2024: 「直播 118 场」 — 「平均一个月播几场」 (normalised to 1个月) is 118 ÷ 12 = 9.83 场 a month."""
+    answer = disclosure.ask("上海科技直播24年平均一个月播几场")
+    assert (answer.value, answer.unit) == (9.83, "场"), answer.answer
