@@ -100,6 +100,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
             continue
         if m.group(1).replace(",", "") in stated or _quoted(text, m.start()):
             continue
+        if m.group(2) in ("类", "款", "项") and re.search(r"[(（]\s*$", text[: m.start()]) and re.match(r"\s*[)）]", text[m.end() :]):
+            continue  # 「基层司法业务(04项)」: a budget item's code (类, 款, 项), no count
         if not m.group(2) and (not _COUNT_NAMED.search(text[max(0, m.start() - 12) : m.start()]) or "." in m.group(1)) or \
                 not m.group(2) and not any(text[: m.start()].rstrip().endswith(w) or
                                            re.search(re.escape(w) + r"(?:总?数|量)?\s*(?:为|达到?|是|[:：])?\s*$",

@@ -190,6 +190,8 @@ class Planner:
         plan = replace(plan, reports=reports, agencies=tuple(agencies), years=tuple(years), scope=scope, query=query)
         restricted = bool(agencies or years or len(catalog.all) != len(self.catalog.all))
         text = replace(plan, kind="text", query=None, text_ids=[r.id for r in reports] if restricted else None)
+        if (averaged := _stated_per_period(text, content)) is not None:
+            return averaged
         if plan.inherited and (share := share_of_last(content, history, catalog.strip_names)):
             # 「律师类的占比多少」: the part read from the prose, the whole the last answer's figure
             return replace(text, parts=share[1:], combine="share", given=share[0])
@@ -305,8 +307,8 @@ class Planner:
         period = unmodelled_period(content)
         if period and period not in rest:
             rest = (period, *rest)
-        if query.op == "value" and (kind := PLAN_ASKS_KIND.search(content)):
-            rest = (kind.group(0), *rest)
+        if query.op == "value" and (kind := PLAN_ASKS_KIND.search(content)) or (kind := _ASKS_WHOSE.search(content)):
+            rest = (kind.group(0), *rest)  # 「那64件分别是哪些部门的」: who makes up a figure stated, no ranking
         if rest:
             return replace(plan, kind="partial", unexplained=rest, otherwise=None,
                            text_ids=[r.id for r in reports] if text.text_ids is not None else None)
@@ -351,7 +353,27 @@ class Planner:
         return prose_parts(text, content)
 
 
+_ASKS_WHOSE = re.compile(r"[那这]\s*\d+\s*[件个项条次]?[^，,。？?]{0,6}?(?:分别|各自)?(?:是|来自|属于)?哪(?:些|几个|几家)[\u4e00-\u9fff]{0,4}")
 _POINTS_COMPARED = re.compile(r"比|较|变|差|升|降|涨|跌|提高|增加|减少|同比|环比|上年|去年|前一年|上一年")
+
+
+_STATED_COUNT = re.compile(r"(?:全年|一年|今年)?(?:共|一共|总共)?(?P<verb>[\u4e00-\u9fff]{1,4}?)\s*(?P<n>\d+)\s*(?P<u>件|条|个|场|次|篇|人次)")
+
+
+def _stated_per_period(text: Plan, content: str) -> Plan | None:
+    """「全年受理749件…，平均每天多少件」: the figure the user states, where a sentence of the report states it too, per day.
+
+    Read as the sentence's own figure (「全县全年共受理政府信息公开申请 749 件」), then divided by the year's days.
+    """
+    asked = detect(content, 0, 1)
+    stated = _STATED_COUNT.search(content)
+    if asked.op != "average" or not asked.per or stated is None or len(text.reports) != 1:
+        return None
+    if not re.search(rf"{stated.group('verb')}[^。；;]{{0,24}}?(?<!\d){stated.group('n')}\s*{stated.group('u')}", text.reports[0].text):
+        return None
+    reread = content[: stated.start("n")] + "多少" + content[stated.end("n") :]
+    reread = re.split(r"[，,]", reread)[0] if "多少" in re.split(r"[，,]", reread)[0] else reread
+    return replace(text, content=reread, question=reread, per=asked.per)
 
 
 def _year_before(text: Plan, content: str, catalog: Catalog) -> Plan | None:

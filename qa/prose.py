@@ -24,7 +24,7 @@ from qa.said import said_in
 from qa.sentences import terms
 from qa.table_route import label
 from qa.text_route import Sentence, figure_in, figures_said, longest
-from qa.text_words import TEXT_AMOUNT_OR_RATE
+from qa.text_words import TEXT_AMOUNT_OR_RATE, TEXT_EACH_ASKED
 from qa.vocabulary import (
     ASK_QUESTION_WORDS,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
@@ -378,6 +378,9 @@ class ProseReader:
         if answer.value is not None and len(plan.reports) > 1 and ids and asks_sum(question):
             # 「2023到2025年一共发布了多少篇」: one sentence of one report is not the total over several.
             return abstain(asked, f"这个数字只能从各年报告的正文分别读出；找到的是{label(self.owner.index.reports[answer.citations[0].report_id])}的：{answer.answer}")
+        if answer.value is not None and not plan.parts and TEXT_EACH_ASKED.search(plan.content):
+            # 「王朝网和海洋网的渠道分别有多少家」 answered with one figure: the question asks two
+            return abstain(asked, f"问题问的是几项各自的数字，报告中只读出一处：{answer.answer}")
         if plan.parts and answer.value is not None:
             # Two figures asked to be added, and only one sentence found: it is not their total.
             done = {"each": "分别读出", "ratio": "相除", "share": "相除", "difference": "相减", "per": "相除"}.get(plan.combine, "相加")

@@ -21,6 +21,8 @@ TXT = ROOT / "corpus" / "reports" / "txt"
 SHARED = ROOT.parent / "shared" / "reports"
 PLANNING = SHARED / "budget" / "shanghai_putuo_planning_resources_bureau_2024_final_accounts.pdf"
 FINANCE = SHARED / "budget" / "shanghai_putuo_finance_bureau_2024_final_accounts.pdf"
+JUSTICE = SHARED / "budget" / "shanghai_putuo_justice_bureau_2026_dept_budget.pdf"
+BYD = SHARED / "other" / "guoyuan_securities_byd_2024_initiation_report.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory):
                  "shanghai_putuo_social_work_dept_2024_final_accounts.pdf", "psbc_2019_annual_report_converted.html",
                  "sifang_tech_2019_annual_report.pdf"):
         shutil.copy(ANY / name, corpus)
-    for path in (PLANNING, FINANCE):
+    for path in (PLANNING, FINANCE, JUSTICE, BYD):
         if path.exists():
             shutil.copy(path, corpus)
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
@@ -117,6 +119,26 @@ def test_a_departments_spending_against_its_budget_never_takes_a_part_of_it(repo
     assert answer.value == 5377.64, answer.answer
 
 
+def test_a_budget_items_code_is_no_count(reports) -> None:
+    """普陀司法局 2026 p8: 「公共安全支出(204类)司法(06款)基层司法业务(04项)2170.39万元」 — the item's amount, never
+    「4项」 read from its code."""
+    if not JUSTICE.exists():
+        pytest.skip("needs ../shared/reports/budget")
+    answer = reports.ask("普陀司法局2026年基层司法业务和普法宣传分别安排多少万元？")
+    assert "2170.39万元" in answer.answer and "124.29万元" in answer.answer and "4项" not in answer.answer, answer.answer
+    answer = reports.ask("普陀司法局2026年基层司法业务有多少万")
+    assert answer.value == 2170.39, answer.answer
+
+
+def test_two_things_asked_each_are_not_answered_with_one(reports) -> None:
+    """国元 比亚迪 p11: 「其中王朝渠道约1807家, 海洋网约1528家」 — asked 「王朝网和海洋网…分别有多少家」, one figure (1528)
+    answers neither in full: no figure, the one read shown."""
+    if not BYD.exists():
+        pytest.skip("needs ../shared/reports/other")
+    answer = reports.ask("截至2024年6月1日，比亚迪王朝网和海洋网的渠道分别有多少家？")
+    assert answer.value is None or ("1807" in answer.answer and "1528" in answer.answer), answer.answer
+
+
 @pytest.fixture(scope="module")
 def disclosure(tmp_path_factory: pytest.TempPathFactory):
     from qa import Assistant
@@ -126,7 +148,7 @@ def disclosure(tmp_path_factory: pytest.TempPathFactory):
     corpus.mkdir()
     for name in ("000_shanghai_justice_bureau_2020.txt", "001_shanghai_gov_general_office_2019.txt",
                  "007_pingtan_zonghe_shiyanqu_2024.txt", "011_huaian_city_gov_2024.txt",
-                 "013_shanghai_stcsm_kewei_2024.txt"):
+                 "012_shuyang_county_gov_2025.txt", "013_shanghai_stcsm_kewei_2024.txt"):
         shutil.copy(TXT / name, corpus)
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                       embeddings=FakeEmbeddings(), progress=False)
@@ -169,3 +191,16 @@ def test_an_average_over_one_month_written_out(disclosure) -> None:
     """上海市科委 2024: 「直播 118 场」 — 「平均一个月播几场」 (normalised to 1个月) is 118 ÷ 12 = 9.83 场 a month."""
     answer = disclosure.ask("上海科技直播24年平均一个月播几场")
     assert (answer.value, answer.unit) == (9.83, "场"), answer.answer
+
+
+def test_a_figure_the_user_states_is_the_one_averaged(disclosure) -> None:
+    """沭阳县 2025 一、(二): 「全县全年共受理政府信息公开申请 749 件」 — 「全年受理749件…平均每天多少件」 is 749 ÷ 365 =
+    2.05, not the table's 本年新收 713 ÷ 365."""
+    answer = disclosure.ask("沭阳县2025年全年受理749件信息公开申请，按天算平均每天多少件？")
+    assert (answer.value, answer.unit) == (2.05, "件"), answer.answer
+
+
+def test_who_makes_up_a_stated_figure_is_no_ranking(disclosure) -> None:
+    """淮安市 2024: 行政复议 结果纠正 64 — 「那64件分别是哪些部门的」 asks departments the report does not list: no figure."""
+    answer = disclosure.ask("淮安市24年复议被纠正的那64件分别是哪些部门的")
+    assert answer.abstained and answer.value is None, answer.answer
