@@ -139,6 +139,16 @@ def test_two_things_asked_each_are_not_answered_with_one(reports) -> None:
     assert answer.value is None or ("1807" in answer.answer and "1528" in answer.answer), answer.answer
 
 
+def test_a_summarys_key_facts_are_the_topics_own_measures(reports) -> None:
+    """黔东南 2023 p16: 「全年全州旅游接待总人数7883.48万人次…实现旅游总收入876.71亿元」 for 旅游业 (not a chart's stray
+    「旅游总收入 37.1」); 普陀财政局 2024 p21: 「…完成年初预算的98.20%」 for 支出决算执行情况."""
+    answer = reports.ask("黔东南2023年旅游业表现如何？")
+    assert "7883.48" in answer.answer and "876.71" in answer.answer, answer.answer
+    if FINANCE.exists():
+        answer = reports.ask("简要说下普陀区财政局2024年支出决算执行情况")
+        assert "98.20%" in answer.answer and answer.value is None, answer.answer
+
+
 @pytest.fixture(scope="module")
 def disclosure(tmp_path_factory: pytest.TempPathFactory):
     from qa import Assistant
