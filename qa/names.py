@@ -85,8 +85,8 @@ def in_order(short: str, name: str) -> bool:
     Places before the first character used may go (上海市 of 上海市普陀区规划和自然资源局); a place after it may not
     (「淮安市政府」 is the city's government, not 淮安市洪泽区人民政府's).
     """
-    if len(short) < 4 or len(short) >= len(name):
-        return False
+    if len(short) < 3 or len(short) >= len(name) or len(short) == 3 and (short[:2] in name or short[-1] != name[-1]):
+        return False  # three characters only as a true abbreviation of the name's end: 「社工部」, not 「司法局」 itself
     at, used = 0, []
     for ch in short:
         at = name.find(ch, at) + 1

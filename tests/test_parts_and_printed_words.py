@@ -214,3 +214,14 @@ def test_who_makes_up_a_stated_figure_is_no_ranking(disclosure) -> None:
     """淮安市 2024: 行政复议 结果纠正 64 — 「那64件分别是哪些部门的」 asks departments the report does not list: no figure."""
     answer = disclosure.ask("淮安市24年复议被纠正的那64件分别是哪些部门的")
     assert answer.abstained and answer.value is None, answer.answer
+
+
+def test_a_three_character_abbreviation_of_a_departments_name(reports) -> None:
+    """「社工部」 is 中共上海市普陀区委社会工作部 (社会, 工作, 部 — one character of each word); 「司法局」, printed whole in
+    上海市司法局, is its name's end, no abbreviation (read as the name itself elsewhere)."""
+    from qa.names import in_order
+
+    assert in_order("社工部", "中共上海市普陀区委社会工作部")
+    assert not in_order("司法局", "上海市司法局") and not in_order("社工委", "中共上海市普陀区委社会工作部")
+    answer = reports.ask("社工部2024年一般公共预算财政拨款支出全年预算是多少")
+    assert (answer.value, answer.unit) == (321.02, "万元"), answer.answer
