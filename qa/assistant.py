@@ -18,14 +18,16 @@ from qa.answer import Answer, Scope, abstain, format_number
 from qa.anycells import misspelt_in
 from qa.anyparts import from_tables
 from qa.anyreport import answer_any, as_of
+from qa.compose import figures_of
 from qa.execute import Executor
-from qa.lexicon import ALSO_ADDED, ALSO_READ
+from qa.lexicon import ALSO_READ
 from qa.operations import asks_sum
 from qa.plan import Plan, Planner, which_report
 from qa.printed import add_printed_rate, text_differs
 from qa.prior import worked_back
 from qa.prose import ProseReader
-from qa.query import Measure, Query, QueryScope
+from qa.query import Query, QueryScope
+from qa.received import also_added
 from qa.render import declined, partial, restate
 from qa.said import says_all
 from qa.scope import Catalog
@@ -246,10 +248,10 @@ class Assistant:
                 if not text_answer.abstained and text_answer.understood is None:
                     text_answer.understood = f"{restate(text_plan)}（表格中的栏目未能可靠读出）"
                 return answer if text_answer.abstained else text_answer
-        self._also_added(plan, answer)
+        also_added(self.executor, self.index.reports.get(plan.reports[0].id) if plan.reports else None, plan, answer)
         if plan.premise is not None and not answer.abstained:
             stated, figure = plan.premise
-            printed = [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", answer.formula or answer.answer)]
+            printed = figures_of(answer.formula or answer.answer)
             if figure not in printed:  # 「一共46件」 the report does not print: said, the report's own figure used
                 answer.answer += f"。注意：问题说「{stated}」，报告表中的数字与此不同，以上按报告表中的数字计算"
             answer.understood = f"{restate(plan)}（问题所说「{stated}」{'与报告一致' if figure in printed else '与报告不符'}）"
@@ -305,57 +307,6 @@ class Assistant:
         text = (f"{format_number(rate)}%（{formula}；{''.join(words)}：{part.answer}；{label}：{whole.answer}）")
         return Answer(question=plan.asked, answer=text, value=rate, unit="%", route="text", formula=formula,
                       citations=[*part.citations, *whole.citations], scope=plan.scope)
-
-    def _said_otherwise(self, plan: Plan, answer: Answer, other: Answer) -> bool:
-        """「受理了多少」 where the text's 受理 is neither table reading: both laid out, no figure, asked back.
-
-        洪泽 2024: 「区政府办代表区政府受理…17件」, the table's 本年新收 95.
-        """
-        report = self.index.reports.get(plan.reports[0].id)
-        sums = {answer.value, (answer.value or 0) + (other.value or 0)}
-        said = [m for m in re.finditer(r"受理[^。；;\n]{0,30}?(\d+)\s*件", report.text if report else "")
-                if float(m.group(1)) not in sums]
-        if not said or any(float(m.group(1)) in sums for m in re.finditer(r"受理[^。；;\n]{0,30}?(\d+)\s*件", report.text)):
-            return False
-        quote = said[0].group()
-        answer.answer = (f"报告中「受理」的数字有两种：表格的本年新收 {format_number(answer.value)}{answer.unit or ''}，正文「{quote}」"
-                         f"（{said[0].group(1)}件）。两者口径不同，请指明要哪一个")
-        answer.clarify = [f"{label(plan.reports[0])}本年新收的申请有多少件？"]
-        answer.value, answer.abstained, answer.reason = None, True, "表格与正文的「受理」数字不同"
-        return True
-
-    def _also_added(self, plan: Plan, answer: Answer) -> None:
-        """「受理了多少」: the 本年新收 figure, and beside it 本年新收 + 上年结转 (what some reports call 受理)."""
-        query = plan.query
-        per = query is not None and query.op == "average" and bool(getattr(query, "per", None))
-        if query is None or answer.abstained or answer.value is None or (query.op != "value" and not per) \
-                or len(plan.reports) != 1:
-            return
-        for pattern, row, added in ALSO_ADDED:
-            first = query.measures[0] if len(query.measures) == 1 else None
-            if first is None or first.row != row or first.col not in (None, "总计") or not re.search(pattern, plan.content):
-                continue
-            other = self.executor.run(plan.asked, Query(measures=(Measure(first.table, added),)), [plan.reports[0].id], plan.scope)
-            if not per and self._said_otherwise(plan, answer, other):
-                return
-            if other.value is None or not other.value:
-                continue
-            if per:  # 「平均每个月受理多少件」: the other reading divided by the same number of periods
-                own = self.executor.run(plan.asked, Query(measures=(first,)), [plan.reports[0].id], plan.scope)
-                periods = round((own.value or 0) / answer.value) if answer.value else 0
-                if own.value is None or not periods or abs((own.value or 0) / answer.value - periods) > 0.05:
-                    continue
-                total = round((own.value + other.value) / periods, 2)
-                answer.answer += (f"；若把上年结转的 {format_number(other.value)}{other.unit or ''}也算作受理，则为 "
-                                  f"{format_number(total)}{answer.unit or ''}（({format_number(own.value)} + "
-                                  f"{format_number(other.value)}) ÷ {periods}），各报告正文的「受理」口径不一")
-                answer.citations = [*answer.citations, *other.citations]
-                continue
-            total = answer.value + other.value
-            answer.answer += (f"；若把上年结转的 {format_number(other.value)}{other.unit or ''}也算作受理，则为 "
-                              f"{format_number(total)}{answer.unit or ''}（{format_number(answer.value)} + "
-                              f"{format_number(other.value)}），各报告正文的「受理」口径不一")
-            answer.citations = [*answer.citations, *other.citations]
 
     def run_query(self, query: Query | dict[str, Any], reports: list[str] | None = None) -> Answer:
         """Answer a `Query` given as a value or its JSON form (the `query_cells` tool), over its scope."""

@@ -160,10 +160,17 @@ def _context(content: str) -> list[Measure]:
     return [Measure(t.table, t.row) for t in match_rows(content)]
 
 
-def _rate(numerators: list[Measure], denominators: list[Measure], content: str, less: tuple[Measure, ...] = ()
-          ) -> Understood | None:
-    """The numerators ÷ (denominators − less); 「A 是 B 的几倍」 (one figure each side) as a multiple."""
-    if not numerators or not denominators or set(numerators) & set(denominators) or set(less) & set(denominators):
+def _rate(numerators: list[Measure], denominators: list[Measure], content: str, less: tuple[Measure, ...] = (),
+          within: bool = False) -> Understood | None:
+    """The numerators ÷ (denominators − less); 「A 是 B 的几倍」 (one figure each side) as a multiple.
+
+    `within`: the denominators are a whole the part is counted in (「予以公开和部分公开里部分公开的占」): a part that is
+    one of the whole's terms, never all of them.
+    """
+    shared = set(numerators) & set(denominators)
+    if within and shared and set(numerators) < set(denominators):
+        shared = set()
+    if not numerators or not denominators or shared or set(less) & set(denominators):
         return None
     if COMPOSE_TIMES.search(content) and len(numerators) == 1 and len(denominators) == 1 and not less:
         return Understood(Query(op="multiple", measures=(numerators[0], denominators[0])), via="composed")
@@ -204,7 +211,7 @@ def _share(content: str) -> Understood | None:
             and all(m.table == denominators[0].table and m.row == denominators[0].row and m.col for m in numerators):
         # 「行政诉讼（直接起诉加复议后起诉）里，结果维持的占多少」: the column asked of every row the whole adds
         numerators = [Measure(d.table, d.row, m.col) for m in numerators for d in denominators]
-    return _rate(numerators, denominators, content)
+    return _rate(numerators, denominators, content, within=True)
 
 
 def _extend(content: str, history: list[Query]) -> Understood | None:
@@ -316,3 +323,10 @@ def stated_premise(content: str) -> tuple[str, str, float] | None:
         return rest, f"{m.group('what')}{m.group('n')}{m.group('unit')}", float(m.group("n"))
     rest = content[: m.start()] + m.group("what") + m.group("noun") + "里" + content[m.end() :]
     return rest, f"{m.group('what')}{m.group('n')}{m.group('unit')}", float(m.group("n"))
+
+
+def figures_of(formula: str) -> list[float]:
+    """The figures an answer's formula prints, with each whole it adds (「(69 + 5)」: 74) — what a premise is checked on."""
+    printed = [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", formula)]
+    return printed + [sum(float(x.replace(",", "")) for x in group.split("+"))
+                      for group in re.findall(r"\(([\d,.]+(?:\s*\+\s*[\d,.]+)+)\)", formula)]

@@ -279,8 +279,3 @@ def english_to_chinese(question: str) -> str:
 ALSO_READ: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"(?<![不再予他])处理(?:了|完)", "总计", ("不予处理", "其他处理")),
 )
-# A word reports use for a sum as well as for one row: 「受理」 is 本年新收 in one report's prose (淮安 2024: 3119) and
-# 本年新收 + 上年结转 in another's (沭阳县 2025: 713 + 36 = 749). The answer gives the row and states the sum beside it.
-ALSO_ADDED: tuple[tuple[str, str, str], ...] = (
-    (r"受理", "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量"),
-)
