@@ -343,7 +343,8 @@ class Assistant:
         text = "这个问题有几种理解，请选择：" + ("；".join(lines) if lines else "、".join(f"「{m.label()}」" for m in candidates))
         answer = abstain(plan.asked, plan.reason or "问题的说法对应多个表格栏目", plan.scope)
         answer.answer = text
-        answer.clarify = [f"{who}{m.row.split('/')[-1]}的有多少件？" for m in candidates]
+        answer.clarify = [f"{who}{m.row}{m.col}是多少？" if m.table == "主动公开" and m.col else
+                          f"{who}{m.row.split('/')[-1]}的有多少件？" for m in candidates]
         return answer
 
     def _text(self, plan: Plan) -> Answer:

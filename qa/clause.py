@@ -137,6 +137,11 @@ def figure(sentence: Sentence, words: list[str], question: str,
         right = re.split(_CLAUSE_END, _FIGURE_AHEAD.split(text[m.end() :], maxsplit=1)[0])[0]
         counted = m.end() in nouns  # 「18 类行政审批事项」: a count stands before the noun it counts
         own = {w for w in words if len(w) >= 2 and w in left}
+        if numbers and re.fullmatch(r"[份件个条项篇类家次场所部套批期]", numbers[-1].group(2) or ""):
+            # 「12 份政策保障文件、9 份行业指引」: 政策保障文件 is counted by the 12 before it, not said of the 9
+            own -= {w for w in own if left.lstrip().startswith(w)}
+        if counted:
+            own |= {w for w in words if len(w) >= 2 and text.startswith(w, m.end())}
         follows = {w for w in words if len(w) >= 2 and w in right}  # 「对29项…重要政策文件进行解读」
         opens = not re.sub(rf"[{''.join(STOP)}\s]", "", re.sub(r"[^\u4e00-\u9fff]", "", left))  # nothing but 对, 的, 共…
         if (spending := _SPENDING_PART.search(left)) and spending.group(1) not in question:

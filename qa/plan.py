@@ -220,7 +220,7 @@ class Planner:
             main, before = prose_parts(text, content), _year_before(text, content, catalog)
             return replace(main, otherwise=before) if before is not None and main.otherwise is None else main
         if query.op == "count" and not query.measures and len(reports) == 1 and agencies and years:
-            return text  # 「有多少家单位…」 of one report
+            return prose_parts(text, content)  # 「有多少家单位…」 of one report; 「A、B、C加起来一共多少份」
         query = self._ranked_change(query, content)
         query = query.with_(scope=QueryScope(tuple(agencies), tuple(years), agencies_all and not agencies), as_asked=as_asked,
                             signed=query.op == "difference" and bool(SIGNED_CHANGE.search(content)))

@@ -33,6 +33,7 @@ from qa.vocabulary import (
     READ_CORRECTION as _CORRECTION,
     READ_FIGURE_WORDS as _FIGURE_WORDS,
     READ_FILED,
+    READ_ITEM_COLUMN,
     READ_JOINED,
     READ_LAWSUIT,
     READ_NARROW,
@@ -137,6 +138,9 @@ class Understander:
                 measures, via = [Measure(m.table, m.row, narrowed[0]) for m in previous.measures], "inherited"
         if not measures and (col := _column_only(content)):
             measures = [Measure("申请", "本年新收政府信息公开申请数量", col)]  # 「企业提的申请」: the ones received
+        if not measures and not history and READ_ITEM_COLUMN.search(content):  # 「处理决定数量」: of which item?
+            rows = ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制")
+            return Understood(None, candidates=[Measure("主动公开", r, match_cols(content, "主动公开", r)[0]) for r in rows])
         operation = detect(content, len(measures), max(n_agencies, n_years))
         if not measures and not history and operation.op in _COMPARING and READ_REQUEST.search(content):
             measures = [Measure("申请", "本年新收政府信息公开申请数量")]  # 「申请比上年涨了多少」: the requests received

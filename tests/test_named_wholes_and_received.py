@@ -66,3 +66,29 @@ def test_received_that_the_text_states_as_the_table_does_is_one_figure(assistant
     """淮安市 2024: the text's 受理 3119 is the table's 本年新收: one figure, nothing asked back."""
     answer = assistant.ask("淮安市2024年收到多少申请")
     assert answer.value == 3119 and not answer.clarify and not answer.abstained
+
+
+def test_a_column_every_item_row_has_named_without_its_row_is_asked_back(assistant):
+    """上海市司法局 2020 表二: 本年处理决定数量 of 行政许可 18557, 其他对外管理服务事项 10703, 行政处罚 7, 行政强制 0 —
+    「处理决定数量是多少」 names no item: each laid out with its figure, no one figure given."""
+    answer = assistant.ask("上海司法局2020年处理决定数量是多少")
+    assert answer.value is None and answer.abstained
+    assert all(f in answer.answer for f in ("18557", "10703", "行政处罚", "行政强制"))
+    assert "上海市司法局2020年行政许可本年处理决定数量是多少？" in answer.clarify
+    named = assistant.ask("上海司法局2020年行政处罚的处理决定数量是多少")
+    assert named.value == 7
+
+
+def test_a_decision_issued_per_day_is_the_items_decisions_over_the_days(assistant):
+    """沭阳县 2025 表二: 行政许可 本年处理决定数量 517645; 「平均一天要出多少个处理决定」: 517645 ÷ 365 = 1418.21."""
+    answer = assistant.ask("沭阳县2025年行政许可平均一天要出多少个处理决定")
+    assert answer.value == 1418.21, answer.answer
+
+
+def test_counts_printed_before_the_nouns_they_count_are_each_their_nouns(assistant):
+    """000 上海市司法局 2020: 「配套出台 12 份政策保障文件、9 份行业指引、9 份法律指引和指导意见」 — the 政策保障文件 are
+    the 12 before them (the first reading took the 9 after them); three listed and added: 12 + 9 + 9 = 30."""
+    assert assistant.ask("上海司法局2020年政策保障文件一共多少份").value == 12
+    assert assistant.ask("上海司法局2020年行业指引多少份").value == 9
+    total = assistant.ask("上海司法局2020年为疫情出的政策保障文件、行业指引、法律指引，加起来一共多少份")
+    assert (total.value, total.unit) == (30, "份") and "12 + 9 + 9" in total.answer
