@@ -366,6 +366,8 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
             if heads_total(cell, name) or single:  # a column's total, or a label/value table's one value:
                 if prior or not all(h in levels(cell.col) for h in hint):  # the period is the report's own
                     continue
+                if report.year and (dated := re.findall(r"((?:19|20)\d\d)\s*年", cell.col)) and str(report.year) not in dated:
+                    continue  # 「2018 年 12 月 31 日 / 不良贷款余额」: another year's column
             elif cell.col != column(own, report.year, prior, parent, hint):
                 continue
             rank = score(table, parent)

@@ -226,11 +226,12 @@ def _answer(question: str, report: Report, text: str, value: float | None, unit:
 
 def _in_asked_unit(question: str, value: float, unit: str | None) -> str:
     """「多少万元」 asked of a cell in 元: the figure in the unit asked too, exactly (「（即 17,191.52 万元）」)."""
-    asked = re.search(r"(百万元|千万元|万元|亿元)", question)
-    if not asked or unit not in ("元", *_SCALE) or asked.group(1) == unit:
+    asked = re.search(r"(百万元|千万元|万元|亿元)|(?:多少|几)\s*(百万|千万|万|亿)(?=[？?。，,！!呢啊]|$)", question)
+    wanted = (asked.group(1) or f"{asked.group(2)}元") if asked else ""  # 「少了多少亿」: in 亿元
+    if not asked or unit not in ("元", *_SCALE) or wanted == unit:
         return ""
-    converted = value * _SCALE.get(unit or "", 1) / _SCALE[asked.group(1)]  # EPS 13.56 元 is no amount in 亿元:
-    return f"（即 {converted:,.2f} {asked.group(1)}）" if abs(converted) >= 0.01 else ""
+    converted = value * _SCALE.get(unit or "", 1) / _SCALE[wanted]  # EPS 13.56 元 is no amount in 亿元:
+    return f"（即 {converted:,.2f} {wanted}）" if abs(converted) >= 0.01 else ""
 
 
 def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:

@@ -162,6 +162,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
         # change asked (「比2024年预算减少了多少」): the figure the sentence gives as a change, not the level beside it
         told = own | {w for w in words if len(w) >= 2 and w in lead}
         told |= {w for w in words if len(w) >= 2 and (w in head or w in previous)} if len(before) > 1 else set()
+        if not own and not counted and not follows and _listed_beside(told, head + previous, left, question):
+            continue  # 「营业收入、净利润同比有所下降,全年实现净利润445.08亿元」: the figure is the other one listed
         earlier = sentence.context + "".join(before[:-1])  # 「“上海发布”在…平台粉丝数累积超 3170 万,其中,微信公众号粉丝达…」
         before_it = {w for w in said if w in text[: m.start()]}  # words said only after the figure are another's
         if not before_it <= told | follows | {w for w in said if w in earlier}:
@@ -283,6 +285,17 @@ def _widened(words: list[str], question: str, text: str) -> list[str]:
             if start < m.start() and question[start : m.end()] not in words + wider:
                 wider.append(question[start : m.end()])
     return wider
+
+
+def _listed_beside(told: set[str], head: str, left: str, question: str) -> bool:
+    """Whether the clause before a figure names a thing the sentence lists beside the word asked, and not asked."""
+    for w in told:
+        for m in re.finditer(rf"{re.escape(w)}[、和及与]([\u4e00-\u9fff]{{2,6}})|([\u4e00-\u9fff]{{2,6}})[、和及与]{re.escape(w)}", head):
+            other = m.group(1) or m.group(2)
+            pieces = [other[:n] for n in range(2, len(other) + 1)] if m.group(1) else [other[-n:] for n in range(2, len(other) + 1)]
+            if any(p in left and p not in question for p in pieces):
+                return True
+    return False
 
 
 def _common(clause: str, question: str) -> int:

@@ -56,6 +56,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "支出合计": ("支出总计", "支出合计", "本年支出合计"),
     "收入总额": ("收入总计", "收入合计", "本年收入合计"),
     "支出总额": ("支出总计", "支出合计", "本年支出合计"),
+    "总支出": ("支出总计", "支出合计", "本年支出合计"),  # 「占总支出的比例」, 「总收入」: the same totals
+    "总收入": ("收入总计", "收入合计", "本年收入合计"),
     # a dividend per 10 shares, as people ask it (「每10股派多少」, 「每10股分红多少钱」) and as 分红 tables print it
     **dict.fromkeys(("每10股派息", "每10股派现", "每10股派发", "每10股分红", "每10股现金分红", "每10股派"),
                     ("每10股派息数", "每10股派息金额", "每10股派息")),
@@ -144,6 +146,7 @@ _FUNCTION_WORDS = (
 # The longest word first at each place: 「比例」 is one function word, not 「比」 leaving 「例」.
 FUNCTION = re.compile(
     r"(?:多少|几)\s*(?:万|亿|千)?(?:公里|平方米|[个台家人件辆户项次场名元吨套条篇天所座亩股])|"  # 「多少人」: a count's unit
+    r"(?:多少|几)\s*(?:百万|千万|万|亿)(?=[？?。，,！!呢啊]|$)|"  # 「少了多少亿」: an amount asked in 亿 (元 unsaid)
     + "|".join(sorted(dict.fromkeys(_FUNCTION_WORDS), key=len, reverse=True))
     + r"|[两二三四五六七八九几]+(?:块|项|个|类|种|大)(?:业务|产品|板块|指标|数据|项目|科目)?"
     + r"|累计(?=增长|增加|减少|下降|上升|提高|降低)"  # 「较2017年累计增长了多少」: over the years between, no column

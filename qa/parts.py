@@ -23,6 +23,7 @@ from qa.vocabulary import (
     PLAN_NOT_A_THING,
     PLAN_RATIO_PARTS,
     PLAN_TWO_PARTS,
+    WHICH_YEAR,
 )
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ COMPLETED = re.compile(rf"(?P<a>[\u4e00-\u9fff“”\"]{{2,30}}?)(?:是|完成�
 def prose_parts(text: Plan, content: str) -> Plan:
     """A prose question: over several years each report read on its own; two named figures each found and added."""
     ids = text.text_ids
-    each = PLAN_EACH_YEAR.search(text.question)
+    each = PLAN_EACH_YEAR.search(text.question) or WHICH_YEAR.search(text.question)
     several = len(text.agencies) <= 1 or asks_sum(text.question)  # 「淮安市2024年和沭阳县2025年…合计」
     if ids and 1 < len(ids) <= 12 and several and (len(text.years) > 1 or len(text.agencies) > 1 or each):
         return replace(text, per_report=True)
@@ -84,7 +85,8 @@ def prose_parts(text: Plan, content: str) -> Plan:
 def text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
     """The first prose figure divided by the second, both cited (「律师类的件数是律所类的几倍」)."""
     first, second = answers
-    counts = plan.combine == "ratio" and {first.unit, second.unit} - {None} <= COUNTS  # 1640篇 ÷ 584条 as asked; 粉丝数 54373 counts too
+    # 1640篇 ÷ 584条 as asked (粉丝数 54373 counts too); a rate the user defines as a division of two counts (件 ÷ 次)
+    counts = (plan.combine == "ratio" or bool(_DIVIDED.search(plan.content))) and {first.unit, second.unit} - {None} <= COUNTS
     if not second.value or (first.unit != second.unit and not counts):
         return None
     share = plan.combine == "share"  # 「A占B的比重」: in percent
@@ -302,7 +304,8 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
 
 
 _SIDE = r"[\u4e00-\u9fff]{2,16}?"
-_DIVIDED = re.compile(rf"(?:用|拿|以)?(?P<a>{_SIDE})(?:的?(?:总数|数量|数))?\s*(?:÷|除以|/)\s*(?P<b>{_SIDE})(?:的?(?:总数|数量|数))?"
+_COUNTED = r"(?:的?(?:总数|数量|[件次个人项条场篇]数|数))?"  # 「纠纷件数」, 「沟通次数」: the thing counted, its unit said
+_DIVIDED = re.compile(rf"(?:用|拿|以)?(?P<a>{_SIDE}){_COUNTED}\s*(?:÷|除以|/)\s*(?P<b>{_SIDE}){_COUNTED}"
                       r"(?=[，,。？?）)]|$|得|算|计算|是|等于)")
 
 

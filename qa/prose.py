@@ -14,9 +14,9 @@ from corpus import Report
 from corpus.about import DISCLOSURE
 from qa.answer import Answer, abstain, format_number
 from qa.asked_words import CONTAINED, measured as counted_thing, printed_as, whole_then_part
-from qa.clause import as_printed
 from qa.coverage import unexplained
 from qa.operations import asks_sum
+from qa.over_years import over_years
 from qa.parts import COUNTS as _COUNTS, per_capita, text_ratio
 from qa.plan import Plan
 from qa.render import per_period
@@ -24,10 +24,11 @@ from qa.said import said_in
 from qa.sentences import terms
 from qa.table_route import label
 from qa.text_route import Sentence, figure_in, figures_said, longest
-from qa.text_words import TEXT_AMOUNT_OR_RATE, TEXT_EACH_ASKED
+from qa.text_words import TEXT_EACH_ASKED
 from qa.vocabulary import (
     ASK_QUESTION_WORDS,
     ASK_TEXT_QUALIFIER as _TEXT_QUALIFIER,
+    MOST,
     OP_AVERAGE,
     OP_MULTIPLE,
     PERIOD_WORDS,
@@ -37,11 +38,11 @@ from qa.vocabulary import (
     TEXT_CHANGE_VERB,
     TEXT_COMPARISON,
     TEXT_CONTAINER,
-    TEXT_GROWTH_ASKED,
     TEXT_SAYS,
     TEXT_SPAN,
     TEXT_TWO_THINGS,
     TEXT_WHICH_OF_TWO,
+    WHICH_YEAR,
 )
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ class ProseReader:
                 asked = TEXT_CHANGE_VERB.sub("", TEXT_SPAN.sub("", asked))
         if OP_AVERAGE.search(plan.content):  # 「这四年的年均值」: each year's own figure is what its report is asked
             asked = re.sub(r"的?(?:年均值|年平均值|平均值|年均数|平均数|均值|年均|平均每年|每年平均|平均)", "", asked)
+        if WHICH_YEAR.search(plan.content):  # 「哪一年…最多」: each report its own figure, then the years compared
+            asked = MOST.sub("", WHICH_YEAR.sub("", asked))
         multiple = bool(OP_MULTIPLE.search(plan.content))
         if multiple:  # 「2022年的信息条数是2021年的多少倍」: each report its own figure, then divided as asked
             asked = re.sub(r"是\s*(?:(?:19|20)?\d\d\s*年)?的?(?:多少|几)倍", "", asked)
@@ -88,65 +91,7 @@ class ProseReader:
             (found.append((report, one)) if one is not None else lacking.append(report))
         if not found:
             return abstain(plan.asked, "在这些报告中都没有找到足够可靠的答案")
-        listed = "；".join(f"{r.year}年：{a.answer}" for r, a in found)
-        values = [a.value for _, a in found]
-        units = {a.unit for _, a in found}
-        unit = next(iter(units)) if len(units) == 1 else None
-
-        def shown(value: float | None) -> str:  # 6704.11万人次 is held as 67041100
-            return as_printed(value, unit)
-
-        answer = Answer(question=plan.asked, answer=listed, route="text", citations=[c for _, a in found for c in a.citations])
-        if OP_AVERAGE.search(plan.content) and all(v is not None for v in values) and len(units) == 1 and not lacking:
-            mean = round(sum(v or 0 for v in values) / len(values), 2)  # 「这四年平均每年公开多少条」
-            answer.value, answer.unit = mean, units.pop()
-            answer.formula = f"({' + '.join(shown(v) for v in values)}) ÷ {len(values)} = {shown(mean)}"
-            answer.answer = f"平均每年 {shown(mean)}{answer.unit or ''}（{answer.formula}）。" + listed
-            return answer
-        asks_diff = TEXT_ASKS_DIFF.search(plan.content) or TEXT_COMPARISON.search(plan.content)  # 「比2016年增加了多少」
-        if (multiple or asks_diff) and any(v is None for v in values):
-            answer.abstained, answer.reason = True, "有的年份的报告只有文字、没有这一数字，无法计算"
-            answer.answer = listed + f"。{answer.reason}。"
-            return answer
-        asked_years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", plan.question)]
-        by_year = {r.year: a for r, a in found}
-        if multiple and len(found) == 2 and len(units) == 1 and not lacking and len(asked_years) >= 2 \
-                and all(by_year.get(y) is not None and by_year[y].value for y in asked_years[:2]):
-            top, bottom = (by_year[y] for y in asked_years[:2])  # in the order asked: the first ÷ the second
-            ratio = round((top.value or 0) / (bottom.value or 1), 2)
-            answer.value, answer.unit = ratio, "倍"
-            answer.formula = f"{format_number(top.value)} ÷ {format_number(bottom.value)} = {format_number(ratio)}"
-            answer.answer = f"{asked_years[0]}年是{asked_years[1]}年的 {format_number(ratio)} 倍（{answer.formula}）。" + listed
-            return answer
-        growth = TEXT_GROWTH_ASKED.search(plan.content) and TEXT_ASKS_SHARE.search(plan.content)
-        if growth and len(found) == 2 and all(v for v in values) and len(units) == 1 and not lacking:
-            (first, a1), (second, a2) = found  # 「2023年比2016年增长了百分之多少」: the later over the earlier
-            rate = ((a2.value or 0) / (a1.value or 1) - 1) * 100
-            answer.value, answer.unit = round(rate, 2), "%"
-            answer.formula = f"({shown(a2.value)} ÷ {shown(a1.value)} − 1) × 100% = {format_number(round(rate, 2))}%"
-            answer.answer = f"{second.year}年比{first.year}年{'增长' if rate >= 0 else '下降'} {format_number(abs(round(rate, 2)))}%（{answer.formula}）。" + listed
-            return answer
-        if asks_diff and len(found) == 2 and all(v is not None for v in values) and len(units) == 1 and not lacking:
-            (first, a1), (second, a2) = found  # in year order: the later minus the earlier
-            places = max(len(f"{v:g}".partition(".")[2]) for v in (a1.value or 0, a2.value or 0))
-            diff = round((a2.value or 0) - (a1.value or 0), places)
-            answer.value, answer.unit = abs(diff), units.pop()
-            answer.formula = f"{shown(a2.value)} − {shown(a1.value)} = {shown(diff)}"
-            word = "多" if diff >= 0 else "少"
-            also = f"，{'增长' if diff >= 0 else '下降'} {abs(diff) / (a1.value or 1) * 100:.2f}%" \
-                if TEXT_AMOUNT_OR_RATE.search(plan.content) and a1.value else ""  # 「同比增长多少」: the rate too
-            answer.answer = (f"{second.year}年比{first.year}年{word} {shown(abs(diff))}{answer.unit or ''}{also}"
-                             f"（{answer.formula}）。" + listed)
-            return answer
-        if asks_sum(plan.question) and all(v is not None for v in values) and len(units) == 1 and not lacking:
-            total = sum(v for v in values if v is not None)
-            answer.value, answer.unit = total, units.pop()
-            answer.formula = " + ".join(shown(v) for v in values) + f" = {shown(total)}"
-            answer.answer = f"合计 {shown(total)}{answer.unit or ''}（{answer.formula}）。" + listed
-        elif lacking:
-            answer.abstained, answer.reason = True, f"{'、'.join(f'{r.year}年' for r in lacking)}的报告没有找到这一内容"
-            answer.answer = listed + f"。{answer.reason}。"
-        return answer
+        return over_years(plan, found, lacking)
 
     @staticmethod
     def _cell_of(asked: str, report: Report) -> Answer | None:

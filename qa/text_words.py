@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 # a line wrapped before its figure goes on; one that opens with a year (「2026年上海市…」) starts anew (after a heading)
-TEXT_SENTENCE = re.compile(r"[^。！？!?\n]+(?:\n(?=\d)(?!(?:19|20)\d\d\s*年)[^。！？!?\n]+)*[。！？!?]?")
+# a line break inside a sentence: before a line that opens with a figure, or between a figure and its unit (「出口 64.6\n亿元」)
+TEXT_SENTENCE = re.compile(r"[^。！？!?\n]+(?:(?:\n(?=\d)(?!(?:19|20)\d\d\s*年)|(?<=\d)\n(?=[万亿千百]?[元%‰]|万|亿))[^。！？!?\n]+)*[。！？!?]?")
 TEXT_CLAUSE = re.compile(r"[^；;]+[；;]?")
 TEXT_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])?[^，,。;；]{0,24}$")
 # Contact details and descriptions are answered with the sentence, not a number.

@@ -233,6 +233,9 @@ PLAN_THIS_YEAR = re.compile(r"今年|去年|这一年|那一年")
 PLAN_GROWTH_RATE = re.compile(r"增幅|增长率|涨幅|百分")
 # A prose figure asked for each report, or their total.
 PLAN_EACH_YEAR = re.compile(r"每年|历年|各年|逐年|这几年|分别|一共|合计|总共|加起来")
+# 「哪一年…最多」 of one agency's prose: each year's figure from its report, then the year with the most
+WHICH_YEAR = re.compile(r"哪一?年|哪个年份|哪个年度")
+MOST = re.compile(r"最多|最高|最大|最少|最低|最小")
 # 「培训和讲座一共办了多少场」: two named things before a total.
 PLAN_TWO_PARTS = re.compile(r"(?:^|[，,])?([^，,。？?]{2,30}?)[，,]?(?:和|及|与|、|加上|以及|跟|同|加(?![起在一到]))([^，,。？?]{2,30}?)[，,]?(?:(?:这|那)?[两二三2-9](?:项|个|者|类|种|样)|二者|两者)?(?:加在一起|加一起|加一块|加到一起|合在一起|合起来|一共|合计|总共|加起来|共)(.*)$")
 # The unit a total asks in (each part keeps its own: 21个 and 12场).
@@ -354,7 +357,7 @@ SUMMARY_ASKED = re.compile(r"(?:总结|概括|概述|简述|综述|归纳)(?:一
                            r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况|(?:是)?怎么安排的?")
 SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")  # 「速动比率怎么样」 may ask a figure: the tables answer first
 SUMMARY_NOT = re.compile(r"多少|几[个件项次成倍]|占比|比例|比重|百分|是否|有没有|吗|哪[个一]|谁|什么时候|为什么|为何")
-SUMMARY_FILLER = re.compile(r"(?<=农业)生产|(?<=工业)生产|^对|这篇|这份|本篇|该篇|研报|报告(?!期)|是什么|请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
+SUMMARY_FILLER = re.compile(r"(?:里|中|上)(?:面)?(?:是)?(?:怎么|如何)?(?:说|讲|写|提)(?:的|到的?)?|是的|的[？?]|[？?]|(?<=农业)生产|(?<=工业)生产|^对|这篇|这份|本篇|该篇|研报|报告(?!期)|是什么|请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
 # topics that are no matter of figures: their summary may quote sentences without any
 SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因|观点|看法|首次覆盖")
 # never a summary's sentence: a definition, a note on where data come from
