@@ -139,6 +139,8 @@ def read_any_tables(blocks: list[Block]) -> AnyTables:
                 last.pages.append(block.page)
         else:
             unit = unit or _unit_in(grid[:3])
+            if unit is None and last is not None and not context and block.page in last.pages:
+                unit = last.unit  # nothing printed between two tables of a page: the unit declared above holds for both
             pages = [block.page] if block.page is not None else []
             pending.append(_Pending(grid, pages, [block.page] * len(grid), title, unit, width))
         context = []

@@ -284,7 +284,7 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     unit = now.cell.unit
     label = norm_label(now.cell.row)
     growth = diff / abs(before.cell.value) * 100 if before.cell.value else None
-    amount = f"{'增加' if diff >= 0 else '减少'} {_fmt(abs(diff), unit)}"
+    amount = f"{'增加' if diff >= 0 else '减少'} {_fmt(abs(diff), unit)}{_in_asked_unit(question, abs(diff), unit)}"
     rate = f"{'增长' if diff >= 0 else '下降'} {abs(growth):.2f}%" if growth is not None else ""
     arithmetic = f"{_fmt(now.cell.value, unit)}（{now.cell.col}）− {_fmt(before.cell.value, unit)}（{before.cell.col}）"
     head, tail = (rate, amount) if percent_first and rate else (amount, rate)

@@ -27,7 +27,7 @@ from qa.printed import add_printed_rate, text_differs
 from qa.prior import worked_back
 from qa.prose import ProseReader
 from qa.query import Query, QueryScope
-from qa.received import also_added
+from qa.received import also_added, other_columns
 from qa.render import declined, partial, restate
 from qa.said import says_all
 from qa.scope import Catalog
@@ -249,6 +249,7 @@ class Assistant:
                     text_answer.understood = f"{restate(text_plan)}（表格中的栏目未能可靠读出）"
                 return answer if text_answer.abstained else text_answer
         also_added(self.executor, self.index.reports.get(plan.reports[0].id) if plan.reports else None, plan, answer)
+        other_columns(self.executor, plan, answer)
         if plan.premise is not None and not answer.abstained:
             stated, figure = plan.premise
             printed = figures_of(answer.formula or answer.answer)

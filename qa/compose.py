@@ -298,7 +298,13 @@ def compose(content: str, history: list[Query]) -> Understood | None:
 
 
 def denominator_said_after(content: str) -> str:
-    """「…的占几成？按新收算」 -> 「…的占新收的几成」: the denominator the user names after the share asked."""
+    """「…的占几成？按新收算」 -> 「…的占新收的几成」: the denominator the user names after the share asked.
+
+    A slash between two words in a question that divides nothing (no rate, share or multiple asked) is 「或」:
+    「网站主动公开/发布的信息…多了多少条」.
+    """
+    if not re.search(r"率|比例|比重|比值|占|倍|百分|几成|%|除|分之|人均|平均|[×*]|比(?=[？?（(）)，,。]|$|多少|是|为)", content):
+        content = re.sub(r"(?<=[\u4e00-\u9fff])/(?=[\u4e00-\u9fff])", "或", content)
     content = COMPOSE_IN_CONTAINER.sub(r"\g<b>里\g<a>占", content)  # 「A在B里占几成」 -> 「B里A占几成」
     return COMPOSE_DENOMINATOR_AFTER.sub(r"占\g<den>的\g<q>", content)
 

@@ -3,8 +3,8 @@
 Reports use these words for the year's new requests (淮安 2024: 受理 3119 = 本年新收), for the new and last year's
 carried over together (沭阳县 2025: 受理 749 = 713 + 36; 平潭 2022: 收到 75 = 74 + 1), or for a part the table does not
 hold (洪泽 2024: 「区政府办代表区政府受理…17件」, the table's 本年新收 95). The answer gives the row's figure and lays
-the other reading out beside it, with both offered to pick; a figure the text says that neither reading makes is laid out
-with the table's and no figure is given.
+the other reading out beside it, with both offered to pick; a figure the text says with the word asked (「受理」) that
+neither reading makes is laid out with the table's and no figure is given (asked 「收到」, the table's figure leads).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from corpus import Report
 from qa.answer import Answer, format_number
 from qa.execute import Executor
+from qa.lexicon import columns_of
 from qa.plan import Plan
 from qa.query import Measure, Query
 from qa.table_route import label
@@ -77,7 +78,12 @@ def also_added(executor: Executor, report: Report | None, plan: Plan, answer: An
         total = answer.value + (other.value or 0)
         said = list(re.finditer(verb.said, report.text if report else ""))
         if said and not any(float(m.group(1)) in (answer.value, total) for m in said):
-            _said_otherwise(plan, answer, said, word)
+            if verb.always:  # the text's own word for another figure: which one is meant is not for us to pick
+                _said_otherwise(plan, answer, said, word)
+            else:  # 「收到」 is the table's 本年新收 first; the text's other figure is laid beside it, both offered
+                answer.answer += (f"。注意：报告正文写的是「{said[0].group()}」（{said[0].group(1)}件），与表格的本年新收口径不同")
+                answer.clarify = [f"{label(plan.reports[0])}本年新收的申请有多少件？",
+                                  f"{label(plan.reports[0])}报告正文说{said[0].group()[:2]}了多少件申请？"]
             return
         if not other.value or not (verb.always or any(float(m.group(1)) == total for m in said)):
             continue
@@ -91,4 +97,35 @@ def also_added(executor: Executor, report: Report | None, plan: Plan, answer: An
         answer.clarify = [f"{who}本年新收的申请有多少件？", f"{who}本年新收加上年结转的申请一共多少件？"]
 
 
-__all__ = ["also_added"]
+def other_columns(executor: Executor, plan: Plan, answer: Answer) -> None:
+    """A 主动公开 row asked with no column: its main column's figure, and beside it the row's other columns, to pick.
+
+    「行政许可是多少」 of a 2019-template report: 处理决定数量 18557, and 上一年项目数量 18, 本年增/减 −1; 「规范性文件有多少件」
+    of a 2021 one: 本年制发 8, and 本年废止 26, 现行有效 66. A column read under two names is laid out once.
+    """
+    query = plan.query
+    if query is None or query.op != "value" or len(query.measures) != 1 or len(plan.reports) != 1 or answer.value is None \
+            or answer.abstained:
+        return
+    first = query.measures[0]
+    if first.table != "主动公开" or first.col is not None:
+        return
+    def printed(text: str) -> str:  # the column as the answer names it: 「行政许可 · 处理决定数量」
+        found = re.search(r"「[^「」·]+ · ([^「」]+)」", text)
+        return found.group(1) if found else text
+
+    others: list[tuple[str, Answer]] = []
+    seen = {printed(answer.answer)}
+    for col in columns_of(first.table, first.row):
+        read = executor.run(plan.asked, Query(measures=(Measure(first.table, first.row, col),)), [plan.reports[0].id], plan.scope)
+        if read.value is not None and not read.abstained and printed(read.answer) not in seen:
+            seen.add(printed(read.answer))
+            others.append((printed(read.answer), read))
+    if not others:
+        return
+    who = label(plan.reports[0])
+    answer.answer += "；该行另有：" + "、".join(f"{col} {format_number(r.value)}{r.unit or ''}" for col, r in others)
+    answer.clarify = [f"{who}{first.row}{col}是多少？" for col, _ in others]
+
+
+__all__ = ["also_added", "other_columns"]

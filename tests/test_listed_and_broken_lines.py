@@ -108,3 +108,35 @@ def test_which_year_had_the_least_of_a_prose_figure_every_year_states(disclosure
     answer = disclosure.ask("平潭2023到2025年哪一年发布的政策解读最少")
     assert answer.answer.startswith("2025年最少（82篇）"), answer.answer
     assert answer.value == 82
+
+
+def test_a_table_right_below_another_on_its_page_keeps_the_unit_declared_above_both():
+    """平安银行 2024 p16, 2.2 主要会计数据: 「（货币单位：人民币百万元）」 above the balance rows; the 营业收入 rows below them
+    (nothing printed between) are 百万元 too: 146,695 / 164,699 / 179,895 — in 亿 asked, 1,466.95 亿元."""
+    if not (SHARED / "annual").is_dir():
+        pytest.skip("../shared/reports is not beside this checkout")
+    report = read_report(SHARED / "annual" / "ping_an_bank_2024_annual_report.pdf")
+    cells = {(c.col, c.value, c.unit) for c in report.table_cells if c.row.strip() == "营业收入" and c.page == 16}
+    assert ("2022年", 179895.0, "百万元") in cells
+    assert all(unit == "百万元" for _, _, unit in cells)
+
+
+def test_a_slash_between_two_words_that_nothing_divides_is_or(disclosure):
+    """洪泽区 2023 「在政府网站平台主动公开政府信息 1136 条」, 2024 「…主动发布各类政府信息 2428 条」: 「主动公开/发布的信息…
+    多了多少条」 is 2428 − 1136 = 1292 (it was read as a division of two things: 「346.86倍」, a wrong figure)."""
+    answer = disclosure.ask("洪泽区政府网站主动公开/发布的信息，2024年比2023年多了多少条？")
+    assert (answer.value, answer.unit) == (1292, "条"), answer.answer
+    rate = disclosure.ask("沭阳县2025年行政复议 纠正数/复议总数×100 是多少")  # a slash that divides: 10 ÷ 61
+    assert (rate.value, rate.unit) == (16.39, "%"), rate.answer
+
+
+def test_an_item_row_asked_with_no_column_lays_out_its_other_columns(disclosure):
+    """上海市司法局 2020 (2019 template) 行政许可: 上一年项目数量 18, 本年增/减 −1, 处理决定数量 18557; 淮安市 2024 (2021
+    template) 行政规范性文件: 本年制发 8, 本年废止 26, 现行有效 66. The main column's figure, the others beside it, to pick."""
+    answer = disclosure.ask("上海司法局2020年行政许可是多少")
+    assert answer.value == 18557 and "上一年项目数量 18件" in answer.answer and "本年增/减 -1件" in answer.answer
+    assert len(answer.clarify) == 2
+    documents = disclosure.ask("淮安市24年的行政规范性文件有多少件")
+    assert documents.value == 8 and "本年废止件数 26件" in documents.answer and "现行有效件数 66件" in documents.answer
+    named = disclosure.ask("淮安市24年制发了多少件行政规范性文件")  # a column named: that one only
+    assert named.value == 8 and not named.clarify and "另有" not in named.answer

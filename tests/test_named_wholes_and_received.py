@@ -55,11 +55,14 @@ def test_received_that_the_text_states_as_new_and_carried_is_laid_out_both_ways(
     assert plain.value == 74 and not plain.clarify and "75" not in plain.answer
 
 
-def test_received_that_the_text_states_as_neither_reading_gives_no_figure(assistant):
-    """洪泽区 2024: the text's 17 (what the office received for the district) is neither 95 nor 95 + 0: asked back."""
+def test_received_that_the_text_states_as_neither_reading_is_laid_beside_the_tables(assistant):
+    """洪泽区 2024: the text's 17 (「区政府办代表区政府受理…17 件」) is neither 95 nor 95 + 0. Asked 「收到」, the table's
+    本年新收 95 leads with the text's 17 beside it, both offered; asked with the text's own word 「受理」, no figure."""
     answer = assistant.ask("洪泽区2024年收到多少信息公开申请")
-    assert answer.value is None and answer.abstained and answer.clarify
-    assert "95" in answer.answer and "17" in answer.answer
+    assert answer.value == 95 and not answer.abstained and len(answer.clarify) == 2
+    assert "受理政府信息公开申请 17 件" in answer.answer
+    accepted = assistant.ask("洪泽区2024年受理了多少件信息公开申请")
+    assert accepted.value is None and accepted.abstained and "95" in accepted.answer and "17" in accepted.answer
 
 
 def test_received_that_the_text_states_as_the_table_does_is_one_figure(assistant):
