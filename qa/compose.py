@@ -45,6 +45,11 @@ _EXCLUDE = r"不含|不包括|不包含|不算|除去|除了|扣除|不计"
 _SIDE_END = "，,。？?“”\"=＝"
 
 
+def _is_minus(op: str) -> bool:
+    """Whether an operator found subtracts (a bare 「-」 too: its pattern's context is gone once it is cut out)."""
+    return op == "-" or bool(COMPOSE_MINUS.fullmatch(op))
+
+
 def _side_measures(side: str, context: list[Measure]) -> list[Measure]:
     """The measures one side of a formula names: its rows (with their columns), or columns of the context row."""
     terms = [t for t in match_rows(side) if not re.search(rf"(?:{_EXCLUDE})(?:{t.pattern})", side)]
@@ -100,7 +105,7 @@ def _terms(side: str, context: list[Measure]) -> tuple[list[Measure], list[Measu
             (plus if sign > 0 else minus).extend(found)
             if op is None:
                 return (plus, minus) if plus else None
-            sign, at = (-1 if COMPOSE_MINUS.fullmatch(op.group()) else 1), op.end()
+            sign, at = (-1 if _is_minus(op.group()) else 1), op.end()
     return None
 
 
@@ -242,7 +247,7 @@ def _combination(content: str) -> Understood | None:
             return None  # a term that names no figure: not this structure
         (plus if sign > 0 else minus).extend(found)
         if op is not None:
-            sign = -1 if COMPOSE_MINUS.fullmatch(op.group()) else 1
+            sign = -1 if _is_minus(op.group()) else 1
             at = op.end()
     if any(m.row == "本年新收政府信息公开申请数量" for m in plus):  # 「新收+结转」: what is added to the year's new
         plus = [Measure(m.table, "上年结转政府信息公开申请数量", m.col) if m.row == "结转" else m for m in plus]  # is last year's
@@ -269,7 +274,7 @@ def compose(content: str, history: list[Query]) -> Understood | None:
         if combined is not None:
             return combined
     unsupported = FORMULA_UNSUPPORTED.search(content)
-    if formula is not None and (unsupported is None or COMPOSE_MINUS.fullmatch(unsupported.group())):
+    if formula is not None and (unsupported is None or _is_minus(unsupported.group())):
         context = _context(content)
         left, right, start = formula
         numerators = _terms(left, context)
@@ -277,13 +282,15 @@ def compose(content: str, history: list[Query]) -> Understood | None:
             left, start = content[: content.find(left) + len(left)], 0
             numerators = _terms(left, context)
         denominators = _terms(right, context)
+        if numerators is None and denominators is not None:  # 「总计/(新收+上年结转)」: the requests' own total
+            numerators = _grand_total(left, denominators[0])
         if numerators is not None and (denominators is None or set(denominators[0]) & set(numerators[0])):
             denominators = _grand_total(right, numerators[0]) or denominators
         if numerators is None or denominators is None:
             return None
         if numerators[1]:  # 「(A − B) ÷ C」: a numerator less a figure is not computed yet
             return Understood(None, via="unsupported", described="−")
-        found = _rate(numerators[0], denominators[0], content, tuple(denominators[1]))
+        found = _rate(numerators[0], denominators[0], content, tuple(denominators[1]), within=True)  # 纠正/(维持+纠正+…)
         name = content[:start]
         if found is not None and _NAMED_RATE.search(name):
             found.described = name  # 「办结率」, 「没拿到信息的比例」: the name the user's formula defines

@@ -32,7 +32,7 @@ from qa.vocabulary import (
 _MOST = 4  # sentences quoted
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:、|\.(?!\d))|第[一二三四五六七八九十]+[节章部分]|"
                        r"(?:图|表)\s*\d")
-_DETAIL = re.compile(r"其中|与\s*20\d\d\s*年度?相比|比上年|较上年|同比")
+_DETAIL = re.compile(r"其中|与\s*20\d\d\s*年度?相比|比上年|较上年|同比|按(?:常住地|城乡|地区|行业|产业|经济类型|登记注册类型)分")  # its breakdown too
 _ITEM = re.compile(r"[（(][一二三四五六七八九十\d]+[)）]")
 _CAPTION = re.compile(r"\s*(?:图|表)\s*\d")
 _PERIOD = re.compile(r"报告期内|全年|本年|年末|截至报告期末|20\d\d\s*年(?:度|末)?[,，]")

@@ -343,7 +343,8 @@ COMPOSE_RESULT = re.compile(r"[，,]?\s*(?:=|等于|剩下|还剩|剩|结果是?
 COMPOSE_LEAD_IN = re.compile(r"^.*?(?:定义(?:为|是)|就是|也就是|即|公式(?:为|是)|计算(?:方式|方法|公式)(?:为|是)|算法(?:为|是)|"
                              r"口径(?:为|是)|按照|用|拿|按)\s*")
 # Where the right side of a user's formula ends (「÷本年新收 算一下…」, 「÷总计，等于多少」).
-COMPOSE_SIDE_END = re.compile(r"算一下|算出来|来算|算|等于|=|是多少|多少|多了|少了|高了|低了|提高|下降|上升|降低|增加|减少|变化|变动")
+COMPOSE_SIDE_END = re.compile(r"算一下|算出来|来算|算|等于|=|是多少|多少|多了|少了|高了|低了|提高|下降|上升|降低|增加|减少|变化|变动|"
+                              r"较|相比|比(?![例率重值])")  # 「/办理总计 较2022年变动了…」: a comparison after it
 # A question about a subset of something (「申请里，跟法律援助有关的」): the sentence must speak of that thing.
 TEXT_CONTAINER = re.compile(r"([^，,。？?]{2,20}?)(?<!其)(?:当中|之中|里面|里头|中|里)[，,]")
 # A subtraction asked of prose (「…刨掉…还剩多少」): one figure of a sentence is not its result.
@@ -373,7 +374,7 @@ SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"部门预算|单位预算|预算(?:的?总体|安排)", ("收入预算", "支出预算", "三公经费预算", "机关运行经费")),
     (r"外贸|进出口", ("进出口", "出口", "进口")),
     (r"农业", ("农林牧渔业", "粮食总产量", "粮食", "肉类总产量")),  # what a bulletin's 农业 section leads with
-    (r"居民收入|收入情况", ("可支配收入",)),
+    (r"居民收入|收入情况", ("人均可支配收入", "人均消费支出")),  # 人均 is the measure itself here
     (r"分红|利润分配", ("现金红利", "现金股利", "每10股", "派发")),
     (r"三公", ("因公出国", "公务用车", "公务接待")),
     (r"旅游", ("旅游接待总人数", "旅游总人数", "旅游总收入", "旅游")),  # a bulletin's visitors and takings
@@ -384,7 +385,8 @@ SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
 TEXT_WORDS = ("视频号", "公众号", "短视频", "小程序", "抖音号", "头条号", "政务新媒体", "门户网站", "政策解读", "律所",
               "网络申请", "网上申请", "当面申请", "信函申请", "传真申请")  # a request's channel, one word
 # qa/prose.py: words people use and the synonym a report may print instead (used only where the report lacks the first)
-TEXT_SYNONYMS = {"网上": ("网络",), "线上": ("网络", "网上"), "网络": ("网上",)}
+TEXT_SYNONYMS = {"网上": ("网络",), "线上": ("网络", "网上"), "网络": ("网上",), "写信": ("信函",), "邮寄": ("信函",),
+                 "来信": ("信函",), "上门": ("当面",), "现场": ("当面",)}  # how a request came, in the reports' words
 # 「（按2023年数和提高幅度推算）」: how the user would work a figure out — its years are no scope of the question
 METHOD_NOTE = re.compile(r"[（(][^（）()]{0,30}?(?:倒推|推算|反推|推出)[^（）()]{0,6}[）)]|"
                          # 「（负数表示下降）」, 「（保留两位小数）」: how to write the answer, nothing asked

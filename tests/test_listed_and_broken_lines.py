@@ -140,3 +140,11 @@ def test_an_item_row_asked_with_no_column_lays_out_its_other_columns(disclosure)
     assert documents.value == 8 and "本年废止件数 26件" in documents.answer and "现行有效件数 66件" in documents.answer
     named = disclosure.ask("淮安市24年制发了多少件行政规范性文件")  # a column named: that one only
     assert named.value == 8 and not named.clarify and "另有" not in named.answer
+
+
+def test_a_summary_of_residents_income_quotes_the_per_head_figures_and_their_breakdown(others):
+    """周口 2023 十、人民生活 (p10): 「全年全市居民人均可支配收入 23102 元…按常住地分,城镇居民…33084 元…农村居民…16342
+    元」 — 人均 is the measure itself here (the summary had found no sentence), its breakdown quoted with it."""
+    answer = others.ask("周口2023年居民收入方面总体怎么样，概括一下")
+    assert not answer.abstained, answer.answer
+    assert all(f in answer.answer for f in ("23102", "33084", "16342"))

@@ -95,3 +95,31 @@ def test_counts_printed_before_the_nouns_they_count_are_each_their_nouns(assista
     assert assistant.ask("上海司法局2020年行业指引多少份").value == 9
     total = assistant.ask("上海司法局2020年为疫情出的政策保障文件、行业指引、法律指引，加起来一共多少份")
     assert (total.value, total.unit) == (30, "份") and "12 + 9 + 9" in total.answer
+
+
+def test_a_users_formula_with_a_hyphen_subtracts(assistant):
+    """淮安市 2024 行政复议: 结果纠正 64, 总计 351, 尚未审结 37 — 「纠正÷(总计-尚未审结)」 is 64 ÷ (351 − 37) = 20.38%
+    (a plain hyphen was taken for an operation not computed)."""
+    answer = assistant.ask("淮安市2024年行政复议的纠错率，按 纠正÷(总计-尚未审结) 来算")
+    assert (answer.value, answer.unit) == (20.38, "%"), answer.answer
+    assert "64 ÷ (351 − 37)" in answer.answer
+
+
+def test_a_users_formula_whose_numerator_is_one_of_the_denominators_terms(assistant):
+    """淮安市 2024 行政复议: 结果维持 72, 结果纠正 64, 其他结果 178 — 纠正/(维持+纠正+其他结果) = 64 ÷ 314 = 20.38%."""
+    answer = assistant.ask("淮安市2024年复议被纠正的比例，用 结果纠正/(维持+纠正+其他结果) 算")
+    assert answer.value == 20.38 and "64 ÷ (72 + 64 + 178)" in answer.answer, answer.answer
+
+
+def test_a_bare_total_over_the_requests_is_the_requests_own_total(assistant):
+    """上海市人民政府办公厅 2025 表三: 办理结果总计 1191, 本年新收 1295, 上年结转 189 — 「总计/(新收+上年结转)」:
+    1191 ÷ 1484 = 80.26%."""
+    answer = assistant.ask("上海市政府办公厅2025年的办结率，就是 总计/(新收+上年结转)")
+    assert answer.value == 80.26 and "1191 ÷ (1295 + 189)" in answer.answer, answer.answer
+
+
+def test_a_users_formula_then_a_comparison_of_years(assistant):
+    """平潭 2022 表三: 予以公开 21, 部分公开 9, 总计 75; 2023: 22, 20, 81 — (21+9)/75 = 40%, (22+20)/81 = 51.85%:
+    11.85 个百分点 higher (the year after the formula had been read as a part of its denominator)."""
+    answer = assistant.ask("平潭2023年的（予以公开+部分公开）/办理总计 比2022年高了多少个百分点")
+    assert (answer.value, answer.unit) == (11.85, "个百分点"), answer.answer
