@@ -142,6 +142,9 @@ def figure(sentence: Sentence, words: list[str], question: str,
             own -= {w for w in own if left.lstrip().startswith(w)}
         if counted:
             own |= {w for w in words if len(w) >= 2 and text.startswith(w, m.end())}
+        if "人均" not in question and (in_left := {w for w in own if w in left}) and \
+                not {w for w in in_left if w in re.sub(r"人均(?:地区)?[\u4e00-\u9fff]{2,8}", "", left)}:
+            continue  # 「人均地区生产总值35511元」 is another measure than the 生产总值 asked
         follows = {w for w in words if len(w) >= 2 and w in right}  # 「对29项…重要政策文件进行解读」
         opens = not re.sub(rf"[{''.join(STOP)}\s]", "", re.sub(r"[^\u4e00-\u9fff]", "", left))  # nothing but 对, 的, 共…
         if (spending := _SPENDING_PART.search(left)) and spending.group(1) not in question:

@@ -148,3 +148,13 @@ def test_a_summary_of_residents_income_quotes_the_per_head_figures_and_their_bre
     answer = others.ask("周口2023年居民收入方面总体怎么样，概括一下")
     assert not answer.abstained, answer.answer
     assert all(f in answer.answer for f in ("23102", "33084", "16342"))
+
+
+def test_a_per_head_figure_is_no_figure_of_the_total_it_is_per_head_of():
+    """黔东南 2023: 「全年全州生产总值[2]1329.65亿元」 and 「全年全州人均生产总值35511元」 — 生产总值 names one figure (1329.65),
+    so 「第三产业增加值占GDP比重…用绝对数算」 divides 758.14 by it (57.02%); 人均生产总值 asked is 35511."""
+    from qa.text_route import figures_said
+
+    report = read_report(ANY / "qiandongnan_2023_statistical_bulletin.pdf")
+    assert figures_said(report, ["生产总值"], "生产总值是多少") == {1329.65}
+    assert figures_said(report, ["人均生产总值"], "人均生产总值是多少") == {35511.0}
