@@ -76,6 +76,10 @@ def _value_ok(item: GoldItem, answer: dict[str, Any], text: str) -> bool:
     if value is not None and given and item.unit == "元":  # 2170.39 万元 for a table's 21,703,947.00 元: the same
         half = 0.5 * 10 ** -len(repr(float(value)).partition(".")[2].rstrip("0"))  # amount as the prose rounds it
         return abs(expected / given - float(value)) < half and len(repr(float(value)).partition(".")[2].rstrip("0")) >= 2
+    if value is not None and scale and given:  # 42,844 百万元 for a printed 428.44 亿元: the same amount in another scale
+        half = 0.5 * 10 ** -len(repr(expected).partition(".")[2].rstrip("0"))
+        if abs(float(value) * given / scale - expected) < half:
+            return True
     return any(_same(n, expected) for n in numbers_in(text))
 
 

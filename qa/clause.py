@@ -88,7 +88,7 @@ def figure(sentence: Sentence, words: list[str], question: str,
     asked_share = bool(TEXT_ASKS_SHARE.search(question) or _COMPLETION.search(question))  # 「同比下降了百分之多少」: the
     # percentage, not the count beside it; 「完成了年初预算的多少」: the completion rate, not the budget
     asked_rate = bool(TEXT_ASKS_RATE.search(question))  # 「合格率是多少」: a percentage, not the 95 个 beside it
-    head = sentence.context + re.split(_CLAUSE_END, text)[0]  # what the sentence is about, for clauses that say 其中…
+    head = sentence.context + _subject(re.split(_CLAUSE_END, text)[0])  # what the sentence is about (for 其中… clauses)
     said = {w for w in words if len(w) >= 2 and w in text}
     asked_kind = _ASKED_BUDGET_KIND.findall(_COMPLETION.sub("", _BUDGET_NAMES.sub("", question))) \
         or (["决算"] if _SPENT.search(question) else [])  # (「完成全年预算的」 names the rate's base, not the kind asked)
@@ -132,6 +132,8 @@ def figure(sentence: Sentence, words: list[str], question: str,
         numbers = [f for f in _FIGURE.finditer(before[-1])  # 「旅游总收入 37.1 年末…景区1个」: any number counts
                    if f.group(2) or not _NO_NUMBER.match(f.group(1) + before[-1][f.end() :])]  # not 2024年, [7], 5G
         left = before[-1][numbers[-1].end() :] if numbers else before[-1]
+        if numbers:  # 「在职员工41,011人(含派遣人员),…离职职工79人」: the bracket qualifies the figure before it
+            left = re.sub(r"^\s*[(（][^()（）]{0,24}[)）]", "", left)
         # the words before the listing's last figure with a unit: 「比例由原先的 0%提升到 90%」 is of 比例 too
         lead = before[-1][: max((f.start() for f in numbers if f.group(2)), default=0)]
         right = re.split(_CLAUSE_END, _FIGURE_AHEAD.split(text[m.end() :], maxsplit=1)[0])[0]
@@ -158,6 +160,7 @@ def figure(sentence: Sentence, words: list[str], question: str,
             lead += right
         # the clause before, for one that says no subject (「实现旅游总收入553.68亿元,比上年增长43%」)
         previous = next((c for c in reversed(before[:-1]) if re.search(r"[\u4e00-\u9fff]", c)), "")
+        previous = _subject(previous)  # what follows its own figure is that figure's
         # the clause naming the most question words wins, the sentence's subject read with clauses that only say
         # 其中… (「行政复议351件,其中…结果纠正64件」 for 「行政复议被纠正的」); then the clause's own words
         # (「在政府网站平台主动发布…2428 条」 over 「解读信息发布 7 条」 for 「在政府网站…发布多少条」), then the longest
@@ -288,6 +291,16 @@ def _widened(words: list[str], question: str, text: str) -> list[str]:
             if start < m.start() and question[start : m.end()] not in words + wider:
                 wider.append(question[start : m.end()])
     return wider
+
+
+def _subject(clause: str) -> str:
+    """A clause up to its first figure with a unit: what the clause is about.
+
+    「本集团共有在职员工41,011人(含派遣人员)」: the bracket after the figure is the figure's own, no word of a later
+    clause's subject.
+    """
+    first = next((f for f in _FIGURE.finditer(clause) if f.group(2)), None)
+    return clause[: first.start()] if first else clause
 
 
 def _listed_beside(told: set[str], head: str, left: str, question: str) -> bool:

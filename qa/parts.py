@@ -89,7 +89,10 @@ def text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
     counts = (plan.combine == "ratio" or bool(_DIVIDED.search(plan.content))) and {first.unit, second.unit} - {None} <= COUNTS
     if not second.value or (first.unit != second.unit and not counts):
         return None
-    share = plan.combine == "share"  # 「A占B的比重」: in percent
+    # 「A占B的比重」: in percent; so is a user's own division not asked as 倍 (「网络申请数÷受理申请总数，等于多少」)
+    # (of two counts in one unit: 累计观看量 ÷ 短视频条数 is 次 a 条, a multiple)
+    share = plan.combine == "share" or (plan.combine == "ratio" and bool(_DIVIDED.search(plan.content)) and "倍" not in plan.content
+                                        and first.unit == second.unit)
     ratio = round((first.value or 0) / second.value * (100 if share else 1), 2)
     if share and ratio > 100 and "占" in plan.content:
         return None  # a part 「占」 its whole is never more than all of it: one of the two figures is not the one asked
@@ -270,6 +273,12 @@ def parallel(short: str, long: str) -> str:
 def named_parts(content: str, printed: str = "") -> tuple[str, ...]:
     """「培训和讲座一共办了多少场」: the two things joined by 和/及/与/、 before a total, each asked on its own."""
     m = PLAN_TWO_PARTS.search(content)
+    listed_after = re.search(r"把(?P<list>[^，,。？?]{4,60}?)(?:都|也|全)?(?:算上|加上|算进去|加进去|计入|包括进去)", content)
+    if not m and listed_after and PLAN_LIST_SEP.search(listed_after.group("list")):
+        # 「…总共多少件？把政府规章规范性文件、部门规范性文件和政策解读都算上」: the things to add, named after the total
+        unit = re.search(r"(?:多少|几)[个件条场次篇项份]", content)
+        named = [p for p in PLAN_LIST_SEP.split(listed_after.group("list")) if p.strip()]
+        return tuple(f"{part}{unit.group() if unit else '多少'}" for part in named) if len(named) > 1 else ()
     if not m:
         return ()
     first, second, tail = m.group(1), m.group(2), m.group(3)

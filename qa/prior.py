@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from corpus import Report
+from corpus.about import RESEARCH
 from qa.answer import Answer, Citation, Scope, abstain, format_number
 from qa.formulas import FUNCTION, SYNONYMS
 from qa.plan import Plan
@@ -28,6 +29,8 @@ def worked_back(plan: Plan) -> Answer | None:
     """The one year asked worked back from its report's sentences: the year before it, or its start (「2023年初」)."""
     asked = sorted({int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", plan.question)})
     report = plan.reports[0]
+    if report.kind == RESEARCH:
+        return None  # a research report's years are those its data are of, not reports of other years
     if _CHANGE_ASKED.search(re.sub(r"[（(][^（）()]*[）)]", "", plan.question)):
         return None  # 「…比年初增长了百分之多少」: a change asked, not the level it starts from
     year = asked[0] if len(asked) == 1 else plan.years[0]  # the year asked, not the report's it is read from
@@ -59,6 +62,9 @@ def from_change(question: str, content: str, report: Report, year: int, start_of
             continue
         level = [m for m in _FIGURE.finditer(text, 0, moved.start()) if _after_words(text, m.start(), asked)]
         if not level or level[-1].group("u") != _same(moved.group("u")):
+            continue
+        wanted = re.search(rf"(?:多少|几)\s*({_UNIT})", question)  # 「卖了多少万辆」: never a share in %
+        if wanted and _same(wanted.group(1)) != level[-1].group("u") and wanted.group(1) != level[-1].group("u"):
             continue
         x, d = (float(v.replace(",", "")) for v in (level[-1].group("x"), moved.group("d")))
         places = max(len(v.partition(".")[2]) for v in (level[-1].group("x"), moved.group("d")))

@@ -82,4 +82,5 @@ def per_quantities(text: str) -> set[tuple[str, str]]:
 TEXT_AMOUNT_OR_RATE = re.compile(r"(?:增长|增加|减少|下降)了?多少(?!\s*(?:万|亿|百万)?[元件个人条次篇项%％]|个百分点)")
 TEXT_RATE_BESIDE = re.compile(r"\s*[,，、]?\s*(?:同比)?(增长|下降|减少|提高)\s*(\d+(?:\.\d+)?)\s*[%％]")
 # 「王朝网和海洋网的渠道分别有多少家」: two or more things asked, each its own figure (one figure answers none of them)
-TEXT_EACH_ASKED = re.compile(r"[和与及、][^，,。？?]{1,20}?(?:分别|各自|各)(?:是|有|为)?(?:多少|几)")
+TEXT_EACH_ASKED = re.compile(r"[和与及、][^，,。？?]{1,20}?(?:分别|各自|各)(?:是|有|为)?(?:多少|几)|"
+                             r"(?:多少|几)[^？?]{0,8}[？?][^？?]{2,30}(?:多少|几)")  # 「…合计多少？其中资本化的有多少？」: two asked

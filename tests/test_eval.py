@@ -457,3 +457,11 @@ def test_a_figure_in_wan_yuan_is_the_tables_yuan_at_the_precision_it_is_printed(
     assert is_correct(item, {**_answer("2170.39万元", value=2170.39), "unit": "万元"})
     assert not is_correct(item, {**_answer("2170.40万元", value=2170.40), "unit": "万元"})
     assert not is_correct(item, {**_answer("2170万元", value=2170), "unit": "万元"})  # too coarse to tell
+
+
+def test_an_amount_in_one_scale_is_the_same_amount_printed_in_another():
+    # 邮储银行 2019: the table's 不良贷款余额 42,844 (百万元); the chairman's letter 「不良贷款余额428.44亿元」
+    item = GoldItem("x", "q", "field", value=428.44, unit="亿元")
+    assert is_correct(item, {**_answer("42,844 百万元", value=42844), "unit": "百万元"})
+    assert not is_correct(item, {**_answer("42,845 百万元", value=42845), "unit": "百万元"})
+    assert not is_correct(item, {**_answer("42,844 万元", value=42844), "unit": "万元"})  # another amount

@@ -158,3 +158,39 @@ def test_a_per_head_figure_is_no_figure_of_the_total_it_is_per_head_of():
     report = read_report(ANY / "qiandongnan_2023_statistical_bulletin.pdf")
     assert figures_said(report, ["生产总值"], "生产总值是多少") == {1329.65}
     assert figures_said(report, ["人均生产总值"], "人均生产总值是多少") == {35511.0}
+
+
+def test_things_to_add_named_after_the_total_asked_are_each_read_and_added(disclosure):
+    """001 上海市政府办公厅 2019: 「刊登政府规章、规范性文件等112件,部门规范性文件45件,政策解读83件」 — 「总共多少件？把…、…和
+    …都算上」 is 112 + 45 + 83 = 240 (it was answered 45, one of them: a wrong figure)."""
+    answer = disclosure.ask("2019年上海市政府公报一共登了多少件？把政府规章规范性文件、部门规范性文件和政策解读都算上")
+    assert (answer.value, answer.unit) == (240, "件"), answer.answer
+    assert "112 + 45 + 83" in answer.answer
+
+
+def test_a_users_division_not_asked_as_a_multiple_is_in_percent(disclosure):
+    """000 上海市司法局 2020: 「共受理政府信息公开申请 118 件…网络申请 96 件,信函申请 16 件」 — 网络申请数÷受理申请总数 is
+    81.36% (96 ÷ 118), said as 0.81倍 before; asked 「是几倍」, 96 ÷ 16 = 6 倍."""
+    answer = disclosure.ask("上海市司法局2020年，网络申请数÷受理申请总数，结果是多少")
+    assert (answer.value, answer.unit) == (81.36, "%"), answer.answer
+    times = disclosure.ask("上海市司法局2020年，网络申请数÷信函申请数是几倍")
+    assert (times.value, times.unit) == (6, "倍"), times.answer
+
+
+def test_a_bracket_after_a_figure_and_the_clause_after_it_are_that_figures():
+    """平安银行 2024 4.13.2: 「本集团共有在职员工41,011人(含派遣人员),需承担退休费的离职职工79人」 — 员工总数（含派遣）
+    is 41,011; the 79 retirees were taken for it (a wrong figure): words after the 41,011 are its own."""
+    if not (SHARED / "annual").is_dir():
+        pytest.skip("../shared/reports is not beside this checkout")
+    report = read_report(SHARED / "annual" / "ping_an_bank_2024_annual_report.pdf")
+    m = re.search(r"[^。；;\n]*本集团共有在职员工[^。；;]*离职职工\s*79\s*人", report.text)
+    assert m is not None
+    sentence = Sentence(report.id, m.group(), m.start(), m.end(), "")
+    found = figure(sentence, ["员工", "总数", "派遣"], "平安银行24年底员工总数多少人（含派遣）")
+    assert found is not None and found[:2] == (41011, "人")
+
+
+def test_two_figures_asked_in_two_questions_are_not_answered_with_one(others):
+    """Two figures asked one after the other (「…合计多少？其中…有多少？」) answered with one sentence's one figure: none."""
+    answer = others.ask("周口2023年货物进出口总值多少亿元？其中出口有多少亿元？")
+    assert answer.value is None or answer.abstained or ("109.26" in answer.answer and "64.6" in answer.answer), answer.answer
