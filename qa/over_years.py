@@ -75,7 +75,8 @@ def over_years(plan: Plan, found: list[tuple[Report, Answer]], lacking: list[Rep
         answer.formula = f"({shown(a2.value)} ÷ {shown(a1.value)} − 1) × 100% = {format_number(round(rate, 2))}%"
         answer.answer = f"{second.year}年比{first.year}年{'增长' if rate >= 0 else '下降'} {format_number(abs(round(rate, 2)))}%（{answer.formula}）。" + listed
         return answer
-    if asks_diff and len(found) == 2 and all(v is not None for v in values) and len(units) == 1 and not lacking:
+    if asks_diff and len(found) == 2 and all(v is not None for v in values) and len(units) == 1 and not lacking \
+            and not TEXT_ASKS_SHARE.search(plan.content):  # a percentage asked is never answered with an amount
         (first, a1), (second, a2) = found  # in year order: the later minus the earlier
         places = max(len(f"{v:g}".partition(".")[2]) for v in (a1.value or 0, a2.value or 0))
         diff = round((a2.value or 0) - (a1.value or 0), places)

@@ -123,3 +123,19 @@ def test_a_users_formula_then_a_comparison_of_years(assistant):
     11.85 个百分点 higher (the year after the formula had been read as a part of its denominator)."""
     answer = assistant.ask("平潭2023年的（予以公开+部分公开）/办理总计 比2022年高了多少个百分点")
     assert (answer.value, answer.unit) == (11.85, "个百分点"), answer.answer
+
+
+def test_a_rate_that_fell_asked_with_diao(assistant):
+    """平潭 2024 表三: 予以公开 71 of 总计 218 (32.57%); 2025: 33 of 148 (22.30%) — 「掉了几个点」: 10.27 个百分点 lower."""
+    answer = assistant.ask("平潭予以公开占办理结果总计的比例，25年跟24年比掉了几个点")
+    assert (answer.value, answer.unit) == (10.27, "个百分点"), answer.answer
+
+
+def test_a_prose_figures_change_on_the_year_before_asked_in_percent(assistant):
+    """平潭 2022 「全区共主动公开政府信息14571条」, 2023 「…13561条」, 2024 「…主动公开各类政府信息10407条」:
+    「同比增减了百分之多少」 is (10407 ÷ 13561 − 1) = −23.26%; 「同比变化了百分之多少」 of 2023 is −6.93%, never the
+    amount (−1010 条) where a percentage is asked."""
+    answer = assistant.ask("平潭2024年主动公开政府信息条数同比增减了百分之多少")
+    assert (answer.value, answer.unit) == (-23.26, "%"), answer.answer
+    changed = assistant.ask("平潭23年主动公开的信息条数同比变化了百分之多少")
+    assert (changed.value, changed.unit) == (-6.93, "%"), changed.answer
