@@ -117,8 +117,8 @@ def test_a_parts_figure_is_not_the_wholes(tmp_path: Path, models_dir: Path) -> N
     shutil.copy(ANY / "psbc_2019_annual_report_converted.html", corpus)
     assistant = Assistant.from_corpus(corpus, settings=Settings(home=tmp_path / "home", corpus=corpus, models_dir=models_dir),
                                       progress=False)
-    answer = assistant.ask("邮储2019年末不良贷款余额多少亿？")
-    assert (answer.value, answer.unit) == (428.44, "亿元"), answer.answer
+    answer = assistant.ask("邮储2019年末不良贷款余额多少亿？")  # the prose's 428.44 亿元, or its table's 42,844 百万元 said in 亿元
+    assert (answer.value, answer.unit) in ((428.44, "亿元"), (42844, "百万元")) and "428.44" in answer.answer, answer.answer
     both = assistant.ask("邮储2019年末不良率和拨备覆盖率各是多少")
     assert "0.86" in both.answer and "389.45" in both.answer, both.answer
     assistant.index.close()
