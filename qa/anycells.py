@@ -381,12 +381,26 @@ def pick(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Rep
         plain = [p for p in best if not any(q.table.title != p.table.title and q.table.title in p.table.title
                                             for q in best)]
         best = plain or best
+        # 「个人住房贷款余额」 is the loan's 金额, not its 「不良贷款余额」: a column naming a thing not asked is not the one asked
+        best = [p for p in best if not _names_thing(p.cell.col, hint)] or best
         # 「其他社会工作事务支出」 is printed in 收入决算表 too (the income of each item): its 支出 table is cited
         best = [p for p in best if norm_label(name)[-2:] in ("支出", "收入") and norm_label(name)[-2:] in p.table.title] or best
         if len({p.cell.value for p in best}) > 1:
             raise Unclear(name, best)
         return best[0]
     return None
+
+
+def _names_thing(col: str, hint: tuple[str, ...]) -> bool:
+    """Whether a column path names a thing (「不良贷款余额」), not a period or an amount (「2019年12月31日 / 金额」)."""
+    for level in col.split("/"):
+        level = re.sub(r"\s", "", level)
+        if level in hint:
+            continue
+        bare = FUNCTION.sub("", re.sub(r"(?:19|20)\d\d年?(?:\d{1,2}月\d{1,2}日)?(?:度|末|初)?", "", level))
+        if len(re.findall(r"[\u4e00-\u9fff]", _CURRENT.sub("", _EARLIER.sub("", bare)))) >= 2:
+            return True
+    return False
 
 
 _GROWTH_COLUMN = re.compile(r"^(?:比上年|比上年同期|同比)?(?:增长|增减|±)(?:率|速度)?[（(]?%[）)]?$|^比上年(?:增长|增减|±)")

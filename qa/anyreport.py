@@ -86,6 +86,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         content = re.sub(r"(?:财务|盈利)?(?:预测|预计|预期|估计|预估)表?|财务报表|(?:后面|后附|附后|最后|末尾)的?", " ", content)  # 「财务预测表」: the forecast page
     if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
         content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", "", content)
+    if _years_compared(question, report):  # 「邮储19年净利润比18年多多少」: the side left after the years is the year before
+        content = re.sub(r"(?:比|较)\s*(?=多|少|增加|减少|增长|下降|高|低|降|涨)", "比上年", content, count=1)
     labels = labels_of(report)
     content = STATEMENT_NAMED.sub("", content) if not PARENT.search(content) else content
     own = user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
@@ -173,6 +175,14 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if len({p.cell.unit for p in picks if p is not None}) > 1 and one_measure_of_several(content, report):
         return None  # one measure of two things (「城镇、农村…人均可支配收入各多少」) in two units (人, 元): one misread
     return _noted(_values_answer(question, report, [p for p in picks if p is not None], prior), misread)
+
+
+def _years_compared(question: str, report: Report) -> bool:
+    """Whether the question names the report's year and then the year before it (「19年…比18年」, 「2019年…较2018年」)."""
+    if report.year is None:
+        return False
+    this, last = (rf"(?<!\d)(?:{y}|{y % 100:02d})\s*年" for y in (report.year, report.year - 1))
+    return bool(re.search(rf"{this}.*?(?:比|较)\s*{last}", question))
 
 
 def _noted(answer: Answer | None, misread: tuple[str, str] | None) -> Answer | None:
@@ -356,7 +366,7 @@ def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
 
 def _code_answer(question: str, content: str, report: Report) -> Answer | None:
     """「生物股份股票代码多少」: the issuer's six-digit code as the report prints it (its cover or 公司简介), cited."""
-    asked = FUNCTION.sub(" ", re.sub(r"(?:股票|证券|A股)代码|多少|是什么|是啥", " ", without_places(content, report)))
+    asked = FUNCTION.sub(" ", re.sub(r"(?:A股)?(?:股票|证券|A股)代码|多少|是什么|是啥", " ", without_places(content, report)))
     if not re.search(r"(?:股票|证券|A股)代码", content) or re.search(r"[\u4e00-\u9fff]", asked):
         return None
     codes = [n for n in report.names if re.fullmatch(r"\d{6}", n)]

@@ -145,10 +145,11 @@ _FUNCTION_WORDS = (
 ).split("|")
 # The longest word first at each place: 「比例」 is one function word, not 「比」 leaving 「例」.
 FUNCTION = re.compile(
-    r"(?:多少|几)\s*(?:万|亿|千)?(?:公里|平方米|[个台家人件辆户项次场名元吨套条篇天所座亩股])|"  # 「多少人」: a count's unit
+    r"(?:多少|几)\s*(?:万|亿|千)?个?(?:公里|平方米|[个台家人件辆户项次场名元吨套条篇天所座亩股])|"  # 「多少人」「几个人」: a count's unit
     r"(?:多少|几)\s*(?:百万|千万|万|亿)(?=[？?。，,！!呢啊]|$)|"  # 「少了多少亿」: an amount asked in 亿 (元 unsaid)
     + "|".join(sorted(dict.fromkeys(_FUNCTION_WORDS), key=len, reverse=True))
     + r"|[两二三四五六七八九几]+(?:块|项|个|类|种|大)(?:业务|产品|板块|指标|数据|项目|科目)?"
+    + r"|[多少](?=多少)"  # 「比上年多多少」: the first 多 compares
     + r"|累计(?=增长|增加|减少|下降|上升|提高|降低)"  # 「较2017年累计增长了多少」: over the years between, no column
     + r"|(?<![预决核清结估])算"  # 「算」 alone, not inside 预算 / 决算
     + r"|(?<![费作使应])用(?=[^，,。？?]{2,24}(?:算|[)）]))"  # 「用营业收入和营业成本算」: how the user computes it

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from qa.formulas import SYNONYMS
+from qa.formulas import FUNCTION, SYNONYMS
 
 
 def abbreviations(content: str, labels: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -46,7 +46,9 @@ def abbreviations(content: str, labels: Iterable[str]) -> dict[str, tuple[str, .
     for name, full in found.items():
         full.update(label for label in labels if name in label and len(label) <= 2 * len(name) + 4)
         full -= {f for f in full if re.sub(r"(?:合计|总计)$", "", f) in full - {f}}  # 吸收存款本金 and its 合计 row: one
-    return {name: (next(iter(full)),) for name, full in found.items() if len(full) == 1 and name not in labels}
+    # 「上年减少」 holds 「年减少」 (本年其他减少 shortened): a short name of period and change words names nothing
+    return {name: (next(iter(full)),) for name, full in found.items()
+            if len(full) == 1 and name not in labels and len(FUNCTION.sub("", name)) >= 2}
 
 
 def _shortens(short: str, label: str) -> bool:

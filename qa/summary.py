@@ -19,6 +19,7 @@ from langchain_core.documents import Document
 from corpus import Report
 from qa.answer import Answer, Citation, Scope, abstain
 from qa.sentences import terms
+from qa.summary_tables import table_lines
 from qa.text_words import TEXT_HEADING
 from qa.vocabulary import (
     SUMMARY_ASKED,
@@ -76,7 +77,7 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
     """The report's sentences that say most about the topic, in the report's order, each cited; or an abstention."""
     from qa.anycells import without_places
 
-    topic = re.sub(r"^对的|^的", "", re.sub(r"\s+", "", without_places(topic, report))) or topic  # 「(国元)对(比亚迪)的评级」
+    topic = re.sub(r"^对[-－—~～至到]?的|^[-－—~～至到]?的", "", re.sub(r"\s+", "", without_places(topic, report))) or topic  # 「(国元)对(比亚迪)的评级」
     words = topic_words(topic, report)
     if not words:
         return abstain(question, f"没有读出要概括的内容（「{topic}」）", scope)
@@ -98,17 +99,22 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
         chosen.append(best)
         covered |= new
         said = [s for s in said if s.end <= best.start or s.start >= best.end]
-    if not chosen:
+    cells = table_lines(topic, words, report)
+    if not chosen and not cells:
         return abstain(question, f"报告中没有找到说到「{topic}」的句子", scope)
-    unsaid = [p for p in _listed(topic) if not any(w in s.plain for s in chosen for w in topic_words(p, report))]
+    unsaid = [p for p in _listed(topic) if not any(w in s.plain for s in chosen for w in topic_words(p, report))
+              and not any(w in line for line, _ in cells for w in topic_words(p, report))]
     if unsaid:  # 「评级和目标价」: a summary that leaves out a thing asked by name is no summary of it
         return abstain(question, f"报告中没有找到说到「{'」「'.join(unsaid)}」的句子（只找到其余的）", scope)
     quoted = sorted(set(chosen) | {lead for s in chosen if (lead := _lead_in(s, pool)) is not None}, key=lambda s: s.start)
     citations = [Citation(report.id, report.title, report.section_at(s.start), s.text, s.start, s.end,
                           report.page_at(s.start)) for s in quoted]  # fmt: skip
     lines = [f"{i}. {c.quote}" + (f"（第{c.page}页）" if c.page else "") for i, c in enumerate(citations, 1)]
-    return Answer(question=question, answer=f"报告原文中说到「{topic}」的要点（摘录原句，未作计算）：\n" + "\n".join(lines),
-                  route="text", citations=citations, scope=scope)
+    text = f"报告原文中说到「{topic}」的要点（摘录原句，未作计算）：\n" + "\n".join(lines) if lines else ""
+    if cells:  # the topic's figures as its tables print them (营业收入 of 主要会计数据; 研发投入情况表's rows)
+        text += ("\n" if text else "") + "报告表格中的相关数字（原表数值）：\n" + "\n".join(
+            f"- {line}" + (f"（第{c.page}页）" if c.page else "") for line, c in cells)
+    return Answer(question=question, answer=text, route="text", citations=citations + [c for _, c in cells], scope=scope)
 
 
 def _pool(report: Report) -> list[_Said]:

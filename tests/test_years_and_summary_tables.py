@@ -1,0 +1,97 @@
+"""A summary lays its topic's table cells beside the sentences it quotes; two years compared as people name them.
+
+Real reports (tests/fixtures/any/): 四方科技 2019, 邮储银行 2019 and 国元证券's 比亚迪 report (pages 1 and 34). Every
+expected figure was read off the printed page, and differences computed by hand. The questions are the kinds the
+any-report sets asked (「19年…比18年多多少」, 「A股股票代码」, 「研发人员有几个人」, 「简单说说…」), in other words.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus import Settings
+from index import FakeEmbeddings
+from qa.shortnames import abbreviations
+
+ANY = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "any"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory):
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("summaries")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name in ("sifang_tech_2019_annual_report.pdf", "psbc_2019_annual_report_converted.html",
+                 "guoyuan_securities_byd_2024_initiation_report_p1+p34.pdf"):
+        shutil.copy(ANY / name, corpus)
+    found = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
+                                  embeddings=FakeEmbeddings(), progress=False)
+    yield found
+    found.index.close()
+
+
+def test_two_years_named_in_short_are_the_reports_year_and_the_one_before(assistant):
+    """邮储 2019 主要财务数据: 净利润 61,036 (2019) − 52,384 (2018) = 8,652 百万元; 「18年」 is the other side."""
+    answer = assistant.ask("邮储19年净利润比18年多多少？")
+    assert not answer.abstained
+    assert answer.value == pytest.approx(8652) and answer.unit == "百万元"
+    assert "61,036" in answer.answer and "52,384" in answer.answer
+
+
+def test_a_column_naming_another_thing_is_not_the_one_asked(assistant):
+    """个人住房贷款余额 is the 金额 column of 按产品类型划分的个人贷款情况 (1,700,049 − 1,417,898 = 282,151 百万元), not
+    the 不良贷款余额 column of the table of bad loans, which prints the same row."""
+    answer = assistant.ask("邮储2019年个人住房贷款余额比上年末多多少？")
+    assert not answer.abstained
+    assert answer.value == pytest.approx(282151)
+    assert all("不良" not in (c.cell or {}).get("col", "") for c in answer.citations)
+
+
+def test_a_stock_code_asked_with_its_board(assistant):
+    answer = assistant.ask("四方科技的A股股票代码是多少？")
+    assert not answer.abstained and "603339" in answer.answer
+
+
+def test_how_many_people_asked_with_a_measure_word(assistant):
+    """研发投入情况表: 公司研发人员的数量 172 — 「几个人」 is a count of people, nothing more."""
+    answer = assistant.ask("四方科技2019年研发人员有几个人？")
+    assert answer.value == pytest.approx(172)
+
+
+def test_a_summary_lays_out_the_cells_of_the_table_titled_with_its_topic(assistant):
+    """主营业务分行业情况: 冷冻设备 毛利率 32.51, 罐式集装箱 17.30 — printed in the table only."""
+    answer = assistant.ask("简单说说四方科技2019年主营业务两大产品的盈利情况")
+    assert not answer.abstained
+    assert "32.51" in answer.answer and "17.3" in answer.answer
+    cells = [c.cell for c in answer.citations if c.cell]
+    assert any(c["table"] == "主营业务分行业、分产品、分地区情况" and c["row"] == "冷冻设备" for c in cells)
+
+
+def test_a_summary_of_results_lays_out_its_measures_as_the_tables_print_them(assistant):
+    """经营业绩 stands for 营业收入 and 净利润: 1,175,301,034.32 元 and 129,465,020.68 元 (合并利润表, 2019年度),
+    beside the sentence 「实现营业收入117,530.10万元…」; no sum or ratio of them is made."""
+    answer = assistant.ask("简单说说四方科技2019年的经营业绩")
+    assert "117,530.10" in answer.answer
+    assert "1,175,301,034.32" in answer.answer and "129,465,020.68" in answer.answer
+    assert answer.value is None
+
+
+def test_a_research_reports_forecast_summary_quotes_its_sentence_and_table(assistant):
+    """国元证券 p.1: 「预计2024-2026年…归属母公司股东净利润分别为…394.79、548.30和684.21亿元」; 表20 公司盈利预测
+    prints 归母净利润 39,478.66 / 54,830.49 / 68,421.25 百万元 for 2024E–2026E: every forecast year is laid out."""
+    answer = assistant.ask("简单总结一下国元证券对比亚迪2024-2026年的盈利预测")
+    assert not answer.abstained
+    assert "394.79" in answer.answer and "684.21" in answer.answer
+    assert "54,830.49" in answer.answer and "2026E" in answer.answer
+
+
+def test_a_short_name_of_period_and_change_words_names_no_row():
+    """「上年减少」 holds 年…减少 in order, as 本年其他减少 does: no short name for a row."""
+    labels = ["本年其他减少", "个人贷款"]
+    assert "年减少" not in abbreviations("个人贷款比上年减少了多少", labels)
+    assert abbreviations("不良率是多少", ["不良贷款率", "贷款余额"]) == {"不良率": ("不良贷款率",)}
