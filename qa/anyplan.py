@@ -104,7 +104,7 @@ def other_kind_plan(plan: Plan, catalog: Catalog, agencies: tuple[str, ...], yea
     elif diff := diff_parts(plan.content, report.text) or gap_parts(plan.content, report.text):  # 「城镇…比农村高多少元」
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in diff)  # 「周口城镇…」: 周口 is who
         text = replace(text, parts=tuple(o if len(o) > 4 else p for o, p in zip(own, diff, strict=True)), combine="difference")
-    elif ratio := ratio_parts(plan.content, report.text) or prose_ratio(plan.content):  # 「城镇居民…是农村的几倍」, 城乡收入比
+    elif ratio := ratio_parts(plan.content, report.text) or prose_ratio(plan.content, report.text):  # 「城镇居民…是农村的几倍」, 城乡收入比
         text = replace(text, parts=ratio, combine="ratio")
     elif share := share_parts(plan.content, re.sub(r"\s", "", report.text)):  # 「税收收入占一般公共预算收入的比重」: two sentences' figures divided
         own = tuple(re.sub(r"^\s+", "", without_places(p, report)) for p in share)  # 「周口一般公共预算收入」: 周口 is who

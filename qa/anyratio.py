@@ -16,6 +16,8 @@ from qa.parts import SHARE_OF, WITHIN, each_part
 
 _DIVIDE = re.compile(r"(?:用|拿|以)?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?=[，,。？?）)]|$|的|得|算|计算|是|等于)")
 _BRACKETED = re.compile(r"[（(](?:即|就是)?(?P<a>[\u4e00-\u9fff]{2,30}?)(?:除以|÷|/)(?P<b>[\u4e00-\u9fff]{2,30}?)[)）]")
+# 「税收收入占一般公共预算收入多少」: a share asked with no word for it but 占 … 多少
+_SHARE_PLAIN = re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{2,30}?)占(?P<b>[\u4e00-\u9fff（）()]{2,30}?)的?(?:大概|大约)?(?:多少|几成)(?!倍)")
 _NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:率|比率|比值|比)(?=\s*(?:大概|大约|大致|约)?\s*(?:是|为|有|多少|[（(）)？?，,]|$))")
 
 
@@ -33,7 +35,7 @@ def one_measure_of_several(content: str, report: Report) -> bool:
 def user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formula, str] | None:
     """A division the question writes out: each side one printed row (or its everyday name), nothing else."""
     # 「成本收入比（业务及管理费/营业收入）」, 「基本支出中人员经费占比」, 「A占B的比例」: the first whose sides read
-    for pattern in (_BRACKETED, _DIVIDE, WITHIN, SHARE_OF):
+    for pattern in (_BRACKETED, _DIVIDE, WITHIN, SHARE_OF, _SHARE_PLAIN):
         m = pattern.search(content)
         if m is None:
             continue

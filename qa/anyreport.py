@@ -85,7 +85,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if report.kind == RESEARCH:  # 「国元预测比亚迪2025年…」: a forecast is what its columns (2025E) hold
         content = re.sub(r"(?:财务|盈利)?(?:预测|预计|预期|估计|预估)表?|财务报表|(?:后面|后附|附后|最后|末尾)的?", " ", content)  # 「财务预测表」: the forecast page
     if report.kind in ("部门预算", "部门决算"):  # 「2026年预算的项目支出」: the word names the report (not 「决算数」, a column)
-        content = re.sub(rf"(?:部门|单位)?{report.kind[-2:]}(?!数)", "", content)
+        wholes = sorted((n for n in SYNONYMS if report.kind[-2:] in n and n in content), key=len, reverse=True)
+        pattern = "|".join([*map(re.escape, wholes), rf"(?:部门|单位)?{report.kind[-2:]}(?!数)"])  # 「支出总预算」 stays whole
+        content = re.sub(pattern, lambda m: m.group() if m.group() in wholes else "", content)
     if _years_compared(question, report):  # 「邮储19年净利润比18年多多少」: the side left after the years is the year before
         content = re.sub(r"(?:比|较)\s*(?=多|少|增加|减少|增长|下降|高|低|降|涨)", "比上年", content, count=1)
     labels = labels_of(report)

@@ -58,6 +58,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "支出总额": ("支出总计", "支出合计", "本年支出合计"),
     "总支出": ("支出总计", "支出合计", "本年支出合计"),  # 「占总支出的比例」, 「总收入」: the same totals
     "总收入": ("收入总计", "收入合计", "本年收入合计"),
+    # a budget's whole spending or income as people name it (「占支出总预算的比重」, 「全部支出预算」)
+    **dict.fromkeys(("支出总预算", "全部支出预算", "总支出预算", "支出预算总额", "支出预算总数", "全部支出"),
+                    ("支出总计", "支出合计", "本年支出合计")),
+    **dict.fromkeys(("收入总预算", "全部收入预算", "总收入预算", "收入预算总额", "收入预算总数", "全部收入"),
+                    ("收入总计", "收入合计", "本年收入合计")),
     # a dividend per 10 shares, as people ask it (「每10股派多少」, 「每10股分红多少钱」) and as 分红 tables print it
     **dict.fromkeys(("每10股派息", "每10股派现", "每10股派发", "每10股分红", "每10股现金分红", "每10股派"),
                     ("每10股派息数", "每10股派息金额", "每10股派息")),
@@ -108,18 +113,30 @@ FORMULAS: tuple[Formula, ...] = (
 )
 
 # a named ratio of two figures a bulletin states in its prose: the two things divided, in the order of the name
-PROSE_RATIOS: tuple[tuple[str, tuple[str, str]], ...] = (
-    (r"城乡(?:居民)?(?:人均)?(?:可支配)?收入(?:之)?比|城乡(?:居民)?收入倍差", ("城镇居民人均可支配收入", "农村居民人均可支配收入")),
-    (r"城乡(?:居民)?(?:人均)?消费(?:支出)?(?:之)?比", ("城镇居民人均消费支出", "农村居民人均消费支出")),
+# (each side as bulletins print it, the first printed one read: 黔东南 2016 says 「农民人均可支配收入」)
+PROSE_RATIOS: tuple[tuple[str, tuple[tuple[str, ...], tuple[str, ...]]], ...] = (
+    (r"城乡(?:居民)?(?:人均)?(?:可支配)?收入(?:之)?比|城乡(?:居民)?收入倍差",
+     (("城镇居民人均可支配收入", "城镇常住居民人均可支配收入"), ("农村居民人均可支配收入", "农村常住居民人均可支配收入", "农民人均可支配收入"))),
+    (r"城乡(?:居民)?(?:人均)?消费(?:支出)?(?:之)?比",
+     (("城镇居民人均消费支出", "城镇常住居民人均消费支出"), ("农村居民人均消费支出", "农村常住居民人均消费支出", "农民人均生活消费支出", "农民人均消费支出"))),
 )
 
 
-def prose_ratio(content: str) -> tuple[str, ...]:
-    """「城乡居民收入比是多少」 -> the two things divided (城镇居民人均可支配收入, 农村居民人均可支配收入); () if none named."""
-    for words, (a, b) in PROSE_RATIOS:
+def prose_ratio(content: str, text: str = "") -> tuple[str, ...]:
+    """「城乡居民收入比是多少」 -> the two things divided (城镇居民人均可支配收入, 农村居民人均可支配收入); () if none named.
+
+    Each side is named as the report prints it with a figure, where it does (「农民人均可支配收入7584元」).
+    """
+    plain = re.sub(r"\s", "", text)
+    for words, sides in PROSE_RATIOS:
         if re.search(words, content):
-            return (f"{a}是多少", f"{b}是多少")
+            return tuple(f"{_printed(names, plain)}是多少" for names in sides)
     return ()
+
+
+def _printed(names: tuple[str, ...], plain: str) -> str:
+    """The first of a thing's names printed with a figure after it (not in a chart's caption); else the first name."""
+    return next((n for n in names if re.search(re.escape(n) + r"[^。，,；;\d]{0,4}\d", plain)), names[0])
 
 
 # 「同比增长」「增长率」: the change from the prior-year column, in percent

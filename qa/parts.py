@@ -91,8 +91,9 @@ def text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
         return None
     # 「A占B的比重」: in percent; so is a user's own division not asked as 倍 (「网络申请数÷受理申请总数，等于多少」)
     # (of two counts in one unit: 累计观看量 ÷ 短视频条数 is 次 a 条, a multiple)
+    # (「城乡居民收入比是多少（城镇…/农民…）」: a ratio the user names 比 is a multiple too)
     share = plan.combine == "share" or (plan.combine == "ratio" and bool(_DIVIDED.search(plan.content)) and "倍" not in plan.content
-                                        and first.unit == second.unit)
+                                        and not _NAMED_RATIO.search(plan.content) and first.unit == second.unit)
     ratio = round((first.value or 0) / second.value * (100 if share else 1), 2)
     if share and ratio > 100 and "占" in plan.content:
         return None  # a part 「占」 its whole is never more than all of it: one of the two figures is not the one asked
@@ -314,6 +315,7 @@ def share_parts(content: str, printed: str = "") -> tuple[str, ...]:
 
 _SIDE = r"[\u4e00-\u9fff]{2,16}?"
 _COUNTED = r"(?:的?(?:总数|数量|[件次个人项条场篇]数|数))?"  # 「纠纷件数」, 「沟通次数」: the thing counted, its unit said
+_NAMED_RATIO = re.compile(r"(?<!占)比值|(?<![占对])比(?:是|为)?(?:多少|几)")
 _DIVIDED = re.compile(rf"(?:用|拿|以)?(?P<a>{_SIDE}){_COUNTED}\s*(?:÷|除以|/)\s*(?P<b>{_SIDE}){_COUNTED}"
                       r"(?=[，,。？?）)]|$|得|算|计算|是|等于)")
 

@@ -95,3 +95,41 @@ def test_a_short_name_of_period_and_change_words_names_no_row():
     labels = ["本年其他减少", "个人贷款"]
     assert "年减少" not in abbreviations("个人贷款比上年减少了多少", labels)
     assert abbreviations("不良率是多少", ["不良贷款率", "贷款余额"]) == {"不良率": ("不良贷款率",)}
+
+
+@pytest.fixture(scope="module")
+def bulletins(tmp_path_factory: pytest.TempPathFactory):
+    from qa import Assistant
+
+    tmp = tmp_path_factory.mktemp("bulletins")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name in ("qiandongnan_2016_statistical_bulletin.docx", "qiandongnan_2023_statistical_bulletin.pdf",
+                 "shanghai_finance_bureau_2025_unit_budget.pdf"):
+        shutil.copy(ANY / name, corpus)
+    found = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
+                                  embeddings=FakeEmbeddings(), progress=False)
+    yield found
+    found.index.close()
+
+
+def test_a_ratio_the_user_names_is_read_with_the_words_the_report_prints(bulletins):
+    """黔东南 2016 prints 「城镇居民人均可支配收入25282元」 and 「农民人均可支配收入7584元」 (its chart's caption says
+    农村居民): 25282 ÷ 7584 = 3.33 — a ratio the user calls 收入比 is a multiple, not 333.36%."""
+    for question in ("黔东南2016年城乡居民收入比是多少（城镇居民人均可支配收入/农民人均可支配收入）", "算下黔东南2016年的城乡居民收入比"):
+        answer = bulletins.ask(question)
+        assert answer.value == pytest.approx(3.33) and answer.unit == "倍", question
+
+
+def test_a_share_asked_with_only_zhan(bulletins):
+    """黔东南 2023 表: 税收收入 39.52 ÷ 一般公共预算收入 77.25 亿元 = 51.16% — 「A占B多少」 names no 比重 and is one."""
+    answer = bulletins.ask("黔东南州2023年税收收入占一般公共预算收入多少？")
+    assert answer.value == pytest.approx(51.16, abs=0.005) and answer.unit == "%"
+
+
+def test_a_budgets_whole_named_in_everyday_words(bulletins):
+    """上海市财政局 2025 财务收支预算总表: 一般公共服务支出 127,886,849 ÷ 支出总计 171,915,169 = 74.39% — 「支出总预算」 is
+    the whole of the budget (its 预算 is not stripped as the report's kind)."""
+    answer = bulletins.ask("上海市财政局2025年一般公共服务支出占支出总预算的比重是多少？")
+    assert answer.value == pytest.approx(74.39, abs=0.005) and answer.unit == "%"
+    assert "171,915,169" in answer.answer
