@@ -264,7 +264,7 @@ def score(table: TableInfo, parent: bool) -> int:
 
 def column(table: TableInfo, year: int | None, prior: bool, parent: bool, hint: tuple[str, ...] = ()) -> str | None:
     """The value column of the period asked (the report's year, or the year before), the entity and words asked."""
-    cols = [c for c in table.columns if c and not _NOT_PERIOD.search(c)
+    cols = [c for c in table.columns if c and (not _NOT_PERIOD.search(c) or any(h in levels(c) for h in hint))  # 「毛利率（%）」 named
             and ("平均" not in c or any("平均" in h or "日均" in h for h in hint))]  # 「平均余额」: only when asked
     cols = [c for c in cols if all(h in levels(c) for h in hint)]
     if hint:  # 「基本支出」 is the column ending with it, not its sub-column 「基本支出 / 人员经费」

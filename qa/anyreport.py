@@ -127,8 +127,12 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if titled:  # read from the tables so titled only (「一般公共预算基本支出」: 基本支出 of the 一般公共预算 table)
         labels = {n: kept for n, cells in labels.items()
                   if (kept := [c for c in cells if all(w in titles.get(c.table, "") for w in titled)])}
-    if formula is not None and not all(operand(m, formula) for m in measures):
-        return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
+    if formula is not None and not own and measures and not all(operand(m, formula) for m in measures):
+        # 「冷冻设备和罐式集装箱毛利率」: the rows' own table prints the ratio as a column (毛利率（%）) — read, not computed
+        ratio_column = _printed_head(cast(re.Match[str], re.search(formula.words, content)).group(), measures, labels, report)
+        if ratio_column is None:
+            return None  # 「货币资金的毛利率」: a figure named beside a formula must be one it is computed from
+        formula, left = None, [*left, ratio_column]
     if not all(word in columns for word in left):
         return None  # words no element accounts for: the prose may say them
     if formula is None and re.search(r"占|比例|比重|百分比|几成", rest) and not GROWTH.search(content):
@@ -177,6 +181,14 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if len({p.cell.unit for p in picks if p is not None}) > 1 and one_measure_of_several(content, report):
         return None  # one measure of two things (「城镇、农村…人均可支配收入各多少」) in two units (人, 元): one misread
     return _noted(_values_answer(question, report, [p for p in picks if p is not None], prior), misread)
+
+
+def _printed_head(word: str, measures: list[tuple[str, ...]], labels: dict[str, list[TableCell]], report: Report) -> str | None:
+    """The column level, as printed, that names the word (「毛利率（%）」 for 毛利率) in a table every measure is a row of."""
+    tables = set.intersection(*({c.table for name in m for c in labels.get(name, ())} for m in measures))
+    heads = {level for t in report.tables if t.number in tables for c in t.columns for level in map(str.strip, c.split("/"))
+             if re.sub(r"[（(]?[%％][）)]?|\s", "", level) == word}
+    return re.sub(r"\s", "", next(iter(heads))) if len(heads) == 1 else None
 
 
 def _years_compared(question: str, report: Report) -> bool:

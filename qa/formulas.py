@@ -30,6 +30,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "经营活动现金流": ("经营活动产生的现金流量净额",),
     "经营活动现金流净额": ("经营活动产生的现金流量净额",),
     "经营现金流净额": ("经营活动产生的现金流量净额",),
+    **{f"{kind}{name}": (f"{kind}活动产生的现金流量净额",) for kind in ("投资", "筹资")
+       for name in ("活动现金流量净额", "活动现金流", "活动现金流净额", "现金流", "现金流净额")},  # the other two flows
     "研发投入": ("研发投入合计",),
     "存款": ("吸收存款",),
     "客户存款": ("吸收存款", "客户存款"),
@@ -162,7 +164,7 @@ _FUNCTION_WORDS = (
 ).split("|")
 # The longest word first at each place: 「比例」 is one function word, not 「比」 leaving 「例」.
 FUNCTION = re.compile(
-    r"(?:多少|几)\s*(?:万|亿|千)?个?(?:公里|平方米|[个台家人件辆户项次场名元吨套条篇天所座亩股])|"  # 「多少人」「几个人」: a count's unit
+    r"(?:是|有)?(?:多少|几)\s*(?:万|亿|千)?个?(?:公里|平方米|[个台家人件辆户项次场名元吨套条篇天所座亩股])|"  # 「多少人」「几个人」: a count's unit
     r"(?:多少|几)\s*(?:百万|千万|万|亿)(?=[？?。，,！!呢啊]|$)|"  # 「少了多少亿」: an amount asked in 亿 (元 unsaid)
     + "|".join(sorted(dict.fromkeys(_FUNCTION_WORDS), key=len, reverse=True))
     + r"|[两二三四五六七八九几]+(?:块|项|个|类|种|大)(?:业务|产品|板块|指标|数据|项目|科目)?"

@@ -133,3 +133,19 @@ def test_a_budgets_whole_named_in_everyday_words(bulletins):
     answer = bulletins.ask("上海市财政局2025年一般公共服务支出占支出总预算的比重是多少？")
     assert answer.value == pytest.approx(74.39, abs=0.005) and answer.unit == "%"
     assert "171,915,169" in answer.answer
+
+
+def test_a_ratio_the_rows_table_prints_is_read_not_computed(assistant):
+    """四方科技 2019 主营业务分行业情况 prints 毛利率（%）: 冷冻设备 32.51, 罐式集装箱 17.30 — the formula 毛利率 would need
+    their 营业收入 and 营业成本 as rows; the printed column is read, as asked of each."""
+    answer = assistant.ask("四方科技冷冻设备和罐式集装箱19年毛利率分别多少")
+    assert not answer.abstained
+    assert "32.51" in answer.answer and "17.30" in answer.answer
+    assert {c.cell["row"] for c in answer.citations if c.cell} == {"冷冻设备", "罐式集装箱"}
+    assert assistant.ask("四方科技2019年货币资金的毛利率是多少").abstained
+
+
+def test_two_columns_of_one_row_asked_with_a_counted_unit(assistant):
+    """产销量情况分析表: 冷冻设备 生产量 482 台, 销售量 504 台 — 「是多少台」 is the count's unit, no word left over."""
+    answer = assistant.ask("四方科技2019年冷冻设备的生产量和销售量分别是多少台？")
+    assert "482" in answer.answer and "504" in answer.answer
