@@ -16,15 +16,14 @@ from qa.answer import Scope
 from qa.formulas import prose_ratio
 from qa.parts import (
     across_parts,
-    as_printed_total,
     completed_parts,
     diff_parts,
     each_part,
     gap_parts,
-    per_capita_parts,
     ratio_parts,
     share_parts,
 )
+from qa.per_head import as_printed_total, per_capita_parts
 from qa.scope import Catalog, each_with_its_year, in_asked_order
 from qa.table_route import label
 

@@ -15,7 +15,7 @@ from typing import cast
 
 from corpus import Report
 from corpus.about import RESEARCH
-from corpus.anytables import Fact, TableCell
+from corpus.anytables import TableCell
 from qa.answer import Answer, Citation, Scope
 from qa.anycells import (
     Pick,
@@ -24,13 +24,13 @@ from qa.anycells import (
     growth_cell,
     labels_of,
     levels,
-    misspelt,
     named,
     operand,
     pick,
     row_and_column,
     without_places,
 )
+from qa.anyfacts import code_answer, fact_answer, who
 from qa.anyratio import one_measure_of_several, user_ratio
 from qa.formulas import (
     BOTH,
@@ -47,20 +47,16 @@ from qa.formulas import (
     Formula,
     norm_label,
 )
+from qa.misspelt import misspelt
 from qa.said import unsaid
 
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|涨幅|跌幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|降了|涨了|跌了|同比|环比"
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*(?:百万|千万|万|亿|千)?(元|人|户|家|台|辆|吨|亩|套)")
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
-_FACT_WORDS = {"联系邮箱": "电子信箱", "电子邮箱": "电子信箱", "邮箱地址": "电子信箱", "电子邮件": "电子信箱", "邮箱": "电子信箱",
-               "email": "电子信箱", "E-mail": "电子信箱", "董秘": "董事会秘书", "法人代表": "法定代表人", "地址": "办公地址",
-               "网址": "公司网址", "电话": "电话", "审计机构": "会计师事务所", "审计师": "会计师事务所",
-               "评级": "投资评级"}
-_FIGURE_TEXT = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|％|个百分点|倍|元|万元|亿元)?")  # 「+0.02个百分点」: a figure
-_CODE_LABEL = re.compile(r"代码|编码|编号|邮编|邮政编码|电话|传真")
-_FACT_LABELS = {"e-mail": "电子信箱", "email": "电子信箱", "电子邮箱": "电子信箱", "邮箱": "电子信箱"}  # as printed
-# who a contact detail is asked of (「投资者关系邮箱」, 「给证券部发邮件」): the company's own contact, no content
-_CONTACT_OF = r"联系方式|联系|投资者关系|证券事务部|证券部|董秘办|发邮件|想给|给"
+
+
+
+
 
 
 class _AsOf:
@@ -113,9 +109,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
             measures, rest = find_measures(fixed, labels)
             left = re.findall(r"[\u4e00-\u9fffA-Za-z]+", FUNCTION.sub(" ", without_places(rest, report)))
     if formula is None and not measures:
-        return _fact_answer(question, content, report) or _code_answer(question, content, report)
+        return fact_answer(question, content, report) or code_answer(question, content, report)
     if formula is None:  # a text cell whose label explains every word (「投资者关系邮箱」: 投资者 is no row asked)
-        fact = _fact_answer(question, content, report)
+        fact = fact_answer(question, content, report)
         if fact is not None:
             return fact
     # 「金融机构贷款余额」: a word of three characters or more that the title of the table read says (「金融机构信贷收支
@@ -234,11 +230,7 @@ def _cite(report: Report, pick: Pick) -> Citation:
                     {"table": pick.table.title, "row": row, "col": col})
 
 
-def _who(report: Report) -> str:
-    words = [n for n in report.names if not n.isdigit()]
-    prefixes = [n for n in words if report.agency.startswith(n)]
-    short = min(prefixes or words, key=len) if words else report.agency
-    return f"{short}{report.year}年" if report.year else short
+
 
 
 def _answer(question: str, report: Report, text: str, value: float | None, unit: str | None, picks: list[Pick],
@@ -261,7 +253,7 @@ def _in_asked_unit(question: str, value: float, unit: str | None) -> str:
 def _values_answer(question: str, report: Report, picks: list[Pick], prior: bool) -> Answer:
     parts = [f"{named(p.cell)}为 {_fmt(p.cell.value, p.cell.unit)}{_in_asked_unit(question, p.cell.value, p.cell.unit)}"
              f"（{'，'.join(x for x in (p.table.title, p.cell.col) if x)}）" for p in picks]
-    head = f"{_who(report)}报告所列{report.year - 1}年：" if prior and report.year else _who(report)  # the prior column
+    head = f"{who(report)}报告所列{report.year - 1}年：" if prior and report.year else who(report)  # the prior column
     text = head + "；".join(parts)
     first = picks[0].cell
     understood = f"{report.agency}{report.year or ''}年，" + "、".join(f"「{p.table.title}」中「{p.cell.row}」×「{p.cell.col}」"
@@ -289,7 +281,7 @@ def _formula_answer(question: str, report: Report, formula: Formula, labels: dic
     arithmetic = f"({terms}) ÷ {named(bottom.cell)} {_fmt(bottom.cell.value, bottom.cell.unit)}"
     arithmetic += " × 100%" if formula.percent else ""
     picks = [p for p, _ in top if p is not None] + [bottom]
-    text = f"{_who(report)}{formula.name}为 {shown}（{arithmetic} = {shown}）"
+    text = f"{who(report)}{formula.name}为 {shown}（{arithmetic} = {shown}）"
     understood = f"{report.agency}{report.year or ''}年{formula.name} = {arithmetic.replace(' × 100%', '')}"
     return _answer(question, report, text, round(value, 4), "%" if formula.percent else None, picks, understood,
                    formula=f"{arithmetic} = {shown}")
@@ -313,7 +305,7 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     arithmetic = f"{_fmt(now.cell.value, unit)}（{now.cell.col}）− {_fmt(before.cell.value, unit)}（{before.cell.col}）"
     head, tail = (rate, amount) if percent_first and rate else (amount, rate)
     since = f"{base[0]}年" if base and report.year and base[0] != report.year - 1 else "上年"  # 「比2017年」, else 「比上年」
-    text = f"{_who(report)}{label}比{since}{head}（{tail}；{arithmetic}）"
+    text = f"{who(report)}{label}比{since}{head}（{tail}；{arithmetic}）"
     value, shown_unit = (round(growth, 4), "%") if percent_first and growth is not None else (round(diff, 2), unit)
     understood = f"{report.agency}「{now.table.title}」中「{now.cell.row}」，{now.cell.col} 与 {before.cell.col} 相比"
     return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)
@@ -328,7 +320,7 @@ def _printed_growth(question: str, report: Report, names: tuple[str, ...], label
     cell, value = chosen.cell, chosen.cell.value
     printed = next((x.lstrip("-−") for x in re.findall(r"[-−]?\d+(?:\.\d+)?", cell.quote)
                     if abs(abs(float(x.replace("−", "-"))) - abs(value)) < 1e-9), f"{abs(value):g}")
-    text = (f"{_who(report)}{norm_label(cell.row)}比上年{'增长' if value >= 0 else '下降'} {printed}%"
+    text = (f"{who(report)}{norm_label(cell.row)}比上年{'增长' if value >= 0 else '下降'} {printed}%"
             f"（{chosen.table.title}，{cell.col}，如表中所印）")
     understood = f"{report.agency}「{chosen.table.title}」中「{cell.row}」×「{cell.col}」"
     return _answer(question, report, text, value, "%", [chosen], understood)
@@ -343,74 +335,6 @@ def _unclear_answer(question: str, report: Report, unclear: Unclear) -> Answer:
     return answer
 
 
-def _fact_answer(question: str, content: str, report: Report) -> Answer | None:
-    """A text cell: 电子信箱, 董事会秘书 / 姓名, 办公地址 — only when the label (or its everyday word) is asked."""
-    asked = without_places(content, report)  # 「邮储银行投资者关系邮箱」: the issuer's own names say who, not what
-    for word, label in _FACT_WORDS.items():
-        if word in asked and label not in asked:
-            asked = asked.replace(word, label)
-    hits: list[Fact] = []
-    for fact in report.facts:
-        label, col = _fact_label(fact.label), norm_label(fact.col)
-        label = _FACT_LABELS.get(label.lower(), label)
-        whose = col if col and col in asked else ""
-        if label and len(label) >= 2 and label in asked and label not in ("姓名", "名称"):
-            hits.append(fact)
-        elif whose and label in ("姓名", "名称") and re.search(r"谁|姓名|叫什么|叫啥|哪位|名字", asked):
-            hits.append(fact)
-    # a group's rows (会计师事务所 / 名称, / 办公地址): the row asked, or else its 名称
-    named_col = [f for f in hits if f.col and norm_label(f.col) not in ("名称", "姓名") and norm_label(f.col) in asked]
-    hits = named_col or [f for f in hits if not f.col or norm_label(f.col) in ("名称", "姓名") or norm_label(f.col) in asked]
-    hits = [f for f in hits if _explains(asked, f) and (not _FIGURE_TEXT.fullmatch(f.value.strip())
-                                                        or _CODE_LABEL.search(f.label))]  # 股票代码 600201 is no figure
-    values = list(dict.fromkeys(f.value for f in hits))
-    if len(values) != 1:
-        return None
-    fact = hits[0]
-    tables = {t.number: t for t in report.tables}
-    table = tables.get(fact.table)
-    title = table.title if table else "封面"  # a research report's rating and authors (`corpus.research`)
-    what = " / ".join(x for x in (fact.col, fact.label) if x)
-    citation = Citation(report.id, report.title, title, f"{what}：{fact.value}", 0, 0, fact.page,
-                        {"table": title, "row": fact.label, "col": fact.col})
-    return Answer(question=question, answer=f"{_who(report)}报告中{what}：{fact.value}", route="table", citations=[citation],
-                  scope=Scope((report.id,), (report.agency,), (report.year,) if report.year else ()),
-                  understood=f"理解为：{report.agency}「{title}」中的「{what}」")
-
-
-def _code_answer(question: str, content: str, report: Report) -> Answer | None:
-    """「生物股份股票代码多少」: the issuer's six-digit code as the report prints it (its cover or 公司简介), cited."""
-    asked = FUNCTION.sub(" ", re.sub(r"(?:A股)?(?:股票|证券|A股)代码|多少|是什么|是啥", " ", without_places(content, report)))
-    if not re.search(r"(?:股票|证券|A股)代码", content) or re.search(r"[\u4e00-\u9fff]", asked):
-        return None
-    codes = [n for n in report.names if re.fullmatch(r"\d{6}", n)]
-    at = report.text.find(codes[0]) if len(codes) == 1 else -1
-    if at < 0:
-        return None
-    start, end = max(0, at - 30), at + 6
-    quote = report.text[start:end].replace("\n", " ").strip()
-    citation = Citation(report.id, report.title, report.section_at(at), quote, start, end, report.page_at(at))
-    return Answer(question=question, answer=f"{_who(report)}的股票代码：{codes[0]}", route="text", citations=[citation],
-                  scope=Scope((report.id,), (report.agency,), (report.year,) if report.year else ()),
-                  understood=f"理解为：{report.agency}的股票代码（报告中印出的）")
-
-
-def _fact_label(label: str) -> str:
-    """A fact's label without the company it is of (「公司的法定代表人」 -> 法定代表人)."""
-    plain = re.sub(r"^(?:本公司|公司|本行|本集团)的?(?:聘请的)?|[（(][^）)]*[）)]$", "", norm_label(label))
-    return plain or norm_label(label)
-
-
-def _explains(asked: str, fact: Fact) -> bool:
-    """Whether a fact's label (and column) account for every content word asked (「电子信箱是什么」, 「董事会秘书是谁」)."""
-    rest = asked
-    label = _fact_label(fact.label)
-    for word in sorted({_FACT_LABELS.get(label.lower(), label), norm_label(fact.col)} - {""}, key=len, reverse=True):
-        rest = rest.replace(word, " ")
-    if "电子信箱" in asked or "电话" in asked:
-        rest = re.sub(_CONTACT_OF, " ", rest)
-    rest = re.sub(r"是谁|是什么|是啥|叫啥|叫什么|哪位|什么|啥|名字|号码|多少|多久|几号|哪里|在哪|哪一?家|哪个|审计的?|审的|聘请的?|名称", " ", rest)
-    return not re.search(r"[\u4e00-\u9fff]", FUNCTION.sub("", rest))
 
 
 __all__ = ["answer_any", "unsaid"]

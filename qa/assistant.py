@@ -15,12 +15,12 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from corpus import QuestionError, Report, Settings
 from qa.answer import Answer, Scope, abstain, format_number
-from qa.anycells import misspelt_in
 from qa.anyparts import from_tables
 from qa.anyreport import answer_any, as_of
 from qa.compose import figures_of
 from qa.execute import Executor
 from qa.lexicon import ALSO_READ
+from qa.misspelt import misspelt_in
 from qa.operations import asks_sum
 from qa.plan import Plan, Planner, which_report
 from qa.printed import add_printed_rate, text_differs

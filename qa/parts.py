@@ -34,14 +34,7 @@ SHARE_OF = re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{2,30}?)(?:占|与|和|跟)
 WITHIN = re.compile(r"(?P<b>[\u4e00-\u9fff（）()]{2,30}?)(?:里面|里头|当中|之中|里|中)[，,]?的?(?P<a>[\u4e00-\u9fff（）()]{2,30}?)"
                      r"(?:所占的?|占了?)(?:多大|多少)?的?(?:比重|比例|百分比|百分之几|比值|占比)?")
 
-# 「人均社会消费品零售额（按年末常住人口算）」, 「游客人均花费（旅游总收入/旅游总人数）」: an amount per head worked out
-# the way the user says — two prose figures, the amount over the people
-_PER_HEAD = re.compile(r"人均(?P<x>[\u4e00-\u9fff]{2,14}?)(?=大概|大约|约|是|有|为|多少|几|[（(，,？?]|$)")
-_PER_BY = re.compile(r"(?:按|用|以)照?(?P<b>[\u4e00-\u9fff]{2,10}?(?:人口|人数|人次))数?来?(?:算|计算|测算|折算)")
-_PER_SPLIT = re.compile(r"[（(](?P<a>[\u4e00-\u9fff]{2,14}?)\s*(?:/|÷|除以)\s*(?P<b>[\u4e00-\u9fff]{2,14}?(?:人口|人数|人次))[)）]")
 COUNTS = {"个", "件", "场", "次", "条", "篇", "项", "期"}  # counts of things: 21个 and 12场 add up to 33
-_MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "百万元": 1e6, "亿元": 1e8}
-_HEADS = {"人": 1.0, "万人": 1e4, "人次": 1.0, "万人次": 1e4, "亿人次": 1e8}
 
 # 「事业运行决算是全年预算的百分之多少」, 「…支出完成全年预算的比例」: a budget item's spending over its budget
 COMPLETED = re.compile(rf"(?P<a>[\u4e00-\u9fff“”\"]{{2,30}}?)(?:是|完成了?|达到了?|占)(?P<b>{PLAN_BUDGET_KIND.pattern})的?"
@@ -102,52 +95,6 @@ def text_ratio(plan: Plan, answers: list[Answer]) -> Answer | None:
         shown if share else format_number(ratio))
     text = f"{shown}（{formula}）：" + "；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
     return Answer(question=plan.asked, answer=text, value=ratio, unit=unit, route="text", formula=formula,
-                  citations=[c for a in answers for c in a.citations], scope=plan.scope)
-
-
-def per_capita_parts(content: str) -> tuple[str, str] | None:
-    """「人均X」 with the people to divide by said (「按年末常住人口算」, 「（旅游总收入/旅游总人数）」): X and the people."""
-    head = _PER_HEAD.search(content)
-    if head is None:
-        return None
-    split = _PER_SPLIT.search(content)
-    if split:
-        return f"{split.group('a')}是多少", f"{split.group('b')}是多少"
-    by = _PER_BY.search(content)
-    return (f"{head.group('x')}是多少", f"{by.group('b')}是多少") if by else None
-
-
-def as_printed_total(part: str, text: str) -> str:
-    """「社会消费品零售额是多少」 as its report prints it: 社会消费品零售总额 (the noun with 总, where only that is printed)."""
-    noun = part.removesuffix("是多少")
-    if noun in text:
-        return part
-    printed = [f"{noun[:i]}总{noun[i:]}" for i in range(len(noun)) if f"{noun[:i]}总{noun[i:]}" in text]
-    return f"{printed[0]}是多少" if len(printed) == 1 else part
-
-
-def per_capita(plan: Plan, answers: list[Answer]) -> Answer | None:
-    """An amount (元, 万元, 亿元) over a number of people (人, 万人, 万人次), in 元 a head; None in other units.
-
-    Each figure's sentence must say its noun whole (「社会消费品零售总额」, not 「城镇消费品零售额」, a part of it).
-    """
-    from qa.clause import MULTIPLIER
-    from qa.said import said_in
-
-    amount, people = answers
-    if amount.value is None or not people.value or amount.unit not in _MONEY or people.unit not in _HEADS:
-        return None
-    for part, answer in zip(plan.parts, answers, strict=True):
-        noun = FUNCTION.sub("", part.removesuffix("是多少"))
-        if not said_in(noun, re.sub(r"\s", "", "".join(c.quote for c in answer.citations))):
-            return None
-    heads = people.value * (1 if people.unit in MULTIPLIER else _HEADS[people.unit])  # 万人次 is read in 人次 already
-    value = round(amount.value * _MONEY[amount.unit] / heads, 2)
-    unit = "元/" + people.unit.lstrip("万亿")
-    printed = people.value / MULTIPLIER.get(people.unit, 1)
-    formula = f"{format_number(amount.value)}{amount.unit} ÷ {format_number(printed)}{people.unit} = {format_number(value)}{unit}"
-    text = f"{format_number(value)}{unit}（{formula}）：" + "；".join(f"{p}：{a.answer}" for p, a in zip(plan.parts, answers, strict=True))
-    return Answer(question=plan.asked, answer=text, value=value, unit=unit, route="text", formula=formula,
                   citations=[c for a in answers for c in a.citations], scope=plan.scope)
 
 

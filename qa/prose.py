@@ -17,7 +17,8 @@ from qa.asked_words import CONTAINED, measured as counted_thing, printed_as, who
 from qa.coverage import unexplained
 from qa.operations import asks_sum
 from qa.over_years import over_years
-from qa.parts import COUNTS as _COUNTS, per_capita, text_ratio
+from qa.parts import COUNTS as _COUNTS, text_ratio
+from qa.per_head import per_capita
 from qa.plan import Plan
 from qa.render import per_period
 from qa.said import said_in

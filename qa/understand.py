@@ -276,7 +276,7 @@ class Understander:
                 return [earlier[0], previous.measures[0]]
         first = previous.measures[0]
         cols = match_cols(content, first.table, first.row)
-        if not cols and self.matcher is not None and _looks_like_column(content):
+        if not cols and self.matcher is not None and len(content.strip("的呢？?。 ")) <= 12:
             col = self.matcher.column(content, first.table)
             cols = [col] if col else []
         if cols:
@@ -384,10 +384,6 @@ def _weak_only(content: str) -> bool:
     """The lexicon matched only the weak 「多少件申请」 default (新收), so the real row may be elsewhere."""
     terms = match_rows(content)
     return len(terms) == 1 and terms[0].pattern == WEAK_NEW
-
-
-def _looks_like_column(content: str) -> bool:
-    return len(content.strip("的呢？?。 ")) <= 12
 
 
 def _check_topic(content: str, terms: list[RowTerm]) -> str | None:

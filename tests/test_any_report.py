@@ -604,7 +604,7 @@ def test_contact_details_asked_in_everyday_words(sifang: Report) -> None:
 
 def test_a_homophone_typo_is_read_as_the_printed_word_only_when_one_fits() -> None:
     """周口 2023: 「总产量 902.61 万吨」; 「总产亮」 is printed nowhere and 亮/量 sound alike (liang)."""
-    from qa.anycells import misspelt_in
+    from qa.misspelt import misspelt_in
 
     text = read_report(ANY / "zhoukou_2023_statistical_bulletin.pdf").text
     assert misspelt_in("周口23年粮食总产亮多少万吨？", text) == ("粮食总产亮", "粮食总产量")

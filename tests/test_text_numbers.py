@@ -127,7 +127,7 @@ def test_no_typo_read_across_two_words():
     """平潭 2023 prints 「全年开展季度通报3次、月通报7次」: 「一共开展」 holds 共开, which sounds like 公开 — no typo."""
     from pathlib import Path
 
-    from qa.anycells import misspelt_in
+    from qa.misspelt import misspelt_in
 
     text = (Path(__file__).resolve().parent.parent / "corpus" / "reports" / "txt" / "006_pingtan_zonghe_shiyanqu_2023.txt").read_text()
     assert misspelt_in("平潭2023年季度通报和月通报一共开展了几次", text) is None
