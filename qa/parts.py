@@ -141,6 +141,9 @@ def diff_parts(content: str, printed: str) -> tuple[str, ...]:
         return ()
     tail = f"{diff.group('q')}{diff.group('u') or ''}"
     a, b = diff.group("a").removeprefix("的"), diff.group("b").removeprefix("的")  # 「司法局的信息化建设预算」: scope gone
+    item = re.search(r"([\u4e00-\u9fff（）()]{2,14}?)(?:这一?项|这个项目|这块)?[，,]\s*$", content[: diff.start("a")])
+    if item and PLAN_BUDGET_KIND.fullmatch(a) and PLAN_BUDGET_KIND.fullmatch(b):  # 「行政运行这一项，决算比年初预算少了多少」
+        a, b = item.group(1) + a, item.group(1) + b
     if len(b) < len(a):  # 「…支出比年初预算少多少」: a budget kind is the longer side's, whole (not 预算支出)
         b = (None if PLAN_BUDGET_KIND.fullmatch(b) else shared_tail(b, a, printed)) or parallel(b, a)
     return (f"{a}{tail}", f"{b}{tail}")

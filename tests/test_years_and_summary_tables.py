@@ -149,3 +149,12 @@ def test_two_columns_of_one_row_asked_with_a_counted_unit(assistant):
     """产销量情况分析表: 冷冻设备 生产量 482 台, 销售量 504 台 — 「是多少台」 is the count's unit, no word left over."""
     answer = assistant.ask("四方科技2019年冷冻设备的生产量和销售量分别是多少台？")
     assert "482" in answer.answer and "504" in answer.answer
+
+
+def test_a_budget_item_named_before_a_comma_is_both_sides_of_its_difference():
+    """「行政运行这一项，决算比年初预算少了多少」: 行政运行's 决算 and its 年初预算 (1511.89 − 1560.05), not the two kinds
+    of spending alone, which no sentence says of one thing."""
+    from qa.parts import diff_parts
+
+    assert diff_parts("行政运行这一项，决算比年初预算少了多少？", "") == ("行政运行决算多少", "行政运行年初预算多少")
+    assert diff_parts("城镇居民人均可支配收入比农村高多少元", "") == ("城镇居民人均可支配收入多少元", "农村居民人均可支配收入多少元")
