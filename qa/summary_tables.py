@@ -18,7 +18,7 @@ from qa.answer import Citation
 from qa.anycells import Pick, Unclear, column, find_measures, labels_of, named, pick
 from qa.formulas import norm_label
 
-_MEASURES = 4  # cells of the topic's measures laid out at most
+_MEASURES = 6  # cells of the topic's measures laid out at most
 _TABLES = 2  # tables titled with the topic
 _ROWS = 6  # rows of each
 _COLUMNS = 5  # values of a row of several columns

@@ -356,12 +356,13 @@ READ_SHORT_FOLLOW_UP = re.compile(r"\s*(?:那|那么)?[^，,。？?]{1,12}?(?:�
 # -- summaries (qa/summary.py)
 # 「简单总结一下…」「…怎么样，概括下」: a summary is asked; a figure asked beside it (多少, 占比) makes it no summary.
 SUMMARY_ASKED = re.compile(r"(?:总结|概括|概述|简述|综述|归纳)(?:一?下)?|(?:简要|简单)?(?:说说|讲讲|谈谈|介绍(?:一)?下|说一?下|讲一?下|介绍)|"
-                           r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况|(?:是)?怎么安排的?")
+                           r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况|(?:是)?怎么安排的?|"
+                           r"(?<=建议|结论|观点|看法|要点)(?:是什么|是啥|有哪些|有什么)")  # 「投资建议是什么」: a call, said in sentences
 SUMMARY_WEAK = re.compile(r"怎么样|怎样|如何|表现|(?:是)?(?:个)?什么(?:样的?)?情况")  # 「速动比率怎么样」 may ask a figure: the tables answer first
 SUMMARY_NOT = re.compile(r"多少|几[个件项次成倍]|占比|比例|比重|百分|是否|有没有|吗|哪[个一]|谁|什么时候|为什么|为何")
-SUMMARY_FILLER = re.compile(r"[，,]?(?:讲讲|说说|说一?下|讲一?下)?(?:重点|要点)|(?:里|中|上)(?:面)?(?:是)?(?:怎么|如何)?(?:说|讲|写|提)(?:的|到的?)?|是的|的[？?]|[？?]|(?<=农业)生产|(?<=工业)生产|^对|这篇|这份|本篇|该篇|研报|报告(?!期)|是什么|请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
+SUMMARY_FILLER = re.compile(r"[，,]?(?:讲讲|说说|说一?下|讲一?下)?(?:重点|要点)|(?:里|中|上)(?:面)?(?:是)?(?:怎么|如何)?(?:说|讲|写|提)(?:的|到的?)?|是的|的[？?]|[？?]|(?<=农业)生产|(?<=工业)生产|^对|这篇|这份|本篇|该篇|(?:研报|报告(?!期))(?:里|中)?|是什么|请|帮我|给我|一下|简单|简要|大致|大概|整体|总体的?|总的|主要|情况|做得|发展得|怎么|是$|的$")
 # topics that are no matter of figures: their summary may quote sentences without any
-SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因|观点|看法|首次覆盖")
+SUMMARY_QUALITATIVE = re.compile(r"战略|定位|模式|风险|主营|业务|方向|措施|做法|亮点|原因|观点|看法|首次覆盖|建议|评级|结论")
 # never a summary's sentence: a definition, a note on where data come from
 SUMMARY_SKIPPED = re.compile(r"评级定义|评级标准|免责|仅供参考|不构成|并非作为|要约|请务必阅读|是指|指的是|是与.{0,12}有经费|数据来[自源]|资料来源|来源于|初步统计数|本表反映")
 # what a topic stands for: the measures its summary states (业绩 is 营业收入 and 净利润)
@@ -379,8 +380,9 @@ SUMMARY_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"分红|利润分配", ("现金红利", "现金股利", "每10股", "派发")),
     (r"三公", ("因公出国", "公务用车", "公务接待")),
     (r"旅游", ("旅游接待总人数", "旅游总人数", "旅游总收入", "旅游")),  # a bulletin's visitors and takings
+    (r"国内外|海内外", ("国内", "海外", "国外", "境内", "境外")),  # both sides, each its own sentence
     (r"盈利预测|业绩预测|预测", ("净利润", "营业收入", "每股收益", "EPS")),  # a research report's forecast: its sentence of them
-    (r"投资建议|投资评级|评级|观点|看法|首次覆盖", ("买入", "增持", "中性", "减持", "目标价", "评级")),  # a research report's call
+    (r"投资建议|投资评级|评级|观点|看法|首次覆盖|结论", ("买入", "增持", "中性", "减持", "目标价", "评级", "净利润")),  # a research report's call
 )
 
 # qa/text_route.py: words of reports that jieba cuts apart or glues to the next character (「视频号发了」 → 号发)

@@ -158,3 +158,11 @@ def test_a_budget_item_named_before_a_comma_is_both_sides_of_its_difference():
 
     assert diff_parts("行政运行这一项，决算比年初预算少了多少？", "") == ("行政运行决算多少", "行政运行年初预算多少")
     assert diff_parts("城镇居民人均可支配收入比农村高多少元", "") == ("城镇居民人均可支配收入多少元", "农村居民人均可支配收入多少元")
+
+
+def test_a_research_reports_call_asked_as_what_it_is(assistant):
+    """国元证券 p.1: 「首次覆盖,给予"买入"评级」, 目标价 315.90 元 (its rating table), and the forecast sentence — 「投资建议
+    是什么」 asks for the call in the report's own sentences, none of them computed."""
+    answer = assistant.ask("国元证券对比亚迪的投资建议是什么？")
+    assert not answer.abstained and answer.value is None
+    assert "买入" in answer.answer and "315.9" in answer.answer and "394.79" in answer.answer
