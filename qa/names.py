@@ -7,6 +7,7 @@ the decision on it left to the catalog.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _ABBREVIATIONS = (
     ("发展和改革局", "发改局"),
@@ -179,5 +180,26 @@ def one_char_off(used: list[str], places: dict[str, set[str]]) -> set[str]:
             if len(k) == len(w) >= 2 and sum(x != y for x, y in zip(k, w, strict=True)) == 1 for a in members}
 
 
-__all__ = ["ABBREVIATION_END", "ABBREVIATION_TAILS", "PLACE", "NameIndex", "agency_after", "aliases", "in_order", "near_miss",
-           "one_char_off", "short_stem"]
+PROVINCES = re.compile(r"北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西|海南|重庆|"
+                       r"四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾")  # the provinces, as named bare
+
+
+def pinyin_spellings(names: Iterable[str]) -> dict[str, str]:
+    """How the names of two to four characters are spelt in pinyin (「pingtan」 -> 平潭), five letters at least."""
+    from pypinyin import lazy_pinyin
+
+    chinese = {n for n in names if 2 <= len(n) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", n)}
+    by_spelling = {"".join(lazy_pinyin(n)): n for n in sorted(chinese, key=len)}
+    return {k: v for k, v in by_spelling.items() if len(k) >= 5}
+
+
+def from_pinyin(question: str, spellings: dict[str, str]) -> str:
+    """The question with each name spelt in pinyin (「Pingtan」, 「Huai'an」) written as the corpus writes it."""
+    for spelling, name in sorted(spellings.items(), key=lambda kv: -len(kv[0])):
+        pattern = r"(?<![A-Za-z])" + r"['’\- ]?".join(re.escape(ch) for ch in spelling) + r"(?![A-Za-z])"
+        question = re.sub(pattern, name, question, flags=re.IGNORECASE)
+    return question
+
+
+__all__ = ["ABBREVIATION_END", "ABBREVIATION_TAILS", "PLACE", "PROVINCES", "NameIndex", "agency_after", "aliases", "from_pinyin", "in_order",
+           "near_miss", "one_char_off", "pinyin_spellings", "short_stem"]

@@ -12,12 +12,15 @@ from qa.names import (
     ABBREVIATION_END,
     ABBREVIATION_TAILS,
     PLACE,
+    PROVINCES,
     NameIndex,
     agency_after,
     aliases,
+    from_pinyin,
     in_order,
     near_miss,
     one_char_off,
+    pinyin_spellings,
     short_stem,
 )
 
@@ -29,6 +32,8 @@ _NAMED_PLACE = re.compile(
 )
 _PLURAL = re.compile(r"(?:几|各|每|所有|全部|哪些)(?:家|个)?(?:机关|单位|部门)|的机关|的单位|的部门|连同|包括下属|下面的|下属|所属|及其|"
                      r"[这那]?几份(?:年报|报告)|这些(?:年报|报告)")  # 「上海这几份年报」: every agency of the place
+_COUNTED_REPORTS = re.compile(r"(?:年报|报告)[^，。？?]{0,8}?(?:几份|多少份)")
+_PLACE_AFTER = re.compile(r"([\u4e00-\u9fff]{1,10}?(?:局|厅|委员会|委|政府|办公室|实验区))[（(]([\u4e00-\u9fff]{2,6})[)）]")
 _SUB_PLACE = re.compile(r"((?:(?![年的和与及比跟同较对是])[\u4e00-\u9fff]){1,3}?(?:区|县|镇|乡|街道))")
 _AREA_NOUN = re.compile(r"(?:城乡|城镇|乡镇|村镇|城区|市区|郊区|景区|园区|社区|辖区|地区|山区|矿区|牧区|灾区|开发区|保护区)$")
 _NAME_TAIL = r"(?:综合实验区|实验区|新区|区人民政府|县人民政府|市人民政府|人民政府|区政府|县政府|市政府|政府)?"
@@ -263,31 +268,25 @@ class Catalog:
                     return name + tail.group(1)
         for m in _NAMED_PLACE.finditer(question):
             place = m.group(1)
-            if any(place in u or u in place for u in used):
-                continue
-            known = list(self.alias_map) + list(self.place_map)
-            if not any(place in name or near_miss(place, name[: len(place)]) for name in known):
+            if not any(place in u or u in place for u in used) and not any(
+                    place in name or near_miss(place, name[: len(place)]) for name in known_names):
                 return place
-        return None
+        # 「江苏的年报」: a province named bare; no agency's name says it, so no report is known to be of it
+        return next((p for p in PROVINCES.findall(question) if not any(p in name for name in known_names)), None)
 
     def chinese_names(self, question: str) -> str:
-        """Places written in pinyin in an English question (「Pingtan」, 「Huai'an」) as the corpus writes them."""
+        """Places written in pinyin (「Pingtan」) as the corpus writes them; a bracketed place before its agency's name."""
+        question = _PLACE_AFTER.sub(lambda m: m[2] + m[1] if m[2] in self.place_map else m[0], question)
         if not re.search(r"[A-Za-z]{3}", question):
             return question
         if self._pinyin is None:
-            from pypinyin import lazy_pinyin
-
-            names = {n for n in (*self.place_map, *self.alias_map) if 2 <= len(n) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", n)}
-            by_spelling = {"".join(lazy_pinyin(n)): n for n in sorted(names, key=len)}
-            self._pinyin = {k: v for k, v in by_spelling.items() if len(k) >= 5}
-        for spelling, name in sorted(self._pinyin.items(), key=lambda kv: -len(kv[0])):
-            pattern = r"(?<![A-Za-z])" + r"['’\- ]?".join(re.escape(ch) for ch in spelling) + r"(?![A-Za-z])"
-            question = re.sub(pattern, name, question, flags=re.IGNORECASE)
-        return question
+            self._pinyin = pinyin_spellings((*self.place_map, *self.alias_map))
+        return from_pinyin(question, self._pinyin)
 
     def widen_to_place(self, question: str, resolved: Resolved) -> Resolved:
         """「上海的几家机关」, 「淮安市（连同下面的区）」: every agency of the place named, not its government alone."""
-        if not _PLURAL.search(question) or len(resolved.agencies) > 1:
+        counted = _COUNTED_REPORTS.search(question) and not any(a in question for a in self.alias_map if a not in self.place_map)
+        if not (_PLURAL.search(question) or counted) or len(resolved.agencies) > 1:  # 「上海的年报有几份」: all of 上海's
             return resolved
         for place, agencies in sorted(self.place_map.items(), key=lambda kv: -len(kv[0])):
             if place in question and len(agencies) > 1:
