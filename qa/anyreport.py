@@ -52,6 +52,7 @@ from qa.said import unsaid
 
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|涨幅|跌幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|降了|涨了|跌了|同比|环比"
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*(?:百万|千万|万|亿|千)?(元|人|户|家|台|辆|吨|亩|套)")
+_NOT_MEANT = re.compile(r"[（(]\s*(?:而)?(?:不是|并非)(?:指)?([\u4e00-\u9fff]{1,12})[）)]")
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
 
 
@@ -86,6 +87,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
         content = re.sub(pattern, lambda m: m.group() if m.group() in wholes else "", content)
     if _years_compared(question, report):  # 「邮储19年净利润比18年多多少」: the side left after the years is the year before
         content = re.sub(r"(?:比|较)\s*(?=多|少|增加|减少|增长|下降|高|低|降|涨)", "比上年", content, count=1)
+    not_meant = _NOT_MEANT.search(content)  # 「手续费及佣金收入（不是净收入）」: the row is read as named, never the one excluded
+    content = _NOT_MEANT.sub(" ", content)
     labels = labels_of(report)
     content = STATEMENT_NAMED.sub("", content) if not PARENT.search(content) else content
     own = user_ratio(content, labels)  # the user's own division wins: 「用管理费用除以营业收入，管理费用率是多少」
@@ -168,6 +171,8 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     except Unclear as unclear:
         return _unclear_answer(question, report, unclear)
     if any(p is None for p in picks) or any(w not in p.table.title for p in picks if p is not None for w in titled):
+        return None
+    if not_meant and any(not_meant[1] in p.cell.row for p in picks if p is not None):
         return None
     unit = _ASKED_UNIT.search(question)
     if asked_unit and any(p.cell.unit != asked_unit.group(1) for p in picks if p is not None):

@@ -23,7 +23,7 @@ TEXT_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(件|条|人次|个|篇
 # a research report's legal pages (its last: 投资评级说明, 分析师声明, 免责条款 …) say nothing of its subject
 TEXT_BOILERPLATE = re.compile(r"(?m)^[ \t]*(?:投资评级说明|分析师声明|法律声明|免责条款|免责声明|特别声明)[ \t]*$")
 # 「不是走网络的申请有多少」: the rest of a whole, which no one sentence's figure is
-TEXT_NEGATED = re.compile(r"不是(?:走|通过|经|由|在|从)|并非|除了|除去|不算|不包括|不含|以外的|之外的")
+TEXT_NEGATED = re.compile(r"不是(?:走|通过|经|由|在|从)|[（(]\s*(?:而)?(?:不是|并非)|并非|除了|除去|不算|不包括|不含|以外的|之外的")
 # 「哪个单位收的」, 「哪个部门」: the answer is a body's name — an agency, office, company …
 TEXT_ASKS_WHO = re.compile(r"哪(?:个|一个|家|些)?(?:单位|部门|机关|机构|公司|处室)")
 TEXT_ORGANISATION = re.compile(r"[\u4e00-\u9fff]{1,10}(?:局|委员会|委|办公室|厅|部|中心|院|所|队|站|公司|集团|银行)(?![\u4e00-\u9fff]*》)")

@@ -166,3 +166,22 @@ def test_a_research_reports_call_asked_as_what_it_is(assistant):
     answer = assistant.ask("国元证券对比亚迪的投资建议是什么？")
     assert not answer.abstained and answer.value is None
     assert "买入" in answer.answer and "315.9" in answer.answer and "394.79" in answer.answer
+
+
+def test_a_row_asked_with_the_one_it_is_not_named_beside_it(assistant):
+    """邮储 2019 手续费及佣金净收入构成: 手续费及佣金收入 31,975 (31,975 − 支出 14,890 = 净收入 17,085 百万元). 「（不是净收
+    入）」 says which row is not meant: the row named is read; the prose, whose sentence may be of the one excluded
+    (平安银行 2024 was answered 「手续费及佣金净收入241.12亿元」 — a wrong figure), gives none."""
+    from qa.text_words import TEXT_NEGATED
+
+    answer = assistant.ask("邮储2019年手续费及佣金收入（不是净收入）是多少？")
+    assert answer.value == pytest.approx(31975) and answer.unit == "百万元"
+    assert assistant.ask("邮储2019年手续费及佣金净收入（不是净收入）是多少？").value is None
+    assert TEXT_NEGATED.search("手续费及佣金收入（不是净收入）同比降了多少")
+
+
+def test_a_margin_of_the_parents_share_of_profit(assistant):
+    """四方科技 2019 合并利润表: 归属于母公司股东的净利润 129,465,020.68 ÷ 营业收入 1,175,301,034.32 = 11.02%."""
+    answer = assistant.ask("四方科技2019年归母净利率是多少")
+    assert answer.value == pytest.approx(11.0155, abs=0.001) and answer.unit == "%"
+    assert "归母净利率" in answer.answer
