@@ -40,6 +40,7 @@ _PERIOD = re.compile(r"报告期内|全年|本年|年末|截至报告期末|20\d
 _LEAD = re.compile(r"^(?:[\u4e00-\u9fff]*?(?:年度|年末|全年|全州|全市|全区|全县|本年|报告期内|公司|本行|本集团|实现|完成|共|其中|为))+")
 _ENDS = re.compile(r"[。！？!?]\s*$")
 _ROW = re.compile(r"(?<![\d.,])\d[\d,.]*\s+\d[\d,.]*\s+\d")  # 「净利润 44,508 46,455」: a table's row read as text
+_FIGURE = re.compile(r"\d[\d,]*\.\d+|\d[\d,]{2,}(?![\d年月日])")  # a figure worth quoting (not 「1、」, nor a year)
 _CHANGE = re.compile(r"比上年|同比|较上年|较去年|增长|下降|减少|增加|提高")
 
 
@@ -94,8 +95,9 @@ def summarise(question: str, topic: str, report: Report, docs: list[Document], s
     while said and len(chosen) < _MOST:
         best = max(said, key=lambda s: _gain(s, report, weight, covered, near, qualitative))
         new = _stated(best, words, qualitative) - covered
-        if not new:
-            break
+        figures = set(_FIGURE.findall(best.text)) - {f for c in chosen for f in _FIGURE.findall(c.text)}
+        if not new and not (chosen and len(figures) >= 2 and _stated(best, words, qualitative)):
+            break  # 「合计派发现金股利人民币117.99亿元」: a topic word said again with figures not yet quoted adds them
         chosen.append(best)
         covered |= new
         said = [s for s in said if s.end <= best.start or s.start >= best.end]

@@ -15,7 +15,7 @@ from corpus import Report
 from corpus.about import DISCLOSURE, RESEARCH
 from corpus.anytables import TableCell, TableInfo
 from qa.answer import Citation
-from qa.anycells import Pick, Unclear, column, find_measures, labels_of, named, pick
+from qa.anycells import Pick, Unclear, column, find_measures, labels_of, named, one_measure, pick
 from qa.formulas import norm_label
 
 _MEASURES = 6  # cells of the topic's measures laid out at most
@@ -32,11 +32,11 @@ def table_lines(topic: str, words: list[str], report: Report) -> list[tuple[str,
     out: list[tuple[str, Citation]] = []
     seen: set[tuple[int, str, str]] = set()
     for word in words:  # 业绩: 营业收入, 净利润 — each as the table question 「营业收入是多少」 reads it
-        measures, _ = find_measures(word, labels)
-        if len(out) >= _MEASURES or len(measures) != 1:
+        measure = one_measure(word, labels)  # the word names the row whole (not 「现金」 inside 现金股利)
+        if len(out) >= _MEASURES or measure is None:
             continue
         try:
-            found = pick(measures[0], labels, report, False, False)
+            found = pick(find_measures(measure, labels)[0][0], labels, report, False, False)
         except Unclear:
             continue  # two tables print two values: no one figure to lay out
         if found is not None and _key(found.cell) not in seen:

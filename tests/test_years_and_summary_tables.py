@@ -185,3 +185,17 @@ def test_a_margin_of_the_parents_share_of_profit(assistant):
     answer = assistant.ask("四方科技2019年归母净利率是多少")
     assert answer.value == pytest.approx(11.0155, abs=0.001) and answer.unit == "%"
     assert "归母净利率" in answer.answer
+
+
+def test_a_summary_quotes_a_second_sentence_that_adds_figures_of_its_topic(assistant):
+    """四方科技 2019: p.11 states 营业收入117,530.10万元 and 净利润; p.56 states 营业收入 again with its parts (冷冻设备
+    37,131.82 万元, 罐式集装箱 76,432.12 万元) — figures not yet quoted, so it is quoted too."""
+    answer = assistant.ask("简单说说四方科技2019年的经营业绩")
+    assert "37,131.82" in answer.answer and "76,432.12" in answer.answer
+
+
+def test_a_summarys_table_cells_are_rows_its_words_name_whole(assistant):
+    """邮储 2019 分红: 现金股利 names no row; the row 「现金」 (cash, 43,922 百万元) inside it is no figure of a dividend."""
+    answer = assistant.ask("邮储银行2019年分红方案是怎样的")
+    assert "2.102" in answer.answer and "182.83" in answer.answer
+    assert "43,922" not in answer.answer
