@@ -28,6 +28,7 @@ from qa.parts import (
 from qa.query import Measure, Query, QueryScope
 from qa.scope import Catalog, each_with_its_year, in_asked_order
 from qa.table_route import label
+from qa.text_words import TEXT_CHANGE_TURN
 from qa.understand import Understander, Understood
 from qa.vocabulary import (
     COMPOSE_DIVIDE,
@@ -237,6 +238,8 @@ class Planner:
         """
         shift = bare_follow_up(content) if history else None
         period = PLAN_PERIOD_TURN.search(content) if history and history[-1].query is None else None
+        if shift is None and period is None and history and history[-1].query is None:  # 「同比变化百分之多少」: the last's
+            shift, period = (0, turn) if (turn := TEXT_CHANGE_TURN.fullmatch(content.strip())) else (None, None)
         if shift is None and history and history[-1].query is None:
             last = catalog.strip_names(normalise(history[-1].question))
             rest = re.sub(r"[^\u4e00-\u9fff]", "", FUNCTION_WORDS.sub("", PLAN_PERIOD_TURN.sub("", content)))

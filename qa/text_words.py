@@ -84,3 +84,5 @@ TEXT_RATE_BESIDE = re.compile(r"\s*[,，、]?\s*(?:同比)?(增长|下降|减少
 # 「王朝网和海洋网的渠道分别有多少家」: two or more things asked, each its own figure (one figure answers none of them)
 TEXT_EACH_ASKED = re.compile(r"[和与及、][^，,。？?]{1,20}?(?:分别|各自|各)(?:是|有|为)?(?:多少|几)|"
                              r"(?:多少|几)[^？?]{0,8}[？?][^？?]{2,30}(?:多少|几)")  # 「…合计多少？其中资本化的有多少？」: two asked
+# 「同比变化百分之多少」 after a prose figure: its change on the year before asked, nothing else
+TEXT_CHANGE_TURN = re.compile(r"(?:那|那么)?(?:同比|比上年|较上年|比去年|和上年比|跟上年比)(?:是)?(?:增减|增长|下降|变化|变动)?了?(?:百分之多少|百分之几|多少|几个百分点)?[？?呢]*")

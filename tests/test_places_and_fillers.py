@@ -49,3 +49,13 @@ def test_a_place_in_brackets_after_its_agency(assistant):
 def test_that_part_is_no_word_of_the_question(assistant):
     """淮安市 2024 申请表: 不予公开 / 属于行政查询事项 105 — 「依申请那块」 says where, not what."""
     assert assistant.ask("淮安市24年依申请那块，因为属于行政查询事项不予公开的有几件？").value == 105
+
+
+def test_a_change_asked_after_a_prose_figure_is_the_last_figures(assistant):
+    """平潭 2023 「全区共主动公开政府信息13561条」, 2024 「全年主动公开各类政府信息10407条」: after the two turns,
+    「同比变化百分之多少」 is the last figure's change on the year before: (10407 ÷ 13561 − 1) = −23.26%."""
+    first = assistant.ask("平潭2023年主动公开政府信息多少条？")
+    second = assistant.ask("那2024年呢？", history=[first])
+    answer = assistant.ask("同比变化百分之多少", history=[first, second])
+    assert answer.value == pytest.approx(-23.26, abs=0.005)
+    assert "沿用上文" in (answer.understood or "")
