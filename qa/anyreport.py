@@ -120,8 +120,10 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     # 「金融机构贷款余额」: a word of three characters or more that the title of the table read says (「金融机构信贷收支
     # 情况」) is what the table is of — checked on the cell picked, not on any table the row is in
     titles = {t.number: t.title for t in report.tables}
-    titled = [w for w in left if len(w) >= 3
-              and any(w in titles.get(c.table, "") for m in measures for n in m for c in labels.get(n, ()))]
+    operands = [n for f in ((*(m for m, _ in formula.numerator), formula.denominator) if formula else ())
+                for n in (f, *SYNONYMS.get(f, ()))]  # 「金融机构贷存比」: the table of the formula's rows says 金融机构
+    titled = [w for w in left if len(w) >= 3 and any(w in titles.get(c.table, "") for n in [*(n for m in measures for n in m),
+                                                                                          *operands] for c in labels.get(n, ()))]
     left = [w for w in left if w not in titled]
     if titled:  # read from the tables so titled only (「一般公共预算基本支出」: 基本支出 of the 一般公共预算 table)
         labels = {n: kept for n, cells in labels.items()
@@ -145,7 +147,7 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     prior = bool(PRIOR.search(rest)) or bool(re.search(r"\d\s*年初", question)) or (report.year is not None and f"{report.year - 1}年" in question
                                              and f"{report.year}年" not in question)
     parent = bool(PARENT.search(content))
-    if titled and (formula is not None or GROWTH.search(content) or CHANGE.search(content)):
+    if titled and (GROWTH.search(content) or CHANGE.search(content)):  # (a formula reads the titled tables' rows only)
         return None
     try:
         if formula is not None:

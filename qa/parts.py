@@ -151,13 +151,19 @@ def diff_parts(content: str, printed: str) -> tuple[str, ...]:
 
 def ratio_parts(content: str, printed: str) -> tuple[str, ...]:
     """「城镇居民人均可支配收入是农村的几倍」: the two things divided, the shorter with the longer one's measure."""
-    ratio = PLAN_RATIO_PARTS.search(content)
+    ratio = PLAN_RATIO_PARTS.search(content) or _OF_TWO.search(content)
     if ratio is None:
         return ()
     a, b = ratio.group("a"), ratio.group("b")
     if len(b) < len(a):
         b = shared_tail(b, a, printed) or parallel(b, a)
+    elif len(a) < len(b) and ratio.re is _OF_TWO:  # 「城镇居民和农民人均可支配收入之比」: the first takes the second's tail
+        a = shared_tail(a, b, printed) or a
     return (f"{a}是多少", f"{b}是多少")
+
+
+# 「城镇居民和农民人均可支配收入之比」: two things named, then divided, the first over the second
+_OF_TWO = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,20}?)(?:和|与|跟|同)(?P<b>[\u4e00-\u9fff]{2,20}?)(?:之比|的比值|比值)(?:是|为)?(?:多少|几)?")
 
 
 def across_parts(content: str) -> tuple[tuple[str, ...], str]:

@@ -199,3 +199,18 @@ def test_a_summarys_table_cells_are_rows_its_words_name_whole(assistant):
     answer = assistant.ask("邮储银行2019年分红方案是怎样的")
     assert "2.102" in answer.answer and "182.83" in answer.answer
     assert "43,922" not in answer.answer
+
+
+def test_two_things_named_then_divided(bulletins):
+    """黔东南 2016: 「城镇居民和农民人均可支配收入之比」 is 城镇居民人均可支配收入 25282 ÷ 农民人均可支配收入 7584 = 3.33 —
+    the first named takes the second's measure, as the report prints it."""
+    answer = bulletins.ask("黔东南2016年城镇居民和农民人均可支配收入之比是多少")
+    assert answer.value == pytest.approx(3.33) and answer.unit == "倍"
+
+
+def test_a_bulletins_loans_over_deposits_from_its_titled_table(bulletins):
+    """黔东南 2023 表13 金融机构信贷收支情况: 各项贷款余额 2321.11 ÷ 各项存款余额 2130.36 = 108.95% — 「金融机构」 is
+    what the table is of, said by its title."""
+    answer = bulletins.ask("黔东南23年末金融机构贷存比多少？")
+    assert answer.value == pytest.approx(108.95, abs=0.005) and answer.unit == "%"
+    assert {c.cell["row"] for c in answer.citations if c.cell} == {"各项贷款余额", "各项存款余额"}
