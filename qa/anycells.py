@@ -284,6 +284,7 @@ def levels(col: str) -> frozenset[str]:
     """
     levels = {re.sub(r"\s", "", x) for x in col.split("/")}
     levels |= {re.sub(r"^(?:19|20)\d\d年(?:度|末)?", "", x) for x in levels}
+    levels |= {m.group() for x in levels if (m := re.match(r"第[一二三四]季度", x))}  # 「第四季度（10-12月份）」: 第四季度
     return frozenset(levels | {FUNCTION.sub("", x) for x in levels})  # 「决算数」 -> 决算 too
 
 

@@ -52,6 +52,8 @@ from qa.said import unsaid
 
 _CHANGE_WORDS = r"增长|增加|减少|下降|降低|上升|增幅|降幅|涨幅|跌幅|增速|变化|变动|相比|比上年|比去年|较上年|多了|少了|降了|涨了|跌了|同比|环比"
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*(?:百万|千万|万|亿|千)?(元|人|户|家|台|辆|吨|亩|套)")
+_QUARTER = re.compile(r"第?([一二三四1-4])\s*季度(?![（(\d])|[Qq]([1-4])(?!\d)")
+_QUARTER_HEAD = re.compile(r"第[一二三四]季度")
 _NOT_MEANT = re.compile(r"[（(]\s*(?:而)?(?:不是|并非)(?:指)?([\u4e00-\u9fff]{1,12})[）)]")
 _SCALE = {"万元": 1e4, "亿元": 1e8, "百万元": 1e6, "千元": 1e3, "千万元": 1e7}
 
@@ -95,6 +97,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     formula = own[0] if own else next((f for f in FORMULAS if re.search(f.words, content)), None)
     asked = own[1] if own else re.sub(formula.words, " ", content) if formula else content
     columns = set().union(*(levels(c) for t in report.tables for c in t.columns))
+    asked = _QUARTER.sub(lambda m: _quarter_column(m, columns), asked)  # 「三季度」: the column printed 第三季度（7-9月份）
+    if len(_QUARTER_HEAD.findall(asked)) == 2:
+        asked = re.sub(r"(?:相)?差(?:了|距)?(?=多少|几)|环比", " ", asked)  # 「一季度和四季度…差了多少」: a difference asked
     misread = None
     for naming, words in SAID_WITH.items():  # 「分红方案…每10股派多少现金」: the dividend's own words
         asked = re.sub(words, " ", asked) if re.search(naming, asked) else asked
@@ -155,6 +160,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
             rows = find_measures(formula.name, labels)[0] if computed is None and not own and not measures else []
             row = pick(rows[0], labels, report, prior, parent, hint) if len(rows) == 1 else None  # 「流动比率」 printed
             return _values_answer(question, report, [row], prior) if row is not None else _noted(computed, misread)
+        quarters = [w for w in hint if _QUARTER_HEAD.match(w)]
+        if len(measures) == 1 and len(quarters) == 2:  # 「三季度营收比二季度涨了多少」, 「一季度和四季度…差了多少」
+            return _between(question, report, measures[0], labels, parent, hint, quarters, bool(GROWTH.search(content)))
         if GROWTH.search(content) or CHANGE.search(content):
             if len(measures) != 1 or (prior and not PRIOR.search(content)):
                 return None  # 「2023年…同比」 asked of a 2024 report: its columns hold 2023 but not the year before it
@@ -316,6 +324,29 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     value, shown_unit = (round(growth, 4), "%") if percent_first and growth is not None else (round(diff, 2), unit)
     understood = f"{report.agency}「{now.table.title}」中「{now.cell.row}」，{now.cell.col} 与 {before.cell.col} 相比"
     return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)
+
+
+def _quarter_column(m: re.Match[str], columns: set[str]) -> str:
+    """A quarter as its column's level (「三季度」, 「Q3」 -> 第三季度), or as asked where no column is a quarter's."""
+    n = "一二三四"["一二三四1234".index(m[1] or m[2]) % 4]
+    return f" 第{n}季度 " if f"第{n}季度" in columns else m[0]
+
+
+def _between(question: str, report: Report, names: tuple[str, ...], labels: dict[str, list[TableCell]], parent: bool,
+             hint: tuple[str, ...], quarters: list[str], growth: bool) -> Answer | None:
+    """One row in two columns of its table, the first named against the second: the difference, or its growth (%)."""
+    rest = tuple(h for h in hint if h not in quarters)
+    first, second = (pick(names, labels, report, False, parent, (*rest, q)) for q in quarters)
+    if first is None or second is None or first.table.number != second.table.number or (growth and not second.cell.value):
+        return None
+    diff, unit = first.cell.value - second.cell.value, first.cell.unit
+    value, shown = (round(diff / abs(second.cell.value) * 100, 4), "%") if growth else (round(diff, 2), unit)
+    arithmetic = f"{_fmt(first.cell.value, unit)}（{first.cell.col}）− {_fmt(second.cell.value, unit)}（{second.cell.col}）"
+    amount = f"{'多' if diff >= 0 else '少'} {_fmt(abs(diff), unit)}"
+    said = f"{'增长' if diff >= 0 else '下降'} {abs(value):.2f}%（{amount}；{arithmetic}）" if growth else f"{amount}（{arithmetic}）"
+    text = f"{who(report)}{norm_label(first.cell.row)}：{first.cell.col}比{second.cell.col}{said}"
+    understood = f"{report.agency}「{first.table.title}」中「{first.cell.row}」，{first.cell.col} 与 {second.cell.col} 相比"
+    return _answer(question, report, text, value, shown, [first, second], understood, formula=arithmetic)
 
 
 def _printed_growth(question: str, report: Report, names: tuple[str, ...], labels: dict[str, list[TableCell]],

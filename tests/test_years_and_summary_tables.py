@@ -214,3 +214,14 @@ def test_a_bulletins_loans_over_deposits_from_its_titled_table(bulletins):
     answer = bulletins.ask("黔东南23年末金融机构贷存比多少？")
     assert answer.value == pytest.approx(108.95, abs=0.005) and answer.unit == "%"
     assert {c.cell["row"] for c in answer.citations if c.cell} == {"各项贷款余额", "各项存款余额"}
+
+
+def test_quarters_as_people_name_them_are_the_quarterly_tables_columns(assistant):
+    """四方科技 2019 分季度主要财务数据: 归属于上市公司股东的净利润 第二季度（4-6月份） 30,861,984.54 元; 营业收入 第四季度
+    298,838,412.68 against 第三季度 250,895,665.57 (+19.11%); 第一季度 333,437,272.78 − 第三季度 = 82,541,607.21 元."""
+    assert assistant.ask("四方科技2019年Q2归母净利润多少").value == pytest.approx(30861984.54)
+    growth = assistant.ask("四方科技2019年四季度营收比三季度环比增长了多少")
+    assert growth.value == pytest.approx(19.1088, abs=0.001) and growth.unit == "%"
+    gap = assistant.ask("四方科技2019年一季度和三季度的营业收入差了多少")
+    assert gap.value == pytest.approx(82541607.21) and gap.unit == "元"
+    assert [c.cell["col"] for c in gap.citations if c.cell] == ["第一季度（1-3月份）", "第三季度（7-9月份）"]
