@@ -302,7 +302,7 @@ PLAN_PERIOD_TURN = re.compile(r"(?:平均)?(?:每天|每日|每个?月|每季度
                               r"(?:(?:这|那)?[两二三四五六七八九十\d]+年的?)?都?(?:加起来|加一起|加在一起|合计|一共|总共)")  # 「这五年的都加起来」
 # 「比上年多」, 「比年初增加」: the other side of a difference that is a time, not a thing
 PLAN_NOT_A_THING = re.compile(r"\s*(?:[上去前今本明]一?年|上年度|年初(?!预算|计划)|年末|期初|期末|同期|上期|\d)")
-PLAN_DIFF_PARTS = re.compile(r"(?P<a>[^，,。？?]{2,24}?)[，,]?比(?P<b>[^，,。？?]{2,24}?)(?:多|少|高|低)(?:支出|花|开支|赚|用)?(?:了|出)?(?P<q>多少|几)"
+PLAN_DIFF_PARTS = re.compile(r"(?P<a>[^，,。？?]{2,24}?)[，,]?比(?P<b>[^，,。？?]{2,24}?)(?:多|少|高|低)(?:支出|花|开支|赚|用|产|收|卖|销)?(?:了|出)?(?P<q>多少|几)"
                              r"(?P<u>[个件条场次篇项期人元]|万元|亿元|个百分点)?")
 # A difference asked of two things (「A 比 B 多多少」, 「相差多少」) — not 「占比是多少」 or 「比例提升到了多少」.
 # 「从2016年到2023年增加了多少」: the span of years asked (its years already taken as scope) and the change verb

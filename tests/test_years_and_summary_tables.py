@@ -105,7 +105,7 @@ def bulletins(tmp_path_factory: pytest.TempPathFactory):
     corpus = tmp / "corpus"
     corpus.mkdir()
     for name in ("qiandongnan_2016_statistical_bulletin.docx", "qiandongnan_2023_statistical_bulletin.pdf",
-                 "shanghai_finance_bureau_2025_unit_budget.pdf"):
+                 "shanghai_finance_bureau_2025_unit_budget.pdf", "zhoukou_2023_statistical_bulletin.pdf"):
         shutil.copy(ANY / name, corpus)
     found = Assistant.from_corpus(corpus, settings=Settings(home=tmp / "home", corpus=corpus),
                                   embeddings=FakeEmbeddings(), progress=False)
@@ -225,3 +225,11 @@ def test_quarters_as_people_name_them_are_the_quarterly_tables_columns(assistant
     gap = assistant.ask("四方科技2019年一季度和三季度的营业收入差了多少")
     assert gap.value == pytest.approx(82541607.21) and gap.unit == "元"
     assert [c.cell["col"] for c in gap.citations if c.cell] == ["第一季度（1-3月份）", "第三季度（7-9月份）"]
+
+
+def test_a_difference_asked_with_the_verb_of_what_is_made(bulletins, assistant):
+    """周口 2023 表3: 夏粮 508.58 − 秋粮 394.03 = 114.55 万吨 (「多产了」); 国元证券 表20: 归母净利润 2024E 39,478.66 −
+    2023 30,040.81 = 9,437.85 百万元 (「归母净利…多赚」)."""
+    assert bulletins.ask("周口23年夏粮比秋粮多产了多少万吨").value == pytest.approx(114.55)
+    answer = assistant.ask("国元预测比亚迪2024年归母净利比2023年多赚多少？")
+    assert answer.value == pytest.approx(9437.85) and answer.unit == "百万元"
