@@ -271,8 +271,8 @@ class Catalog:
             if not any(place in u or u in place for u in used) and not any(
                     place in name or near_miss(place, name[: len(place)]) for name in known_names):
                 return place
-        # 「江苏的年报」: a province named bare; no agency's name says it, so no report is known to be of it
-        return next((p for p in PROVINCES.findall(question) if not any(p in name for name in known_names)), None)
+        # 「江苏的年报」: a province named bare, with no agency of it named (not 「贵州黔东南州」): no report is known to be of it
+        return None if used else next((p for p in PROVINCES.findall(question) if not any(p in name for name in known_names)), None)
 
     def chinese_names(self, question: str) -> str:
         """Places written in pinyin (「Pingtan」) as the corpus writes them; a bracketed place before its agency's name."""
