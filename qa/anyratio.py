@@ -10,7 +10,7 @@ import re
 
 from corpus import Report
 from corpus.anytables import TableCell
-from qa.anycells import one_measure
+from qa.anycells import Pick, Unclear, heads_total, one_measure, pick
 from qa.formulas import FORMULAS, Formula
 from qa.parts import SHARE_OF, WITHIN, each_part
 
@@ -49,4 +49,23 @@ def user_ratio(content: str, labels: dict[str, list[TableCell]]) -> tuple[Formul
     return None
 
 
-__all__ = ["one_measure_of_several", "user_ratio"]
+def share_of_row_total(names: tuple[str, ...], labels: dict[str, list[TableCell]], report: Report, parent: bool
+                       ) -> tuple[Pick, Pick] | None:
+    """「项目支出占比多少」 with no whole named: a column's total (合计 row, 项目支出) over its row's own 合计 column.
+
+    Only a cell that is a total row's value under the column the name heads; the whole is the same row's column whose
+    last level is 合计 under the same parent (「支出预算 / 项目支出」 over 「支出预算 / 合计」), in the same table.
+    """
+    try:
+        part = pick(names, labels, report, False, parent)
+    except Unclear:
+        return None
+    if part is None or not any(heads_total(part.cell, n) for n in names):
+        return None
+    parent_path = re.sub(r"\s", "", part.cell.col).rpartition("/")[0]
+    wholes = [c for c in report.table_cells if c.table == part.cell.table and c.row == part.cell.row
+              and re.sub(r"\s", "", c.col) == f"{parent_path}/合计".lstrip("/")]
+    return (part, Pick(wholes[0], part.table)) if len(wholes) == 1 and wholes[0].value else None
+
+
+__all__ = ["one_measure_of_several", "share_of_row_total", "user_ratio"]

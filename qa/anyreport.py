@@ -31,7 +31,7 @@ from qa.anycells import (
     without_places,
 )
 from qa.anyfacts import code_answer, fact_answer, who
-from qa.anyratio import one_measure_of_several, user_ratio
+from qa.anyratio import one_measure_of_several, share_of_row_total, user_ratio
 from qa.formulas import (
     BOTH,
     CHANGE,
@@ -142,7 +142,9 @@ def answer_any(question: str, content: str, report: Report) -> Answer | None:
     if not all(word in columns for word in left):
         return None  # words no element accounts for: the prose may say them
     if formula is None and re.search(r"占|比例|比重|百分比|几成", rest) and not GROWTH.search(content):
-        return None  # 「A占B的比例」 whose sides do not read as one row each: not A's own figure
+        shared = share_of_row_total(measures[0], labels, report, bool(PARENT.search(content))) \
+            if len(measures) == 1 and re.search(r"占比|比重", rest) and not re.search(r"占(?!比)", rest) else None
+        return _share_answer(question, report, *shared) if shared else None  # 「A占B的比例」 unread: not A's own figure
     if re.search(_CHANGE_WORDS, rest) and not (GROWTH.search(content) or CHANGE.search(content)):
         return None  # 「和2023年相比…下降了百分之几」 in a shape not read: not the level
     hint = tuple(left)  # the rest names a column (「决算数」, 「期末余额」): the column must say it
@@ -324,6 +326,14 @@ def _change_answer(question: str, report: Report, names: tuple[str, ...], labels
     value, shown_unit = (round(growth, 4), "%") if percent_first and growth is not None else (round(diff, 2), unit)
     understood = f"{report.agency}「{now.table.title}」中「{now.cell.row}」，{now.cell.col} 与 {before.cell.col} 相比"
     return _answer(question, report, text, value, shown_unit, [now, before], understood, formula=arithmetic)
+
+
+def _share_answer(question: str, report: Report, part: Pick, whole: Pick) -> Answer:
+    share = part.cell.value / whole.cell.value * 100
+    arithmetic = f"{_fmt(part.cell.value, part.cell.unit)} ÷ {_fmt(whole.cell.value, whole.cell.unit)} × 100%"
+    text = f"{who(report)}{named(part.cell)}占{whole.cell.col}的 {share:.2f}%（{arithmetic}）"
+    understood = f"{report.agency}「{part.table.title}」中「{part.cell.row}」，{part.cell.col} ÷ {whole.cell.col}"
+    return _answer(question, report, text, round(share, 4), "%", [part, whole], understood, formula=arithmetic)
 
 
 def _quarter_column(m: re.Match[str], columns: set[str]) -> str:

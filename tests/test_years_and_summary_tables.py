@@ -233,3 +233,12 @@ def test_a_difference_asked_with_the_verb_of_what_is_made(bulletins, assistant):
     assert bulletins.ask("周口23年夏粮比秋粮多产了多少万吨").value == pytest.approx(114.55)
     answer = assistant.ask("国元预测比亚迪2024年归母净利比2023年多赚多少？")
     assert answer.value == pytest.approx(9437.85) and answer.unit == "百万元"
+
+
+def test_a_columns_share_of_its_rows_total_with_no_whole_named(bulletins):
+    """上海市财政局 2025 财务收支预算总表, 支出总计 row: 基本支出 127,642,039 (人员经费 102,464,260 + 公用经费 25,177,779)
+    ÷ 合计 171,915,169 = 74.25% — 「基本支出占比」 names no whole: its row's own 合计 column is it."""
+    answer = bulletins.ask("上海市财政局2025年基本支出占比多少")
+    assert answer.value == pytest.approx(74.2472, abs=0.001) and answer.unit == "%"
+    assert "171,915,169" in answer.answer
+    assert bulletins.ask("上海市财政局2025年住房保障支出占比多少").value is None  # a row, not a column's total: no whole known
